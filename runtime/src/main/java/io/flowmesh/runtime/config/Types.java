@@ -1,0 +1,189 @@
+package io.flowmesh.runtime.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The value types configuration keys use. */
+public final class Types {
+
+  private Types() {
+  }
+
+  /** Any text, including empty. */
+  public static final ValueType<String> STRING = simple("any text", s -> s);
+
+  /** true or false. */
+  public static final ValueType<Boolean> BOOLEAN = simple("true or false", s -> {
+    switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException();
+    }
+  });
+
+  /** An int within {@code [min, max]}. */
+  public static ValueType<Integer> intRange(int min, int max) {
+    return simple("an integer from " + min + " to " + max, s -> {
+      long v = Long.parseLong(s.trim());
+      if (v < min || v > max) {
+        throw new IllegalArgumentException();
+      }
+      return (int) v;
+    });
+  }
+
+  /** A long within {@code [min, max]}. */
+  public static ValueType<Long> longRange(long min, long max) {
+    return simple("an integer from " + min + " to " + max, s -> {
+      long v = Long.parseLong(s.trim());
+      if (v < min || v > max) {
+        throw new IllegalArgumentException();
+      }
+      return v;
+    });
+  }
+
+  /** A double within {@code [min, max]}. */
+  public static ValueType<Double> doubleRange(double min, double max) {
+    return simple("a number from " + min + " to " + max, s -> {
+      double v = Double.parseDouble(s.trim());
+      if (!(v >= min && v <= max)) {
+        throw new IllegalArgumentException();
+      }
+      return v;
+    });
+  }
+
+  /** A TCP port, 0 (any free port) to 65535. */
+  public static final ValueType<Integer> PORT = intRange(0, 65535);
+
+  /** A duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number is milliseconds. */
+  public static final ValueType<Duration> DURATION = simple(
+      "a duration such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+
+  /** A non-negative size in bytes: {@code 512}, {@code 64KiB}, {@code 4MiB}, {@code 1GiB} (KB/MB/GB are 1000-based). */
+  public static final ValueType<Long> SIZE = simple(
+      "a size such as 512, 64KiB, 4MiB or 1GiB", Types::parseSize);
+
+  /** One of the given words, case-insensitive; parses to the word in lower case. */
+  public static ValueType<String> oneOf(String... words) {
+    List<String> allowed = Arrays.stream(words).map(w -> w.toLowerCase(Locale.ROOT)).collect(Collectors.toList());
+    return simple("one of " + String.join(", ", allowed), s -> {
+      String w = s.trim().toLowerCase(Locale.ROOT);
+      if (!allowed.contains(w)) {
+        throw new IllegalArgumentException();
+      }
+      return w;
+    });
+  }
+
+  /** {@code host:port}; the port must be 1 to 65535. */
+  public static final ValueType<HostPort> HOST_PORT = simple("host:port, e.g. 127.0.0.1:7001", HostPort::parse);
+
+  static Duration parseDuration(String text) {
+    String s = text.trim().toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalArgumentException();
+    }
+    double n = Double.parseDouble(s.substring(0, i));
+    String unit = s.substring(i).trim();
+    double millis;
+    switch (unit) {
+      case "":
+      case "ms":
+        millis = n;
+        break;
+      case "us":
+        millis = n / 1000.0;
+        break;
+      case "s":
+        millis = n * 1000.0;
+        break;
+      case "m":
+        millis = n * 60_000.0;
+        break;
+      case "h":
+        millis = n * 3_600_000.0;
+        break;
+      default:
+        throw new IllegalArgumentException();
+    }
+    return Duration.ofNanos(Math.round(millis * 1_000_000.0));
+  }
+
+  static long parseSize(String text) {
+    String s = text.trim();
+    int i = 0;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalArgumentException();
+    }
+    long n = Long.parseLong(s.substring(0, i));
+    String unit = s.substring(i).trim().toLowerCase(Locale.ROOT);
+    long mult;
+    switch (unit) {
+      case "":
+      case "b":
+        mult = 1;
+        break;
+      case "kib":
+      case "k":
+        mult = 1L << 10;
+        break;
+      case "mib":
+      case "m":
+        mult = 1L << 20;
+        break;
+      case "gib":
+      case "g":
+        mult = 1L << 30;
+        break;
+      case "kb":
+        mult = 1000L;
+        break;
+      case "mb":
+        mult = 1000_000L;
+        break;
+      case "gb":
+        mult = 1000_000_000L;
+        break;
+      default:
+        throw new IllegalArgumentException();
+    }
+    return Math.multiplyExact(n, mult);
+  }
+
+  private interface Parser<T> {
+    T parse(String s);
+  }
+
+  private static <T> ValueType<T> simple(String allowed, Parser<T> parser) {
+    return new ValueType<>() {
+      @Override
+      public T parse(String text) {
+        try {
+          return parser.parse(text);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(allowed, e);
+        }
+      }
+
+      @Override
+      public String allowed() {
+        return allowed;
+      }
+    };
+  }
+}

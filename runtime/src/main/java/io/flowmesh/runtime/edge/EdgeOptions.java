@@ -1,0 +1,80 @@
+package io.flowmesh.runtime.edge;
+
+import java.time.Duration;
+
+/**
+ * Tuning of both ends of an edge. Every field has a config key under {@code edge.*}.
+ *
+ * @param maxBatch most messages in one Batch frame
+ * @param maxFrameBytes largest gRPC message either side accepts (the gRPC max message size)
+ * @param maxMessageBytes largest single message value; larger ones are refused
+ * @param heartbeatInterval how often an idle upstream sends its watermark
+ * @param nackBackoff how long a nacked message waits before it is queued again
+ * @param maxUnackedSpan per edge, the most sequence numbers between the oldest unacked message and the next one sent
+ * @param inputCapacity downstream input buffer, in messages: credit granted is the free room
+ * @param inputBytes downstream input buffer, in payload bytes: no credit is granted while it is full
+ * @param maxUnacked downstream: messages handed to the vertex and not yet acked, beyond which no credit is granted
+ * @param reconnectInitial first reconnect delay
+ * @param reconnectMax cap of the reconnect delay
+ * @param flowControlWindow HTTP/2 stream and connection window, in bytes
+ */
+public record EdgeOptions(
+    int maxBatch,
+    int maxFrameBytes,
+    int maxMessageBytes,
+    Duration heartbeatInterval,
+    Duration nackBackoff,
+    int maxUnackedSpan,
+    int inputCapacity,
+    long inputBytes,
+    int maxUnacked,
+    Duration reconnectInitial,
+    Duration reconnectMax,
+    int flowControlWindow) {
+
+  /** The edge protocol version this code speaks. */
+  public static final int PROTOCOL_VERSION = 1;
+
+  /** Defaults, the same as the {@code edge.*} config keys'. */
+  public static EdgeOptions defaults() {
+    return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500),
+        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20);
+  }
+
+  public EdgeOptions {
+    if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
+        || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535) {
+      throw new IllegalArgumentException("invalid edge options: " + this);
+    }
+  }
+
+  public EdgeOptions withInputCapacity(int n) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+  }
+
+  public EdgeOptions withMaxUnacked(int n) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow);
+  }
+
+  public EdgeOptions withMaxBatch(int n) {
+    return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+  }
+
+  public EdgeOptions withMaxMessageBytes(int n) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+  }
+
+  public EdgeOptions withHeartbeatInterval(Duration d) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+  }
+
+  /** An estimate of a message's encoded size, cheap enough for every message. */
+  static int estimatedSize(io.flowmesh.proto.edge.v1.Message m) {
+    return m.getValue().size() + m.getId().length() + 48;
+  }
+}

@@ -1,0 +1,50 @@
+package io.flowmesh.runtime.edge;
+
+import io.flowmesh.proto.edge.v1.SubscriberFrame;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.vertx.grpc.client.GrpcClientRequest;
+
+/**
+ * One connection attempt's stream, as the downstream sees it. Deliveries remember their session,
+ * so an ack for a message of an earlier, lost stream is recognised and not sent on the new one
+ * (whose sequence numbers mean other messages).
+ *
+ * <p>Concurrency: owned by its {@link EdgeSubscriber}'s event loop.
+ */
+final class SubscriberSession {
+
+  final GrpcClientRequest<SubscriberFrame, UpstreamFrame> request;
+  /** Credit granted on this stream and not yet used by the upstream. */
+  final CreditBalance credit = new CreditBalance();
+  /** Credit granted since the last Credit frame was written. */
+  long unannouncedCredit;
+  /** Delivered to the vertex and not yet acked or nacked. */
+  int unacked;
+  /** The sequence number the next batch must start with. */
+  long expectedSeq;
+  long[] acks = new long[1024];
+  int ackCount;
+  long[] nacks = new long[16];
+  int nackCount;
+  String nackReason = "";
+  boolean closed;
+
+  SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request) {
+    this.request = request;
+  }
+
+  void addAck(long seq) {
+    if (ackCount == acks.length) {
+      acks = java.util.Arrays.copyOf(acks, acks.length << 1);
+    }
+    acks[ackCount++] = seq;
+  }
+
+  void addNack(long seq, String reason) {
+    if (nackCount == nacks.length) {
+      nacks = java.util.Arrays.copyOf(nacks, nacks.length << 1);
+    }
+    nacks[nackCount++] = seq;
+    nackReason = reason;
+  }
+}

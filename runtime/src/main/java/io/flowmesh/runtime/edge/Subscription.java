@@ -1,0 +1,55 @@
+package io.flowmesh.runtime.edge;
+
+import io.flowmesh.proto.edge.v1.SubscriberFrame;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+/**
+ * One subscriber's edge as the upstream sees it: its credit, its unacked messages, its stream.
+ *
+ * <p>Concurrency: owned by its {@link EdgeServer}'s event loop.
+ */
+final class Subscription {
+
+  final GrpcServerRequest<SubscriberFrame, UpstreamFrame> request;
+  final GrpcServerResponse<SubscriberFrame, UpstreamFrame> response;
+  final String remote;
+  final CreditBalance credit = new CreditBalance();
+  final UnackedWindow unacked;
+  String subscriberId = "?";
+  String vertex = "?";
+  boolean helloReceived;
+  boolean closed;
+  long lastSendNanos;
+  long lastWatermarkSent = Watermarks.NONE;
+  long sent;
+  long acked;
+
+  Subscription(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request, int maxUnackedSpan) {
+    this.request = request;
+    this.response = request.response();
+    this.remote = String.valueOf(request.connection().remoteAddress());
+    this.unacked = new UnackedWindow(0, maxUnackedSpan);
+  }
+
+  boolean canSend() {
+    return helloReceived && !closed && credit.available() > 0 && unacked.room() > 0 && !response.writeQueueFull();
+  }
+
+  String name() {
+    return vertex + "/" + subscriberId + "@" + remote;
+  }
+
+  JsonObject status() {
+    return new JsonObject()
+        .put("subscriber", subscriberId)
+        .put("vertex", vertex)
+        .put("remote", remote)
+        .put("credit", credit.available() == Long.MAX_VALUE ? -1 : credit.available())
+        .put("unacked", unacked.count())
+        .put("sent", sent)
+        .put("acked", acked);
+  }
+}

@@ -1,0 +1,149 @@
+package io.flowmesh.runtime.edge;
+
+import io.flowmesh.proto.edge.v1.Message;
+
+/**
+ * The messages sent on one edge and not yet acknowledged, by sequence number. Sequence numbers
+ * are assigned in order ({@link #add}); acks may come in any order. A ring indexed by sequence
+ * number makes add and ack O(1) and allocation-free; it grows when an old message stays unacked
+ * while newer ones flow past it, up to a span limit after which the sender must wait.
+ *
+ * <p>Concurrency: not thread-safe; owned by one event loop.
+ */
+public final class UnackedWindow {
+
+  /** What {@link #ack} found. */
+  public enum AckResult { ACKED, NEVER_SENT, ALREADY_DONE }
+
+  private final int maxSpan;
+  private Message[] messages;
+  private Object[] attachments;
+  private long base;
+  private long next;
+  private int count;
+
+  /**
+   * @param firstSeq the sequence number of the first message
+   * @param maxSpan the largest distance allowed between the oldest unacked and the next sequence number
+   */
+  public UnackedWindow(long firstSeq, int maxSpan) {
+    if (maxSpan < 1) {
+      throw new IllegalArgumentException("maxSpan must be at least 1: " + maxSpan);
+    }
+    this.maxSpan = maxSpan;
+    this.base = firstSeq;
+    this.next = firstSeq;
+    int ring = Integer.highestOneBit(Math.max(16, Math.min(maxSpan, 1 << 12)) - 1) << 1;
+    messages = new Message[ring];
+    attachments = new Object[ring];
+  }
+
+  /** Messages sent and not yet acked or nacked. */
+  public int count() {
+    return count;
+  }
+
+  /** The sequence number the next {@link #add} assigns. */
+  public long nextSeq() {
+    return next;
+  }
+
+  /** How many more messages may be added before the span limit is reached. */
+  public int room() {
+    return (int) Math.max(0, maxSpan - (next - base));
+  }
+
+  /**
+   * Records a message as sent and returns its sequence number.
+   *
+   * @throws IllegalStateException when the window span is exhausted (check {@link #room()})
+   */
+  public long add(Message m, Object attachment) {
+    if (next - base >= maxSpan) {
+      throw new IllegalStateException("unacked window full: oldest unacked seq " + base + ", next " + next);
+    }
+    if (next - base >= messages.length) {
+      grow();
+    }
+    int i = (int) (next & (messages.length - 1));
+    messages[i] = m;
+    attachments[i] = attachment;
+    count++;
+    return next++;
+  }
+
+  /** Acknowledges {@code seq}; the message and attachment are then available from {@link #lastMessage()} and {@link #lastAttachment()}. */
+  public AckResult ack(long seq) {
+    if (seq < 0 || seq >= next) {
+      return AckResult.NEVER_SENT;
+    }
+    if (seq < base) {
+      return AckResult.ALREADY_DONE;
+    }
+    int i = (int) (seq & (messages.length - 1));
+    Message m = messages[i];
+    if (m == null) {
+      return AckResult.ALREADY_DONE;
+    }
+    lastMessage = m;
+    lastAttachment = attachments[i];
+    messages[i] = null;
+    attachments[i] = null;
+    count--;
+    while (base < next && messages[(int) (base & (messages.length - 1))] == null) {
+      base++;
+    }
+    return AckResult.ACKED;
+  }
+
+  private Message lastMessage;
+  private Object lastAttachment;
+
+  /** The message of the last successful {@link #ack}. */
+  public Message lastMessage() {
+    return lastMessage;
+  }
+
+  /** The attachment of the last successful {@link #ack}. */
+  public Object lastAttachment() {
+    return lastAttachment;
+  }
+
+  /**
+   * Visits every unacked message from the newest to the oldest and empties the window, so a
+   * caller pushing each to the front of a queue restores the original order.
+   */
+  public void drainNewestFirst(Visitor visitor) {
+    for (long s = next - 1; s >= base; s--) {
+      int i = (int) (s & (messages.length - 1));
+      if (messages[i] != null) {
+        Message m = messages[i];
+        Object a = attachments[i];
+        messages[i] = null;
+        attachments[i] = null;
+        visitor.visit(s, m, a);
+      }
+    }
+    base = next;
+    count = 0;
+    lastMessage = null;
+    lastAttachment = null;
+  }
+
+  /** Receives drained messages. */
+  public interface Visitor {
+    void visit(long seq, Message message, Object attachment);
+  }
+
+  private void grow() {
+    int n = messages.length;
+    Message[] m = new Message[n << 1];
+    Object[] a = new Object[n << 1];
+    for (long s = base; s < next; s++) {
+      m[(int) (s & ((n << 1) - 1))] = messages[(int) (s & (n - 1))];
+      a[(int) (s & ((n << 1) - 1))] = attachments[(int) (s & (n - 1))];
+    }
+    messages = m;
+    attachments = a;
+  }
+}
