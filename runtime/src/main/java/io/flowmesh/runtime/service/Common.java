@@ -1,0 +1,24 @@
+package io.flowmesh.runtime.service;
+
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import java.time.Duration;
+
+/**
+ * The settings every service shares, parsed.
+ *
+ * @param host address the servers bind to
+ * @param eventLoops Vert.x event-loop threads
+ * @param nativeTransport prefer epoll
+ * @param shutdownTimeout graceful-stop budget
+ * @param logLevel Flowmesh's log level
+ * @param edge edge tuning
+ */
+public record Common(String host, int eventLoops, boolean nativeTransport, Duration shutdownTimeout, String logLevel,
+    EdgeOptions edge) {
+
+  public static Common from(Settings s) {
+    return new Common(s.get(CommonKeys.BIND_HOST), s.get(CommonKeys.EVENT_LOOPS), s.get(CommonKeys.NATIVE_TRANSPORT),
+        s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s));
+  }
+}

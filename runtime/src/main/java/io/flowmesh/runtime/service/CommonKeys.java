@@ -1,0 +1,80 @@
+package io.flowmesh.runtime.service;
+
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** Keys every service reads: the bind address, Vert.x tuning, shutdown, logging and the edge. */
+public final class CommonKeys {
+
+  private CommonKeys() {
+  }
+
+  /** Namespaces every service owns besides its own. */
+  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge");
+
+  public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
+      "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");
+  public static final ConfigKey<Integer> EVENT_LOOPS = ConfigKey.of("vertx.event-loops",
+      Integer.toString(Runtime.getRuntime().availableProcessors()), Types.intRange(1, 256), "Vert.x event-loop threads");
+  public static final ConfigKey<Boolean> NATIVE_TRANSPORT = ConfigKey.of("vertx.native-transport", "true", Types.BOOLEAN,
+      "use Netty's native epoll transport when available (needed for unix:// UDF addresses)");
+  public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s", Types.DURATION,
+      "on SIGTERM, how long to drain in-flight work before exiting");
+  public static final ConfigKey<String> LOG_LEVEL = ConfigKey.of("log.level", "info", Types.oneOf("trace", "debug", "info", "warn", "error"),
+      "log level of Flowmesh's own loggers");
+
+  public static final ConfigKey<Integer> EDGE_MAX_BATCH = ConfigKey.of("edge.max-batch", "256", Types.intRange(1, 65536),
+      "most messages per batch frame on an edge");
+  public static final ConfigKey<Long> EDGE_MAX_FRAME = ConfigKey.of("edge.max-frame-bytes", "16MiB", Types.SIZE,
+      "largest gRPC message accepted on an edge");
+  public static final ConfigKey<Long> EDGE_MAX_MESSAGE = ConfigKey.of("edge.max-message-bytes", "4MiB", Types.SIZE,
+      "largest message value; larger ones are refused with an error naming this key");
+  public static final ConfigKey<Duration> EDGE_HEARTBEAT = ConfigKey.of("edge.heartbeat-interval", "100ms", Types.DURATION,
+      "how often an idle upstream sends its watermark");
+  public static final ConfigKey<Duration> EDGE_NACK_BACKOFF = ConfigKey.of("edge.nack-backoff", "500ms", Types.DURATION,
+      "how long a nacked message waits before it is sent again");
+  public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = ConfigKey.of("edge.input-capacity", "8192", Types.intRange(1, 1 << 24),
+      "downstream input buffer per edge, in messages (credit granted = free room)");
+  public static final ConfigKey<Long> EDGE_INPUT_BYTES = ConfigKey.of("edge.input-bytes", "64MiB", Types.SIZE,
+      "downstream input buffer per edge, in payload bytes");
+  public static final ConfigKey<Integer> EDGE_MAX_UNACKED = ConfigKey.of("edge.max-unacked", "65536", Types.intRange(1, 1 << 24),
+      "per edge, messages handed to the vertex and not yet acked beyond which no credit is granted");
+  public static final ConfigKey<Duration> EDGE_RECONNECT_INITIAL = ConfigKey.of("edge.reconnect-initial", "100ms", Types.DURATION,
+      "first delay before redialling a lost upstream");
+  public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.DURATION,
+      "cap of the redial delay (exponential, with jitter)");
+
+  /** Every common key. */
+  public static List<ConfigKey<?>> keys() {
+    return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
+        EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX);
+  }
+
+  /** The edge options the settings describe; bad combinations are recorded as problems. */
+  public static EdgeOptions edgeOptions(Settings s) {
+    long frame = s.get(EDGE_MAX_FRAME);
+    long message = s.get(EDGE_MAX_MESSAGE);
+    if (frame < 64 * 1024 || frame > 1L << 30) {
+      s.problem(EDGE_MAX_FRAME, "allowed is 64KiB to 1GiB");
+      frame = 16 << 20;
+    }
+    if (message < 1 || message > frame - 1024) {
+      s.problem(EDGE_MAX_MESSAGE, "must be at least 1 and at most edge.max-frame-bytes - 1KiB (" + (frame - 1024) + ")");
+      message = Math.min(4 << 20, frame - 1024);
+    }
+    Duration heartbeat = s.get(EDGE_HEARTBEAT);
+    if (heartbeat.toMillis() < 1) {
+      s.problem(EDGE_HEARTBEAT, "must be at least 1ms");
+      heartbeat = Duration.ofMillis(100);
+    }
+    return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF),
+        1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
+        s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20);
+  }
+}

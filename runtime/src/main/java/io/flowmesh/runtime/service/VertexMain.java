@@ -1,0 +1,136 @@
+package io.flowmesh.runtime.service;
+
+import ch.qos.logback.classic.Level;
+import io.flowmesh.runtime.config.ConfigException;
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.Settings;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main} of a vertex service: loads and validates its config (every bad key reported,
+ * then exit 2), creates Vert.x, starts the vertex and its HTTP endpoints, and on SIGTERM stops
+ * gracefully within {@code shutdown.timeout}.
+ *
+ * @param <C> the service's immutable config record
+ */
+public abstract class VertexMain<C> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VertexMain.class);
+
+  /** The vertex name: source, map or sink. */
+  protected abstract String name();
+
+  /** The namespaces this service owns besides the common ones (e.g. map and udf). */
+  protected abstract Set<String> namespaces();
+
+  /** This service's own keys. */
+  protected abstract List<ConfigKey<?>> keys();
+
+  /** Builds the config record, recording problems in {@code s}. */
+  protected abstract C configure(Settings s);
+
+  /** The HTTP port from the config. */
+  protected abstract int httpPort(C config);
+
+  /** Starts the vertex. */
+  protected abstract Future<Vertex> start(Vertx vertx, C config, Common common, PrometheusMeterRegistry registry);
+
+  /** Every key the service reads, common ones included. */
+  public final List<ConfigKey<?>> allKeys() {
+    List<ConfigKey<?>> all = new ArrayList<>(keys());
+    all.addAll(CommonKeys.keys());
+    return all;
+  }
+
+  /**
+   * Loads the config and starts the service; completes once it serves HTTP and its vertex runs.
+   *
+   * @throws ConfigException when the config is invalid (nothing was started)
+   */
+  public final Launched launch(String[] args, Map<String, String> env) throws ConfigException {
+    Set<String> ns = new HashSet<>(namespaces());
+    ns.addAll(CommonKeys.NAMESPACES);
+    Settings settings = Settings.load(allKeys(), ns, args, env);
+    Common common = Common.from(settings);
+    C config = configure(settings);
+    settings.check();
+    setLogLevel(common.logLevel());
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops())
+        .setPreferNativeTransport(common.nativeTransport()));
+    if (common.nativeTransport() && !vertx.isNativeTransportEnabled()) {
+      LOG.warn("native transport unavailable, using NIO cause={}", String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
+    PrometheusMeterRegistry registry = MetricsRegistry.create(name());
+    AtomicReference<Vertex> running = new AtomicReference<>();
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), registry, settings.effective(), running::get);
+    Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
+      running.set(vertex);
+      Router router = http.router();
+      vertex.routes(router);
+      return http.listen(router, common.host(), httpPort(config)).map(port -> new Launched(vertx, vertex, port, registry, common.shutdownTimeout()));
+    });
+    try {
+      Launched l = started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      LOG.info("{} started http={}:{}", name(), common.host(), l.httpPort());
+      return l;
+    } catch (Exception e) {
+      vertx.close();
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+      throw new IllegalStateException(name() + " failed to start: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully. */
+  public final void main(String[] args) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...]\n\nKeys:");
+        System.out.print(Settings.help(allKeys()));
+        return;
+      }
+    }
+    Launched launched;
+    try {
+      launched = launch(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(name() + ": invalid configuration:");
+      e.problems().forEach(p -> System.err.println("  " + p));
+      System.exit(2);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("{} failed to start: {}", name(), e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      java.time.Duration timeout = launched.shutdownTimeout();
+      LOG.info("{} stopping timeout={}", name(), timeout);
+      try {
+        launched.stop(timeout).toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        LOG.info("{} stopped", name());
+      } catch (Exception e) {
+        LOG.error("{} did not stop cleanly: {}", name(), e.toString());
+      }
+    }, name() + "-shutdown"));
+  }
+
+  private static void setLogLevel(String level) {
+    org.slf4j.Logger root = LoggerFactory.getLogger("io.flowmesh");
+    if (root instanceof ch.qos.logback.classic.Logger) {
+      ((ch.qos.logback.classic.Logger) root).setLevel(Level.toLevel(level, Level.INFO));
+    }
+  }
+}
