@@ -1,0 +1,120 @@
+package io.flowmesh.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+  static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000), "permits");
+  static final ConfigKey<Duration> TIMEOUT = ConfigKey.of("udf.timeout", "30s", Types.DURATION, "per request");
+  static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "map", Types.oneOf("map", "batch-map"), "mode");
+  static final ConfigKey<Long> FRAME = ConfigKey.of("edge.max-frame-bytes", "16MiB", Types.SIZE, "frame");
+  static final List<ConfigKey<?>> KEYS = List.of(CONCURRENCY, TIMEOUT, MODE, FRAME);
+  static final Set<String> NS = Set.of("map", "udf", "edge");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsApplyWhenNothingElseIsGiven() throws ConfigException {
+    Settings s = Settings.load(KEYS, NS, new String[0], Map.of());
+    assertEquals(500, s.get(CONCURRENCY));
+    assertEquals(Duration.ofSeconds(30), s.get(TIMEOUT));
+    assertEquals(16L << 20, s.get(FRAME));
+    s.check();
+  }
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "map:\n  concurrency: 7\n  mode: batch-map\nudf:\n  timeout: 2s\n");
+    Settings s = Settings.load(KEYS, NS, new String[] {"--config", file.toString(), "--map.concurrency=9"},
+        Map.of("FLOWMESH_MAP_CONCURRENCY", "8", "FLOWMESH_UDF_TIMEOUT", "3s"));
+    assertEquals(9, s.get(CONCURRENCY));
+    assertEquals(Duration.ofSeconds(3), s.get(TIMEOUT));
+    assertEquals("batch-map", s.get(MODE));
+    assertEquals(Settings.Source.FLAG, s.source(CONCURRENCY));
+    s.check();
+  }
+
+  @Test
+  void everyBadValueIsReportedOnceNamingTheKeyTheValueAndWhatIsAllowed() {
+    Settings s = Settings.load(KEYS, NS, new String[] {"--map.mode=fast"},
+        Map.of("FLOWMESH_MAP_CONCURRENCY", "zero", "FLOWMESH_UDF_TIMEOUT", "soon"));
+    s.get(CONCURRENCY);
+    s.get(TIMEOUT);
+    s.get(MODE);
+    ConfigException e = assertThrows(ConfigException.class, s::check);
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("map.concurrency='zero' (from FLOWMESH_MAP_CONCURRENCY): allowed is an integer from 1 to 100000"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("udf.timeout='soon'"), e.getMessage());
+    assertTrue(e.getMessage().contains("map.mode='fast' (from --map.mode): allowed is one of map, batch-map"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownKeyInAnOwnedNamespaceIsAnErrorWhileOtherServicesKeysAreIgnored() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "map:\n  concurency: 7\nsink:\n  path: /tmp/x\n");
+    Settings s = Settings.load(KEYS, NS, new String[] {"--config", file.toString()},
+        Map.of("FLOWMESH_MAP_CONCURENCY", "1", "FLOWMESH_SOURCE_RATE", "5"));
+    ConfigException e = assertThrows(ConfigException.class, s::check);
+    assertEquals(2, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key 'map.concurency'"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown environment variable FLOWMESH_MAP_CONCURENCY"), e.getMessage());
+  }
+
+  @Test
+  void aFlagForAKeyTheServiceDoesNotHaveIsRefused() {
+    Settings s = Settings.load(KEYS, NS, new String[] {"--sink.path=/x"}, Map.of());
+    ConfigException e = assertThrows(ConfigException.class, s::check);
+    assertTrue(e.getMessage().contains("unknown flag --sink.path"), e.getMessage());
+  }
+
+  @Test
+  void anUnreadableOrMalformedConfigFileIsReported() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "map: [unclosed\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.load(KEYS, NS, new String[] {"--config", bad.toString()}, Map.of()).check());
+    assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> Settings.load(KEYS, NS, new String[] {"--config", dir.resolve("nope.yaml").toString()}, Map.of()).check());
+    assertTrue(missing.getMessage().contains("cannot be read"), missing.getMessage());
+  }
+
+  @Test
+  void keysMapToEnvironmentNamesByUpperCasingAndReplacingDotsAndDashes() {
+    assertEquals("FLOWMESH_EDGE_MAX_FRAME_BYTES", FRAME.envName());
+    assertEquals("FLOWMESH_UDF_RETRY_MAX_ATTEMPTS", ConfigKey.envName("udf.retry.max-attempts"));
+  }
+
+  @Test
+  void valueTypesParseDurationsSizesAndHostPorts() {
+    assertEquals(Duration.ofMillis(250), Types.DURATION.parse("250ms"));
+    assertEquals(Duration.ofMinutes(2), Types.DURATION.parse("2m"));
+    assertEquals(Duration.ofMillis(1500), Types.DURATION.parse("1.5s"));
+    assertEquals(64L << 10, Types.SIZE.parse("64KiB"));
+    assertEquals(4_000_000L, Types.SIZE.parse("4MB"));
+    assertEquals(new HostPort("::1", 7001), Types.HOST_PORT.parse("[::1]:7001"));
+    assertThrows(IllegalArgumentException.class, () -> Types.HOST_PORT.parse("nohost"));
+    assertThrows(IllegalArgumentException.class, () -> Types.SIZE.parse("12 parsecs"));
+  }
+
+  @Test
+  void secretsAreMaskedInTheEffectiveConfig() {
+    ConfigKey<String> token = ConfigKey.of("map.token", "", Types.STRING, "secret");
+    Settings s = Settings.load(List.of(token), NS, new String[] {"--map.token=hunter2"}, Map.of());
+    assertEquals("***", s.effective().get("map.token"));
+  }
+}
