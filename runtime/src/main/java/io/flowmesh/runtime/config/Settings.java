@@ -200,6 +200,11 @@ public final class Settings {
     problems.add(describe(key, values.get(key.name())) + ": " + what);
   }
 
+  /** Records a problem found by a check of a derived value, as one full line naming the key. */
+  public void problem(String line) {
+    problems.add(line);
+  }
+
   private String describe(ConfigKey<?> key, String text) {
     Source src = sources.get(key.name());
     String from = src == Source.ENV ? " (from " + key.envName() + ")" : src == Source.FLAG ? " (from --" + key.name() + ")" : src == Source.FILE ? " (from the config file)" : "";

@@ -139,6 +139,15 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     return watermark;
   }
 
+  /**
+   * The arrival watermark of the oldest message still buffered here, or {@link Long#MAX_VALUE}
+   * when the buffer is empty (a consumer computing a low watermark includes what it has not taken yet).
+   */
+  public long oldestBufferedWatermark() {
+    Delivery d = buffer.peek();
+    return d == null ? Long.MAX_VALUE : d.watermark();
+  }
+
   public HostPort upstream() {
     return upstream;
   }
