@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * their events there.
  */
 final class UdfChannel {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UdfChannel.class);
 
   /** Stream-level HTTP/2 window: room for many in-flight requests and responses. */
   static final int STREAM_WINDOW = 4 * 1024 * 1024;
@@ -62,6 +67,8 @@ final class UdfChannel {
     this.client = vertx.httpClientBuilder()
         .with(options)
         .with(new PoolOptions().setHttp2MaxSize(1))
+        .withConnectHandler(conn -> conn.exceptionHandler(t ->
+            LOG.debug("UDF connection error (its streams report it): address={} error={}", address, t.toString())))
         .build();
     this.mapFn = request(MAP_FN);
   }

@@ -49,7 +49,7 @@ public final class UdfStats {
     return timeouts;
   }
 
-  /** Streams opened again after a stream broke, ended, or was restarted. */
+  /** Streams opened to replace one that broke, ended, failed or was restarted (successful or not). */
   public long reconnects() {
     return reconnects;
   }
