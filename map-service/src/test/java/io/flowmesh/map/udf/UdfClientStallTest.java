@@ -1,0 +1,61 @@
+package io.flowmesh.map.udf;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+class UdfClientStallTest {
+
+  private TestUdf udf;
+  private ClientHarness harness;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+    udf.stop();
+  }
+
+  @Test
+  void aUdfHoldingWorkWithoutAnsweringIsStalledUntilItsRestartedStreamAnswers(Vertx vertx) throws Exception {
+    // The first two streams swallow every request, as a stuck UDF would; later ones answer.
+    udf = TestUdf.tcp(vertx, (call, request) -> {
+      if (call.number > 2) {
+        call.echo(request);
+      }
+    });
+    harness = new ClientHarness(vertx, TestConfigs.fast(udf.address())
+        .timeout(Duration.ofSeconds(30)).stallTimeout(Duration.ofMillis(300)).build());
+    harness.start();
+    assertFalse(harness.call(harness.client::stalled), "stalled before any work");
+    harness.mapRange(0, 20);
+    harness.awaitUntil("stalled", Duration.ofSeconds(5), harness.client::stalled);
+    assertTrue(harness.call(() -> harness.answers.isEmpty()), "answers while stalled");
+    harness.awaitAllCompleted(20, Duration.ofSeconds(5));
+    assertFalse(harness.call(harness.client::stalled), "still stalled after the answers");
+    UdfStats stats = harness.client.stats();
+    assertEquals(1, stats.stalls(), "one stall episode across both restarts");
+    assertEquals(0, stats.timeouts(), "the stall restarts charged no attempt");
+    assertEquals(3, udf.streams.get(), "the stream was restarted twice");
+  }
+
+  @Test
+  void anIdleClientIsNeverStalled(Vertx vertx) throws Exception {
+    udf = TestUdf.tcp(vertx, TestUdf.ECHO);
+    harness = new ClientHarness(vertx, TestConfigs.fast(udf.address()).stallTimeout(Duration.ofMillis(50)).build());
+    harness.start();
+    harness.mapRange(0, 5);
+    harness.awaitAllCompleted(5, Duration.ofSeconds(5));
+    Thread.sleep(200);
+    assertFalse(harness.call(harness.client::stalled));
+    assertEquals(0, harness.client.stats().stalls());
+  }
+}
