@@ -116,9 +116,14 @@ final class BatchDispatcher implements Dispatcher {
     }
   }
 
-  void onEnd(BatchCall call, StreamEnd end) {
+  void onEnd(BatchCall call, StreamEnd ended) {
     active.remove(call);
     long now = System.nanoTime();
+    StreamEnd end = ended;
+    if (ended.kind() == StreamEnd.Kind.STATUS && ended.grpcStatus() == 0 && call.sent && call.unanswered > 0) {
+      end = StreamEnd.violation("the stream ended before EOT with " + call.unanswered + " of "
+          + call.elements.size() + " ids unanswered");
+    }
     if (end.kind() == StreamEnd.Kind.VIOLATION) {
       client.protocolViolation(end.detail(), call.unanswered);
     } else if (end.isUdfError()) {

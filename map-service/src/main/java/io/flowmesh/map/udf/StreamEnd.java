@@ -33,9 +33,18 @@ record StreamEnd(Kind kind, int grpcStatus, String detail) {
     return new StreamEnd(Kind.VIOLATION, -1, detail);
   }
 
-  /** True for a non-OK status: a failed attempt for every element in flight on the stream. */
+  /** gRPC CANCELLED: the call was abandoned, as when a server shuts down. */
+  static final int CANCELLED = 1;
+  /** gRPC UNAVAILABLE: transient, as when a server is going away. */
+  static final int UNAVAILABLE = 14;
+
+  /**
+   * True for an error status the UDF chose (the SDKs: INTERNAL, UDF_EXECUTION_ERROR): a
+   * failed attempt for every element in flight on the stream. OK, CANCELLED and
+   * UNAVAILABLE say the stream or the server went away, which costs no attempt.
+   */
   boolean isUdfError() {
-    return kind == Kind.STATUS && grpcStatus != 0;
+    return kind == Kind.STATUS && grpcStatus != 0 && grpcStatus != CANCELLED && grpcStatus != UNAVAILABLE;
   }
 
   @Override

@@ -148,4 +148,21 @@ class UdfClientBatchTest {
     assertEquals(0, (int) harness.call(harness.failures::size));
     assertTrue(harness.client.stats().reconnects() >= 1);
   }
+
+  @Test
+  void aBatchStreamEndedBeforeEotWithIdsUnansweredIsAViolation(Vertx vertx) throws Exception {
+    start(vertx, batchUdf((call, batch) -> {
+      if (call.number == 2) {
+        call.echo(batch.get(0));
+        call.end();
+      } else {
+        answerAll(call, batch);
+      }
+    }), TestConfigs.fast(""));
+    mapBatches(1, 10);
+    harness.awaitAllCompleted(10, Duration.ofSeconds(10));
+    assertEquals(1, harness.client.stats().protocolViolations());
+    assertEquals(10, (int) harness.call(harness.answers::size));
+    assertEquals(9, harness.client.stats().retries());
+  }
 }

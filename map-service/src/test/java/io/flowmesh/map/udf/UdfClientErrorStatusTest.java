@@ -72,4 +72,23 @@ class UdfClientErrorStatusTest {
     assertEquals(5, (int) harness.call(harness.failures::size));
     assertEquals(1, harness.client.stats().udfErrors());
   }
+
+  @Test
+  void anUnavailableStatusCostsNoAttemptLikeALostConnection(Vertx vertx) throws Exception {
+    udf = TestUdf.tcp(vertx, (call, request) -> {
+      if (call.number == 1) {
+        call.fail(GrpcStatus.UNAVAILABLE, "server shutting down");
+      } else {
+        call.echo(request);
+      }
+    });
+    harness = new ClientHarness(vertx, TestConfigs.fast(udf.address())
+        .retryMaxAttempts(1).onFailure(OnFailure.DROP).build());
+    harness.start();
+    harness.mapRange(0, 5);
+    harness.awaitAllCompleted(5, Duration.ofSeconds(5));
+    assertEquals(5, (int) harness.call(harness.answers::size));
+    assertEquals(0, harness.client.stats().udfErrors());
+    assertEquals(0, harness.client.stats().retries());
+  }
 }
