@@ -281,7 +281,7 @@ final class MapFnStream {
 
   /** A short, bounded description of a response for logs. */
   static String describe(MapResponse response) {
-    String text = TextFormat.shortDebugString(response);
+    String text = TextFormat.printer().emittingSingleLine(true).printToString(response);
     return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

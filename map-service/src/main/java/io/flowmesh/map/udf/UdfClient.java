@@ -124,6 +124,7 @@ public final class UdfClient {
 
   /** The mode in use; known once {@link #start()} has read the server-info file, else null. */
   public UdfMode mode() {
+    checkThread();
     return mode;
   }
 

@@ -5,7 +5,6 @@ import io.flowmesh.proto.udf.map.v1.MapGrpcService;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.proto.udf.map.v1.ReadyResponse;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
@@ -174,9 +173,5 @@ final class TestUdf {
       server.close().await(10, TimeUnit.SECONDS);
       server = null;
     }
-  }
-
-  Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -126,7 +126,7 @@ class UdfClientBatchTest {
       if (call.number != 2) {
         answerAll(call, batch);
       }
-    }), TestConfigs.fast("").timeout(Duration.ofMillis(200)));
+    }), TestConfigs.fast("").timeout(Duration.ofMillis(400)));
     mapBatches(1, 20);
     harness.awaitAllCompleted(20, Duration.ofSeconds(10));
     assertEquals(20, (int) harness.call(harness.answers::size));
