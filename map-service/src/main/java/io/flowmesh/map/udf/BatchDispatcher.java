@@ -38,7 +38,7 @@ final class BatchDispatcher implements Dispatcher {
   BatchDispatcher(UdfClient client) {
     this.client = client;
     this.inFlight = client.inFlightTable();
-    this.stats = client.statsInternal();
+    this.stats = client.stats();
     this.timeoutNanos = client.config().timeout().toNanos();
     this.probe = new StartProbe(client, this);
   }

@@ -10,9 +10,8 @@ import java.net.URISyntaxException;
  *
  * @param text the address as configured
  * @param socketAddress what the HTTP/2 client connects to
- * @param authority the HTTP/2 {@code :authority} to send
  */
-public record UdfAddress(String text, SocketAddress socketAddress, String authority) {
+public record UdfAddress(String text, SocketAddress socketAddress) {
 
   /** True for a Unix domain socket. */
   public boolean isUnix() {
@@ -50,14 +49,14 @@ public record UdfAddress(String text, SocketAddress socketAddress, String author
         throw invalid(text, "a tcp address has no path");
       }
       String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      return new UdfAddress(text, SocketAddress.inetSocketAddress(port, bare), host + ":" + port);
+      return new UdfAddress(text, SocketAddress.inetSocketAddress(port, bare));
     }
     if ("unix".equals(scheme)) {
       String path = uri.getPath();
       if (uri.getRawAuthority() != null || path == null || !path.startsWith("/") || path.length() < 2) {
         throw invalid(text, "a unix address is unix:///absolute/path");
       }
-      return new UdfAddress(text, SocketAddress.domainSocketAddress(path), "localhost");
+      return new UdfAddress(text, SocketAddress.domainSocketAddress(path));
     }
     throw invalid(text, "unknown scheme '" + scheme + "'");
   }

@@ -62,6 +62,7 @@ final class UdfChannel {
             .setInitialWindowSize(STREAM_WINDOW)
             .setMaxFrameSize(MAX_FRAME_SIZE))
         .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, config.timeout().toMillis())))
         .setName("udf-" + address.text());
     this.client = vertx.httpClientBuilder()

@@ -217,10 +217,6 @@ public final class UdfClient {
     return address;
   }
 
-  UdfStats statsInternal() {
-    return stats;
-  }
-
   InFlight inFlightTable() {
     return inFlight;
   }

@@ -42,7 +42,7 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   UnaryDispatcher(UdfClient client) {
     this.client = client;
     this.inFlight = client.inFlightTable();
-    this.stats = client.statsInternal();
+    this.stats = client.stats();
     this.timeoutNanos = client.config().timeout().toNanos();
   }
 

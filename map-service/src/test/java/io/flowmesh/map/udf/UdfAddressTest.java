@@ -15,7 +15,6 @@ class UdfAddressTest {
     assertFalse(a.isUnix());
     assertEquals("127.0.0.1", a.socketAddress().host());
     assertEquals(50051, a.socketAddress().port());
-    assertEquals("127.0.0.1:50051", a.authority());
   }
 
   @Test
