@@ -246,9 +246,13 @@ public final class UdfClient {
 
   /**
    * Charges {@code p} (already off the wire) a failed attempt. Returns true if it is to be
-   * retried, with {@code p.dueNanos} set; false if the listener was told it failed.
+   * retried, with {@code p.dueNanos} set; false if the listener was told it failed (or the
+   * client is closed).
    */
   boolean failAttempt(Pending p, UdfFailure.Reason reason, String detail, long now) {
+    if (p.completed || closed) {
+      return false; // a listener callback closed the client while the dispatcher was iterating
+    }
     int failed = p.recordFailure(reason, detail);
     if (failed >= config.retryMaxAttempts() && config.onFailure() != OnFailure.RETRY_FOREVER) {
       giveUp(p, p.failure());
