@@ -1,0 +1,54 @@
+package io.flowmesh.map.udf;
+
+import io.vertx.core.MultiMap;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads {@code grpc-status} and {@code grpc-message} from the trailers, or from the
+ * headers of a trailers-only response.
+ */
+final class GrpcStatusHeaders {
+
+  private GrpcStatusHeaders() {
+  }
+
+  /** The status code as sent, or null if there is none. */
+  static String status(MultiMap headers, MultiMap trailers) {
+    String s = trailers == null ? null : trailers.get("grpc-status");
+    return s != null ? s : headers.get("grpc-status");
+  }
+
+  /** The status message, percent-decoded as the gRPC spec requires; empty if none. */
+  static String message(MultiMap headers, MultiMap trailers) {
+    String m = trailers == null ? null : trailers.get("grpc-message");
+    if (m == null) {
+      m = headers.get("grpc-message");
+    }
+    return m == null ? "" : percentDecode(m);
+  }
+
+  /** Decodes %XX escapes as UTF-8 bytes; a malformed escape is kept as is. */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          out.write(hi << 4 | lo);
+          i += 2;
+          continue;
+        }
+      }
+      byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+      out.write(bytes, 0, bytes.length);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,89 @@
+package io.flowmesh.map.udf;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The server-info file a Numaflow SDK writes when it serves on a Unix socket: a JSON
+ * object followed by the literal text {@code \__END__}.
+ *
+ * @param protocol "uds" or "tcp"
+ * @param language the SDK's language
+ * @param minimumNumaflowVersion the oldest Numaflow the SDK works with
+ * @param version the SDK version
+ * @param metadata the {@code metadata} object, values as strings
+ */
+public record ServerInfo(String protocol, String language, String minimumNumaflowVersion,
+    String version, Map<String, String> metadata) {
+
+  /** The literal that ends a complete file. */
+  public static final String END_MARKER = "\\__END__";
+  /** The metadata key of the map mode. */
+  public static final String MAP_MODE = "MAP_MODE";
+
+  public ServerInfo {
+    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+  }
+
+  /** The map mode from {@code metadata.MAP_MODE}; unary when absent. */
+  public UdfMode mapMode() {
+    String m = metadata.get(MAP_MODE);
+    return m == null ? UdfMode.UNARY : UdfMode.parse(m);
+  }
+
+  /** True if {@code content}, ignoring trailing whitespace, ends with the end marker. */
+  public static boolean isComplete(String content) {
+    return content.stripTrailing().endsWith(END_MARKER);
+  }
+
+  /**
+   * Parses a complete file's content.
+   *
+   * @param path named in errors
+   * @throws IllegalArgumentException naming the path and what is wrong
+   */
+  public static ServerInfo parse(String path, String content) {
+    String text = content.stripTrailing();
+    if (!text.endsWith(END_MARKER)) {
+      throw new IllegalArgumentException("UDF server-info file " + path + " does not end with " + END_MARKER);
+    }
+    String json = text.substring(0, text.length() - END_MARKER.length());
+    JsonObject o;
+    try {
+      o = new JsonObject(json);
+    } catch (DecodeException | ClassCastException e) {
+      throw new IllegalArgumentException("UDF server-info file " + path + " is not a JSON object before "
+          + END_MARKER + ": " + e.getMessage());
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    Object md = o.getValue("metadata");
+    if (md instanceof JsonObject m) {
+      m.forEach(e -> metadata.put(e.getKey(), String.valueOf(e.getValue())));
+    } else if (md != null) {
+      throw new IllegalArgumentException("UDF server-info file " + path + ": metadata is not an object");
+    }
+    ServerInfo info = new ServerInfo(string(o, "protocol"), string(o, "language"),
+        string(o, "minimum_numaflow_version"), string(o, "version"), metadata);
+    try {
+      info.mapMode();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("UDF server-info file " + path + ": " + MAP_MODE + " " + e.getMessage());
+    }
+    return info;
+  }
+
+  private static String string(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    return v == null ? "" : String.valueOf(v);
+  }
+
+  @Override
+  public String toString() {
+    return "protocol=" + protocol + " language=" + language + " version=" + version
+        + " minimumNumaflowVersion=" + minimumNumaflowVersion + " mapMode=" + mapMode().mapMode();
+  }
+}

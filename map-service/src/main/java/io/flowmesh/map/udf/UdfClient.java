@@ -1,0 +1,364 @@
+package io.flowmesh.map.udf;
+
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The map vertex's client of its UDF (Numaflow {@code map.v1}, over gRPC).
+ *
+ * <p>In unary mode ({@link #map}) every element travels as one request on one long-lived
+ * {@code MapFn} stream and is answered out of order; in batch mode ({@link #mapBatch}) each
+ * batch has its own stream, and several batches may be in flight. Each element gets
+ * exactly one callback on the {@link UdfListener}.
+ *
+ * <p><b>Failures.</b> An attempt unanswered for {@code udf.timeout}, a stream the UDF ends
+ * with an error status, or a protocol violation costs every element concerned one
+ * attempt; it is resent under a new id after an exponential, jittered backoff, and once
+ * {@code udf.retry.max-attempts} attempts failed {@code udf.on-failure} decides. A broken
+ * or closed stream (the UDF unreachable, restarted, or closing it) costs nothing: the
+ * client reconnects with backoff, redoes the handshake, and resends what was in flight.
+ * Work in flight with no response for {@code udf.stall-timeout} makes {@link #stalled()}
+ * true and restarts the stream.
+ *
+ * <h2>Concurrency</h2>
+ * One instance per map verticle, created on that verticle's event-loop context and used
+ * only there. All state is in plain fields; every public method checks the calling
+ * thread and throws {@link IllegalStateException} from any other. Listener callbacks run
+ * on the same event loop.
+ */
+public final class UdfClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UdfClient.class);
+  /** Timed-out ids remembered to recognise their late responses. */
+  static final int RETIRED_CAPACITY = 65_536;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Thread eventLoop;
+  private final UdfConfig config;
+  private final UdfAddress address;
+  private final UdfListener listener;
+  private final boolean coalesce;
+  private final UdfStats stats = new UdfStats();
+  private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
+  private final GrpcFrames frames = new GrpcFrames();
+  private final UdfChannel channel;
+  private final Backoff retryBackoff;
+  private final Backoff reconnectBackoff;
+  private final StallWatch stallWatch;
+  private Dispatcher dispatcher;
+  private UdfMode mode;
+  private long sweepTimer = -1;
+  private int elements;
+  private boolean startCalled;
+  private boolean closed;
+
+  /**
+   * A client for {@code config}; call {@link #start()} before sending.
+   *
+   * @throws IllegalArgumentException listing every bad config field
+   * @throws IllegalStateException when not called on an event-loop context
+   */
+  public UdfClient(Vertx vertx, UdfConfig config, UdfListener listener) {
+    this(vertx, config, listener, true);
+  }
+
+  /** As the public constructor; {@code coalesce = false} writes one message per flush (for measurements). */
+  UdfClient(Vertx vertx, UdfConfig config, UdfListener listener, boolean coalesce) {
+    Context ctx = Vertx.currentContext();
+    if (ctx == null || !ctx.isEventLoopContext() || !Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("UdfClient must be created on its verticle's event-loop context");
+    }
+    List<String> problems = UdfConfig.validate(config);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid UDF config: " + String.join("; ", problems));
+    }
+    this.vertx = vertx;
+    this.context = ctx;
+    this.eventLoop = Thread.currentThread();
+    this.config = config;
+    this.address = UdfAddress.parse(config.address());
+    this.listener = listener;
+    this.coalesce = coalesce;
+    this.channel = new UdfChannel(vertx, address, config);
+    this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
+    this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
+    this.stallWatch = new StallWatch(stats, address, config.stallTimeout());
+  }
+
+  /**
+   * Reads the server-info file if one is configured (its {@code MAP_MODE} wins over the
+   * configured mode), then opens the first stream. Completes once the UDF answered a
+   * handshake; until then it keeps reconnecting with backoff. Fails only if the
+   * server-info file is missing, incomplete or malformed.
+   */
+  public Future<Void> start() {
+    checkThread();
+    if (startCalled) {
+      throw new IllegalStateException("UdfClient.start() may be called once");
+    }
+    startCalled = true;
+    Future<UdfMode> chosen = config.serverInfoFile() == null
+        ? Future.succeededFuture(config.mode())
+        : ServerInfoReader.read(vertx, config.serverInfoFile(), config.serverInfoTimeout()).map(this::modeFrom);
+    return chosen.compose(m -> {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
+      }
+      mode = m;
+      dispatcher = m == UdfMode.BATCH ? new BatchDispatcher(this) : new UnaryDispatcher(this);
+      sweepTimer = vertx.setPeriodic(sweepPeriodMillis(config), id -> sweep());
+      LOG.info("UDF client starting: address={} mode={} transport={}", address, m.mapMode(),
+          vertx.isNativeTransportEnabled() ? "native" : "nio");
+      return dispatcher.start();
+    });
+  }
+
+  /** The mode in use; known once {@link #start()} has read the server-info file, else null. */
+  public UdfMode mode() {
+    checkThread();
+    return mode;
+  }
+
+  /** Sends one element (unary mode). The listener hears about it exactly once. */
+  public void map(UdfElement element) {
+    checkThread();
+    requireMode(UdfMode.UNARY, "map()");
+    Pending p = accept(element, System.nanoTime());
+    if (p != null) {
+      dispatcher.submit(p);
+    }
+  }
+
+  /**
+   * Sends one batch on its own {@code MapFn} stream (batch mode): its requests and an EOT;
+   * the UDF answers each and then an EOT. Several batches may be in flight at once.
+   */
+  public void mapBatch(List<? extends UdfElement> batch) {
+    checkThread();
+    requireMode(UdfMode.BATCH, "mapBatch()");
+    long now = System.nanoTime();
+    List<Pending> accepted = new ArrayList<>(batch.size());
+    for (UdfElement e : batch) {
+      Pending p = accept(e, now);
+      if (p != null) {
+        accepted.add(p);
+      }
+    }
+    if (!accepted.isEmpty()) {
+      dispatcher.submitBatch(accepted);
+    }
+  }
+
+  /** Calls the UDF's {@code IsReady}; fails if it cannot be reached or answers nonsense. */
+  public Future<Boolean> isReady() {
+    checkThread();
+    return channel.isReady();
+  }
+
+  /** True while the UDF holds in-flight work without answering for {@code udf.stall-timeout}. */
+  public boolean stalled() {
+    checkThread();
+    return stallWatch.stalled();
+  }
+
+  /** Elements handed over and not yet reported to the listener. */
+  public int inFlight() {
+    checkThread();
+    return elements;
+  }
+
+  /** The counters. */
+  public UdfStats stats() {
+    return stats;
+  }
+
+  /**
+   * Stops the client: every element still in flight is reported through
+   * {@link UdfListener#onFailure} with {@link UdfFailure.Reason#CLOSED}, the streams are ended,
+   * and the connection is shut down.
+   */
+  public Future<Void> close() {
+    checkThread();
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    if (sweepTimer != -1) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    if (dispatcher != null) {
+      List<Pending> unfinished = new ArrayList<>();
+      dispatcher.close(unfinished);
+      for (Pending p : unfinished) {
+        inFlight.remove(p);
+        giveUp(p, new UdfFailure(UdfFailure.Reason.CLOSED, p.failedAttempts, "UDF client closed"));
+      }
+    }
+    LOG.info("UDF client closed: address={} stats={}", address, stats);
+    return channel.close();
+  }
+
+  // ---- for the dispatchers ----
+
+  UdfConfig config() {
+    return config;
+  }
+
+  UdfAddress address() {
+    return address;
+  }
+
+  InFlight inFlightTable() {
+    return inFlight;
+  }
+
+  Backoff reconnectBackoff() {
+    return reconnectBackoff;
+  }
+
+  MapFnStream newStream(MapFnStream.Events events) {
+    return new MapFnStream(channel, context, frames, config.maxMessageSize(), coalesce, events);
+  }
+
+  /** The UDF answered {@code p}: tell the listener. */
+  void deliver(Pending p, MapResponse response, long now) {
+    long callNanos = now - p.sentAtNanos;
+    inFlight.remove(p);
+    complete(p);
+    stats.responsesReceived++;
+    stallWatch.onResponse(now);
+    try {
+      listener.onCallTime(callNanos);
+      listener.onResults(p.element, response.getResultsList());
+    } catch (RuntimeException e) {
+      LOG.error("UdfListener.onResults threw; the element counts as delivered", e);
+    }
+  }
+
+  /**
+   * Charges {@code p} (already off the wire) a failed attempt. Returns true if it is to be
+   * retried, with {@code p.dueNanos} set; false if the listener was told it failed (or the
+   * client is closed).
+   */
+  boolean failAttempt(Pending p, UdfFailure.Reason reason, String detail, long now) {
+    if (p.completed || closed) {
+      return false; // a listener callback closed the client while the dispatcher was iterating
+    }
+    int failed = p.recordFailure(reason, detail);
+    if (failed >= config.retryMaxAttempts() && config.onFailure() != OnFailure.RETRY_FOREVER) {
+      giveUp(p, p.failure());
+      return false;
+    }
+    stats.retries++;
+    p.dueNanos = now + retryBackoff.delayNanos(failed);
+    return true;
+  }
+
+  /** Counts and logs, once, a protocol violation by the UDF. */
+  void protocolViolation(String detail, int affected) {
+    stats.protocolViolations++;
+    LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
+        address, detail, affected);
+  }
+
+  private Pending accept(UdfElement element, long now) {
+    if (closed) {
+      throw new IllegalStateException("UdfClient is closed");
+    }
+    if (elements == 0) {
+      stallWatch.onBusy(now);
+    }
+    elements++;
+    Pending p = new Pending(element);
+    int size = GrpcFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
+    if (size > config.maxMessageSize()) {
+      p.recordFailure(UdfFailure.Reason.TOO_LARGE, "request of " + size
+          + " bytes exceeds udf.max-message-size " + config.maxMessageSize());
+      context.runOnContext(v -> giveUp(p, p.failure()));
+      return null;
+    }
+    return p;
+  }
+
+  private void giveUp(Pending p, UdfFailure failure) {
+    if (p.completed) {
+      return;
+    }
+    complete(p);
+    stats.failures++;
+    try {
+      listener.onFailure(p.element, failure);
+    } catch (RuntimeException e) {
+      LOG.error("UdfListener.onFailure threw; the element counts as reported", e);
+    }
+  }
+
+  private void complete(Pending p) {
+    p.completed = true;
+    elements--;
+  }
+
+  private void sweep() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    try {
+      dispatcher.sweep(now);
+      stallWatch.check(now, elements, dispatcher);
+    } catch (RuntimeException e) {
+      LOG.error("UDF client sweep failed: address={}", address, e);
+    }
+  }
+
+  private UdfMode modeFrom(ServerInfo info) {
+    UdfMode m = info.mapMode();
+    LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
+    if (m == UdfMode.STREAM) {
+      throw new IllegalStateException("UDF server info " + config.serverInfoFile()
+          + " says MAP_MODE=stream-map, which map-service does not support yet");
+    }
+    if (m != config.mode()) {
+      LOG.warn("UDF mode from the server-info file overrides map.mode: configured={} used={}",
+          config.mode().mapMode(), m.mapMode());
+    }
+    return m;
+  }
+
+  private void requireMode(UdfMode wanted, String method) {
+    if (dispatcher == null) {
+      throw new IllegalStateException("UdfClient." + method + " before start() completed");
+    }
+    if (mode != wanted) {
+      throw new IllegalStateException("UdfClient." + method + " is for " + wanted.mapMode()
+          + " but the UDF runs " + mode.mapMode());
+    }
+  }
+
+  private void checkThread() {
+    if (Thread.currentThread() != eventLoop) {
+      throw new IllegalStateException("UdfClient is confined to its verticle's event loop ("
+          + eventLoop.getName() + ") but was called from " + Thread.currentThread().getName());
+    }
+  }
+
+  /** A quarter of the shortest delay the sweep serves, between 5 and 100 ms. */
+  static long sweepPeriodMillis(UdfConfig c) {
+    Duration shortest = c.timeout();
+    for (Duration d : List.of(c.retryInitialBackoff(), c.reconnectInitialBackoff(), c.stallTimeout())) {
+      if (d.compareTo(shortest) < 0) {
+        shortest = d;
+      }
+    }
+    return Math.max(5, Math.min(100, shortest.toMillis() / 4));
+  }
+}

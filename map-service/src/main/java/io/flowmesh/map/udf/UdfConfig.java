@@ -1,0 +1,120 @@
+package io.flowmesh.map.udf;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the map vertex reaches and treats its UDF. Immutable; build one with
+ * {@link #builder()} or take {@link #defaults()}, then check it with {@link #validate}.
+ * Each component's config key is given in its description.
+ *
+ * @param address {@code udf.address}: {@code tcp://host:port} or {@code unix:///path}
+ * @param mode {@code map.mode}: unary or batch map (the server-info file may override it)
+ * @param timeout {@code udf.timeout}: how long one attempt may stay unanswered
+ * @param retryMaxAttempts {@code udf.retry.max-attempts}: attempts before {@code onFailure} applies
+ * @param retryInitialBackoff {@code udf.retry.initial-backoff}: delay before the first retry
+ * @param retryMaxBackoff {@code udf.retry.max-backoff}: cap of the exponential retry delay
+ * @param onFailure {@code udf.on-failure}: retry-forever, drop or fail once attempts are exhausted
+ * @param stallTimeout {@code udf.stall-timeout}: silence, with work in flight, after which the UDF is stalled
+ * @param maxMessageSize {@code udf.max-message-size}: largest gRPC message sent or accepted, in bytes
+ * @param reconnectInitialBackoff {@code udf.reconnect.initial-backoff}: delay before the first reconnect
+ * @param reconnectMaxBackoff {@code udf.reconnect.max-backoff}: cap of the exponential reconnect delay
+ * @param batchSize {@code map.batch-size}: elements per batch in batch mode (used by the engine)
+ * @param batchTimeout {@code map.batch-timeout}: longest wait to fill a batch (used by the engine)
+ * @param serverInfoFile {@code udf.server-info-file}: the SDK's server-info file, or null for none
+ * @param serverInfoTimeout {@code udf.server-info-timeout}: how long to wait for that file to be complete
+ */
+public record UdfConfig(
+    String address,
+    UdfMode mode,
+    Duration timeout,
+    int retryMaxAttempts,
+    Duration retryInitialBackoff,
+    Duration retryMaxBackoff,
+    OnFailure onFailure,
+    Duration stallTimeout,
+    int maxMessageSize,
+    Duration reconnectInitialBackoff,
+    Duration reconnectMaxBackoff,
+    int batchSize,
+    Duration batchTimeout,
+    String serverInfoFile,
+    Duration serverInfoTimeout) {
+
+  /** 64 MiB, the gRPC max message size of the Numaflow SDKs. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+  /** The defaults bundled with map-service. */
+  public static UdfConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static UdfConfigBuilder builder() {
+    return new UdfConfigBuilder();
+  }
+
+  /** A builder starting from this config. */
+  public UdfConfigBuilder toBuilder() {
+    return new UdfConfigBuilder(this);
+  }
+
+  /**
+   * Checks every field and returns one message per bad one, naming the key, the value and
+   * what is allowed; empty when the config is usable.
+   */
+  public static List<String> validate(UdfConfig c) {
+    List<String> bad = new ArrayList<>();
+    try {
+      UdfAddress.parse(c.address);
+    } catch (IllegalArgumentException e) {
+      bad.add("udf.address: " + e.getMessage());
+    }
+    if (c.mode == null) {
+      bad.add("map.mode: missing; allowed: unary-map, batch-map");
+    } else if (c.mode == UdfMode.STREAM) {
+      bad.add("map.mode: stream-map is not supported yet; allowed: unary-map, batch-map");
+    }
+    positive(bad, "udf.timeout", c.timeout);
+    if (c.retryMaxAttempts < 1) {
+      bad.add("udf.retry.max-attempts: " + c.retryMaxAttempts + " is not allowed; must be at least 1");
+    }
+    backoff(bad, "udf.retry", c.retryInitialBackoff, c.retryMaxBackoff);
+    if (c.onFailure == null) {
+      bad.add("udf.on-failure: missing; allowed: retry-forever, drop, fail");
+    }
+    positive(bad, "udf.stall-timeout", c.stallTimeout);
+    if (c.maxMessageSize < 1024) {
+      bad.add("udf.max-message-size: " + c.maxMessageSize + " is not allowed; must be at least 1024 bytes");
+    }
+    backoff(bad, "udf.reconnect", c.reconnectInitialBackoff, c.reconnectMaxBackoff);
+    if (c.batchSize < 1) {
+      bad.add("map.batch-size: " + c.batchSize + " is not allowed; must be at least 1");
+    }
+    positive(bad, "map.batch-timeout", c.batchTimeout);
+    if (c.serverInfoFile != null && c.serverInfoFile.isBlank()) {
+      bad.add("udf.server-info-file: empty; give a path or leave it unset");
+    }
+    positive(bad, "udf.server-info-timeout", c.serverInfoTimeout);
+    return bad;
+  }
+
+  private static void positive(List<String> bad, String key, Duration d) {
+    if (d == null) {
+      bad.add(key + ": missing; must be a positive duration");
+    } else if (d.isNegative() || d.isZero()) {
+      bad.add(key + ": " + d + " is not allowed; must be a positive duration");
+    }
+  }
+
+  private static void backoff(List<String> bad, String prefix, Duration initial, Duration max) {
+    int before = bad.size();
+    positive(bad, prefix + ".initial-backoff", initial);
+    positive(bad, prefix + ".max-backoff", max);
+    if (bad.size() == before && initial.compareTo(max) > 0) {
+      bad.add(prefix + ".max-backoff: " + max + " is not allowed; must be at least "
+          + prefix + ".initial-backoff (" + initial + ")");
+    }
+  }
+}

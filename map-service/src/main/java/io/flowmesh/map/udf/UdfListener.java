@@ -1,0 +1,35 @@
+package io.flowmesh.map.udf;
+
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+
+import java.util.List;
+
+/**
+ * Where a {@link UdfClient} reports completed elements. Every element handed to the client
+ * gets exactly one call: {@link #onResults} or {@link #onFailure}. Calls arrive on the
+ * client's event loop. An exception thrown from a callback is logged and does not affect
+ * the client.
+ */
+public interface UdfListener {
+
+  /**
+   * The UDF answered {@code element}. An empty list, or a result tagged with the reserved
+   * tag {@code \__DROP__}, means the UDF dropped it; interpreting that is the engine's job.
+   */
+  void onResults(UdfElement element, List<MapResponse.Result> results);
+
+  /**
+   * The client gave up on {@code element}: its attempts are exhausted under
+   * {@link OnFailure#DROP} or {@link OnFailure#FAIL}, it cannot be sent at all, or the
+   * client was closed while it was in flight. The engine drops or nacks it.
+   */
+  void onFailure(UdfElement element, UdfFailure failure);
+
+  /**
+   * Time between sending the attempt that succeeded and receiving its response, in
+   * nanoseconds; for the UDF call-time histogram. Called just before {@link #onResults}.
+   * The default does nothing.
+   */
+  default void onCallTime(long nanos) {
+  }
+}

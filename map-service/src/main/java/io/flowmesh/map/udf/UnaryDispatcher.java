@@ -1,0 +1,246 @@
+package io.flowmesh.map.udf;
+
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Unary map: one long-lived {@code MapFn} stream carries every element as one request,
+ * answered in any order. When the stream breaks or ends, a new one is opened after a
+ * backoff and everything that was on the old one is resent, in the order first sent.
+ *
+ * <h2>Concurrency</h2>
+ * Confined to the client's event loop.
+ */
+final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UnaryDispatcher.class);
+
+  private final UdfClient client;
+  private final InFlight inFlight;
+  private final UdfStats stats;
+  private final long timeoutNanos;
+  /** Elements waiting for an open stream. */
+  private final ArrayDeque<Pending> ready = new ArrayDeque<>();
+  /** Elements waiting for their retry backoff. */
+  private final ArrayList<Pending> retrying = new ArrayList<>();
+  private final ArrayList<Pending> scratch = new ArrayList<>();
+  private MapFnStream stream;
+  private long connectedAtNanos;
+  private boolean opened;
+  private long reconnectAtNanos;
+  private int consecutiveFailures;
+  private Promise<Void> started;
+  private boolean closed;
+
+  UnaryDispatcher(UdfClient client) {
+    this.client = client;
+    this.inFlight = client.inFlightTable();
+    this.stats = client.stats();
+    this.timeoutNanos = client.config().timeout().toNanos();
+  }
+
+  @Override
+  public Future<Void> start() {
+    started = Promise.promise();
+    connect(System.nanoTime());
+    return started.future();
+  }
+
+  @Override
+  public void submit(Pending p) {
+    if (stream != null && stream.isOpen()) {
+      send(p, System.nanoTime());
+    } else {
+      ready.addLast(p);
+    }
+  }
+
+  @Override
+  public void submitBatch(List<Pending> batch) {
+    throw new IllegalStateException("batches need mode batch-map");
+  }
+
+  private void send(Pending p, long now) {
+    String id = inFlight.issue(p, stream, now);
+    stream.send(id, p.element.request());
+    stats.requestsSent++;
+  }
+
+  private void connect(long now) {
+    connectedAtNanos = now;
+    opened = false;
+    stream = client.newStream(this);
+    stream.open();
+  }
+
+  @Override
+  public void onOpen(MapFnStream s) {
+    long now = System.nanoTime();
+    connectedAtNanos = now;
+    opened = true;
+    LOG.debug("UDF stream open: address={} resending={}", client.address(), ready.size());
+    while (!ready.isEmpty() && s == stream && s.isOpen()) {
+      send(ready.pollFirst(), now);
+    }
+    if (started != null) {
+      Promise<Void> p = started;
+      started = null;
+      p.complete();
+    }
+  }
+
+  @Override
+  public void onResponse(MapFnStream s, MapResponse response) {
+    String id = response.getId();
+    if (id.isEmpty()) {
+      s.fail("a response with neither id nor handshake: {" + MapFnStream.describe(response) + "}");
+      return;
+    }
+    Pending p = inFlight.get(id);
+    if (p == null || p.carrier != s) {
+      if (inFlight.takeRetired(id)) {
+        stats.lateResponses++;
+        LOG.debug("Late UDF response ignored: id={}", id);
+      } else if (inFlight.wasIssued(id)) {
+        s.fail("a second response for id=" + id + ", which was already answered");
+      } else {
+        s.fail("a response for id=" + id + ", which was never issued");
+      }
+      return;
+    }
+    consecutiveFailures = 0;
+    client.deliver(p, response, System.nanoTime());
+  }
+
+  @Override
+  public void onEnd(MapFnStream s, StreamEnd end) {
+    if (s == stream) {
+      ended(end, System.nanoTime());
+    }
+  }
+
+  /** The current stream is gone: requeue or charge its elements, and plan the reconnect. */
+  private void ended(StreamEnd end, long now) {
+    MapFnStream s = stream;
+    stream = null;
+    scratch.clear();
+    inFlight.collectOn(s, scratch);
+    int affected = scratch.size();
+    if (end.kind() == StreamEnd.Kind.VIOLATION) {
+      client.protocolViolation(end.detail(), affected);
+    } else if (end.isUdfError()) {
+      stats.udfErrors++;
+    }
+    boolean charged = end.kind() == StreamEnd.Kind.VIOLATION || end.isUdfError();
+    UdfFailure.Reason reason = end.isUdfError() ? UdfFailure.Reason.UDF_ERROR : UdfFailure.Reason.PROTOCOL_VIOLATION;
+    for (int i = affected - 1; i >= 0; i--) {
+      Pending p = scratch.get(i);
+      inFlight.remove(p);
+      if (!charged) {
+        ready.addFirst(p);
+      } else if (client.failAttempt(p, reason, end.toString(), now)) {
+        retrying.add(p);
+      }
+    }
+    scratch.clear();
+    if (closed) {
+      return;
+    }
+    if (opened && now - connectedAtNanos >= client.config().reconnectMaxBackoff().toNanos()) {
+      consecutiveFailures = 0;
+    }
+    consecutiveFailures++;
+    long delay = client.reconnectBackoff().delayNanos(consecutiveFailures);
+    reconnectAtNanos = now + delay;
+    if (end.kind() != StreamEnd.Kind.VIOLATION) {
+      String message = "UDF stream ended; reconnecting: address={} cause={} inFlight={} charged={} reconnectInMs={}";
+      Object[] args = {client.address(), end, affected, charged, delay / 1_000_000};
+      if (affected > 0 || end.isUdfError()) {
+        LOG.warn(message, args);
+      } else {
+        LOG.info(message, args);
+      }
+    }
+  }
+
+  @Override
+  public void sweep(long now) {
+    if (closed) {
+      return;
+    }
+    if (stream != null && !stream.isOpen() && now - connectedAtNanos >= timeoutNanos) {
+      stream.cancel();
+      ended(StreamEnd.transport(new java.util.concurrent.TimeoutException(
+          "no handshake response within " + client.config().timeout())), now);
+    }
+    expire(now);
+    for (int i = 0; i < retrying.size(); ) {
+      Pending p = retrying.get(i);
+      if (now - p.dueNanos >= 0) {
+        retrying.set(i, retrying.get(retrying.size() - 1));
+        retrying.remove(retrying.size() - 1);
+        submit(p);
+      } else {
+        i++;
+      }
+    }
+    if (stream == null && now - reconnectAtNanos >= 0) {
+      stats.reconnects++;
+      connect(now);
+    }
+  }
+
+  private void expire(long now) {
+    scratch.clear();
+    inFlight.collectSentBefore(now - timeoutNanos, scratch);
+    if (scratch.isEmpty()) {
+      return;
+    }
+    int expired = scratch.size();
+    stats.timeouts += expired;
+    String detail = "no response within " + client.config().timeout();
+    for (Pending p : scratch) {
+      inFlight.retire(p);
+      if (client.failAttempt(p, UdfFailure.Reason.TIMEOUT, detail, now)) {
+        retrying.add(p);
+      }
+    }
+    scratch.clear();
+    LOG.warn("UDF requests timed out; retrying or failing them: address={} timedOut={} timeout={}",
+        client.address(), expired, client.config().timeout());
+  }
+
+  @Override
+  public void restart(String reason, long now) {
+    if (stream == null) {
+      return;
+    }
+    stream.cancel();
+    ended(StreamEnd.transport(new IllegalStateException("restarted: " + reason)), now);
+    reconnectAtNanos = now;
+  }
+
+  @Override
+  public void close(List<Pending> unfinished) {
+    closed = true;
+    if (stream != null) {
+      stream.finish();
+    }
+    inFlight.collectAll(unfinished);
+    unfinished.addAll(ready);
+    unfinished.addAll(retrying);
+    ready.clear();
+    retrying.clear();
+    if (started != null) {
+      started.tryFail(new IllegalStateException("UdfClient closed before the UDF answered a handshake"));
+      started = null;
+    }
+  }
+}

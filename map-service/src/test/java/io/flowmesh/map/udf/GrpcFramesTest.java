@@ -1,0 +1,80 @@
+package io.flowmesh.map.udf;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GrpcFramesTest {
+
+  private final List<Buffer> messages = new ArrayList<>();
+  private final List<String> malformed = new ArrayList<>();
+
+  private GrpcFrameReader reader(int max) {
+    return new GrpcFrameReader(max, new GrpcFrameReader.Sink() {
+      @Override
+      public boolean onMessage(Buffer message) {
+        messages.add(message.copy());
+        return true;
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        malformed.add(detail);
+      }
+    });
+  }
+
+  @Test
+  void aRequestFrameIsTheLengthPrefixedMapRequestWithItsId() throws Exception {
+    MapRequest.Request r = MapRequest.Request.newBuilder().addKeys("k").setValue(ByteString.copyFromUtf8("v")).build();
+    Buffer out = Buffer.buffer();
+    new GrpcFrames().appendRequest(out, r, "42");
+    byte[] expected = MapRequest.newBuilder().setRequest(r).setId("42").build().toByteArray();
+    assertEquals(0, out.getByte(0));
+    assertEquals(expected.length, out.getInt(1));
+    assertArrayEquals(expected, out.getBytes(5, out.length()));
+    assertEquals(out.length(), GrpcFrames.requestFrameSize(r, "42"));
+  }
+
+  @Test
+  void messagesSplitAcrossDataFramesAreReassembled() throws Exception {
+    Buffer body = Buffer.buffer();
+    for (int i = 0; i < 3; i++) {
+      body.appendBytes(GrpcFrames.frame(MapResponse.newBuilder().setId("id-" + i).build()));
+    }
+    GrpcFrameReader reader = reader(1024);
+    for (int i = 0; i < body.length(); i += 3) {
+      reader.feed(body.slice(i, Math.min(body.length(), i + 3)));
+    }
+    assertEquals(3, messages.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals("id-" + i, MapResponse.parseFrom(messages.get(i).getBytes()).getId());
+    }
+    assertEquals(0, reader.pendingBytes());
+  }
+
+  @Test
+  void aMessageOverTheMaximumIsRefusedBeforeItIsBuffered() {
+    GrpcFrameReader reader = reader(1024);
+    reader.feed(Buffer.buffer().appendByte((byte) 0).appendInt(2048));
+    assertEquals(1, malformed.size());
+    assertTrue(malformed.get(0).contains("2048"), malformed.get(0));
+  }
+
+  @Test
+  void aCompressedMessageIsRefused() {
+    GrpcFrameReader reader = reader(1024);
+    reader.feed(Buffer.buffer().appendByte((byte) 1).appendInt(0));
+    assertEquals(1, malformed.size());
+    assertTrue(malformed.get(0).contains("compressed"), malformed.get(0));
+  }
+}

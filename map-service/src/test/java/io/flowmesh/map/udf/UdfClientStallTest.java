@@ -1,0 +1,65 @@
+package io.flowmesh.map.udf;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+class UdfClientStallTest {
+
+  private TestUdf udf;
+  private ClientHarness harness;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    harness.close();
+    udf.stop();
+  }
+
+  @Test
+  void aUdfHoldingWorkWithoutAnsweringIsStalledAndRestartedUntilItAnswersAgain(Vertx vertx) throws Exception {
+    // Stuck until released, as a UDF that reports READY while wedged; the swallowed requests never return.
+    AtomicBoolean released = new AtomicBoolean();
+    udf = TestUdf.tcp(vertx, (call, request) -> {
+      if (released.get()) {
+        call.echo(request);
+      }
+    });
+    harness = new ClientHarness(vertx, TestConfigs.fast(udf.address())
+        .timeout(Duration.ofSeconds(30)).stallTimeout(Duration.ofMillis(300)).build());
+    harness.start();
+    assertFalse(harness.call(harness.client::stalled), "stalled before any work");
+    harness.mapRange(0, 20);
+    harness.awaitUntil("stalled", Duration.ofSeconds(5), harness.client::stalled);
+    harness.awaitUntil("the stream restarted twice", Duration.ofSeconds(5), () -> udf.streams.get() >= 3);
+    assertTrue(harness.call(harness.client::stalled), "still stalled while the UDF is stuck");
+    assertTrue(harness.call(() -> harness.answers.isEmpty()), "answers while stuck");
+    released.set(true);
+    harness.awaitAllCompleted(20, Duration.ofSeconds(5));
+    assertFalse(harness.call(harness.client::stalled), "still stalled after the answers");
+    UdfStats stats = harness.client.stats();
+    assertEquals(1, stats.stalls(), "one stall episode across the restarts");
+    assertEquals(0, stats.timeouts() + stats.retries(), "the stall restarts charged no attempt");
+  }
+
+  @Test
+  void anIdleClientIsNeverStalled(Vertx vertx) throws Exception {
+    udf = TestUdf.tcp(vertx, TestUdf.ECHO);
+    harness = new ClientHarness(vertx, TestConfigs.fast(udf.address()).stallTimeout(Duration.ofMillis(50)).build());
+    harness.start();
+    harness.mapRange(0, 5);
+    harness.awaitAllCompleted(5, Duration.ofSeconds(5));
+    Thread.sleep(200);
+    assertFalse(harness.call(harness.client::stalled));
+    assertEquals(0, harness.client.stats().stalls());
+  }
+}

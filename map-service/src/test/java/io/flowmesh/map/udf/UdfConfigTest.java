@@ -1,0 +1,57 @@
+package io.flowmesh.map.udf;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UdfConfigTest {
+
+  @Test
+  void theDefaultsAreValidAndMatchTheSdks() {
+    UdfConfig c = UdfConfig.defaults();
+    assertEquals(List.of(), UdfConfig.validate(c));
+    assertEquals(64 * 1024 * 1024, c.maxMessageSize());
+    assertEquals(UdfMode.UNARY, c.mode());
+    assertEquals(OnFailure.RETRY_FOREVER, c.onFailure());
+  }
+
+  @Test
+  void everyBadFieldGetsOneMessageNamingItsKey() {
+    UdfConfig c = UdfConfig.builder()
+        .address("http://x")
+        .mode(UdfMode.STREAM)
+        .timeout(Duration.ZERO)
+        .retryMaxAttempts(0)
+        .retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1))
+        .onFailure(null)
+        .stallTimeout(Duration.ofSeconds(-1))
+        .maxMessageSize(10)
+        .reconnectBackoff(null, Duration.ofSeconds(1))
+        .batchSize(0)
+        .batchTimeout(Duration.ZERO)
+        .serverInfoFile(" ")
+        .serverInfoTimeout(Duration.ZERO)
+        .build();
+    List<String> problems = UdfConfig.validate(c);
+    List<String> keys = List.of("udf.address", "map.mode", "udf.timeout", "udf.retry.max-attempts",
+        "udf.retry.max-backoff", "udf.on-failure", "udf.stall-timeout", "udf.max-message-size",
+        "udf.reconnect.initial-backoff", "map.batch-size", "map.batch-timeout",
+        "udf.server-info-file", "udf.server-info-timeout");
+    assertEquals(keys.size(), problems.size(), "one message per bad field: " + problems);
+    for (int i = 0; i < keys.size(); i++) {
+      assertTrue(problems.get(i).startsWith(keys.get(i) + ":"), problems.get(i) + " should name " + keys.get(i));
+    }
+    assertTrue(problems.get(0).contains("http://x"), "the address message names the value");
+  }
+
+  @Test
+  void toBuilderKeepsEveryField() {
+    UdfConfig c = UdfConfig.builder().address("unix:///tmp/x.sock").batchSize(7)
+        .serverInfoFile("/tmp/info").onFailure(OnFailure.DROP).build();
+    assertEquals(c, c.toBuilder().build());
+  }
+}
