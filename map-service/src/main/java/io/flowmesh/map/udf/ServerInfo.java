@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The server-info file a Numaflow SDK writes when it serves on a Unix socket: a JSON
- * object followed by the literal text {@code \__END__}.
+ * object followed by the literal text {@code U+005C__END__}.
  *
  * @param protocol "uds" or "tcp"
  * @param language the SDK's language
@@ -20,8 +20,11 @@ import java.util.Map;
 public record ServerInfo(String protocol, String language, String minimumNumaflowVersion,
     String version, Map<String, String> metadata) {
 
-  /** The literal that ends a complete file. */
-  public static final String END_MARKER = "\\__END__";
+  /**
+   * The literal that ends a complete file, exactly as every Numaflow SDK writes it: the Unicode
+   * name of a backslash ({@code U+005C}), not a backslash, then {@code __END__}.
+   */
+  public static final String END_MARKER = "U+005C__END__";
   /** The metadata key of the map mode. */
   public static final String MAP_MODE = "MAP_MODE";
 

@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Waits for the SDK's server-info file to exist and be complete (end with
- * {@code \__END__}), then parses it. Polls through Vert.x's asynchronous file system, so
+ * {@code U+005C__END__}), then parses it. Polls through Vert.x's asynchronous file system, so
  * the event loop never blocks.
  *
  * <h2>Concurrency</h2>

@@ -39,7 +39,7 @@ class ServerInfoTest {
 
   @Test
   void aCompleteFileIsParsedWithItsFields(Vertx vertx) throws Exception {
-    ServerInfo info = read(vertx, write(UNARY + "\\__END__"), Duration.ofSeconds(2));
+    ServerInfo info = read(vertx, write(UNARY + "U+005C__END__"), Duration.ofSeconds(2));
     assertEquals("uds", info.protocol());
     assertEquals("go", info.language());
     assertEquals("1.4.0-z", info.minimumNumaflowVersion());
@@ -49,12 +49,12 @@ class ServerInfoTest {
 
   @Test
   void batchMapModeIsRead(Vertx vertx) throws Exception {
-    assertEquals(UdfMode.BATCH, read(vertx, write(BATCH + "\\__END__\n"), Duration.ofSeconds(2)).mapMode());
+    assertEquals(UdfMode.BATCH, read(vertx, write(BATCH + "U+005C__END__\n"), Duration.ofSeconds(2)).mapMode());
   }
 
   @Test
   void anAbsentMapModeMeansUnary() {
-    ServerInfo info = ServerInfo.parse("f", "{\"protocol\":\"uds\",\"language\":\"python\"}\\__END__");
+    ServerInfo info = ServerInfo.parse("f", "{\"protocol\":\"uds\",\"language\":\"python\"}U+005C__END__");
     assertEquals(UdfMode.UNARY, info.mapMode());
   }
 
@@ -63,12 +63,12 @@ class ServerInfoTest {
     Path file = write(UNARY);
     Exception e = assertThrows(Exception.class, () -> read(vertx, file, Duration.ofMillis(300)));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("\\__END__"), e.getMessage());
+    assertTrue(e.getMessage().contains("U+005C__END__"), e.getMessage());
   }
 
   @Test
   void malformedJsonIsAnErrorNamingThePath(Vertx vertx) throws Exception {
-    Path file = write("{\"protocol\": uds\\__END__");
+    Path file = write("{\"protocol\": udsU+005C__END__");
     Exception e = assertThrows(Exception.class, () -> read(vertx, file, Duration.ofSeconds(5)));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("JSON"), e.getMessage());
@@ -77,7 +77,7 @@ class ServerInfoTest {
   @Test
   void anUnknownMapModeIsAnErrorNamingThePath() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ServerInfo.parse("/x/info", "{\"metadata\":{\"MAP_MODE\":\"sideways\"}}\\__END__"));
+        () -> ServerInfo.parse("/x/info", "{\"metadata\":{\"MAP_MODE\":\"sideways\"}}U+005C__END__"));
     assertTrue(e.getMessage().contains("/x/info") && e.getMessage().contains("sideways"), e.getMessage());
   }
 
@@ -85,7 +85,7 @@ class ServerInfoTest {
   void theReaderWaitsForAFileThatAppearsLater(Vertx vertx) throws Exception {
     Path file = dir.resolve("late-info");
     vertx.setTimer(200, id -> vertx.fileSystem().writeFile(file.toString(),
-        io.vertx.core.buffer.Buffer.buffer(BATCH + "\\__END__")));
+        io.vertx.core.buffer.Buffer.buffer(BATCH + "U+005C__END__")));
     assertEquals(UdfMode.BATCH, read(vertx, file, Duration.ofSeconds(5)).mapMode());
   }
 

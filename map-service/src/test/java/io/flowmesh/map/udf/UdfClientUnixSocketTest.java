@@ -61,7 +61,7 @@ class UdfClientUnixSocketTest {
     String socket = dir.resolve("batchmap.sock").toString();
     Path info = dir.resolve("mapper-server-info");
     Files.writeString(info, "{\"protocol\":\"uds\",\"language\":\"java\",\"version\":\"0.9.0\","
-        + "\"minimum_numaflow_version\":\"1.4.0\",\"metadata\":{\"MAP_MODE\":\"batch-map\"}}\\__END__");
+        + "\"minimum_numaflow_version\":\"1.4.0\",\"metadata\":{\"MAP_MODE\":\"batch-map\"}}U+005C__END__");
     udf = TestUdf.unix(vertx, socket, (call, request) -> {
       if (request.hasStatus()) {
         call.batch.forEach(call::echo);
@@ -87,7 +87,7 @@ class UdfClientUnixSocketTest {
   @Test
   void aMalformedServerInfoFileFailsStartNamingThePath() throws Exception {
     Path info = dir.resolve("mapper-server-info");
-    Files.writeString(info, "not json\\__END__");
+    Files.writeString(info, "not jsonU+005C__END__");
     harness = new ClientHarness(vertx, TestConfigs.fast("unix://" + dir.resolve("none.sock"))
         .serverInfoFile(info.toString()).build());
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, harness::start);
