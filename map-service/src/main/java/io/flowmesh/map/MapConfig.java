@@ -1,0 +1,73 @@
+package io.flowmesh.map;
+
+import io.flowmesh.map.engine.EngineConfig;
+import io.flowmesh.map.udf.OnFailure;
+import io.flowmesh.map.udf.UdfConfig;
+import io.flowmesh.map.udf.UdfMode;
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.config.Settings;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * map-service's configuration, validated.
+ *
+ * @param httpPort HTTP port
+ * @param edgePort the downstream edge's port
+ * @param upstream the source's edge
+ * @param resolveInterval how often the upstream name is resolved again
+ * @param instances verticle instances (0 = event loops)
+ * @param engine the engine's settings (batch mode may still change from the server-info file)
+ * @param udf the UDF client's settings
+ */
+public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration resolveInterval, int instances,
+    EngineConfig engine, UdfConfig udf) {
+
+  /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
+  public static MapConfig from(Settings s) {
+    boolean batch = s.get(MapKeys.MODE).equals("batch-map");
+    OnFailure onFailure = OnFailure.valueOf(s.get(MapKeys.UDF_ON_FAILURE).toUpperCase(Locale.ROOT).replace('-', '_'));
+    long maxMessage = s.get(MapKeys.UDF_MAX_MESSAGE);
+    if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
+      s.problem(MapKeys.UDF_MAX_MESSAGE, "allowed is 1KiB to 2GiB");
+      maxMessage = UdfConfig.DEFAULT_MAX_MESSAGE_SIZE;
+    }
+    UdfConfig udf = UdfConfig.builder()
+        .address(s.get(MapKeys.UDF_ADDRESS))
+        .mode(batch ? UdfMode.BATCH : UdfMode.UNARY)
+        .timeout(s.get(MapKeys.UDF_TIMEOUT))
+        .retryMaxAttempts(s.get(MapKeys.UDF_MAX_ATTEMPTS))
+        .retryBackoff(s.get(MapKeys.UDF_RETRY_BACKOFF), s.get(MapKeys.UDF_RETRY_MAX_BACKOFF))
+        .onFailure(onFailure)
+        .stallTimeout(s.get(MapKeys.UDF_STALL_TIMEOUT))
+        .maxMessageSize((int) maxMessage)
+        .reconnectBackoff(s.get(MapKeys.UDF_RECONNECT_BACKOFF), s.get(MapKeys.UDF_RECONNECT_MAX_BACKOFF))
+        .batchSize(s.get(MapKeys.BATCH_SIZE))
+        .batchTimeout(s.get(MapKeys.BATCH_TIMEOUT))
+        .serverInfoFile(s.get(MapKeys.UDF_SERVER_INFO))
+        .serverInfoTimeout(s.get(MapKeys.UDF_SERVER_INFO_TIMEOUT))
+        .build();
+    for (String problem : UdfConfig.validate(udf)) {
+      reportUdfProblem(s, problem);
+    }
+    EngineConfig engine = new EngineConfig(s.get(MapKeys.CONCURRENCY), batch, s.get(MapKeys.BATCH_SIZE),
+        s.get(MapKeys.BATCH_TIMEOUT), s.get(MapKeys.ORDERING).equals("key"), s.get(MapKeys.OUTPUT_CAPACITY),
+        onFailure == OnFailure.DROP);
+    return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT), s.get(MapKeys.UPSTREAM),
+        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf);
+  }
+
+  /** The UDF client's checks say {@code key: what}; report them against our key, with where its value came from. */
+  private static void reportUdfProblem(Settings s, String problem) {
+    int colon = problem.indexOf(": ");
+    String name = colon < 0 ? "" : problem.substring(0, colon);
+    for (ConfigKey<?> key : MapKeys.all()) {
+      if (key.name().equals(name)) {
+        s.problem(key, problem.substring(colon + 2));
+        return;
+      }
+    }
+    s.problem(problem);
+  }
+}

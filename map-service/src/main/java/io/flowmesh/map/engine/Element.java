@@ -1,0 +1,72 @@
+package io.flowmesh.map.engine;
+
+import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+
+/**
+ * One input element from the moment the engine takes it from the edge until it is acked
+ * upstream: waiting for its key, in the UDF, or with outputs not yet acked downstream. It is the
+ * engine's only per-element record: the watermark heap, the key sequencer and the UDF client all
+ * link to it instead of allocating their own.
+ *
+ * <p>Concurrency: owned by its engine's event loop.
+ */
+public final class Element implements io.flowmesh.map.udf.UdfElement {
+
+  final Delivery delivery;
+  final EdgeSubscriber from;
+  final Object owner;
+  /** The ordering key, or null when ordering is off. */
+  final String key;
+  final long arrivalWatermark;
+  /** Index in the watermark heap, -1 when not in it. */
+  int heapIndex = -1;
+  /** The next element of the same key waiting behind this one. */
+  Element nextOfKey;
+  /** Outputs handed downstream and not yet acked. */
+  int pendingOutputs;
+  long startNanos;
+  private MapRequest.Request request;
+
+  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key) {
+    this.delivery = delivery;
+    this.from = from;
+    this.owner = owner;
+    this.key = key;
+    this.arrivalWatermark = delivery.watermark();
+  }
+
+  /** An element with no edge behind it, for tests of the pure structures. */
+  Element(long arrivalWatermark, String key) {
+    this.delivery = null;
+    this.from = null;
+    this.owner = null;
+    this.key = key;
+    this.arrivalWatermark = arrivalWatermark;
+  }
+
+  /** The engine instance this element belongs to (used to route acks back to its event loop). */
+  public Object owner() {
+    return owner;
+  }
+
+  /** The input as it arrived. */
+  public Delivery delivery() {
+    return delivery;
+  }
+
+  /** The watermark the element arrived with. */
+  public long arrivalWatermark() {
+    return arrivalWatermark;
+  }
+
+  /** The UDF request for this element, built once and reused on every attempt. */
+  @Override
+  public MapRequest.Request request() {
+    if (request == null) {
+      request = UdfRequests.of(delivery.message(), delivery.watermark());
+    }
+    return request;
+  }
+}

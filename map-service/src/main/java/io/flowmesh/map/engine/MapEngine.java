@@ -1,0 +1,352 @@
+package io.flowmesh.map.engine;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.Watermarks;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asynchronous data movement for one map instance. Elements come from the upstream edges (whose
+ * input buffers are the bounded input: the engine fetches only what it can start), take a permit
+ * when sent to the UDF and give it back when their results arrive, in any order; results are
+ * forwarded at once. Dispatch pauses while {@code outputCapacity} outputs wait for downstream
+ * acks, so a slow downstream slows everything upstream. An input is acked upstream only when all
+ * its outputs were acked downstream; no results, or only DROP-tagged ones, ack it at once.
+ *
+ * <p>The output watermark is the lowest arrival watermark over every element not yet finished —
+ * buffered on an edge, waiting for its key, in the UDF, or with outputs unacked — else the
+ * latest input watermark, and it never decreases.
+ *
+ * <h2>Concurrency</h2>
+ * Create and use on one event loop (the map instance's); every entry point checks the thread.
+ */
+public final class MapEngine {
+
+  /**
+   * The reserved tag that drops an element, exactly as Numaflow's SDKs write it: the ten
+   * characters {@code U+005C} (the Unicode name of a backslash, not a backslash) and {@code __DROP__}.
+   */
+  public static final String DROP = "U+005C__DROP__";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapEngine.class);
+
+  private final Vertx vertx;
+  private final Thread eventLoop = Thread.currentThread();
+  private final EngineConfig config;
+  private final Object owner;
+  private final OutputPort out;
+  private final EngineStats stats;
+  private final List<Input> inputs = new ArrayList<>();
+  private final WatermarkHeap heap = new WatermarkHeap();
+  private final KeySequencer keys;
+  private final ArrayDeque<Element> ready = new ArrayDeque<>();
+  private Udf udf;
+  private List<Element> batch;
+  private long batchTimer = -1;
+  private int permitsInUse;
+  private int outputsPending;
+  private long outputWatermark = Watermarks.NONE;
+  private boolean pumping;
+  private boolean stopping;
+
+  /**
+   * @param owner handed back through {@link Element#owner()}, so a shared output edge can route acks
+   */
+  public MapEngine(Vertx vertx, EngineConfig config, Object owner, OutputPort out, EngineStats stats) {
+    this.vertx = vertx;
+    this.config = config;
+    this.owner = owner;
+    this.out = out;
+    this.stats = stats;
+    this.keys = config.keyOrdering() ? new KeySequencer() : null;
+  }
+
+  /** Sets the UDF (it needs the engine as its listener, so it comes after construction). */
+  public void udf(Udf udf) {
+    this.udf = udf;
+  }
+
+  /** Takes input from {@code sub}; the engine fetches from it only what it can start. */
+  public void addInput(EdgeSubscriber sub) {
+    checkThread();
+    Input in = new Input(sub);
+    inputs.add(in);
+    sub.pause();
+    sub.handler(d -> onDelivery(in, d));
+    pump();
+  }
+
+  /** Stops taking input from {@code sub}; what it buffered stays unacked and the upstream redelivers it. */
+  public void removeInput(EdgeSubscriber sub) {
+    checkThread();
+    inputs.removeIf(in -> in.sub == sub);
+    sub.pause();
+  }
+
+  /** An upstream edge and the demand the engine raised on it and that was not yet delivered. */
+  private static final class Input {
+    final EdgeSubscriber sub;
+    long requested;
+
+    Input(EdgeSubscriber sub) {
+      this.sub = sub;
+    }
+  }
+
+  // ---- input ----
+
+  private void onDelivery(Input in, Delivery d) {
+    if (in.requested > 0) {
+      in.requested--;
+    }
+    Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()));
+    heap.add(e);
+    stats.elementsIn++;
+    if (keys == null || keys.admit(e)) {
+      ready.add(e);
+    }
+    pump();
+  }
+
+  private static String keyOf(Message m) {
+    int n = m.getKeysCount();
+    return n == 0 ? "" : n == 1 ? m.getKeys(0) : String.join("\u0000", m.getKeysList());
+  }
+
+  private void pump() {
+    if (pumping) {
+      return;
+    }
+    pumping = true;
+    try {
+      boolean arrived = true;
+      while (arrived) {
+        while (!ready.isEmpty() && permitsInUse < config.concurrency() && outputsPending < config.outputCapacity()) {
+          dispatch(ready.poll());
+        }
+        if (stopping || outputsPending >= config.outputCapacity()) {
+          break;
+        }
+        // Each input may supply the whole free window; what arrives beyond the permits waits in ready.
+        long free = config.concurrency() - permitsInUse - ready.size() - (keys == null ? 0 : keys.waiting());
+        int before = ready.size();
+        for (int i = 0; i < inputs.size(); i++) {
+          Input in = inputs.get(i);
+          long want = free - in.requested;
+          if (want > 0) {
+            in.requested += want;
+            in.sub.fetch(want);
+          }
+        }
+        arrived = ready.size() > before;
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private void dispatch(Element e) {
+    permitsInUse++;
+    if (permitsInUse > stats.maxPermitsInUse) {
+      stats.maxPermitsInUse = permitsInUse;
+    }
+    e.startNanos = System.nanoTime();
+    if (!config.batchMode()) {
+      udf.map(e);
+      return;
+    }
+    if (batch == null) {
+      batch = new ArrayList<>(config.batchSize());
+      batchTimer = vertx.setTimer(Math.max(1, config.batchTimeout().toMillis()), id -> {
+        batchTimer = -1;
+        sendBatch();
+      });
+    }
+    batch.add(e);
+    if (batch.size() >= config.batchSize()) {
+      sendBatch();
+    }
+  }
+
+  private void sendBatch() {
+    if (batchTimer >= 0) {
+      vertx.cancelTimer(batchTimer);
+      batchTimer = -1;
+    }
+    List<Element> b = batch;
+    batch = null;
+    if (b != null && !b.isEmpty()) {
+      stats.batchesSent++;
+      udf.mapBatch(b);
+    }
+  }
+
+  // ---- results ----
+
+  /** The UDF answered {@code e}. Called by the UDF client, exactly once per element. */
+  public void onResults(Element e, List<MapResponse.Result> results) {
+    checkThread();
+    release(e);
+    stats.udfNanos(System.nanoTime() - e.startNanos);
+    int n = 0;
+    for (int i = 0, size = results.size(); i < size; i++) {
+      if (!results.get(i).getTagsList().contains(DROP)) {
+        n++;
+      }
+    }
+    if (n == 0) {
+      stats.dropped++;
+      complete(e);
+    } else {
+      e.pendingOutputs = n;
+      outputsPending += n;
+      Message in = e.delivery.message();
+      for (int i = 0, size = results.size(); i < size; i++) {
+        MapResponse.Result r = results.get(i);
+        if (!r.getTagsList().contains(DROP)) {
+          out.emit(e, Message.newBuilder().setId(in.getId() + "/" + i).setValue(r.getValue()).addAllKeys(r.getKeysList())
+              .setEventTime(in.getEventTime()).putAllHeaders(in.getHeadersMap()).setIngestTime(in.getIngestTime()).build());
+        }
+      }
+      stats.outputs += n;
+    }
+    pump();
+  }
+
+  /**
+   * The UDF client gave up on {@code e} (retries exhausted). It is dropped (acked) or nacked back
+   * to the upstream, which redelivers it, per {@code on-failure}.
+   */
+  public void onFailure(Element e, String why) {
+    checkThread();
+    release(e);
+    heap.remove(e);
+    if (config.dropOnFailure()) {
+      stats.failedDropped++;
+      e.from.ack(e.delivery);
+    } else {
+      stats.failedNacked++;
+      e.from.nack(e.delivery, why);
+    }
+    if (stats.failedDropped + stats.failedNacked == 1 || (stats.failedDropped + stats.failedNacked) % 1000 == 0) {
+      LOG.warn("udf gave up on element id={} dropped={} reason={} (logged for the first and every 1000th)",
+          e.delivery.message().getId(), config.dropOnFailure(), why);
+    }
+    pump();
+  }
+
+  private void release(Element e) {
+    permitsInUse--;
+    if (keys != null) {
+      Element next = keys.release(e);
+      if (next != null) {
+        ready.addFirst(next);
+      }
+    }
+  }
+
+  /** Outputs were acked downstream, one list entry per output. */
+  public void onOutputsAcked(List<Element> acked) {
+    checkThread();
+    for (int i = 0, n = acked.size(); i < n; i++) {
+      Element e = acked.get(i);
+      outputsPending--;
+      if (--e.pendingOutputs == 0) {
+        complete(e);
+      }
+    }
+    pump();
+  }
+
+  private void complete(Element e) {
+    heap.remove(e);
+    stats.acked++;
+    e.from.ack(e.delivery);
+  }
+
+  // ---- watermark, state ----
+
+  /**
+   * The output watermark: the lowest arrival watermark over unfinished elements (including those
+   * still buffered on an edge), else the lowest of the inputs' watermarks; never decreasing.
+   */
+  public long watermark() {
+    long low = heap.min();
+    long input = Long.MAX_VALUE;
+    for (int i = 0; i < inputs.size(); i++) {
+      EdgeSubscriber s = inputs.get(i).sub;
+      input = Math.min(input, s.watermark());
+      low = Math.min(low, s.oldestBufferedWatermark());
+    }
+    low = Math.min(low, input);
+    if (low != Long.MAX_VALUE && low > outputWatermark) {
+      outputWatermark = low;
+    }
+    return outputWatermark;
+  }
+
+  /** Permits in use: elements in the UDF. */
+  public int inFlight() {
+    return permitsInUse;
+  }
+
+  /** Elements taken from the edge and not yet acked upstream. */
+  public int unfinished() {
+    return heap.size();
+  }
+
+  public int outputsPending() {
+    return outputsPending;
+  }
+
+  public int waitingForKey() {
+    return keys == null ? 0 : keys.waiting();
+  }
+
+  public int ready() {
+    return ready.size();
+  }
+
+  public EngineStats stats() {
+    return stats;
+  }
+
+  /**
+   * Stops taking input and completes when every element taken was acked (or nacked) upstream,
+   * or when {@code timeoutMillis} passed.
+   */
+  public Future<Void> drain(long timeoutMillis) {
+    checkThread();
+    stopping = true;
+    if (batch != null) {
+      sendBatch();
+    }
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    vertx.setPeriodic(5, id -> {
+      if (heap.isEmpty() || System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        if (!heap.isEmpty()) {
+          LOG.warn("map drain timed out unfinished={} inFlight={} outputsPending={}", heap.size(), permitsInUse, outputsPending);
+        }
+        done.tryComplete();
+      }
+    });
+    return done.future();
+  }
+
+  private void checkThread() {
+    if (Thread.currentThread() != eventLoop) {
+      throw new IllegalStateException("MapEngine used off its event loop (thread " + Thread.currentThread().getName() + ")");
+    }
+  }
+}

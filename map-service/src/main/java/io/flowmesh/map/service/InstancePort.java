@@ -1,0 +1,93 @@
+package io.flowmesh.map.service;
+
+import io.flowmesh.map.engine.Element;
+import io.flowmesh.map.engine.MapEngine;
+import io.flowmesh.map.engine.OutputPort;
+import io.flowmesh.proto.edge.v1.Message;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One map instance's way to the shared {@link OutputEdge}: outputs emitted during an event-loop
+ * turn are handed over together at its end; acks collected on the edge's loop come back together.
+ *
+ * <h2>Concurrency</h2>
+ * The emit side is used on the instance's event loop, the ack side ({@link #ackedOnEdgeLoop}) on
+ * the edge's; the lists change hands only through {@code runOnContext}.
+ */
+final class InstancePort implements OutputPort {
+
+  final int index;
+  private final Context instanceContext;
+  private final Context edgeContext;
+  private final OutputEdge edge;
+  private MapEngine engine;
+  // instance loop
+  private List<Element> from = new ArrayList<>();
+  private List<Message> outputs = new ArrayList<>();
+  private long watermark = -1;
+  private boolean flushScheduled;
+  // edge loop
+  private List<Element> acked = new ArrayList<>();
+  private boolean ackScheduled;
+
+  InstancePort(int index, Context instanceContext, Context edgeContext, OutputEdge edge) {
+    this.index = index;
+    this.instanceContext = instanceContext;
+    this.edgeContext = edgeContext;
+    this.edge = edge;
+  }
+
+  void engine(MapEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public void emit(Element e, Message output) {
+    from.add(e);
+    outputs.add(output);
+    scheduleFlush();
+  }
+
+  @Override
+  public void watermark(long wm) {
+    if (wm > watermark) {
+      watermark = wm;
+      scheduleFlush();
+    }
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      instanceContext.runOnContext(v -> flush());
+    }
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    List<Element> f = from;
+    List<Message> o = outputs;
+    long wm = watermark;
+    if (!f.isEmpty()) {
+      from = new ArrayList<>(f.size());
+      outputs = new ArrayList<>(o.size());
+    }
+    edgeContext.runOnContext(v -> edge.accept(index, f, o, wm));
+  }
+
+  /** On the edge's loop: one output of this instance was acked downstream. */
+  void ackedOnEdgeLoop(Element e) {
+    acked.add(e);
+    if (!ackScheduled) {
+      ackScheduled = true;
+      edgeContext.runOnContext(v -> {
+        ackScheduled = false;
+        List<Element> batch = acked;
+        acked = new ArrayList<>(Math.max(16, batch.size()));
+        instanceContext.runOnContext(x -> engine.onOutputsAcked(batch));
+      });
+    }
+  }
+}

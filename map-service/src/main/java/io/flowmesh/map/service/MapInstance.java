@@ -1,0 +1,177 @@
+package io.flowmesh.map.service;
+
+import io.flowmesh.map.MapConfig;
+import io.flowmesh.map.engine.EngineConfig;
+import io.flowmesh.map.engine.EngineStats;
+import io.flowmesh.map.engine.MapEngine;
+import io.flowmesh.map.udf.UdfClient;
+import io.flowmesh.map.udf.UdfMode;
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.UpstreamResolver;
+import io.flowmesh.runtime.service.Readiness;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One map instance: its upstream subscriptions, its UDF client and its engine, all on this
+ * verticle's event loop. The engine is built once the UDF client has started (the UDF's
+ * server-info file may choose the mode); until then nothing is taken from upstream.
+ *
+ * <h2>Concurrency</h2>
+ * Everything here runs on this verticle's context; other threads reach it through
+ * {@link #onContext}.
+ */
+final class MapInstance extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapInstance.class);
+
+  private final int index;
+  private final String processId;
+  private final MapConfig config;
+  private final EdgeOptions edgeOptions;
+  private final OutputEdge edge;
+  private final Context edgeContext;
+  private final MapMetrics metrics;
+  private final List<EdgeSubscriber> inputs = new ArrayList<>();
+  private UpstreamResolver resolver;
+  private InstancePort port;
+  private UdfClient udf;
+  private MapEngine engine;
+  private String udfError = "UDF client starting";
+  private long watermarkTimer = -1;
+  private boolean stopping;
+
+  MapInstance(int index, String processId, MapConfig config, EdgeOptions edgeOptions, OutputEdge edge, Context edgeContext,
+      MeterRegistry registry) {
+    this.index = index;
+    this.processId = processId;
+    this.config = config;
+    this.edgeOptions = edgeOptions;
+    this.edge = edge;
+    this.edgeContext = edgeContext;
+    this.metrics = new MapMetrics(registry, index, config.engine().concurrency());
+  }
+
+  @Override
+  public Future<?> start() {
+    port = new InstancePort(index, context, edgeContext, edge);
+    UdfBridge bridge = new UdfBridge(metrics.udfCallTime);
+    udf = new UdfClient(vertx, config.udf(), bridge);
+    metrics.bindUdf(udf);
+    startUdf(bridge);
+    return Future.succeededFuture();
+  }
+
+  private void startUdf(UdfBridge bridge) {
+    udf.start().onSuccess(v -> {
+      EngineConfig ec = config.engine();
+      boolean batch = udf.mode() == UdfMode.BATCH;
+      if (batch != ec.batchMode()) {
+        LOG.info("map mode from the UDF's server-info file instance={} mode={}", index, udf.mode().mapMode());
+      }
+      engine = new MapEngine(vertx, new EngineConfig(ec.concurrency(), batch, ec.batchSize(), ec.batchTimeout(),
+          ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, port, new EngineStats(metrics::inFlightTime));
+      bridge.connect(udf, engine);
+      port.engine(engine);
+      metrics.bindEngine(engine);
+      udfError = null;
+      resolver = new UpstreamResolver(vertx, config.upstream(), config.resolveInterval(), this::subscribe);
+      resolver.start();
+      watermarkTimer = vertx.setPeriodic(Math.max(1, edgeOptions.heartbeatInterval().toMillis()),
+          id -> port.watermark(engine.watermark()));
+    }).onFailure(e -> {
+      udfError = "UDF client cannot start: " + e.getMessage();
+      LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, e.getMessage());
+      if (!stopping) {
+        vertx.setTimer(1000, id -> startUdf(bridge));
+      }
+    });
+  }
+
+  private void subscribe(HostPort address) {
+    if (stopping) {
+      return;
+    }
+    EdgeSubscriber sub = new EdgeSubscriber(vertx, "map", processId + "/" + index + "/" + inputs.size(), address, edgeOptions,
+        metrics.registry());
+    inputs.add(sub);
+    engine.addInput(sub);
+    sub.start();
+  }
+
+  /** Runs {@code fn} on this instance's event loop. */
+  <T> Future<T> onContext(java.util.function.Supplier<Future<T>> fn) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> fn.get().onComplete(p));
+    return p.future();
+  }
+
+  Future<Readiness> readiness() {
+    return onContext(() -> {
+      if (engine == null) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
+      }
+      if (udf.stalled()) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": UDF stalled: work in flight and no response for "
+            + config.udf().stallTimeout().toSeconds() + "s; the stream is being restarted"));
+      }
+      boolean connected = inputs.stream().anyMatch(EdgeSubscriber::connected);
+      if (!connected) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream()));
+      }
+      return udf.isReady().map(ok -> ok ? Readiness.READY
+          : Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " is not ready"))
+          .otherwise(e -> Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " unreachable: "
+              + e.getMessage()));
+    });
+  }
+
+  Future<JsonObject> status() {
+    return onContext(() -> {
+      JsonObject j = new JsonObject().put("instance", index);
+      JsonArray up = new JsonArray();
+      inputs.forEach(s -> up.add(s.status()));
+      j.put("upstream", up);
+      if (engine == null) {
+        return Future.succeededFuture(j.put("state", udfError));
+      }
+      EngineStats st = engine.stats();
+      return Future.succeededFuture(j.put("mode", udf.mode().mapMode()).put("concurrency", config.engine().concurrency())
+          .put("inFlight", engine.inFlight()).put("unfinished", engine.unfinished()).put("ready", engine.ready())
+          .put("waitingForKey", engine.waitingForKey()).put("outputsPending", engine.outputsPending())
+          .put("watermark", engine.watermark()).put("elementsIn", st.elementsIn).put("outputs", st.outputs)
+          .put("acked", st.acked).put("dropped", st.dropped).put("failedDropped", st.failedDropped)
+          .put("failedNacked", st.failedNacked).put("udf", udf.stats().toString()).put("udfStalled", udf.stalled()));
+    });
+  }
+
+  /** Drains: takes no new input, waits for every taken element to be acked, then closes its edges and the UDF client. */
+  Future<Void> drain(long timeoutMillis) {
+    return onContext(() -> {
+      stopping = true;
+      if (resolver != null) {
+        resolver.stop();
+      }
+      Future<Void> drained = engine == null ? Future.succeededFuture() : engine.drain(timeoutMillis);
+      return drained.compose(v -> {
+        if (watermarkTimer >= 0) {
+          vertx.cancelTimer(watermarkTimer);
+        }
+        List<Future<Void>> closing = new ArrayList<>();
+        inputs.forEach(s -> closing.add(s.close()));
+        return Future.join(closing).transform(ar -> udf.close());
+      });
+    });
+  }
+}

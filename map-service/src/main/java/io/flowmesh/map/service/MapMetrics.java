@@ -1,0 +1,91 @@
+package io.flowmesh.map.service;
+
+import io.flowmesh.map.engine.MapEngine;
+import io.flowmesh.map.udf.UdfClient;
+import io.flowmesh.map.udf.UdfStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One map instance's metrics, tagged {@code instance}. Counters and gauges read the engine's and
+ * the UDF client's plain fields when scraped.
+ */
+final class MapMetrics {
+
+  private final MeterRegistry registry;
+  private final String instance;
+  final Timer udfCallTime;
+  private final Timer inFlightTime;
+
+  MapMetrics(MeterRegistry registry, int index, int concurrency) {
+    this.registry = registry;
+    this.instance = Integer.toString(index);
+    this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
+        .tag("instance", instance).publishPercentileHistogram().register(registry);
+    this.inFlightTime = Timer.builder("flowmesh.map.inflight.time")
+        .description("Time an element held a permit, retries included").tag("instance", instance).publishPercentileHistogram()
+        .register(registry);
+    Gauge.builder("flowmesh.map.concurrency.limit", () -> concurrency).description("Permits: most elements in the UDF at once")
+        .tag("instance", instance).register(registry);
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  void inFlightTime(long nanos) {
+    inFlightTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void bindEngine(MapEngine e) {
+    gauge("flowmesh.map.inflight", "Elements in the UDF (permits in use)", e, MapEngine::inFlight);
+    gauge("flowmesh.map.unfinished", "Elements taken from upstream and not yet acked there", e, MapEngine::unfinished);
+    gauge("flowmesh.map.output.pending", "Outputs sent downstream and not yet acked", e, MapEngine::outputsPending);
+    gauge("flowmesh.map.waiting.for.key", "Elements waiting for their key (map.ordering=key)", e, MapEngine::waitingForKey);
+    gauge("flowmesh.map.watermark", "Output watermark, epoch milliseconds", e, x -> x.watermark());
+    gauge("flowmesh.map.watermark.lag", "Wall clock minus the output watermark, milliseconds", e,
+        x -> x.watermark() < 0 ? 0 : System.currentTimeMillis() - x.watermark());
+    counter("flowmesh.map.elements.in", "Elements taken from upstream", e, x -> x.stats().elementsIn);
+    counter("flowmesh.map.outputs", "Outputs produced", e, x -> x.stats().outputs);
+    counter("flowmesh.map.acked", "Inputs acked upstream after all their outputs were acked", e, x -> x.stats().acked);
+    counter("flowmesh.map.dropped", "Elements the UDF dropped (no results or DROP tag)", e, x -> x.stats().dropped);
+    counter("flowmesh.map.failed.dropped", "Elements dropped after the UDF client gave up (udf.on-failure=drop)", e,
+        x -> x.stats().failedDropped);
+    counter("flowmesh.map.failed.nacked", "Elements nacked upstream after the UDF client gave up (udf.on-failure=fail)", e,
+        x -> x.stats().failedNacked);
+  }
+
+  void bindUdf(UdfClient c) {
+    udfCounter("flowmesh.map.udf.requests", "Requests sent to the UDF (attempts)", c, UdfStats::requestsSent);
+    udfCounter("flowmesh.map.udf.responses", "Responses received from the UDF", c, UdfStats::responsesReceived);
+    udfCounter("flowmesh.map.udf.errors", "UDF streams ended with an error status", c, UdfStats::udfErrors);
+    udfCounter("flowmesh.map.udf.retries", "Elements sent again after a timeout or failure", c, UdfStats::retries);
+    udfCounter("flowmesh.map.udf.timeouts", "Requests unanswered within udf.timeout", c, UdfStats::timeouts);
+    udfCounter("flowmesh.map.udf.reconnects", "MapFn streams reopened", c, UdfStats::reconnects);
+    udfCounter("flowmesh.map.udf.protocol.violations", "Garbage from the UDF (unknown id, second answer, early EOT)", c,
+        UdfStats::protocolViolations);
+    udfCounter("flowmesh.map.udf.late.responses", "Responses to ids already retried, ignored", c, UdfStats::lateResponses);
+    udfCounter("flowmesh.map.udf.stalls", "Times the UDF held work without answering for udf.stall-timeout", c, UdfStats::stalls);
+    gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stalled() ? 1 : 0);
+  }
+
+  private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {
+    Gauge.builder(name, obj, f).description(help).tag("instance", instance).register(registry);
+  }
+
+  private <T> void counter(String name, String help, T obj, ToDoubleFunction<T> f) {
+    FunctionCounter.builder(name, obj, f).description(help).tag("instance", instance).register(registry);
+  }
+
+  private interface StatReader {
+    long read(UdfStats s);
+  }
+
+  private void udfCounter(String name, String help, UdfClient c, StatReader r) {
+    counter(name, help, c, x -> r.read(x.stats()));
+  }
+}

@@ -1,0 +1,61 @@
+package io.flowmesh.map.service;
+
+import io.flowmesh.map.engine.Element;
+import io.flowmesh.map.engine.MapEngine;
+import io.flowmesh.map.engine.Udf;
+import io.flowmesh.map.udf.UdfClient;
+import io.flowmesh.map.udf.UdfElement;
+import io.flowmesh.map.udf.UdfFailure;
+import io.flowmesh.map.udf.UdfListener;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Joins a map instance's engine and its UDF client: the engine sends through it, the client
+ * answers through it.
+ *
+ * <h2>Concurrency</h2>
+ * Used on the instance's event loop only.
+ */
+final class UdfBridge implements Udf, UdfListener {
+
+  private final Timer callTime;
+  private UdfClient client;
+  private MapEngine engine;
+
+  UdfBridge(Timer callTime) {
+    this.callTime = callTime;
+  }
+
+  void connect(UdfClient client, MapEngine engine) {
+    this.client = client;
+    this.engine = engine;
+  }
+
+  @Override
+  public void map(Element e) {
+    client.map(e);
+  }
+
+  @Override
+  public void mapBatch(List<Element> batch) {
+    client.mapBatch(batch);
+  }
+
+  @Override
+  public void onResults(UdfElement element, List<MapResponse.Result> results) {
+    engine.onResults((Element) element, results);
+  }
+
+  @Override
+  public void onFailure(UdfElement element, UdfFailure failure) {
+    engine.onFailure((Element) element, failure.toString());
+  }
+
+  @Override
+  public void onCallTime(long nanos) {
+    callTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+}

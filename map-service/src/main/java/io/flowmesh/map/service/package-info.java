@@ -1,0 +1,9 @@
+/**
+ * map-service's vertex: map instances (each an engine, its upstream subscriptions and its UDF
+ * client on one event loop) and the output edge they share.
+ *
+ * <p>Threading: a {@link io.flowmesh.map.service.MapInstance}'s state lives on its event loop;
+ * the {@link io.flowmesh.map.service.OutputEdge} lives on its own. Outputs and acks cross
+ * between them only through {@code Context.runOnContext}, once per event-loop turn, in batches.
+ */
+package io.flowmesh.map.service;
