@@ -130,20 +130,26 @@ public final class UdfServer {
     })).mapEmpty();
   }
 
-  /** Deletes a socket file at the Unix address; a regular file or directory there is left alone. */
+  /**
+   * Deletes a socket file at the Unix address. Anything else there is refused rather than
+   * replaced: the native transport would otherwise unlink it to bind.
+   */
   private void removeStaleSocket() {
     if (!(options.address() instanceof UdfAddress.Unix unix)) {
       return;
     }
     Path path = unix.path();
     try {
-      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-          && Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-        Files.delete(path);
-        LOG.info("removed socket file: path={}", path);
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        return;
       }
+      if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+        throw new IllegalStateException("cannot listen on " + unix + ": a file that is not a socket is in the way");
+      }
+      Files.delete(path);
+      LOG.info("removed socket file: path={}", path);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove stale socket file " + path, e);
+      throw new UncheckedIOException("cannot remove socket file " + path, e);
     }
   }
 }
