@@ -7,6 +7,7 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starts servers (on 127.0.0.1 and an ephemeral port unless told otherwise) and clients for one
@@ -61,7 +62,7 @@ public final class TestBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws TimeoutException {
     for (GrpcClient client : clients) {
       client.close().await(10, TimeUnit.SECONDS);
     }

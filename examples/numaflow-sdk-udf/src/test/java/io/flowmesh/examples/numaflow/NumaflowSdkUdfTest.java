@@ -90,7 +90,7 @@ class NumaflowSdkUdfTest {
 
       assertTrue(responses.get(0).getHandshake().getSot());
       assertEquals("id-1", responses.get(1).getId());
-      assertEquals("HELLO SDK", responses.get(1).getResults(0).getValue().toStringUtf8());
+      assertEquals("HELLO SDK", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
       assertEquals(List.of("k"), responses.get(1).getResults(0).getKeysList());
       String info = Files.readString(dir.resolve("mapper-server-info"));
       assertTrue(info.endsWith(END) && info.contains("\"MAP_MODE\":\"unary-map\"") && info.contains("\"protocol\":\"uds\""), info);
@@ -105,7 +105,7 @@ class NumaflowSdkUdfTest {
       List<MapResponse> responses = exchange(SocketAddress.domainSocketAddress(socket.toString()),
           List.of(element("a", "one", "k"), element("b", "two", "k"), eot), 4);
 
-      assertEquals("ONE", responses.get(1).getResults(0).getValue().toStringUtf8());
+      assertEquals("ONE", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
       assertEquals("TWO", responses.get(2).getResults(0).getValue().toStringUtf8());
       assertEquals(List.of("a", "b"), List.of(responses.get(1).getId(), responses.get(2).getId()));
       assertTrue(responses.get(3).getStatus().getEot());
@@ -128,7 +128,7 @@ class NumaflowSdkUdfTest {
       List<MapResponse> responses = exchange(SocketAddress.inetSocketAddress(port, "127.0.0.1"),
           List.of(element("1", "tcp", "k")), 2);
 
-      assertEquals("TCP", responses.get(1).getResults(0).getValue().toStringUtf8());
+      assertEquals("TCP", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
     }
   }
 }
