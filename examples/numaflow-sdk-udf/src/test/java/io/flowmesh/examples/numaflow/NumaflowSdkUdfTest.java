@@ -1,0 +1,134 @@
+package io.flowmesh.examples.numaflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.proto.udf.map.v1.Handshake;
+import io.flowmesh.proto.udf.map.v1.MapGrpcClient;
+import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientRequest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the SDK-built UDF in a child JVM and talks to it with a Vert.x gRPC client, the client
+ * map-service uses.
+ */
+class NumaflowSdkUdfTest {
+
+  private static final String END = "U+005C__END__";
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private GrpcClient client;
+
+  @BeforeEach
+  void client() {
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(64 * 1024 * 1024));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    client.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends the handshake and {@code requests} on one MapFn call; returns the first {@code n} responses. */
+  private List<MapResponse> exchange(SocketAddress address, List<MapRequest> requests, int n) throws Exception {
+    List<MapResponse> responses = new ArrayList<>();
+    CompletableFuture<List<MapResponse>> done = new CompletableFuture<>();
+    GrpcClientRequest<MapRequest, MapResponse> call = client.request(address, MapGrpcClient.MapFn).await(10, TimeUnit.SECONDS);
+    call.response().onSuccess(response -> response.handler(message -> {
+      responses.add(message);
+      if (responses.size() == n) {
+        done.complete(List.copyOf(responses));
+      }
+    })).onFailure(done::completeExceptionally);
+    call.write(MapRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
+    requests.forEach(call::write);
+    try {
+      return done.get(20, TimeUnit.SECONDS);
+    } finally {
+      call.cancel();
+    }
+  }
+
+  private static MapRequest element(String id, String value, String key) {
+    return MapRequest.newBuilder()
+        .setId(id)
+        .setRequest(MapRequest.Request.newBuilder().addKeys(key).setValue(ByteString.copyFromUtf8(value)))
+        .build();
+  }
+
+  @Test
+  void theUnaryMapperAnswersAHandshakeAndOneElementOverAUnixSocketAndWritesItsServerInfo() throws Exception {
+    Path socket = dir.resolve("map.sock");
+    try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "unary", "--socket", socket.toString())) {
+      List<MapResponse> responses = exchange(SocketAddress.domainSocketAddress(socket.toString()),
+          List.of(element("id-1", "hello sdk", "k")), 2);
+
+      assertTrue(responses.get(0).getHandshake().getSot());
+      assertEquals("id-1", responses.get(1).getId());
+      assertEquals("HELLO SDK", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
+      assertEquals(List.of("k"), responses.get(1).getResults(0).getKeysList());
+      String info = Files.readString(dir.resolve("mapper-server-info"));
+      assertTrue(info.endsWith(END) && info.contains("\"MAP_MODE\":\"unary-map\"") && info.contains("\"protocol\":\"uds\""), info);
+    }
+  }
+
+  @Test
+  void theBatchMapperAnswersEveryIdThenAnEndOfTransmission() throws Exception {
+    Path socket = dir.resolve("batchmap.sock");
+    try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "batch", "--socket", socket.toString())) {
+      MapRequest eot = MapRequest.newBuilder().setStatus(TransmissionStatus.newBuilder().setEot(true)).build();
+      List<MapResponse> responses = exchange(SocketAddress.domainSocketAddress(socket.toString()),
+          List.of(element("a", "one", "k"), element("b", "two", "k"), eot), 4);
+
+      assertEquals("ONE", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
+      assertEquals("TWO", responses.get(2).getResults(0).getValue().toStringUtf8());
+      assertEquals(List.of("a", "b"), List.of(responses.get(1).getId(), responses.get(2).getId()));
+      assertTrue(responses.get(3).getStatus().getEot());
+      assertTrue(Files.readString(dir.resolve("mapper-server-info")).contains("\"MAP_MODE\":\"batch-map\""));
+    }
+  }
+
+  /**
+   * Over TCP the SDK binds all interfaces ({@code ServerBuilder.forPort}), not just loopback, so
+   * this test runs only when asked: {@code -Dflowmesh.test.wildcardBind=true}.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "flowmesh.test.wildcardBind", matches = "true")
+  void theUnaryMapperAnswersOverTcpOnTheGivenPort() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "unary", "--port", Integer.toString(port))) {
+      List<MapResponse> responses = exchange(SocketAddress.inetSocketAddress(port, "127.0.0.1"),
+          List.of(element("1", "tcp", "k")), 2);
+
+      assertEquals("TCP", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.flowmesh.examples.numaflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SdkServerOptionsTest {
+
+  @Test
+  void aSocketGetsItsServerInfoFileNextToItUnlessOneIsGiven() {
+    SdkServerOptions defaulted = SdkServerOptions.parse(List.of("batch", "--socket", "/tmp/x/batchmap.sock"));
+    SdkServerOptions given = SdkServerOptions.parse(List.of("unary", "--socket", "/tmp/x/map.sock", "--server-info-file", "/tmp/i"));
+
+    assertEquals(new SdkServerOptions(true, null, Path.of("/tmp/x/batchmap.sock"), Path.of("/tmp/x/mapper-server-info")), defaulted);
+    assertEquals(Path.of("/tmp/i"), given.serverInfoFile());
+  }
+
+  @Test
+  void withoutPortOrSocketTheSdkDecides() {
+    assertEquals(new SdkServerOptions(false, null, null, null), SdkServerOptions.parse(List.of("unary")));
+  }
+
+  @Test
+  void badArgumentsAreRejectedWithAReason() {
+    for (List<String> bad : List.of(List.<String>of(), List.of("stream"), List.of("unary", "--port"),
+        List.of("unary", "--port", "0"), List.of("unary", "--port", "1", "--socket", "/s"),
+        List.of("unary", "--server-info-file", "/i"), List.of("unary", "--colour", "red"))) {
+      assertThrows(IllegalArgumentException.class, () -> SdkServerOptions.parse(bad), bad.toString());
+    }
+  }
+}

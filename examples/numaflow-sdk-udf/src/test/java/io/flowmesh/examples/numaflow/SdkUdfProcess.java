@@ -1,0 +1,83 @@
+package io.flowmesh.examples.numaflow;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SDK UDF running in a child JVM on this test's class path, as a user would run it.
+ *
+ * <p>A child process, not a thread: the SDK registers a JVM shutdown hook that calls
+ * {@code System.exit} and so never returns, which would hang the test JVM at exit. For the same
+ * reason {@link #close()} kills the child (SIGKILL) rather than asking it to stop.
+ */
+final class SdkUdfProcess implements AutoCloseable {
+
+  private final Process process;
+  private final CompletableFuture<String> listening = new CompletableFuture<>();
+  private final List<String> output = new ArrayList<>();
+
+  private SdkUdfProcess(List<String> args, Path workDir) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        NumaflowSdkUdf.class.getName()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().remove("NUMAFLOW_POD");
+    process = builder.start();
+    Thread reader = new Thread(this::readOutput, "sdk-udf-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts the UDF with these arguments and waits for its listening line. */
+  static SdkUdfProcess start(Path workDir, String... args) throws Exception {
+    SdkUdfProcess udf = new SdkUdfProcess(List.of(args), workDir);
+    try {
+      udf.listening.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      udf.close();
+      throw new AssertionError("SDK UDF did not start: " + udf.output(), e);
+    }
+    return udf;
+  }
+
+  synchronized String output() {
+    return String.join("\n", output);
+  }
+
+  private void readOutput() {
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        synchronized (this) {
+          output.add(line);
+        }
+        if (line.contains(" listening on ")) {
+          listening.complete(line);
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone
+    }
+    listening.completeExceptionally(new IllegalStateException("exited with " + process.exitValue()));
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.flowmesh.examples;
+
+import io.flowmesh.udf.UdfMain;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs any example UDF from the shaded jar:
+ * {@code java -jar flowmesh-udf.jar <name> [--address ADDRESS] [--mode MODE] [--server-info-file PATH] [options]}.
+ */
+public final class Main {
+
+  /** The examples by name, in the order the usage line lists them. */
+  static final Map<String, UdfMain.Setup> EXAMPLES = new LinkedHashMap<>();
+
+  static {
+    EXAMPLES.put("cat", Cat::configure);
+    EXAMPLES.put("uppercase", Uppercase::configure);
+    EXAMPLES.put("flatmap", FlatMap::configure);
+    EXAMPLES.put("filter", Filter::configure);
+    EXAMPLES.put("latency", Latency::configure);
+    EXAMPLES.put("faulty", Faulty::configure);
+  }
+
+  private Main() {
+  }
+
+  /** The one-line usage. */
+  static String usage() {
+    return "usage: java -jar flowmesh-udf.jar <" + String.join("|", EXAMPLES.keySet()) + ">"
+        + " [--address tcp://HOST:PORT|unix:///PATH] [--mode unary-map|batch-map]"
+        + " [--server-info-file PATH] [example options]";
+  }
+
+  public static void main(String[] args) {
+    if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
+      String why = args.length == 0 ? "no UDF named" : "unknown UDF '" + args[0] + "'";
+      System.err.println("flowmesh-udf: " + why + "; " + usage());
+      System.exit(2);
+    }
+    UdfMain.run(args[0], Arrays.copyOfRange(args, 1, args.length), EXAMPLES.get(args[0]));
+  }
+}

@@ -1,0 +1,41 @@
+package io.flowmesh.udf;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** How the elements of one {@code MapFn} stream are grouped, named as in Numaflow's {@code MAP_MODE}. */
+public enum MapMode {
+
+  /** Each request is answered on its own, in any order, as soon as its handler completes. */
+  UNARY_MAP("unary-map"),
+
+  /** Requests are collected until an end-of-transmission; all are answered, then an EOT. */
+  BATCH_MAP("batch-map");
+
+  private final String wireName;
+
+  MapMode(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name used on the command line and in the server-info file. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The mode with this name; {@link UsageException} naming the valid ones otherwise. */
+  public static MapMode parse(String name) {
+    for (MapMode mode : values()) {
+      if (mode.wireName.equals(name)) {
+        return mode;
+      }
+    }
+    throw new UsageException("unknown map mode '" + name + "', expected one of "
+        + Arrays.stream(values()).map(MapMode::wireName).collect(Collectors.joining(", ")));
+  }
+
+  @Override
+  public String toString() {
+    return wireName;
+  }
+}

@@ -1,0 +1,198 @@
+package io.flowmesh.udf.impl;
+
+import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.udf.Datum;
+import io.flowmesh.udf.MapHandler;
+import io.flowmesh.udf.MapResult;
+import io.flowmesh.udf.ResponseRewriter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code MapFn} call: checks the handshake, calls the handler for each element and writes
+ * its answer, pausing the requests while the response's write queue is full. Subclasses decide
+ * when elements are mapped and when the stream ends.
+ *
+ * <h2>Concurrency</h2>
+ * Confined to the event-loop thread that opened the call.
+ */
+abstract class MapStream {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapStream.class);
+
+  private final GrpcServerRequest<MapRequest, MapResponse> request;
+  private final GrpcServerResponse<MapRequest, MapResponse> response;
+  private final MapHandler handler;
+  /** Rewrites answers before they are written; {@code null} writes them as they are. */
+  private final ResponseRewriter rewriter;
+  /** The context of the call, where late answers are brought back. */
+  private final Context context;
+  /** The thread that owns this stream's state. */
+  private final Thread owner;
+  /** Whether the client's handshake has been received and answered. */
+  private boolean handshaken;
+  /** Whether the client has half-closed: no more requests will come. */
+  private boolean clientEnded;
+  /** Whether the response has ended (normally or with an error), or the call was reset. */
+  private boolean closed;
+  /** Whether requests are paused because the response's write queue is full. */
+  private boolean paused;
+
+  MapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler, ResponseRewriter rewriter) {
+    this.request = request;
+    this.response = request.response();
+    this.handler = handler;
+    this.rewriter = rewriter;
+    this.context = Vertx.currentContext();
+    this.owner = Thread.currentThread();
+  }
+
+  /** Starts reading the call's requests. */
+  final void start() {
+    request.handler(this::onMessage);
+    request.endHandler(v -> {
+      clientEnded = true;
+      onClientEnd();
+    });
+    request.exceptionHandler(this::onReset);
+    response.exceptionHandler(this::onReset);
+    response.drainHandler(v -> {
+      if (paused && !closed) {
+        paused = false;
+        request.resume();
+      }
+    });
+  }
+
+  /** An element request (or an end of transmission) that came after the handshake. */
+  protected abstract void onRequest(MapRequest message);
+
+  /** The client half-closed; {@link #clientEnded()} is now true. */
+  protected abstract void onClientEnd();
+
+  /** One element's answer was written (or handed to the rewriter). */
+  protected abstract void onAnswered();
+
+  protected final boolean clientEnded() {
+    return clientEnded;
+  }
+
+  protected final boolean closed() {
+    return closed;
+  }
+
+  private void onMessage(MapRequest message) {
+    if (closed) {
+      return;
+    }
+    if (handshaken) {
+      if (message.hasHandshake()) {
+        fail(GrpcStatus.INVALID_ARGUMENT, "unexpected handshake after the first MapFn request");
+      } else {
+        onRequest(message);
+      }
+    } else if (message.hasHandshake() && message.getHandshake().getSot()) {
+      handshaken = true;
+      write(Responses.HANDSHAKE);
+    } else {
+      fail(GrpcStatus.INVALID_ARGUMENT,
+          "invalid handshake: the first MapFn request must carry handshake { sot: true }");
+    }
+  }
+
+  /** Calls the handler for one element; its answer is written when its future completes. */
+  protected final void map(Datum datum) {
+    Future<List<MapResult>> results;
+    try {
+      results = handler.apply(datum);
+      if (results == null) {
+        results = Future.failedFuture(new NullPointerException("MapHandler returned null"));
+      }
+    } catch (RuntimeException e) {
+      results = Future.failedFuture(e);
+    }
+    if (results.isComplete()) {
+      complete(datum, results);
+    } else {
+      Future<List<MapResult>> later = results;
+      later.onComplete(ignored -> {
+        if (Thread.currentThread() == owner) {
+          complete(datum, later);
+        } else {
+          context.runOnContext(v -> complete(datum, later));
+        }
+      });
+    }
+  }
+
+  private void complete(Datum datum, Future<List<MapResult>> results) {
+    if (closed) {
+      return;
+    }
+    if (results.failed()) {
+      Throwable cause = results.cause();
+      LOG.error("map handler failed, failing the stream: id={}", datum.id(), cause);
+      fail(GrpcStatus.INTERNAL, "UDF_EXECUTION_ERROR(map): " + describe(cause));
+      return;
+    }
+    List<MapResult> list = results.result();
+    MapResponse answer = Responses.answer(datum.id(), list == null ? List.of() : list);
+    if (rewriter == null) {
+      write(answer);
+    } else {
+      for (MapResponse rewritten : rewriter.rewrite(answer)) {
+        write(rewritten);
+      }
+    }
+    onAnswered();
+  }
+
+  /** Writes one response, pausing the requests when the write queue fills. */
+  protected final void write(MapResponse message) {
+    response.write(message);
+    if (!paused && response.writeQueueFull()) {
+      paused = true;
+      request.pause();
+    }
+  }
+
+  /** Ends the call with status OK. */
+  protected final void end() {
+    if (!closed) {
+      closed = true;
+      response.end();
+    }
+  }
+
+  /** Ends the call with an error status; the first failure wins. */
+  protected final void fail(GrpcStatus status, String message) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (status != GrpcStatus.INTERNAL) {
+      LOG.warn("failing MapFn stream: status={} reason={}", status, message);
+    }
+    response.status(status).statusMessage(message).end();
+  }
+
+  private void onReset(Throwable cause) {
+    if (!closed) {
+      closed = true;
+      LOG.debug("MapFn stream closed by the client or the connection: {}", cause.toString());
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getName() : cause.getClass().getSimpleName() + ": " + message;
+  }
+}
