@@ -49,7 +49,7 @@ public final class MapEngine {
   private final WatermarkHeap heap = new WatermarkHeap();
   private final KeySequencer keys;
   private final ArrayDeque<Element> ready = new ArrayDeque<>();
-  private Udf udf;
+  private final Udf udf;
   private List<Element> batch;
   private long batchTimer = -1;
   private int permitsInUse;
@@ -60,19 +60,16 @@ public final class MapEngine {
 
   /**
    * @param owner handed back through {@link Element#owner()}, so a shared output edge can route acks
+   * @param udf where elements are sent; it answers through {@link #onResults} and {@link #onFailure}
    */
-  public MapEngine(Vertx vertx, EngineConfig config, Object owner, OutputPort out, EngineStats stats) {
+  public MapEngine(Vertx vertx, EngineConfig config, Object owner, Udf udf, OutputPort out, EngineStats stats) {
     this.vertx = vertx;
+    this.udf = udf;
     this.config = config;
     this.owner = owner;
     this.out = out;
     this.stats = stats;
     this.keys = config.keyOrdering() ? new KeySequencer() : null;
-  }
-
-  /** Sets the UDF (it needs the engine as its listener, so it comes after construction). */
-  public void udf(Udf udf) {
-    this.udf = udf;
   }
 
   /** Takes input from {@code sub}; the engine fetches from it only what it can start. */

@@ -67,13 +67,16 @@ final class InstancePort implements OutputPort {
 
   private void flush() {
     flushScheduled = false;
+    long wm = watermark;
+    if (from.isEmpty()) {
+      // Only the watermark moved: never hand over the lists this loop keeps appending to.
+      edgeContext.runOnContext(v -> edge.accept(index, List.of(), List.of(), wm));
+      return;
+    }
     List<Element> f = from;
     List<Message> o = outputs;
-    long wm = watermark;
-    if (!f.isEmpty()) {
-      from = new ArrayList<>(f.size());
-      outputs = new ArrayList<>(o.size());
-    }
+    from = new ArrayList<>(f.size());
+    outputs = new ArrayList<>(o.size());
     edgeContext.runOnContext(v -> edge.accept(index, f, o, wm));
   }
 

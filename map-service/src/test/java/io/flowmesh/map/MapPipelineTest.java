@@ -1,0 +1,196 @@
+package io.flowmesh.map;
+
+import static io.flowmesh.runtime.testing.OnLoop.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.examples.FlatMap;
+import io.flowmesh.examples.Latency;
+import io.flowmesh.examples.LatencyDistribution;
+import io.flowmesh.examples.Uppercase;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.service.Launched;
+import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
+import io.flowmesh.runtime.testing.TestSink;
+import io.flowmesh.runtime.testing.TestSource;
+import io.flowmesh.udf.MapHandler;
+import io.flowmesh.udf.MapMode;
+import io.flowmesh.udf.MapResult;
+import io.flowmesh.udf.UdfServer;
+import io.flowmesh.udf.UdfServerOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** source edge → map-service (in this JVM) → sink edge, against the example UDFs. */
+class MapPipelineTest {
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Vertx udfVertx = Vertx.vertx();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+    OnLoop.await(udfVertx.close(), 20_000);
+  }
+
+  String udf(MapHandler handler, MapMode mode) {
+    UdfServer server = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0").withMode(mode)).handler(handler);
+    return OnLoop.await(server.start(), 10_000).toString();
+  }
+
+  /** Starts map-service; returns the port of its downstream edge. */
+  int map(int sourcePort, String udfAddress, String... extra) {
+    int edgePort = PortFinder.freePort();
+    List<String> args = new ArrayList<>(List.of("--map.upstream=127.0.0.1:" + sourcePort, "--map.edge.port=" + edgePort,
+        "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2"));
+    args.addAll(List.of(extra));
+    try {
+      Launched l = new MapMain().launch(args.toArray(String[]::new), Map.of());
+      open.add(() -> OnLoop.await(l.stop(Duration.ofSeconds(5)), 20_000));
+      launched = l;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    return edgePort;
+  }
+
+  private Launched launched;
+
+  <T extends AutoCloseable> T keep(T c) {
+    open.add(c);
+    return c;
+  }
+
+  JsonObject mapStatus() {
+    return OnLoop.await(launched.vertex().status(), 10_000);
+  }
+
+  @Test
+  void everyElementIsMappedExactlyOnceWithNoFailures() {
+    int n = 100_000;
+    TestSource source = keep(TestSource.counting(n, 10));
+    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.concurrency=64");
+    TestSink sink = keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == n, 120_000, () -> "source acked " + source.ackCount.get() + " of " + n);
+    assertEquals(n, sink.byId.size());
+    assertEquals(0, sink.duplicates.get(), () -> "duplicates; source redelivered " + source.redelivered() + ", map " + mapStatus());
+    for (int i = 0; i < n; i += 997) {
+      Message m = sink.byId.get("m" + i + "/0");
+      assertEquals("V" + i, m.getValue().toStringUtf8());
+    }
+    JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
+    assertEquals(0L, inst.getLong("failedDropped") + inst.getLong("failedNacked"));
+  }
+
+  @Test
+  void droppedElementsAreAckedAtOnceAndFlatMapOutputsAreAllAckedBeforeTheirInput() {
+    int n = 10_000;
+    // Even elements are dropped by the UDF (DROP tag); odd ones fan out into three outputs.
+    MapHandler h = d -> {
+      String v = d.value().toStringUtf8();
+      long i = Long.parseLong(v.substring(1));
+      if (i % 2 == 0) {
+        return Future.succeededFuture(List.of(MapResult.drop()));
+      }
+      return Future.succeededFuture(List.of(MapResult.ofUtf8(v + "a"), MapResult.ofUtf8(v + "b"), MapResult.ofUtf8(v + "c")));
+    };
+    TestSource source = keep(TestSource.counting(n, 0));
+    int edge = map(source.port(), udf(h, MapMode.UNARY_MAP));
+    TestSink sink = keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == n, 60_000, () -> "source acked " + source.ackCount.get());
+    until(() -> sink.byId.size() == n / 2 * 3, 10_000, () -> "sink got " + sink.byId.size());
+    assertEquals("v7c", sink.byId.get("m7/2").getValue().toStringUtf8());
+    assertTrue(!sink.byId.containsKey("m8/0"), "a dropped element produced an output");
+    JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
+    assertEquals(n / 2, inst.getLong("dropped"));
+    assertEquals(n, inst.getLong("acked"));
+  }
+
+  @Test
+  void theExampleFlatMapSplitsOnItsSeparator() {
+    TestSource source = keep(new TestSource(100, i -> ByteString.copyFromUtf8("x,y"), 0));
+    int edge = map(source.port(), udf(new FlatMap(","), MapMode.UNARY_MAP));
+    TestSink sink = keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == 100, 30_000, () -> "acked " + source.ackCount.get());
+    assertEquals(200, sink.byId.size());
+    assertEquals("y", sink.byId.get("m5/1").getValue().toStringUtf8());
+  }
+
+  @Test
+  void theUdfNeverSeesMoreElementsAtOnceThanTheConcurrencyLimitAndReachesIt() {
+    int n = 3000;
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    SplittableRandom r = new SplittableRandom(5);
+    MapHandler h = d -> {
+      max.accumulateAndGet(now.incrementAndGet(), Math::max);
+      return Future.future(p -> udfVertx.setTimer(1 + r.nextInt(5), id -> {
+        now.decrementAndGet();
+        p.complete(List.of(MapResult.of(d.value())));
+      }));
+    };
+    TestSource source = keep(TestSource.counting(n, 0));
+    int edge = map(source.port(), udf(h, MapMode.UNARY_MAP), "--map.concurrency=16");
+    keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == n, 60_000, () -> "acked " + source.ackCount.get());
+    assertTrue(max.get() <= 16, "the UDF saw " + max.get() + " elements at once with map.concurrency=16");
+    assertEquals(16, max.get(), "the engine never filled its permits");
+  }
+
+  @Test
+  void withKeyOrderingEachKeysOutputsKeepTheirInputOrder() {
+    int n = 5000;
+    SplittableRandom r = new SplittableRandom(11);
+    MapHandler h = d -> Future.future(p -> udfVertx.setTimer(1 + r.nextInt(8), id -> p.complete(List.of(MapResult.of(d.value())))));
+    TestSource source = keep(TestSource.counting(n, 7));
+    int edge = map(source.port(), udf(h, MapMode.UNARY_MAP), "--map.ordering=key", "--map.concurrency=32");
+    TestSink sink = keep(new TestSink(edge, true));
+    until(() -> source.ackCount.get() == n, 60_000, () -> "acked " + source.ackCount.get());
+    Map<String, Long> last = new HashMap<>();
+    for (Message m : sink.inOrder) {
+      long i = Long.parseLong(m.getValue().toStringUtf8().substring(1));
+      String key = "k" + (i % 7);
+      Long prev = last.put(key, i);
+      assertTrue(prev == null || prev < i, "key " + key + ": " + i + " after " + prev);
+    }
+    assertEquals(n, sink.inOrder.size());
+  }
+
+  @Test
+  void unaryMapIsAtLeastFiveTimesFasterThanBatchMapWhenLatencyIsSkewed() {
+    double unary = throughput(3000, MapMode.UNARY_MAP, "--map.mode=map");
+    double batch = throughput(3000, MapMode.BATCH_MAP, "--map.mode=batch-map", "--map.batch-size=64");
+    assertTrue(unary >= 5 * batch, String.format("map: %.0f elements/s, batch-map: %.0f elements/s: expected map at least 5x faster",
+        unary, batch));
+  }
+
+  /** Elements per second through the latency UDF (95% 1 ms, 5% 50 ms), measured after the first 200. */
+  private double throughput(int n, MapMode mode, String... extra) {
+    Latency latency = new Latency(udfVertx, LatencyDistribution.parse("95%:1ms,5%:50ms"), new SplittableRandom(3));
+    String address = udf(latency, mode);
+    TestSource source = keep(TestSource.counting(n, 0));
+    List<String> args = new ArrayList<>(List.of(extra));
+    args.add("--map.concurrency=64");
+    int edge = map(source.port(), address, args.toArray(String[]::new));
+    keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() >= 200, 60_000, () -> "acked " + source.ackCount.get());
+    long c0 = source.ackCount.get();
+    long t0 = System.nanoTime();
+    until(() -> source.ackCount.get() == n, 120_000, () -> "acked " + source.ackCount.get());
+    return (n - c0) / ((System.nanoTime() - t0) / 1e9);
+  }
+}

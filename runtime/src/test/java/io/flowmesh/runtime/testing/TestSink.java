@@ -1,0 +1,54 @@
+package io.flowmesh.runtime.testing;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real downstream edge for tests: an {@link EdgeSubscriber} in its own Vert.x instance that
+ * acks everything and records what arrived: by id, how often, and in arrival order.
+ */
+public final class TestSink implements AutoCloseable {
+
+  public final Map<String, Message> byId = new ConcurrentHashMap<>();
+  public final AtomicLong received = new AtomicLong();
+  public final AtomicLong duplicates = new AtomicLong();
+  public final List<Message> inOrder = new CopyOnWriteArrayList<>();
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+  private final EdgeSubscriber sub;
+
+  public TestSink(int upstreamPort, boolean keepOrder) {
+    sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "test-sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
+        EdgeOptions.defaults(), new SimpleMeterRegistry()));
+    OnLoop.run(context, () -> sub.handler(d -> {
+      Message m = d.message();
+      received.incrementAndGet();
+      if (byId.putIfAbsent(m.getId(), m) != null) {
+        duplicates.incrementAndGet();
+      }
+      if (keepOrder) {
+        inOrder.add(m);
+      }
+      sub.ack(d);
+    }).start());
+  }
+
+  public long watermark() {
+    return OnLoop.call(context, sub::watermark);
+  }
+
+  @Override
+  public void close() {
+    OnLoop.await(vertx.close(), 20_000);
+  }
+}
