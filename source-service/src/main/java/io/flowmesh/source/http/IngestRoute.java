@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.Locale;
 
 /**
@@ -51,35 +52,38 @@ public final class IngestRoute {
   /** Adds {@code POST /ingest} to {@code router}. */
   public void install(Router router) {
     router.post("/ingest")
-        .handler(this::authorize)
-        .handler(this::checkContentType)
+        .handler(new Gate())
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(this::ingest)
         .failureHandler(this::failure);
   }
 
-  private void authorize(RoutingContext ctx) {
-    if (token != null && !token.matches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      reject(ctx, 401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <source.http.token>)");
-      return;
-    }
-    ctx.next();
-  }
+  /**
+   * Checks the token and the content type from the headers alone, before the body is read (a
+   * {@link PlatformHandler}, so Vert.x Web runs it ahead of the body handler).
+   */
+  private final class Gate implements PlatformHandler {
 
-  private void checkContentType(RoutingContext ctx) {
-    String type = mediaType(ctx.request());
-    switch (type) {
-      case "":
-      case NDJSON:
-      case "application/octet-stream":
-      case "text/plain":
-      case "application/json":
-        ctx.next();
+    @Override
+    public void handle(RoutingContext ctx) {
+      if (token != null && !token.matches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        reject(ctx, 401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <source.http.token>)");
         return;
-      default:
-        reject(ctx, 415, "unsupported_media_type", "content type '" + type + "' is not supported: use application/x-ndjson"
-            + " for a batch, or application/octet-stream, text/plain or application/json for one message");
+      }
+      String type = mediaType(ctx.request());
+      switch (type) {
+        case "":
+        case NDJSON:
+        case "application/octet-stream":
+        case "text/plain":
+        case "application/json":
+          ctx.next();
+          return;
+        default:
+          reject(ctx, 415, "unsupported_media_type", "content type '" + type + "' is not supported: use application/x-ndjson"
+              + " for a batch, or application/octet-stream, text/plain or application/json for one message");
+      }
     }
   }
 
