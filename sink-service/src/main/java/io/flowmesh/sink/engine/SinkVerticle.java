@@ -97,7 +97,7 @@ public final class SinkVerticle extends VerticleBase {
           public void removed(EdgeSubscriber s) {
             intake.remove(s);
           }
-        });
+        }, Resolver.system(vertx));
     upstreams.start();
     if (rate > 0) {
       vertx.setPeriodic(THROTTLE_TICK_MILLIS, id -> intake.tick(System.nanoTime()));

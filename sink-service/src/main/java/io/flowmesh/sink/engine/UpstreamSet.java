@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,13 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link EdgeSubscriber} per address the upstream's name resolves to. The name is resolved on
- * a worker thread ({@link InetAddress#getAllByName}, so {@code /etc/hosts} and container DNS
- * work) at start and every {@code resolveInterval}: a new address gets a subscriber, a subscriber
- * whose address is gone is closed (its unacked messages go back to the upstream's queue). A
- * literal IP address is not re-resolved.
- *
- * <p>The JVM caches successful lookups itself (30 s by default, {@code networkaddress.cache.ttl}).
+ * One {@link EdgeSubscriber} per address the upstream's name resolves to. The name is resolved
+ * (see {@link Resolver#system}) at start and every {@code resolveInterval}: a new address gets a
+ * subscriber, a subscriber whose address is gone is closed (its unacked messages go back to the
+ * upstream's queue). A literal IP address is not re-resolved.
  *
  * <h2>Concurrency</h2>
  * Confined to the owning sink verticle's event loop; only the lookup runs on a worker.
@@ -50,6 +46,7 @@ final class UpstreamSet {
   private final MeterRegistry registry;
   private final String idPrefix;
   private final Listener listener;
+  private final Resolver resolver;
   private final Map<String, EdgeSubscriber> byAddress = new LinkedHashMap<>();
   private long timer = -1;
   private long created;
@@ -58,7 +55,7 @@ final class UpstreamSet {
   private String resolveError;
 
   UpstreamSet(Vertx vertx, HostPort upstream, Duration resolveInterval, EdgeOptions options, MeterRegistry registry,
-      String idPrefix, Listener listener) {
+      String idPrefix, Listener listener, Resolver resolver) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.resolveInterval = resolveInterval;
@@ -66,6 +63,7 @@ final class UpstreamSet {
     this.registry = registry;
     this.idPrefix = idPrefix;
     this.listener = listener;
+    this.resolver = resolver;
   }
 
   void start() {
@@ -80,8 +78,7 @@ final class UpstreamSet {
       return;
     }
     resolving = true;
-    String host = upstream.host();
-    vertx.executeBlocking(() -> InetAddress.getAllByName(host), false).onComplete(ar -> {
+    resolver.resolve(upstream.host()).onComplete(ar -> {
       resolving = false;
       if (closed) {
         return;
@@ -94,11 +91,7 @@ final class UpstreamSet {
         return;
       }
       resolveError = null;
-      Set<String> addresses = new LinkedHashSet<>();
-      for (InetAddress a : ar.result()) {
-        addresses.add(a.getHostAddress());
-      }
-      reconcile(addresses);
+      reconcile(new LinkedHashSet<>(ar.result()));
     });
   }
 
