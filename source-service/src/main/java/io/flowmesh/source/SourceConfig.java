@@ -1,5 +1,6 @@
 package io.flowmesh.source;
 
+import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.source.generator.GeneratorConfig;
@@ -70,7 +71,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest);
   }
 
-  private static Duration positive(Settings s, io.flowmesh.runtime.config.ConfigKey<Duration> key, Duration fallback) {
+  private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {
     Duration d = s.get(key);
     if (d.toMillis() < 1) {
       s.problem(key, "must be at least 1ms");

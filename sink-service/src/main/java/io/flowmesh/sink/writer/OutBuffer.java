@@ -70,12 +70,6 @@ public final class OutBuffer {
     }
   }
 
-  void put(byte[] src, int off, int n) {
-    ensure(n);
-    System.arraycopy(src, off, bytes, length, n);
-    length += n;
-  }
-
   /** Appends a non-negative or negative decimal integer. */
   void decimal(long v) {
     if (v < 0) {

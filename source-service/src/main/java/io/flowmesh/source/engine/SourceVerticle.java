@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class SourceVerticle extends VerticleBase {
   }
 
   /** Runs {@code fn} on this verticle's event loop; the future completes on the caller's context. */
-  public <T> Future<T> call(java.util.function.Supplier<T> fn) {
+  public <T> Future<T> call(Supplier<T> fn) {
     return OnContext.call(context, fn);
   }
 

@@ -1,6 +1,7 @@
 package io.flowmesh.source.http;
 
 import io.flowmesh.source.engine.SourceVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -40,7 +41,7 @@ public final class IngestRoute {
   private final BearerToken token;
 
   public IngestRoute(IngestConfig config, long maxMessageBytes, SourceVerticle source, HttpIngest ingest,
-      io.micrometer.core.instrument.MeterRegistry registry) {
+      MeterRegistry registry) {
     this.config = config;
     this.source = source;
     this.ingest = ingest;
