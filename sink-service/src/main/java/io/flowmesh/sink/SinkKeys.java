@@ -1,0 +1,43 @@
+package io.flowmesh.sink;
+
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.config.Types;
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code sink.*} keys: where the sink reads from, where it writes, and how. */
+public final class SinkKeys {
+
+  private SinkKeys() {
+  }
+
+  public static final ConfigKey<String> TYPE = ConfigKey.of("sink.type", "log", Types.oneOf("log", "blackhole", "file"),
+      "log: one line per message on stdout; blackhole: ack at once; file: NDJSON appended to sink.path");
+  public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("sink.http.port", "8083", Types.PORT,
+      "port of /livez, /readyz, /metrics and /status; 0 = any free port");
+  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORT,
+      "the upstream vertex's edge; a name resolving to several addresses gets one subscription per address");
+  public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.DURATION,
+      "how often the upstream's name is resolved again (new addresses subscribed, gone ones closed)");
+  public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("sink.instances", "1", Types.intRange(1, 64),
+      "sink verticle instances, each with its own subscriptions");
+  public static final ConfigKey<String> PATH = ConfigKey.of("sink.path", null, Types.STRING,
+      "file: the NDJSON file to append to (created if missing)");
+  public static final ConfigKey<Boolean> FSYNC = ConfigKey.of("sink.fsync", "false", Types.BOOLEAN,
+      "file: fsync after every batch before acking it");
+  public static final ConfigKey<Integer> DEDUPE_WINDOW = ConfigKey.of("sink.dedupe-window", "0", Types.intRange(0, 10_000_000),
+      "message ids remembered (per instance) to drop redelivered duplicates; 0 = off");
+  public static final ConfigKey<Double> THROTTLE = ConfigKey.of("sink.throttle", "0", Types.doubleRange(0, 1e9),
+      "messages per second per instance, to make a deliberately slow sink; 0 = off");
+  public static final ConfigKey<Long> MAX_BATCH_BYTES = ConfigKey.of("sink.max-batch-bytes", "4MiB", Types.SIZE,
+      "while a write is outstanding, stop taking deliveries once this many bytes wait for the next one");
+  public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.of("sink.retry-backoff", "1s", Types.DURATION,
+      "after a failed write (its messages nacked), how long to take nothing");
+
+  /** Every sink key. */
+  public static List<ConfigKey<?>> keys() {
+    return List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, DEDUPE_WINDOW, THROTTLE,
+        MAX_BATCH_BYTES, RETRY_BACKOFF);
+  }
+}

@@ -1,0 +1,31 @@
+package io.flowmesh.sink.writer;
+
+import io.flowmesh.proto.edge.v1.Message;
+
+/**
+ * The log sink's line: {@code id=<id> keys=["k0"] event_time=<epoch ms> value="<text>"}, the
+ * strings JSON-escaped so a value never breaks the line; {@code value_base64=".."} when the bytes
+ * are not valid UTF-8.
+ */
+final class LogFormat {
+
+  private LogFormat() {
+  }
+
+  static void encode(Message m, OutBuffer out) {
+    out.ascii("id=");
+    JsonText.string(out, m.getId());
+    out.ascii(" keys=");
+    JsonText.array(out, m.getKeysList());
+    out.ascii(" event_time=");
+    out.decimal(m.getEventTime());
+    if (m.getValue().isValidUtf8()) {
+      out.ascii(" value=");
+      JsonText.text(out, m.getValue());
+    } else {
+      out.ascii(" value_base64=");
+      JsonText.base64(out, m.getValue());
+    }
+    out.put((byte) '\n');
+  }
+}

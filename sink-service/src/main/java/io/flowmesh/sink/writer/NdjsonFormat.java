@@ -1,0 +1,30 @@
+package io.flowmesh.sink.writer;
+
+import io.flowmesh.proto.edge.v1.Message;
+
+/**
+ * The file sink's line: {@code {"id":..,"keys":[..],"event_time":<epoch ms>,"value":".."}} —
+ * {@code "value_base64"} instead of {@code "value"} when the bytes are not valid UTF-8.
+ */
+final class NdjsonFormat {
+
+  private NdjsonFormat() {
+  }
+
+  static void encode(Message m, OutBuffer out) {
+    out.ascii("{\"id\":");
+    JsonText.string(out, m.getId());
+    out.ascii(",\"keys\":");
+    JsonText.array(out, m.getKeysList());
+    out.ascii(",\"event_time\":");
+    out.decimal(m.getEventTime());
+    if (m.getValue().isValidUtf8()) {
+      out.ascii(",\"value\":");
+      JsonText.text(out, m.getValue());
+    } else {
+      out.ascii(",\"value_base64\":");
+      JsonText.base64(out, m.getValue());
+    }
+    out.ascii("}\n");
+  }
+}

@@ -1,0 +1,33 @@
+package io.flowmesh.sink.writer;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.vertx.core.Future;
+
+/**
+ * Where the sink puts messages: it encodes each message of a batch into an {@link OutBuffer} and
+ * then writes the batch at once. One writer is shared by every sink verticle instance.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #encode} is stateless and runs on the calling verticle's event loop. {@link #write} is
+ * called from event loops and does the blocking part on one worker thread, in call order; its
+ * future completes on the caller's context. The caller must not touch the buffer until then.
+ */
+public interface SinkWriter {
+
+  /** Appends {@code m} in this sink's format. */
+  void encode(Message m, OutBuffer out);
+
+  /** False when nothing is written (the blackhole), so encoding can be skipped. */
+  default boolean writes() {
+    return true;
+  }
+
+  /** Writes the buffer; completes once the bytes are written and flushed (and fsynced when configured). */
+  Future<Void> write(OutBuffer out);
+
+  /** Flushes and releases the writer. */
+  Future<Void> close();
+
+  /** For logs and status, e.g. {@code file /data/out.ndjson}. */
+  String describe();
+}

@@ -1,0 +1,85 @@
+package io.flowmesh.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.runtime.config.ConfigException;
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.service.CommonKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SinkConfigTest {
+
+  private static Settings load(String[] args, Map<String, String> env) {
+    List<ConfigKey<?>> keys = new ArrayList<>(SinkKeys.keys());
+    keys.addAll(CommonKeys.keys());
+    Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
+    ns.add("sink");
+    Settings s = Settings.load(keys, ns, args, env);
+    SinkConfig.from(s);
+    return s;
+  }
+
+  private static List<String> problems(String... args) {
+    return load(args, Map.of()).problems();
+  }
+
+  @Test
+  void theDefaultsMakeALogSinkReadingFrom7002() {
+    Settings s = load(new String[0], Map.of());
+    assertEquals(List.of(), s.problems());
+    SinkConfig c = SinkConfig.from(s);
+    assertEquals("log", c.type());
+    assertEquals("127.0.0.1:7002", c.upstream().toString());
+    assertEquals(8083, c.httpPort());
+    assertEquals(1, c.instances());
+    assertEquals(0, c.dedupeWindow());
+  }
+
+  @Test
+  void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
+    List<String> p = problems("--sink.type=s3", "--sink.upstream=nohost", "--sink.instances=0", "--sink.fsync=yes");
+    assertEquals(List.of(
+        "sink.type='s3' (from --sink.type): allowed is one of log, blackhole, file",
+        "sink.upstream='nohost' (from --sink.upstream): allowed is host:port, e.g. 127.0.0.1:7001",
+        "sink.instances='0' (from --sink.instances): allowed is an integer from 1 to 64",
+        "sink.fsync='yes' (from --sink.fsync): allowed is true or false"), p);
+  }
+
+  @Test
+  void aFileSinkNeedsAPathInADirectoryThatExists(@TempDir Path dir) {
+    assertEquals(List.of("sink.type='file' (from --sink.type): sink.type=file needs sink.path (the NDJSON file to append to)"),
+        problems("--sink.type=file"));
+    List<String> p = problems("--sink.type=file", "--sink.path=" + dir.resolve("missing/out.ndjson"));
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("sink.path=") && p.get(0).contains("does not exist"), p.toString());
+    assertEquals(List.of(), problems("--sink.type=file", "--sink.path=" + dir.resolve("out.ndjson")));
+  }
+
+  @Test
+  void anUnknownSinkKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("FLOWMESH_SINK_TYPPE", "file", "FLOWMESH_SOURCE_RATE", "5", "FLOWMESH_SOURCE_BOGUS", "1");
+    assertEquals(List.of("unknown environment variable FLOWMESH_SINK_TYPPE: no sink.* key has that name"),
+        load(new String[0], env).problems());
+    Path yaml = dir.resolve("pipeline.yaml");
+    Files.writeString(yaml, "source:\n  rate: 10\n  colour: blue\nsink:\n  type: blackhole\n  colour: red\n");
+    assertEquals(List.of("unknown key 'sink.colour' in " + yaml), load(new String[] {"--config", yaml.toString()}, Map.of()).problems());
+  }
+
+  @Test
+  void launchingWithABadConfigStartsNothingAndListsEveryProblem() {
+    ConfigException e = assertThrows(ConfigException.class, () -> new SinkMain().launch(
+        new String[] {"--sink.type=file", "--sink.throttle=-5", "--sink.max-batch-bytes=10"}, Map.of()));
+    assertEquals(3, e.problems().size(), e.problems().toString());
+  }
+}

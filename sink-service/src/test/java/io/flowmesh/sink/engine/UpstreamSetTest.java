@@ -1,0 +1,102 @@
+package io.flowmesh.sink.engine;
+
+import static io.flowmesh.runtime.testing.OnLoop.call;
+import static io.flowmesh.runtime.testing.OnLoop.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two upstream instances on one port at 127.0.0.1 and 127.0.0.2, behind a name whose answer the test changes. */
+class UpstreamSetTest {
+
+  private final Vertx up = Vertx.vertx();
+  private final Vertx down = Vertx.vertx();
+
+  @AfterEach
+  void stop() {
+    OnLoop.await(Future.all(down.close(), up.close()), 20_000);
+  }
+
+  private static boolean bindable(String host, int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private EdgeServer server(Context ctx, String host, int port) {
+    EdgeServer s = call(ctx, () -> new EdgeServer(up, "src", EdgeOptions.defaults(), 100, new SimpleMeterRegistry()));
+    OnLoop.awaitOn(ctx, () -> s.listen(host, port));
+    return s;
+  }
+
+  @Test
+  void everyAddressOfTheNameGetsASubscriberAndAddressesThatGoAwayAreClosed() {
+    int port = PortFinder.freePort();
+    assumeTrue(bindable("127.0.0.2", port), "needs 127.0.0.2 on the loopback interface");
+    Context upCtx = up.getOrCreateContext();
+    EdgeServer a = server(upCtx, "127.0.0.1", port);
+    EdgeServer b = server(upCtx, "127.0.0.2", port);
+    AtomicReference<List<String>> answer = new AtomicReference<>(List.of("127.0.0.1"));
+    List<String> added = new CopyOnWriteArrayList<>();
+    List<String> removed = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Context ctx = down.getOrCreateContext();
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, new HostPort("source.test", port), Duration.ofMillis(100),
+        EdgeOptions.defaults(), registry, "t", new UpstreamSet.Listener() {
+          @Override
+          public void added(EdgeSubscriber s) {
+            added.add(s.upstream().host());
+          }
+
+          @Override
+          public void removed(EdgeSubscriber s) {
+            removed.add(s.upstream().host());
+          }
+        }, host -> answer.get() == null ? Future.failedFuture("no such host: " + host) : Future.succeededFuture(answer.get())));
+    OnLoop.run(ctx, set::start);
+
+    until(() -> call(ctx, set::connected) == 1 && call(upCtx, a::subscriberCount) == 1, 10_000, () -> "one edge to .1");
+    answer.set(List.of("127.0.0.1", "127.0.0.2"));
+    until(() -> call(ctx, set::connected) == 2 && call(upCtx, b::subscriberCount) == 1, 10_000, () -> "a second edge to .2");
+    assertEquals(List.of("127.0.0.1", "127.0.0.2"), added);
+
+    answer.set(List.of("127.0.0.2"));
+    until(() -> call(ctx, () -> set.subscribers().size()) == 1 && call(upCtx, a::subscriberCount) == 0, 10_000,
+        () -> "the edge to .1 closed");
+    assertEquals(List.of("127.0.0.1"), removed);
+    assertEquals(1, call(upCtx, b::subscriberCount));
+    until(() -> registry.find("flowmesh.edge.input.buffer").meters().size() == 1, 10_000,
+        () -> "the closed subscriber's gauges removed: " + registry.find("flowmesh.edge.input.buffer").meters().size());
+
+    answer.set(null);
+    until(() -> call(ctx, set::resolveError) != null, 10_000, () -> "a resolve error");
+    assertNotNull(call(ctx, set::resolveError));
+    assertTrue(call(ctx, set::resolveError).contains("source.test"));
+    assertEquals(1, call(ctx, set::connected), "a failed lookup keeps the edges there are");
+    OnLoop.awaitOn(ctx, set::close);
+  }
+}

@@ -1,0 +1,82 @@
+package io.flowmesh.source;
+
+import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.service.CommonKeys;
+import io.flowmesh.source.generator.GeneratorConfig;
+import io.flowmesh.source.http.IngestConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The source-service's configuration, validated.
+ *
+ * @param type {@code generator} or {@code http}
+ * @param httpPort port of the HTTP endpoints
+ * @param edgePort port of the edge (0 = any free port)
+ * @param queueCapacity the edge server's queue, in messages
+ * @param idPrefix prefix of message ids, or null for a random one per start
+ * @param idleTimeout input-free time after which the watermark follows the wall clock
+ * @param watermarkInterval how often the watermark is recomputed
+ * @param generator the generator's settings (used when {@code type=generator})
+ * @param ingest the HTTP ingest's settings (used when {@code type=http})
+ */
+public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
+    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest) {
+
+  public boolean isHttp() {
+    return type.equals("http");
+  }
+
+  /** Reads and checks every {@code source.*} key; problems are recorded in {@code s}. */
+  public static SourceConfig from(Settings s) {
+    long maxMessage = s.get(CommonKeys.EDGE_MAX_MESSAGE);
+    String prefix = s.get(SourceKeys.ID_PREFIX);
+    if (prefix != null && (prefix.isBlank() || prefix.length() > 64)) {
+      s.problem(SourceKeys.ID_PREFIX, "allowed is 1 to 64 characters (or leave it unset for a random prefix)");
+    }
+    Duration interval = positive(s, SourceKeys.WATERMARK_INTERVAL, Duration.ofMillis(100));
+    Duration idle = positive(s, SourceKeys.IDLE_TIMEOUT, Duration.ofSeconds(1));
+    String value = s.get(SourceKeys.VALUE);
+    int msgSize = s.get(SourceKeys.MSG_SIZE);
+    if (value != null && s.source(SourceKeys.MSG_SIZE) != Settings.Source.DEFAULT) {
+      s.problem(SourceKeys.MSG_SIZE, "cannot be set together with source.value (the fixed value decides the size)");
+    }
+    long size = value != null ? value.getBytes(StandardCharsets.UTF_8).length : msgSize;
+    if (size > maxMessage) {
+      s.problem(value != null ? SourceKeys.VALUE : SourceKeys.MSG_SIZE,
+          "a value of " + size + " bytes is over edge.max-message-bytes=" + maxMessage);
+    }
+    Duration duration = s.get(SourceKeys.DURATION);
+    if (duration != null && duration.isZero()) {
+      s.problem(SourceKeys.DURATION, "must be more than 0 (or leave it unset for an unbounded run)");
+    }
+    GeneratorConfig generator = new GeneratorConfig(s.get(SourceKeys.RATE), msgSize, s.get(SourceKeys.KEY_COUNT),
+        "random".equals(s.get(SourceKeys.KEY_ORDER)), s.get(SourceKeys.COUNT), duration, value, s.get(SourceKeys.JITTER));
+    long maxBody = s.get(SourceKeys.MAX_BODY);
+    if (maxBody < 1) {
+      s.problem(SourceKeys.MAX_BODY, "must be at least 1 byte");
+    }
+    String token = s.get(SourceKeys.TOKEN);
+    if (token != null && token.isBlank()) {
+      s.problem(SourceKeys.TOKEN, "must not be blank (leave it unset to turn authentication off)");
+    }
+    long held = s.get(SourceKeys.MAX_HELD_BYTES);
+    if (held < 1) {
+      s.problem(SourceKeys.MAX_HELD_BYTES, "must be at least 1 byte");
+    }
+    IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
+        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)));
+    return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
+        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest);
+  }
+
+  private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {
+    Duration d = s.get(key);
+    if (d.toMillis() < 1) {
+      s.problem(key, "must be at least 1ms");
+      return fallback;
+    }
+    return d;
+  }
+}

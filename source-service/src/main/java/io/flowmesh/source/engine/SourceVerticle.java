@@ -1,0 +1,143 @@
+package io.flowmesh.source.engine;
+
+import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.Watermarks;
+import io.flowmesh.runtime.service.Readiness;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source vertex's engine: serves the edge, lets its {@link Producer} fill the edge's bounded
+ * queue, counts acks, and hands the producer's watermark to the edge every
+ * {@code watermarkInterval}.
+ *
+ * <h2>Concurrency</h2>
+ * All state is confined to this verticle's event loop; the producer and the edge server live there
+ * too. Other threads reach it only through {@link #status()}, {@link #readiness()},
+ * {@link #edgePort()} and {@link #shutdown}, which hop onto the context.
+ */
+public final class SourceVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceVerticle.class);
+
+  private final String host;
+  private final int port;
+  private final int queueCapacity;
+  private final EdgeOptions edgeOptions;
+  private final String idPrefix;
+  private final Duration watermarkInterval;
+  private final MeterRegistry registry;
+  private final SourceMetrics metrics;
+  private final Producer producer;
+  private EdgeServer server;
+  private IdSequence ids;
+  private long tickTimer = -1;
+  private long ackedSinceTick;
+  private boolean stopping;
+
+  /**
+   * @param host the edge's bind address
+   * @param port the edge's port (0 = any free one)
+   * @param queueCapacity the edge queue, in messages
+   * @param idPrefix the id prefix, or null for a random one
+   */
+  public SourceVerticle(String host, int port, int queueCapacity, EdgeOptions edgeOptions, String idPrefix,
+      Duration watermarkInterval, MeterRegistry registry, SourceMetrics metrics, Producer producer) {
+    this.host = host;
+    this.port = port;
+    this.queueCapacity = queueCapacity;
+    this.edgeOptions = edgeOptions;
+    this.idPrefix = idPrefix;
+    this.watermarkInterval = watermarkInterval;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.producer = producer;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = new EdgeServer(vertx, "source", edgeOptions, queueCapacity, registry);
+    ids = new IdSequence(idPrefix);
+    server.ackListener((m, a) -> {
+      ackedSinceTick++;
+      producer.acked(m);
+    });
+    producer.start(vertx, server, ids);
+    tick();
+    tickTimer = vertx.setPeriodic(watermarkInterval.toMillis(), id -> tick());
+    return server.listen(host, port).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
+        producer.type(), ids.prefix(), host, p, queueCapacity));
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    producer.tick(now);
+    server.watermark(producer.watermark(now));
+    metrics.watermark(server.watermark());
+    metrics.acked(ackedSinceTick);
+    ackedSinceTick = 0;
+  }
+
+  /** Runs {@code fn} on this verticle's event loop; the future completes on the caller's context. */
+  public <T> Future<T> call(Supplier<T> fn) {
+    return OnContext.call(context, fn);
+  }
+
+  /** The bound edge port (-1 before it listens). */
+  public Future<Integer> edgePort() {
+    return OnContext.call(context, () -> server.port());
+  }
+
+  /** Ready when the edge listens and the producer is healthy. */
+  public Future<Readiness> readiness() {
+    return OnContext.call(context, () -> {
+      if (stopping) {
+        return Readiness.notReady("stopping");
+      }
+      if (server.port() <= 0) {
+        return Readiness.notReady("edge not listening yet on port " + port);
+      }
+      return producer.readiness();
+    });
+  }
+
+  /** The source's state for {@code /status}. */
+  public Future<JsonObject> status() {
+    return OnContext.call(context, () -> {
+      JsonObject j = new JsonObject().put("type", producer.type()).put("idPrefix", ids.prefix())
+          .put("edgePort", server.port()).put("stopping", stopping)
+          .put("watermark", server.watermark()).put("watermarkTime", Watermarks.format(server.watermark()));
+      producer.status(j);
+      return j.put("edge", server.status());
+    });
+  }
+
+  /**
+   * Stops producing, waits until what is queued and unacked was acknowledged (at most
+   * {@code timeout}), then closes the edge.
+   */
+  public Future<Void> shutdown(Duration timeout) {
+    return OnContext.compose(context, () -> {
+      if (stopping) {
+        return Future.succeededFuture();
+      }
+      stopping = true;
+      producer.stop();
+      LOG.info("source draining queued={} unacked={} timeoutMs={}", server.queued(), server.unacked(), timeout.toMillis());
+      return server.drain(timeout.toMillis()).compose(v -> {
+        vertx.cancelTimer(tickTimer);
+        tick();
+        LOG.info("source drained acked={} redelivered={} left={}", server.acked(), server.redelivered(),
+            server.queued() + server.unacked());
+        return server.close();
+      });
+    });
+  }
+}

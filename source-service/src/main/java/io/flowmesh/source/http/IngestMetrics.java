@@ -1,0 +1,34 @@
+package io.flowmesh.source.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rejected /ingest requests by reason ({@code flowmesh_source_http_rejected_total}).
+ *
+ * <p>Concurrency: thread-safe (Micrometer counters, registered once per reason).
+ */
+final class IngestMetrics {
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+  IngestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (String reason : new String[] {"full", "bad_request", "too_large", "unauthorized", "unsupported_media_type", "stopping"}) {
+      rejected(reason);
+    }
+  }
+
+  private Counter rejected(String reason) {
+    return rejected.computeIfAbsent(reason, r -> Counter.builder("flowmesh.source.http.rejected")
+        .description("POST /ingest requests refused, by reason (full = 429, stopping = 503, ...)")
+        .tag("reason", r).register(registry));
+  }
+
+  void reject(String reason) {
+    rejected(reason).increment();
+  }
+}

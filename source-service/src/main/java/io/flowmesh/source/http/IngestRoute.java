@@ -1,0 +1,160 @@
+package io.flowmesh.source.http;
+
+import io.flowmesh.source.engine.SourceVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.Locale;
+
+/**
+ * {@code POST /ingest} on the service's HTTP server. Checks the bearer token (401), the content
+ * type (415) and the body size (413) before parsing (400), then hands the messages to the source's
+ * event loop: 202 once all are in the bounded buffer, 429 with {@code Retry-After} when they do not
+ * fit (an NDJSON request is taken whole or not at all), 503 while stopping. Every refusal has a
+ * JSON body {@code {"error": ..., "reason": ...}}.
+ *
+ * <p>Content types: {@code application/x-ndjson} is a batch; {@code application/octet-stream},
+ * {@code text/plain}, {@code application/json} or none is one message whose value is the body.
+ *
+ * <h2>Concurrency</h2>
+ * Handlers run on the HTTP server's event loop; the source's state is reached only through
+ * {@link SourceVerticle#call}, whose result comes back on the HTTP event loop.
+ */
+public final class IngestRoute {
+
+  static final String KEYS_HEADER = "X-Flowmesh-Keys";
+  static final String EVENT_TIME_HEADER = "X-Flowmesh-Event-Time";
+  private static final String NDJSON = "application/x-ndjson";
+
+  private final IngestConfig config;
+  private final SourceVerticle source;
+  private final HttpIngest ingest;
+  private final IngestParser parser;
+  private final IngestMetrics metrics;
+  private final BearerToken token;
+
+  public IngestRoute(IngestConfig config, long maxMessageBytes, SourceVerticle source, HttpIngest ingest,
+      MeterRegistry registry) {
+    this.config = config;
+    this.source = source;
+    this.ingest = ingest;
+    this.parser = new IngestParser(maxMessageBytes);
+    this.metrics = new IngestMetrics(registry);
+    this.token = config.token() == null ? null : new BearerToken(config.token());
+  }
+
+  /** Adds {@code POST /ingest} to {@code router}. */
+  public void install(Router router) {
+    router.post("/ingest")
+        .handler(new Gate())
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(this::ingest)
+        .failureHandler(this::failure);
+  }
+
+  /**
+   * Checks the token and the content type from the headers alone, before the body is read (a
+   * {@link PlatformHandler}, so Vert.x Web runs it ahead of the body handler).
+   */
+  private final class Gate implements PlatformHandler {
+
+    @Override
+    public void handle(RoutingContext ctx) {
+      if (token != null && !token.matches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        reject(ctx, 401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <source.http.token>)");
+        return;
+      }
+      String type = mediaType(ctx.request());
+      switch (type) {
+        case "":
+        case NDJSON:
+        case "application/octet-stream":
+        case "text/plain":
+        case "application/json":
+          ctx.next();
+          return;
+        default:
+          reject(ctx, 415, "unsupported_media_type", "content type '" + type + "' is not supported: use application/x-ndjson"
+              + " for a batch, or application/octet-stream, text/plain or application/json for one message");
+      }
+    }
+  }
+
+  private void ingest(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    Buffer body = ctx.body().buffer();
+    if (body == null) {
+      body = Buffer.buffer();
+    }
+    IngestParser.Parsed parsed;
+    try {
+      String keys = req.getHeader(KEYS_HEADER);
+      String eventTime = req.getHeader(EVENT_TIME_HEADER);
+      long now = System.currentTimeMillis();
+      parsed = NDJSON.equals(mediaType(req)) ? parser.ndjson(keys, eventTime, body, now) : parser.single(keys, eventTime, body, now);
+    } catch (BadRequestException e) {
+      reject(ctx, e.status(), e.error(), e.getMessage());
+      return;
+    }
+    int n = parsed.messages().size();
+    Future<HttpIngest.Result> done = source.call(() -> ingest.accept(parsed.messages(), parsed.bytes()));
+    done.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(500, ar.cause());
+        return;
+      }
+      switch (ar.result().outcome()) {
+        case ACCEPTED:
+          json(ctx, 202, new JsonObject().put("accepted", n).put("last_id", ar.result().lastId()));
+          break;
+        case FULL:
+          ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(config.retryAfterSeconds()));
+          reject(ctx, 429, "full", "the source's buffer cannot take " + n + " more message(s) now; retry later");
+          break;
+        case TOO_MANY:
+          reject(ctx, 413, "too_large", n + " messages in one request, more than source.queue-capacity allows; split it");
+          break;
+        default:
+          reject(ctx, 503, "stopping", "the source is shutting down");
+      }
+    });
+  }
+
+  private void failure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      reject(ctx, 413, "too_large", "the body is over source.http.max-body-bytes=" + config.maxBodyBytes());
+    } else if (ctx.statusCode() == 400) {
+      reject(ctx, 400, "bad_request", "unreadable request" + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));
+    } else {
+      ctx.next();
+    }
+  }
+
+  private void reject(RoutingContext ctx, int status, String error, String reason) {
+    metrics.reject(error);
+    json(ctx, status, new JsonObject().put("error", error).put("reason", reason));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    }
+  }
+
+  private static String mediaType(HttpServerRequest req) {
+    String ct = req.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (ct == null) {
+      return "";
+    }
+    int semi = ct.indexOf(';');
+    return (semi < 0 ? ct : ct.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+}

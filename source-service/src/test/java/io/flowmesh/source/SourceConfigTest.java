@@ -1,0 +1,86 @@
+package io.flowmesh.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.runtime.config.ConfigException;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.service.CommonKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceConfigTest {
+
+  private static Settings load(String[] args, Map<String, String> env) {
+    List<io.flowmesh.runtime.config.ConfigKey<?>> keys = new ArrayList<>(SourceKeys.keys());
+    keys.addAll(CommonKeys.keys());
+    Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
+    ns.add("source");
+    Settings s = Settings.load(keys, ns, args, env);
+    SourceConfig.from(s);
+    return s;
+  }
+
+  private static List<String> problems(String... args) {
+    return load(args, Map.of()).problems();
+  }
+
+  @Test
+  void theDefaultsMakeAValidUnboundedGenerator() {
+    Settings s = load(new String[0], Map.of());
+    assertEquals(List.of(), s.problems());
+    SourceConfig c = SourceConfig.from(s);
+    assertEquals("generator", c.type());
+    assertEquals(8081, c.httpPort());
+    assertEquals(7001, c.edgePort());
+    assertEquals(false, c.generator().bounded());
+    assertEquals(500, c.generator().msgSize());
+  }
+
+  @Test
+  void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
+    List<String> p = problems("--source.rate=fast", "--source.type=kafka", "--source.edge.port=70000");
+    assertEquals(3, p.size(), p.toString());
+    assertTrue(p.contains("source.rate='fast' (from --source.rate): allowed is a number from 0.0 to 1.0E9"), p.toString());
+    assertTrue(p.contains("source.type='kafka' (from --source.type): allowed is one of generator, http"), p.toString());
+    assertTrue(p.contains("source.edge.port='70000' (from --source.edge.port): allowed is an integer from 0 to 65535"), p.toString());
+  }
+
+  @Test
+  void keysThatContradictEachOtherAreReportedOneLineEach() {
+    List<String> p = problems("--source.value=abc", "--source.msg-size=10", "--source.msg-size=10",
+        "--edge.max-message-bytes=100", "--source.duration=0s");
+    assertTrue(p.stream().anyMatch(l -> l.startsWith("source.msg-size='10'") && l.contains("together with source.value")), p.toString());
+    assertTrue(p.stream().anyMatch(l -> l.startsWith("source.duration='0s'")), p.toString());
+    p = problems("--source.msg-size=1000", "--edge.max-message-bytes=100");
+    assertEquals(List.of("source.msg-size='1000' (from --source.msg-size): a value of 1000 bytes is over edge.max-message-bytes=100"), p);
+  }
+
+  @Test
+  void anUnknownSourceKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("FLOWMESH_SOURCE_RATTE", "5", "FLOWMESH_SINK_TYPE", "file", "FLOWMESH_SINK_WHATEVER", "1");
+    List<String> p = load(new String[0], env).problems();
+    assertEquals(List.of("unknown environment variable FLOWMESH_SOURCE_RATTE: no source.* key has that name"), p);
+    Path yaml = dir.resolve("pipeline.yaml");
+    Files.writeString(yaml, "source:\n  rate: 10\n  colour: blue\nsink:\n  type: file\n  anything: 1\n");
+    p = load(new String[] {"--config", yaml.toString()}, Map.of()).problems();
+    assertEquals(List.of("unknown key 'source.colour' in " + yaml), p);
+  }
+
+  @Test
+  void launchingWithABadConfigStartsNothingAndListsEveryProblem() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new SourceMain().launch(new String[] {"--source.key-count=-1", "--source.http.token="}, Map.of()));
+    assertEquals(2, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("source.key-count='-1'"), e.problems().toString());
+    assertTrue(e.problems().get(1).startsWith("source.http.token=***"), e.problems().toString());
+  }
+}
