@@ -6,20 +6,18 @@ import io.flowmesh.map.engine.EngineStats;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfMode;
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
-import io.flowmesh.runtime.edge.UpstreamResolver;
+import io.flowmesh.runtime.edge.Resolver;
+import io.flowmesh.runtime.edge.UpstreamSet;
+import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +41,7 @@ final class MapInstance extends VerticleBase {
   private final OutputEdge edge;
   private final Context edgeContext;
   private final MapMetrics metrics;
-  private final List<EdgeSubscriber> inputs = new ArrayList<>();
-  private UpstreamResolver resolver;
+  private UpstreamSet upstreams;
   private InstancePort port;
   private UdfClient udf;
   private MapEngine engine;
@@ -86,8 +83,19 @@ final class MapInstance extends VerticleBase {
       port.engine(engine);
       metrics.bindEngine(engine);
       udfError = null;
-      resolver = new UpstreamResolver(vertx, config.upstream(), config.resolveInterval(), this::subscribe);
-      resolver.start();
+      upstreams = new UpstreamSet(vertx, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
+          processId + "/" + index, new UpstreamSet.Listener() {
+            @Override
+            public void added(EdgeSubscriber s) {
+              engine.addInput(s);
+            }
+
+            @Override
+            public void removed(EdgeSubscriber s) {
+              engine.removeInput(s);
+            }
+          }, Resolver.system(vertx));
+      upstreams.start();
       watermarkTimer = vertx.setPeriodic(Math.max(1, edgeOptions.heartbeatInterval().toMillis()),
           id -> port.watermark(engine.watermark()));
     }).onFailure(e -> {
@@ -99,22 +107,9 @@ final class MapInstance extends VerticleBase {
     });
   }
 
-  private void subscribe(HostPort address) {
-    if (stopping) {
-      return;
-    }
-    EdgeSubscriber sub = new EdgeSubscriber(vertx, "map", processId + "/" + index + "/" + inputs.size(), address, edgeOptions,
-        metrics.registry());
-    inputs.add(sub);
-    engine.addInput(sub);
-    sub.start();
-  }
-
-  /** Runs {@code fn} on this instance's event loop. */
-  <T> Future<T> onContext(java.util.function.Supplier<Future<T>> fn) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> fn.get().onComplete(p));
-    return p.future();
+  /** Runs {@code fn} on this instance's event loop; the future completes on the caller's context. */
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> fn) {
+    return OnContext.compose(context, fn);
   }
 
   Future<Readiness> readiness() {
@@ -126,8 +121,7 @@ final class MapInstance extends VerticleBase {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": UDF stalled: work in flight and no response for "
             + config.udf().stallTimeout().toSeconds() + "s; the stream is being restarted"));
       }
-      boolean connected = inputs.stream().anyMatch(EdgeSubscriber::connected);
-      if (!connected) {
+      if (upstreams.connected() == 0) {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream()));
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
@@ -141,7 +135,9 @@ final class MapInstance extends VerticleBase {
     return onContext(() -> {
       JsonObject j = new JsonObject().put("instance", index);
       JsonArray up = new JsonArray();
-      inputs.forEach(s -> up.add(s.status()));
+      if (upstreams != null) {
+        upstreams.subscribers().forEach(s -> up.add(s.status()));
+      }
       j.put("upstream", up);
       if (engine == null) {
         return Future.succeededFuture(j.put("state", udfError));
@@ -160,17 +156,13 @@ final class MapInstance extends VerticleBase {
   Future<Void> drain(long timeoutMillis) {
     return onContext(() -> {
       stopping = true;
-      if (resolver != null) {
-        resolver.stop();
-      }
       Future<Void> drained = engine == null ? Future.succeededFuture() : engine.drain(timeoutMillis);
       return drained.compose(v -> {
         if (watermarkTimer >= 0) {
           vertx.cancelTimer(watermarkTimer);
         }
-        List<Future<Void>> closing = new ArrayList<>();
-        inputs.forEach(s -> closing.add(s.close()));
-        return Future.join(closing).transform(ar -> udf.close());
+        Future<Void> closing = upstreams == null ? Future.succeededFuture() : upstreams.close();
+        return closing.transform(ar -> udf.close());
       });
     });
   }

@@ -3,13 +3,13 @@ package io.flowmesh.map.service;
 import io.flowmesh.map.MapConfig;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Common;
+import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -74,9 +74,8 @@ public final class MapVertex implements Vertex {
   public Future<JsonObject> status() {
     List<Future<JsonObject>> all = new ArrayList<>();
     instances.forEach(i -> all.add(i.status()));
-    Promise<JsonObject> edgeStatus = Promise.promise();
-    edgeContext.runOnContext(v -> edgeStatus.complete(edge.server().status()));
-    return Future.all(all).compose(cf -> edgeStatus.future().map(es -> {
+    Future<JsonObject> edgeStatus = OnContext.call(edgeContext, () -> edge.server().status());
+    return Future.all(all).compose(cf -> edgeStatus.map(es -> {
       JsonArray arr = new JsonArray();
       for (int i = 0; i < all.size(); i++) {
         arr.add(cf.resultAt(i));
@@ -89,9 +88,7 @@ public final class MapVertex implements Vertex {
   public Future<Void> stop(Duration timeout) {
     List<Future<Void>> drains = new ArrayList<>();
     instances.forEach(i -> drains.add(i.drain(timeout.toMillis())));
-    Promise<Void> closed = Promise.promise();
-    Future.join(drains).onComplete(ar -> edgeContext.runOnContext(v -> edge.server().close().onComplete(closed)));
-    return closed.future();
+    return Future.join(drains).transform(ar -> OnContext.compose(edgeContext, () -> edge.server().close()));
   }
 
   /** Owns the output edge's event loop. */

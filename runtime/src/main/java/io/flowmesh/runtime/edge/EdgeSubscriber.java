@@ -12,6 +12,7 @@ import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -31,6 +32,8 @@ import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.MessageSizeOverflowException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +70,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private final EdgeSubscriberMetrics metrics;
   private final Handler<Void> flushTask = v -> flush();
   private final int grantThreshold;
+  private final MeterRegistry registry;
+  private final List<Meter> gauges = new ArrayList<>();
   private SubscriberSession session;
   private long bufferedBytes;
   private long watermark = Watermarks.NONE;
@@ -107,13 +112,19 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
             .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4)
             .setHttp2MultiplexingLimit(1));
     this.metrics = new EdgeSubscriberMetrics(registry, vertex, upstream.toString());
+    this.registry = registry;
     String up = upstream.toString();
-    Gauge.builder("flowmesh.edge.input.buffer", buffer, ArrayDeque::size).description("Messages in the input buffer of an edge")
-        .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry);
-    Gauge.builder("flowmesh.edge.input.capacity", options, EdgeOptions::inputCapacity).description("Capacity of the input buffer of an edge")
-        .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry);
-    Gauge.builder("flowmesh.edge.credit", this, EdgeSubscriber::creditOutstanding).description("Credit granted and not yet used")
-        .tag("vertex", vertex).tag("side", "downstream").tag("upstream", up).tag("subscriber", subscriberId).register(registry);
+    gauges.add(Gauge.builder("flowmesh.edge.input.buffer", buffer, ArrayDeque::size).description("Messages in the input buffer of an edge")
+        .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry));
+    gauges.add(Gauge.builder("flowmesh.edge.input.capacity", options, EdgeOptions::inputCapacity).description("Capacity of the input buffer of an edge")
+        .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry));
+    gauges.add(Gauge.builder("flowmesh.edge.credit", this, EdgeSubscriber::creditOutstanding).description("Credit granted and not yet used")
+        .tag("vertex", vertex).tag("side", "downstream").tag("upstream", up).tag("subscriber", subscriberId).register(registry));
+  }
+
+  /** The id this subscriber says hello with. */
+  public String subscriberId() {
+    return subscriberId;
   }
 
   /** Starts dialling the upstream; keeps redialling until {@link #close()}. */
@@ -230,6 +241,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     if (endHandler != null) {
       endHandler.handle(null);
     }
+    // The gauges hold on to this subscriber; a closed one must not be scraped or kept alive.
+    gauges.forEach(registry::remove);
     return client.close();
   }
 

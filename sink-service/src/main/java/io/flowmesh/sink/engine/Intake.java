@@ -1,5 +1,6 @@
 package io.flowmesh.sink.engine;
 
+import io.flowmesh.runtime.flow.TokenBucket;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,7 @@ final class Intake {
       int before = s.buffered();
       s.fetch(throttle.available());
       s.pause();
-      throttle.take(before - s.buffered());
+      throttle.take(Math.min(throttle.available(), before - s.buffered()));
     }
     cursor = n == 0 ? 0 : (cursor + 1) % n;
   }

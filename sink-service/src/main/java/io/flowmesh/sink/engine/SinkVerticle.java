@@ -1,5 +1,9 @@
 package io.flowmesh.sink.engine;
 
+import io.flowmesh.runtime.edge.Resolver;
+import io.flowmesh.runtime.edge.UpstreamSet;
+import io.flowmesh.runtime.service.OnContext;
+import io.flowmesh.runtime.flow.TokenBucket;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;

@@ -1,5 +1,6 @@
 package io.flowmesh.source.engine;
 
+import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.Watermarks;

@@ -1,5 +1,6 @@
 package io.flowmesh.source.generator;
 
+import io.flowmesh.runtime.flow.TokenBucket;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;

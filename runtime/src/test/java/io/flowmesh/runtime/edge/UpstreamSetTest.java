@@ -1,4 +1,4 @@
-package io.flowmesh.sink.engine;
+package io.flowmesh.runtime.edge;
 
 import static io.flowmesh.runtime.testing.OnLoop.call;
 import static io.flowmesh.runtime.testing.OnLoop.until;

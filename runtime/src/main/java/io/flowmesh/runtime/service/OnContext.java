@@ -1,4 +1,4 @@
-package io.flowmesh.sink.engine;
+package io.flowmesh.runtime.service;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -8,18 +8,21 @@ import java.util.function.Supplier;
 
 /**
  * Runs a function on an owning context and hands its result back on the caller's context (or on
- * the owner's when the caller has none), so HTTP handlers never touch engine state.
+ * the owner's when the caller has none), so an HTTP handler never touches engine state and
+ * engine code never writes an HTTP response.
  */
-final class OnContext {
+public final class OnContext {
 
   private OnContext() {
   }
 
-  static <T> Future<T> call(Context owner, Supplier<T> fn) {
+  /** Calls {@code fn} on {@code owner}; the future completes on the caller's context. */
+  public static <T> Future<T> call(Context owner, Supplier<T> fn) {
     return compose(owner, () -> Future.succeededFuture(fn.get()));
   }
 
-  static <T> Future<T> compose(Context owner, Supplier<Future<T>> fn) {
+  /** Calls {@code fn} on {@code owner} and waits for its future; completes on the caller's context. */
+  public static <T> Future<T> compose(Context owner, Supplier<Future<T>> fn) {
     Context caller = Vertx.currentContext();
     Promise<T> promise = Promise.promise();
     owner.runOnContext(v -> {

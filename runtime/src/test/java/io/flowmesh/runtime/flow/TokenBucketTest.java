@@ -1,4 +1,4 @@
-package io.flowmesh.source.generator;
+package io.flowmesh.runtime.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

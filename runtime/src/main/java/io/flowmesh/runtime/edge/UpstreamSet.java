@@ -1,9 +1,6 @@
-package io.flowmesh.sink.engine;
+package io.flowmesh.runtime.edge;
 
 import io.flowmesh.runtime.config.HostPort;
-import io.flowmesh.runtime.edge.EdgeOptions;
-import io.flowmesh.runtime.edge.EdgeSubscriber;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
@@ -19,20 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link EdgeSubscriber} per address the upstream's name resolves to. The name is resolved
+ * One {@link EdgeSubscriber} per address the upstream's name resolves to (replicas behind one
+ * DNS name, as with compose {@code --scale} or a Kubernetes headless service). The name is resolved
  * (see {@link Resolver#system}) at start and every {@code resolveInterval}: a new address gets a
  * subscriber, a subscriber whose address is gone is closed (its unacked messages go back to the
  * upstream's queue). A literal IP address is not re-resolved.
  *
  * <h2>Concurrency</h2>
- * Confined to the owning sink verticle's event loop; only the lookup runs on a worker.
+ * Confined to the owning verticle's event loop; only the lookup runs on a worker.
  */
-final class UpstreamSet {
+public final class UpstreamSet {
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamSet.class);
 
   /** Told of subscribers as they come and go, on the event loop. */
-  interface Listener {
+  public interface Listener {
     /** A new subscriber, not yet started: set its handler now. */
     void added(EdgeSubscriber s);
 
@@ -54,7 +52,7 @@ final class UpstreamSet {
   private boolean closed;
   private String resolveError;
 
-  UpstreamSet(Vertx vertx, HostPort upstream, Duration resolveInterval, EdgeOptions options, MeterRegistry registry,
+  public UpstreamSet(Vertx vertx, HostPort upstream, Duration resolveInterval, EdgeOptions options, MeterRegistry registry,
       String idPrefix, Listener listener, Resolver resolver) {
     this.vertx = vertx;
     this.upstream = upstream;
@@ -66,7 +64,8 @@ final class UpstreamSet {
     this.resolver = resolver;
   }
 
-  void start() {
+  /** Resolves now and then every {@code resolveInterval} (a literal address is not re-resolved). */
+  public void start() {
     resolve();
     if (!NetUtil.isValidIpV4Address(upstream.host()) && !NetUtil.isValidIpV6Address(upstream.host())) {
       timer = vertx.setPeriodic(resolveInterval.toMillis(), id -> resolve());
@@ -117,32 +116,16 @@ final class UpstreamSet {
 
   private Future<Void> drop(EdgeSubscriber s) {
     listener.removed(s);
-    String id = subscriberId(s);
-    return s.close().onComplete(ar -> forgetMeters(id));
+    return s.close();
   }
 
-  /** The subscriber's own gauges hold on to it; remove them once it is closed. */
-  private void forgetMeters(String subscriberId) {
-    for (Meter m : registry.find("flowmesh.edge.input.buffer").tag("subscriber", subscriberId).meters()) {
-      registry.remove(m);
-    }
-    for (Meter m : registry.find("flowmesh.edge.input.capacity").tag("subscriber", subscriberId).meters()) {
-      registry.remove(m);
-    }
-    for (Meter m : registry.find("flowmesh.edge.credit").tag("subscriber", subscriberId).meters()) {
-      registry.remove(m);
-    }
-  }
-
-  private static String subscriberId(EdgeSubscriber s) {
-    return s.status().getString("subscriber");
-  }
-
-  List<EdgeSubscriber> subscribers() {
+  /** The current subscribers, one per address. */
+  public List<EdgeSubscriber> subscribers() {
     return new ArrayList<>(byAddress.values());
   }
 
-  int connected() {
+  /** How many subscribers have a stream open now. */
+  public int connected() {
     int n = 0;
     for (EdgeSubscriber s : byAddress.values()) {
       if (s.connected()) {
@@ -153,12 +136,12 @@ final class UpstreamSet {
   }
 
   /** Why there is no subscriber, or null. */
-  String resolveError() {
+  public String resolveError() {
     return resolveError;
   }
 
   /** Stops resolving and closes every subscriber (pending acks are flushed first). */
-  Future<Void> close() {
+  public Future<Void> close() {
     closed = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);

@@ -1,4 +1,4 @@
-package io.flowmesh.sink.engine;
+package io.flowmesh.runtime.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.flowmesh.source.generator;
+package io.flowmesh.runtime.flow;
 
 /**
  * A token bucket refilled from the elapsed time: {@code rate} tokens per second up to
