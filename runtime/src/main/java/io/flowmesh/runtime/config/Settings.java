@@ -239,6 +239,21 @@ public final class Settings {
     return key.endsWith("token") || key.endsWith("password");
   }
 
+  /** A Markdown table of every key: name, default, environment variable, what it allows, meaning. */
+  public static String markdown(List<ConfigKey<?>> keys) {
+    StringBuilder b = new StringBuilder("| key | default | environment | allowed | meaning |\n|---|---|---|---|---|\n");
+    for (ConfigKey<?> k : keys) {
+      b.append("| `").append(k.name()).append("` | ").append(k.defaultValue() == null ? "(unset)" : "`" + k.defaultValue() + "`")
+          .append(" | `").append(k.envName()).append("` | ").append(cell(k.type().allowed())).append(" | ")
+          .append(cell(k.description())).append(" |\n");
+    }
+    return b.toString();
+  }
+
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
   /** A help text: every key, its default, its environment name and what it allows. */
   public static String help(List<ConfigKey<?>> keys) {
     StringBuilder b = new StringBuilder();

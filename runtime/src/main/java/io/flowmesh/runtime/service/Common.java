@@ -18,7 +18,9 @@ public record Common(String host, int eventLoops, boolean nativeTransport, Durat
     EdgeOptions edge) {
 
   public static Common from(Settings s) {
-    return new Common(s.get(CommonKeys.BIND_HOST), s.get(CommonKeys.EVENT_LOOPS), s.get(CommonKeys.NATIVE_TRANSPORT),
+    int loops = s.get(CommonKeys.EVENT_LOOPS);
+    return new Common(s.get(CommonKeys.BIND_HOST), loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
+        s.get(CommonKeys.NATIVE_TRANSPORT),
         s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s));
   }
 }

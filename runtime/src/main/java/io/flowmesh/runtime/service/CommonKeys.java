@@ -19,8 +19,8 @@ public final class CommonKeys {
 
   public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
       "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");
-  public static final ConfigKey<Integer> EVENT_LOOPS = ConfigKey.of("vertx.event-loops",
-      Integer.toString(Runtime.getRuntime().availableProcessors()), Types.intRange(1, 256), "Vert.x event-loop threads");
+  public static final ConfigKey<Integer> EVENT_LOOPS = ConfigKey.of("vertx.event-loops", "0", Types.intRange(0, 256),
+      "Vert.x event-loop threads (0 = one per core)");
   public static final ConfigKey<Boolean> NATIVE_TRANSPORT = ConfigKey.of("vertx.native-transport", "true", Types.BOOLEAN,
       "use Netty's native epoll transport when available (needed for unix:// UDF addresses)");
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = ConfigKey.of("shutdown.timeout", "30s", Types.DURATION,

@@ -96,6 +96,10 @@ public abstract class VertexMain<C> {
   /** For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully. */
   public final void main(String[] args) {
     for (String a : args) {
+      if (a.equals("--help-markdown")) {
+        System.out.print(Settings.markdown(allKeys()));
+        return;
+      }
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...]\n\nKeys:");
         System.out.print(Settings.help(allKeys()));
