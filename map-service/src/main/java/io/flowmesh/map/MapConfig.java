@@ -7,6 +7,7 @@ import io.flowmesh.map.udf.UdfMode;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -47,6 +48,8 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
         .batchTimeout(s.get(MapKeys.BATCH_TIMEOUT))
         .serverInfoFile(s.get(MapKeys.UDF_SERVER_INFO))
         .serverInfoTimeout(s.get(MapKeys.UDF_SERVER_INFO_TIMEOUT))
+        .tls(new TlsOptions(s.get(MapKeys.UDF_TLS_ENABLED), s.get(MapKeys.UDF_TLS_CERT), s.get(MapKeys.UDF_TLS_KEY),
+            s.get(MapKeys.UDF_TLS_CA), false, s.get(MapKeys.UDF_TLS_VERIFY_HOST)))
         .build();
     for (String problem : UdfConfig.validate(udf)) {
       reportUdfProblem(s, problem);

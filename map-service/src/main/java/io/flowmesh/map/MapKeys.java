@@ -60,10 +60,21 @@ public final class MapKeys {
   public static final ConfigKey<String> UDF_SERVER_INFO = ConfigKey.of("udf.server-info-file", null, Types.STRING,
       "Numaflow server-info file; when set, the UDF's MAP_MODE in it chooses the mode");
 
+  public static final ConfigKey<Boolean> UDF_TLS_ENABLED = ConfigKey.of("udf.tls.enabled", "false", Types.BOOLEAN,
+      "TLS towards the UDF (HTTP/2 negotiated with ALPN)");
+  public static final ConfigKey<String> UDF_TLS_CA = ConfigKey.of("udf.tls.ca", null, Types.STRING,
+      "PEM certificates trusted for the UDF server (unset: the JVM's trust store)");
+  public static final ConfigKey<String> UDF_TLS_CERT = ConfigKey.of("udf.tls.cert", null, Types.STRING,
+      "PEM client certificate presented to the UDF (mutual TLS)");
+  public static final ConfigKey<String> UDF_TLS_KEY = ConfigKey.of("udf.tls.key", null, Types.STRING,
+      "PEM private key of udf.tls.cert");
+  public static final ConfigKey<Boolean> UDF_TLS_VERIFY_HOST = ConfigKey.of("udf.tls.verify-host", "true", Types.BOOLEAN,
+      "check that the UDF's certificate names the host in udf.address");
+
   public static List<ConfigKey<?>> all() {
     return List.of(HTTP_PORT, EDGE_PORT, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
         INSTANCES, OUTPUT_CAPACITY, UDF_ADDRESS, UDF_TIMEOUT, UDF_MAX_ATTEMPTS, UDF_RETRY_BACKOFF, UDF_RETRY_MAX_BACKOFF,
         UDF_ON_FAILURE, UDF_STALL_TIMEOUT, UDF_MAX_MESSAGE, UDF_RECONNECT_BACKOFF, UDF_RECONNECT_MAX_BACKOFF, UDF_SERVER_INFO,
-        UDF_SERVER_INFO_TIMEOUT);
+        UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST);
   }
 }

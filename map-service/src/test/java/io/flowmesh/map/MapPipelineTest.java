@@ -94,6 +94,13 @@ class MapPipelineTest {
     }
     JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
     assertEquals(0L, inst.getLong("failedDropped") + inst.getLong("failedNacked"));
+    // Both ends of an edge live in map-service's registry: every meter must have made it into the scrape.
+    String scrape = launched.registry().scrape();
+    for (String metric : List.of("flowmesh_edge_credit_granted", "flowmesh_edge_subscriber_credit", "flowmesh_edge_input_buffer",
+        "flowmesh_edge_sent_total", "flowmesh_edge_received_total", "flowmesh_edge_protocol_violations_total",
+        "flowmesh_map_inflight", "flowmesh_map_udf_call_seconds_bucket", "flowmesh_map_watermark")) {
+      assertTrue(scrape.contains(metric + "{"), "missing from /metrics: " + metric);
+    }
   }
 
   @Test

@@ -28,6 +28,12 @@ public final class SinkMain extends VertexMain<SinkConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkMain.class);
 
+  /** The sink only dials: it needs tls.cert and tls.key only for mutual TLS. */
+  @Override
+  protected boolean servesEdge() {
+    return false;
+  }
+
   @Override
   protected String name() {
     return "sink";

@@ -49,13 +49,27 @@ public final class UdfArgs {
       errors.add(e.getMessage());
     }
     String info = option("server-info-file", env.get(SERVER_INFO_FILE_ENV));
+    UdfTls tls = null;
+    String cert = option("tls-cert", null);
+    String key = option("tls-key", null);
+    String clientCa = option("tls-client-ca", null);
+    if (cert != null || key != null || clientCa != null) {
+      try {
+        if (cert == null || key == null) {
+          throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        tls = new UdfTls(Path.of(cert), Path.of(key), clientCa == null ? null : Path.of(clientCa));
+      } catch (UsageException e) {
+        errors.add(e.getMessage());
+      }
+    }
     // On a bad value the default stands in, so the UDF can still read its own options and
     // finish() can report every problem at once; a server is never started with it.
     this.serverOptions = new UdfServerOptions(
         address == null ? UdfAddress.parse(DEFAULT_ADDRESS) : address,
         mode == null ? MapMode.UNARY_MAP : mode,
         info == null || info.isEmpty() ? null : Path.of(info),
-        UdfServerOptions.DEFAULT_MAX_MESSAGE_SIZE);
+        UdfServerOptions.DEFAULT_MAX_MESSAGE_SIZE, tls);
   }
 
   /**

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param mode how requests of one stream are grouped
  * @param serverInfoFile where to write Numaflow's server-info file once listening; {@code null}: none
  * @param maxMessageSize the largest gRPC message accepted, in bytes
+ * @param tls TLS (and client authentication), or {@code null} for plain text
  */
-public record UdfServerOptions(UdfAddress address, MapMode mode, Path serverInfoFile, int maxMessageSize) {
+public record UdfServerOptions(UdfAddress address, MapMode mode, Path serverInfoFile, int maxMessageSize, UdfTls tls) {
 
   /** 64 MiB, as the Numaflow SDKs use. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
@@ -26,16 +27,21 @@ public record UdfServerOptions(UdfAddress address, MapMode mode, Path serverInfo
 
   /** Unary map on this address, no server-info file, 64 MiB messages. */
   public static UdfServerOptions of(String address) {
-    return new UdfServerOptions(UdfAddress.parse(address), MapMode.UNARY_MAP, null, DEFAULT_MAX_MESSAGE_SIZE);
+    return new UdfServerOptions(UdfAddress.parse(address), MapMode.UNARY_MAP, null, DEFAULT_MAX_MESSAGE_SIZE, null);
   }
 
   /** These options in another mode. */
   public UdfServerOptions withMode(MapMode mode) {
-    return new UdfServerOptions(address, mode, serverInfoFile, maxMessageSize);
+    return new UdfServerOptions(address, mode, serverInfoFile, maxMessageSize, tls);
   }
 
   /** These options writing the server-info file to this path. */
   public UdfServerOptions withServerInfoFile(Path path) {
-    return new UdfServerOptions(address, mode, path, maxMessageSize);
+    return new UdfServerOptions(address, mode, path, maxMessageSize, tls);
+  }
+
+  /** These options serving TLS. */
+  public UdfServerOptions withTls(UdfTls tls) {
+    return new UdfServerOptions(address, mode, serverInfoFile, maxMessageSize, tls);
   }
 }

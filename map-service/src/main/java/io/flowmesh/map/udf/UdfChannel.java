@@ -65,6 +65,7 @@ final class UdfChannel {
         .setTcpKeepAlive(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, config.timeout().toMillis())))
         .setName("udf-" + address.text());
+    config.tls().applyTo(options);
     this.client = vertx.httpClientBuilder()
         .with(options)
         .with(new PoolOptions().setHttp2MaxSize(1))

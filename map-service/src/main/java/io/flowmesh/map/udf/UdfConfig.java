@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param batchTimeout {@code map.batch-timeout}: longest wait to fill a batch (used by the engine)
  * @param serverInfoFile {@code udf.server-info-file}: the SDK's server-info file, or null for none
  * @param serverInfoTimeout {@code udf.server-info-timeout}: how long to wait for that file to be complete
+ * @param tls {@code udf.tls.*}: TLS (and a client certificate for mutual TLS) towards the UDF
  */
 public record UdfConfig(
     String address,
@@ -40,7 +42,8 @@ public record UdfConfig(
     int batchSize,
     Duration batchTimeout,
     String serverInfoFile,
-    Duration serverInfoTimeout) {
+    Duration serverInfoTimeout,
+    TlsOptions tls) {
 
   /** 64 MiB, the gRPC max message size of the Numaflow SDKs. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
@@ -97,6 +100,11 @@ public record UdfConfig(
       bad.add("udf.server-info-file: empty; give a path or leave it unset");
     }
     positive(bad, "udf.server-info-timeout", c.serverInfoTimeout);
+    if (c.tls == null) {
+      bad.add("udf.tls.enabled: missing");
+    } else {
+      bad.addAll(c.tls.problems("udf.tls", false));
+    }
     return bad;
   }
 

@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 
 /** Builds a {@link UdfConfig}; starts from the defaults. Not thread-safe. */
@@ -20,6 +21,7 @@ public final class UdfConfigBuilder {
   private Duration batchTimeout = Duration.ofSeconds(1);
   private String serverInfoFile;
   private Duration serverInfoTimeout = Duration.ofSeconds(60);
+  private TlsOptions tls = TlsOptions.OFF;
 
   UdfConfigBuilder() {
   }
@@ -40,6 +42,7 @@ public final class UdfConfigBuilder {
     batchTimeout = c.batchTimeout();
     serverInfoFile = c.serverInfoFile();
     serverInfoTimeout = c.serverInfoTimeout();
+    tls = c.tls();
   }
 
   public UdfConfigBuilder address(String v) {
@@ -107,6 +110,11 @@ public final class UdfConfigBuilder {
     return this;
   }
 
+  public UdfConfigBuilder tls(TlsOptions v) {
+    tls = v;
+    return this;
+  }
+
   public UdfConfigBuilder serverInfoTimeout(Duration v) {
     serverInfoTimeout = v;
     return this;
@@ -116,6 +124,6 @@ public final class UdfConfigBuilder {
   public UdfConfig build() {
     return new UdfConfig(address, mode, timeout, retryMaxAttempts, retryInitialBackoff,
         retryMaxBackoff, onFailure, stallTimeout, maxMessageSize, reconnectInitialBackoff,
-        reconnectMaxBackoff, batchSize, batchTimeout, serverInfoFile, serverInfoTimeout);
+        reconnectMaxBackoff, batchSize, batchTimeout, serverInfoFile, serverInfoTimeout, tls);
   }
 }

@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param reconnectInitial first reconnect delay
  * @param reconnectMax cap of the reconnect delay
  * @param flowControlWindow HTTP/2 stream and connection window, in bytes
+ * @param tls TLS of the edges this process serves and dials
  */
 public record EdgeOptions(
     int maxBatch,
@@ -30,7 +32,8 @@ public record EdgeOptions(
     int maxUnacked,
     Duration reconnectInitial,
     Duration reconnectMax,
-    int flowControlWindow) {
+    int flowControlWindow,
+    TlsOptions tls) {
 
   /** The edge protocol version this code speaks. */
   public static final int PROTOCOL_VERSION = 1;
@@ -38,39 +41,45 @@ public record EdgeOptions(
   /** Defaults, the same as the {@code edge.*} config keys'. */
   public static EdgeOptions defaults() {
     return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500),
-        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20);
+        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, TlsOptions.OFF);
   }
 
   public EdgeOptions {
     if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
-        || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535) {
+        || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
+        || tls == null) {
       throw new IllegalArgumentException("invalid edge options: " + this);
     }
   }
 
   public EdgeOptions withInputCapacity(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
   }
 
   public EdgeOptions withMaxUnacked(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow);
+        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls);
   }
 
   public EdgeOptions withMaxBatch(int n) {
     return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
   }
 
   public EdgeOptions withMaxMessageBytes(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
   }
 
   public EdgeOptions withHeartbeatInterval(Duration d) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
+  }
+
+  public EdgeOptions withTls(TlsOptions t) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, t);
   }
 
   /** An estimate of a message's encoded size, cheap enough for every message. */

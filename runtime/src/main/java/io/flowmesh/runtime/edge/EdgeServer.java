@@ -90,7 +90,7 @@ public final class EdgeServer {
         .tag("vertex", vertex).register(registry);
     Gauge.builder("flowmesh.edge.subscribers", subscribers, List::size).description("Subscribers connected to this vertex's edge")
         .tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.credit", this, EdgeServer::creditSnapshot).description("Credit outstanding, summed over subscribers")
+    Gauge.builder("flowmesh.edge.subscriber.credit", this, EdgeServer::creditSnapshot).description("Credit the subscribers granted and this vertex has not used yet, summed")
         .tag("vertex", vertex).tag("side", "upstream").register(registry);
     Gauge.builder("flowmesh.edge.unacked", this, EdgeServer::unacked).description("Messages sent and not yet acknowledged")
         .tag("vertex", vertex).register(registry);
@@ -105,10 +105,12 @@ public final class EdgeServer {
         .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow())
             .setMaxFrameSize(1 << 20))
         .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4);
+    options.tls().applyTo(http);
     server = vertx.createHttpServer(http).requestHandler(grpc);
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     return server.listen().map(HttpServer::actualPort)
-        .onSuccess(p -> LOG.info("edge serving vertex={} address={}:{}", vertex, host, p));
+        .onSuccess(p -> LOG.info("edge serving vertex={} address={}:{} tls={}", vertex, host, p,
+            !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on"));
   }
 
   /** The bound port, or -1 before {@link #listen}. */

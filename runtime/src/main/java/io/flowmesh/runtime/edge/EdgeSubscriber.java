@@ -106,11 +106,12 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     this.upstream = upstream;
     this.options = options;
     this.grantThreshold = Math.max(1, Math.min(options.inputCapacity(), options.maxUnacked()) / 4);
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(options.maxFrameBytes()),
-        new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-            .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow()).setMaxFrameSize(1 << 20))
-            .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4)
-            .setHttp2MultiplexingLimit(1));
+    HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow()).setMaxFrameSize(1 << 20))
+        .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4)
+        .setHttp2MultiplexingLimit(1);
+    options.tls().applyTo(http);
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(options.maxFrameBytes()), http);
     this.metrics = new EdgeSubscriberMetrics(registry, vertex, upstream.toString());
     this.registry = registry;
     String up = upstream.toString();
@@ -118,7 +119,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry));
     gauges.add(Gauge.builder("flowmesh.edge.input.capacity", options, EdgeOptions::inputCapacity).description("Capacity of the input buffer of an edge")
         .tag("vertex", vertex).tag("upstream", up).tag("subscriber", subscriberId).register(registry));
-    gauges.add(Gauge.builder("flowmesh.edge.credit", this, EdgeSubscriber::creditOutstanding).description("Credit granted and not yet used")
+    gauges.add(Gauge.builder("flowmesh.edge.credit.granted", this, EdgeSubscriber::creditOutstanding).description("Credit granted to the upstream and not yet used")
         .tag("vertex", vertex).tag("side", "downstream").tag("upstream", up).tag("subscriber", subscriberId).register(registry));
   }
 

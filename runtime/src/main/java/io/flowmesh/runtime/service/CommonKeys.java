@@ -4,6 +4,7 @@ import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.config.Types;
 import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +16,7 @@ public final class CommonKeys {
   }
 
   /** Namespaces every service owns besides its own. */
-  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge");
+  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls");
 
   public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
       "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");
@@ -49,11 +50,24 @@ public final class CommonKeys {
   public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.DURATION,
       "cap of the redial delay (exponential, with jitter)");
 
+  public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.of("tls.enabled", "false", Types.BOOLEAN,
+      "TLS on the edges this service serves and dials (HTTP/2 negotiated with ALPN)");
+  public static final ConfigKey<String> TLS_CERT = ConfigKey.of("tls.cert", null, Types.STRING,
+      "PEM certificate chain this service presents (required on source and map when tls.enabled)");
+  public static final ConfigKey<String> TLS_KEY = ConfigKey.of("tls.key", null, Types.STRING,
+      "PEM private key of tls.cert (PKCS#8 or PKCS#1)");
+  public static final ConfigKey<String> TLS_CA = ConfigKey.of("tls.ca", null, Types.STRING,
+      "PEM certificates trusted for the peers (unset: the JVM's trust store)");
+  public static final ConfigKey<Boolean> TLS_MUTUAL = ConfigKey.of("tls.mutual", "false", Types.BOOLEAN,
+      "mutual TLS: servers require a client certificate signed by tls.ca, and clients present tls.cert");
+  public static final ConfigKey<Boolean> TLS_VERIFY_HOST = ConfigKey.of("tls.verify-host", "true", Types.BOOLEAN,
+      "clients check that the server certificate names the host they dialled");
+
   /** Every common key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX);
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST);
   }
 
   /** The edge options the settings describe; bad combinations are recorded as problems. */
@@ -75,6 +89,7 @@ public final class CommonKeys {
     }
     return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF),
         1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
-        s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20);
+        s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20,
+        new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)));
   }
 }

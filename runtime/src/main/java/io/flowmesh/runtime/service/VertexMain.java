@@ -48,6 +48,11 @@ public abstract class VertexMain<C> {
   /** Starts the vertex. */
   protected abstract Future<Vertex> start(Vertx vertx, C config, Common common, PrometheusMeterRegistry registry);
 
+  /** Whether this service serves an edge (and so needs tls.cert and tls.key when TLS is on). */
+  protected boolean servesEdge() {
+    return true;
+  }
+
   /** Every key the service reads, common ones included. */
   public final List<ConfigKey<?>> allKeys() {
     List<ConfigKey<?>> all = new ArrayList<>(keys());
@@ -65,6 +70,7 @@ public abstract class VertexMain<C> {
     ns.addAll(CommonKeys.NAMESPACES);
     Settings settings = Settings.load(allKeys(), ns, args, env);
     Common common = Common.from(settings);
+    common.edge().tls().problems("tls", servesEdge()).forEach(settings::problem);
     C config = configure(settings);
     settings.check();
     setLogLevel(common.logLevel());

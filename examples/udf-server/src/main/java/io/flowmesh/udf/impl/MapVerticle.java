@@ -62,6 +62,9 @@ public final class MapVerticle extends VerticleBase {
     HttpServerOptions http = new HttpServerOptions()
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
         .setHttp2ConnectionWindowSize(CONNECTION_WINDOW);
+    if (options.tls() != null) {
+      options.tls().applyTo(http);
+    }
     server = vertx.createHttpServer(http).requestHandler(grpc);
     return server.listen(options.address().toSocketAddress());
   }

@@ -1,0 +1,133 @@
+package io.flowmesh.runtime.edge;
+
+import static io.flowmesh.runtime.testing.OnLoop.awaitOn;
+import static io.flowmesh.runtime.testing.OnLoop.call;
+import static io.flowmesh.runtime.testing.OnLoop.run;
+import static io.flowmesh.runtime.testing.OnLoop.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.tls.TlsOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Edges over TLS and mutual TLS, with certificates generated for the test (each self-signed, so its own CA). */
+class EdgeTlsTest {
+
+  private Vertx upVertx;
+  private Vertx downVertx;
+  private Context up;
+  private Context down;
+  private final SelfSignedCertificate serverCert = SelfSignedCertificate.create("localhost");
+  private final SelfSignedCertificate clientCert = SelfSignedCertificate.create("flowmesh-sink");
+  private final SelfSignedCertificate strangerCert = SelfSignedCertificate.create("localhost");
+
+  @BeforeEach
+  void start() {
+    upVertx = Vertx.vertx();
+    downVertx = Vertx.vertx();
+    up = upVertx.getOrCreateContext();
+    down = downVertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void stop() {
+    io.flowmesh.runtime.testing.OnLoop.await(Future.all(downVertx.close(), upVertx.close()), 20_000);
+    serverCert.delete();
+    clientCert.delete();
+    strangerCert.delete();
+  }
+
+  private EdgeServer server(TlsOptions tls, long total) {
+    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", EdgeOptions.defaults().withTls(tls), 1000,
+        new SimpleMeterRegistry()));
+    AtomicLong next = new AtomicLong();
+    run(up, () -> server.demandHandler(v -> {
+      while (next.get() < total && server.room() > 0) {
+        server.offer(EdgeTest.msg(next.getAndIncrement()), null);
+      }
+    }));
+    awaitOn(up, () -> server.listen("127.0.0.1", 0));
+    return server;
+  }
+
+  /** Subscribes via "localhost" (the name in the server's certificate); returns the count of messages received. */
+  private AtomicLong subscribe(EdgeServer server, TlsOptions tls, List<EdgeSubscriber> out) {
+    AtomicLong got = new AtomicLong();
+    EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, "sink", "s", new HostPort("localhost", server.port()),
+        EdgeOptions.defaults().withTls(tls), new SimpleMeterRegistry()));
+    run(down, () -> sub.handler(d -> {
+      got.incrementAndGet();
+      sub.ack(d);
+    }).start());
+    out.add(sub);
+    return got;
+  }
+
+  private TlsOptions serverTls(boolean mutual) {
+    return new TlsOptions(true, serverCert.certificatePath(), serverCert.privateKeyPath(),
+        mutual ? clientCert.certificatePath() : null, mutual, true);
+  }
+
+  @Test
+  void messagesFlowOverTlsWhenTheSubscriberTrustsTheServersCa() {
+    EdgeServer server = server(serverTls(false), 10_000);
+    AtomicLong got = subscribe(server, new TlsOptions(true, null, null, serverCert.certificatePath(), false, true),
+        new java.util.ArrayList<>());
+    until(() -> got.get() == 10_000, 30_000, () -> "received " + got.get());
+    assertEquals(10_000, call(up, server::acked));
+  }
+
+  @Test
+  void aSubscriberThatDoesNotTrustTheServersCertificateIsNeverConnected() throws InterruptedException {
+    EdgeServer server = server(serverTls(false), 100);
+    List<EdgeSubscriber> subs = new java.util.ArrayList<>();
+    AtomicLong got = subscribe(server, new TlsOptions(true, null, null, strangerCert.certificatePath(), false, true), subs);
+    Thread.sleep(1000);
+    assertEquals(0, got.get());
+    assertEquals(0, (int) call(up, server::subscriberCount));
+    assertTrue(call(down, () -> subs.get(0).reconnects()) > 0, "the subscriber keeps redialling");
+  }
+
+  @Test
+  void aPlainTextSubscriberCannotTalkToATlsEdge() throws InterruptedException {
+    EdgeServer server = server(serverTls(false), 100);
+    AtomicLong got = subscribe(server, TlsOptions.OFF, new java.util.ArrayList<>());
+    Thread.sleep(1000);
+    assertEquals(0, got.get());
+    assertEquals(0, (int) call(up, server::subscriberCount));
+  }
+
+  @Test
+  void withMutualTlsOnlyASubscriberPresentingACertificateSignedByTheCaIsServed() throws InterruptedException {
+    EdgeServer server = server(serverTls(true), 5_000);
+    AtomicLong anonymous = subscribe(server, new TlsOptions(true, null, null, serverCert.certificatePath(), false, true),
+        new java.util.ArrayList<>());
+    AtomicLong impostor = subscribe(server, new TlsOptions(true, strangerCert.certificatePath(), strangerCert.privateKeyPath(),
+        serverCert.certificatePath(), true, true), new java.util.ArrayList<>());
+    AtomicLong trusted = subscribe(server, new TlsOptions(true, clientCert.certificatePath(), clientCert.privateKeyPath(),
+        serverCert.certificatePath(), true, true), new java.util.ArrayList<>());
+    until(() -> trusted.get() == 5_000, 30_000, () -> "trusted subscriber received " + trusted.get());
+    assertEquals(0, anonymous.get(), "a subscriber without a client certificate was served");
+    assertEquals(0, impostor.get(), "a subscriber with a certificate from another CA was served");
+  }
+
+  @Test
+  void configurationProblemsNameTheTlsKeys() {
+    List<String> p = new TlsOptions(true, null, null, null, true, true).problems("tls", true);
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("tls.cert and tls.key: both are required")), p.toString());
+    assertTrue(p.stream().anyMatch(s -> s.startsWith("tls.ca: required when tls.mutual=true")), p.toString());
+    List<String> missing = new TlsOptions(true, "/nope/cert.pem", "/nope/key.pem", null, false, true).problems("udf.tls", false);
+    assertTrue(missing.contains("udf.tls.cert='/nope/cert.pem': no readable file there"), missing.toString());
+    assertTrue(TlsOptions.OFF.problems("tls", true).isEmpty());
+  }
+}
