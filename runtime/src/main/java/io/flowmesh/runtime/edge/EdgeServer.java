@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
 import io.flowmesh.proto.edge.v1.Hello;
@@ -68,6 +69,7 @@ public final class EdgeServer {
   private long redelivered;
   private long acked;
   private boolean closing;
+  private final LogLimiter violationLog = new LogLimiter(1000);
 
   /**
    * @param vertx the Vert.x instance; the current context becomes the edge's context
@@ -266,8 +268,7 @@ public final class EdgeServer {
     }
     for (Subscription s : new ArrayList<>(subscribers)) {
       if (!s.closed) {
-        s.response.status(GrpcStatus.UNAVAILABLE).statusMessage("upstream vertex " + vertex + " is shutting down");
-        s.response.end();
+        endResponse(s, GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
       }
     }
     return server == null ? Future.succeededFuture() : server.close();
@@ -278,9 +279,21 @@ public final class EdgeServer {
   private void accept(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request) {
     Subscription s = new Subscription(request, options.maxUnackedSpan());
     subscribers.add(s);
-    request.handler(frame -> onFrame(s, frame));
+    request.messageHandler(msg -> {
+      SubscriberFrame frame;
+      try {
+        frame = Frames.parse(msg, SubscriberFrame.parser());
+      } catch (InvalidProtocolBufferException e) {
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + e.getMessage());
+        return;
+      }
+      onFrame(s, frame);
+    });
     request.invalidMessageHandler(e -> onInvalidMessage(s, e));
-    request.endHandler(v -> closed(s, "the subscriber ended the stream"));
+    request.endHandler(v -> {
+      closed(s, "the subscriber ended the stream");
+      endResponse(s, GrpcStatus.OK, null);
+    });
     request.exceptionHandler(e -> closed(s, "stream reset: " + e.getMessage()));
     s.response.exceptionHandler(e -> closed(s, "stream failed: " + e.getMessage()
         + " (connection lost; the downstream vertex may have been stopped)"));
@@ -317,8 +330,7 @@ public final class EdgeServer {
         break;
       case ABORT:
         LOG.warn("edge aborted by subscriber={} code={} reason={}", s.name(), frame.getAbort().getCode(), frame.getAbort().getMessage());
-        s.response.status(GrpcStatus.CANCELLED).statusMessage("aborted by the subscriber: " + frame.getAbort().getMessage());
-        s.response.end();
+        endResponse(s, GrpcStatus.CANCELLED, "aborted by the subscriber: " + frame.getAbort().getMessage());
         closed(s, "aborted by the subscriber");
         break;
       default:
@@ -400,10 +412,29 @@ public final class EdgeServer {
       return;
     }
     metrics.violations.increment();
-    LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}", vertex, s.name(), status, message);
-    s.response.status(status).statusMessage(message);
-    s.response.end();
+    if (violationLog.allow()) {
+      LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
+          violationLog.suppressedSuffix());
+    }
+    endResponse(s, status, message);
     closed(s, "protocol violation");
+  }
+
+  /** Ends the stream towards the subscriber once, with a status; a stream already reset is left alone. */
+  private static void endResponse(Subscription s, GrpcStatus status, String message) {
+    if (s.responseEnded) {
+      return;
+    }
+    s.responseEnded = true;
+    try {
+      s.response.status(status);
+      if (message != null) {
+        s.response.statusMessage(message);
+      }
+      s.response.end();
+    } catch (IllegalStateException e) {
+      LOG.debug("edge stream already closed subscriber={}: {}", s.name(), e.getMessage());
+    }
   }
 
   private void closed(Subscription s, String why) {

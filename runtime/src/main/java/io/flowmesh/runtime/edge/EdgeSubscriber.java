@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Abort;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Batch;
@@ -340,7 +341,16 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         return;
       }
       GrpcClientResponse<SubscriberFrame, UpstreamFrame> response = ar.result();
-      response.handler(frame -> onFrame(s, frame));
+      response.messageHandler(msg -> {
+        UpstreamFrame frame;
+        try {
+          frame = Frames.parse(msg, UpstreamFrame.parser());
+        } catch (InvalidProtocolBufferException e) {
+          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + e.getMessage());
+          return;
+        }
+        onFrame(s, frame);
+      });
       response.invalidMessageHandler(e -> abort(s, e instanceof MessageSizeOverflowException ? GrpcStatus.RESOURCE_EXHAUSTED
           : GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + e.getMessage()));
       response.exceptionHandler(e -> lost(s, "stream failed: " + e.getMessage()));
@@ -357,7 +367,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     if (status != null && status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
       metrics.violations.increment();
       lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + response.statusMessage());
-      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status, response.statusMessage());
+      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), response.statusMessage());
     }
     lost(s, "upstream ended the stream" + (status == null ? "" : " with " + status + " " + response.statusMessage()));
   }
@@ -547,7 +557,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
     metrics.violations.increment();
     lastFailure = new EdgeException(status, message);
-    LOG.warn("edge protocol violation by upstream={} status={} reason={}", upstream, status, message);
+    LOG.warn("edge protocol violation by upstream={} status={} reason={}", upstream, status.name(), message);
     s.request.write(SubscriberFrame.newBuilder().setAbort(Abort.newBuilder().setCode(status.code).setMessage(message)).build());
     Promise<Void> p = Promise.promise();
     vertx.setTimer(50, id -> p.tryComplete());

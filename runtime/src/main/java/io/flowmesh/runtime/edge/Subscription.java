@@ -22,6 +22,7 @@ final class Subscription {
   String vertex = "?";
   boolean helloReceived;
   boolean closed;
+  boolean responseEnded;
   long lastSendNanos;
   long lastWatermarkSent = Watermarks.NONE;
   long sent;

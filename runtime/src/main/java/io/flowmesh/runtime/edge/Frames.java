@@ -1,0 +1,28 @@
+package io.flowmesh.runtime.edge;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import io.vertx.grpc.common.GrpcMessage;
+
+/**
+ * Decodes edge frames from raw gRPC messages. Vert.x's own decoding cancels the stream on a bad
+ * frame without saying why; decoding here lets the receiver answer with a status and a reason.
+ */
+final class Frames {
+
+  private Frames() {
+  }
+
+  /**
+   * Parses one frame.
+   *
+   * @throws InvalidProtocolBufferException with a reason for a compressed or malformed frame
+   */
+  static <T> T parse(GrpcMessage msg, Parser<T> parser) throws InvalidProtocolBufferException {
+    if (!"identity".equals(msg.encoding())) {
+      throw new InvalidProtocolBufferException("compressed frames (" + msg.encoding() + ") are not used on edges");
+    }
+    return parser.parseFrom(CodedInputStream.newInstance(msg.payload().getBytes()));
+  }
+}
