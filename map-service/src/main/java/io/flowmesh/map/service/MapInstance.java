@@ -170,7 +170,8 @@ final class MapInstance extends VerticleBase {
         }
         List<Future<Void>> closing = new ArrayList<>();
         inputs.forEach(s -> closing.add(s.close()));
-        return Future.join(closing).transform(ar -> udf.close());
+        // The edges' close futures complete off this loop; the UDF client is confined to it.
+        return Future.join(closing).transform(ar -> onContext(udf::close));
       });
     });
   }
