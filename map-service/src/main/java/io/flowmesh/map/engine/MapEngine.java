@@ -210,8 +210,15 @@ public final class MapEngine {
       for (int i = 0, size = results.size(); i < size; i++) {
         MapResponse.Result r = results.get(i);
         if (!r.getTagsList().contains(DROP)) {
-          out.emit(e, Message.newBuilder().setId(in.getId() + "/" + i).setValue(r.getValue()).addAllKeys(r.getKeysList())
-              .setEventTime(in.getEventTime()).putAllHeaders(in.getHeadersMap()).setIngestTime(in.getIngestTime()).build());
+          Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + i).setValue(r.getValue())
+              .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
+          if (r.getKeysCount() > 0) {
+            o.addAllKeys(r.getKeysList());
+          }
+          if (in.getHeadersCount() > 0) {
+            o.putAllHeaders(in.getHeadersMap());
+          }
+          out.emit(e, o.build());
         }
       }
       stats.outputs += n;

@@ -11,13 +11,18 @@ final class UdfRequests {
   }
 
   static MapRequest.Request of(Message m, long watermark) {
-    return MapRequest.Request.newBuilder()
-        .addAllKeys(m.getKeysList())
+    MapRequest.Request.Builder b = MapRequest.Request.newBuilder()
         .setValue(m.getValue())
         .setEventTime(timestamp(m.getEventTime()))
-        .setWatermark(timestamp(Math.max(0, watermark)))
-        .putAllHeaders(m.getHeadersMap())
-        .build();
+        .setWatermark(timestamp(Math.max(0, watermark)));
+    // addAll/putAll iterate (and allocate) even when empty, which is the common case, per element.
+    if (m.getKeysCount() > 0) {
+      b.addAllKeys(m.getKeysList());
+    }
+    if (m.getHeadersCount() > 0) {
+      b.putAllHeaders(m.getHeadersMap());
+    }
+    return b.build();
   }
 
   static Timestamp timestamp(long epochMillis) {

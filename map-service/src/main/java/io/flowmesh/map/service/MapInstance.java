@@ -162,7 +162,8 @@ final class MapInstance extends VerticleBase {
           vertx.cancelTimer(watermarkTimer);
         }
         Future<Void> closing = upstreams == null ? Future.succeededFuture() : upstreams.close();
-        return closing.transform(ar -> udf.close());
+        // The edges' close futures complete off this loop; the UDF client is confined to it.
+        return closing.transform(ar -> onContext(udf::close));
       });
     });
   }

@@ -1,0 +1,132 @@
+package io.flowmesh.map;
+
+import static io.flowmesh.runtime.testing.OnLoop.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.flowmesh.runtime.config.ConfigException;
+import io.flowmesh.runtime.service.Launched;
+import io.flowmesh.runtime.service.Readiness;
+import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
+import io.flowmesh.runtime.testing.TestSink;
+import io.flowmesh.runtime.testing.TestSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A test source edge, map-service launched in this JVM (one instance) and a test sink edge;
+ * {@link #close()} stops everything it started, last started first, also after a failed test.
+ */
+final class InJvmPipeline implements AutoCloseable {
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  TestSource source;
+  TestSink sink;
+  Launched map;
+  private boolean mapStopped;
+
+  /** Registers something to close with the pipeline (UDF servers, child processes). */
+  <T extends AutoCloseable> T keep(T c) {
+    open.add(c);
+    return c;
+  }
+
+  /** Starts the source ({@code n} messages {@code m0..}, values {@code v0..}), map-service with {@code mapArgs}, then the sink. */
+  InJvmPipeline start(int n, String udfAddress, String... mapArgs) {
+    source = keep(TestSource.counting(n, 0));
+    int edgePort = PortFinder.freePort();
+    List<String> args = new ArrayList<>(List.of("--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
+        "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2"));
+    args.addAll(List.of(mapArgs));
+    Launched l;
+    try {
+      l = new MapMain().launch(args.toArray(String[]::new), Map.of());
+    } catch (ConfigException e) {
+      throw new AssertionError("map-service config refused: " + e.problems(), e);
+    }
+    map = l;
+    keep(() -> stopMap(Duration.ofSeconds(5)));
+    sink = keep(new TestSink(edgePort, false));
+    return this;
+  }
+
+  /** Closes everything kept, last first; every one is tried, the first failure is rethrown. */
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    for (int i = open.size() - 1; i >= 0; i--) {
+      try {
+        open.get(i).close();
+      } catch (Exception | AssertionError e) {
+        if (first == null) {
+          first = e instanceof Exception ex ? ex : new Exception(e);
+        }
+      }
+    }
+    open.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** Stops map-service gracefully (once; later calls do nothing). */
+  void stopMap(Duration timeout) {
+    if (!mapStopped) {
+      mapStopped = true;
+      OnLoop.await(map.stop(timeout), 20_000);
+    }
+  }
+
+  /** The first (only) instance's entry of map's {@code /status}. */
+  JsonObject instanceStatus() {
+    return OnLoop.await(map.vertex().status(), 10_000).getJsonArray("instances").getJsonObject(0);
+  }
+
+  Readiness readiness() {
+    return OnLoop.await(map.vertex().readiness(), 10_000);
+  }
+
+  /** A {@code flowmesh.map.*} counter of instance 0, as {@code /metrics} shows it. */
+  long counter(String name) {
+    FunctionCounter c = map.registry().find(name).tag("instance", "0").functionCounter();
+    if (c == null) {
+      throw new AssertionError("no counter " + name);
+    }
+    return (long) c.count();
+  }
+
+  /** Waits until every input id {@code m0..m(n-1)} was acked at the source. */
+  void awaitAllAcked(int n, long timeoutMillis) {
+    until(() -> source.acked.size() == n, timeoutMillis,
+        () -> "source acked " + source.acked.size() + " of " + n + " ids; map " + instanceStatus());
+  }
+
+  /**
+   * Asserts nothing lost — every id {@code m0..m(n-1)} acked at the source and every output
+   * {@code m<i>/0} at the sink — and no output reached the sink twice. An input the source
+   * redelivered (after a nack) had produced no output, so even then none may arrive twice.
+   */
+  void assertEveryElementArrivedOnce(int n) {
+    awaitAllAcked(n, 60_000);
+    until(() -> sink.byId.size() >= n, 10_000, () -> "sink got " + sink.byId.size() + " of " + n + " outputs");
+    Set<String> missing = new TreeSet<>();
+    for (int i = 0; i < n && missing.size() < 10; i++) {
+      if (!sink.byId.containsKey("m" + i + "/0")) {
+        missing.add("m" + i + "/0");
+      }
+    }
+    assertEquals(Set.of(), missing, "outputs never reached the sink (first 10)");
+    Set<String> unexpected = new HashSet<>(sink.byId.keySet());
+    unexpected.removeIf(id -> id.endsWith("/0"));
+    assertEquals(Set.of(), unexpected, "outputs that no input should have produced");
+    assertEquals(0, sink.duplicates.get(), () -> "outputs answered twice downstream (source redelivered "
+        + source.redelivered() + " nacked inputs, which had no output yet); map " + instanceStatus());
+  }
+}
