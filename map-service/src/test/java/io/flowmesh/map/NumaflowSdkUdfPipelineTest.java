@@ -7,7 +7,6 @@ import io.flowmesh.runtime.testing.PortFinder;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,11 +67,11 @@ class NumaflowSdkUdfPipelineTest {
    * {@code --server-info-file} together with {@code --port}. Enable once the example lets the
    * info file be placed on TCP too.
    */
-  @Disabled("numaflow-sdk-udf.jar batch on TCP exits at start: the SDK writes /var/run/numaflow/mapper-server-info anyway")
   @Test
   void anSdkBatchMapperOverTcpUpperCasesEveryElement() throws Exception {
     int port = PortFinder.freePort();
-    runThrough(NumaflowSdkUdfProcess.start(dir, "batch", "--port", Integer.toString(port)), "tcp://127.0.0.1:" + port,
+    runThrough(NumaflowSdkUdfProcess.start(dir, "batch", "--port", Integer.toString(port), "--server-info-file",
+        dir.resolve("info").toString()), "tcp://127.0.0.1:" + port,
         "batch-map", "--map.mode=batch-map", "--map.batch-size=50");
   }
 

@@ -20,12 +20,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running map vertex: the shared output edge on its own event loop, and
  * {@code map.instances} map instances.
  */
 public final class MapVertex implements Vertex {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MapVertex.class);
 
   private final List<MapInstance> instances;
   private final OutputEdge edge;
@@ -88,7 +92,12 @@ public final class MapVertex implements Vertex {
   public Future<Void> stop(Duration timeout) {
     List<Future<Void>> drains = new ArrayList<>();
     instances.forEach(i -> drains.add(i.drain(timeout.toMillis())));
-    return Future.join(drains).transform(ar -> OnContext.compose(edgeContext, () -> edge.server().close()));
+    return Future.join(drains).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("map instance did not drain cleanly: {}", ar.cause().toString());
+      }
+      return OnContext.compose(edgeContext, () -> edge.server().close());
+    });
   }
 
   /** Owns the output edge's event loop. */

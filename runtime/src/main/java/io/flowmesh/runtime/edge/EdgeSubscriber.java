@@ -310,7 +310,16 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
     connecting = true;
     SocketAddress address = SocketAddress.inetSocketAddress(upstream.port(), upstream.host());
-    client.request(address, EdgeGrpcClient.Subscribe).onComplete(ar -> {
+    Future<GrpcClientRequest<SubscriberFrame, UpstreamFrame>> request;
+    try {
+      request = client.request(address, EdgeGrpcClient.Subscribe);
+    } catch (IllegalStateException e) {
+      // The client went with its Vert.x instance (closed without close()): nothing left to redial.
+      connecting = false;
+      closed = true;
+      return;
+    }
+    request.onComplete(ar -> {
       connecting = false;
       if (closed) {
         if (ar.succeeded()) {

@@ -38,7 +38,10 @@ interface SdkServer {
       config.port(options.port());
     }
     if (options.socket() != null) {
-      config.socketPath(options.socket().toString()).infoFilePath(options.serverInfoFile().toString());
+      config.socketPath(options.socket().toString());
+    }
+    if (options.serverInfoFile() != null) {
+      config.infoFilePath(options.serverInfoFile().toString());
     }
     var server = new io.numaproj.numaflow.mapper.Server(new UppercaseMapper(), config.build());
     return new SdkServer() {
@@ -66,7 +69,10 @@ interface SdkServer {
       config.port(options.port());
     }
     if (options.socket() != null) {
-      config.socketPath(options.socket().toString()).infoFilePath(options.serverInfoFile().toString());
+      config.socketPath(options.socket().toString());
+    }
+    if (options.serverInfoFile() != null) {
+      config.infoFilePath(options.serverInfoFile().toString());
     }
     var server = new io.numaproj.numaflow.batchmapper.Server(new UppercaseBatchMapper(), config.build());
     return new SdkServer() {

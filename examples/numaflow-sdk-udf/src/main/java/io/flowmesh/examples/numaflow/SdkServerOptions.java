@@ -18,7 +18,7 @@ import java.util.List;
 record SdkServerOptions(boolean batch, Integer port, Path socket, Path serverInfoFile) {
 
   static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar <unary|batch>"
-      + " [--port N | --socket /path/map.sock [--server-info-file PATH]]";
+      + " [--port N | --socket /path/map.sock] [--server-info-file PATH]";
 
   /** Parses the arguments; {@link IllegalArgumentException} with a one-line reason otherwise. */
   static SdkServerOptions parse(List<String> args) {
@@ -44,11 +44,12 @@ record SdkServerOptions(boolean batch, Integer port, Path socket, Path serverInf
     if (port != null && socket != null) {
       throw new IllegalArgumentException("give --port or --socket, not both");
     }
-    if (info != null && socket == null) {
-      throw new IllegalArgumentException("--server-info-file needs --socket: on TCP the SDK writes no info file");
-    }
     if (socket != null && info == null) {
       info = socket.resolveSibling("mapper-server-info");
+    }
+    if (port != null && info == null) {
+      // SDK 0.9.2's batch server writes its info file even on TCP (to /var/run/numaflow unless told otherwise).
+      info = Path.of(System.getProperty("java.io.tmpdir"), "numaflow-sdk-udf-" + ProcessHandle.current().pid(), "mapper-server-info");
     }
     return new SdkServerOptions(args.get(0).equals("batch"), port, socket, info);
   }
