@@ -85,10 +85,21 @@ public final class SinkVerticle extends VerticleBase {
   public Future<?> start() {
     double rate = options.throttle();
     intake = new Intake(rate > 0 ? new TokenBucket(rate, Math.max(1, rate / 20), System.nanoTime()) : null);
+    Future<?> ready = Future.succeededFuture();
     if (options.dedupeWindow() > 0) {
       window = new DedupeWindow(options.dedupeWindow());
       inFlight = new HashSet<>();
+      ready = writer.recentIds(options.dedupeWindow()).onSuccess(ids -> {
+        ids.forEach(window::add);
+        if (!ids.isEmpty()) {
+          LOG.info("dedupe window restored instance={} ids={} from {}", index, ids.size(), writer.describe());
+        }
+      });
     }
+    return ready.compose(v -> subscribe(rate));
+  }
+
+  private Future<Void> subscribe(double rate) {
     upstreams = new UpstreamSet(vertx, options.upstream(), options.resolveInterval(), options.edge(), registry,
         subscriberPrefix, new UpstreamSet.Listener() {
           @Override

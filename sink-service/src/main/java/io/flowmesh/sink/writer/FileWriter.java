@@ -7,8 +7,12 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends NDJSON lines to a file, one {@code write} per batch on a single worker thread (so the
@@ -20,6 +24,8 @@ import java.nio.file.StandardOpenOption;
  * <p>Concurrency: see {@link SinkWriter}. The channel is used by the one worker thread only.
  */
 public final class FileWriter implements SinkWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileWriter.class);
 
   private final Path path;
   private final boolean fsync;
@@ -36,11 +42,29 @@ public final class FileWriter implements SinkWriter {
   /** Opens (creating if needed) {@code path} for appending, on the writer's worker thread. */
   public static Future<FileWriter> open(Vertx vertx, Path path, boolean fsync) {
     WorkerExecutor worker = vertx.createSharedWorkerExecutor("flowmesh-sink-file", 1);
-    return worker.executeBlocking(() -> FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND), false)
+    return worker.executeBlocking(() -> {
+      if (Files.exists(path)) {
+        try (FileChannel rw = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          long cut = FileTail.repair(rw);
+          if (cut > 0) {
+            LOG.warn("sink file ended in a partial line, cut it path={} bytes={} (never acked: it is delivered again)", path, cut);
+          }
+        }
+      }
+      return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }, false)
         .map(ch -> new FileWriter(path, fsync, worker, ch))
         .recover(e -> worker.close().transform(v -> Future.failedFuture(
             new IOException("cannot open sink.path=" + path + " for appending: " + e, e))));
+  }
+
+  @Override
+  public Future<List<String>> recentIds(int n) {
+    return worker.executeBlocking(() -> {
+      try (FileChannel r = FileChannel.open(path, StandardOpenOption.READ)) {
+        return FileTail.lastIds(r, n);
+      }
+    }, false);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.flowmesh.sink.writer;
 
 import io.flowmesh.proto.edge.v1.Message;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * Where the sink puts messages: it encodes each message of a batch into an {@link OutBuffer} and
@@ -24,6 +25,15 @@ public interface SinkWriter {
 
   /** Writes the buffer; completes once the bytes are written and flushed (and fsynced when configured). */
   Future<Void> write(OutBuffer out);
+
+  /**
+   * The ids of the last {@code n} messages this writer wrote before the process started (a file
+   * sink reads them back from its file), oldest first; empty for writers that keep nothing.
+   * A dedupe window starts from them, so a restart does not forget what was written.
+   */
+  default Future<List<String>> recentIds(int n) {
+    return Future.succeededFuture(List.of());
+  }
 
   /** Flushes and releases the writer. */
   Future<Void> close();
