@@ -150,6 +150,14 @@ else
   fi
 fi
 
+# Something else on a port would answer our readiness polls: refuse to start instead.
+for var in FLOWMESH_SOURCE_HTTP_PORT FLOWMESH_SOURCE_EDGE_PORT FLOWMESH_MAP_HTTP_PORT FLOWMESH_MAP_EDGE_PORT FLOWMESH_SINK_HTTP_PORT; do
+  port_in_use "${!var}" && die "port ${!var} ($var) is in use: stop what listens there, set $var, or use --free-ports"
+done
+if $start_udf && port_in_use "$udf_port"; then
+  die "port $udf_port (the example UDF's) is in use: use --udf-port PORT or --free-ports"
+fi
+
 run="$root/.run/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run"
 ln -sfn "$(basename "$run")" "$root/.run/latest" 2>/dev/null || true
@@ -239,7 +247,7 @@ else
   http_get() {
     local rest="${1#http://}" hostport path status
     hostport="${rest%%/*}"; path="/${rest#*/}"
-    exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+    { exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"; } 2>/dev/null || return 1
     printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3
     IFS= read -r status <&3 || { exec 3<&-; return 1; }
     [[ "$status" == *" 2"[0-9][0-9]* ]] || { exec 3<&-; return 1; }
@@ -320,8 +328,12 @@ esac
 echo "  logs:     $run"
 echo "Ctrl-C stops everything."
 
-# metric NAME TEXT: the sum of the samples of NAME in Prometheus text.
-metric() { awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf "%.0f", s }' <<<"$2"; }
+# metric NAME TEXT [FORMAT]: the sum of the samples of NAME in Prometheus text.
+metric() {
+  awk -v m="$1" -v f="${3:-%.0f}" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf f, s }' <<<"$2"
+}
+# rate COUNT PREV_COUNT UPTIME PREV_UPTIME: per second, rounded.
+rate() { awk -v n="$1" -v p="$2" -v t="$3" -v q="$4" 'BEGIN { d = t - q; printf "%.0f", (d > 0 ? (n - p) / d : 0) }'; }
 
 last_message() {
   local line=""
@@ -332,7 +344,14 @@ last_message() {
   [[ -n "$line" ]] && printf ' | last: %.90s' "$line"
 }
 
-started=$SECONDS prev_src=0 prev_sink=0 prev_t=$SECONDS
+# Rates divide by the services' own process_uptime_seconds: $SECONDS has whole seconds only.
+started=$SECONDS
+src_metrics="$(http_get "$source_url/metrics" || true)"
+sink_metrics="$(http_get "$sink_url/metrics" || true)"
+prev_src="$(metric flowmesh_source_messages_total "$src_metrics")"
+prev_src_up="$(metric process_uptime_seconds "$src_metrics" %.3f)"
+prev_sink="$(metric flowmesh_sink_messages_total "$sink_metrics")"
+prev_sink_up="$(metric process_uptime_seconds "$sink_metrics" %.3f)"
 reported=" "
 while ! $stop_requested; do
   if ((interval > 0)); then pause "$interval"; else pause 1; fi
@@ -353,14 +372,15 @@ while ! $stop_requested; do
   map_metrics="$(http_get "$map_url/metrics" || true)"
   sink_metrics="$(http_get "$sink_url/metrics" || true)"
   produced="$(metric flowmesh_source_messages_total "$src_metrics")"
+  src_up="$(metric process_uptime_seconds "$src_metrics" %.3f)"
   inflight="$(metric flowmesh_map_inflight "$map_metrics")"
   written="$(metric flowmesh_sink_messages_total "$sink_metrics")"
+  sink_up="$(metric process_uptime_seconds "$sink_metrics" %.3f)"
   lag="$(metric flowmesh_sink_watermark_lag_milliseconds "$sink_metrics")"
-  now=$SECONDS dt=$((SECONDS - prev_t)); ((dt > 0)) || dt=1
   printf '[%5ds] source %s (%s/s) | map in-flight %s | sink %s (%s/s), watermark lag %s ms%s\n' \
-    "$((now - started))" "$produced" "$(((produced - prev_src) / dt))" "$inflight" \
-    "$written" "$(((written - prev_sink) / dt))" "$lag" "$(last_message)"
-  prev_src=$produced prev_sink=$written prev_t=$now
+    "$((SECONDS - started))" "$produced" "$(rate "$produced" "$prev_src" "$src_up" "$prev_src_up")" "$inflight" \
+    "$written" "$(rate "$written" "$prev_sink" "$sink_up" "$prev_sink_up")" "$lag" "$(last_message)"
+  prev_src=$produced prev_src_up=$src_up prev_sink=$written prev_sink_up=$sink_up
 done
 
 stop_all

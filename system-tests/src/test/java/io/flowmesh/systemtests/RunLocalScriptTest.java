@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +43,19 @@ class RunLocalScriptTest {
       assertTrue(s.process().waitFor(Duration.ofSeconds(10)));
       assertEquals(2, s.process().process().exitValue());
       assertTrue(s.output().contains("unknown option '--no-such-option'"), s.output());
+    }
+  }
+
+  @Test
+  void itRefusesToStartWhenAPortItWouldUseIsTakenRatherThanPollAStranger(@TempDir Path dir) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = String.valueOf(taken.getLocalPort());
+      try (RunLocalScript s = RunLocalScript.start(dir, Map.of("FLOWMESH_MAP_HTTP_PORT", port), "--free-ports")) {
+        assertTrue(s.process().waitFor(Duration.ofSeconds(10)), "exits at once");
+        assertEquals(2, s.process().process().exitValue());
+        assertTrue(s.output().contains("port " + port + " (FLOWMESH_MAP_HTTP_PORT) is in use"), s.output());
+        assertTrue(s.children().isEmpty(), "started nothing");
+      }
     }
   }
 
