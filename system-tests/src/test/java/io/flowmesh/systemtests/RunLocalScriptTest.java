@@ -180,6 +180,10 @@ class RunLocalScriptTest {
     }
     try (Stream<Path> files = Files.walk(run)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      Path latest = Project.path(".run/latest");
+      if (Files.isSymbolicLink(latest) && Files.readSymbolicLink(latest).equals(run.getFileName())) {
+        Files.delete(latest);
+      }
     } catch (IOException e) {
       // left for the user to see; .run/ is ignored by git
     }
