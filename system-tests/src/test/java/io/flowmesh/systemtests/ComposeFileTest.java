@@ -167,11 +167,16 @@ class ComposeFileTest {
     assertEquals("map:" + effectivePort(COMPOSE, Vertex.MAP, "map.edge.port"), sink.get("FLOWMESH_SINK_UPSTREAM"));
   }
 
+  /**
+   * compose stops dependents first, so dependencies run from upstream to downstream: `down` stops
+   * source, then map, then sink, each draining into a live downstream. Map waits for a healthy
+   * UDF; a downstream's readiness needs its upstream, so the others can only wait for "started".
+   */
   @Test
-  void startOrderFollowsReadinessThroughHealthyDependencies() {
-    assertEquals(Map.of("udf", "service_healthy", "source", "service_healthy"), COMPOSE.dependsOn("map"));
-    assertEquals(Map.of("map", "service_healthy"), COMPOSE.dependsOn("sink"));
-    assertTrue(COMPOSE.dependsOn("source").isEmpty());
+  void dependenciesMakeDownStopTheSourceFirstAndMapWaitForAHealthyUdf() {
+    assertEquals(Map.of("map", "service_started"), COMPOSE.dependsOn("source"));
+    assertEquals(Map.of("udf", "service_healthy", "sink", "service_started"), COMPOSE.dependsOn("map"));
+    assertTrue(COMPOSE.dependsOn("sink").isEmpty());
     assertTrue(COMPOSE.dependsOn("udf").isEmpty());
   }
 

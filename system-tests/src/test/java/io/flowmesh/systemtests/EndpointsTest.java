@@ -40,7 +40,7 @@ class EndpointsTest {
   private static final Map<Vertex, List<String>> EXPECTED = Map.of(
       Vertex.SOURCE, List.of("flowmesh_source_messages_total", "flowmesh_source_acked_total", "flowmesh_source_bytes_total",
           "flowmesh_source_watermark_milliseconds", "flowmesh_source_watermark_lag_milliseconds", "flowmesh_edge_sent_total",
-          "flowmesh_edge_acked_total", "flowmesh_edge_redelivered_total", "flowmesh_edge_unacked", "flowmesh_edge_credit"),
+          "flowmesh_edge_acked_total", "flowmesh_edge_redelivered_total", "flowmesh_edge_unacked", "flowmesh_edge_subscriber_credit"),
       Vertex.MAP, List.of("flowmesh_map_inflight", "flowmesh_map_concurrency_limit", "flowmesh_map_udf_call_seconds_bucket",
           "flowmesh_map_outputs_total", "flowmesh_map_watermark", "flowmesh_map_watermark_lag", "flowmesh_map_udf_retries_total",
           "flowmesh_map_udf_timeouts_total", "flowmesh_map_udf_errors_total", "flowmesh_edge_received_total",
@@ -199,8 +199,11 @@ class EndpointsTest {
     // the labels the dashboard groups by exist on every flowmesh_ sample
     for (MetricsText m : scrapes.values()) {
       for (MetricsText.Sample s : m.samples()) {
-        if (s.name().startsWith("flowmesh_edge_credit")) {
-          assertTrue(s.labels().keySet().containsAll(Set.of("service", "side")), s.toString());
+        if (s.name().startsWith("flowmesh_edge_credit_granted")) {
+          assertTrue(s.labels().keySet().contains("service"), s.toString());
+        }
+        if (s.name().startsWith("flowmesh_map_inflight")) {
+          assertTrue(s.labels().keySet().contains("verticle"), s.toString());
         }
       }
     }

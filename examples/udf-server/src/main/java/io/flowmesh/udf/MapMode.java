@@ -23,8 +23,15 @@ public enum MapMode {
     return wireName;
   }
 
-  /** The mode with this name; {@link UsageException} naming the valid ones otherwise. */
+  /**
+   * The mode with this name — its wire name, or map-service's spelling of {@code map.mode}
+   * ({@code map} for unary) so one environment configures both; {@link UsageException} naming the
+   * valid ones otherwise.
+   */
   public static MapMode parse(String name) {
+    if ("map".equals(name)) {
+      return UNARY_MAP;
+    }
     for (MapMode mode : values()) {
       if (mode.wireName.equals(name)) {
         return mode;

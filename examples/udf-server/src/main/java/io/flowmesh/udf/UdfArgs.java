@@ -25,7 +25,8 @@ import java.util.Set;
 public final class UdfArgs {
 
   public static final String ADDRESS_ENV = "FLOWMESH_UDF_ADDRESS";
-  public static final String MODE_ENV = "FLOWMESH_UDF_MODE";
+  /** map-service's own key {@code map.mode}: one environment sets both sides' mode. */
+  public static final String MODE_ENV = "FLOWMESH_MAP_MODE";
   public static final String SERVER_INFO_FILE_ENV = "FLOWMESH_UDF_SERVER_INFO_FILE";
   public static final String DEFAULT_ADDRESS = "tcp://127.0.0.1:50051";
 

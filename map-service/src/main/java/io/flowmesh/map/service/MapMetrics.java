@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One map instance's metrics, tagged {@code instance}. Counters and gauges read the engine's and
+ * One map instance's metrics, tagged {@code verticle} (not {@code instance}, which Prometheus
+ * sets to the scrape target). Counters and gauges read the engine's and
  * the UDF client's plain fields when scraped.
  */
 final class MapMetrics {
@@ -25,12 +26,12 @@ final class MapMetrics {
     this.registry = registry;
     this.instance = Integer.toString(index);
     this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
-        .tag("instance", instance).publishPercentileHistogram().register(registry);
+        .tag("verticle", instance).publishPercentileHistogram().register(registry);
     this.inFlightTime = Timer.builder("flowmesh.map.inflight.time")
-        .description("Time an element held a permit, retries included").tag("instance", instance).publishPercentileHistogram()
+        .description("Time an element held a permit, retries included").tag("verticle", instance).publishPercentileHistogram()
         .register(registry);
     Gauge.builder("flowmesh.map.concurrency.limit", () -> concurrency).description("Permits: most elements in the UDF at once")
-        .tag("instance", instance).register(registry);
+        .tag("verticle", instance).register(registry);
   }
 
   MeterRegistry registry() {
@@ -74,11 +75,11 @@ final class MapMetrics {
   }
 
   private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {
-    Gauge.builder(name, obj, f).description(help).tag("instance", instance).register(registry);
+    Gauge.builder(name, obj, f).description(help).tag("verticle", instance).register(registry);
   }
 
   private <T> void counter(String name, String help, T obj, ToDoubleFunction<T> f) {
-    FunctionCounter.builder(name, obj, f).description(help).tag("instance", instance).register(registry);
+    FunctionCounter.builder(name, obj, f).description(help).tag("verticle", instance).register(registry);
   }
 
   private interface StatReader {

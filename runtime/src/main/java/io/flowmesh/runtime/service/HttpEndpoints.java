@@ -22,6 +22,7 @@ public final class HttpEndpoints {
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> config;
   private final Supplier<Vertex> vertex;
+  private int port = -1;
 
   /**
    * @param vertex the running vertex, or null while it is starting (then not ready)
@@ -48,7 +49,10 @@ public final class HttpEndpoints {
 
   /** Starts the HTTP server; completes with the bound port. */
   public Future<Integer> listen(Router router, String host, int port) {
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(HttpServer::actualPort);
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(server -> {
+      this.port = server.actualPort();
+      return this.port;
+    });
   }
 
   private void readyz(RoutingContext ctx) {
@@ -65,7 +69,7 @@ public final class HttpEndpoints {
 
   private void status(RoutingContext ctx) {
     Vertex v = vertex.get();
-    JsonObject base = new JsonObject().put("service", service).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
+    JsonObject base = new JsonObject().put("service", service).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue()))));
     if (v == null) {
       json(ctx, 200, base.put("state", "starting"));
