@@ -298,6 +298,14 @@ public final class MapEngine {
     return outputWatermark;
   }
 
+  /**
+   * The output watermark as last computed on the event loop, without computing it: for readers on
+   * other threads (metrics), which may see a slightly stale value.
+   */
+  public long lastWatermark() {
+    return outputWatermark;
+  }
+
   /** Permits in use: elements in the UDF. */
   public int inFlight() {
     return permitsInUse;

@@ -47,9 +47,10 @@ final class MapMetrics {
     gauge("flowmesh.map.unfinished", "Elements taken from upstream and not yet acked there", e, MapEngine::unfinished);
     gauge("flowmesh.map.output.pending", "Outputs sent downstream and not yet acked", e, MapEngine::outputsPending);
     gauge("flowmesh.map.waiting.for.key", "Elements waiting for their key (map.ordering=key)", e, MapEngine::waitingForKey);
-    gauge("flowmesh.map.watermark", "Output watermark, epoch milliseconds", e, x -> x.watermark());
+    // Gauges run on the scraping thread: they read what the event loop last computed, never compute.
+    gauge("flowmesh.map.watermark", "Output watermark, epoch milliseconds", e, MapEngine::lastWatermark);
     gauge("flowmesh.map.watermark.lag", "Wall clock minus the output watermark, milliseconds", e,
-        x -> x.watermark() < 0 ? 0 : System.currentTimeMillis() - x.watermark());
+        x -> x.lastWatermark() < 0 ? 0 : System.currentTimeMillis() - x.lastWatermark());
     counter("flowmesh.map.elements.in", "Elements taken from upstream", e, x -> x.stats().elementsIn);
     counter("flowmesh.map.outputs", "Outputs produced", e, x -> x.stats().outputs);
     counter("flowmesh.map.acked", "Inputs acked upstream after all their outputs were acked", e, x -> x.stats().acked);

@@ -69,6 +69,9 @@ public final class EdgeServer {
   private long redelivered;
   private long acked;
   private boolean closing;
+  private double creditSeen;
+  private double unackedSeen;
+  private double subscribersSeen;
   private final LogLimiter violationLog = new LogLimiter(1000);
 
   /**
@@ -90,11 +93,12 @@ public final class EdgeServer {
         .tag("vertex", vertex).register(registry);
     Gauge.builder("flowmesh.edge.queue.capacity", queue, OutboundQueue::capacity).description("Capacity of the upstream queue")
         .tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.subscribers", subscribers, List::size).description("Subscribers connected to this vertex's edge")
+    // Gauges run on the scraping thread: they read totals the event loop keeps, never walk its state.
+    Gauge.builder("flowmesh.edge.subscribers", this, s -> s.subscribersSeen).description("Subscribers connected to this vertex's edge")
         .tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.subscriber.credit", this, EdgeServer::creditSnapshot).description("Credit the subscribers granted and this vertex has not used yet, summed")
-        .tag("vertex", vertex).tag("side", "upstream").register(registry);
-    Gauge.builder("flowmesh.edge.unacked", this, EdgeServer::unacked).description("Messages sent and not yet acknowledged")
+    Gauge.builder("flowmesh.edge.subscriber.credit", this, s -> s.creditSeen)
+        .description("Credit the subscribers granted and this vertex has not used yet, summed").tag("vertex", vertex).register(registry);
+    Gauge.builder("flowmesh.edge.unacked", this, s -> s.unackedSeen).description("Messages sent and not yet acknowledged")
         .tag("vertex", vertex).register(registry);
   }
 
@@ -216,12 +220,18 @@ public final class EdgeServer {
     return acked;
   }
 
-  private double creditSnapshot() {
-    long total = 0;
-    for (Subscription s : new ArrayList<>(subscribers)) {
-      total = CreditBalance.saturatedAdd(total, s.credit.available());
+  /** Refreshes the totals the gauges read; on the event loop, once per dispatch. */
+  private void updateGaugeTotals() {
+    long credit = 0;
+    int unackedTotal = 0;
+    for (int i = 0; i < subscribers.size(); i++) {
+      Subscription s = subscribers.get(i);
+      credit = CreditBalance.saturatedAdd(credit, s.credit.available());
+      unackedTotal += s.unacked.count();
     }
-    return total;
+    creditSeen = credit;
+    unackedSeen = unackedTotal;
+    subscribersSeen = subscribers.size();
   }
 
   /** The edge's state for {@code /status}. */
@@ -465,6 +475,7 @@ public final class EdgeServer {
 
   private void dispatch() {
     dispatchScheduled = false;
+    updateGaugeTotals();
     while (!queue.isEmpty()) {
       Subscription s = nextReady();
       if (s == null) {
@@ -475,6 +486,7 @@ public final class EdgeServer {
     if (demandHandler != null && !closing && demand() > 0) {
       demandHandler.handle(null);
     }
+    updateGaugeTotals();
   }
 
   private Subscription nextReady() {

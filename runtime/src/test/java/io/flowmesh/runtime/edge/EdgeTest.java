@@ -55,9 +55,11 @@ class EdgeTest {
   }
 
   /** Starts a server that produces messages 0..total-1 against demand; returns it. */
+  private final SimpleMeterRegistry upRegistry = new SimpleMeterRegistry();
+
   private EdgeServer producingServer(EdgeOptions options, int queueCapacity, long total) {
     AtomicLong next = new AtomicLong();
-    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", options, queueCapacity, new SimpleMeterRegistry()));
+    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", options, queueCapacity, upRegistry));
     run(up, () -> server.demandHandler(v -> {
       while (next.get() < total && server.room() > 0) {
         server.offer(msg(next.getAndIncrement()), null);
@@ -98,6 +100,9 @@ class EdgeTest {
     assertEquals(total, seen.cardinality());
     assertEquals(total, expected.get());
     assertEquals(0, (long) call(up, server::redelivered));
+    // The gauges are read here, off the edge's event loop, as a scrape reads them.
+    until(() -> upRegistry.get("flowmesh.edge.unacked").gauge().value() == 0, 5_000, () -> "the unacked gauge to reach 0");
+    assertEquals(1.0, upRegistry.get("flowmesh.edge.subscribers").gauge().value());
   }
 
   @Test
