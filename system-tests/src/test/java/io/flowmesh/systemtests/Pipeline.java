@@ -26,6 +26,8 @@ final class Pipeline implements AutoCloseable {
   private final int udfPort;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Map<Vertex, ServiceProcess> services = new EnumMap<>(Vertex.class);
+  /** Arguments after the UDF's name and address (e.g. the faulty UDF's faults). */
+  private List<String> udfArgs = List.of();
   private JavaProcess udf;
 
   private Pipeline(Path dir, String udfName, Map<String, String> overrides) {
@@ -70,13 +72,44 @@ final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the UDF ({@code udfName udfArgs...}) and the three services without waiting for any of
+   * them, to watch them come up; {@link ServiceProcess#awaitReady} waits.
+   */
+  static Pipeline launch(Path dir, String udfName, List<String> udfArgs, Map<String, String> overrides) {
+    Pipeline p = new Pipeline(dir, udfName, overrides);
+    p.udfArgs = List.copyOf(udfArgs);
+    try {
+      p.udf = JavaProcess.start("udf", Project.udfJar(), p.udfCommand(), Map.of(), dir);
+      for (Vertex v : Vertex.values()) {
+        p.services.put(v, ServiceProcess.start(v, p.env, dir));
+      }
+      return p;
+    } catch (RuntimeException | Error e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** Restarts the UDF with other arguments after its name (e.g. without its faults). */
+  JavaProcess startUdf(List<String> args) {
+    udfArgs = List.copyOf(args);
+    return startUdf();
+  }
+
+  private List<String> udfCommand() {
+    List<String> command = new ArrayList<>(List.of(udfName, "--address", "tcp://127.0.0.1:" + udfPort));
+    command.addAll(udfArgs);
+    return command;
+  }
+
   /** Starts (or restarts) the example UDF on its port and waits for its "listening" line. */
   JavaProcess startUdf() {
     if (udf != null && udf.alive()) {
       throw new IllegalStateException("the UDF is running");
     }
     int before = udf == null ? 0 : countListening();
-    udf = JavaProcess.start("udf", Project.udfJar(), List.of(udfName, "--address", "tcp://127.0.0.1:" + udfPort), Map.of(), dir);
+    udf = JavaProcess.start("udf", Project.udfJar(), udfCommand(), Map.of(), dir);
     Await.until("the UDF listening", START_TIMEOUT, () -> {
       if (!udf.alive()) {
         throw new AssertionError("the UDF exited\n" + udf.logTail(20));

@@ -83,7 +83,7 @@ final class MapInstance extends VerticleBase {
       port.engine(engine);
       metrics.bindEngine(engine);
       udfError = null;
-      upstreams = new UpstreamSet(vertx, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
+      upstreams = new UpstreamSet(vertx, "map", config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
           processId + "/" + index, new UpstreamSet.Listener() {
             @Override
             public void added(EdgeSubscriber s) {

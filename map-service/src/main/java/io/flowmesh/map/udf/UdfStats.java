@@ -19,6 +19,7 @@ public final class UdfStats {
   long protocolViolations;
   long lateResponses;
   long stalls;
+  boolean stalled;
   long failures;
 
   UdfStats() {
@@ -67,6 +68,11 @@ public final class UdfStats {
   /** Times the UDF was found stalled (in-flight work, no response for {@code udf.stall-timeout}). */
   public long stalls() {
     return stalls;
+  }
+
+  /** True while the UDF is stalled: {@link UdfClient#stalled()}, readable off the client's event loop. */
+  public boolean stalled() {
+    return stalled;
   }
 
   /** Elements reported through {@link UdfListener#onFailure}. */

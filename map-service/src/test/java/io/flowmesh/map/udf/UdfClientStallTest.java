@@ -42,10 +42,12 @@ class UdfClientStallTest {
     harness.awaitUntil("stalled", Duration.ofSeconds(5), harness.client::stalled);
     harness.awaitUntil("the stream restarted twice", Duration.ofSeconds(5), () -> udf.streams.get() >= 3);
     assertTrue(harness.call(harness.client::stalled), "still stalled while the UDF is stuck");
+    assertTrue(harness.client.stats().stalled(), "the stats, read off the event loop as a scrape does, say stalled");
     assertTrue(harness.call(() -> harness.answers.isEmpty()), "answers while stuck");
     released.set(true);
     harness.awaitAllCompleted(20, Duration.ofSeconds(5));
     assertFalse(harness.call(harness.client::stalled), "still stalled after the answers");
+    assertFalse(harness.call(() -> harness.client.stats().stalled()), "the stats still say stalled after the answers");
     UdfStats stats = harness.client.stats();
     assertEquals(1, stats.stalls(), "one stall episode across the restarts");
     assertEquals(0, stats.timeouts() + stats.retries(), "the stall restarts charged no attempt");

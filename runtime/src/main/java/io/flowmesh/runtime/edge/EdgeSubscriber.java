@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeSubscriber.class);
+  /** How long {@link #close()} waits for the upstream to confirm the end of the stream. */
+  static final long CLOSE_WAIT_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -225,6 +227,10 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /**
    * Flushes pending acks, ends the stream (the upstream requeues whatever is still unacked) and
    * stops redialling. Buffered deliveries not yet handed out are dropped; the upstream has them.
+   * Completes once the upstream ended its side of the stream — it had read every ack by then — or
+   * after {@value #CLOSE_WAIT_MILLIS} ms; only then is the connection closed, since closing it
+   * while the upstream still sends could reset it and lose the last acks (the upstream would send
+   * those messages again).
    */
   public Future<Void> close() {
     checkThread();
@@ -233,10 +239,18 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
     closed = true;
     SubscriberSession s = session;
+    Future<Void> upstreamEnded = Future.succeededFuture();
     if (s != null && !s.closed) {
       flush();
       s.closed = true;
       s.request.end();
+      long timer = vertx.setTimer(CLOSE_WAIT_MILLIS, id -> {
+        if (s.ended.tryComplete()) {
+          LOG.warn("edge closing without the upstream's end of stream vertex={} subscriber={} upstream={} waitedMs={}",
+              vertex, subscriberId, upstream, CLOSE_WAIT_MILLIS);
+        }
+      });
+      upstreamEnded = s.ended.future().onComplete(v -> vertx.cancelTimer(timer));
     }
     buffer.clear();
     bufferedBytes = 0;
@@ -245,7 +259,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
     // The gauges hold on to this subscriber; a closed one must not be scraped or kept alive.
     gauges.forEach(registry::remove);
-    return client.close();
+    return upstreamEnded.transform(v -> client.close());
   }
 
   /** This edge's state for {@code /status}. */
@@ -341,11 +355,15 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     attempt = 0;
     long initial = grantable(s);
     s.credit.add(initial);
-    request.exceptionHandler(e -> lost(s, "stream failed: " + e.getMessage()));
+    request.exceptionHandler(e -> {
+      s.ended.tryComplete();
+      lost(s, "stream failed: " + e.getMessage());
+    });
     request.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
         .setVertex(vertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION).setInitialCredit(initial)).build());
     request.response().onComplete(ar -> {
       if (ar.failed()) {
+        s.ended.tryComplete();
         lost(s, "no response from upstream: " + ar.cause().getMessage());
         return;
       }
@@ -362,8 +380,14 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
       });
       response.invalidMessageHandler(e -> abort(s, e instanceof MessageSizeOverflowException ? GrpcStatus.RESOURCE_EXHAUSTED
           : GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + e.getMessage()));
-      response.exceptionHandler(e -> lost(s, "stream failed: " + e.getMessage()));
-      response.endHandler(v -> ended(s, response));
+      response.exceptionHandler(e -> {
+        s.ended.tryComplete();
+        lost(s, "stream failed: " + e.getMessage());
+      });
+      response.endHandler(v -> {
+        s.ended.tryComplete();
+        ended(s, response);
+      });
     });
     LOG.info("edge connected vertex={} subscriber={} upstream={} initialCredit={}", vertex, subscriberId, upstream, initial);
     if (connectionHandler != null) {

@@ -2,6 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.vertx.core.Promise;
 import io.vertx.grpc.client.GrpcClientRequest;
 
 /**
@@ -28,6 +29,8 @@ final class SubscriberSession {
   int nackCount;
   String nackReason = "";
   boolean closed;
+  /** Completed when the upstream ended the stream, or the stream failed: nothing more will arrive on it. */
+  final Promise<Void> ended = Promise.promise();
 
   SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request) {
     this.request = request;

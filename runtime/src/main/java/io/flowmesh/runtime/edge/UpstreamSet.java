@@ -38,6 +38,7 @@ public final class UpstreamSet {
   }
 
   private final Vertx vertx;
+  private final String vertex;
   private final HostPort upstream;
   private final Duration resolveInterval;
   private final EdgeOptions options;
@@ -52,9 +53,15 @@ public final class UpstreamSet {
   private boolean closed;
   private String resolveError;
 
-  public UpstreamSet(Vertx vertx, HostPort upstream, Duration resolveInterval, EdgeOptions options, MeterRegistry registry,
-      String idPrefix, Listener listener, Resolver resolver) {
+  /**
+   * @param vertex the vertex these subscriptions belong to (map, sink): said in the hello and
+   *     tagged on the edge metrics
+   * @param idPrefix prefix of the subscriber ids, e.g. {@code map-3f2a/0}
+   */
+  public UpstreamSet(Vertx vertx, String vertex, HostPort upstream, Duration resolveInterval, EdgeOptions options,
+      MeterRegistry registry, String idPrefix, Listener listener, Resolver resolver) {
     this.vertx = vertx;
+    this.vertex = vertex;
     this.upstream = upstream;
     this.resolveInterval = resolveInterval;
     this.options = options;
@@ -98,7 +105,7 @@ public final class UpstreamSet {
     for (String address : addresses) {
       if (!byAddress.containsKey(address)) {
         String id = idPrefix + "/" + created++;
-        EdgeSubscriber s = new EdgeSubscriber(vertx, "sink", id, new HostPort(address, upstream.port()), options, registry);
+        EdgeSubscriber s = new EdgeSubscriber(vertx, vertex, id, new HostPort(address, upstream.port()), options, registry);
         byAddress.put(address, s);
         listener.added(s);
         s.start();

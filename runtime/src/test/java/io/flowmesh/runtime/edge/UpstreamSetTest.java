@@ -65,7 +65,7 @@ class UpstreamSetTest {
     List<String> removed = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Context ctx = down.getOrCreateContext();
-    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, new HostPort("source.test", port), Duration.ofMillis(100),
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "sink", new HostPort("source.test", port), Duration.ofMillis(100),
         EdgeOptions.defaults(), registry, "t", new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {
@@ -97,6 +97,30 @@ class UpstreamSetTest {
     assertNotNull(call(ctx, set::resolveError));
     assertTrue(call(ctx, set::resolveError).contains("source.test"));
     assertEquals(1, call(ctx, set::connected), "a failed lookup keeps the edges there are");
+    OnLoop.awaitOn(ctx, set::close);
+  }
+
+  @Test
+  void itsSubscribersSayHelloAsItsVertexAndTagTheirMetricsWithIt() {
+    Context upCtx = up.getOrCreateContext();
+    EdgeServer server = server(upCtx, "127.0.0.1", 0);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Context ctx = down.getOrCreateContext();
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "map", new HostPort("127.0.0.1", server.port()),
+        Duration.ofSeconds(10), EdgeOptions.defaults(), registry, "map-1/0", new UpstreamSet.Listener() {
+          @Override
+          public void added(EdgeSubscriber s) {
+          }
+
+          @Override
+          public void removed(EdgeSubscriber s) {
+          }
+        }, Resolver.system(down)));
+    OnLoop.run(ctx, set::start);
+    until(() -> call(upCtx, server::subscriberCount) == 1, 10_000, () -> "subscribed");
+    assertEquals("map", call(upCtx, server::status).getJsonArray("subscribers").getJsonObject(0).getString("vertex"),
+        "the vertex in the hello");
+    assertEquals("map", registry.get("flowmesh.edge.input.buffer").gauge().getId().getTag("vertex"), "the metrics' vertex tag");
     OnLoop.awaitOn(ctx, set::close);
   }
 }
