@@ -1,0 +1,367 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline on this machine: an example UDF, sink, map and source as local
+# processes. Builds the jars if they are missing, waits until every service is ready, prints
+# the endpoints and a one-line progress report every few seconds, and stops everything on
+# Ctrl-C or SIGTERM (source first, so nothing in flight is lost; a second Ctrl-C kills).
+#
+# Configuration: every FLOWMESH_* variable in the environment reaches the services and wins
+# over this script's defaults, which it sets only for variables that are unset. See --help.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/run-local.sh [options] [-- UDF_ARGS...]
+
+Starts the example UDF, sink-service, map-service and source-service on this machine,
+waits until each is ready, prints their endpoints and a progress line, and stops them
+all on Ctrl-C or SIGTERM (a second Ctrl-C kills them at once).
+
+Options:
+  --udf NAME       example UDF to start: cat, uppercase (default), flatmap, filter,
+                   latency or faulty; UDF_ARGS after -- are passed to it
+                   (e.g. --udf latency -- --latency 95%:1ms,5%:50ms)
+  --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
+  --free-ports     choose free ports at run time for every port not set in the
+                   environment (HTTP, edges, UDF) instead of the defaults
+  --interval SECS  seconds between progress lines (default 2; 0 = none)
+  --build          rebuild the jars first (mvn -B -q install -DskipTests), even if present
+  -h, --help       show this help
+
+Environment (all optional; a FLOWMESH_* variable you set always wins):
+  FLOWMESH_*       any service key: key a.b-c is FLOWMESH_A_B_C
+                   (java -jar <service>.jar --help lists them). This script's defaults:
+                   FLOWMESH_SOURCE_RATE=1000 (unbounded, 1000 messages/s)
+                   FLOWMESH_SINK_TYPE=log (messages go to the sink's log in the run folder)
+                   FLOWMESH_MAP_UPSTREAM, FLOWMESH_SINK_UPSTREAM: follow the edge ports
+  FLOWMESH_UDF_ADDRESS
+                   use your own UDF at tcp://HOST:PORT or unix:///PATH; no example UDF
+                   is started
+  JAVA_OPTS        JVM options for every process (default: -Xmx512m)
+
+Examples:
+  scripts/run-local.sh
+  scripts/run-local.sh --udf filter -- --contains x
+  FLOWMESH_SOURCE_COUNT=200000 FLOWMESH_SINK_TYPE=file FLOWMESH_SINK_PATH=out.ndjson scripts/run-local.sh
+  FLOWMESH_UDF_ADDRESS=unix:///tmp/my-udf.sock scripts/run-local.sh --free-ports
+
+Logs go to .run/<timestamp>/ in the repository (.run/latest points to the newest).
+EOF
+}
+
+die() { echo "run-local: $*" >&2; exit 2; }
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false
+udf_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
+    --udf=*) udf_name="${1#*=}"; shift ;;
+    --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
+    --udf-port=*) udf_port="${1#*=}"; shift ;;
+    --free-ports) free_ports=true; shift ;;
+    --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
+    --interval=*) interval="${1#*=}"; shift ;;
+    --build) rebuild=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; udf_args=("$@"); break ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+case "$udf_name" in
+  cat|uppercase|flatmap|filter|latency|faulty) ;;
+  *) die "unknown UDF '$udf_name': one of cat, uppercase, flatmap, filter, latency, faulty" ;;
+esac
+[[ "$interval" =~ ^[0-9]+$ ]] || die "--interval must be whole seconds, not '$interval'"
+[[ -z "$udf_port" || "$udf_port" =~ ^[0-9]+$ ]] || die "--udf-port must be a number, not '$udf_port'"
+
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+command -v "$java_bin" >/dev/null 2>&1 || die "java not found: install a JDK 17+ or set JAVA_HOME"
+read -r -a java_opts <<<"${JAVA_OPTS:--Xmx512m}"
+
+# --- jars -------------------------------------------------------------------------------
+source_jar="$root/source-service/target/source-service.jar"
+map_jar="$root/map-service/target/map-service.jar"
+sink_jar="$root/sink-service/target/sink-service.jar"
+udf_jar="$root/examples/udf-server/target/flowmesh-udf.jar"
+missing=false
+for jar in "$source_jar" "$map_jar" "$sink_jar" "$udf_jar"; do
+  [[ -f "$jar" ]] || missing=true
+done
+if $rebuild || $missing; then
+  command -v mvn >/dev/null 2>&1 || die "jars missing and mvn not found: install Maven 3.8+ to build"
+  echo "run-local: building (mvn -B -q install -DskipTests) ..."
+  (cd "$root" && mvn -B -q install -DskipTests) || die "build failed"
+fi
+
+# --- configuration: defaults only where the environment says nothing -------------------
+picked_ports=()
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Sets REPLY to a port nothing listens on, below the usual ephemeral range.
+pick_port() {
+  local p
+  for _ in $(seq 500); do
+    p=$((20000 + RANDOM % 12000))
+    [[ " ${picked_ports[*]-} " == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    picked_ports+=("$p")
+    REPLY="$p"
+    return 0
+  done
+  die "found no free port"
+}
+# default_port VAR DEFAULT: export VAR=DEFAULT (or a free port with --free-ports) if unset.
+default_port() {
+  local var="$1" def="$2"
+  if [[ -z "${!var:-}" ]]; then
+    if $free_ports; then pick_port; def="$REPLY"; fi
+    export "$var=$def"
+  fi
+}
+
+export FLOWMESH_SOURCE_RATE="${FLOWMESH_SOURCE_RATE:-1000}"
+export FLOWMESH_SINK_TYPE="${FLOWMESH_SINK_TYPE:-log}"
+default_port FLOWMESH_SOURCE_HTTP_PORT 8081
+default_port FLOWMESH_SOURCE_EDGE_PORT 7001
+default_port FLOWMESH_MAP_HTTP_PORT 8082
+default_port FLOWMESH_MAP_EDGE_PORT 7002
+default_port FLOWMESH_SINK_HTTP_PORT 8083
+
+host="${FLOWMESH_BIND_HOST:-127.0.0.1}"
+case "$host" in 0.0.0.0|::|"[::]") host=127.0.0.1 ;; esac
+export FLOWMESH_MAP_UPSTREAM="${FLOWMESH_MAP_UPSTREAM:-$host:$FLOWMESH_SOURCE_EDGE_PORT}"
+export FLOWMESH_SINK_UPSTREAM="${FLOWMESH_SINK_UPSTREAM:-$host:$FLOWMESH_MAP_EDGE_PORT}"
+
+start_udf=true
+if [[ -n "${FLOWMESH_UDF_ADDRESS:-}" ]]; then
+  start_udf=false
+else
+  if [[ -z "$udf_port" ]]; then
+    if $free_ports; then pick_port; udf_port="$REPLY"; else udf_port=50051; fi
+  fi
+  export FLOWMESH_UDF_ADDRESS="tcp://127.0.0.1:$udf_port"
+  if [[ "$udf_name" == filter && ${#udf_args[@]} -eq 0 ]]; then
+    udf_args=(--regex '^[0-9]')   # drops the values that start with a digit
+  fi
+  if [[ "${FLOWMESH_MAP_MODE:-map}" == batch-map ]]; then
+    udf_args+=(--mode batch-map)
+  fi
+fi
+
+run="$root/.run/$(date +%Y%m%d-%H%M%S)-$$"
+mkdir -p "$run"
+ln -sfn "$(basename "$run")" "$root/.run/latest" 2>/dev/null || true
+
+# --- processes --------------------------------------------------------------------------
+# Started with '&' from this non-interactive shell, the JVMs ignore SIGINT: a Ctrl-C reaches
+# only this script, which then stops them in order with SIGTERM. (Plain bash 3.2 on purpose:
+# no associative arrays; the pid of NAME is in variable pid_NAME.)
+names=()
+stop_requested=false
+signal_count=0
+
+launch() {  # launch NAME COMMAND...
+  local name="$1"; shift
+  "$@" >"$run/$name.log" 2>&1 &
+  printf -v "pid_$name" '%s' "$!"
+  names+=("$name")
+}
+
+pid_of() { local v="pid_$1"; echo "${!v:-}"; }
+alive() { local p; p="$(pid_of "$1")"; [[ -n "$p" ]] && kill -0 "$p" 2>/dev/null; }
+
+force_kill() {
+  local name
+  for name in ${names[@]+"${names[@]}"}; do
+    alive "$name" && kill -KILL "$(pid_of "$name")" 2>/dev/null || true
+  done
+}
+
+on_signal() {
+  signal_count=$((signal_count + 1))
+  if ((signal_count > 1)); then
+    echo; echo "run-local: killing everything"
+    force_kill
+  fi
+  stop_requested=true
+}
+trap on_signal INT TERM
+
+cleanup() {  # on any exit: nothing may outlive the script
+  force_kill
+  local name
+  for name in ${names[@]+"${names[@]}"}; do
+    wait "$(pid_of "$name")" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+# pause SECS: a sleep a signal interrupts at once (the trap runs when 'wait' returns).
+pause() {
+  sleep "$1" &
+  local p=$!
+  wait "$p" 2>/dev/null || true
+  kill "$p" 2>/dev/null || true
+}
+
+# stop NAME...: SIGTERM, then wait until they exited (a second signal kills them).
+stop() {
+  local name waiting
+  for name in "$@"; do
+    alive "$name" && kill -TERM "$(pid_of "$name")" 2>/dev/null || true
+  done
+  while :; do
+    waiting=()
+    for name in "$@"; do alive "$name" && waiting+=("$name"); done
+    ((${#waiting[@]} == 0)) && break
+    pause 0.1
+  done
+  for name in "$@"; do
+    wait "$(pid_of "$name")" 2>/dev/null || true
+  done
+}
+
+stop_all() {
+  echo
+  echo "run-local: stopping (source, then map, then sink and UDF; Ctrl-C again to kill)"
+  stop source
+  stop map
+  if $start_udf; then stop sink udf; else stop sink; fi
+  echo "run-local: stopped; logs in $run"
+}
+
+# http_get URL: the body on stdout; fails unless the status is 2xx.
+if command -v curl >/dev/null 2>&1; then
+  http_get() { curl -fsS --max-time 2 "$1" 2>/dev/null; }
+else
+  http_get() {
+    local rest="${1#http://}" hostport path status
+    hostport="${rest%%/*}"; path="/${rest#*/}"
+    exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3
+    IFS= read -r status <&3 || { exec 3<&-; return 1; }
+    [[ "$status" == *" 2"[0-9][0-9]* ]] || { exec 3<&-; return 1; }
+    sed '1,/^\r$/d' <&3
+    exec 3<&-
+  }
+fi
+
+url() { echo "http://$host:$1"; }
+source_url="$(url "$FLOWMESH_SOURCE_HTTP_PORT")"
+map_url="$(url "$FLOWMESH_MAP_HTTP_PORT")"
+sink_url="$(url "$FLOWMESH_SINK_HTTP_PORT")"
+
+fail_start() {
+  echo "run-local: $1; last lines of $run/$2.log:" >&2
+  tail -n 20 "$run/$2.log" >&2 || true
+  stop_all
+  exit 1
+}
+
+# await_ready NAME URL: polls URL/readyz until 200 (up to 120 s).
+await_ready() {
+  local name="$1" base="$2" i
+  for ((i = 0; i < 1200; i++)); do
+    $stop_requested && return 1
+    alive "$name" || fail_start "$name exited during start" "$name"
+    http_get "$base/readyz" >/dev/null && return 0
+    pause 0.1
+  done
+  fail_start "$name not ready after 120 s: $(curl -s "$base/readyz" 2>/dev/null || true)" "$name"
+}
+
+if $start_udf; then
+  echo "run-local: starting UDF '$udf_name' on $FLOWMESH_UDF_ADDRESS"
+  launch udf "$java_bin" "${java_opts[@]}" -jar "$udf_jar" "$udf_name" --address "$FLOWMESH_UDF_ADDRESS" ${udf_args[@]+"${udf_args[@]}"}
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/udf.log" 2>/dev/null && break
+    $stop_requested && break
+    alive udf || fail_start "the UDF exited during start" udf
+    pause 0.1
+  done
+  $stop_requested || grep -q ' listening on ' "$run/udf.log" || fail_start "the UDF did not listen within 120 s" udf
+else
+  echo "run-local: using your UDF at $FLOWMESH_UDF_ADDRESS (FLOWMESH_UDF_ADDRESS)"
+fi
+
+if ! $stop_requested; then
+  echo "run-local: starting source, map and sink (logs in $run)"
+  launch source "$java_bin" "${java_opts[@]}" -jar "$source_jar"
+  launch map "$java_bin" "${java_opts[@]}" -jar "$map_jar"
+  launch sink "$java_bin" "${java_opts[@]}" -jar "$sink_jar"
+  await_ready source "$source_url" && await_ready map "$map_url" && await_ready sink "$sink_url" || true
+fi
+if $stop_requested; then
+  stop_all
+  exit 0
+fi
+
+# --- running ----------------------------------------------------------------------------
+echo
+echo "Flowmesh is running. Endpoints:"
+if $start_udf; then
+  printf '  %-7s %s (gRPC, no HTTP)\n' "udf" "$FLOWMESH_UDF_ADDRESS ($udf_name)"
+else
+  printf '  %-7s %s (gRPC, yours)\n' "udf" "$FLOWMESH_UDF_ADDRESS"
+fi
+for entry in "source $source_url $FLOWMESH_SOURCE_EDGE_PORT" "map $map_url $FLOWMESH_MAP_EDGE_PORT" "sink $sink_url -"; do
+  read -r name base edge <<<"$entry"
+  printf '  %-7s %s/livez %s/readyz %s/metrics %s/status' "$name" "$base" "$base" "$base" "$base"
+  [[ "$edge" != - ]] && printf '  (edge %s:%s)' "$host" "$edge"
+  echo
+done
+case "$FLOWMESH_SINK_TYPE" in
+  log) echo "  messages: the sink's log, $run/sink.log" ;;
+  file) echo "  messages: ${FLOWMESH_SINK_PATH:-?} (NDJSON)" ;;
+  blackhole) echo "  messages: discarded (blackhole sink)" ;;
+esac
+echo "  logs:     $run"
+echo "Ctrl-C stops everything."
+
+# metric NAME TEXT: the sum of the samples of NAME in Prometheus text.
+metric() { awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf "%.0f", s }' <<<"$2"; }
+
+last_message() {
+  local line=""
+  case "$FLOWMESH_SINK_TYPE" in
+    log) line="$(tail -n 200 "$run/sink.log" 2>/dev/null | grep '^id=' | tail -n 1 || true)" ;;
+    file) [[ -n "${FLOWMESH_SINK_PATH:-}" ]] && line="$(tail -n 1 "$FLOWMESH_SINK_PATH" 2>/dev/null || true)" ;;
+  esac
+  [[ -n "$line" ]] && printf ' | last: %.90s' "$line"
+}
+
+started=$SECONDS prev_src=0 prev_sink=0 prev_t=$SECONDS
+reported=" "
+while ! $stop_requested; do
+  if ((interval > 0)); then pause "$interval"; else pause 1; fi
+  $stop_requested && break
+  for name in "${names[@]}"; do
+    if ! alive "$name" && [[ "$reported" != *" $name "* ]]; then
+      status=0; wait "$(pid_of "$name")" 2>/dev/null || status=$?
+      echo "run-local: $name exited with status $status; see $run/$name.log"
+      reported="$reported$name "
+    fi
+  done
+  if ! alive source && ! alive map && ! alive sink; then
+    echo "run-local: every service has exited"
+    break
+  fi
+  ((interval > 0)) || continue
+  src_metrics="$(http_get "$source_url/metrics" || true)"
+  map_metrics="$(http_get "$map_url/metrics" || true)"
+  sink_metrics="$(http_get "$sink_url/metrics" || true)"
+  produced="$(metric flowmesh_source_messages_total "$src_metrics")"
+  inflight="$(metric flowmesh_map_inflight "$map_metrics")"
+  written="$(metric flowmesh_sink_messages_total "$sink_metrics")"
+  lag="$(metric flowmesh_sink_watermark_lag_milliseconds "$sink_metrics")"
+  now=$SECONDS dt=$((SECONDS - prev_t)); ((dt > 0)) || dt=1
+  printf '[%5ds] source %s (%s/s) | map in-flight %s | sink %s (%s/s), watermark lag %s ms%s\n' \
+    "$((now - started))" "$produced" "$(((produced - prev_src) / dt))" "$inflight" \
+    "$written" "$(((written - prev_sink) / dt))" "$lag" "$(last_message)"
+  prev_src=$produced prev_sink=$written prev_t=$now
+done
+
+stop_all
+exit 0

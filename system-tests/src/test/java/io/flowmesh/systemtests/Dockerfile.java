@@ -1,0 +1,105 @@
+package io.flowmesh.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The repository's Dockerfile as a list of instructions grouped in stages (continuation lines joined). */
+final class Dockerfile {
+
+  static final Path FILE = Project.path("Dockerfile");
+
+  /** One instruction: keyword (upper case) and its arguments. */
+  record Instruction(String keyword, String args) {
+  }
+
+  /** One stage: its FROM image, its alias (or null), its instructions. */
+  record Stage(String image, String alias, List<Instruction> instructions) {
+
+    List<String> args(String keyword) {
+      return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::args).toList();
+    }
+  }
+
+  private final List<Stage> stages = new ArrayList<>();
+
+  private Dockerfile(List<String> lines) {
+    StringBuilder current = new StringBuilder();
+    List<String> logical = new ArrayList<>();
+    for (String line : lines) {
+      String t = line.strip();
+      if (current.isEmpty() && (t.isEmpty() || t.startsWith("#"))) {
+        continue;
+      }
+      if (t.startsWith("#")) {
+        continue; // a comment inside a continued instruction
+      }
+      if (t.endsWith("\\")) {
+        current.append(t, 0, t.length() - 1).append(' ');
+      } else {
+        current.append(t);
+        logical.add(current.toString());
+        current.setLength(0);
+      }
+    }
+    for (String l : logical) {
+      int sp = l.indexOf(' ');
+      String keyword = l.substring(0, sp).toUpperCase();
+      String args = l.substring(sp + 1).strip();
+      if (keyword.equals("FROM")) {
+        String[] p = args.split("\\s+");
+        stages.add(new Stage(p[0], p.length >= 3 && p[1].equalsIgnoreCase("AS") ? p[2] : null, new ArrayList<>()));
+      } else if (stages.isEmpty()) {
+        throw new AssertionError("instruction before FROM: " + l);
+      } else {
+        stages.get(stages.size() - 1).instructions().add(new Instruction(keyword, args));
+      }
+    }
+  }
+
+  static Dockerfile load() {
+    try {
+      return new Dockerfile(Files.readAllLines(FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  List<Stage> stages() {
+    return stages;
+  }
+
+  Stage stage(String alias) {
+    return stages.stream().filter(s -> alias.equals(s.alias())).findFirst()
+        .orElseThrow(() -> new AssertionError("no stage " + alias));
+  }
+
+  Stage runtime() {
+    return stages.get(stages.size() - 1);
+  }
+
+  /**
+   * What the runtime stage copies from the build stage: image path → path in the repository
+   * (the build stage's WORKDIR is the repository root).
+   */
+  Map<String, Path> copiedFromBuild() {
+    String workdir = stage("build").args("WORKDIR").get(0);
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (String copy : runtime().args("COPY")) {
+      if (!copy.startsWith("--from=build ")) {
+        continue;
+      }
+      String[] p = copy.substring("--from=build ".length()).strip().split("\\s+");
+      if (p.length != 2 || !p[0].startsWith(workdir + "/")) {
+        throw new AssertionError("expected COPY --from=build " + workdir + "/<path> /app/<jar>: " + copy);
+      }
+      out.put(p[1], Project.root().resolve(p[0].substring(workdir.length() + 1)));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,146 @@
+package io.flowmesh.systemtests;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * UDF, source, map and sink as four processes on free loopback ports, configured through the
+ * environment as a user (or {@code scripts/run-local.sh}) would: one environment for all three
+ * services, each reading its own keys. The sink writes NDJSON to {@link #sinkFile()}.
+ *
+ * <p>{@link #close()} stops everything still running, upstream first.
+ */
+final class Pipeline implements AutoCloseable {
+
+  static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  /** The services' {@code shutdown.timeout} in these tests. */
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Path dir;
+  private final String udfName;
+  private final int udfPort;
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private final Map<Vertex, ServiceProcess> services = new EnumMap<>(Vertex.class);
+  private JavaProcess udf;
+
+  private Pipeline(Path dir, String udfName, Map<String, String> overrides) {
+    this.dir = dir;
+    this.udfName = udfName;
+    int[] ports = Ports.free(6);
+    udfPort = ports[0];
+    env.put("FLOWMESH_BIND_HOST", "127.0.0.1");
+    env.put("FLOWMESH_SOURCE_HTTP_PORT", String.valueOf(ports[1]));
+    env.put("FLOWMESH_SOURCE_EDGE_PORT", String.valueOf(ports[2]));
+    env.put("FLOWMESH_MAP_HTTP_PORT", String.valueOf(ports[3]));
+    env.put("FLOWMESH_MAP_EDGE_PORT", String.valueOf(ports[4]));
+    env.put("FLOWMESH_SINK_HTTP_PORT", String.valueOf(ports[5]));
+    env.put("FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + ports[2]);
+    env.put("FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + ports[4]);
+    env.put("FLOWMESH_UDF_ADDRESS", "tcp://127.0.0.1:" + udfPort);
+    env.put("FLOWMESH_SINK_TYPE", "file");
+    env.put("FLOWMESH_SINK_PATH", dir.resolve("out.ndjson").toString());
+    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", SHUTDOWN_TIMEOUT.toSeconds() + "s");
+    // quick recovery in tests: redial a lost upstream or UDF within half a second
+    env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
+    env.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
+    env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
+    env.putAll(overrides);
+  }
+
+  /** Starts the UDF, then the three services, and waits until all are ready. */
+  static Pipeline start(Path dir, String udfName, Map<String, String> overrides) {
+    Pipeline p = new Pipeline(dir, udfName, overrides);
+    try {
+      p.startUdf();
+      for (Vertex v : Vertex.values()) {
+        p.services.put(v, ServiceProcess.start(v, p.env, dir));
+      }
+      for (Vertex v : Vertex.values()) {
+        p.services.get(v).awaitReady(START_TIMEOUT);
+      }
+      return p;
+    } catch (RuntimeException | Error e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** Starts (or restarts) the example UDF on its port and waits for its "listening" line. */
+  JavaProcess startUdf() {
+    if (udf != null && udf.alive()) {
+      throw new IllegalStateException("the UDF is running");
+    }
+    int before = udf == null ? 0 : countListening();
+    udf = JavaProcess.start("udf", Project.udfJar(), List.of(udfName, "--address", "tcp://127.0.0.1:" + udfPort), Map.of(), dir);
+    Await.until("the UDF listening", START_TIMEOUT, () -> {
+      if (!udf.alive()) {
+        throw new AssertionError("the UDF exited\n" + udf.logTail(20));
+      }
+      return countListening() > before;
+    }, () -> udf.logTail(20));
+    return udf;
+  }
+
+  private int countListening() {
+    return (int) udf.logText().lines().filter(l -> l.startsWith("udf " + udfName + " listening on ")).count();
+  }
+
+  /** Starts {@code vertex} again (after it was stopped) with the environment plus {@code extra}; waits until ready. */
+  ServiceProcess restart(Vertex vertex, Map<String, String> extra) {
+    ServiceProcess old = services.get(vertex);
+    if (old != null && old.process().alive()) {
+      throw new IllegalStateException(vertex + " is running");
+    }
+    Map<String, String> e = new LinkedHashMap<>(env);
+    e.putAll(extra);
+    ServiceProcess s = ServiceProcess.start(vertex, e, dir);
+    services.put(vertex, s);
+    s.awaitReady(START_TIMEOUT);
+    return s;
+  }
+
+  ServiceProcess service(Vertex vertex) {
+    return services.get(vertex);
+  }
+
+  JavaProcess udf() {
+    return udf;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  Path sinkFile() {
+    return Path.of(env.get("FLOWMESH_SINK_PATH"));
+  }
+
+  /** The last lines of every log, for failure messages. */
+  String logs() {
+    List<String> parts = new ArrayList<>();
+    if (udf != null) {
+      parts.add(udf.logTail(10));
+    }
+    services.values().forEach(s -> parts.add(s.process().logTail(25)));
+    return String.join("\n", parts);
+  }
+
+  /** Stops whatever still runs: source, map, sink, then the UDF. */
+  @Override
+  public void close() {
+    for (Vertex v : Vertex.values()) {
+      ServiceProcess s = services.get(v);
+      if (s != null) {
+        s.close();
+      }
+    }
+    if (udf != null) {
+      udf.close();
+    }
+  }
+}

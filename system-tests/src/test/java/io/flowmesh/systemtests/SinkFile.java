@@ -1,0 +1,134 @@
+package io.flowmesh.systemtests;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What the file sink wrote: one NDJSON object per line ({@code id}, {@code keys},
+ * {@code event_time}, {@code value}). Generator ids are {@code <prefix>-<n>} with consecutive
+ * {@code n}; map's outputs are {@code <input id>/<index>}.
+ */
+final class SinkFile {
+
+  private static final Pattern ID = Pattern.compile("^(.+)-(\\d+)/0$");
+
+  /** Occurrences of each id. */
+  private final Map<String, Integer> counts = new HashMap<>();
+  /** Values by id (the last one written). */
+  private final Map<String, String> values = new HashMap<>();
+  private final long lines;
+
+  private SinkFile(Path file) {
+    long n = 0;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        n++;
+        JsonObject o = new JsonObject(line);
+        String id = o.getString("id");
+        counts.merge(id, 1, Integer::sum);
+        values.put(id, o.getString("value"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    lines = n;
+  }
+
+  static SinkFile read(Path file) {
+    return new SinkFile(file);
+  }
+
+  /** Lines in the file without parsing them (cheap enough to poll). */
+  static long countLines(Path file) {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (var in = Files.newInputStream(file)) {
+      long n = 0;
+      byte[] buf = new byte[1 << 16];
+      int read;
+      while ((read = in.read(buf)) > 0) {
+        for (int i = 0; i < read; i++) {
+          if (buf[i] == '\n') {
+            n++;
+          }
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  long lines() {
+    return lines;
+  }
+
+  int distinctIds() {
+    return counts.size();
+  }
+
+  Map<String, String> values() {
+    return values;
+  }
+
+  /** Ids written more than once, with their counts. */
+  Map<String, Integer> duplicates() {
+    return counts.entrySet().stream().filter(e -> e.getValue() > 1)
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
+  /** The generator counters {@code n} of the ids {@code <prefix>-<n>/0}, sorted. */
+  TreeSet<Long> counters(String prefix) {
+    TreeSet<Long> out = new TreeSet<>();
+    for (String id : counts.keySet()) {
+      Matcher m = ID.matcher(id);
+      if (m.matches() && m.group(1).equals(prefix)) {
+        out.add(Long.parseLong(m.group(2)));
+      }
+    }
+    return out;
+  }
+
+  /** The id prefixes seen (one per source start). */
+  List<String> prefixes() {
+    return counts.keySet().stream().map(ID::matcher).filter(Matcher::matches).map(m -> m.group(1)).distinct().sorted().toList();
+  }
+
+  /**
+   * Fails unless the counters of {@code prefix} are gap-free from the first one the source
+   * produces ({@code first}) to the highest seen: then nothing the source produced was lost.
+   */
+  static void assertContiguous(TreeSet<Long> counters, long first, String what) {
+    if (counters.isEmpty()) {
+      throw new AssertionError(what + ": no ids at all");
+    }
+    long expected = counters.last() - first + 1;
+    if (counters.first() != first || counters.size() != expected) {
+      TreeSet<Long> missing = new TreeSet<>();
+      for (long i = first; i <= counters.last() && missing.size() < 10; i++) {
+        if (!counters.contains(i)) {
+          missing.add(i);
+        }
+      }
+      throw new AssertionError(what + ": ids " + first + ".." + counters.last() + " should all be there, but "
+          + (expected - counters.size()) + " are missing, e.g. " + missing);
+    }
+  }
+}
