@@ -70,7 +70,8 @@ final class MapMetrics {
         UdfStats::protocolViolations);
     udfCounter("flowmesh.map.udf.late.responses", "Responses to ids already retried, ignored", c, UdfStats::lateResponses);
     udfCounter("flowmesh.map.udf.stalls", "Times the UDF held work without answering for udf.stall-timeout", c, UdfStats::stalls);
-    gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stalled() ? 1 : 0);
+    // Read through the stats: the scraper's thread is not the client's event loop, and UdfClient#stalled() checks it.
+    gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stats().stalled() ? 1 : 0);
   }
 
   private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {

@@ -46,6 +46,7 @@ final class StallWatch {
     quietSinceNanos = now;
     if (stalled) {
       stalled = false;
+      stats.stalled = false;
       LOG.info("UDF responding again: address={}", address);
     }
   }
@@ -55,6 +56,7 @@ final class StallWatch {
     if (inFlight == 0) {
       if (stalled) {
         stalled = false;
+        stats.stalled = false;
         LOG.info("UDF no longer stalled, nothing in flight: address={}", address);
       }
       return;
@@ -65,6 +67,7 @@ final class StallWatch {
     String reason = "no response for " + timeout + " with " + inFlight + " element(s) in flight";
     if (!stalled) {
       stalled = true;
+      stats.stalled = true;
       stats.stalls++;
       LOG.warn("UDF stalled; reporting not ready and restarting its streams: address={} reason={}",
           address, reason);

@@ -20,6 +20,8 @@ public final class UdfStats {
   long lateResponses;
   long stalls;
   long failures;
+  /** Mirrors {@link StallWatch}'s state for the metrics layer (the watch itself is loop-confined). */
+  boolean stalled;
 
   UdfStats() {
   }
@@ -72,6 +74,11 @@ public final class UdfStats {
   /** Elements reported through {@link UdfListener#onFailure}. */
   public long failures() {
     return failures;
+  }
+
+  /** Whether the UDF is stalled (as {@link UdfClient#stalled()}, readable from the metrics scraper's thread). */
+  public boolean stalled() {
+    return stalled;
   }
 
   @Override
