@@ -312,13 +312,18 @@ class Pipeline:
             time.sleep(0.2)
         raise BenchError(f"{self.tag}: {name} not ready after {timeout} s ({last}):\n{p.tail()}")
 
-    def mark_logs(self):
-        """Remembers how far each log goes, so that problems are counted before the stop only."""
-        self.log_marks = {n: os.path.getsize(p.log) if os.path.exists(p.log) else 0 for n, p in self.procs.items()}
+    def mark_logs(self, start=False):
+        """Remembers how far each log goes, so that problems are counted between the measured start
+        (every service ready and connected) and the stop only."""
+        marks = {n: os.path.getsize(p.log) if os.path.exists(p.log) else 0 for n, p in self.procs.items()}
+        if start:
+            self.log_start = marks
+        else:
+            self.log_marks = marks
 
     def log_problems(self):
-        marks = getattr(self, "log_marks", {})
-        return {n: log_problems(p.log, marks.get(n)) for n, p in self.procs.items()}
+        marks, starts = getattr(self, "log_marks", {}), getattr(self, "log_start", {})
+        return {n: log_problems(p.log, marks.get(n), starts.get(n, 0)) for n, p in self.procs.items()}
 
     def check_alive(self):
         for name, p in self.procs.items():
@@ -362,6 +367,11 @@ def other_cores(samples):
     dt = b["t"] - a["t"]
     ours = sum(((b["cpu"][n] or 0) - (a["cpu"][n] or 0)) / TCK for n in b["cpu"] if a["cpu"].get(n) is not None)
     return max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None
+
+
+def error_delta(first, last):
+    """Error counters that grew between two snapshots (start-up redials before `first` excluded)."""
+    return {k: v - first["errors"].get(k, 0) for k, v in last["errors"].items() if v - first["errors"].get(k, 0) > 0}
 
 
 def error_counts(metrics):
@@ -586,6 +596,7 @@ class Bench:
         log(f"s4: sink throttled to {throttle:,} msg/s (10% of {top:,.0f}) for {secs} s; map JVM {' '.join(self.b_map_jvm())}")
         p = self.pipeline("s4", udf="cat", source_args=[f"--source.duration={secs}s"],
                           sink_args=["--sink.type=blackhole", f"--sink.throttle={throttle}"])
+        p.mark_logs(start=True)
         sampler = Sampler(p, 1.0)
         sampler.start()
         try:
@@ -621,9 +632,10 @@ class Bench:
                  f"produced {produced:,.0f}, written {written:,.0f}, all acked: {done}", lost, "lost", "0",
                  lost == 0 and done, load, note=json.dumps(final["errors"]))
         warn = p.log_problems()
+        errs = error_delta(s[0], final)
         self.add(4, f"throttle {throttle:,}/s, {secs} s", "error counters + WARN/ERROR log lines",
-                 sum(final["errors"].values()) + sum(warn.values()), "", "0", not final["errors"] and not any(warn.values()),
-                 load, note=json.dumps({"counters": final["errors"], "log_lines": warn}))
+                 sum(errs.values()) + sum(warn.values()), "", "0", not errs and not any(warn.values()),
+                 load, note=json.dumps({"counters": errs, "log_lines": warn}))
         svgchart.line_chart(self.chart("s4-backpressure-rate.svg"), f"Backpressure: sink throttled to {throttle:,} msg/s",
                             [("source rate", [(x["t"], x["source_rate"]) for x in series]),
                              ("sink rate", [(x["t"], x["sink_rate"]) for x in series])],
@@ -632,7 +644,7 @@ class Bench:
                             [(n, [(x["t"], x["rss"].get(n)) for x in series]) for n in p.procs],
                             "seconds", "RSS (MB)", subtitle=f"map JVM: {' '.join(self.b_map_jvm())}", ymin=0)
         self.scen[4] = {"throttle": throttle, "source_status": st, "max_rss_mb": maxrss, "rss_slope_mb_per_min": slopes,
-                        "produced": produced, "written": written, "complete": done, "errors": final["errors"], "log_problems": warn}
+                        "produced": produced, "written": written, "complete": done, "errors": errs, "log_problems": warn}
 
     def b_map_jvm(self):
         return self.map_jvm_opts
@@ -707,6 +719,7 @@ class Bench:
         path = os.path.join(self.run_dir, "soak.ndjson")
         p = self.pipeline("s6", udf="cat", source_args=[f"--source.rate={rate}", f"--source.count={count}"],
                           sink_args=["--sink.type=file", f"--sink.path={path}"])
+        p.mark_logs(start=True)
         sampler = Sampler(p, self.args.soak_interval)
         sampler.start()
         try:
@@ -729,7 +742,7 @@ class Bench:
         lines, distinct, missing = count_ids(path, count)
         if not self.args.keep_files:
             os.remove(path)
-        errors = final["errors"]
+        errors = error_delta(s[0], final)
         warn = p.log_problems()
         load = med([x["load"] for x in s])
         self.state["other"] = other_cores(s)
@@ -889,12 +902,13 @@ def count_ids(path, expected):
     return lines, distinct + len(other), missing
 
 
-def log_problems(path, limit=None):
-    """WARN/ERROR lines and exceptions in the first `limit` bytes of a log."""
+def log_problems(path, limit=None, start=0):
+    """WARN/ERROR lines and exceptions between byte offsets `start` and `limit` of a log."""
     n = 0
     try:
         with open(path, "rb") as f:
-            data = f.read(limit) if limit is not None else f.read()
+            f.seek(start)
+            data = f.read(limit - start) if limit is not None else f.read()
             for line in data.decode("utf-8", "replace").splitlines():
                 if " WARN " in line or " ERROR " in line or "Exception" in line:
                     n += 1
