@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -69,6 +70,16 @@ def proc_ticks(pid):
             s = f.read()
         fields = s[s.rindex(")") + 2:].split()
         return int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_sys_ticks(pid):
+    """Kernel-mode jiffies (stime) of a process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+        return int(s[s.rindex(")") + 2:].split()[12])
     except (OSError, ValueError, IndexError):
         return None
 
@@ -253,12 +264,13 @@ class Pipeline:
         if extra_jvm:
             opts += extra_jvm
         if self.jfr and name in self.jfr:
-            opts.append(f"-XX:StartFlightRecording=settings=profile,filename={os.path.join(self.dir, name + '.jfr')},"
-                        f"delay={self.b.args.warmup}s,duration={self.b.args.seconds * self.b.args.reps}s")
-        return [self.b.java] + opts + ["-jar", os.path.join(ROOT, JARS[name])]
+            opts.append(f"-XX:StartFlightRecording=settings={self.b.jfc()},filename={os.path.join(self.dir, name + '.jfr')},"
+                        f"delay={int(self.b.args.warmup)}s,duration={int(self.b.args.seconds * self.b.args.reps)}s")
+        jar = self.b.args.map_jar if name == "map" and self.b.args.map_jar else os.path.join(ROOT, JARS[name])
+        return [self.b.java] + opts + ["-jar", jar]
 
     def start(self):
-        common = ["--bind.host=127.0.0.1", "--shutdown.timeout=5s", "--edge.reconnect-max=500ms"]
+        common = ["--bind.host=127.0.0.1", "--shutdown.timeout=5s", "--edge.reconnect-max=500ms"] + self.b.args.service_arg
         if self.with_map:
             ua = [self.udf, "--address", f"tcp://127.0.0.1:{self.udf_port}"] + self.udf_args
             self.procs["udf"] = self.b.reg.start("udf", self._java("udf") + ua, os.path.join(self.dir, "udf.log"))
@@ -344,11 +356,12 @@ class Pipeline:
         t = time.monotonic()
         busy = cpu_busy_ticks()
         cpu = {n: proc_ticks(p.pid) for n, p in self.procs.items()}
+        sys_ = {n: proc_sys_ticks(p.pid) for n, p in self.procs.items()}
         rss = {n: proc_rss_mb(p.pid) for n, p in self.procs.items()}
         src, _ = self.metrics("source")
         snk, sb = self.metrics("sink")
         mp, _ = self.metrics("map") if self.with_map else ({}, {})
-        return {"t": t, "wall": time.time(), "busy": busy, "cpu": cpu, "rss": rss, "load": loadavg()[0],
+        return {"t": t, "wall": time.time(), "busy": busy, "cpu": cpu, "sys": sys_, "rss": rss, "load": loadavg()[0],
                 "produced": src.get("flowmesh_source_messages_total"), "acked": src.get("flowmesh_source_acked_total"),
                 "written": snk.get("flowmesh_sink_messages_total"),
                 "hist": sb.get("flowmesh_sink_e2e_latency_seconds_bucket", {}),
@@ -399,6 +412,8 @@ def window(a, b, procs_for_cpu=None):
          "written": written,
          "cpu_per_million": cpu_sel / (written / 1e6) if written > 0 else None,
          "cores": {n: c / dt for n, c in cpu.items()},
+         "kernel_share": {n: ((b["sys"][n] or 0) - (a["sys"][n] or 0)) / TCK / c for n, c in cpu.items()
+                          if c > 0 and a["sys"].get(n) is not None},
          "other_cores": max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None,
          "rss_mb": dict(b["rss"]), "load1": b["load"]}
     for q, k in ((0.5, "p50_ms"), (0.99, "p99_ms"), (0.999, "p999_ms")):
@@ -446,6 +461,23 @@ class Bench:
         self.state = {}
 
     # --- helpers -------------------------------------------------------------------------------
+    def jfc(self):
+        """The JDK's 'profile' settings with Java sampled every 2 ms instead of 10 ms (more samples
+        from a short window); falls back to 'profile' when the JDK's file is not found."""
+        path = os.path.join(self.run_dir, "profile-2ms.jfc")
+        if not os.path.exists(path):
+            java = os.path.realpath(shutil.which(self.java) or self.java)
+            src = os.path.join(os.path.dirname(os.path.dirname(java)), "lib", "jfr", "profile.jfc")
+            if not os.path.exists(src):
+                return "profile"
+            with open(src) as f:
+                text = f.read()
+            text = text.replace('<setting name="period" control="method-sampling-java-interval">10 ms</setting>',
+                                '<setting name="period" control="method-sampling-java-interval">2 ms</setting>')
+            with open(path, "w") as f:
+                f.write(text)
+        return path
+
     def pipeline(self, tag, **kw):
         log(f"{tag}: starting processes")
         return Pipeline(self, tag, **kw).start()
@@ -525,11 +557,16 @@ class Bench:
         self.add(2, "source->map(cat)->sink", "throughput", rates, "msg/s", ">= 150,000", med(rates) >= 150000, load)
         self.add(2, "source->map(cat)->sink", "CPU per million (4 processes)", [w["cpu_per_million"] for w in ws], "CPU-s/M", load=load)
         per = {n: med([w["cores"][n] for w in ws]) for n in ws[0]["cores"]}
-        self.add(2, "source->map(cat)->sink", "cores used: " + ", ".join(f"{n} {v:.2f}" for n, v in per.items()),
-                 None, "", load=load)
+        ker = {n: med([w["kernel_share"].get(n) for w in ws]) for n in ws[0]["cores"]}
+        for n in ws[0]["cores"]:
+            self.add(2, "source->map(cat)->sink", f"CPU per million, {n}",
+                     [w["cores"][n] * w["seconds"] / (w["written"] / 1e6) if w["written"] else None for w in ws],
+                     "CPU-s/M", load=load)
+        self.add(2, "source->map(cat)->sink", "cores used (kernel share): " +
+                 ", ".join(f"{n} {v:.2f} ({fmt(ker[n], 2)})" for n, v in per.items()), None, "", load=load)
         if self.state.get("s1"):
             self.add(2, "ratio to scenario 1", "pipeline / transport", med(rates) / self.state["s1"], "", load=load)
-        self.scen[2] = {"windows": ws, "cores": per, "jfr_dir": p.dir if jfr else None}
+        self.scen[2] = {"windows": ws, "cores": per, "kernel_share": ker, "jfr_dir": p.dir if jfr else None}
         if jfr:
             self.jfr_report(p.dir)
         if 1 in self.scen:
@@ -594,7 +631,7 @@ class Bench:
         throttle = round(top * 0.10)
         secs = self.args.backpressure_seconds
         log(f"s4: sink throttled to {throttle:,} msg/s (10% of {top:,.0f}) for {secs} s; map JVM {' '.join(self.b_map_jvm())}")
-        p = self.pipeline("s4", udf="cat", source_args=[f"--source.duration={secs}s"],
+        p = self.pipeline("s4", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.duration={secs}s"],
                           sink_args=["--sink.type=blackhole", f"--sink.throttle={throttle}"])
         p.mark_logs(start=True)
         sampler = Sampler(p, 1.0)
@@ -691,7 +728,7 @@ class Bench:
     def s5(self):
         top = self.state.get("s2") or self.args.max_rate
         rate = round(top * 0.5)
-        p = self.pipeline("s5", udf="cat", source_args=[f"--source.rate={rate}"], sink_args=["--sink.type=blackhole"])
+        p = self.pipeline("s5", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.rate={rate}"], sink_args=["--sink.type=blackhole"])
         try:
             ws = self.measure(p, 5, f"rate {rate:,}/s")
         finally:
@@ -717,7 +754,7 @@ class Bench:
         secs = int(minutes * 60)
         count = rate * secs
         path = os.path.join(self.run_dir, "soak.ndjson")
-        p = self.pipeline("s6", udf="cat", source_args=[f"--source.rate={rate}", f"--source.count={count}"],
+        p = self.pipeline("s6", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.rate={rate}", f"--source.count={count}"],
                           sink_args=["--sink.type=file", f"--sink.path={path}"])
         p.mark_logs(start=True)
         sampler = Sampler(p, self.args.soak_interval)
@@ -968,7 +1005,11 @@ def parse_args(argv):
                     help="JVM options of every process")
     ap.add_argument("--map-jvm-opts", default="-Xms96m -Xmx96m -XX:MaxDirectMemorySize=48m",
                     help="extra JVM options of map-service (after --jvm-opts; default caps its heap for the 256 MB RSS target)")
-    ap.add_argument("--map-arg", action="append", default=[], help="extra map-service flag for scenario 2 (repeatable)")
+    ap.add_argument("--map-arg", action="append", default=[],
+                    help="extra map-service flag for the cat pipelines (scenarios 2, 4, 5, 6), e.g. --map-arg=--map.instances=1 (repeatable)")
+    ap.add_argument("--service-arg", action="append", default=[],
+                    help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
+    ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
     ap.add_argument("--jfr", action="store_true", help="record scenario 2's processes with JFR and summarize top frames")
     ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file")
     ap.add_argument("--results", default=os.path.join(ROOT, "results"), help="results folder (default results/)")
