@@ -101,6 +101,10 @@ class MapPipelineTest {
         "flowmesh_map_inflight", "flowmesh_map_udf_call_seconds_bucket", "flowmesh_map_watermark")) {
       assertTrue(scrape.contains(metric + "{"), "missing from /metrics: " + metric);
     }
+    // Gauges are evaluated on the scraping thread, never an instance's event loop: each must still have a value.
+    assertTrue(scrape.lines().anyMatch(l -> l.startsWith("flowmesh_map_udf_stalled{") && l.endsWith(" 0.0")),
+        () -> "flowmesh_map_udf_stalled has no value when scraped off the event loop:\n"
+            + scrape.lines().filter(l -> l.startsWith("flowmesh_map_udf_stalled")).toList());
   }
 
   @Test

@@ -72,7 +72,7 @@ final class MapMetrics {
         UdfStats::protocolViolations);
     udfCounter("flowmesh.map.udf.late.responses", "Responses to ids already retried, ignored", c, UdfStats::lateResponses);
     udfCounter("flowmesh.map.udf.stalls", "Times the UDF held work without answering for udf.stall-timeout", c, UdfStats::stalls);
-    // read from the scrape's thread: through the stats, not UdfClient.stalled(), which checks its event loop
+    // Read through the stats: the scraper's thread is not the client's event loop, and UdfClient#stalled() checks it.
     gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stats().stalled() ? 1 : 0);
   }
 

@@ -19,8 +19,9 @@ public final class UdfStats {
   long protocolViolations;
   long lateResponses;
   long stalls;
-  boolean stalled;
   long failures;
+  /** Mirrors {@link StallWatch}'s state for the metrics layer (the watch itself is loop-confined). */
+  boolean stalled;
 
   UdfStats() {
   }

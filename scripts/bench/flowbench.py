@@ -1,0 +1,1075 @@
+#!/usr/bin/env python3
+"""Flowmesh benchmarks: the real jars as separate processes on loopback, seven scenarios.
+
+Started by scripts/bench.sh (which builds the jars when missing); Python 3 standard library only.
+Every process this script starts is recorded in <run>/pids and stopped when it ends, whatever
+the reason (SIGTERM first, SIGKILL after a grace period). See --help and BENCHMARKS.md.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import svgchart  # noqa: E402
+
+JARS = {
+    "source": "source-service/target/source-service.jar",
+    "map": "map-service/target/map-service.jar",
+    "sink": "sink-service/target/sink-service.jar",
+    "udf": "examples/udf-server/target/flowmesh-udf.jar",
+}
+TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+SKEW = "95%:1ms,5%:50ms"
+SKEW_MEAN_MS = 0.95 * 1 + 0.05 * 50  # 3.45 ms
+ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7]
+NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat) -> sink)",
+         3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
+         5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep"}
+
+
+class BenchError(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[{datetime.datetime.now().strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def cpu_busy_ticks():
+    """Non-idle jiffies of the whole machine (all cores), from /proc/stat."""
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:]]
+    idle = parts[3] + (parts[4] if len(parts) > 4 else 0)
+    return sum(parts[:8]) - idle
+
+
+def proc_ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+        fields = s[s.rindex(")") + 2:].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_sys_ticks(pid):
+    """Kernel-mode jiffies (stime) of a process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            s = f.read()
+        return int(s[s.rindex(")") + 2:].split()[12])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def proc_rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def free_ports(n):
+    socks, ports = [], []
+    try:
+        while len(ports) < n:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+            ports.append(s.getsockname()[1])
+    finally:
+        for s in socks:
+            s.close()
+    return ports
+
+
+def http_get(url, timeout=5.0):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status, r.read().decode("utf-8", "replace")
+
+
+def parse_prometheus(text):
+    """{name: total over label sets}, plus {'<name>{le}': ...} buckets of histograms kept apart."""
+    sums, buckets = {}, {}
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        try:
+            head, value = line.rsplit(" ", 1)
+            v = float(value)
+        except ValueError:
+            continue
+        name = head.split("{", 1)[0]
+        if name.endswith("_bucket"):
+            m = re.search(r'le="([^"]+)"', head)
+            if m:
+                le = math.inf if m.group(1) == "+Inf" else float(m.group(1))
+                buckets.setdefault(name, {})
+                buckets[name][le] = buckets[name].get(le, 0.0) + v
+            continue
+        sums[name] = sums.get(name, 0.0) + v
+    return sums, buckets
+
+
+def quantile(buckets_delta, q):
+    """Prometheus-style histogram_quantile over {le: cumulative count} deltas, in the le unit."""
+    les = sorted(buckets_delta)
+    if not les:
+        return None
+    total = buckets_delta[les[-1]]
+    if total <= 0:
+        return None
+    rank = q * total
+    prev_le, prev_c = 0.0, 0.0
+    for le in les:
+        c = buckets_delta[le]
+        if c >= rank:
+            if math.isinf(le):
+                return prev_le
+            if c == prev_c:
+                return le
+            return prev_le + (le - prev_le) * (rank - prev_c) / (c - prev_c)
+        prev_le, prev_c = le, c
+    return les[-2] if len(les) > 1 else None
+
+
+def slope_per_minute(points):
+    """Least-squares slope of [(t_seconds, y)] in y per minute."""
+    pts = [(t, y) for t, y in points if y is not None]
+    if len(pts) < 3:
+        return None
+    mt = sum(t for t, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    den = sum((t - mt) ** 2 for t, _ in pts)
+    if den == 0:
+        return None
+    return sum((t - mt) * (y - my) for t, y in pts) / den * 60
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+# ------------------------------------------------------------------------------------------------
+class Proc:
+    def __init__(self, name, popen, logpath):
+        self.name, self.popen, self.log = name, popen, logpath
+
+    @property
+    def pid(self):
+        return self.popen.pid
+
+    def alive(self):
+        return self.popen.poll() is None
+
+    def tail(self, n=25):
+        try:
+            with open(self.log, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+
+class Registry:
+    """Every process started, so that one cleanup stops them all (by pid, never by name)."""
+
+    def __init__(self, run_dir):
+        self.procs = []
+        self.pidfile = os.path.join(run_dir, "pids")
+        self.lock = threading.Lock()
+
+    def start(self, name, cmd, logpath, env=None):
+        logf = open(logpath, "ab")
+        e = {k: v for k, v in os.environ.items() if not k.startswith("FLOWMESH_") and k != "JAVA_TOOL_OPTIONS"}
+        e.update(env or {})
+        p = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=e,
+                             cwd=os.path.dirname(logpath), start_new_session=True)
+        logf.close()
+        proc = Proc(name, p, logpath)
+        with self.lock:
+            self.procs.append(proc)
+            with open(self.pidfile, "a") as f:
+                f.write(f"{p.pid}\n")
+        return proc
+
+    def stop(self, procs, grace=15.0):
+        for p in procs:
+            if p.alive():
+                try:
+                    p.popen.send_signal(signal.SIGTERM)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + grace
+        for p in procs:
+            try:
+                p.popen.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.popen.kill()
+                p.popen.wait(10)
+
+    def stop_all(self):
+        with self.lock:
+            procs = list(self.procs)
+        self.stop([p for p in procs if p.alive()], grace=10.0)
+
+
+# ------------------------------------------------------------------------------------------------
+class Pipeline:
+    """UDF (optional), source, map (optional), sink on free loopback ports; sink dials map or source."""
+
+    def __init__(self, bench, tag, *, with_map=True, udf="cat", udf_args=(), source_args=(), map_args=(),
+                 sink_args=(), map_jvm=None, jfr=None):
+        self.b, self.tag = bench, tag
+        self.dir = os.path.join(bench.run_dir, "logs", tag)
+        os.makedirs(self.dir, exist_ok=True)
+        self.with_map = with_map
+        ports = free_ports(6)
+        self.udf_port, self.src_http, self.src_edge, self.map_http, self.map_edge, self.sink_http = ports
+        self.procs = {}
+        self.udf, self.udf_args = udf, list(udf_args)
+        self.source_args, self.map_args, self.sink_args = list(source_args), list(map_args), list(sink_args)
+        self.map_jvm = map_jvm
+        self.jfr = jfr
+        self.urls = {"source": f"http://127.0.0.1:{self.src_http}", "map": f"http://127.0.0.1:{self.map_http}",
+                     "sink": f"http://127.0.0.1:{self.sink_http}"}
+
+    def _java(self, name, extra_jvm=None):
+        opts = list(self.b.jvm_opts)
+        if name == "map":
+            opts += self.map_jvm if self.map_jvm is not None else self.b.map_jvm_opts
+        if extra_jvm:
+            opts += extra_jvm
+        if self.jfr and name in self.jfr:
+            opts.append(f"-XX:StartFlightRecording=settings={self.b.jfc()},filename={os.path.join(self.dir, name + '.jfr')},"
+                        f"delay={int(self.b.args.warmup)}s,duration={int(self.b.args.seconds * self.b.args.reps)}s")
+        jar = self.b.args.map_jar if name == "map" and self.b.args.map_jar else os.path.join(ROOT, JARS[name])
+        return [self.b.java] + opts + ["-jar", jar]
+
+    def start(self):
+        common = ["--bind.host=127.0.0.1", "--shutdown.timeout=5s", "--edge.reconnect-max=500ms"] + self.b.args.service_arg
+        if self.with_map:
+            ua = [self.udf, "--address", f"tcp://127.0.0.1:{self.udf_port}"] + self.udf_args
+            self.procs["udf"] = self.b.reg.start("udf", self._java("udf") + ua, os.path.join(self.dir, "udf.log"))
+            self._await_log("udf", " listening on ", 60)
+        src = ["--source.http.port=%d" % self.src_http, "--source.edge.port=%d" % self.src_edge,
+               "--source.id-prefix=bench"] + common + self.source_args
+        self.procs["source"] = self.b.reg.start("source", self._java("source") + src, os.path.join(self.dir, "source.log"))
+        upstream_of_sink = self.src_edge
+        if self.with_map:
+            mp = ["--map.http.port=%d" % self.map_http, "--map.edge.port=%d" % self.map_edge,
+                  "--map.upstream=127.0.0.1:%d" % self.src_edge, "--udf.address=tcp://127.0.0.1:%d" % self.udf_port,
+                  "--udf.reconnect.max-backoff=500ms"] + common + self.map_args
+            self.procs["map"] = self.b.reg.start("map", self._java("map") + mp, os.path.join(self.dir, "map.log"))
+            upstream_of_sink = self.map_edge
+        sk = ["--sink.http.port=%d" % self.sink_http, "--sink.upstream=127.0.0.1:%d" % upstream_of_sink] + common + self.sink_args
+        self.procs["sink"] = self.b.reg.start("sink", self._java("sink") + sk, os.path.join(self.dir, "sink.log"))
+        for name in ("source", "map", "sink"):
+            if name in self.procs:
+                self._await_ready(name, 90)
+        return self
+
+    def _await_log(self, name, text, timeout):
+        p = self.procs[name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not p.alive():
+                raise BenchError(f"{self.tag}: {name} exited while starting:\n{p.tail()}")
+            try:
+                with open(p.log, errors="replace") as f:
+                    if text in f.read():
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise BenchError(f"{self.tag}: {name} did not log '{text}' within {timeout} s:\n{p.tail()}")
+
+    def _await_ready(self, name, timeout):
+        p = self.procs[name]
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            if not p.alive():
+                raise BenchError(f"{self.tag}: {name} exited while starting:\n{p.tail()}")
+            try:
+                st, body = http_get(self.urls[name] + "/readyz", 2)
+                if st == 200:
+                    return
+                last = body
+            except Exception as e:  # noqa: BLE001 - not up yet
+                last = str(e)
+            time.sleep(0.2)
+        raise BenchError(f"{self.tag}: {name} not ready after {timeout} s ({last}):\n{p.tail()}")
+
+    def mark_logs(self, start=False):
+        """Remembers how far each log goes, so that problems are counted between the measured start
+        (every service ready and connected) and the stop only."""
+        marks = {n: os.path.getsize(p.log) if os.path.exists(p.log) else 0 for n, p in self.procs.items()}
+        if start:
+            self.log_start = marks
+        else:
+            self.log_marks = marks
+
+    def log_problems(self):
+        marks, starts = getattr(self, "log_marks", {}), getattr(self, "log_start", {})
+        return {n: log_problems(p.log, marks.get(n), starts.get(n, 0)) for n, p in self.procs.items()}
+
+    def check_alive(self):
+        for name, p in self.procs.items():
+            if not p.alive():
+                raise BenchError(f"{self.tag}: {name} exited (status {p.popen.returncode}):\n{p.tail()}")
+
+    def metrics(self, name):
+        try:
+            return parse_prometheus(http_get(self.urls[name] + "/metrics", 10)[1])
+        except Exception:  # noqa: BLE001 - a scrape may fail while stopping
+            return {}, {}
+
+    def status(self, name):
+        return json.loads(http_get(self.urls[name] + "/status", 10)[1])
+
+    def snapshot(self):
+        """Counters, CPU ticks, RSS and the latency histogram at one instant."""
+        t = time.monotonic()
+        busy = cpu_busy_ticks()
+        cpu = {n: proc_ticks(p.pid) for n, p in self.procs.items()}
+        sys_ = {n: proc_sys_ticks(p.pid) for n, p in self.procs.items()}
+        rss = {n: proc_rss_mb(p.pid) for n, p in self.procs.items()}
+        src, _ = self.metrics("source")
+        snk, sb = self.metrics("sink")
+        mp, _ = self.metrics("map") if self.with_map else ({}, {})
+        return {"t": t, "wall": time.time(), "busy": busy, "cpu": cpu, "sys": sys_, "rss": rss, "load": loadavg()[0],
+                "produced": src.get("flowmesh_source_messages_total"), "acked": src.get("flowmesh_source_acked_total"),
+                "written": snk.get("flowmesh_sink_messages_total"),
+                "hist": sb.get("flowmesh_sink_e2e_latency_seconds_bucket", {}),
+                "errors": error_counts({"source": src, "map": mp, "sink": snk})}
+
+    def stop(self):
+        order = [self.procs[n] for n in ("source", "map", "sink", "udf") if n in self.procs]
+        self.b.reg.stop(order)
+
+
+def other_cores(samples):
+    """Cores used by processes other than ours between the first and the last sample."""
+    if len(samples) < 2:
+        return None
+    a, b = samples[0], samples[-1]
+    dt = b["t"] - a["t"]
+    ours = sum(((b["cpu"][n] or 0) - (a["cpu"][n] or 0)) / TCK for n in b["cpu"] if a["cpu"].get(n) is not None)
+    return max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None
+
+
+def error_delta(first, last):
+    """Error counters that grew between two snapshots (start-up redials before `first` excluded)."""
+    return {k: v - first["errors"].get(k, 0) for k, v in last["errors"].items() if v - first["errors"].get(k, 0) > 0}
+
+
+def error_counts(metrics):
+    """Everything that counts a failure, redelivery or protocol problem, per service."""
+    keys = ("error", "violation", "timeout", "redelivered", "nacked", "failed", "stalls", "late_responses",
+            "retries", "duplicates", "rejected", "reconnects")
+    out = {}
+    for svc, m in metrics.items():
+        for k, v in m.items():
+            if k.startswith("flowmesh_") and k.endswith("_total") and any(x in k for x in keys) and v:
+                out[f"{svc}:{k}"] = v
+    return out
+
+
+def window(a, b, procs_for_cpu=None):
+    dt = b["t"] - a["t"]
+    written = (b["written"] or 0) - (a["written"] or 0)
+    produced = (b["produced"] or 0) - (a["produced"] or 0)
+    cpu = {n: ((b["cpu"][n] or 0) - (a["cpu"][n] or 0)) / TCK for n in b["cpu"] if a["cpu"].get(n) is not None}
+    ours = sum(cpu.values())
+    names = procs_for_cpu or list(cpu)
+    cpu_sel = sum(cpu.get(n, 0) for n in names)
+    hist = {le: b["hist"].get(le, 0) - a["hist"].get(le, 0) for le in b["hist"]}
+    w = {"seconds": dt, "rate": written / dt if dt > 0 else 0, "source_rate": produced / dt if dt > 0 else 0,
+         "written": written,
+         "cpu_per_million": cpu_sel / (written / 1e6) if written > 0 else None,
+         "cores": {n: c / dt for n, c in cpu.items()},
+         "kernel_share": {n: ((b["sys"][n] or 0) - (a["sys"][n] or 0)) / TCK / c for n, c in cpu.items()
+                          if c > 0 and a["sys"].get(n) is not None},
+         "other_cores": max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None,
+         "rss_mb": dict(b["rss"]), "load1": b["load"]}
+    for q, k in ((0.5, "p50_ms"), (0.99, "p99_ms"), (0.999, "p999_ms")):
+        v = quantile(hist, q)
+        w[k] = v * 1000 if v is not None else None
+    return w
+
+
+class Sampler(threading.Thread):
+    """Samples a pipeline every `interval` seconds into a list (for time series and RSS slopes)."""
+
+    def __init__(self, pipe, interval):
+        super().__init__(daemon=True)
+        self.pipe, self.interval = pipe, interval
+        self.samples = []
+        self.halt = threading.Event()
+
+    def run(self):
+        while not self.halt.is_set():
+            try:
+                self.samples.append(self.pipe.snapshot())
+            except Exception:  # noqa: BLE001 - keep sampling
+                pass
+            self.halt.wait(self.interval)
+
+    def stop(self):
+        self.halt.set()
+        self.join(30)
+
+
+# ------------------------------------------------------------------------------------------------
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        self.run_dir = os.path.abspath(os.path.join(args.results, stamp))
+        os.makedirs(os.path.join(self.run_dir, "logs"), exist_ok=True)
+        self.reg = Registry(self.run_dir)
+        self.jvm_opts = args.jvm_opts.split()
+        self.map_jvm_opts = args.map_jvm_opts.split()
+        self.rows = []        # CSV rows: one per measured window
+        self.summary = []     # table rows: scenario, config, figure, median, reps, target, ok
+        self.scen = {}        # per-scenario details for the JSON
+        self.state = {}
+
+    # --- helpers -------------------------------------------------------------------------------
+    def jfc(self):
+        """The JDK's 'profile' settings with Java sampled every 2 ms instead of 10 ms (more samples
+        from a short window); falls back to 'profile' when the JDK's file is not found."""
+        path = os.path.join(self.run_dir, "profile-2ms.jfc")
+        if not os.path.exists(path):
+            java = os.path.realpath(shutil.which(self.java) or self.java)
+            src = os.path.join(os.path.dirname(os.path.dirname(java)), "lib", "jfr", "profile.jfc")
+            if not os.path.exists(src):
+                return "profile"
+            with open(src) as f:
+                text = f.read()
+            text = text.replace('<setting name="period" control="method-sampling-java-interval">10 ms</setting>',
+                                '<setting name="period" control="method-sampling-java-interval">2 ms</setting>')
+            with open(path, "w") as f:
+                f.write(text)
+        return path
+
+    def pipeline(self, tag, **kw):
+        log(f"{tag}: starting processes")
+        return Pipeline(self, tag, **kw).start()
+
+    def measure(self, pipe, scenario, config, cpu_of=None, reps=None, seconds=None, warmup=None):
+        """Warm-up, then `reps` back-to-back windows; one CSV row per window."""
+        reps = reps or self.args.reps
+        seconds = seconds or self.args.seconds
+        warmup = self.args.warmup if warmup is None else warmup
+        self.sleep(pipe, warmup)
+        a = pipe.snapshot()
+        if not (a["written"] or 0) > 0 and scenario not in (7, 3):
+            raise BenchError(f"{pipe.tag}: nothing reached the sink after the {warmup} s warm-up")
+        out = []
+        for r in range(reps):
+            self.sleep(pipe, seconds)
+            b = pipe.snapshot()
+            w = window(a, b, cpu_of)
+            w.update(scenario=scenario, config=config, rep=r + 1)
+            out.append(w)
+            self.rows.append(w)
+            log(f"  {config} rep {r + 1}: {w['rate']:,.0f} msg/s, CPU {fmt(w['cpu_per_million'], 2)} s/M, "
+                f"other load {fmt(w['other_cores'], 2)} cores, load1 {w['load1']:.2f}"
+                + (f", p99 {fmt(w['p99_ms'], 2)} ms" if w.get("p99_ms") is not None and scenario == 5 else ""))
+            a = b
+        return out
+
+    def sleep(self, pipe, seconds):
+        end = time.monotonic() + seconds
+        while True:
+            pipe.check_alive()
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(1.0, left))
+
+    def add(self, scenario, config, figure, values, unit, target=None, ok=None, load=None, note="", other=None):
+        m = med(values) if isinstance(values, list) else values
+        if other is None and scenario in (4, 6):
+            other = self.state.get("other")
+        elif other is None and self.rows and self.rows[-1]["scenario"] == scenario:
+            other = med([w["other_cores"] for w in self.rows if w["scenario"] == scenario and w["config"] == self.rows[-1]["config"]])
+        self.summary.append({"scenario": scenario, "config": config, "figure": figure, "median": m, "unit": unit,
+                             "reps": values if isinstance(values, list) else [values], "target": target, "ok": ok,
+                             "load1": load, "other_cores": other, "note": note})
+
+    def chart(self, name):
+        d = os.path.join(self.run_dir, "charts")
+        os.makedirs(d, exist_ok=True)
+        return os.path.join(d, name)
+
+    # --- scenarios -----------------------------------------------------------------------------
+    def s1(self):
+        p = self.pipeline("s1", with_map=False, sink_args=["--sink.type=blackhole"])
+        try:
+            ws = self.measure(p, 1, "source->sink")
+        finally:
+            p.stop()
+        rates = [w["rate"] for w in ws]
+        self.state["s1"] = med(rates)
+        load = med([w["load1"] for w in ws])
+        self.add(1, "source->sink blackhole", "throughput", rates, "msg/s", load=load)
+        self.add(1, "source->sink blackhole", "CPU per million (source+sink)", [w["cpu_per_million"] for w in ws], "CPU-s/M", load=load)
+        self.scen[1] = {"windows": ws}
+        return ws
+
+    def s2(self):
+        jfr = ("source", "map", "sink", "udf") if self.args.jfr else None
+        p = self.pipeline("s2", udf="cat", sink_args=["--sink.type=blackhole"], map_args=self.args.map_arg, jfr=jfr)
+        try:
+            ws = self.measure(p, 2, "source->map(cat)->sink")
+        finally:
+            p.stop()
+        rates = [w["rate"] for w in ws]
+        self.state["s2"] = med(rates)
+        load = med([w["load1"] for w in ws])
+        self.add(2, "source->map(cat)->sink", "throughput", rates, "msg/s", ">= 150,000", med(rates) >= 150000, load)
+        self.add(2, "source->map(cat)->sink", "CPU per million (4 processes)", [w["cpu_per_million"] for w in ws], "CPU-s/M", load=load)
+        per = {n: med([w["cores"][n] for w in ws]) for n in ws[0]["cores"]}
+        ker = {n: med([w["kernel_share"].get(n) for w in ws]) for n in ws[0]["cores"]}
+        for n in ws[0]["cores"]:
+            self.add(2, "source->map(cat)->sink", f"CPU per million, {n}",
+                     [w["cores"][n] * w["seconds"] / (w["written"] / 1e6) if w["written"] else None for w in ws],
+                     "CPU-s/M", load=load)
+        self.add(2, "source->map(cat)->sink", "cores used (kernel share): " +
+                 ", ".join(f"{n} {v:.2f} ({fmt(ker[n], 2)})" for n, v in per.items()), None, "", load=load)
+        if self.state.get("s1"):
+            self.add(2, "ratio to scenario 1", "pipeline / transport", med(rates) / self.state["s1"], "", load=load)
+        self.scen[2] = {"windows": ws, "cores": per, "kernel_share": ker, "jfr_dir": p.dir if jfr else None}
+        if jfr:
+            self.jfr_report(p.dir)
+        if 1 in self.scen:
+            s1r = [w["rate"] for w in self.scen[1]["windows"]]
+            svgchart.bar_chart(self.chart("s1-s2-throughput.svg"), "Max throughput, 500-byte messages",
+                               [("source -> sink", [med(s1r)]), ("source -> map(cat) -> sink", [med(rates)])],
+                               ["median msg/s"], "messages / s", subtitle=self.subtitle(ws),
+                               reps=[("", [s1r]), ("", [rates])])
+        else:
+            svgchart.bar_chart(self.chart("s2-throughput.svg"), "Pipeline max throughput, 500-byte messages",
+                               [("source -> map(cat) -> sink", [med(rates)])], ["median msg/s"], "messages / s",
+                               subtitle=self.subtitle(ws), reps=[("", [rates])])
+        return ws
+
+    def jfr_report(self, d):
+        for name in ("map", "source", "sink", "udf"):
+            f = os.path.join(d, name + ".jfr")
+            if os.path.exists(f):
+                out = os.path.join(self.run_dir, f"jfr-{name}.txt")
+                subprocess.run([sys.executable, os.path.join(HERE, "jfr_top.py"), f], stdout=open(out, "w"),
+                               stderr=subprocess.STDOUT, timeout=600)
+                log(f"JFR summary of {name}: {out}")
+
+    def s3(self):
+        ideal = lambda c: c / (SKEW_MEAN_MS / 1000)
+        res = {}
+        for mode, size in (("map", 64), ("map", 512), ("batch-map", 64), ("batch-map", 512)):
+            cfg = f"{mode} {'concurrency' if mode == 'map' else 'batch'} {size}"
+            map_args = [f"--map.mode={mode}", f"--map.concurrency={size}", "--map.instances=1"]
+            udf_args = ["--latency", SKEW, "--seed", "1"]
+            if mode == "batch-map":
+                map_args.append(f"--map.batch-size={size}")
+                udf_args += ["--mode", "batch-map"]
+            p = self.pipeline(f"s3-{mode}-{size}", udf="latency", udf_args=udf_args, map_args=map_args,
+                              sink_args=["--sink.type=blackhole"])
+            try:
+                ws = self.measure(p, 3, cfg)
+            finally:
+                p.stop()
+            rates = [w["rate"] for w in ws]
+            res[(mode, size)] = rates
+            load = med([w["load1"] for w in ws])
+            r = [x / ideal(size) for x in rates]
+            self.add(3, cfg, "throughput", rates, "msg/s", load=load)
+            self.add(3, cfg, f"ratio to ideal {size}/3.45 ms = {ideal(size):,.0f}", r, "",
+                     ">= 0.9" if mode == "map" else None, (med(r) >= 0.9) if mode == "map" else None, load)
+        for size in (64, 512):
+            a, b = med(res[("map", size)]), med(res[("batch-map", size)])
+            self.add(3, f"size {size}", "async / batch throughput", a / b if b else None, "")
+        svgchart.bar_chart(self.chart("s3-skewed-latency.svg"), "Skewed latency UDF (95% 1 ms, 5% 50 ms)",
+                           [("64", [med(res[("map", 64)]), med(res[("batch-map", 64)])]),
+                            ("512", [med(res[("map", 512)]), med(res[("batch-map", 512)])])],
+                           ["map (async), concurrency N", "batch-map, batch N"], "messages / s",
+                           subtitle="dashed: ideal N / 3.45 ms; dots: repetitions",
+                           reps=[("", [res[("map", 64)], res[("batch-map", 64)]]),
+                                 ("", [res[("map", 512)], res[("batch-map", 512)]])],
+                           refs=[("", [ideal(64), ideal(64)]), ("", [ideal(512), ideal(512)])])
+        self.scen[3] = {k[0] + "-" + str(k[1]): v for k, v in res.items()}
+
+    def s4(self):
+        top = self.state.get("s2") or self.args.max_rate
+        throttle = round(top * 0.10)
+        secs = self.args.backpressure_seconds
+        log(f"s4: sink throttled to {throttle:,} msg/s (10% of {top:,.0f}) for {secs} s; map JVM {' '.join(self.b_map_jvm())}")
+        p = self.pipeline("s4", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.duration={secs}s"],
+                          sink_args=["--sink.type=blackhole", f"--sink.throttle={throttle}"])
+        p.mark_logs(start=True)
+        sampler = Sampler(p, 1.0)
+        sampler.start()
+        try:
+            self.sleep(p, secs)
+            done = self.await_complete(p, 120 + secs // 2)
+            final = p.snapshot()
+            st = p.status("source")
+            p.mark_logs()
+        finally:
+            sampler.stop()
+            p.stop()
+        s = sampler.samples
+        t0 = s[0]["t"]
+        series = self.timeseries("s4", s)
+        steady = [x for x in series if x["t"] >= secs * 0.2 and x["t"] <= secs - 2]
+        src_rate = med([x["source_rate"] for x in steady])
+        sink_rate = med([x["sink_rate"] for x in steady])
+        maxrss = {n: max(x["rss"][n] for x in s if x["rss"].get(n) is not None) for n in p.procs}
+        half = [x for x in s if x["t"] - t0 >= secs / 2 and x["t"] - t0 <= secs]
+        slopes = {n: slope_per_minute([(x["t"] - t0, x["rss"][n]) for x in half]) for n in p.procs}
+        produced, written = final["produced"] or 0, final["written"] or 0
+        lost = produced - min(written, produced)
+        load = med([x["load"] for x in s])
+        self.state["other"] = other_cores(s)
+        self.add(4, f"throttle {throttle:,}/s, {secs} s", "source rate (steady, median of 1 s samples)", src_rate, "msg/s",
+                 f"~ {throttle:,}", abs(src_rate - throttle) <= 0.1 * throttle, load)
+        self.add(4, f"throttle {throttle:,}/s, {secs} s", "sink rate", sink_rate, "msg/s", load=load)
+        for n in p.procs:
+            tgt = "<= 256" if n == "map" else None
+            self.add(4, f"throttle {throttle:,}/s, {secs} s", f"max RSS {n} (slope 2nd half {fmt(slopes[n], 2)} MB/min)",
+                     maxrss[n], "MB", tgt, (maxrss[n] <= 256) if n == "map" else None, load)
+        self.add(4, f"throttle {throttle:,}/s, {secs} s",
+                 f"produced {produced:,.0f}, written {written:,.0f}, all acked: {done}", lost, "lost", "0",
+                 lost == 0 and done, load, note=json.dumps(final["errors"]))
+        warn = p.log_problems()
+        errs = error_delta(s[0], final)
+        self.add(4, f"throttle {throttle:,}/s, {secs} s", "error counters + WARN/ERROR log lines",
+                 sum(errs.values()) + sum(warn.values()), "", "0", not errs and not any(warn.values()),
+                 load, note=json.dumps({"counters": errs, "log_lines": warn}))
+        svgchart.line_chart(self.chart("s4-backpressure-rate.svg"), f"Backpressure: sink throttled to {throttle:,} msg/s",
+                            [("source rate", [(x["t"], x["source_rate"]) for x in series]),
+                             ("sink rate", [(x["t"], x["sink_rate"]) for x in series])],
+                            "seconds", "messages / s", subtitle=self.subtitle_s(s))
+        svgchart.line_chart(self.chart("s4-backpressure-rss.svg"), "Backpressure: RSS per process",
+                            [(n, [(x["t"], x["rss"].get(n)) for x in series]) for n in p.procs],
+                            "seconds", "RSS (MB)", subtitle=f"map JVM: {' '.join(self.b_map_jvm())}", ymin=0)
+        self.scen[4] = {"throttle": throttle, "source_status": st, "max_rss_mb": maxrss, "rss_slope_mb_per_min": slopes,
+                        "produced": produced, "written": written, "complete": done, "errors": errs, "log_problems": warn}
+
+    def b_map_jvm(self):
+        return self.map_jvm_opts
+
+    def await_complete(self, p, timeout):
+        """A bounded source's every message acked (its /status says complete)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            p.check_alive()
+            try:
+                st = p.status("source")
+                if st.get("complete") or any(i.get("complete") for i in st.get("instances", []) if isinstance(i, dict)):
+                    return True
+            except Exception:  # noqa: BLE001
+                pass
+            time.sleep(0.5)
+        return False
+
+    def timeseries(self, name, samples):
+        t0 = samples[0]["t"]
+        out = []
+        prev = None
+        for x in samples:
+            row = {"t": round(x["t"] - t0, 2), "rss": x["rss"], "load1": x["load"], "produced": x["produced"],
+                   "written": x["written"]}
+            if prev:
+                dt = x["t"] - prev["t"]
+                row["source_rate"] = ((x["produced"] or 0) - (prev["produced"] or 0)) / dt
+                row["sink_rate"] = ((x["written"] or 0) - (prev["written"] or 0)) / dt
+                row["cores"] = {n: ((x["cpu"][n] or 0) - (prev["cpu"][n] or 0)) / TCK / dt for n in x["cpu"]
+                                if prev["cpu"].get(n) is not None and x["cpu"][n] is not None}
+                out.append(row)
+            prev = x
+        names = sorted(samples[0]["rss"])
+        with open(os.path.join(self.run_dir, f"{name}-timeseries.csv"), "w") as f:
+            f.write("t_s,source_rate,sink_rate,load1," + ",".join(f"rss_mb_{n}" for n in names) + ","
+                    + ",".join(f"cores_{n}" for n in names) + "\n")
+            for r in out:
+                f.write(f"{r['t']},{r['source_rate']:.0f},{r['sink_rate']:.0f},{r['load1']}," +
+                        ",".join(fmt(r["rss"].get(n), 1) for n in names) + "," +
+                        ",".join(fmt(r["cores"].get(n), 3) for n in names) + "\n")
+        return out
+
+    def s5(self):
+        top = self.state.get("s2") or self.args.max_rate
+        rate = round(top * 0.5)
+        p = self.pipeline("s5", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.rate={rate}"], sink_args=["--sink.type=blackhole"])
+        try:
+            ws = self.measure(p, 5, f"rate {rate:,}/s")
+        finally:
+            p.stop()
+        load = med([w["load1"] for w in ws])
+        cfg = f"50% of {top:,.0f} = {rate:,} msg/s"
+        self.add(5, cfg, "achieved rate", [w["rate"] for w in ws], "msg/s", load=load)
+        for k, label in (("p50_ms", "p50"), ("p99_ms", "p99"), ("p999_ms", "p99.9")):
+            vals = [w[k] for w in ws]
+            tgt = "<= 10" if k == "p99_ms" else None
+            self.add(5, cfg, f"end-to-end latency {label}", vals, "ms", tgt,
+                     (med(vals) is not None and med(vals) <= 10) if tgt else None, load)
+        svgchart.bar_chart(self.chart("s5-latency.svg"), f"End-to-end latency at {rate:,} msg/s (50% of max)",
+                           [(lbl, [med([w[k] for w in ws])]) for k, lbl in
+                            (("p50_ms", "p50"), ("p99_ms", "p99"), ("p999_ms", "p99.9"))],
+                           ["median over repetitions (ms)"], "milliseconds", subtitle=self.subtitle(ws),
+                           reps=[("", [[w[k] for w in ws]]) for k in ("p50_ms", "p99_ms", "p999_ms")],
+                           refs=[("", [None]), ("", [10.0]), ("", [None])])
+        self.scen[5] = {"rate": rate, "windows": ws}
+
+    def s6(self):
+        rate, minutes = self.args.soak_rate, self.args.soak_minutes
+        secs = int(minutes * 60)
+        count = rate * secs
+        path = os.path.join(self.run_dir, "soak.ndjson")
+        p = self.pipeline("s6", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.rate={rate}", f"--source.count={count}"],
+                          sink_args=["--sink.type=file", f"--sink.path={path}"])
+        p.mark_logs(start=True)
+        sampler = Sampler(p, self.args.soak_interval)
+        sampler.start()
+        try:
+            self.sleep(p, secs)
+            done = self.await_complete(p, 180)
+            final = p.snapshot()
+            p.mark_logs()
+        finally:
+            sampler.stop()
+            p.stop()
+        s = sampler.samples
+        t0 = s[0]["t"]
+        series = self.timeseries("s6", s)
+        last = min(20 * 60, secs * 2 / 3)
+        tail = [x for x in s if x["t"] - t0 >= secs - last and x["t"] - t0 <= secs]
+        slopes = {n: slope_per_minute([(x["t"] - t0, x["rss"][n]) for x in tail]) for n in p.procs}
+        maxrss = {n: max(x["rss"][n] for x in s if x["rss"].get(n) is not None) for n in p.procs}
+        cores = {n: med([x["cores"].get(n) for x in series if x["t"] <= secs]) for n in p.procs}
+        log(f"s6: counting ids in {path}")
+        lines, distinct, missing = count_ids(path, count)
+        if not self.args.keep_files:
+            os.remove(path)
+        errors = error_delta(s[0], final)
+        warn = p.log_problems()
+        load = med([x["load"] for x in s])
+        self.state["other"] = other_cores(s)
+        cfg = f"{rate:,} msg/s, {minutes:g} min"
+        for n in p.procs:
+            self.add(6, cfg, f"RSS slope over the last {last / 60:g} min, {n} (max {maxrss[n]:.0f} MB, "
+                     f"median {cores[n]:.2f} cores)", slopes[n], "MB/min", "~ 0",
+                     slopes[n] is not None and abs(slopes[n]) < 1.0, load)
+        self.add(6, cfg, f"count {count:,}: lines {lines:,}, distinct ids {distinct:,}, all acked: {done}",
+                 count - distinct, "lost", "0", count == distinct and done, load)
+        self.add(6, cfg, "error counters + WARN/ERROR log lines", sum(errors.values()) + sum(warn.values()), "", "0",
+                 not errors and not any(warn.values()), load, note=json.dumps({"counters": errors, "log_lines": warn}))
+        svgchart.line_chart(self.chart("s6-soak-rss.svg"), f"Soak at {rate:,} msg/s: RSS per process",
+                            [(n, [(x["t"] / 60, x["rss"].get(n)) for x in series]) for n in p.procs],
+                            "minutes", "RSS (MB)", subtitle=self.subtitle_s(s), ymin=0)
+        svgchart.line_chart(self.chart("s6-soak-cpu.svg"), f"Soak at {rate:,} msg/s: CPU per process",
+                            [(n, [(x["t"] / 60, x["cores"].get(n)) for x in series]) for n in p.procs],
+                            "minutes", "cores (CPU-s per s)", subtitle=self.subtitle_s(s), ymin=0)
+        self.scen[6] = {"rate": rate, "seconds": secs, "count": count, "lines": lines, "distinct": distinct,
+                        "missing_examples": missing, "complete": done, "rss_slope_mb_per_min": slopes,
+                        "max_rss_mb": maxrss, "cores": cores, "errors": errors, "log_problems": warn}
+
+    def s7(self):
+        cs = [int(x) for x in self.args.sweep.split(",")]
+        pts = []
+        for c in cs:
+            p = self.pipeline(f"s7-c{c}", udf="latency", udf_args=["--latency", SKEW, "--seed", "1"],
+                              map_args=[f"--map.concurrency={c}", "--map.instances=1"],
+                              sink_args=["--sink.type=blackhole"])
+            try:
+                ws = self.measure(p, 7, f"concurrency {c}", reps=self.args.sweep_reps or self.args.reps,
+                                  seconds=self.args.sweep_seconds or self.args.seconds)
+            finally:
+                p.stop()
+            rates = [w["rate"] for w in ws]
+            ideal = c / (SKEW_MEAN_MS / 1000)
+            pts.append((c, med(rates), ideal))
+            self.add(7, f"concurrency {c}", f"throughput (ideal {ideal:,.0f})", rates, "msg/s",
+                     load=med([w["load1"] for w in ws]), note=f"ratio {med(rates) / ideal:.2f}")
+        svgchart.line_chart(self.chart("s7-concurrency-sweep.svg"), "Throughput vs map.concurrency (latency UDF 95% 1 ms / 5% 50 ms)",
+                            [("measured (median)", [(c, r) for c, r, _ in pts]),
+                             ("ideal concurrency / 3.45 ms", [(c, i) for c, _, i in pts])],
+                            "map.concurrency (1 instance)", "messages / s", log2x=True, dashed=("ideal concurrency / 3.45 ms",),
+                            subtitle="pipeline source -> map -> sink, all processes on this machine")
+        svgchart.line_chart(self.chart("s7-concurrency-ratio.svg"), "Throughput / ideal vs map.concurrency",
+                            [("measured / ideal", [(c, r / i) for c, r, i in pts])],
+                            "map.concurrency (1 instance)", "ratio", log2x=True, ymin=0)
+        self.scen[7] = {"points": pts}
+
+    # --- output ----------------------------------------------------------------------------------
+    def subtitle(self, ws):
+        return (f"median of {len(ws)} x {ws[0]['seconds']:.0f} s windows after a {self.args.warmup} s warm-up; "
+                f"load1 {med([w['load1'] for w in ws]):.2f} on {os.cpu_count()} cores")
+
+    def subtitle_s(self, s):
+        return f"sampled every {s[1]['t'] - s[0]['t']:.0f} s; load1 median {med([x['load'] for x in s]):.2f} on {os.cpu_count()} cores"
+
+    def write(self, machine, started, scen_loads):
+        with open(os.path.join(self.run_dir, "windows.csv"), "w") as f:
+            names = ["source", "map", "sink", "udf"]
+            f.write("scenario,config,rep,seconds,rate_msg_s,source_rate_msg_s,cpu_s_per_million,p50_ms,p99_ms,p999_ms,"
+                    "load1,other_cores," + ",".join(f"cores_{n}" for n in names) + "," +
+                    ",".join(f"rss_mb_{n}" for n in names) + "\n")
+            for w in self.rows:
+                f.write(",".join([str(w["scenario"]), csvq(w["config"]), str(w["rep"]), f"{w['seconds']:.2f}",
+                                  f"{w['rate']:.0f}", f"{w['source_rate']:.0f}", fmt(w["cpu_per_million"], 3),
+                                  fmt(w["p50_ms"], 3), fmt(w["p99_ms"], 3), fmt(w["p999_ms"], 3), f"{w['load1']:.2f}",
+                                  fmt(w["other_cores"], 2)] +
+                                 [fmt(w["cores"].get(n), 3) for n in names] + [fmt(w["rss_mb"].get(n), 1) for n in names]) + "\n")
+        with open(os.path.join(self.run_dir, "summary.csv"), "w") as f:
+            f.write("scenario,config,figure,median,unit,repetitions,target,ok,load1\n")
+            for r in self.summary:
+                f.write(",".join([str(r["scenario"]), csvq(r["config"]), csvq(r["figure"]), fmt(r["median"], 4),
+                                  r["unit"] or "", csvq(" ".join(fmt(x, 4) for x in r["reps"])), csvq(r["target"] or ""),
+                                  "" if r["ok"] is None else ("yes" if r["ok"] else "NO"), fmt(r["load1"], 2)]) + "\n")
+        doc = {"started": started, "finished": datetime.datetime.now().isoformat(timespec="seconds"),
+               "command": " ".join(["scripts/bench.sh"] + sys.argv[1:]), "machine": machine,
+               "settings": vars(self.args), "jvm_opts": self.jvm_opts, "map_jvm_opts": self.map_jvm_opts,
+               "scenario_load": scen_loads, "summary": self.summary, "windows": self.rows,
+               "scenarios": {str(k): v for k, v in self.scen.items()}}
+        with open(os.path.join(self.run_dir, "results.json"), "w") as f:
+            json.dump(doc, f, indent=1, default=str)
+        md = table_md(self.summary)
+        with open(os.path.join(self.run_dir, "summary.md"), "w") as f:
+            f.write(f"Command: `{doc['command']}`\n\n{machine_md(machine)}\n\n{md}\n")
+        return md
+
+
+def csvq(s):
+    s = str(s)
+    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\n') else s
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)) and abs(v) >= 1000:
+        return f"{v:,.0f}" if nd <= 2 else f"{v:.0f}"
+    return f"{v:.{nd}f}" if isinstance(v, float) else str(v)
+
+
+def table_md(summary):
+    out = ["| # | configuration | figure | median | repetitions | target | met | load1 | other procs (cores) |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in summary:
+        reps = " / ".join(human(x) for x in r["reps"]) if len(r["reps"]) > 1 else ""
+        ok = "" if r["ok"] is None else ("yes" if r["ok"] else "**no**")
+        out.append(f"| {r['scenario']} | {r['config']} | {r['figure']} | {human(r['median'])} {r['unit'] or ''} | "
+                   f"{reps} | {r['target'] or ''} | {ok} | {fmt(r['load1'], 2)} | {fmt(r.get('other_cores'), 2)} |")
+    return "\n".join(out)
+
+
+def human(v):
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int) or (isinstance(v, float) and abs(v) >= 100):
+        return f"{v:,.0f}"
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def count_ids(path, expected):
+    """Lines and distinct ids (bench-<n>) in an NDJSON file, with a bitmap over 0..expected-1."""
+    seen = bytearray((expected + 8) // 8)
+    lines = distinct = 0
+    other = set()
+    pat = re.compile(rb'^\{"id":"bench-(\d+)(?:/0)?"', re.M)  # map's output id of input <in> is <in>/0 with cat
+    carry = b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 24)
+            if not chunk:
+                break
+            buf = carry + chunk
+            cut = buf.rfind(b"\n") + 1
+            carry, buf = buf[cut:], buf[:cut]
+            lines += buf.count(b"\n")
+            for m in pat.finditer(buf):
+                n = int(m.group(1))
+                if n < expected:
+                    byte, bit = n >> 3, 1 << (n & 7)
+                    if not seen[byte] & bit:
+                        seen[byte] |= bit
+                        distinct += 1
+                else:
+                    other.add(n)
+    missing = []
+    if distinct < expected:
+        for n in range(expected):
+            if not seen[n >> 3] & (1 << (n & 7)):
+                missing.append(n)
+                if len(missing) >= 10:
+                    break
+    return lines, distinct + len(other), missing
+
+
+def log_problems(path, limit=None, start=0):
+    """WARN/ERROR lines and exceptions between byte offsets `start` and `limit` of a log."""
+    n = 0
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            data = f.read(limit - start) if limit is not None else f.read()
+            for line in data.decode("utf-8", "replace").splitlines():
+                if " WARN " in line or " ERROR " in line or "Exception" in line:
+                    n += 1
+    except OSError:
+        pass
+    return n
+
+
+def machine_info(java):
+    mem = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / (1 << 20):.1f} GiB"
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    jv = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.strip().splitlines()
+    rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                           text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": model, "memory": mem, "java": jv, "kernel": os.uname().release,
+            "load_at_start": loadavg(), "commit": rev + ("-dirty" if dirty else "")}
+
+
+def machine_md(m):
+    return (f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} RAM, Linux {m['kernel']}; "
+            f"`{m['java'][0] if m['java'] else '?'}` ({m['java'][2] if len(m['java']) > 2 else ''}); "
+            f"commit {m['commit']}; load average at start {' '.join(f'{x:.2f}' for x in m['load_at_start'])}"
+            + (f", at end {' '.join(f'{x:.2f}' for x in m['load_at_end'])}" if m.get("load_at_end") else ""))
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="Scenarios: " + "; ".join(f"{k} {v}" for k, v in NAMES.items()))
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7", help="comma-separated scenario numbers (default all)")
+    ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
+    ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
+    ap.add_argument("--warmup", type=float, default=10, help="warm-up seconds before measuring (>= 5; default 10)")
+    ap.add_argument("--backpressure-seconds", type=int, default=300, help="scenario 4 duration (default 300)")
+    ap.add_argument("--soak-minutes", type=float, default=30, help="scenario 6 duration (default 30)")
+    ap.add_argument("--soak-rate", type=int, default=20000, help="scenario 6 rate, msg/s (default 20000)")
+    ap.add_argument("--soak-interval", type=float, default=10, help="scenario 6 sampling period, s (default 10)")
+    ap.add_argument("--sweep", default="1,2,4,8,16,32,64,128,256,512,1024", help="scenario 7 concurrencies")
+    ap.add_argument("--sweep-seconds", type=float, default=None, help="scenario 7 window seconds (default --seconds)")
+    ap.add_argument("--sweep-reps", type=int, default=None, help="scenario 7 windows (default --reps)")
+    ap.add_argument("--max-rate", type=float, default=150000,
+                    help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
+    ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",
+                    help="JVM options of every process")
+    ap.add_argument("--map-jvm-opts", default="-Xms96m -Xmx96m -XX:MaxDirectMemorySize=48m",
+                    help="extra JVM options of map-service (after --jvm-opts; default caps its heap for the 256 MB RSS target)")
+    ap.add_argument("--map-arg", action="append", default=[],
+                    help="extra map-service flag for the cat pipelines (scenarios 2, 4, 5, 6), e.g. --map-arg=--map.instances=1 (repeatable)")
+    ap.add_argument("--service-arg", action="append", default=[],
+                    help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
+    ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
+    ap.add_argument("--jfr", action="store_true", help="record scenario 2's processes with JFR and summarize top frames")
+    ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file")
+    ap.add_argument("--results", default=os.path.join(ROOT, "results"), help="results folder (default results/)")
+    a = ap.parse_args(argv)
+    a.scenario_list = sorted({int(x) for x in a.scenarios.split(",") if x.strip()})
+    bad = [s for s in a.scenario_list if s not in ALL_SCENARIOS]
+    if bad:
+        ap.error(f"unknown scenario(s) {bad}: choose from 1-7")
+    if a.reps < 3:
+        ap.error("--reps must be at least 3 (medians)")
+    if a.warmup < 5:
+        ap.error("--warmup must be at least 5 s (JIT warm-up)")
+    return a
+
+
+def main(argv):
+    args = parse_args(argv)
+    b = Bench(args)
+    started = datetime.datetime.now().isoformat(timespec="seconds")
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    machine = machine_info(b.java)
+    log(f"results in {b.run_dir}; machine: {machine['nproc']} cores, {machine['memory']}, load {machine['load_at_start']}")
+    scen_loads = {}
+    failed = []
+    try:
+        for s in args.scenario_list:
+            log(f"=== scenario {s}: {NAMES[s]} (load {loadavg()})")
+            l0 = loadavg()
+            try:
+                getattr(b, f"s{s}")()
+            except Exception as e:  # noqa: BLE001 - one scenario's failure must not stop the others
+                if not isinstance(e, BenchError):
+                    import traceback
+                    traceback.print_exc()
+                log(f"scenario {s} FAILED: {e}")
+                failed.append(s)
+                b.add(s, NAMES[s], "FAILED: " + str(e).splitlines()[0], None, "", ok=False)
+            scen_loads[s] = {"start": l0, "end": loadavg()}
+    except KeyboardInterrupt as e:
+        log(f"interrupted ({e}); stopping every process")
+        b.reg.stop_all()
+        machine["load_at_end"] = loadavg()
+        b.write(machine, started, scen_loads)
+        return 130
+    finally:
+        b.reg.stop_all()
+    machine["load_at_end"] = loadavg()
+    md = b.write(machine, started, scen_loads)
+    print()
+    print(machine_md(machine))
+    print()
+    print(md)
+    print()
+    log(f"written: {b.run_dir}/summary.md, summary.csv, windows.csv, results.json, charts/*.svg")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
