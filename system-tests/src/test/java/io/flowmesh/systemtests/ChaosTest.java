@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,7 +64,7 @@ class ChaosTest {
   private static RunOutcome run(Path dir, boolean kill, Map<String, String> extra) {
     long seed = Long.getLong("chaos.seed", System.nanoTime());
     Random random = new Random(seed);
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "FLOWMESH_SOURCE_COUNT", String.valueOf(COUNT),
         "FLOWMESH_SOURCE_RATE", "0",
         "FLOWMESH_SOURCE_MSG_SIZE", "64",
