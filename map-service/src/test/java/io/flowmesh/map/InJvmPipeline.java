@@ -95,7 +95,7 @@ final class InJvmPipeline implements AutoCloseable {
 
   /** A {@code flowmesh.map.*} counter of instance 0, as {@code /metrics} shows it. */
   long counter(String name) {
-    FunctionCounter c = map.registry().find(name).tag("instance", "0").functionCounter();
+    FunctionCounter c = map.registry().find(name).tag("verticle", "0").functionCounter();
     if (c == null) {
       throw new AssertionError("no counter " + name);
     }
