@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
 final class MapFnStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapFnStream.class);
+  private static final int INITIAL_BUFFER = 8192;
+  /** The most a turn's buffer is sized for up front; a larger turn grows it as needed. */
+  private static final int MAX_PRESIZE = 4 << 20;
 
   /** What the owner of a stream hears. */
   interface Events {
@@ -54,6 +57,8 @@ final class MapFnStream {
   private final Handler<Throwable> failureHandler = this::onException;
   private HttpClientRequest request;
   private Buffer out;
+  /** Bytes written by the last turn: the next turn's buffer starts at that size, so it rarely grows. */
+  private int lastTurnBytes = INITIAL_BUFFER;
   private boolean flushScheduled;
   private boolean open;
   private boolean done;
@@ -130,7 +135,9 @@ final class MapFnStream {
       throw new IllegalStateException("MapFnStream: requests are sent only on an open stream");
     }
     if (out == null) {
-      out = Buffer.buffer(8192);
+      // Sized from the last turn (plus an eighth): a buffer that starts at 8 KiB and doubles up to
+      // a turn's size copies every byte about twice more and allocates twice the final size.
+      out = Buffer.buffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
     }
     return out;
   }
@@ -149,6 +156,7 @@ final class MapFnStream {
     Buffer b = out;
     out = null;
     if (b != null && !done) {
+      lastTurnBytes = Math.max(INITIAL_BUFFER, b.length());
       request.write(b).onFailure(failureHandler);
     }
   }
