@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
@@ -7,9 +8,11 @@ import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,7 +229,10 @@ final class MapFnStream {
   private boolean onFrame(Buffer message) {
     MapResponse response;
     try {
-      response = MapResponse.parseFrom(message.getBytes());
+      // Parsed from the frame's own bytes, not a copy (getBytes()); the check parseFrom(byte[]) made.
+      CodedInputStream in = input(message);
+      response = MapResponse.parser().parseFrom(in);
+      in.checkLastTagWas(0);
     } catch (InvalidProtocolBufferException e) {
       fail("undecodable MapResponse: " + e.getMessage());
       return false;
@@ -285,6 +291,20 @@ final class MapFnStream {
       request.reset();
     }
     events.onEnd(this, end);
+  }
+
+  /** A reader over the buffer's bytes where they are in one piece, else over a copy. */
+  static CodedInputStream input(Buffer b) {
+    if (b instanceof BufferInternal bi) {
+      ByteBuf bb = bi.getByteBuf();
+      if (bb.hasArray()) {
+        return CodedInputStream.newInstance(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+      }
+      if (bb.nioBufferCount() == 1) {
+        return CodedInputStream.newInstance(bb.nioBuffer());
+      }
+    }
+    return CodedInputStream.newInstance(b.getBytes());
   }
 
   /** A short, bounded description of a response for logs. */
