@@ -365,6 +365,8 @@ class Pipeline:
                 "produced": src.get("flowmesh_source_messages_total"), "acked": src.get("flowmesh_source_acked_total"),
                 "written": snk.get("flowmesh_sink_messages_total"),
                 "hist": sb.get("flowmesh_sink_e2e_latency_seconds_bucket", {}),
+                "alloc": {n: m.get("jvm_gc_memory_allocated_bytes_total") for n, m in (("source", src), ("map", mp), ("sink", snk))
+                          if m.get("jvm_gc_memory_allocated_bytes_total") is not None},
                 "errors": error_counts({"source": src, "map": mp, "sink": snk})}
 
     def stop(self):
@@ -414,6 +416,8 @@ def window(a, b, procs_for_cpu=None):
          "cores": {n: c / dt for n, c in cpu.items()},
          "kernel_share": {n: ((b["sys"][n] or 0) - (a["sys"][n] or 0)) / TCK / c for n, c in cpu.items()
                           if c > 0 and a["sys"].get(n) is not None},
+         "alloc_kb_per_msg": {n: (b["alloc"][n] - a["alloc"][n]) / written / 1024 for n in b["alloc"]
+                              if written > 0 and a["alloc"].get(n) is not None},
          "other_cores": max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None,
          "rss_mb": dict(b["rss"]), "load1": b["load"]}
     for q, k in ((0.5, "p50_ms"), (0.99, "p99_ms"), (0.999, "p999_ms")):
@@ -562,6 +566,9 @@ class Bench:
             self.add(2, "source->map(cat)->sink", f"CPU per million, {n}",
                      [w["cores"][n] * w["seconds"] / (w["written"] / 1e6) if w["written"] else None for w in ws],
                      "CPU-s/M", load=load)
+        for n in ws[0]["alloc_kb_per_msg"]:
+            self.add(2, "source->map(cat)->sink", f"allocated per message, {n} (JVM GC metrics)",
+                     [w["alloc_kb_per_msg"].get(n) for w in ws], "KB", load=load)
         self.add(2, "source->map(cat)->sink", "cores used (kernel share): " +
                  ", ".join(f"{n} {v:.2f} ({fmt(ker[n], 2)})" for n, v in per.items()), None, "", load=load)
         if self.state.get("s1"):
@@ -991,7 +998,7 @@ def parse_args(argv):
     ap.add_argument("--scenarios", default="1,2,3,4,5,6,7", help="comma-separated scenario numbers (default all)")
     ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
     ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
-    ap.add_argument("--warmup", type=float, default=10, help="warm-up seconds before measuring (>= 5; default 10)")
+    ap.add_argument("--warmup", type=float, default=15, help="warm-up seconds before measuring (>= 5; default 15)")
     ap.add_argument("--backpressure-seconds", type=int, default=300, help="scenario 4 duration (default 300)")
     ap.add_argument("--soak-minutes", type=float, default=30, help="scenario 6 duration (default 30)")
     ap.add_argument("--soak-rate", type=int, default=20000, help="scenario 6 rate, msg/s (default 20000)")

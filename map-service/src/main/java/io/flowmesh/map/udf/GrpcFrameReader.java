@@ -31,46 +31,94 @@ final class GrpcFrameReader {
     this.sink = sink;
   }
 
-  /** Feeds the next piece of the body. */
+  /**
+   * Feeds the next piece of the body. Whole messages inside {@code data} are handed on as slices of
+   * it; only a message cut by the end of a piece is copied, and completing it copies just its own
+   * missing bytes from the next piece (not the whole piece).
+   */
   void feed(Buffer data) {
     if (stopped) {
       return;
     }
-    Buffer buf;
-    if (partial == null) {
-      buf = data;
-    } else {
-      buf = partial.appendBuffer(data);
-    }
-    int length = buf.length();
+    int length = data.length();
     int pos = 0;
-    while (length - pos >= GrpcFrames.PREFIX) {
-      byte flag = buf.getByte(pos);
-      long size = buf.getUnsignedInt(pos + 1);
-      if (flag != 0) {
-        stop("message with compressed flag " + flag + " although no compression was negotiated");
+    if (partial != null) {
+      pos = complete(data);
+      if (pos < 0) {
         return;
       }
-      if (size > maxMessageSize) {
-        stop("message of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize);
+    }
+    while (length - pos >= GrpcFrames.PREFIX) {
+      long size = checkedSize(data, pos);
+      if (size < 0) {
         return;
       }
       int end = pos + GrpcFrames.PREFIX + (int) size;
       if (end > length) {
         break;
       }
-      if (!sink.onMessage(buf.slice(pos + GrpcFrames.PREFIX, end))) {
+      if (!sink.onMessage(data.slice(pos + GrpcFrames.PREFIX, end))) {
         stopped = true;
         partial = null;
         return;
       }
       pos = end;
     }
-    if (pos == length) {
-      partial = null;
-    } else if (pos > 0 || partial == null) {
-      partial = Buffer.buffer(Math.max(256, length - pos)).appendBuffer(buf, pos, length - pos);
+    if (pos < length) {
+      int capacity = length - pos >= GrpcFrames.PREFIX
+          ? GrpcFrames.PREFIX + (int) data.getUnsignedInt(pos + 1) : GrpcFrames.PREFIX;
+      partial = Buffer.buffer(capacity).appendBuffer(data, pos, length - pos);
     }
+  }
+
+  /**
+   * Completes the held-back message from the front of {@code data}.
+   *
+   * @return where the rest of {@code data} starts, or -1 when nothing more is to be read from it
+   */
+  private int complete(Buffer data) {
+    int length = data.length();
+    int pos = 0;
+    if (partial.length() < GrpcFrames.PREFIX) {
+      int take = Math.min(GrpcFrames.PREFIX - partial.length(), length);
+      partial.appendBuffer(data, 0, take);
+      pos = take;
+      if (partial.length() < GrpcFrames.PREFIX) {
+        return -1;
+      }
+      if (checkedSize(partial, 0) < 0) {
+        return -1;
+      }
+    }
+    int total = GrpcFrames.PREFIX + (int) partial.getUnsignedInt(1);
+    int take = Math.min(total - partial.length(), length - pos);
+    partial.appendBuffer(data, pos, take);
+    pos += take;
+    if (partial.length() < total) {
+      return -1;
+    }
+    Buffer whole = partial;
+    partial = null;
+    if (!sink.onMessage(whole.slice(GrpcFrames.PREFIX, total))) {
+      stopped = true;
+      return -1;
+    }
+    return pos;
+  }
+
+  /** The size of the message whose prefix starts at {@code pos}, or -1 (and stopped) when refused. */
+  private long checkedSize(Buffer buf, int pos) {
+    byte flag = buf.getByte(pos);
+    long size = buf.getUnsignedInt(pos + 1);
+    if (flag != 0) {
+      stop("message with compressed flag " + flag + " although no compression was negotiated");
+      return -1;
+    }
+    if (size > maxMessageSize) {
+      stop("message of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize);
+      return -1;
+    }
+    return size;
   }
 
   /** Bytes of an incomplete message held back; a body ending with some is truncated. */

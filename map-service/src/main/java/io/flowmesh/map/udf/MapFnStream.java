@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
@@ -7,9 +8,11 @@ import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class MapFnStream {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapFnStream.class);
+  private static final int INITIAL_BUFFER = 8192;
+  /** The most a turn's buffer is sized for up front; a larger turn grows it as needed. */
+  private static final int MAX_PRESIZE = 4 << 20;
 
   /** What the owner of a stream hears. */
   interface Events {
@@ -54,6 +60,8 @@ final class MapFnStream {
   private final Handler<Throwable> failureHandler = this::onException;
   private HttpClientRequest request;
   private Buffer out;
+  /** Bytes written by the last turn: the next turn's buffer starts at that size, so it rarely grows. */
+  private int lastTurnBytes = INITIAL_BUFFER;
   private boolean flushScheduled;
   private boolean open;
   private boolean done;
@@ -130,7 +138,9 @@ final class MapFnStream {
       throw new IllegalStateException("MapFnStream: requests are sent only on an open stream");
     }
     if (out == null) {
-      out = Buffer.buffer(8192);
+      // Sized from the last turn (plus an eighth): a buffer that starts at 8 KiB and doubles up to
+      // a turn's size copies every byte about twice more and allocates twice the final size.
+      out = Buffer.buffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
     }
     return out;
   }
@@ -149,6 +159,7 @@ final class MapFnStream {
     Buffer b = out;
     out = null;
     if (b != null && !done) {
+      lastTurnBytes = Math.max(INITIAL_BUFFER, b.length());
       request.write(b).onFailure(failureHandler);
     }
   }
@@ -218,7 +229,10 @@ final class MapFnStream {
   private boolean onFrame(Buffer message) {
     MapResponse response;
     try {
-      response = MapResponse.parseFrom(message.getBytes());
+      // Parsed from the frame's own bytes, not a copy (getBytes()); the check parseFrom(byte[]) made.
+      CodedInputStream in = input(message);
+      response = MapResponse.parser().parseFrom(in);
+      in.checkLastTagWas(0);
     } catch (InvalidProtocolBufferException e) {
       fail("undecodable MapResponse: " + e.getMessage());
       return false;
@@ -277,6 +291,20 @@ final class MapFnStream {
       request.reset();
     }
     events.onEnd(this, end);
+  }
+
+  /** A reader over the buffer's bytes where they are in one piece, else over a copy. */
+  static CodedInputStream input(Buffer b) {
+    if (b instanceof BufferInternal bi) {
+      ByteBuf bb = bi.getByteBuf();
+      if (bb.hasArray()) {
+        return CodedInputStream.newInstance(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+      }
+      if (bb.nioBufferCount() == 1) {
+        return CodedInputStream.newInstance(bb.nioBuffer());
+      }
+    }
+    return CodedInputStream.newInstance(b.getBytes());
   }
 
   /** A short, bounded description of a response for logs. */

@@ -63,6 +63,44 @@ class GrpcFramesTest {
   }
 
   @Test
+  void messagesCutAnywhereByPiecesOfAnySizeAreReassembledInOrder() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    Buffer body = Buffer.buffer();
+    int n = 500;
+    for (int i = 0; i < n; i++) {
+      byte[] value = new byte[random.nextInt(700)];
+      random.nextBytes(value);
+      body.appendBytes(GrpcFrames.frame(MapResponse.newBuilder().setId("id-" + i)
+          .addResults(MapResponse.Result.newBuilder().setValue(ByteString.copyFrom(value))).build()));
+    }
+    GrpcFrameReader reader = reader(1024);
+    for (int i = 0; i < body.length(); ) {
+      // pieces from 1 byte (a prefix cut in two) to several whole messages at once
+      int piece = 1 + random.nextInt(random.nextBoolean() ? 8 : 3000);
+      int end = Math.min(body.length(), i + piece);
+      reader.feed(body.slice(i, end));
+      i = end;
+    }
+    assertEquals(List.of(), malformed);
+    assertEquals(n, messages.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals("id-" + i, MapResponse.parseFrom(messages.get(i).getBytes()).getId());
+    }
+    assertEquals(0, reader.pendingBytes());
+  }
+
+  @Test
+  void aMessageOverTheMaximumIsRefusedEvenWhenItsPrefixIsCutInTwo() {
+    GrpcFrameReader reader = reader(1024);
+    Buffer prefix = Buffer.buffer().appendByte((byte) 0).appendInt(2048);
+    reader.feed(prefix.slice(0, 2));
+    assertEquals(List.of(), malformed);
+    reader.feed(prefix.slice(2, 5));
+    assertEquals(1, malformed.size());
+    assertTrue(malformed.get(0).contains("2048"), malformed.get(0));
+  }
+
+  @Test
   void aMessageOverTheMaximumIsRefusedBeforeItIsBuffered() {
     GrpcFrameReader reader = reader(1024);
     reader.feed(Buffer.buffer().appendByte((byte) 0).appendInt(2048));
