@@ -13,14 +13,16 @@ import java.time.Duration;
  * @param shutdownTimeout graceful-stop budget
  * @param logLevel Flowmesh's log level
  * @param edge edge tuning
+ * @param httpIdleTimeout idle HTTP connections are closed after this long
  */
 public record Common(String host, int eventLoops, boolean nativeTransport, Duration shutdownTimeout, String logLevel,
-    EdgeOptions edge) {
+    EdgeOptions edge, Duration httpIdleTimeout) {
 
   public static Common from(Settings s) {
     int loops = s.get(CommonKeys.EVENT_LOOPS);
     return new Common(s.get(CommonKeys.BIND_HOST), loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
         s.get(CommonKeys.NATIVE_TRANSPORT),
-        s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s));
+        s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s),
+        s.get(CommonKeys.HTTP_IDLE_TIMEOUT));
   }
 }

@@ -16,7 +16,7 @@ public final class CommonKeys {
   }
 
   /** Namespaces every service owns besides its own. */
-  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls");
+  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls", "http");
 
   public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
       "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");
@@ -63,11 +63,14 @@ public final class CommonKeys {
   public static final ConfigKey<Boolean> TLS_VERIFY_HOST = ConfigKey.of("tls.verify-host", "true", Types.BOOLEAN,
       "clients check that the server certificate names the host they dialled");
 
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle-timeout", "30s", Types.DURATION,
+      "an HTTP connection (health, metrics, /ingest) that sends or receives nothing for this long is closed; slow clients cannot pile up");
+
   /** Every common key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST);
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT);
   }
 
   /** The edge options the settings describe; bad combinations are recorded as problems. */

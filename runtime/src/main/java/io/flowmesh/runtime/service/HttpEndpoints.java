@@ -48,8 +48,10 @@ public final class HttpEndpoints {
   }
 
   /** Starts the HTTP server; completes with the bound port. */
-  public Future<Integer> listen(Router router, String host, int port) {
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).map(server -> {
+  public Future<Integer> listen(Router router, String host, int port, java.time.Duration idleTimeout) {
+    io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
+        .setIdleTimeout((int) Math.max(1, idleTimeout.toMillis())).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(server -> {
       this.port = server.actualPort();
       return this.port;
     });

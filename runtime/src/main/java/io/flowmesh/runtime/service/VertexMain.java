@@ -86,7 +86,7 @@ public abstract class VertexMain<C> {
       running.set(vertex);
       Router router = http.router();
       vertex.routes(router);
-      return http.listen(router, common.host(), httpPort(config)).map(port -> new Launched(vertx, vertex, port, registry, common.shutdownTimeout()));
+      return http.listen(router, common.host(), httpPort(config), common.httpIdleTimeout()).map(port -> new Launched(vertx, vertex, port, registry, common.shutdownTimeout()));
     });
     try {
       Launched l = started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
