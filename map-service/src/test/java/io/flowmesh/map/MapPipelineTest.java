@@ -101,6 +101,12 @@ class MapPipelineTest {
         "flowmesh_map_inflight", "flowmesh_map_udf_call_seconds_bucket", "flowmesh_map_watermark")) {
       assertTrue(scrape.contains(metric + "{"), "missing from /metrics: " + metric);
     }
+    // Every element held a permit once and was answered: the in-flight timer counted each exactly once.
+    double inFlightCount = scrape.lines().filter(l -> l.startsWith("flowmesh_map_inflight_time_seconds_count{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertEquals(n, inFlightCount, 0.0, "flowmesh_map_inflight_time_seconds_count over all instances");
+    assertTrue(scrape.lines().anyMatch(l -> l.startsWith("flowmesh_map_inflight_time_seconds_sum{") && !l.endsWith(" 0.0")),
+        "flowmesh_map_inflight_time_seconds_sum stays 0");
     // Gauges are evaluated on the scraping thread, never an instance's event loop: each must still have a value.
     assertTrue(scrape.lines().anyMatch(l -> l.startsWith("flowmesh_map_udf_stalled{") && l.endsWith(" 0.0")),
         () -> "flowmesh_map_udf_stalled has no value when scraped off the event loop:\n"

@@ -20,6 +20,8 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** The ordering key, or null when ordering is off. */
   final String key;
   final long arrivalWatermark;
+  /** Its engine's request builder (null in tests of the pure structures). */
+  private final UdfRequests requests;
   /** Index in the watermark heap, -1 when not in it. */
   int heapIndex = -1;
   /** The next element of the same key waiting behind this one. */
@@ -29,8 +31,9 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   long startNanos;
   private MapRequest.Request request;
 
-  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key) {
+  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key, UdfRequests requests) {
     this.delivery = delivery;
+    this.requests = requests;
     this.from = from;
     this.owner = owner;
     this.key = key;
@@ -40,6 +43,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** An element with no edge behind it, for tests of the pure structures. */
   Element(long arrivalWatermark, String key) {
     this.delivery = null;
+    this.requests = null;
     this.from = null;
     this.owner = null;
     this.key = key;
@@ -65,7 +69,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   @Override
   public MapRequest.Request request() {
     if (request == null) {
-      request = UdfRequests.of(delivery.message(), delivery.watermark());
+      request = requests.of(delivery.message(), delivery.watermark());
     }
     return request;
   }

@@ -1,14 +1,11 @@
 package io.flowmesh.map.engine;
 
-import java.util.function.LongConsumer;
-
 /**
  * The engine's counters: plain fields written on the engine's event loop and read by metrics
  * gauges (a stale read there is harmless).
  */
 public final class EngineStats {
 
-  private final LongConsumer udfTime;
   public long elementsIn;
   public long outputs;
   public long acked;
@@ -17,13 +14,16 @@ public final class EngineStats {
   public long failedNacked;
   public long batchesSent;
   public int maxPermitsInUse;
+  /** Elements that gave their permit back with an answer, and the nanoseconds they held it in total. */
+  public long inFlightCount;
+  public long inFlightNanos;
 
-  /** @param udfTime told each element's UDF call time in nanoseconds (bound to a metrics timer) */
-  public EngineStats(LongConsumer udfTime) {
-    this.udfTime = udfTime;
-  }
-
-  void udfNanos(long nanos) {
-    udfTime.accept(nanos);
+  /**
+   * One element held its permit {@code nanos}, retries included. Two additions, not a timer: the
+   * UDF call time is already a histogram, and this runs once per element on the event loop.
+   */
+  void inFlight(long nanos) {
+    inFlightCount++;
+    inFlightNanos += nanos;
   }
 }

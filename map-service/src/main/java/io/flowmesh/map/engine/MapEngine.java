@@ -47,6 +47,7 @@ public final class MapEngine {
   private final EngineStats stats;
   private final List<Input> inputs = new ArrayList<>();
   private final WatermarkHeap heap = new WatermarkHeap();
+  private final UdfRequests requests = new UdfRequests();
   private final KeySequencer keys;
   private final ArrayDeque<Element> ready = new ArrayDeque<>();
   private final Udf udf;
@@ -105,7 +106,7 @@ public final class MapEngine {
     if (in.requested > 0) {
       in.requested--;
     }
-    Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()));
+    Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()), requests);
     heap.add(e);
     stats.elementsIn++;
     if (keys == null || keys.admit(e)) {
@@ -193,7 +194,7 @@ public final class MapEngine {
   public void onResults(Element e, List<MapResponse.Result> results) {
     checkThread();
     release(e);
-    stats.udfNanos(System.nanoTime() - e.startNanos);
+    stats.inFlight(System.nanoTime() - e.startNanos);
     int n = 0;
     for (int i = 0, size = results.size(); i < size; i++) {
       if (!results.get(i).getTagsList().contains(DROP)) {

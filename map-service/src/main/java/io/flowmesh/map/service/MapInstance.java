@@ -78,7 +78,7 @@ final class MapInstance extends VerticleBase {
         LOG.info("map mode from the UDF's server-info file instance={} mode={}", index, udf.mode().mapMode());
       }
       engine = new MapEngine(vertx, new EngineConfig(ec.concurrency(), batch, ec.batchSize(), ec.batchTimeout(),
-          ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats(metrics::inFlightTime));
+          ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats());
       bridge.connect(udf, engine);
       port.engine(engine);
       metrics.bindEngine(engine);

@@ -4,6 +4,7 @@ import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfStats;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,16 +21,12 @@ final class MapMetrics {
   private final MeterRegistry registry;
   private final String instance;
   final Timer udfCallTime;
-  private final Timer inFlightTime;
 
   MapMetrics(MeterRegistry registry, int index, int concurrency) {
     this.registry = registry;
     this.instance = Integer.toString(index);
     this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
         .tag("verticle", instance).publishPercentileHistogram().register(registry);
-    this.inFlightTime = Timer.builder("flowmesh.map.inflight.time")
-        .description("Time an element held a permit, retries included").tag("verticle", instance).publishPercentileHistogram()
-        .register(registry);
     Gauge.builder("flowmesh.map.concurrency.limit", () -> concurrency).description("Permits: most elements in the UDF at once")
         .tag("verticle", instance).register(registry);
   }
@@ -38,11 +35,11 @@ final class MapMetrics {
     return registry;
   }
 
-  void inFlightTime(long nanos) {
-    inFlightTime.record(nanos, TimeUnit.NANOSECONDS);
-  }
-
   void bindEngine(MapEngine e) {
+    // Count and sum only (read when scraped); the distribution is flowmesh.map.udf.call's.
+    FunctionTimer.builder("flowmesh.map.inflight.time", e, x -> x.stats().inFlightCount, x -> x.stats().inFlightNanos,
+        TimeUnit.NANOSECONDS).description("Time elements held a permit, retries included").tag("verticle", instance)
+        .register(registry);
     gauge("flowmesh.map.inflight", "Elements in the UDF (permits in use)", e, MapEngine::inFlight);
     gauge("flowmesh.map.unfinished", "Elements taken from upstream and not yet acked there", e, MapEngine::unfinished);
     gauge("flowmesh.map.output.pending", "Outputs sent downstream and not yet acked", e, MapEngine::outputsPending);
