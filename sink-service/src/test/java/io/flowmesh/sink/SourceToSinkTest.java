@@ -51,7 +51,8 @@ class SourceToSinkTest {
   void twoSinkInstancesShareTheSourcesEdgeAndTogetherWriteEveryMessageOnce(@TempDir Path dir) throws Exception {
     int total = 50_000;
     Path file = dir.resolve("out.ndjson");
-    Launched source = pipeline.source("--source.count=" + total, "--source.msg-size=20");
+    // Paced over ~2 s, so the instance that connects second still finds work to share.
+    Launched source = pipeline.source("--source.count=" + total, "--source.msg-size=20", "--source.rate=25000");
     Launched sink = pipeline.sink(Pipeline.edgePort(source), "--sink.type=file", "--sink.path=" + file, "--sink.instances=2",
         "--edge.input-capacity=256");
     until(() -> Pipeline.status(source).getBoolean("complete"), 60_000, () -> Pipeline.status(source).encode());

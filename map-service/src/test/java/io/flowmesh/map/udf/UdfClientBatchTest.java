@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,10 +137,14 @@ class UdfClientBatchTest {
 
   @Test
   void aBatchWhoseUdfDiesIsResentWhenItComesBackWithoutLosingAnAttempt(Vertx vertx) throws Exception {
-    start(vertx, batchUdf((call, batch) -> call.vertx.setTimer(100, id -> answerAll(call, batch))),
-        TestConfigs.fast("").retryMaxAttempts(1).onFailure(OnFailure.DROP));
+    AtomicInteger received = new AtomicInteger();
+    start(vertx, batchUdf((call, batch) -> {
+      received.addAndGet(batch.size());
+      call.vertx.setTimer(1_000, id -> answerAll(call, batch));
+    }), TestConfigs.fast("").retryMaxAttempts(1).onFailure(OnFailure.DROP));
     mapBatches(3, 50);
-    Thread.sleep(30);
+    // Kill the UDF while it holds all three batches unanswered.
+    harness.awaitUntil("the UDF to receive all three batches", Duration.ofSeconds(5), () -> received.get() >= 150);
     udf.stop();
     Thread.sleep(200);
     udf.start();

@@ -60,8 +60,10 @@ class UdfClientStallTest {
     harness.start();
     harness.mapRange(0, 5);
     harness.awaitAllCompleted(5, Duration.ofSeconds(5));
+    // A slow first answer (cold JIT, GC) may count as a stall; what must not is the idle time after it.
+    long before = harness.call(() -> harness.client.stats().stalls());
     Thread.sleep(200);
     assertFalse(harness.call(harness.client::stalled));
-    assertEquals(0, harness.client.stats().stalls());
+    assertEquals(before, (long) harness.call(() -> harness.client.stats().stalls()), "a stall was counted while idle");
   }
 }
