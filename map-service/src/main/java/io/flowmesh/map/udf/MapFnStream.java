@@ -5,14 +5,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.buffer.ProtoInput;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,7 +229,7 @@ final class MapFnStream {
     MapResponse response;
     try {
       // Parsed from the frame's own bytes, not a copy (getBytes()); the check parseFrom(byte[]) made.
-      CodedInputStream in = input(message);
+      CodedInputStream in = ProtoInput.of(message);
       response = MapResponse.parser().parseFrom(in);
       in.checkLastTagWas(0);
     } catch (InvalidProtocolBufferException e) {
@@ -291,20 +290,6 @@ final class MapFnStream {
       request.reset();
     }
     events.onEnd(this, end);
-  }
-
-  /** A reader over the buffer's bytes where they are in one piece, else over a copy. */
-  static CodedInputStream input(Buffer b) {
-    if (b instanceof BufferInternal bi) {
-      ByteBuf bb = bi.getByteBuf();
-      if (bb.hasArray()) {
-        return CodedInputStream.newInstance(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
-      }
-      if (bb.nioBufferCount() == 1) {
-        return CodedInputStream.newInstance(bb.nioBuffer());
-      }
-    }
-    return CodedInputStream.newInstance(b.getBytes());
   }
 
   /** A short, bounded description of a response for logs. */
