@@ -1,20 +1,12 @@
 package io.flowmesh.runtime.edge;
 
-import static io.flowmesh.runtime.testing.OnLoop.await;
 import static io.flowmesh.runtime.testing.OnLoop.awaitOn;
 import static io.flowmesh.runtime.testing.OnLoop.call;
 import static io.flowmesh.runtime.testing.OnLoop.run;
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.flowmesh.runtime.config.HostPort;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,41 +14,15 @@ import org.junit.jupiter.api.Test;
  * upstream is still sending: every ack it made must reach the upstream before the connection goes,
  * or the upstream requeues messages the vertex already processed and they are delivered twice.
  */
-class EdgeCloseTest {
-
-  private Vertx upVertx;
-  private Vertx downVertx;
-  private Context up;
-  private Context down;
-
-  @BeforeEach
-  void start() {
-    upVertx = Vertx.vertx();
-    downVertx = Vertx.vertx();
-    up = upVertx.getOrCreateContext();
-    down = downVertx.getOrCreateContext();
-  }
-
-  @AfterEach
-  void stop() {
-    await(Future.all(downVertx.close(), upVertx.close()), 20_000);
-  }
+class EdgeCloseTest extends TwoVertxEdgeTest {
 
   @Test
   void everyAckMadeBeforeCloseReachesTheUpstreamWhileItIsStillSending() {
-    AtomicLong next = new AtomicLong();
-    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", EdgeOptions.defaults(), 16_384, new SimpleMeterRegistry()));
-    run(up, () -> server.demandHandler(v -> {
-      while (server.room() > 0) {
-        server.offer(EdgeTest.msg(next.getAndIncrement()), null);
-      }
-    }));
-    awaitOn(up, () -> server.listen("127.0.0.1", 0));
+    EdgeServer server = producingServer(EdgeOptions.defaults(), 16_384, Long.MAX_VALUE);
     long ackedDownstream = 0;
     for (int i = 0; i < 20; i++) {
       AtomicLong acks = new AtomicLong();
-      EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, "sink", "s" + System.nanoTime(),
-          new HostPort("127.0.0.1", server.port()), EdgeOptions.defaults(), new SimpleMeterRegistry()));
+      EdgeSubscriber sub = subscriber(server, EdgeOptions.defaults(), "s" + i);
       run(down, () -> sub.handler(d -> {
         sub.ack(d);
         acks.incrementAndGet();

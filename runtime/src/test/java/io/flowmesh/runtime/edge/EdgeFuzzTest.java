@@ -14,10 +14,8 @@ import io.flowmesh.proto.edge.v1.Nack;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -32,8 +30,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,25 +37,7 @@ import org.junit.jupiter.api.Test;
  * must answer every bad one with a status and a reason, keep serving a well-behaved subscriber
  * throughout, leak no subscription, and keep its heap where it was.
  */
-class EdgeFuzzTest {
-
-  private Vertx upVertx;
-  private Vertx fuzzVertx;
-  private Context up;
-  private Context fuzz;
-
-  @BeforeEach
-  void start() {
-    upVertx = Vertx.vertx();
-    fuzzVertx = Vertx.vertx();
-    up = upVertx.getOrCreateContext();
-    fuzz = fuzzVertx.getOrCreateContext();
-  }
-
-  @AfterEach
-  void stop() {
-    io.flowmesh.runtime.testing.OnLoop.await(Future.all(fuzzVertx.close(), upVertx.close()), 20_000);
-  }
+class EdgeFuzzTest extends TwoVertxEdgeTest {
 
   @Test
   void tenThousandRandomOrMutatedFramesAreRejectedWithReasonsWithoutCrashOrLeak() {
@@ -75,16 +53,16 @@ class EdgeFuzzTest {
 
     // A well-behaved subscriber that must keep receiving while the fuzzing goes on.
     AtomicLong good = new AtomicLong();
-    EdgeSubscriber sub = call(fuzz, () -> new EdgeSubscriber(fuzzVertx, "good", "good", new HostPort("127.0.0.1", server.port()),
+    EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, "good", "good", new HostPort("127.0.0.1", server.port()),
         options.withInputCapacity(64), new SimpleMeterRegistry()));
-    run(fuzz, () -> sub.handler(d -> {
+    run(down, () -> sub.handler(d -> {
       good.incrementAndGet();
-      fuzzVertx.setTimer(1, id -> sub.ack(d));
+      downVertx.setTimer(1, id -> sub.ack(d));
     }).start());
     until(() -> good.get() > 100, 10_000, () -> "the good subscriber to start");
 
     long heapBefore = usedHeapAfterGc();
-    GrpcClient client = GrpcClient.client(fuzzVertx, new GrpcClientOptions().setMaxMessageSize(64 << 20),
+    GrpcClient client = GrpcClient.client(downVertx, new GrpcClientOptions().setMaxMessageSize(64 << 20),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     SocketAddress address = SocketAddress.inetSocketAddress(server.port(), "127.0.0.1");
     SplittableRandom random = new SplittableRandom(20261121);
@@ -96,7 +74,7 @@ class EdgeFuzzTest {
       List<Future<Void>> streams = new ArrayList<>();
       for (int i = 0; i < wave; i++) {
         Buffer frame = frame(random);
-        streams.add(call(fuzz, () -> oneStream(client, address, frame, statuses, reasonless)));
+        streams.add(call(down, () -> oneStream(client, address, frame, statuses, reasonless)));
       }
       io.flowmesh.runtime.testing.OnLoop.await(Future.join(streams), 30_000);
     }
@@ -119,12 +97,12 @@ class EdgeFuzzTest {
   void aMalformedFrameIsAnsweredWithInvalidArgumentSayingItIsNotAFrame() {
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", EdgeOptions.defaults(), 10, new SimpleMeterRegistry()));
     awaitOn(up, () -> server.listen("127.0.0.1", 0));
-    GrpcClient client = GrpcClient.client(fuzzVertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+    GrpcClient client = GrpcClient.client(downVertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
     Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
     List<String> reasonless = new ArrayList<>();
     Buffer garbage = Buffer.buffer(new byte[] {(byte) 0xff, (byte) 0xff, 0x01});
-    io.flowmesh.runtime.testing.OnLoop.await(call(fuzz, () -> oneStream(client,
+    io.flowmesh.runtime.testing.OnLoop.await(call(down, () -> oneStream(client,
         SocketAddress.inetSocketAddress(server.port(), "127.0.0.1"), garbage, statuses, reasonless)), 10_000);
     assertEquals(Map.of("INVALID_ARGUMENT", 1L), Map.of(statuses.keySet().iterator().next(),
         statuses.values().iterator().next().get()), statuses.toString());

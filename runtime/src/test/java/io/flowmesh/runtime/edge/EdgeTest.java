@@ -13,8 +13,6 @@ import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
 import java.util.BitSet;
@@ -23,60 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** An EdgeServer in one Vert.x instance, EdgeSubscribers in another, on ephemeral loopback ports. */
-class EdgeTest {
+class EdgeTest extends TwoVertxEdgeTest {
 
   private static final ByteString VALUE = ByteString.copyFromUtf8("x".repeat(100));
 
-  private Vertx upVertx;
-  private Vertx downVertx;
-  private Context up;
-  private Context down;
-
-  @BeforeEach
-  void start() {
-    upVertx = Vertx.vertx();
-    downVertx = Vertx.vertx();
-    up = upVertx.getOrCreateContext();
-    down = downVertx.getOrCreateContext();
-  }
-
-  @AfterEach
-  void stop() {
-    io.flowmesh.runtime.testing.OnLoop.await(io.vertx.core.Future.all(downVertx.close(), upVertx.close()), 20_000);
-  }
-
   static Message msg(long i) {
     return Message.newBuilder().setId(Long.toString(i)).setValue(VALUE).setEventTime(i).build();
-  }
-
-  /** Starts a server that produces messages 0..total-1 against demand; returns it. */
-  private final SimpleMeterRegistry upRegistry = new SimpleMeterRegistry();
-
-  private EdgeServer producingServer(EdgeOptions options, int queueCapacity, long total) {
-    return producingServer(options, queueCapacity, total, 0);
-  }
-
-  /** A server offering {@code total} messages as room allows, once {@code minSubscribers} are connected. */
-  private EdgeServer producingServer(EdgeOptions options, int queueCapacity, long total, int minSubscribers) {
-    AtomicLong next = new AtomicLong();
-    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", options, queueCapacity, upRegistry));
-    run(up, () -> server.demandHandler(v -> {
-      while (next.get() < total && server.room() > 0 && server.subscriberCount() >= minSubscribers) {
-        server.offer(msg(next.getAndIncrement()), null);
-      }
-    }));
-    awaitOn(up, () -> server.listen("127.0.0.1", 0));
-    return server;
-  }
-
-  private EdgeSubscriber subscriber(EdgeServer server, EdgeOptions options, String id) {
-    return call(down, () -> new EdgeSubscriber(downVertx, "sink", id, new HostPort("127.0.0.1", server.port()), options,
-        new SimpleMeterRegistry()));
   }
 
   @Test

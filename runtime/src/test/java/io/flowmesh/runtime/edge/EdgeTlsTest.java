@@ -1,70 +1,40 @@
 package io.flowmesh.runtime.edge;
 
-import static io.flowmesh.runtime.testing.OnLoop.awaitOn;
 import static io.flowmesh.runtime.testing.OnLoop.call;
 import static io.flowmesh.runtime.testing.OnLoop.run;
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.tls.TlsOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Edges over TLS and mutual TLS, with certificates generated for the test (each self-signed, so its own CA). */
-class EdgeTlsTest {
+class EdgeTlsTest extends TwoVertxEdgeTest {
 
-  private Vertx upVertx;
-  private Vertx downVertx;
-  private Context up;
-  private Context down;
   private final SelfSignedCertificate serverCert = SelfSignedCertificate.create("localhost");
   private final SelfSignedCertificate clientCert = SelfSignedCertificate.create("flowmesh-sink");
   private final SelfSignedCertificate strangerCert = SelfSignedCertificate.create("localhost");
 
-  @BeforeEach
-  void start() {
-    upVertx = Vertx.vertx();
-    downVertx = Vertx.vertx();
-    up = upVertx.getOrCreateContext();
-    down = downVertx.getOrCreateContext();
-  }
-
   @AfterEach
-  void stop() {
-    io.flowmesh.runtime.testing.OnLoop.await(Future.all(downVertx.close(), upVertx.close()), 20_000);
+  void deleteCertificates() {
     serverCert.delete();
     clientCert.delete();
     strangerCert.delete();
   }
 
   private EdgeServer server(TlsOptions tls, long total) {
-    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", EdgeOptions.defaults().withTls(tls), 1000,
-        new SimpleMeterRegistry()));
-    AtomicLong next = new AtomicLong();
-    run(up, () -> server.demandHandler(v -> {
-      while (next.get() < total && server.room() > 0) {
-        server.offer(EdgeTest.msg(next.getAndIncrement()), null);
-      }
-    }));
-    awaitOn(up, () -> server.listen("127.0.0.1", 0));
-    return server;
+    return producingServer(EdgeOptions.defaults().withTls(tls), 1000, total);
   }
 
   /** Subscribes via "localhost" (the name in the server's certificate); returns the count of messages received. */
   private AtomicLong subscribe(EdgeServer server, TlsOptions tls, List<EdgeSubscriber> out) {
     AtomicLong got = new AtomicLong();
-    EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, "sink", "s", new HostPort("localhost", server.port()),
-        EdgeOptions.defaults().withTls(tls), new SimpleMeterRegistry()));
+    EdgeSubscriber sub = subscriber("localhost", server, EdgeOptions.defaults().withTls(tls), "s");
     run(down, () -> sub.handler(d -> {
       got.incrementAndGet();
       sub.ack(d);
