@@ -141,6 +141,10 @@ public final class Settings {
       addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, e));
       return;
     } catch (RuntimeException e) {
+      if (e.getCause() instanceof IOException io) {
+        addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, io));
+        return;
+      }
       addProblem("config file " + path + " is not valid YAML: " + ConfigFileErrors.yaml(e));
       return;
     }

@@ -69,7 +69,7 @@ public final class Types {
    * would be a guess whether {@code 5} means milliseconds or seconds.
    */
   public static final ValueType<Duration> DURATION = simple(
-      "a duration such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+      "a number and a unit (us, ms, s, m, h), such as 250ms, 5s, 2m or 1h", Types::parseDuration);
 
   /**
    * A name usable as a metric label and in logs: 1 to 63 letters, digits, {@code -}, {@code _}
