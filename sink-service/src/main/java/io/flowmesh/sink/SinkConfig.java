@@ -65,7 +65,7 @@ public record SinkConfig(String type, int httpPort, HostPort upstream, Duration 
   }
 
   /** What each sink verticle instance needs. */
-  public SinkOptions options(EdgeOptions edge) {
-    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff);
+  public SinkOptions options(EdgeOptions edge, String vertexName) {
+    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, vertexName);
   }
 }

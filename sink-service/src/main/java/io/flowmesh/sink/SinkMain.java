@@ -62,7 +62,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
   @Override
   protected Future<Vertex> start(Vertx vertx, SinkConfig config, Common common, PrometheusMeterRegistry registry) {
     SinkMetrics metrics = new SinkMetrics(registry, config.type(), config.instances());
-    SinkOptions options = config.options(common.edge());
+    SinkOptions options = config.options(common.edge(), common.vertexName());
     byte[] random = new byte[3];
     new SecureRandom().nextBytes(random);
     String prefix = "sink-" + HexFormat.of().formatHex(random);

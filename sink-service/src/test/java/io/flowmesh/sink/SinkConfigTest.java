@@ -8,6 +8,7 @@ import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
+import io.flowmesh.runtime.service.KnownKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class SinkConfigTest {
     keys.addAll(CommonKeys.keys());
     Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
     ns.add("sink");
-    Settings s = Settings.load(keys, ns, args, env);
+    Settings s = Settings.load(keys, ns, KnownKeys.otherThan("sink"), args, env);
     SinkConfig.from(s);
     return s;
   }
@@ -69,11 +70,18 @@ class SinkConfigTest {
   @Test
   void anUnknownSinkKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("FLOWMESH_SINK_TYPPE", "file", "FLOWMESH_SOURCE_RATE", "5", "FLOWMESH_SOURCE_BOGUS", "1");
-    assertEquals(List.of("unknown environment variable FLOWMESH_SINK_TYPPE: no sink.* key has that name"),
-        load(new String[0], env).problems());
+    Settings s = load(new String[0], env);
+    assertEquals(List.of("unknown environment variable FLOWMESH_SINK_TYPPE: no sink.* key has that name"
+        + " (did you mean FLOWMESH_SINK_TYPE?)"), s.problems());
+    assertEquals(List.of("FLOWMESH_SOURCE_BOGUS"), s.unread());
     Path yaml = dir.resolve("pipeline.yaml");
     Files.writeString(yaml, "source:\n  rate: 10\n  colour: blue\nsink:\n  type: blackhole\n  colour: red\n");
     assertEquals(List.of("unknown key 'sink.colour' in " + yaml), load(new String[] {"--config", yaml.toString()}, Map.of()).problems());
+  }
+
+  @Test
+  void theKnownKeysListHasExactlyTheSinkKeys() {
+    assertEquals(List.of(), new SinkMain().knownKeysDifferences());
   }
 
   @Test

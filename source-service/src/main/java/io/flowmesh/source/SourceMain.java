@@ -51,7 +51,7 @@ public final class SourceMain extends VertexMain<SourceConfig> {
     HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics) : null;
     Producer producer = ingest != null ? ingest : new Generator(config.generator(), metrics);
     SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(), common.edge(),
-        config.idPrefix(), config.watermarkInterval(), registry, metrics, producer);
+        config.idPrefix(), config.watermarkInterval(), registry, metrics, producer, common.vertexName());
     IngestRoute route = ingest == null ? null
         : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);
     return vertx.deployVerticle(verticle).map(id -> new SourceVertex(verticle, route));

@@ -38,6 +38,7 @@ final class MapInstance extends VerticleBase {
   private final String processId;
   private final MapConfig config;
   private final EdgeOptions edgeOptions;
+  private final String vertexName;
   private final OutputEdge edge;
   private final Context edgeContext;
   private final MapMetrics metrics;
@@ -50,7 +51,8 @@ final class MapInstance extends VerticleBase {
   private boolean stopping;
 
   MapInstance(int index, String processId, MapConfig config, EdgeOptions edgeOptions, OutputEdge edge, Context edgeContext,
-      MeterRegistry registry) {
+      MeterRegistry registry, String vertexName) {
+    this.vertexName = vertexName;
     this.index = index;
     this.processId = processId;
     this.config = config;
@@ -83,7 +85,7 @@ final class MapInstance extends VerticleBase {
       port.engine(engine);
       metrics.bindEngine(engine);
       udfError = null;
-      upstreams = new UpstreamSet(vertx, "map", config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
+      upstreams = new UpstreamSet(vertx, vertexName, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
           processId + "/" + index, new UpstreamSet.Listener() {
             @Override
             public void added(EdgeSubscriber s) {

@@ -51,7 +51,7 @@ public final class MapVertex implements Vertex {
       AtomicInteger next = new AtomicInteger();
       return vertx.deployVerticle(() -> {
         MapInstance inst = new MapInstance(next.getAndIncrement(), processId, config, common.edge(), edgeVerticle.edge,
-            edgeVerticle.context(), registry);
+            edgeVerticle.context(), registry, common.vertexName());
         synchronized (instances) {
           instances.add(inst);
         }
@@ -84,7 +84,7 @@ public final class MapVertex implements Vertex {
       for (int i = 0; i < all.size(); i++) {
         arr.add(cf.resultAt(i));
       }
-      return new JsonObject().put("vertex", "map").put("instances", arr).put("edge", es);
+      return new JsonObject().put("instances", arr).put("edge", es);
     }));
   }
 
@@ -123,7 +123,7 @@ public final class MapVertex implements Vertex {
     @Override
     public Future<?> start() {
       int capacity = instances * config.engine().outputCapacity() + 1024;
-      EdgeServer server = new EdgeServer(vertx, "map", common.edge(), capacity, registry);
+      EdgeServer server = new EdgeServer(vertx, common.vertexName(), common.edge(), capacity, registry);
       edge = new OutputEdge(server, instances);
       return server.listen(common.host(), config.edgePort());
     }

@@ -63,9 +63,25 @@ public final class Types {
   /** A TCP port, 0 (any free port) to 65535. */
   public static final ValueType<Integer> PORT = intRange(0, 65535);
 
-  /** A duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number is milliseconds. */
+  /**
+   * A duration: a number and a unit, {@code us}, {@code ms}, {@code s}, {@code m} or {@code h}
+   * ({@code 500ms}, {@code 1.5s}, {@code 2m}). A bare number other than {@code 0} is refused: it
+   * would be a guess whether {@code 5} means milliseconds or seconds.
+   */
   public static final ValueType<Duration> DURATION = simple(
-      "a duration such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+      "a number and a unit (us, ms, s, m, h), such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+
+  /**
+   * A name usable as a metric label and in logs: 1 to 63 letters, digits, {@code -}, {@code _}
+   * or {@code .}, starting with a letter or digit.
+   */
+  public static final ValueType<String> NAME = simple(
+      "a name of 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit", s -> {
+        if (!s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+          throw new IllegalArgumentException();
+        }
+        return s;
+      });
 
   /** A non-negative size in bytes: {@code 512}, {@code 64KiB}, {@code 4MiB}, {@code 1GiB} (KB/MB/GB are 1000-based). */
   public static final ValueType<Long> SIZE = simple(
@@ -97,6 +113,9 @@ public final class Types {
     }
     double n = Double.parseDouble(s.substring(0, i));
     String unit = s.substring(i).trim();
+    if (unit.isEmpty() && n != 0) {
+      throw new Reason("a duration needs a unit: 5s, 500ms, 2m (units: us, ms, s, m, h)");
+    }
     double millis;
     switch (unit) {
       case "":
@@ -165,6 +184,15 @@ public final class Types {
     return Math.multiplyExact(n, mult);
   }
 
+  /** A parse failure with its own explanation, shown instead of the generic "allowed is ...". */
+  static final class Reason extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Reason(String message) {
+      super(message);
+    }
+  }
+
   private interface Parser<T> {
     T parse(String s);
   }
@@ -175,8 +203,10 @@ public final class Types {
       public T parse(String text) {
         try {
           return parser.parse(text);
+        } catch (Reason e) {
+          throw e;
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException(allowed, e);
+          throw new IllegalArgumentException("allowed is " + allowed, e);
         }
       }
 

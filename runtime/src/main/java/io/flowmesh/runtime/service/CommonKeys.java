@@ -16,7 +16,17 @@ public final class CommonKeys {
   }
 
   /** Namespaces every service owns besides its own. */
-  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls", "http");
+  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls", "http", "vertex");
+
+  /**
+   * {@code vertex.name}: this vertex's name, whose default is the service's kind ({@code source},
+   * {@code map}, {@code sink}); so each service builds its own key with {@link VertexMain#allKeys()}.
+   */
+  public static ConfigKey<String> vertexName(String kind) {
+    return ConfigKey.of("vertex.name", kind, Types.NAME,
+        "this vertex's name (default: the service's kind): the vertex label of its metrics, in /status and its logs, "
+        + "and the name it gives its upstream when subscribing; set it to tell two maps in a chain apart");
+  }
 
   public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
       "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");

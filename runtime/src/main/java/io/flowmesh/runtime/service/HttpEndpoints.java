@@ -19,18 +19,22 @@ public final class HttpEndpoints {
 
   private final Vertx vertx;
   private final String service;
+  private final String vertexName;
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> config;
   private final Supplier<Vertex> vertex;
   private int port = -1;
 
   /**
+   * @param service the service's kind: source, map or sink
+   * @param vertexName the vertex's name ({@code vertex.name})
    * @param vertex the running vertex, or null while it is starting (then not ready)
    */
-  public HttpEndpoints(Vertx vertx, String service, PrometheusMeterRegistry registry, Map<String, String> config,
-      Supplier<Vertex> vertex) {
+  public HttpEndpoints(Vertx vertx, String service, String vertexName, PrometheusMeterRegistry registry,
+      Map<String, String> config, Supplier<Vertex> vertex) {
     this.vertx = vertx;
     this.service = service;
+    this.vertexName = vertexName;
     this.registry = registry;
     this.config = config;
     this.vertex = vertex;
@@ -71,7 +75,7 @@ public final class HttpEndpoints {
 
   private void status(RoutingContext ctx) {
     Vertex v = vertex.get();
-    JsonObject base = new JsonObject().put("service", service).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
+    JsonObject base = new JsonObject().put("service", service).put("vertex", vertexName).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue()))));
     if (v == null) {
       json(ctx, 200, base.put("state", "starting"));
@@ -79,7 +83,7 @@ public final class HttpEndpoints {
     }
     v.status().onComplete(ar -> {
       if (ar.succeeded()) {
-        json(ctx, 200, base.put("state", "running").mergeIn(ar.result()));
+        json(ctx, 200, base.put("state", "running").mergeIn(ar.result()).put("vertex", vertexName));
       } else {
         json(ctx, 500, base.put("error", String.valueOf(ar.cause().getMessage())));
       }

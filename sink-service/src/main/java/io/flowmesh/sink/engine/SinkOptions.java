@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param throttle messages per second; 0 = off
  * @param maxBatchBytes while a write is outstanding, stop taking deliveries once this many bytes wait
  * @param retryBackoff after a failed write, how long to take nothing
+ * @param vertexName this vertex's name ({@code vertex.name}): its edge metrics' label and the name it subscribes with
  */
 public record SinkOptions(HostPort upstream, Duration resolveInterval, EdgeOptions edge, int dedupeWindow, double throttle,
-    long maxBatchBytes, Duration retryBackoff) {
+    long maxBatchBytes, Duration retryBackoff, String vertexName) {
 }

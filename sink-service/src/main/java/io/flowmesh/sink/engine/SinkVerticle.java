@@ -100,7 +100,7 @@ public final class SinkVerticle extends VerticleBase {
   }
 
   private Future<Void> subscribe(double rate) {
-    upstreams = new UpstreamSet(vertx, "sink", options.upstream(), options.resolveInterval(), options.edge(), registry,
+    upstreams = new UpstreamSet(vertx, options.vertexName(), options.upstream(), options.resolveInterval(), options.edge(), registry,
         subscriberPrefix, new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {

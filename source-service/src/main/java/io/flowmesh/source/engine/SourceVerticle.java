@@ -48,9 +48,13 @@ public final class SourceVerticle extends VerticleBase {
    * @param port the edge's port (0 = any free one)
    * @param queueCapacity the edge queue, in messages
    * @param idPrefix the id prefix, or null for a random one
+   * @param vertexName this vertex's name ({@code vertex.name}), the vertex label of its edge metrics
    */
+  private final String vertexName;
+
   public SourceVerticle(String host, int port, int queueCapacity, EdgeOptions edgeOptions, String idPrefix,
-      Duration watermarkInterval, MeterRegistry registry, SourceMetrics metrics, Producer producer) {
+      Duration watermarkInterval, MeterRegistry registry, SourceMetrics metrics, Producer producer, String vertexName) {
+    this.vertexName = vertexName;
     this.host = host;
     this.port = port;
     this.queueCapacity = queueCapacity;
@@ -64,7 +68,7 @@ public final class SourceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = new EdgeServer(vertx, "source", edgeOptions, queueCapacity, registry);
+    server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, registry);
     ids = new IdSequence(idPrefix);
     server.ackListener((m, a) -> {
       ackedSinceTick++;
