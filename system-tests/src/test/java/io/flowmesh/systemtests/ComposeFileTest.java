@@ -158,6 +158,23 @@ class ComposeFileTest {
     assertEquals("exec 3<>/dev/tcp/127.0.0.1/" + udfAddress().getPort(), check.get(3));
   }
 
+  /** Authentication on: the same edge token for all three, from the shell or .env, with a default so `up` works as is. */
+  @ParameterizedTest
+  @EnumSource(Vertex.class)
+  void everyServiceGetsTheSameEdgeTokenFromTheEnvironmentOrDotEnv(Vertex v) {
+    String token = COMPOSE.environment(v.id()).get("FLOWMESH_EDGE_TOKEN");
+    assertNotNull(token, v + " has no FLOWMESH_EDGE_TOKEN: its edge would be open to any container on the network");
+    assertTrue(token.matches("\\$\\{FLOWMESH_EDGE_TOKEN:-[^}\\s]+}"), v + ": taken from the environment, with a default: " + token);
+    assertEquals(COMPOSE.environment("source").get("FLOWMESH_EDGE_TOKEN"), token, v + ": one token for the pipeline");
+  }
+
+  @Test
+  void dotEnvExampleShowsHowToSetTheTokenAndDotEnvStaysOutOfGitAndTheImage() throws IOException {
+    assertTrue(Files.readString(Project.root().resolve(".env.example")).lines().anyMatch(l -> l.startsWith("FLOWMESH_EDGE_TOKEN=")));
+    assertTrue(Files.readAllLines(Project.root().resolve(".gitignore")).contains(".env"), ".gitignore");
+    assertTrue(Files.readAllLines(Project.root().resolve(".dockerignore")).contains(".env"), ".dockerignore: the build copies the context");
+  }
+
   @Test
   void upstreamsNameTheComposeServicesOnThePortsTheyServe() {
     Map<String, String> map = COMPOSE.environment("map");
