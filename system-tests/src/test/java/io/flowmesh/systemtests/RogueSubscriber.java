@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
@@ -18,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stranger's {@code Subscribe} on an edge, spoken as raw gRPC over HTTP/2 (what a short script
  * would do, without Flowmesh's code): it says hello as some vertex with plenty of credit, takes
- * whatever comes, and reports how the stream ended.
+ * whatever comes, and reports how the stream ended. {@link #close()} stops its Vert.x.
  */
-final class RogueSubscriber {
+final class RogueSubscriber implements AutoCloseable {
 
   private static final String PATH = "/flowmesh.edge.v1.Edge/Subscribe";
 
@@ -28,18 +27,16 @@ final class RogueSubscriber {
   record Outcome(int status, String message, long bytesReceived) {
   }
 
-  private RogueSubscriber() {
-  }
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+      .setHttp2ClearTextUpgrade(false));
 
   /**
    * Subscribes to the edge on 127.0.0.1:{@code port} as {@code vertex}, presenting {@code token}
-   * (null: none); waits up to 10 s for the stream to end.
+   * (null: none); waits up to 30 s for the stream to end.
    */
-  static Outcome subscribe(int port, String token, String vertex) {
-    Vertx vertx = Vertx.vertx();
+  Outcome subscribe(int port, String token, String vertex) {
     try {
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false));
       long[] received = new long[1];
       Future<Outcome> outcome = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
           .setPort(port).setURI(PATH)).compose(req -> {
@@ -52,15 +49,18 @@ final class RogueSubscriber {
             return req.response().compose(resp -> {
               resp.handler(b -> received[0] += b.length());
               return resp.end().map(v -> outcome(resp.headers(), resp.trailers(), received[0]))
-                  .onComplete(ar -> ((HttpClientRequest) req).reset());
+                  .onComplete(ar -> req.reset());
             });
           });
-      return outcome.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return outcome.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new AssertionError("the rogue's stream on port " + port + " did not end within 10 s: " + e, e);
-    } finally {
-      vertx.close();
+      throw new AssertionError("the rogue's stream on port " + port + " did not end within 30 s: " + e, e);
     }
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
   }
 
   private static Outcome outcome(MultiMap headers, MultiMap trailers, long bytes) {
