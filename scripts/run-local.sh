@@ -6,6 +6,7 @@
 #
 # Configuration: every FLOWMESH_* variable in the environment reaches the services and wins
 # over this script's defaults, which it sets only for variables that are unset. See --help.
+# Edge authentication is on: each run makes a fresh random edge token for all services.
 set -euo pipefail
 
 usage() {
@@ -33,6 +34,9 @@ Environment (all optional; a FLOWMESH_* variable you set always wins):
                    FLOWMESH_SOURCE_RATE=1000 (unbounded, 1000 messages/s)
                    FLOWMESH_SINK_TYPE=log (messages go to the sink's log in the run folder)
                    FLOWMESH_MAP_UPSTREAM, FLOWMESH_SINK_UPSTREAM: follow the edge ports
+                   FLOWMESH_EDGE_TOKEN: a fresh random token per run, shared by the
+                   services (a subscriber without it is refused); set your own to
+                   attach another subscriber
   FLOWMESH_UDF_ADDRESS
                    use your own UDF at tcp://HOST:PORT or unix:///PATH; no example UDF
                    is started
@@ -123,6 +127,11 @@ default_port() {
 
 export FLOWMESH_SOURCE_RATE="${FLOWMESH_SOURCE_RATE:-1000}"
 export FLOWMESH_SINK_TYPE="${FLOWMESH_SINK_TYPE:-log}"
+if [[ -z "${FLOWMESH_EDGE_TOKEN:-}" ]]; then
+  FLOWMESH_EDGE_TOKEN="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+  [[ ${#FLOWMESH_EDGE_TOKEN} -eq 48 ]] || die "cannot read /dev/urandom for the edge token (or set FLOWMESH_EDGE_TOKEN)"
+fi
+export FLOWMESH_EDGE_TOKEN
 default_port FLOWMESH_SOURCE_HTTP_PORT 8081
 default_port FLOWMESH_SOURCE_EDGE_PORT 7001
 default_port FLOWMESH_MAP_HTTP_PORT 8082

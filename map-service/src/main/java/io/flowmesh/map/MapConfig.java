@@ -10,6 +10,7 @@ import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * map-service's configuration, validated.
@@ -21,9 +22,10 @@ import java.util.Locale;
  * @param instances verticle instances (0 = event loops)
  * @param engine the engine's settings (batch mode may still change from the server-info file)
  * @param udf the UDF client's settings
+ * @param allowedSubscribers the vertex names that may subscribe to the edge
  */
 public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration resolveInterval, int instances,
-    EngineConfig engine, UdfConfig udf) {
+    EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers) {
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
@@ -58,7 +60,7 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
         s.get(MapKeys.BATCH_TIMEOUT), s.get(MapKeys.ORDERING).equals("key"), s.get(MapKeys.OUTPUT_CAPACITY),
         onFailure == OnFailure.DROP);
     return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT), s.get(MapKeys.UPSTREAM),
-        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf);
+        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf, s.get(MapKeys.ALLOWED_SUBSCRIBERS));
   }
 
   /** The UDF client's checks say {@code key: what}; report them against our key, with where its value came from. */

@@ -5,6 +5,7 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** map-service's own configuration keys ({@code map.*} and {@code udf.*}). */
 public final class MapKeys {
@@ -16,6 +17,9 @@ public final class MapKeys {
       "HTTP port of /livez, /readyz, /metrics and /status");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("map.edge.port", "7002", Types.PORT,
       "port of the edge the sink subscribes to");
+  public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("map.edge.allowed-subscribers", "sink", Types.NAMES,
+      "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED; "
+      + "* allows any name");
   public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORT,
       "the source's edge; a name resolving to several addresses subscribes to each");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
@@ -72,7 +76,7 @@ public final class MapKeys {
       "check that the UDF's certificate names the host in udf.address");
 
   public static List<ConfigKey<?>> all() {
-    return List.of(HTTP_PORT, EDGE_PORT, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
+    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
         INSTANCES, OUTPUT_CAPACITY, UDF_ADDRESS, UDF_TIMEOUT, UDF_MAX_ATTEMPTS, UDF_RETRY_BACKOFF, UDF_RETRY_MAX_BACKOFF,
         UDF_ON_FAILURE, UDF_STALL_TIMEOUT, UDF_MAX_MESSAGE, UDF_RECONNECT_BACKOFF, UDF_RECONNECT_MAX_BACKOFF, UDF_SERVER_INFO,
         UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST);

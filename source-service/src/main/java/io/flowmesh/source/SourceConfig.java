@@ -7,6 +7,7 @@ import io.flowmesh.source.generator.GeneratorConfig;
 import io.flowmesh.source.http.IngestConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The source-service's configuration, validated.
@@ -20,9 +21,10 @@ import java.time.Duration;
  * @param watermarkInterval how often the watermark is recomputed
  * @param generator the generator's settings (used when {@code type=generator})
  * @param ingest the HTTP ingest's settings (used when {@code type=http})
+ * @param allowedSubscribers the vertex names that may subscribe to the edge
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
-    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest) {
+    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -68,7 +70,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
-        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest);
+        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS));
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {

@@ -50,7 +50,8 @@ public final class SourceMain extends VertexMain<SourceConfig> {
     SourceMetrics metrics = new SourceMetrics(registry, config.type());
     HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics) : null;
     Producer producer = ingest != null ? ingest : new Generator(config.generator(), metrics);
-    SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(), common.edge(),
+    SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(),
+        common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())),
         config.idPrefix(), config.watermarkInterval(), registry, metrics, producer, common.vertexName());
     IngestRoute route = ingest == null ? null
         : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);

@@ -158,6 +158,26 @@ class ComposeFileTest {
     assertEquals("exec 3<>/dev/tcp/127.0.0.1/" + udfAddress().getPort(), check.get(3));
   }
 
+  /** Authentication on: the same edge token for all three, from the shell or .env, with a default so `up` works as is. */
+  @ParameterizedTest
+  @EnumSource(Vertex.class)
+  void everyServiceGetsTheSameEdgeTokenFromTheEnvironmentOrDotEnv(Vertex v) throws IOException {
+    String token = COMPOSE.environment(v.id()).get("FLOWMESH_EDGE_TOKEN");
+    assertNotNull(token, v + " has no FLOWMESH_EDGE_TOKEN: its edge would be open to any container on the network");
+    assertFalse(token.isBlank(), v + ": without FLOWMESH_EDGE_TOKEN set, the default must still be a token");
+    assertEquals(COMPOSE.environment("source").get("FLOWMESH_EDGE_TOKEN"), token, v + ": one token for the pipeline");
+    String text = Files.readString(Project.root().resolve("docker-compose.yml"));
+    assertTrue(text.contains("FLOWMESH_EDGE_TOKEN: ${FLOWMESH_EDGE_TOKEN:-" + token + "}"),
+        "the token is taken from the shell or .env, with the default only when unset");
+  }
+
+  @Test
+  void dotEnvExampleShowsHowToSetTheTokenAndDotEnvStaysOutOfGitAndTheImage() throws IOException {
+    assertTrue(Files.readString(Project.root().resolve(".env.example")).lines().anyMatch(l -> l.startsWith("FLOWMESH_EDGE_TOKEN=")));
+    assertTrue(Files.readAllLines(Project.root().resolve(".gitignore")).contains(".env"), ".gitignore");
+    assertTrue(Files.readAllLines(Project.root().resolve(".dockerignore")).contains(".env"), ".dockerignore: the build copies the context");
+  }
+
   @Test
   void upstreamsNameTheComposeServicesOnThePortsTheyServe() {
     Map<String, String> map = COMPOSE.environment("map");

@@ -7,11 +7,13 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * UDF, source, map and sink as four processes on free loopback ports, configured through the
  * environment as a user (or {@code scripts/run-local.sh}) would: one environment for all three
- * services, each reading its own keys. The sink writes NDJSON to {@link #sinkFile()}.
+ * services, each reading its own keys, with a fresh {@code edge.token}. The sink writes NDJSON to
+ * {@link #sinkFile()}.
  *
  * <p>{@link #close()} stops everything still running, upstream first.
  */
@@ -51,6 +53,8 @@ final class Pipeline implements AutoCloseable {
     env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
     env.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
     env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
+    // authentication on, as scripts/run-local.sh runs it: a fresh edge token per pipeline
+    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
     env.putAll(overrides);
   }
 

@@ -81,6 +81,9 @@ class RunLocalScriptTest {
       JsonObject config = Http.get(endpoints.get("source") + "/status").json().getJsonObject("config");
       assertEquals("5000", config.getString("source.rate"), "the caller's FLOWMESH_SOURCE_RATE wins over the script's default");
       assertEquals("5000", config.getString("source.count"));
+      for (String service : endpoints.keySet()) { // the script's fresh edge token reached every service, masked in /status
+        assertEquals("***", Http.get(endpoints.get(service) + "/status").json().getJsonObject("config").getString("edge.token"), service);
+      }
       assertEquals("file", Http.get(endpoints.get("sink") + "/status").json().getString("type"));
       Path out = dir.resolve("out.ndjson");
       Await.until("5000 lines in " + out, Duration.ofSeconds(30), () -> SinkFile.countLines(out) >= 5000, s::output);

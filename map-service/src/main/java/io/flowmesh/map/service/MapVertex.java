@@ -123,7 +123,8 @@ public final class MapVertex implements Vertex {
     @Override
     public Future<?> start() {
       int capacity = instances * config.engine().outputCapacity() + 1024;
-      EdgeServer server = new EdgeServer(vertx, common.vertexName(), common.edge(), capacity, registry);
+      EdgeServer server = new EdgeServer(vertx, common.vertexName(),
+          common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())), capacity, registry);
       edge = new OutputEdge(server, instances);
       return server.listen(common.host(), config.edgePort());
     }

@@ -2,8 +2,10 @@ package io.flowmesh.runtime.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The value types configuration keys use. */
@@ -98,6 +100,22 @@ public final class Types {
       return w;
     });
   }
+
+  /**
+   * One or more names separated by commas ({@code map} or {@code map,sink}), each of letters,
+   * digits, {@code .}, {@code _} and {@code -}, or {@code *}; parses to the set of names in order.
+   */
+  public static final ValueType<Set<String>> NAMES = simple("comma-separated names (letters, digits, . _ -), or *", s -> {
+    Set<String> names = new LinkedHashSet<>();
+    for (String part : s.split(",", -1)) {
+      String name = part.trim();
+      if (!name.equals("*") && !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException();
+      }
+      names.add(name);
+    }
+    return Set.copyOf(names);
+  });
 
   /** {@code host:port}; the port must be 1 to 65535. */
   public static final ValueType<HostPort> HOST_PORT = simple("host:port, e.g. 127.0.0.1:7001", HostPort::parse);

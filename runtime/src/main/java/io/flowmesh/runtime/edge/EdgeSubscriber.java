@@ -11,6 +11,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.Nack;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -359,6 +360,9 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
       s.ended.tryComplete();
       lost(s, "stream failed: " + e.getMessage());
     });
+    if (options.auth().token() != null) {
+      request.headers().set(SubscriberAuth.METADATA_KEY, BearerToken.header(options.auth().token()));
+    }
     request.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
         .setVertex(vertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION).setInitialCredit(initial)).build());
     request.response().onComplete(ar -> {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class EdgeTlsTest extends TwoVertxEdgeTest {
 
   private final SelfSignedCertificate serverCert = SelfSignedCertificate.create("localhost");
-  private final SelfSignedCertificate clientCert = SelfSignedCertificate.create("flowmesh-sink");
+  /** Names the vertex its subscriber says hello as ("sink"), as mutual TLS requires. */
+  private final SelfSignedCertificate clientCert = SelfSignedCertificate.create("sink");
   private final SelfSignedCertificate strangerCert = SelfSignedCertificate.create("localhost");
 
   @AfterEach

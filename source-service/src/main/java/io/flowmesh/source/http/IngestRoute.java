@@ -1,5 +1,6 @@
 package io.flowmesh.source.http;
 
+import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.source.engine.SourceVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

@@ -52,7 +52,7 @@ class GeneratorRunTest {
   private EdgeSubscriber subscribe(java.util.function.BiConsumer<EdgeSubscriber, Delivery> handler) {
     int port = OnLoop.await(((SourceVertex) source.vertex()).edgePort(), 5000);
     return OnLoop.call(ctx, () -> {
-      EdgeSubscriber s = new EdgeSubscriber(vertx, "test", "t", new HostPort("127.0.0.1", port), EdgeOptions.defaults(),
+      EdgeSubscriber s = new EdgeSubscriber(vertx, "map", "t", new HostPort("127.0.0.1", port), EdgeOptions.defaults(),
           new SimpleMeterRegistry());
       s.handler(d -> handler.accept(s, d)).start();
       return s;
