@@ -66,9 +66,11 @@ final class SdkUdfProcess implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      // the process is gone
+      // the process is gone, or going: its exit is reported below
     }
-    listening.completeExceptionally(new IllegalStateException("exited with " + process.exitValue()));
+    // The output can end a moment before the process has exited (exitValue() would throw then).
+    process.onExit().thenAccept(p -> listening.completeExceptionally(
+        new IllegalStateException("the SDK UDF exited with status " + p.exitValue() + " before it listened")));
   }
 
   @Override
