@@ -42,7 +42,7 @@ final class SdkUdfProcess implements AutoCloseable {
   static SdkUdfProcess start(Path workDir, String... args) throws Exception {
     SdkUdfProcess udf = new SdkUdfProcess(List.of(args), workDir);
     try {
-      udf.listening.get(30, TimeUnit.SECONDS);
+      udf.listening.get(90, TimeUnit.SECONDS); // a JVM start on a busy machine can take half a minute
     } catch (Exception e) {
       udf.close();
       throw new AssertionError("SDK UDF did not start: " + udf.output(), e);
