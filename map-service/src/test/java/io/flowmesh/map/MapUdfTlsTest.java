@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** map-service talking to its UDF over TLS and mutual TLS (certificates generated for the test). */
@@ -30,9 +32,24 @@ class MapUdfTlsTest {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private final Vertx udfVertx = Vertx.vertx();
-  private final SelfSignedCertificate udfCert = SelfSignedCertificate.create("localhost");
-  private final SelfSignedCertificate mapCert = SelfSignedCertificate.create("flowmesh-map");
-  private final SelfSignedCertificate stranger = SelfSignedCertificate.create("localhost");
+  // One set for the class: each takes an RSA key generation, seconds of CPU on a busy machine.
+  private static SelfSignedCertificate udfCert;
+  private static SelfSignedCertificate mapCert;
+  private static SelfSignedCertificate stranger;
+
+  @BeforeAll
+  static void createCertificates() {
+    udfCert = SelfSignedCertificate.create("localhost");
+    mapCert = SelfSignedCertificate.create("flowmesh-map");
+    stranger = SelfSignedCertificate.create("localhost");
+  }
+
+  @AfterAll
+  static void deleteCertificates() {
+    udfCert.delete();
+    mapCert.delete();
+    stranger.delete();
+  }
 
   @AfterEach
   void stop() throws Exception {
@@ -40,9 +57,6 @@ class MapUdfTlsTest {
       open.get(i).close();
     }
     OnLoop.await(udfVertx.close(), 20_000);
-    udfCert.delete();
-    mapCert.delete();
-    stranger.delete();
   }
 
   private int udf(Path clientCa) {

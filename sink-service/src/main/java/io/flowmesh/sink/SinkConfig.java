@@ -23,9 +23,12 @@ import java.time.Duration;
  * @param throttle messages per second per instance; 0 = off
  * @param maxBatchBytes bytes waiting behind an outstanding write before deliveries pause
  * @param retryBackoff pause after a failed write
+ * @param maxFileBytes file: size at which the file is rotated; 0 = never
+ * @param keepFiles file: rotated files kept
  */
 public record SinkConfig(String type, int httpPort, HostPort upstream, Duration resolveInterval, int instances, Path path,
-    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff) {
+    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
+    long maxFileBytes, int keepFiles) {
 
   /** Reads and checks every {@code sink.*} key; problems are recorded in {@code s}. */
   public static SinkConfig from(Settings s) {
@@ -60,8 +63,14 @@ public record SinkConfig(String type, int httpPort, HostPort upstream, Duration 
       s.problem(SinkKeys.MAX_BATCH_BYTES, "allowed is 1KiB to 1GiB");
       maxBatch = 4 << 20;
     }
+    long maxFile = s.get(SinkKeys.MAX_FILE_BYTES);
+    if (maxFile != 0 && maxFile < 4096) {
+      s.problem(SinkKeys.MAX_FILE_BYTES, "allowed is 0 (no rotation) or at least 4KiB");
+      maxFile = 0;
+    }
     return new SinkConfig(type, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve, s.get(SinkKeys.INSTANCES), path,
-        s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF));
+        s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
+        maxFile, s.get(SinkKeys.KEEP_FILES));
   }
 
   /** What each sink verticle instance needs. */

@@ -85,7 +85,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
   private static Future<SinkWriter> writer(Vertx vertx, SinkConfig config) {
     switch (config.type()) {
       case "file":
-        return FileWriter.open(vertx, config.path(), config.fsync()).map(w -> w);
+        return FileWriter.open(vertx, config.path(), config.fsync(), config.maxFileBytes(), config.keepFiles()).map(w -> w);
       case "blackhole":
         return Future.succeededFuture(new BlackholeWriter());
       default:

@@ -68,6 +68,16 @@ class SinkConfigTest {
   }
 
   @Test
+  void aFileSizeBoundIsZeroOrAtLeast4KiB() {
+    assertEquals(List.of("sink.max-file-bytes='100' (from --sink.max-file-bytes): allowed is 0 (no rotation) or at least 4KiB"),
+        problems("--sink.max-file-bytes=100"));
+    SinkConfig c = SinkConfig.from(load(new String[] {"--sink.max-file-bytes=64MiB", "--sink.keep-files=3"}, Map.of()));
+    assertEquals(64L << 20, c.maxFileBytes());
+    assertEquals(3, c.keepFiles());
+    assertEquals(0, SinkConfig.from(load(new String[0], Map.of())).maxFileBytes(), "no rotation unless asked");
+  }
+
+  @Test
   void anUnknownSinkKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("FLOWMESH_SINK_TYPPE", "file", "FLOWMESH_SOURCE_RATE", "5", "FLOWMESH_SOURCE_BOGUS", "1");
     Settings s = load(new String[0], env);

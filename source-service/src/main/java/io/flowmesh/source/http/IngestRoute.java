@@ -5,6 +5,7 @@ import io.flowmesh.source.engine.SourceVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -130,6 +131,10 @@ public final class IngestRoute {
   }
 
   private void failure(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException) {
+      // The client closed the connection before its body arrived: nobody to answer, nothing taken.
+      return;
+    }
     if (ctx.statusCode() == 413) {
       reject(ctx, 413, "too_large", "the body is over source.http.max-body-bytes=" + config.maxBodyBytes());
     } else if (ctx.statusCode() == 400) {
