@@ -75,7 +75,7 @@ final class Pipeline implements AutoCloseable {
     try {
       p.startUdf();
       for (Vertex v : Vertex.values()) {
-        p.services.put(v, ServiceProcess.start(v, p.env, dir));
+        p.services.put(v, ServiceProcess.start(v, p.env, p.dir));
       }
       for (Vertex v : Vertex.values()) {
         p.services.get(v).awaitReady(START_TIMEOUT);

@@ -277,10 +277,6 @@ public final class UdfClient {
     return Math.min(config.timeout().toNanos(), MODE_CHECK_NANOS);
   }
 
-  UdfHealth health() {
-    return health;
-  }
-
   /** The UDF answered {@code p}: tell the listener. */
   void deliver(Pending p, MapResponse response, long now) {
     long callNanos = now - p.sentAtNanos;
@@ -375,19 +371,8 @@ public final class UdfClient {
   }
 
   private UdfMode modeFrom(ServerInfo info) {
-    UdfMode m = info.mapMode();
     LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    if (m == UdfMode.STREAM) {
-      throw new IllegalStateException("UDF server info " + config.serverInfoFile()
-          + " says MAP_MODE=stream-map, which map-service does not support yet");
-    }
-    if (m != config.mode() && config.modeConfigured()) {
-      health.mismatch(m, config.mode(), "its server-info file " + config.serverInfoFile() + " says MAP_MODE="
-          + m.mapMode() + "; or leave map.mode unset to follow that file");
-    } else if (m != config.mode()) {
-      LOG.info("UDF map mode from the server-info file: {} (map.mode is not set)", m.mapMode());
-    }
-    return m;
+    return health.modeFrom(info, config);
   }
 
   private void requireMode(UdfMode wanted, String method) {

@@ -50,11 +50,6 @@ final class UdfHealth {
     return mismatch;
   }
 
-  /** Failed attempts to reach the UDF since it was last reachable. */
-  long failuresSinceReachable() {
-    return failures;
-  }
-
   /** A stream could not be opened or got no handshake answer: {@code cause} as {@link StreamEnd#detail()}. */
   void unreachable(String cause) {
     failures++;
@@ -88,6 +83,27 @@ final class UdfHealth {
     if (LOGGED_MISMATCHES.add(address + " " + udfMode + " " + configured)) {
       LOG.error("{}", mismatch);
     }
+  }
+
+  /**
+   * The mode to use by the server-info file {@code info}: its {@code MAP_MODE}, unless
+   * {@code map.mode} was set to another one, which is then this client's mismatch.
+   *
+   * @throws IllegalStateException for stream-map, which map-service does not support yet
+   */
+  UdfMode modeFrom(ServerInfo info, UdfConfig config) {
+    UdfMode m = info.mapMode();
+    if (m == UdfMode.STREAM) {
+      throw new IllegalStateException("UDF server info " + config.serverInfoFile()
+          + " says MAP_MODE=stream-map, which map-service does not support yet");
+    }
+    if (m != config.mode() && config.modeConfigured()) {
+      mismatch(m, config.mode(), "its server-info file " + config.serverInfoFile() + " says MAP_MODE="
+          + m.mapMode() + "; or leave map.mode unset to follow that file");
+    } else if (m != config.mode()) {
+      LOG.info("UDF map mode from the server-info file: {} (map.mode is not set)", m.mapMode());
+    }
+    return m;
   }
 
   /** The one line naming both modes and the key to change. */
