@@ -29,7 +29,11 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
-    boolean batch = s.get(MapKeys.MODE).equals("batch-map");
+    String modeName = s.get(MapKeys.MODE);
+    if (modeName.equals("stream-map")) {
+      s.problem(MapKeys.MODE, "stream-map is not supported yet; allowed: unary-map (alias map), batch-map");
+    }
+    boolean batch = modeName.equals("batch-map");
     OnFailure onFailure = OnFailure.valueOf(s.get(MapKeys.UDF_ON_FAILURE).toUpperCase(Locale.ROOT).replace('-', '_'));
     long maxMessage = s.get(MapKeys.UDF_MAX_MESSAGE);
     if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
@@ -39,6 +43,7 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
     UdfConfig udf = UdfConfig.builder()
         .address(s.get(MapKeys.UDF_ADDRESS))
         .mode(batch ? UdfMode.BATCH : UdfMode.UNARY)
+        .modeConfigured(s.source(MapKeys.MODE) != Settings.Source.DEFAULT)
         .timeout(s.get(MapKeys.UDF_TIMEOUT))
         .retryMaxAttempts(s.get(MapKeys.UDF_MAX_ATTEMPTS))
         .retryBackoff(s.get(MapKeys.UDF_RETRY_BACKOFF), s.get(MapKeys.UDF_RETRY_MAX_BACKOFF))

@@ -26,8 +26,11 @@ public final class MapKeys {
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),
       "permits: most elements in the UDF at once, per instance");
-  public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "map", Types.oneOf("map", "batch-map"),
-      "unary map (out of order, one element at a time) or batch-map (a batch per MapFn stream)");
+  public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "unary-map",
+      Types.oneOf("unary-map", "map", "batch-map", "stream-map"),
+      "the UDF's map mode, Numaflow's names: unary-map (alias map; each element answered on its own, out of order) or "
+          + "batch-map (a batch per MapFn stream, closed by an EOT); stream-map is not supported yet. Must match the "
+          + "UDF's mode; unset, a server-info file (udf.server-info-file) chooses it");
   public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.of("map.batch-size", "64", Types.intRange(1, 100_000),
       "batch-map: elements per batch");
   public static final ConfigKey<Duration> BATCH_TIMEOUT = ConfigKey.of("map.batch-timeout", "50ms", Types.DURATION,

@@ -76,9 +76,6 @@ final class MapInstance extends VerticleBase {
     udf.start().onSuccess(v -> {
       EngineConfig ec = config.engine();
       boolean batch = udf.mode() == UdfMode.BATCH;
-      if (batch != ec.batchMode()) {
-        LOG.info("map mode from the UDF's server-info file instance={} mode={}", index, udf.mode().mapMode());
-      }
       engine = new MapEngine(vertx, new EngineConfig(ec.concurrency(), batch, ec.batchSize(), ec.batchTimeout(),
           ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats());
       bridge.connect(udf, engine);
@@ -116,6 +113,10 @@ final class MapInstance extends VerticleBase {
 
   Future<Readiness> readiness() {
     return onContext(() -> {
+      String problem = udf.problem();
+      if (problem != null) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + problem));
+      }
       if (engine == null) {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
       }
@@ -128,8 +129,7 @@ final class MapInstance extends VerticleBase {
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
           : Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " is not ready"))
-          .otherwise(e -> Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " unreachable: "
-              + e.getMessage()));
+          .otherwise(e -> Readiness.notReady("instance " + index + ": " + udf.unreachable(e)));
     });
   }
 
@@ -141,8 +141,12 @@ final class MapInstance extends VerticleBase {
         upstreams.subscribers().forEach(s -> up.add(s.status()));
       }
       j.put("upstream", up);
+      String problem = udf.problem();
+      if (problem != null) {
+        j.put("udfProblem", problem);
+      }
       if (engine == null) {
-        return Future.succeededFuture(j.put("state", udfError));
+        return Future.succeededFuture(j.put("state", problem != null ? problem : udfError));
       }
       EngineStats st = engine.stats();
       return Future.succeededFuture(j.put("mode", udf.mode().mapMode()).put("concurrency", config.engine().concurrency())

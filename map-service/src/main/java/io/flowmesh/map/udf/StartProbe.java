@@ -73,6 +73,7 @@ final class StartProbe implements MapFnStream.Events {
     done = true;
     stream = null;
     s.finish();
+    client.udfReachable();
     dispatcher.transportRecovered();
     started.tryComplete();
   }
@@ -94,7 +95,8 @@ final class StartProbe implements MapFnStream.Events {
   private void failed(MapFnStream s, String cause, long now) {
     stream = null;
     long due = dispatcher.transportFailed(now);
-    LOG.warn("UDF not answering a handshake yet; retrying: address={} cause={} retryInMs={}",
+    client.udfUnreachable(cause);
+    LOG.debug("UDF not answering a handshake yet; retrying: address={} cause={} retryInMs={}",
         client.address(), cause, Math.max(0, (due - now) / 1_000_000));
   }
 }

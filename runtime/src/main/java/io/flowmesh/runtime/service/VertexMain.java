@@ -123,8 +123,13 @@ public abstract class VertexMain<C> {
         System.out.print(Settings.markdown(allKeys()));
         return;
       }
+      if (a.equals("--version")) {
+        String version = VertexMain.class.getPackage().getImplementationVersion();
+        System.out.println(name() + "-service " + (version == null ? "unknown (not run from its jar)" : version));
+        return;
+      }
       if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...]\n\nKeys:");
+        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...] | --help | --version\n\nKeys:");
         System.out.print(Settings.help(allKeys()));
         return;
       }
