@@ -71,6 +71,10 @@ public abstract class VertexMain<C> {
     Settings settings = Settings.load(allKeys(), ns, args, env);
     Common common = Common.from(settings);
     common.edge().tls().problems("tls", servesEdge()).forEach(settings::problem);
+    String httpToken = settings.get(CommonKeys.HTTP_TOKEN);
+    if (httpToken != null && httpToken.isBlank()) {
+      settings.problem(CommonKeys.HTTP_TOKEN, "must not be blank (leave it unset to keep /status and /metrics open)");
+    }
     C config = configure(settings);
     settings.check();
     setLogLevel(common.logLevel());
@@ -81,7 +85,8 @@ public abstract class VertexMain<C> {
     }
     PrometheusMeterRegistry registry = MetricsRegistry.create(name());
     AtomicReference<Vertex> running = new AtomicReference<>();
-    HttpEndpoints http = new HttpEndpoints(vertx, name(), registry, settings.effective(), running::get);
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), registry, settings.effective(), running::get,
+        httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       running.set(vertex);
       Router router = http.router();

@@ -1,4 +1,4 @@
-package io.flowmesh.source.http;
+package io.flowmesh.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
