@@ -2,8 +2,6 @@ package io.flowmesh.map;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.examples.Uppercase;
 import io.flowmesh.runtime.service.Launched;
@@ -110,10 +108,12 @@ class MapUdfTlsTest {
     open.add(source);
     Launched l = map(source.port(), PortFinder.freePort(), "--udf.address=tcp://localhost:" + port, "--udf.tls.enabled=true",
         "--udf.tls.ca=" + stranger.certificatePath(), "--udf.timeout=1s");
-    Thread.sleep(1500);
-    Readiness r = OnLoop.await(l.vertex().readiness(), 10_000);
-    assertFalse(r.ready());
-    assertTrue(r.reason().contains("UDF"), r.reason());
+    String[] reason = {""};
+    until(() -> {
+      Readiness r = OnLoop.await(l.vertex().readiness(), 10_000);
+      reason[0] = r.reason();
+      return !r.ready() && r.reason().contains("UDF");
+    }, 20_000, () -> "readiness: " + reason[0]);
     assertEquals(0, source.ackCount.get());
   }
 }

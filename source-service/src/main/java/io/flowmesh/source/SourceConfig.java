@@ -68,7 +68,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.MAX_HELD_BYTES, "must be at least 1 byte");
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
-        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)));
+        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS));
   }

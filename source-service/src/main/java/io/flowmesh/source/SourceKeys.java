@@ -59,11 +59,14 @@ public final class SourceKeys {
       "http: the Retry-After of a 429 (rounded up to whole seconds)");
   public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.of("source.http.stall-timeout", "10s", Types.DURATION,
       "http: a buffer full this long with no message acked makes the source not ready");
+  public static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.of("source.http.request-timeout", "30s", Types.DURATION,
+      "http: a POST /ingest whose body has not fully arrived this long after its headers gets 408 and its connection is"
+      + " closed (http.idle-timeout restarts with every byte, so only this cuts off a trickling upload)");
 
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
-        STALL_TIMEOUT);
+        STALL_TIMEOUT, REQUEST_TIMEOUT);
   }
 }

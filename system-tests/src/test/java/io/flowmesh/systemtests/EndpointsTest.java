@@ -155,8 +155,11 @@ class EndpointsTest {
 
   @ParameterizedTest
   @EnumSource(Vertex.class)
-  void anUnknownPathIs404(Vertex v) {
-    assertEquals(404, service(v).get("/no-such-endpoint").status());
+  void anUnknownPathIs404WithAJsonBody(Vertex v) {
+    Http.Response r = service(v).get("/no-such-endpoint");
+    assertEquals(404, r.status());
+    assertTrue(r.contentType().startsWith("application/json"), r.contentType());
+    assertEquals("not_found", new JsonObject(r.body()).getString("error"), r.body());
   }
 
   @Test

@@ -81,12 +81,15 @@ public final class CommonKeys {
 
   public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle-timeout", "30s", Types.DURATION,
       "an HTTP connection (health, metrics, /ingest) that sends or receives nothing for this long is closed; slow clients cannot pile up");
+  public static final ConfigKey<String> HTTP_TOKEN = ConfigKey.of("http.token", null, Types.STRING,
+      "when set, /status and /metrics require 'Authorization: Bearer <token>' (401 otherwise); /livez and /readyz stay open for probes");
 
   /** Every common key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT);
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
+        HTTP_TOKEN);
   }
 
   /** The edge options the settings describe; bad combinations are recorded as problems. */

@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.service;
 
+import io.flowmesh.runtime.auth.BearerToken;
 import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
@@ -80,6 +81,10 @@ public abstract class VertexMain<C> {
     Settings settings = Settings.load(allKeys(), ns, KnownKeys.otherThan(name()), args, env);
     Common common = Common.from(settings, name());
     common.edge().tls().problems("tls", servesEdge()).forEach(settings::problem);
+    String httpToken = settings.get(CommonKeys.HTTP_TOKEN);
+    if (httpToken != null && httpToken.isBlank()) {
+      settings.problem(CommonKeys.HTTP_TOKEN, "must not be blank (leave it unset to keep /status and /metrics open)");
+    }
     C config = configure(settings);
     settings.check();
     setLogLevel(common.logLevel());
@@ -98,7 +103,8 @@ public abstract class VertexMain<C> {
     }
     PrometheusMeterRegistry registry = MetricsRegistry.create(name(), vertexName);
     AtomicReference<Vertex> running = new AtomicReference<>();
-    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get);
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get,
+        httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       running.set(vertex);
       Router router = http.router();
