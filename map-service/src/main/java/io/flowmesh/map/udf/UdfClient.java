@@ -48,6 +48,7 @@ public final class UdfClient {
   private final UdfListener listener;
   private final boolean coalesce;
   private final UdfStats stats = new UdfStats();
+  private final UdfHealth health = new UdfHealth();
   private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
   private final GrpcFrames frames = new GrpcFrames();
   private final UdfChannel channel;
@@ -91,7 +92,7 @@ public final class UdfClient {
     this.channel = new UdfChannel(vertx, address, config);
     this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
-    this.stallWatch = new StallWatch(stats, address, config.stallTimeout());
+    this.stallWatch = new StallWatch(stats, health, address, config.stallTimeout());
   }
 
   /**
@@ -170,6 +171,15 @@ public final class UdfClient {
     return stallWatch.stalled();
   }
 
+  /**
+   * Why the UDF cannot do its work right now, in words for readiness, or null while it answers:
+   * the latest of a stall, a protocol violation and a stream that cannot be opened.
+   */
+  public String problem() {
+    checkThread();
+    return health.problem();
+  }
+
   /** Elements handed over and not yet reported to the listener. */
   public int inFlight() {
     checkThread();
@@ -225,6 +235,16 @@ public final class UdfClient {
     return reconnectBackoff;
   }
 
+  /** A stream could not be opened (no connection, no handshake answer): the UDF is not reachable. */
+  void cannotOpen(StreamEnd end) {
+    health.cannotOpen(end);
+  }
+
+  /** The UDF answered a handshake. */
+  void opened() {
+    health.opened();
+  }
+
   MapFnStream newStream(MapFnStream.Events events) {
     return new MapFnStream(channel, context, frames, config.maxMessageSize(), coalesce, events);
   }
@@ -236,6 +256,7 @@ public final class UdfClient {
     complete(p);
     stats.responsesReceived++;
     stallWatch.onResponse(now);
+    health.answered();
     try {
       listener.onCallTime(callNanos);
       listener.onResults(p.element, response.getResultsList());
@@ -266,6 +287,7 @@ public final class UdfClient {
   /** Counts and logs, once, a protocol violation by the UDF. */
   void protocolViolation(String detail, int affected) {
     stats.protocolViolations++;
+    health.violation(detail);
     LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
         address, detail, affected);
   }

@@ -85,6 +85,7 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     long now = System.nanoTime();
     connectedAtNanos = now;
     opened = true;
+    client.opened();
     LOG.debug("UDF stream open: address={} resending={}", client.address(), ready.size());
     while (!ready.isEmpty() && s == stream && s.isOpen()) {
       send(ready.pollFirst(), now);
@@ -137,6 +138,8 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       client.protocolViolation(end.detail(), affected);
     } else if (end.isUdfError()) {
       stats.udfErrors++;
+    } else if (!opened) {
+      client.cannotOpen(end);
     }
     boolean charged = end.kind() == StreamEnd.Kind.VIOLATION || end.isUdfError();
     UdfFailure.Reason reason = end.isUdfError() ? UdfFailure.Reason.UDF_ERROR : UdfFailure.Reason.PROTOCOL_VIOLATION;
