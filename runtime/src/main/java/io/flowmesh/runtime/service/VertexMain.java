@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,6 +75,7 @@ public abstract class VertexMain<C> {
     C config = configure(settings);
     settings.check();
     setLogLevel(common.logLevel());
+    WarmUp.run(common.nativeTransport());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops())
         .setPreferNativeTransport(common.nativeTransport()));
     if (common.nativeTransport() && !vertx.isNativeTransportEnabled()) {
@@ -95,7 +97,7 @@ public abstract class VertexMain<C> {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(name() + " failed to start: " + cause.getMessage(), cause);
+      throw new IllegalStateException(name() + " failed to start: " + Reasons.of(cause), cause);
     }
   }
 
@@ -121,7 +123,7 @@ public abstract class VertexMain<C> {
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      LOG.error("{} failed to start: {}", name(), e.getMessage());
+      LOG.error("{} failed to start: {}", name(), Reasons.of(e));
       System.exit(1);
       return;
     }
