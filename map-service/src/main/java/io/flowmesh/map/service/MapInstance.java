@@ -10,6 +10,7 @@ import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
 import io.flowmesh.runtime.edge.UpstreamSet;
+import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,8 +99,8 @@ final class MapInstance extends VerticleBase {
       watermarkTimer = vertx.setPeriodic(Math.max(1, edgeOptions.heartbeatInterval().toMillis()),
           id -> port.watermark(engine.watermark()));
     }).onFailure(e -> {
-      udfError = "UDF client cannot start: " + e.getMessage();
-      LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, e.getMessage());
+      udfError = "UDF client cannot start: " + Reasons.of(e);
+      LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, Reasons.of(e));
       if (!stopping) {
         vertx.setTimer(1000, id -> startUdf(bridge));
       }
@@ -113,16 +114,14 @@ final class MapInstance extends VerticleBase {
 
   Future<Readiness> readiness() {
     return onContext(() -> {
-      String problem = udf.problem();
-      if (problem != null) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + problem));
-      }
+      // The UDF's current problem, never an earlier one (a stall) that something else replaced.
+      String udfProblem = udf == null ? null : udf.problem();
       if (engine == null) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError
+            + (udfProblem == null ? "" : ": " + udfProblem)));
       }
-      if (udf.stalled()) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": UDF stalled: work in flight and no response for "
-            + config.udf().stallTimeout().toSeconds() + "s; the stream is being restarted"));
+      if (udfProblem != null) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfProblem));
       }
       if (upstreams.connected() == 0) {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream()));

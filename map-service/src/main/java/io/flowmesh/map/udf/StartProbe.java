@@ -51,7 +51,9 @@ final class StartProbe implements MapFnStream.Events {
     } else if (stream != null && now - openedAtNanos >= client.config().timeout().toNanos()) {
       MapFnStream s = stream;
       s.cancel();
-      failed(s, "no handshake response within " + client.config().timeout(), now);
+      String cause = "no handshake response within " + client.config().timeout();
+      client.udfUnreachable(StreamEnd.transport(new java.util.concurrent.TimeoutException(cause)).detail());
+      failed(s, cause, now);
     }
   }
 
@@ -87,6 +89,8 @@ final class StartProbe implements MapFnStream.Events {
     if (s == stream && !done) {
       if (end.kind() == StreamEnd.Kind.VIOLATION) {
         client.protocolViolation(end.detail(), 0);
+      } else {
+        client.udfUnreachable(end.detail());
       }
       failed(s, end.toString(), System.nanoTime());
     }

@@ -97,8 +97,8 @@ public final class UdfClient {
     this.channel = new UdfChannel(vertx, address, config);
     this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
-    this.stallWatch = new StallWatch(stats, address, config.stallTimeout());
     this.health = new UdfHealth(address);
+    this.stallWatch = new StallWatch(stats, health, address, config.stallTimeout());
   }
 
   /**
@@ -284,6 +284,7 @@ public final class UdfClient {
     complete(p);
     stats.responsesReceived++;
     stallWatch.onResponse(now);
+    health.answered();
     try {
       listener.onCallTime(callNanos);
       listener.onResults(p.element, response.getResultsList());
@@ -314,6 +315,7 @@ public final class UdfClient {
   /** Counts and logs, once, a protocol violation by the UDF. */
   void protocolViolation(String detail, int affected) {
     stats.protocolViolations++;
+    health.violation(detail);
     LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
         address, detail, affected);
   }

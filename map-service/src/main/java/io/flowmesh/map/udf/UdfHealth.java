@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What stands between a {@link UdfClient} and a working UDF, said in one line for
- * {@code /readyz}: the UDF cannot be reached, or it speaks another map mode than the one
- * configured.
+ * {@code /readyz}: the UDF cannot be reached, it stalls or breaks the protocol, or it speaks
+ * another map mode than the one configured.
  *
  * <p>An unreachable UDF is logged at WARN once, then at DEBUG while it stays unreachable;
  * once it answered a handshake, the next outage is a WARN again. A mode mismatch is logged
@@ -31,7 +31,13 @@ final class UdfHealth {
   /** Mismatch lines already logged. */
   private static final Set<String> LOGGED_MISMATCHES = ConcurrentHashMap.newKeySet();
 
+  private enum Kind { STALLED, VIOLATION }
+
   private final UdfAddress address;
+  /** A stall or a protocol violation, whichever came last, until a valid answer (or, for a stall, idleness) cures it. */
+  private Kind kind;
+  private String current;
+  private boolean violationSinceStallCheck;
   private String unreachable;
   private long failures;
   private String mismatch;
@@ -40,9 +46,45 @@ final class UdfHealth {
     this.address = address;
   }
 
-  /** The one-line problem, mismatch first; null when there is none. */
+  /**
+   * The one-line problem, null when there is none: a mode mismatch first; then the latest of a
+   * stall and a protocol violation (a UDF that keeps answering garbage is reported for the
+   * garbage, not for the stall that follows from it); then an unreachable UDF.
+   */
   String problem() {
-    return mismatch != null ? mismatch : unreachable;
+    return mismatch != null ? mismatch : current != null ? current : unreachable;
+  }
+
+  /** The stall watch found no valid response for its timeout with work in flight. */
+  void stalled(String reason) {
+    if (violationSinceStallCheck) {
+      violationSinceStallCheck = false;
+      return;
+    }
+    kind = Kind.STALLED;
+    current = "UDF stalled: " + reason + "; its stream is being restarted";
+  }
+
+  /** The stall is over because nothing is in flight any more. */
+  void idle() {
+    if (kind == Kind.STALLED) {
+      kind = null;
+      current = null;
+    }
+  }
+
+  /** The UDF broke the protocol; its stream was cancelled. */
+  void violation(String detail) {
+    violationSinceStallCheck = true;
+    kind = Kind.VIOLATION;
+    current = "UDF broke the map.v1 protocol: " + detail + "; its stream is being restarted";
+  }
+
+  /** The UDF answered an element properly: no stall, no violation. */
+  void answered() {
+    kind = null;
+    current = null;
+    violationSinceStallCheck = false;
   }
 
   /** The mode mismatch, or null. */

@@ -155,6 +155,8 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       client.protocolViolation(end.detail(), affected);
     } else if (end.isUdfError()) {
       stats.udfErrors++;
+    } else if (!opened) {
+      client.udfUnreachable(end.detail());
     }
     boolean charged = end.kind() == StreamEnd.Kind.VIOLATION || end.isUdfError();
     UdfFailure.Reason reason = end.isUdfError() ? UdfFailure.Reason.UDF_ERROR : UdfFailure.Reason.PROTOCOL_VIOLATION;

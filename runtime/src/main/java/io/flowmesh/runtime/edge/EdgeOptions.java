@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param maxUnacked downstream: messages handed to the vertex and not yet acked, beyond which no credit is granted
  * @param reconnectInitial first reconnect delay
  * @param reconnectMax cap of the reconnect delay
- * @param flowControlWindow HTTP/2 stream and connection window, in bytes
+ * @param flowControlWindow HTTP/2 stream window a downstream grants its upstream, in bytes (the connection window is
+ *     four times it); an upstream grants its subscribers a small fixed window, as they send only small frames
  * @param tls TLS of the edges this process serves and dials
  * @param auth the token a subscriber presents and an upstream requires, and the vertices an upstream serves
  */

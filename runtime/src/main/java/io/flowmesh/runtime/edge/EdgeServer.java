@@ -7,6 +7,7 @@ import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+  /** HTTP/2 window of each subscriber's stream towards this server, in bytes. */
+  static final int INBOUND_STREAM_WINDOW = 256 * 1024;
+  /** HTTP/2 window of each connection towards this server, in bytes. */
+  static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
 
   private final Vertx vertx;
   private final Context context;
@@ -94,10 +99,12 @@ public final class EdgeServer {
     checkThread();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxFrameBytes()));
     grpc.callHandler(EdgeGrpcService.Subscribe, this::accept);
+    // These windows bound what subscribers may send here, never what this server sends (that is the
+    // subscriber's window). Subscribers send only small frames (hello, credit, acks), so a small window
+    // suffices, and it caps what a peer can push before its frame's length prefix is read and refused.
     HttpServerOptions http = new HttpServerOptions().setHost(host).setPort(port)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow())
-            .setMaxFrameSize(1 << 20))
-        .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4);
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
+        .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
     options.tls().applyTo(http);
     server = vertx.createHttpServer(http).requestHandler(grpc);
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
@@ -287,7 +294,7 @@ public final class EdgeServer {
       try {
         frame = Frames.parse(msg, SubscriberFrame.parser());
       } catch (InvalidProtocolBufferException e) {
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + e.getMessage());
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
         return;
       }
       onFrame(s, frame);
@@ -297,8 +304,8 @@ public final class EdgeServer {
       closed(s, "the subscriber ended the stream");
       s.endResponse(GrpcStatus.OK, null);
     });
-    request.exceptionHandler(e -> closed(s, "stream reset: " + e.getMessage()));
-    s.response.exceptionHandler(e -> closed(s, "stream failed: " + e.getMessage()
+    request.exceptionHandler(e -> closed(s, "stream reset: " + Reasons.of(e)));
+    s.response.exceptionHandler(e -> closed(s, "stream failed: " + Reasons.of(e)
         + " (connection lost; the downstream vertex may have been stopped)"));
     refuseIf(s, auth.atOpen(request));
   }
@@ -418,10 +425,13 @@ public final class EdgeServer {
   }
 
   private void onInvalidMessage(Subscription s, InvalidMessageException e) {
-    if (e instanceof MessageSizeOverflowException) {
-      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame over edge.max-frame-bytes=" + options.maxFrameBytes() + ": " + e.getMessage());
+    if (e instanceof MessageSizeOverflowException tooLarge) {
+      // Vert.x read only the length prefix and skips the body; the reset stops the peer sending it.
+      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + tooLarge.messageSize() + " bytes is over edge.max-frame-bytes="
+          + options.maxFrameBytes());
+      s.response.cancel();
     } else {
-      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + e.getMessage());
+      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
     }
   }
 

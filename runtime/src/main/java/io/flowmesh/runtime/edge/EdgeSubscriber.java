@@ -13,6 +13,7 @@ import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -343,7 +344,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         return;
       }
       if (ar.failed()) {
-        retry("cannot reach upstream: " + ar.cause().getMessage());
+        retry("cannot reach upstream: " + Reasons.of(ar.cause()));
         return;
       }
       open(ar.result());
@@ -358,7 +359,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     s.credit.add(initial);
     request.exceptionHandler(e -> {
       s.ended.tryComplete();
-      lost(s, "stream failed: " + e.getMessage());
+      lost(s, "stream failed: " + Reasons.of(e));
     });
     if (options.auth().token() != null) {
       request.headers().set(SubscriberAuth.METADATA_KEY, BearerToken.header(options.auth().token()));
@@ -368,7 +369,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     request.response().onComplete(ar -> {
       if (ar.failed()) {
         s.ended.tryComplete();
-        lost(s, "no response from upstream: " + ar.cause().getMessage());
+        lost(s, "no response from upstream: " + Reasons.of(ar.cause()));
         return;
       }
       GrpcClientResponse<SubscriberFrame, UpstreamFrame> response = ar.result();
@@ -377,16 +378,22 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         try {
           frame = Frames.parse(msg, UpstreamFrame.parser());
         } catch (InvalidProtocolBufferException e) {
-          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + e.getMessage());
+          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + Reasons.of(e));
           return;
         }
         onFrame(s, frame);
       });
-      response.invalidMessageHandler(e -> abort(s, e instanceof MessageSizeOverflowException ? GrpcStatus.RESOURCE_EXHAUSTED
-          : GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + e.getMessage()));
+      response.invalidMessageHandler(e -> {
+        if (e instanceof MessageSizeOverflowException tooLarge) {
+          abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + tooLarge.messageSize()
+              + " bytes, over edge.max-frame-bytes=" + options.maxFrameBytes());
+        } else {
+          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + Reasons.of(e));
+        }
+      });
       response.exceptionHandler(e -> {
         s.ended.tryComplete();
-        lost(s, "stream failed: " + e.getMessage());
+        lost(s, "stream failed: " + Reasons.of(e));
       });
       response.endHandler(v -> {
         s.ended.tryComplete();
@@ -401,12 +408,13 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private void ended(SubscriberSession s, GrpcClientResponse<SubscriberFrame, UpstreamFrame> response) {
     GrpcStatus status = response.status();
+    String message = Reasons.statusMessage(response);
     if (status != null && status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
       metrics.violations.increment();
-      lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + response.statusMessage());
-      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), response.statusMessage());
+      lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + (message == null ? "no message" : message));
+      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), message == null ? "none" : message);
     }
-    lost(s, "upstream ended the stream" + (status == null ? "" : " with " + status + " " + response.statusMessage()));
+    lost(s, "upstream ended the stream with " + Reasons.status(status, message));
   }
 
   private void lost(SubscriberSession s, String why) {

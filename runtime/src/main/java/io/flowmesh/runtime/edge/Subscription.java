@@ -53,7 +53,7 @@ final class Subscription {
       }
       response.end();
     } catch (IllegalStateException e) {
-      LOG.debug("edge stream already closed subscriber={}: {}", name(), e.getMessage());
+      LOG.debug("edge stream already closed subscriber={}: {}", name(), io.flowmesh.runtime.errors.Reasons.of(e));
     }
   }
 

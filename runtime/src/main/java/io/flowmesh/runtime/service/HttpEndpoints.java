@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.service;
 
 import io.flowmesh.runtime.auth.BearerToken;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,7 +104,7 @@ public final class HttpEndpoints {
       return;
     }
     v.readiness().onComplete(ar -> {
-      Readiness r = ar.succeeded() ? ar.result() : Readiness.notReady("readiness check failed: " + ar.cause().getMessage());
+      Readiness r = ar.succeeded() ? ar.result() : Readiness.notReady("readiness check failed: " + Reasons.of(ar.cause()));
       json(ctx, r.ready() ? 200 : 503, r.toJson().put("service", service));
     });
   }
@@ -120,7 +121,7 @@ public final class HttpEndpoints {
       if (ar.succeeded()) {
         json(ctx, 200, base.put("state", "running").mergeIn(ar.result()).put("vertex", vertexName));
       } else {
-        json(ctx, 500, base.put("error", String.valueOf(ar.cause().getMessage())));
+        json(ctx, 500, base.put("error", Reasons.of(ar.cause())));
       }
     });
   }

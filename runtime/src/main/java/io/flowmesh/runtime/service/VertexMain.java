@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,6 +97,7 @@ public abstract class VertexMain<C> {
     if (!settings.ignored().isEmpty()) {
       LOG.debug("{}: ignoring other services' keys: {}", vertexName, String.join(", ", settings.ignored()));
     }
+    WarmUp.run(common.nativeTransport());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops())
         .setPreferNativeTransport(common.nativeTransport()));
     if (common.nativeTransport() && !vertx.isNativeTransportEnabled()) {
@@ -118,7 +120,7 @@ public abstract class VertexMain<C> {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(vertexName + ": " + cause.getMessage(), cause);
+      throw new IllegalStateException(vertexName + " failed to start: " + Reasons.of(cause), cause);
     }
   }
 
@@ -149,7 +151,7 @@ public abstract class VertexMain<C> {
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      LOG.error("{} failed to start: {}", name(), e.getMessage());
+      LOG.error("{} failed to start: {}", name(), Reasons.of(e));
       System.exit(1);
       return;
     }

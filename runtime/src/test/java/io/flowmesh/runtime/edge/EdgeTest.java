@@ -223,7 +223,7 @@ class EdgeTest extends TwoVertxEdgeTest {
     raw.ack(many);
     until(() -> raw.status.get() != null, 10_000, () -> "a status");
     assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, raw.status.get());
-    assertTrue(raw.statusMessage.get().contains("edge.max-frame-bytes"), raw.statusMessage.get());
+    assertTrue(raw.statusMessage.get().contains("over edge.max-frame-bytes=65536") && raw.statusMessage.get().matches("frame of \\d+ bytes .*"), raw.statusMessage.get());
   }
 
   @Test
