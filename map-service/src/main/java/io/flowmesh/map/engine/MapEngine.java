@@ -216,6 +216,9 @@ public final class MapEngine {
           if (r.getKeysCount() > 0) {
             o.addAllKeys(r.getKeysList());
           }
+          if (r.getTagsCount() > 0) {
+            o.addAllTags(r.getTagsList());
+          }
           if (in.getHeadersCount() > 0) {
             o.putAllHeaders(in.getHeadersMap());
           }
