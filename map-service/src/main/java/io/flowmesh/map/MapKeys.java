@@ -16,8 +16,8 @@ public final class MapKeys {
       "HTTP port of /livez, /readyz, /metrics and /status");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("map.edge.port", "7002", Types.PORT,
       "port of the edge the sink subscribes to");
-  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORT,
-      "the source's edge; a name resolving to several addresses subscribes to each");
+  public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORTS,
+      "the source's edge, host:port; several separated by commas; a name resolving to several addresses subscribes to each");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),

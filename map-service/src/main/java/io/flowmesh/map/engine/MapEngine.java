@@ -58,6 +58,8 @@ public final class MapEngine {
   private long outputWatermark = Watermarks.NONE;
   private boolean pumping;
   private boolean stopping;
+  /** Why inputs are given back (nobody reads the output edge), or null. */
+  private String orphaned;
 
   /**
    * @param owner handed back through {@link Element#owner()}, so a shared output edge can route acks
@@ -79,6 +81,7 @@ public final class MapEngine {
     Input in = new Input(sub);
     inputs.add(in);
     sub.pause();
+    sub.holdCredit(orphaned != null);
     sub.handler(d -> onDelivery(in, d));
     pump();
   }
@@ -106,6 +109,11 @@ public final class MapEngine {
     if (in.requested > 0) {
       in.requested--;
     }
+    if (orphaned != null) {
+      stats.givenBack++;
+      in.sub.nack(d, orphaned);
+      return;
+    }
     Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()), requests);
     heap.add(e);
     stats.elementsIn++;
@@ -126,6 +134,10 @@ public final class MapEngine {
     }
     pumping = true;
     try {
+      if (orphaned != null) {
+        giveBackReady();
+        return;
+      }
       boolean arrived = true;
       while (arrived) {
         while (!ready.isEmpty() && permitsInUse < config.concurrency() && outputsPending < config.outputCapacity()) {
@@ -195,6 +207,11 @@ public final class MapEngine {
     checkThread();
     release(e);
     stats.inFlight(System.nanoTime() - e.startNanos);
+    if (orphaned != null) {
+      giveBack(e, orphaned);
+      pump();
+      return;
+    }
     int n = 0;
     for (int i = 0, size = results.size(); i < size; i++) {
       if (!results.get(i).getTagsList().contains(DROP)) {
@@ -267,6 +284,9 @@ public final class MapEngine {
     checkThread();
     for (int i = 0, n = acked.size(); i < n; i++) {
       Element e = acked.get(i);
+      if (e.givenBack) {
+        continue;
+      }
       outputsPending--;
       if (--e.pendingOutputs == 0) {
         complete(e);
@@ -279,6 +299,64 @@ public final class MapEngine {
     heap.remove(e);
     stats.acked++;
     e.from.ack(e.delivery);
+  }
+
+  // ---- an output edge nobody reads ----
+
+  /**
+   * The output edge has had no subscriber for {@code edge.orphan-timeout} ({@code reason}), or has
+   * one again ({@code null}). While orphaned the engine holds credit on its inputs, nacks what they
+   * deliver and what waits to be dispatched, and nacks each element in the UDF when it completes.
+   */
+  public void orphaned(String reason) {
+    checkThread();
+    orphaned = reason;
+    for (int i = 0; i < inputs.size(); i++) {
+      Input in = inputs.get(i);
+      in.sub.holdCredit(reason != null);
+      // orphaned: take everything buffered (to nack it); then back to fetching what can start
+      if (reason != null) {
+        in.sub.resume();
+      } else {
+        in.sub.pause();
+        in.requested = 0;
+      }
+    }
+    pump();
+  }
+
+  /** Outputs taken back from the orphaned output edge, one entry per output: their inputs are nacked. */
+  public void onOutputsGivenBack(List<Element> outputsOf, String reason) {
+    checkThread();
+    for (int i = 0, n = outputsOf.size(); i < n; i++) {
+      Element e = outputsOf.get(i);
+      if (!e.givenBack) {
+        outputsPending -= e.pendingOutputs;
+        e.pendingOutputs = 0;
+        giveBack(e, reason);
+      }
+    }
+    pump();
+  }
+
+  private void giveBackReady() {
+    while (!ready.isEmpty()) {
+      giveBack(ready.poll(), orphaned);
+    }
+  }
+
+  /** Nacks {@code e} upstream; the next element of its key, if any, goes to the ready queue. */
+  private void giveBack(Element e, String reason) {
+    e.givenBack = true;
+    heap.remove(e);
+    stats.givenBack++;
+    e.from.nack(e.delivery, reason);
+    if (keys != null) {
+      Element next = keys.release(e);
+      if (next != null) {
+        ready.addFirst(next);
+      }
+    }
   }
 
   // ---- watermark, state ----
