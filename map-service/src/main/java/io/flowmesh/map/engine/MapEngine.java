@@ -45,7 +45,7 @@ public final class MapEngine {
   private final Object owner;
   private final OutputPort out;
   private final EngineStats stats;
-  private final List<Input> inputs = new ArrayList<>();
+  private final Inputs inputs = new Inputs();
   private final WatermarkHeap heap = new WatermarkHeap();
   private final UdfRequests requests = new UdfRequests();
   private final KeySequencer keys;
@@ -78,10 +78,7 @@ public final class MapEngine {
   /** Takes input from {@code sub}; the engine fetches from it only what it can start. */
   public void addInput(EdgeSubscriber sub) {
     checkThread();
-    Input in = new Input(sub);
-    inputs.add(in);
-    sub.pause();
-    sub.holdCredit(orphaned != null);
+    Inputs.Input in = inputs.add(sub, orphaned != null);
     sub.handler(d -> onDelivery(in, d));
     pump();
   }
@@ -89,23 +86,12 @@ public final class MapEngine {
   /** Stops taking input from {@code sub}; what it buffered stays unacked and the upstream redelivers it. */
   public void removeInput(EdgeSubscriber sub) {
     checkThread();
-    inputs.removeIf(in -> in.sub == sub);
-    sub.pause();
-  }
-
-  /** An upstream edge and the demand the engine raised on it and that was not yet delivered. */
-  private static final class Input {
-    final EdgeSubscriber sub;
-    long requested;
-
-    Input(EdgeSubscriber sub) {
-      this.sub = sub;
-    }
+    inputs.remove(sub);
   }
 
   // ---- input ----
 
-  private void onDelivery(Input in, Delivery d) {
+  private void onDelivery(Inputs.Input in, Delivery d) {
     if (in.requested > 0) {
       in.requested--;
     }
@@ -149,14 +135,7 @@ public final class MapEngine {
         // Each input may supply the whole free window; what arrives beyond the permits waits in ready.
         long free = config.concurrency() - permitsInUse - ready.size() - (keys == null ? 0 : keys.waiting());
         int before = ready.size();
-        for (int i = 0; i < inputs.size(); i++) {
-          Input in = inputs.get(i);
-          long want = free - in.requested;
-          if (want > 0) {
-            in.requested += want;
-            in.sub.fetch(want);
-          }
-        }
+        inputs.fetchUpTo(free);
         arrived = ready.size() > before;
       }
     } finally {
@@ -228,18 +207,7 @@ public final class MapEngine {
       for (int i = 0, size = results.size(); i < size; i++) {
         MapResponse.Result r = results.get(i);
         if (!r.getTagsList().contains(DROP)) {
-          Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + i).setValue(r.getValue())
-              .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
-          if (r.getKeysCount() > 0) {
-            o.addAllKeys(r.getKeysList());
-          }
-          if (r.getTagsCount() > 0) {
-            o.addAllTags(r.getTagsList());
-          }
-          if (in.getHeadersCount() > 0) {
-            o.putAllHeaders(in.getHeadersMap());
-          }
-          out.emit(e, o.build());
+          out.emit(e, Outputs.of(in, r, i));
         }
       }
       stats.outputs += n;
@@ -311,17 +279,7 @@ public final class MapEngine {
   public void orphaned(String reason) {
     checkThread();
     orphaned = reason;
-    for (int i = 0; i < inputs.size(); i++) {
-      Input in = inputs.get(i);
-      in.sub.holdCredit(reason != null);
-      // orphaned: take everything buffered (to nack it); then back to fetching what can start
-      if (reason != null) {
-        in.sub.resume();
-      } else {
-        in.sub.pause();
-        in.requested = 0;
-      }
-    }
+    inputs.orphaned(reason != null);
     pump();
   }
 
@@ -366,14 +324,7 @@ public final class MapEngine {
    * still buffered on an edge), else the lowest of the inputs' watermarks; never decreasing.
    */
   public long watermark() {
-    long low = heap.min();
-    long input = Long.MAX_VALUE;
-    for (int i = 0; i < inputs.size(); i++) {
-      EdgeSubscriber s = inputs.get(i).sub;
-      input = Math.min(input, s.watermark());
-      low = Math.min(low, s.oldestBufferedWatermark());
-    }
-    low = Math.min(low, input);
+    long low = Math.min(heap.min(), inputs.lowWatermark());
     if (low != Long.MAX_VALUE && low > outputWatermark) {
       outputWatermark = low;
     }
