@@ -32,15 +32,16 @@ class OrphanedMapTest {
   void aMapReplicaNoSinkReadsIsNotReadyAndGivesItsInputsBackSoTheRunCompletes(@TempDir Path dir) throws IOException {
     Map<String, String> env = Map.of(
         "FLOWMESH_SOURCE_COUNT", String.valueOf(COUNT),
-        "FLOWMESH_SOURCE_RATE", "400",
+        "FLOWMESH_SOURCE_RATE", "150",
         "FLOWMESH_SOURCE_ID_PREFIX", PREFIX,
-        "FLOWMESH_EDGE_ORPHAN_TIMEOUT", "4s",
         "FLOWMESH_MAP_INSTANCES", "1");
     try (Pipeline p = Pipeline.launch(dir, "cat", List.of(), env)) {
       int[] ports = Ports.free(2);
       Map<String, String> second = new LinkedHashMap<>(p.env());
       second.put("FLOWMESH_MAP_HTTP_PORT", String.valueOf(ports[0]));
       second.put("FLOWMESH_MAP_EDGE_PORT", String.valueOf(ports[1]));
+      // long enough for it to subscribe to the source and take input on a loaded machine
+      second.put("FLOWMESH_EDGE_ORPHAN_TIMEOUT", "20s");
       Path secondDir = Files.createDirectories(dir.resolve("map2"));
       try (ServiceProcess orphan = ServiceProcess.start(Vertex.MAP, second, secondDir)) {
         for (Vertex v : Vertex.values()) {
@@ -54,7 +55,7 @@ class OrphanedMapTest {
           return r.status() == 503 && r.json().getString("reason", "").contains("no subscriber on the output edge");
         }, () -> "last /readyz: " + orphan.get("/readyz").body() + "\n" + orphan.process().logTail(30));
 
-        Await.until("the second map to give its inputs back and hold none", Duration.ofSeconds(30), () -> {
+        Await.until("the second map to give its inputs back and hold none", Duration.ofSeconds(60), () -> {
           JsonObject i = instance(orphan);
           return i.getLong("givenBack", 0L) > 0 && i.getInteger("unfinished", -1) == 0;
         }, () -> "second map: " + orphan.status() + "\n" + orphan.process().logTail(30));

@@ -133,7 +133,7 @@ public final class MapVertex implements Vertex {
       edge = new OutputEdge(server, instances);
       edge.watch(new OrphanWatch(vertx, server, common.edge().reconnectMax(), common.orphanTimeout(),
           CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), edge));
-      return server.listen(common.host(), config.edgePort());
+      return server.listen(common.host(), config.edgePort()).onSuccess(p -> edge.orphanWatch().start());
     }
   }
 }

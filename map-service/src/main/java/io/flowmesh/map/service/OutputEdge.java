@@ -50,9 +50,9 @@ final class OutputEdge implements OrphanWatch.Listener {
     return server;
   }
 
-  /** Starts watching for an edge nobody reads. */
+  /** Watches for an edge nobody reads (started once the edge listens). */
   void watch(OrphanWatch w) {
-    this.watch = w.start();
+    this.watch = w;
   }
 
   OrphanWatch orphanWatch() {

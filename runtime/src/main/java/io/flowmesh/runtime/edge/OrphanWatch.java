@@ -59,7 +59,9 @@ public final class OrphanWatch {
     this.listener = listener;
   }
 
+  /** Starts checking (call it once the edge listens: nobody can subscribe before); the clock starts now. */
   public OrphanWatch start() {
+    since = System.nanoTime();
     timer = vertx.setPeriodic(CHECK_MILLIS, id -> check());
     return this;
   }

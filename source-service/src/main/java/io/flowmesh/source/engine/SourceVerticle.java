@@ -76,10 +76,10 @@ public final class SourceVerticle extends VerticleBase {
     producer.start(vertx, server, ids);
     // A source keeps what it has (it is the origin); the watch only says when nobody reads it.
     watch = new OrphanWatch(vertx, server, edgeOptions.reconnectMax(), edgeOptions.reconnectMax(),
-        CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), null).start();
+        CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), null);
     tick();
     tickTimer = vertx.setPeriodic(watermarkInterval.toMillis(), id -> tick());
-    return server.listen(host, port).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
+    return server.listen(host, port).onSuccess(p -> watch.start()).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
         producer.type(), ids.prefix(), host, p, queueCapacity));
   }
 
