@@ -9,6 +9,7 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -17,14 +18,14 @@ import java.util.Set;
  *
  * @param httpPort HTTP port
  * @param edgePort the downstream edge's port
- * @param upstream the source's edge
+ * @param upstream the source's edge addresses (one or more)
  * @param resolveInterval how often the upstream name is resolved again
  * @param instances verticle instances (0 = event loops)
  * @param engine the engine's settings (batch mode may still change from the server-info file)
  * @param udf the UDF client's settings
  * @param allowedSubscribers the vertex names that may subscribe to the edge
  */
-public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration resolveInterval, int instances,
+public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Duration resolveInterval, int instances,
     EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers) {
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */

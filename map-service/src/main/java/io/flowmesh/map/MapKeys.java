@@ -20,8 +20,8 @@ public final class MapKeys {
   public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("map.edge.allowed-subscribers", "sink", Types.NAMES,
       "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED; "
       + "* allows any name");
-  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORT,
-      "the source's edge; a name resolving to several addresses subscribes to each");
+  public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORTS,
+      "the source's edge, host:port; several separated by commas; a name resolving to several addresses subscribes to each");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),

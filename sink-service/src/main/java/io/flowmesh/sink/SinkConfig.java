@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The sink-service's configuration, validated.
  *
  * @param type {@code log}, {@code blackhole} or {@code file}
  * @param httpPort port of the HTTP endpoints
- * @param upstream the upstream's edge
+ * @param upstream the upstream's edge addresses (one or more)
  * @param resolveInterval how often the upstream's name is resolved again
  * @param instances sink verticle instances
  * @param path the file sink's file, or null
@@ -26,7 +27,7 @@ import java.time.Duration;
  * @param maxFileBytes file: size at which the file is rotated; 0 = never
  * @param keepFiles file: rotated files kept
  */
-public record SinkConfig(String type, int httpPort, HostPort upstream, Duration resolveInterval, int instances, Path path,
+public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Duration resolveInterval, int instances, Path path,
     boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
     long maxFileBytes, int keepFiles) {
 

@@ -16,8 +16,8 @@ public final class SinkKeys {
       "log: one line per message on stdout; blackhole: ack at once; file: NDJSON appended to sink.path");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("sink.http.port", "8083", Types.PORT,
       "port of /livez, /readyz, /metrics and /status; 0 = any free port");
-  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORT,
-      "the upstream vertex's edge; a name resolving to several addresses gets one subscription per address");
+  public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORTS,
+      "the upstream vertex's edge, host:port; several separated by commas (one subscription each); a name resolving to several addresses gets one subscription per address");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.DURATION,
       "how often the upstream's name is resolved again (new addresses subscribed, gone ones closed)");
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("sink.instances", "1", Types.intRange(1, 64),

@@ -1,6 +1,7 @@
 package io.flowmesh.sink;
 
 import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.Common;
 import io.flowmesh.runtime.service.Vertex;
@@ -77,7 +78,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
       return Future.all(deployed)
           .<Vertex>map(cf -> new SinkVertex(config, instances, writer))
           .onSuccess(v -> LOG.info("sink started type={} writer={} upstream={} instances={} dedupeWindow={} throttle={}",
-              config.type(), writer.describe(), config.upstream(), config.instances(), config.dedupeWindow(), config.throttle()))
+              config.type(), writer.describe(), HostPort.join(config.upstream()), config.instances(), config.dedupeWindow(), config.throttle()))
           .onFailure(e -> writer.close());
     });
   }

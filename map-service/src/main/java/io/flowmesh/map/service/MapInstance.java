@@ -6,6 +6,7 @@ import io.flowmesh.map.engine.EngineStats;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfMode;
+import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
@@ -66,6 +67,8 @@ final class MapInstance extends VerticleBase {
   @Override
   public Future<?> start() {
     port = new InstancePort(index, context, edgeContext, edge);
+    InstancePort p = port;
+    edgeContext.runOnContext(v -> edge.register(p));
     UdfBridge bridge = new UdfBridge(metrics.udfCallTime);
     udf = new UdfClient(vertx, config.udf(), bridge);
     metrics.bindUdf(udf);
@@ -81,6 +84,9 @@ final class MapInstance extends VerticleBase {
           ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats());
       bridge.connect(udf, engine);
       port.engine(engine);
+      if (port.orphanReason != null) {
+        engine.orphaned(port.orphanReason);
+      }
       metrics.bindEngine(engine);
       udfError = null;
       upstreams = new UpstreamSet(vertx, vertexName, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
@@ -124,7 +130,7 @@ final class MapInstance extends VerticleBase {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfProblem));
       }
       if (upstreams.connected() == 0) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream()));
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + HostPort.join(config.upstream())));
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
           : Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " is not ready"))
@@ -153,7 +159,7 @@ final class MapInstance extends VerticleBase {
           .put("waitingForKey", engine.waitingForKey()).put("outputsPending", engine.outputsPending())
           .put("watermark", engine.watermark()).put("elementsIn", st.elementsIn).put("outputs", st.outputs)
           .put("acked", st.acked).put("dropped", st.dropped).put("failedDropped", st.failedDropped)
-          .put("failedNacked", st.failedNacked).put("udf", udf.stats().toString()).put("udfStalled", udf.stalled()));
+          .put("failedNacked", st.failedNacked).put("givenBack", st.givenBack).put("udf", udf.stats().toString()).put("udfStalled", udf.stalled()));
     });
   }
 

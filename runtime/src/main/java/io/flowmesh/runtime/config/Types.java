@@ -120,6 +120,24 @@ public final class Types {
   /** {@code host:port}; the port must be 1 to 65535. */
   public static final ValueType<HostPort> HOST_PORT = simple("host:port, e.g. 127.0.0.1:7001", HostPort::parse);
 
+  /**
+   * One or more {@code host:port}, comma-separated ({@code map-a:7002,map-b:7002}); each entry is
+   * a name (resolved to every address behind it) or a literal address.
+   */
+  public static final ValueType<List<HostPort>> HOST_PORTS = simple(
+      "host:port, or several separated by commas, e.g. 127.0.0.1:7002,127.0.0.2:7002", Types::parseHostPorts);
+
+  static List<HostPort> parseHostPorts(String text) {
+    List<HostPort> out = new java.util.ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      HostPort hp = HostPort.parse(part);
+      if (!out.contains(hp)) {
+        out.add(hp);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   static Duration parseDuration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     int i = 0;

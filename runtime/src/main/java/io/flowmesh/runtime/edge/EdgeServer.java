@@ -555,6 +555,28 @@ public final class EdgeServer {
     }
   }
 
+  // ---- giving queued messages back (an edge nobody reads; see OrphanWatch) ----
+
+  /**
+   * Removes every queued message, oldest first, handing each with its attachment to {@code to}
+   * (the vertex gives the inputs behind them back upstream). Unacked messages stay with their
+   * subscribers.
+   *
+   * @return how many were taken
+   */
+  public int takeQueued(AckListener to) {
+    checkThread();
+    int n = 0;
+    while (!queue.isEmpty()) {
+      Message m = queue.peek();
+      Object a = queue.peekAttachment();
+      queue.remove();
+      to.acked(m, a);
+      n++;
+    }
+    return n;
+  }
+
   /** For tests and logs: where this edge is served. */
   public SocketAddress address(String host) {
     return SocketAddress.inetSocketAddress(port(), host);

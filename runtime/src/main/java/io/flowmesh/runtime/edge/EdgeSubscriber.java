@@ -93,6 +93,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Boolean> connectionHandler;
+  /** While true no credit is granted (see {@link #holdCredit}). */
+  private boolean creditHeld;
 
   /**
    * @param vertex this vertex's name, sent in the hello
@@ -269,7 +271,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     return new JsonObject().put("upstream", upstream.toString()).put("subscriber", subscriberId)
         .put("connected", connected()).put("buffered", buffer.size()).put("bufferedBytes", bufferedBytes)
         .put("unacked", unacked()).put("credit", creditOutstanding()).put("received", received)
-        .put("reconnects", reconnects).put("watermark", watermark)
+        .put("reconnects", reconnects).put("watermark", watermark).put("creditHeld", creditHeld)
         .put("lastFailure", lastFailure == null ? null : lastFailure.getMessage());
   }
 
@@ -541,7 +543,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   // ---- credit, acks, failures ----
 
   private long grantable(SubscriberSession s) {
-    if (bufferedBytes >= options.inputBytes()) {
+    if (creditHeld || bufferedBytes >= options.inputBytes()) {
       return 0;
     }
     long room = Math.min(options.inputCapacity() - buffer.size(), (long) options.maxUnacked() - s.unacked - buffer.size());
@@ -608,6 +610,27 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     vertx.setTimer(50, id -> p.tryComplete());
     p.future().onComplete(v -> s.request.cancel());
     lost(s, "protocol violation: " + message);
+  }
+
+  // ---- holding credit (a vertex that cannot forward what it would take) ----
+
+  /**
+   * While {@code hold} is true no credit is granted, on this stream or a new one: the upstream
+   * sends this edge at most the credit it already has, and sends the rest to other subscribers.
+   * Releasing it grants the free room again.
+   */
+  public EdgeSubscriber holdCredit(boolean hold) {
+    checkThread();
+    creditHeld = hold;
+    if (!hold) {
+      maybeGrant();
+    }
+    return this;
+  }
+
+  /** Whether credit is held ({@link #holdCredit}). */
+  public boolean creditHeld() {
+    return creditHeld;
   }
 
   private void checkThread() {

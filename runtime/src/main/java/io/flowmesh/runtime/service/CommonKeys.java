@@ -65,6 +65,9 @@ public final class CommonKeys {
       "shared secret of the pipeline's edges (secret: masked in /status): a subscriber sends it as 'authorization: Bearer <token>' "
       + "on Subscribe, an upstream refuses a stream without it (UNAUTHENTICATED). Set the same value on every service; "
       + "scripts/run-local.sh makes a fresh one per run. Unset: no token");
+  public static final ConfigKey<Duration> EDGE_ORPHAN_TIMEOUT = ConfigKey.of("edge.orphan-timeout", "30s", Types.DURATION,
+      "a map whose output edge has had no subscriber this long nacks its unsent inputs back upstream and takes no input until one appears; "
+          + "after edge.reconnect-max (or this, if shorter) without one while messages wait, a vertex is not ready");
 
   public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.of("tls.enabled", "false", Types.BOOLEAN,
       "TLS on the edges this service serves and dials (HTTP/2 negotiated with ALPN)");
@@ -88,7 +91,7 @@ public final class CommonKeys {
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, EDGE_ORPHAN_TIMEOUT, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
         HTTP_TOKEN);
   }
 

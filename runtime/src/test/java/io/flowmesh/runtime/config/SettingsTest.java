@@ -137,6 +137,13 @@ class SettingsTest {
     assertEquals(4_000_000L, Types.SIZE.parse("4MB"));
     assertEquals(new HostPort("::1", 7001), Types.HOST_PORT.parse("[::1]:7001"));
     assertThrows(IllegalArgumentException.class, () -> Types.HOST_PORT.parse("nohost"));
+    assertEquals(List.of(new HostPort("127.0.0.1", 7002), new HostPort("map-b", 7012), new HostPort("::1", 7002)),
+        Types.HOST_PORTS.parse("127.0.0.1:7002, map-b:7012,[::1]:7002"));
+    assertEquals(List.of(new HostPort("a", 1)), Types.HOST_PORTS.parse("a:1,a:1"), "a repeated entry is one upstream");
+    for (String bad : List.of("", "a:1,", "a:1,,b:2", "a:1,b", "a:1,b:x")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Types.HOST_PORTS.parse(bad), bad);
+      assertTrue(e.getMessage().contains("several separated by commas"), e.getMessage());
+    }
     assertThrows(IllegalArgumentException.class, () -> Types.SIZE.parse("12 parsecs"));
   }
 
