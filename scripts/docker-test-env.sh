@@ -49,10 +49,10 @@ no_engine() { echo "docker-test-env: no Docker engine: $*"; exit 3; }
 
 cache="${FLOWMESH_DOCKER_CACHE:-/var/cache/flowmesh-docker}"
 mirror="${FLOWMESH_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-# Bump RECIPE when what goes into the images changes: the new tags are then built once.
-recipe=1
-base_image="flowmesh-test/debian-jdk17:bookworm-$recipe"
-prom_image="flowmesh-test/prometheus:bookworm-$recipe"
+# Bump a recipe number when what goes into that image changes: the new tag is then built once.
+base_recipe=1 prom_recipe=2
+base_image="flowmesh-test/debian-jdk17:bookworm-$base_recipe"
+prom_image="flowmesh-test/prometheus:bookworm-$base_recipe.$prom_recipe"
 sock="$cache/docker.sock"
 pidfile="$cache/dockerd.pid"
 
@@ -144,12 +144,13 @@ make_images() {
   fi
   if ! has_image "$prom_image"; then
     log "making $prom_image"
-    # Like prom/prometheus: runs as nobody in /prometheus, the compose command gives the flags.
+    # Like prom/prometheus, the compose command gives the flags. Debian's build keeps its data in
+    # /var/lib/prometheus/metrics2 by default, owned by the user the package made.
     docker build -q -t "$prom_image" - >/dev/null <<EOF
 FROM $base_image
-RUN mkdir -p /prometheus && chown nobody:nogroup /prometheus
+RUN mkdir -p /prometheus && chown prometheus:prometheus /prometheus
 WORKDIR /prometheus
-USER nobody
+USER prometheus
 ENTRYPOINT ["/usr/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml"]
 EOF
@@ -195,8 +196,14 @@ case "${1:-start}" in
     find_compose
     make_images
     pick_jars
-    # Images left untagged by rebuilds of flowmesh:local; only on the daemon this script owns.
-    [[ "$host" == "unix://$sock" ]] && docker image prune -f >/dev/null 2>&1 || true
+    # Only on the daemon this script owns: stand-ins of older recipes, and the images left
+    # untagged by rebuilds of flowmesh:local.
+    if [[ "$host" == "unix://$sock" ]]; then
+      for img in $(docker images --filter 'reference=flowmesh-test/*' --format '{{.Repository}}:{{.Tag}}'); do
+        [[ "$img" == "$base_image" || "$img" == "$prom_image" ]] || docker rmi "$img" >/dev/null 2>&1 || true
+      done
+      docker image prune -f >/dev/null 2>&1 || true
+    fi
     echo "DOCKER_HOST=$host"
     echo "COMPOSE=$COMPOSE"
     echo "MAVEN_IMAGE=$base_image"
