@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Dockerfile, checked without a Docker engine: stages, what it builds and copies, its user. */
+/** The Dockerfile, checked without a Docker engine: stages, what it builds and copies, its user ({@link ComposeRunTest} builds it). */
 class DockerfileTest {
 
   @Test
