@@ -188,9 +188,11 @@ stop_ours() {
 case "${1:-start}" in
   -h|--help) usage ;;
   start)
-    mkdir -p "$cache"
-    exec 9>"$cache/lock"
-    flock 9   # one run at a time prepares the engine and the images
+    mkdir -p "$cache" 2>/dev/null || true
+    # one run at a time prepares the engine and the images (a user who cannot write the cache
+    # locks in /tmp, and will be told below that starting an engine needs root)
+    { exec 9>"$cache/lock"; } 2>/dev/null || exec 9>"${TMPDIR:-/tmp}/flowmesh-docker-test-env.lock"
+    flock 9
     find_or_start_engine
     export DOCKER_HOST="$host"
     find_compose
