@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * docker-compose.yml, checked without a Docker engine against what the build produces and what
- * the services really read and serve (keys from each jar's {@code --help}).
+ * the services really read and serve (keys from each jar's {@code --help}). {@link ComposeRunTest}
+ * runs it.
  */
 class ComposeFileTest {
 
