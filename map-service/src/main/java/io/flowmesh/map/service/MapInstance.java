@@ -122,12 +122,11 @@ final class MapInstance extends VerticleBase {
     return onContext(() -> {
       // The UDF's current problem, never an earlier one (a stall) that something else replaced.
       String udfProblem = udf == null ? null : udf.problem();
-      if (engine == null) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError
-            + (udfProblem == null ? "" : ": " + udfProblem)));
-      }
       if (udfProblem != null) {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfProblem));
+      }
+      if (engine == null) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
       }
       if (upstreams.connected() == 0) {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + HostPort.join(config.upstream())));
