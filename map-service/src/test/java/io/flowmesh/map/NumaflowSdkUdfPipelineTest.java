@@ -80,7 +80,7 @@ class NumaflowSdkUdfPipelineTest {
     Path socket = dir.resolve("map.sock");
     Path info = dir.resolve("mapper-server-info");
     runThrough(NumaflowSdkUdfProcess.start(dir, "unary", "--socket", socket.toString(), "--server-info-file", info.toString()),
-        "unix://" + socket, "unary-map", "--map.mode=batch-map", "--udf.server-info-file=" + info);
+        "unix://" + socket, "unary-map", "--udf.server-info-file=" + info);
   }
 
   @Test
@@ -88,6 +88,6 @@ class NumaflowSdkUdfPipelineTest {
     Path socket = dir.resolve("batchmap.sock");
     Path info = dir.resolve("mapper-server-info");
     runThrough(NumaflowSdkUdfProcess.start(dir, "batch", "--socket", socket.toString(), "--server-info-file", info.toString()),
-        "unix://" + socket, "batch-map", "--map.mode=map", "--map.batch-size=50", "--udf.server-info-file=" + info);
+        "unix://" + socket, "batch-map", "--map.batch-size=50", "--udf.server-info-file=" + info);
   }
 }
