@@ -148,7 +148,8 @@ public final class KafkaBroker implements AutoCloseable {
         "min.insync.replicas=1",
         "default.replication.factor=1",
         "group.initial.rebalance.delay.ms=0",
-        "auto.create.topics.enable=false"));
+        "auto.create.topics.enable=false",
+        "log.retention.ms=-1"));
     lines.addAll(extraProperties);
     Path config = dataDir.resolve("server.properties");
     Files.write(config, lines);

@@ -68,7 +68,7 @@ public final class SourceVerticle extends VerticleBase {
     ids = new IdSequence(idPrefix);
     server.ackListener((m, a) -> {
       ackedSinceTick++;
-      producer.acked(m);
+      producer.acked(m, a);
     });
     producer.start(vertx, server, ids);
     tick();
@@ -137,7 +137,7 @@ public final class SourceVerticle extends VerticleBase {
         tick();
         LOG.info("source drained acked={} redelivered={} left={}", server.acked(), server.redelivered(),
             server.queued() + server.unacked());
-        return server.close();
+        return producer.close().eventually(server::close);
       });
     });
   }

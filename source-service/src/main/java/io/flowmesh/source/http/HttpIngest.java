@@ -92,7 +92,7 @@ public final class HttpIngest implements Producer {
   }
 
   @Override
-  public void acked(Message message) {
+  public void acked(Message message, Object attachment) {
     acked++;
     heldBytes -= message.getValue().size();
   }
