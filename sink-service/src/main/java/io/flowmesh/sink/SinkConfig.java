@@ -23,9 +23,14 @@ import java.time.Duration;
  * @param throttle messages per second per instance; 0 = off
  * @param maxBatchBytes bytes waiting behind an outstanding write before deliveries pause
  * @param retryBackoff pause after a failed write
+ * @param dropOnFailure drop (and count) what finally fails instead of nacking it
+ * @param kafkaBootstrap the Kafka sink's brokers, or null
+ * @param kafkaTopic the Kafka sink's topic, or null
+ * @param kafkaMaxBytes the Kafka producer's buffer
  */
 public record SinkConfig(String type, int httpPort, HostPort upstream, Duration resolveInterval, int instances, Path path,
-    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff) {
+    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff, boolean dropOnFailure,
+    String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes) {
 
   /** Reads and checks every {@code sink.*} key; problems are recorded in {@code s}. */
   public static SinkConfig from(Settings s) {
@@ -60,12 +65,25 @@ public record SinkConfig(String type, int httpPort, HostPort upstream, Duration 
       s.problem(SinkKeys.MAX_BATCH_BYTES, "allowed is 1KiB to 1GiB");
       maxBatch = 4 << 20;
     }
+    String bootstrap = s.get(SinkKeys.KAFKA_BOOTSTRAP);
+    String topic = s.get(SinkKeys.KAFKA_TOPIC);
+    if ("kafka".equals(type) && (bootstrap == null || bootstrap.isBlank())) {
+      s.problem(SinkKeys.KAFKA_BOOTSTRAP, "is required with sink.type=kafka (e.g. 127.0.0.1:9092)");
+    }
+    if ("kafka".equals(type) && (topic == null || topic.isBlank())) {
+      s.problem(SinkKeys.KAFKA_TOPIC, "is required with sink.type=kafka");
+    }
+    long kafkaBytes = s.get(SinkKeys.KAFKA_MAX_BYTES);
+    if (kafkaBytes < 1 << 20) {
+      s.problem(SinkKeys.KAFKA_MAX_BYTES, "must be at least 1MiB");
+    }
     return new SinkConfig(type, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve, s.get(SinkKeys.INSTANCES), path,
-        s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF));
+        s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
+        "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes);
   }
 
   /** What each sink verticle instance needs. */
   public SinkOptions options(EdgeOptions edge) {
-    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff);
+    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, dropOnFailure);
   }
 }

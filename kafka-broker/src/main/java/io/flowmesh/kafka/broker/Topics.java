@@ -30,8 +30,14 @@ public final class Topics implements AutoCloseable {
 
   /** Creates the topic with replication factor 1; an existing topic is left as it is. */
   public void create(String topic, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+    create(topic, partitions, Map.of());
+  }
+
+  /** Creates the topic with replication factor 1 and these topic configs; an existing topic is left as it is. */
+  public void create(String topic, int partitions, Map<String, String> configs)
+      throws InterruptedException, ExecutionException, TimeoutException {
     try {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;

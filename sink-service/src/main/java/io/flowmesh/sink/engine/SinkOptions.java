@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param throttle messages per second; 0 = off
  * @param maxBatchBytes while a write is outstanding, stop taking deliveries once this many bytes wait
  * @param retryBackoff after a failed write, how long to take nothing
+ * @param dropOnFailure messages that finally fail are dropped and counted instead of nacked
  */
 public record SinkOptions(HostPort upstream, Duration resolveInterval, EdgeOptions edge, int dedupeWindow, double throttle,
-    long maxBatchBytes, Duration retryBackoff) {
+    long maxBatchBytes, Duration retryBackoff, boolean dropOnFailure) {
 }
