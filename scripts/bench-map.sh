@@ -80,7 +80,7 @@ map_jvm=(java -Xms512m -Xmx1g -XX:+UseParallelGC)
 map_jvm+=(${map_jvm_args[@]+"${map_jvm_args[@]}"})
 "${map_jvm[@]}" -jar "$map_jar" --map.upstream="127.0.0.1:$up_port" --map.edge.port="$edge_port" \
   --map.http.port="$http_port" --udf.address="tcp://127.0.0.1:$udf_port" --map.concurrency="$concurrency" \
-  --map.instances="$instances" --log.level=warn --shutdown.timeout=2s ${map_args[@]+"${map_args[@]}"} >"$run/map.log" 2>&1 & map_pid=$!; pids+=($map_pid)
+  --map.instances="$instances" --map.edge.allowed-subscribers=bench-sink --log.level=warn --shutdown.timeout=2s ${map_args[@]+"${map_args[@]}"} >"$run/map.log" 2>&1 & map_pid=$!; pids+=($map_pid)
 for _ in $(seq 300); do
   curl -fs "http://127.0.0.1:$http_port/livez" >/dev/null 2>&1 && break
   kill -0 "$map_pid" 2>/dev/null || { echo "map-service exited; log:" >&2; cat "$run/map.log" >&2; exit 1; }

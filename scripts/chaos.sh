@@ -246,6 +246,7 @@ run() {
   [[ "$mode" == kill-dedupe ]] && dedupe=$dedupe_window
 
   export FLOWMESH_BIND_HOST=127.0.0.1
+  export FLOWMESH_EDGE_TOKEN="${FLOWMESH_EDGE_TOKEN:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
   export FLOWMESH_SOURCE_HTTP_PORT=$src_http FLOWMESH_SOURCE_EDGE_PORT=$src_edge
   export FLOWMESH_MAP_HTTP_PORT=$map_http FLOWMESH_MAP_EDGE_PORT=$map_edge FLOWMESH_SINK_HTTP_PORT=$sink_http
   export FLOWMESH_MAP_UPSTREAM=127.0.0.1:$src_edge FLOWMESH_SINK_UPSTREAM=127.0.0.1:$map_edge

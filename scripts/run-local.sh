@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole pipeline on this machine: an example UDF, sink, map and source as local
 # processes. Builds the jars if they are missing, waits until every service is ready, prints
-# the endpoints and a one-line progress report every few seconds, and stops everything on
-# Ctrl-C or SIGTERM (source first, so nothing in flight is lost; a second Ctrl-C kills).
+# the endpoints and a one-line progress report every --interval seconds, and stops everything
+# on Ctrl-C or SIGTERM, or by itself once a bounded run is complete (source first, so nothing
+# in flight is lost; a second Ctrl-C kills).
 #
 # Configuration: every FLOWMESH_* variable in the environment reaches the services and wins
 # over this script's defaults, which it sets only for variables that are unset. See --help.
+# Edge authentication is on: each run makes a fresh random edge token for all services.
 set -euo pipefail
 
 usage() {
@@ -16,6 +18,11 @@ Starts the example UDF, sink-service, map-service and source-service on this mac
 waits until each is ready, prints their endpoints and a progress line, and stops them
 all on Ctrl-C or SIGTERM (a second Ctrl-C kills them at once).
 
+A bounded run (FLOWMESH_SOURCE_COUNT or FLOWMESH_SOURCE_DURATION set) ends by itself: once
+the source reports every message it produced acked, the script prints
+"run complete: N produced, N acked", stops everything (source first) and exits 0.
+With --keep-running the services stay up after that until Ctrl-C.
+
 Options:
   --udf NAME       example UDF to start: cat, uppercase (default), flatmap, filter,
                    latency or faulty; UDF_ARGS after -- are passed to it
@@ -24,6 +31,8 @@ Options:
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
   --interval SECS  seconds between progress lines (default 2; 0 = none)
+  --keep-running   after a bounded run is complete, leave the services running
+                   (to look at their endpoints) until Ctrl-C or SIGTERM
   --build          rebuild the jars first (mvn -B -q install -DskipTests), even if present
   -h, --help       show this help
 
@@ -31,8 +40,16 @@ Environment (all optional; a FLOWMESH_* variable you set always wins):
   FLOWMESH_*       any service key: key a.b-c is FLOWMESH_A_B_C
                    (java -jar <service>.jar --help lists them). This script's defaults:
                    FLOWMESH_SOURCE_RATE=1000 (unbounded, 1000 messages/s)
-                   FLOWMESH_SINK_TYPE=log (messages go to the sink's log in the run folder)
+                   FLOWMESH_SINK_TYPE=file, and for it
+                   FLOWMESH_SINK_PATH=<run folder>/sink-data.ndjson (the messages, one JSON
+                   line each, apart from the services' logs),
+                   FLOWMESH_SINK_MAX_FILE_BYTES=64MiB, FLOWMESH_SINK_KEEP_FILES=1 (rotated to
+                   sink-data.ndjson.1 at 64 MiB: at most 128 MiB on disk however long it runs)
+                   FLOWMESH_SINK_TYPE=log writes the messages into the sink's log instead
                    FLOWMESH_MAP_UPSTREAM, FLOWMESH_SINK_UPSTREAM: follow the edge ports
+                   FLOWMESH_EDGE_TOKEN: a fresh random token per run, shared by the
+                   services (a subscriber without it is refused); set your own to
+                   attach another subscriber
   FLOWMESH_UDF_ADDRESS
                    use your own UDF at tcp://HOST:PORT or unix:///PATH; no example UDF
                    is started
@@ -53,7 +70,7 @@ die() { echo "run-local: $*" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false
+udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_running=false
 udf_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -65,6 +82,7 @@ while [[ $# -gt 0 ]]; do
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
     --interval=*) interval="${1#*=}"; shift ;;
     --build) rebuild=true; shift ;;
+    --keep-running) keep_running=true; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; udf_args=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -122,7 +140,12 @@ default_port() {
 }
 
 export FLOWMESH_SOURCE_RATE="${FLOWMESH_SOURCE_RATE:-1000}"
-export FLOWMESH_SINK_TYPE="${FLOWMESH_SINK_TYPE:-log}"
+export FLOWMESH_SINK_TYPE="${FLOWMESH_SINK_TYPE:-file}"
+if [[ -z "${FLOWMESH_EDGE_TOKEN:-}" ]]; then
+  FLOWMESH_EDGE_TOKEN="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+  [[ ${#FLOWMESH_EDGE_TOKEN} -eq 48 ]] || die "cannot read /dev/urandom for the edge token (or set FLOWMESH_EDGE_TOKEN)"
+fi
+export FLOWMESH_EDGE_TOKEN
 default_port FLOWMESH_SOURCE_HTTP_PORT 8081
 default_port FLOWMESH_SOURCE_EDGE_PORT 7001
 default_port FLOWMESH_MAP_HTTP_PORT 8082
@@ -161,6 +184,13 @@ fi
 run="$root/.run/$(date +%Y%m%d-%H%M%S)-$$"
 mkdir -p "$run"
 ln -sfn "$(basename "$run")" "$root/.run/latest" 2>/dev/null || true
+
+# The messages go to their own file in the run folder, bounded by rotation, never into a log.
+if [[ "$FLOWMESH_SINK_TYPE" == file && -z "${FLOWMESH_SINK_PATH:-}" ]]; then
+  export FLOWMESH_SINK_PATH="$run/sink-data.ndjson"
+  export FLOWMESH_SINK_MAX_FILE_BYTES="${FLOWMESH_SINK_MAX_FILE_BYTES:-64MiB}"
+  export FLOWMESH_SINK_KEEP_FILES="${FLOWMESH_SINK_KEEP_FILES:-1}"
+fi
 
 # --- processes --------------------------------------------------------------------------
 # Started with '&' from this non-interactive shell, the JVMs ignore SIGINT: a Ctrl-C reaches
@@ -322,18 +352,55 @@ for entry in "source $source_url $FLOWMESH_SOURCE_EDGE_PORT" "map $map_url $FLOW
 done
 case "$FLOWMESH_SINK_TYPE" in
   log) echo "  messages: the sink's log, $run/sink.log" ;;
-  file) echo "  messages: ${FLOWMESH_SINK_PATH:-?} (NDJSON)" ;;
+  file) echo "  messages: $FLOWMESH_SINK_PATH (NDJSON${FLOWMESH_SINK_MAX_FILE_BYTES:+, rotated at $FLOWMESH_SINK_MAX_FILE_BYTES})" ;;
   blackhole) echo "  messages: discarded (blackhole sink)" ;;
 esac
 echo "  logs:     $run"
 echo "Ctrl-C stops everything."
 
-# metric NAME TEXT [FORMAT]: the sum of the samples of NAME in Prometheus text.
-metric() {
-  awk -v m="$1" -v f="${3:-%.0f}" '$1 == m || index($1, m "{") == 1 { s += $NF } END { printf f, s }' <<<"$2"
+# sums TEXT NAME...: the sum of the samples of each NAME in Prometheus text, space-separated
+# (one awk for all of them: the progress loop forks as little as it can).
+sums() {
+  local text="$1"; shift
+  awk -v names="$*" '
+    BEGIN { n = split(names, m, " ") }
+    { for (i = 1; i <= n; i++) if ($1 == m[i] || index($1, m[i] "{") == 1) s[i] += $NF }
+    END { for (i = 1; i <= n; i++) printf "%s%.3f", (i > 1 ? " " : ""), s[i]; print "" }' <<<"$text"
 }
-# rate COUNT PREV_COUNT UPTIME PREV_UPTIME: per second, rounded.
+# rate COUNT PREV_COUNT UPTIME PREV_UPTIME: per second, rounded (bash has no floating point).
 rate() { awk -v n="$1" -v p="$2" -v t="$3" -v q="$4" 'BEGIN { d = t - q; printf "%.0f", (d > 0 ? (n - p) / d : 0) }'; }
+# now_ms: REPLY = milliseconds since the epoch (whole seconds on a bash without EPOCHREALTIME).
+now_ms() {
+  if [[ -n "${EPOCHREALTIME:-}" ]]; then
+    local t="${EPOCHREALTIME/[.,]/}"
+    REPLY=$((10#$t / 1000))
+  else
+    REPLY=$(($(date +%s) * 1000))
+  fi
+}
+# json_field NAME JSON: the first value of "NAME": in compact JSON (a number or true/false).
+json_field() {
+  local rest="${2#*\"$1\":}"
+  [[ "$rest" == "$2" ]] && return 1
+  rest="${rest%%[,\}]*}"
+  echo "$rest"
+}
+
+# fetch URL...: the bodies in parallel (a round costs the slowest request, not their sum), into
+# polled_0, polled_1, ... (empty when a request failed).
+fetch() {
+  local i=0 url pids=()
+  for url in "$@"; do
+    { http_get "$url" >"$run/.poll-$i" 2>/dev/null || : >"$run/.poll-$i"; } &
+    pids+=("$!")
+    i=$((i + 1))
+  done
+  wait "${pids[@]}" 2>/dev/null || true
+  for ((i = 0; i < $#; i++)); do
+    printf -v "polled_$i" '%s' "$(cat "$run/.poll-$i" 2>/dev/null)"
+    rm -f "$run/.poll-$i"
+  done
+}
 
 last_message() {
   local line=""
@@ -344,17 +411,24 @@ last_message() {
   [[ -n "$line" ]] && printf ' | last: %.90s' "$line"
 }
 
-# Rates divide by the services' own process_uptime_seconds: $SECONDS has whole seconds only.
-started=$SECONDS
-src_metrics="$(http_get "$source_url/metrics" || true)"
-sink_metrics="$(http_get "$sink_url/metrics" || true)"
-prev_src="$(metric flowmesh_source_messages_total "$src_metrics")"
-prev_src_up="$(metric process_uptime_seconds "$src_metrics" %.3f)"
-prev_sink="$(metric flowmesh_sink_messages_total "$sink_metrics")"
-prev_sink_up="$(metric process_uptime_seconds "$sink_metrics" %.3f)"
+# The progress loop wakes on a fixed schedule (start + k × interval), so the time its requests
+# take does not stretch the interval. Rates divide by the services' own process_uptime_seconds.
+step_ms=$((interval > 0 ? interval * 1000 : 1000))
+now_ms; started_ms=$REPLY; next_ms=$REPLY
+fetch "$source_url/metrics" "$sink_url/metrics"
+read -r prev_src prev_src_up <<<"$(sums "$polled_0" flowmesh_source_messages_total process_uptime_seconds)"
+read -r prev_sink prev_sink_up <<<"$(sums "$polled_1" flowmesh_sink_messages_total process_uptime_seconds)"
 reported=" "
+complete=false
 while ! $stop_requested; do
-  if ((interval > 0)); then pause "$interval"; else pause 1; fi
+  next_ms=$((next_ms + step_ms))
+  now_ms
+  if ((next_ms > REPLY)); then
+    wait_ms=$((next_ms - REPLY))
+    pause "$((wait_ms / 1000)).$(printf '%03d' $((wait_ms % 1000)))"
+  else
+    next_ms=$REPLY   # a late round: start the schedule again from now rather than catch up
+  fi
   $stop_requested && break
   for name in "${names[@]}"; do
     if ! alive "$name" && [[ "$reported" != *" $name "* ]]; then
@@ -367,18 +441,34 @@ while ! $stop_requested; do
     echo "run-local: every service has exited"
     break
   fi
+  $complete && continue
+  if ((interval > 0)); then
+    fetch "$source_url/status" "$sink_url/metrics" "$source_url/metrics" "$map_url/metrics"
+  else
+    fetch "$source_url/status" "$sink_url/metrics"
+  fi
+  src_status="$polled_0"
+  read -r written sink_up lag <<<"$(sums "$polled_1" \
+    flowmesh_sink_messages_total process_uptime_seconds flowmesh_sink_watermark_lag_milliseconds)"
+  if [[ "$src_status" == *'"complete":true'* ]]; then
+    complete=true
+    case "$FLOWMESH_SINK_TYPE" in
+      log) where="; messages in $run/sink.log" ;;
+      file) where="; messages in $FLOWMESH_SINK_PATH" ;;
+      *) where="" ;;
+    esac
+    printf 'run-local: run complete: %s produced, %s acked; the sink wrote %.0f%s\n' \
+      "$(json_field produced "$src_status")" "$(json_field acked "$src_status")" "$written" "$where"
+    $keep_running || break
+    echo "run-local: --keep-running: the services stay up; Ctrl-C stops them"
+    continue
+  fi
   ((interval > 0)) || continue
-  src_metrics="$(http_get "$source_url/metrics" || true)"
-  map_metrics="$(http_get "$map_url/metrics" || true)"
-  sink_metrics="$(http_get "$sink_url/metrics" || true)"
-  produced="$(metric flowmesh_source_messages_total "$src_metrics")"
-  src_up="$(metric process_uptime_seconds "$src_metrics" %.3f)"
-  inflight="$(metric flowmesh_map_inflight "$map_metrics")"
-  written="$(metric flowmesh_sink_messages_total "$sink_metrics")"
-  sink_up="$(metric process_uptime_seconds "$sink_metrics" %.3f)"
-  lag="$(metric flowmesh_sink_watermark_lag_milliseconds "$sink_metrics")"
-  printf '[%5ds] source %s (%s/s) | map in-flight %s | sink %s (%s/s), watermark lag %s ms%s\n' \
-    "$((SECONDS - started))" "$produced" "$(rate "$produced" "$prev_src" "$src_up" "$prev_src_up")" "$inflight" \
+  read -r produced src_up <<<"$(sums "$polled_2" flowmesh_source_messages_total process_uptime_seconds)"
+  read -r inflight <<<"$(sums "$polled_3" flowmesh_map_inflight)"
+  now_ms
+  printf '[%5ds] source %.0f (%s/s) | map in-flight %.0f | sink %.0f (%s/s), watermark lag %.0f ms%s\n' \
+    "$(((REPLY - started_ms) / 1000))" "$produced" "$(rate "$produced" "$prev_src" "$src_up" "$prev_src_up")" "$inflight" \
     "$written" "$(rate "$written" "$prev_sink" "$sink_up" "$prev_sink_up")" "$lag" "$(last_message)"
   prev_src=$produced prev_src_up=$src_up prev_sink=$written prev_sink_up=$sink_up
 done

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -277,16 +278,20 @@ class Pipeline:
             self._await_log("udf", " listening on ", 60)
         src = ["--source.http.port=%d" % self.src_http, "--source.edge.port=%d" % self.src_edge,
                "--source.id-prefix=bench"] + common + self.source_args
-        self.procs["source"] = self.b.reg.start("source", self._java("source") + src, os.path.join(self.dir, "source.log"))
+        if not self.with_map:
+            src.append("--source.edge.allowed-subscribers=sink")  # the sink reads the source directly
+        # edge authentication on, as run-local.sh runs it: a fresh token per pipeline, in the environment
+        env = {"FLOWMESH_EDGE_TOKEN": secrets.token_hex(24)}
+        self.procs["source"] = self.b.reg.start("source", self._java("source") + src, os.path.join(self.dir, "source.log"), env)
         upstream_of_sink = self.src_edge
         if self.with_map:
             mp = ["--map.http.port=%d" % self.map_http, "--map.edge.port=%d" % self.map_edge,
                   "--map.upstream=127.0.0.1:%d" % self.src_edge, "--udf.address=tcp://127.0.0.1:%d" % self.udf_port,
                   "--udf.reconnect.max-backoff=500ms"] + common + self.map_args
-            self.procs["map"] = self.b.reg.start("map", self._java("map") + mp, os.path.join(self.dir, "map.log"))
+            self.procs["map"] = self.b.reg.start("map", self._java("map") + mp, os.path.join(self.dir, "map.log"), env)
             upstream_of_sink = self.map_edge
         sk = ["--sink.http.port=%d" % self.sink_http, "--sink.upstream=127.0.0.1:%d" % upstream_of_sink] + common + self.sink_args
-        self.procs["sink"] = self.b.reg.start("sink", self._java("sink") + sk, os.path.join(self.dir, "sink.log"))
+        self.procs["sink"] = self.b.reg.start("sink", self._java("sink") + sk, os.path.join(self.dir, "sink.log"), env)
         for name in ("source", "map", "sink"):
             if name in self.procs:
                 self._await_ready(name, 90)

@@ -9,25 +9,32 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * map-service's configuration, validated.
  *
  * @param httpPort HTTP port
  * @param edgePort the downstream edge's port
- * @param upstream the source's edge
+ * @param upstream the source's edge addresses (one or more)
  * @param resolveInterval how often the upstream name is resolved again
  * @param instances verticle instances (0 = event loops)
  * @param engine the engine's settings (batch mode may still change from the server-info file)
  * @param udf the UDF client's settings
+ * @param allowedSubscribers the vertex names that may subscribe to the edge
  */
-public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration resolveInterval, int instances,
-    EngineConfig engine, UdfConfig udf) {
+public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Duration resolveInterval, int instances,
+    EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers) {
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
-    boolean batch = s.get(MapKeys.MODE).equals("batch-map");
+    String modeName = s.get(MapKeys.MODE);
+    if (modeName.equals("stream-map")) {
+      s.problem(MapKeys.MODE, "stream-map is not supported yet; allowed: unary-map (alias map), batch-map");
+    }
+    boolean batch = modeName.equals("batch-map");
     OnFailure onFailure = OnFailure.valueOf(s.get(MapKeys.UDF_ON_FAILURE).toUpperCase(Locale.ROOT).replace('-', '_'));
     long maxMessage = s.get(MapKeys.UDF_MAX_MESSAGE);
     if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
@@ -37,6 +44,7 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
     UdfConfig udf = UdfConfig.builder()
         .address(s.get(MapKeys.UDF_ADDRESS))
         .mode(batch ? UdfMode.BATCH : UdfMode.UNARY)
+        .modeConfigured(s.source(MapKeys.MODE) != Settings.Source.DEFAULT)
         .timeout(s.get(MapKeys.UDF_TIMEOUT))
         .retryMaxAttempts(s.get(MapKeys.UDF_MAX_ATTEMPTS))
         .retryBackoff(s.get(MapKeys.UDF_RETRY_BACKOFF), s.get(MapKeys.UDF_RETRY_MAX_BACKOFF))
@@ -58,7 +66,7 @@ public record MapConfig(int httpPort, int edgePort, HostPort upstream, Duration 
         s.get(MapKeys.BATCH_TIMEOUT), s.get(MapKeys.ORDERING).equals("key"), s.get(MapKeys.OUTPUT_CAPACITY),
         onFailure == OnFailure.DROP);
     return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT), s.get(MapKeys.UPSTREAM),
-        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf);
+        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf, s.get(MapKeys.ALLOWED_SUBSCRIBERS));
   }
 
   /** The UDF client's checks say {@code key: what}; report them against our key, with where its value came from. */

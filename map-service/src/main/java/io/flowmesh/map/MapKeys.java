@@ -5,6 +5,7 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** map-service's own configuration keys ({@code map.*} and {@code udf.*}). */
 public final class MapKeys {
@@ -16,14 +17,20 @@ public final class MapKeys {
       "HTTP port of /livez, /readyz, /metrics and /status");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("map.edge.port", "7002", Types.PORT,
       "port of the edge the sink subscribes to");
-  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORT,
-      "the source's edge; a name resolving to several addresses subscribes to each");
+  public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("map.edge.allowed-subscribers", "sink", Types.NAMES,
+      "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED; "
+      + "* allows any name");
+  public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORTS,
+      "the source's edge, host:port; several separated by commas; a name resolving to several addresses subscribes to each");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),
       "permits: most elements in the UDF at once, per instance");
-  public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "map", Types.oneOf("map", "batch-map"),
-      "unary map (out of order, one element at a time) or batch-map (a batch per MapFn stream)");
+  public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "unary-map",
+      Types.oneOf("unary-map", "map", "batch-map", "stream-map"),
+      "the UDF's map mode, Numaflow's names: unary-map (alias map; each element answered on its own, out of order) or "
+          + "batch-map (a batch per MapFn stream, closed by an EOT); stream-map is not supported yet. Must match the "
+          + "UDF's mode; unset, a server-info file (udf.server-info-file) chooses it");
   public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.of("map.batch-size", "64", Types.intRange(1, 100_000),
       "batch-map: elements per batch");
   public static final ConfigKey<Duration> BATCH_TIMEOUT = ConfigKey.of("map.batch-timeout", "50ms", Types.DURATION,
@@ -72,7 +79,7 @@ public final class MapKeys {
       "check that the UDF's certificate names the host in udf.address");
 
   public static List<ConfigKey<?>> all() {
-    return List.of(HTTP_PORT, EDGE_PORT, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
+    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
         INSTANCES, OUTPUT_CAPACITY, UDF_ADDRESS, UDF_TIMEOUT, UDF_MAX_ATTEMPTS, UDF_RETRY_BACKOFF, UDF_RETRY_MAX_BACKOFF,
         UDF_ON_FAILURE, UDF_STALL_TIMEOUT, UDF_MAX_MESSAGE, UDF_RECONNECT_BACKOFF, UDF_RECONNECT_MAX_BACKOFF, UDF_SERVER_INFO,
         UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST);

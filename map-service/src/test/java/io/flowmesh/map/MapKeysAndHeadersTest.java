@@ -2,6 +2,7 @@ package io.flowmesh.map;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
@@ -12,6 +13,7 @@ import io.flowmesh.runtime.testing.OnLoop;
 import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.udf.Datum;
+import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.MapResult;
 import io.flowmesh.udf.UdfServer;
 import io.flowmesh.udf.UdfServerOptions;
@@ -27,7 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An element's keys and headers reach the UDF; its outputs carry the UDF's keys and the input's headers. */
+/**
+ * An element's keys and headers reach the UDF; its outputs carry the UDF's keys and tags and the input's
+ * headers.
+ */
 class MapKeysAndHeadersTest {
 
   private final Vertx vertx = Vertx.vertx();
@@ -54,9 +59,8 @@ class MapKeysAndHeadersTest {
     return b.build();
   }
 
-  @Test
-  void keysAndHeadersArePassedToTheUdfAndHeadersAndTheUdfsKeysToTheOutputs() throws Exception {
-    int n = 200;
+  /** Starts a source of {@code n} {@link #element}s, map-service on {@code handler} and a test sink; returns the source's ack count. */
+  private AtomicInteger run(int n, MapHandler handler) throws Exception {
     Context ctx = vertx.getOrCreateContext();
     AtomicInteger acked = new AtomicInteger();
     EdgeServer source = OnLoop.call(ctx, () -> new EdgeServer(vertx, "test-source", EdgeOptions.defaults(), 1024,
@@ -71,19 +75,24 @@ class MapKeysAndHeadersTest {
       });
     });
     int sourcePort = OnLoop.awaitOn(ctx, () -> source.listen("127.0.0.1", 0));
-
-    Map<String, Datum> seen = new ConcurrentHashMap<>();
-    UdfServer udf = UdfServer.create(vertx, UdfServerOptions.of("tcp://127.0.0.1:0")).handler(d -> {
-      seen.put(d.valueUtf8(), d);
-      return Future.succeededFuture(List.of(MapResult.passThrough(d)));
-    });
+    UdfServer udf = UdfServer.create(vertx, UdfServerOptions.of("tcp://127.0.0.1:0")).handler(handler);
     String udfAddress = OnLoop.await(udf.start(), 10_000).toString();
     int edgePort = PortFinder.freePort();
     map = new MapMain().launch(new String[] {"--map.upstream=127.0.0.1:" + sourcePort, "--map.edge.port=" + edgePort,
         "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2"}, Map.of());
     sink = new TestSink(edgePort, false);
-
     until(() -> acked.get() == n, 30_000, () -> "source acked " + acked.get() + " of " + n);
+    return acked;
+  }
+
+  @Test
+  void keysAndHeadersArePassedToTheUdfAndHeadersAndTheUdfsKeysToTheOutputs() throws Exception {
+    int n = 200;
+    Map<String, Datum> seen = new ConcurrentHashMap<>();
+    run(n, d -> {
+      seen.put(d.valueUtf8(), d);
+      return Future.succeededFuture(List.of(MapResult.passThrough(d)));
+    });
     for (int i = 0; i < n; i++) {
       Message in = element(i);
       Datum d = seen.get("v" + i);
@@ -93,6 +102,27 @@ class MapKeysAndHeadersTest {
       assertEquals(in.getKeysList(), out.getKeysList(), "keys of the output of m" + i);
       assertEquals(in.getHeadersMap(), out.getHeadersMap(), "headers of the output of m" + i);
       assertEquals(in.getEventTime(), out.getEventTime(), "event time of the output of m" + i);
+      assertEquals(List.of(), out.getTagsList(), "an untagged result has no tags");
+    }
+  }
+
+  @Test
+  void theUdfsTagsReachTheOutputsAndTheDropTagStillDrops() throws Exception {
+    int n = 90;
+    // i % 3: 0 tagged twice, 1 untagged, 2 dropped with Numaflow's DROP tag
+    run(n, d -> {
+      int i = Integer.parseInt(d.valueUtf8().substring(1));
+      MapResult r = MapResult.passThrough(d);
+      return Future.succeededFuture(List.of(i % 3 == 0 ? r.withTags("red", "t" + i) : i % 3 == 1 ? r : MapResult.drop()));
+    });
+    until(() -> sink.byId.size() == 2 * n / 3, 10_000, () -> "sink got " + sink.byId.size() + " of " + 2 * n / 3);
+    for (int i = 0; i < n; i++) {
+      Message out = sink.byId.get("m" + i + "/0");
+      if (i % 3 == 2) {
+        assertNull(out, "m" + i + " was dropped by the DROP tag, yet reached the sink");
+      } else {
+        assertEquals(i % 3 == 0 ? List.of("red", "t" + i) : List.of(), out.getTagsList(), "tags of the output of m" + i);
+      }
     }
   }
 }

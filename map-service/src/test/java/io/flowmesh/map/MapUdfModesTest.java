@@ -54,7 +54,7 @@ class MapUdfModesTest {
 
   @Test
   void batchMapKeepsSeveralBatchesInFlightWithinTheConcurrencyAndDeliversEveryElementOnce() {
-    int n = 3000;
+    int n = 1000; // some 60 batches of 16: plenty to have several in flight
     UdfServer server = started(UdfServerOptions.of("tcp://127.0.0.1:0").withMode(MapMode.BATCH_MAP), slowCat);
     pipeline.start(n, server.actualAddress().toString(), "--map.mode=batch-map", "--map.batch-size=16",
         "--map.batch-timeout=20ms", "--map.concurrency=64");
@@ -66,12 +66,12 @@ class MapUdfModesTest {
   }
 
   @Test
-  void theServerInfoFileChoosesBatchMapOverTheConfiguredUnaryModeEvenWhenWrittenAfterMapStarted() throws Exception {
-    int n = 2000;
+  void theServerInfoFileChoosesBatchMapWhenMapModeIsUnsetEvenWhenWrittenAfterMapStarted() throws Exception {
+    int n = 1000;
     Path info = dir.resolve("mapper-server-info");
     int port = PortFinder.freePort();
     // map-service first: it waits for the file, which the UDF writes once it listens.
-    pipeline.start(n, "tcp://127.0.0.1:" + port, "--map.mode=map", "--udf.server-info-file=" + info,
+    pipeline.start(n, "tcp://127.0.0.1:" + port, "--udf.server-info-file=" + info,
         "--map.batch-size=16", "--map.batch-timeout=20ms", "--map.concurrency=64");
     Thread.sleep(300);
     started(UdfServerOptions.of("tcp://127.0.0.1:" + port).withMode(MapMode.BATCH_MAP).withServerInfoFile(info), slowCat);

@@ -2,8 +2,6 @@ package io.flowmesh.map;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.examples.Uppercase;
 import io.flowmesh.runtime.service.Launched;
@@ -22,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** map-service talking to its UDF over TLS and mutual TLS (certificates generated for the test). */
@@ -30,9 +30,24 @@ class MapUdfTlsTest {
 
   private final List<AutoCloseable> open = new ArrayList<>();
   private final Vertx udfVertx = Vertx.vertx();
-  private final SelfSignedCertificate udfCert = SelfSignedCertificate.create("localhost");
-  private final SelfSignedCertificate mapCert = SelfSignedCertificate.create("flowmesh-map");
-  private final SelfSignedCertificate stranger = SelfSignedCertificate.create("localhost");
+  // One set for the class: each takes an RSA key generation, seconds of CPU on a busy machine.
+  private static SelfSignedCertificate udfCert;
+  private static SelfSignedCertificate mapCert;
+  private static SelfSignedCertificate stranger;
+
+  @BeforeAll
+  static void createCertificates() {
+    udfCert = SelfSignedCertificate.create("localhost");
+    mapCert = SelfSignedCertificate.create("flowmesh-map");
+    stranger = SelfSignedCertificate.create("localhost");
+  }
+
+  @AfterAll
+  static void deleteCertificates() {
+    udfCert.delete();
+    mapCert.delete();
+    stranger.delete();
+  }
 
   @AfterEach
   void stop() throws Exception {
@@ -40,9 +55,6 @@ class MapUdfTlsTest {
       open.get(i).close();
     }
     OnLoop.await(udfVertx.close(), 20_000);
-    udfCert.delete();
-    mapCert.delete();
-    stranger.delete();
   }
 
   private int udf(Path clientCa) {
@@ -96,10 +108,12 @@ class MapUdfTlsTest {
     open.add(source);
     Launched l = map(source.port(), PortFinder.freePort(), "--udf.address=tcp://localhost:" + port, "--udf.tls.enabled=true",
         "--udf.tls.ca=" + stranger.certificatePath(), "--udf.timeout=1s");
-    Thread.sleep(1500);
-    Readiness r = OnLoop.await(l.vertex().readiness(), 10_000);
-    assertFalse(r.ready());
-    assertTrue(r.reason().contains("UDF"), r.reason());
+    String[] reason = {""};
+    until(() -> {
+      Readiness r = OnLoop.await(l.vertex().readiness(), 10_000);
+      reason[0] = r.reason();
+      return !r.ready() && r.reason().contains("UDF");
+    }, 20_000, () -> "readiness: " + reason[0]);
     assertEquals(0, source.ackCount.get());
   }
 }

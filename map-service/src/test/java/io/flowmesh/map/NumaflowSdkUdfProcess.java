@@ -48,7 +48,7 @@ final class NumaflowSdkUdfProcess implements AutoCloseable {
   static NumaflowSdkUdfProcess start(Path workDir, String... args) throws IOException {
     NumaflowSdkUdfProcess udf = new NumaflowSdkUdfProcess(jar(), List.of(args), workDir);
     try {
-      udf.listening.get(30, TimeUnit.SECONDS);
+      udf.listening.get(90, TimeUnit.SECONDS); // a JVM start on a busy machine can take half a minute
     } catch (Exception e) {
       udf.close();
       throw new AssertionError("the SDK UDF did not start; its output:\n" + udf.output(), e);

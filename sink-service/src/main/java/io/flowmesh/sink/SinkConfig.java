@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The sink-service's configuration, validated.
  *
  * @param type {@code log}, {@code blackhole} or {@code file}
  * @param httpPort port of the HTTP endpoints
- * @param upstream the upstream's edge
+ * @param upstream the upstream's edge addresses (one or more)
  * @param resolveInterval how often the upstream's name is resolved again
  * @param instances sink verticle instances
  * @param path the file sink's file, or null
@@ -23,14 +24,16 @@ import java.time.Duration;
  * @param throttle messages per second per instance; 0 = off
  * @param maxBatchBytes bytes waiting behind an outstanding write before deliveries pause
  * @param retryBackoff pause after a failed write
+ * @param maxFileBytes file: size at which the file is rotated; 0 = never
+ * @param keepFiles file: rotated files kept
  * @param dropOnFailure drop (and count) what finally fails instead of nacking it
  * @param kafkaBootstrap the Kafka sink's brokers, or null
  * @param kafkaTopic the Kafka sink's topic, or null
  * @param kafkaMaxBytes the Kafka producer's buffer
  */
-public record SinkConfig(String type, int httpPort, HostPort upstream, Duration resolveInterval, int instances, Path path,
-    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff, boolean dropOnFailure,
-    String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes) {
+public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Duration resolveInterval, int instances, Path path,
+    boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
+    long maxFileBytes, int keepFiles, boolean dropOnFailure, String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes) {
 
   /** Reads and checks every {@code sink.*} key; problems are recorded in {@code s}. */
   public static SinkConfig from(Settings s) {
@@ -65,6 +68,11 @@ public record SinkConfig(String type, int httpPort, HostPort upstream, Duration 
       s.problem(SinkKeys.MAX_BATCH_BYTES, "allowed is 1KiB to 1GiB");
       maxBatch = 4 << 20;
     }
+    long maxFile = s.get(SinkKeys.MAX_FILE_BYTES);
+    if (maxFile != 0 && maxFile < 4096) {
+      s.problem(SinkKeys.MAX_FILE_BYTES, "allowed is 0 (no rotation) or at least 4KiB");
+      maxFile = 0;
+    }
     String bootstrap = s.get(SinkKeys.KAFKA_BOOTSTRAP);
     String topic = s.get(SinkKeys.KAFKA_TOPIC);
     if ("kafka".equals(type) && (bootstrap == null || bootstrap.isBlank())) {
@@ -79,11 +87,12 @@ public record SinkConfig(String type, int httpPort, HostPort upstream, Duration 
     }
     return new SinkConfig(type, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve, s.get(SinkKeys.INSTANCES), path,
         s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
-        "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes);
+        maxFile, s.get(SinkKeys.KEEP_FILES), "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes);
   }
 
   /** What each sink verticle instance needs. */
-  public SinkOptions options(EdgeOptions edge) {
-    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, dropOnFailure);
+  public SinkOptions options(EdgeOptions edge, String vertexName) {
+    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, vertexName,
+        dropOnFailure);
   }
 }

@@ -16,8 +16,8 @@ public final class SinkKeys {
       "log: one line per message on stdout; blackhole: ack at once; file: NDJSON appended to sink.path; kafka: records of sink.kafka.topic");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("sink.http.port", "8083", Types.PORT,
       "port of /livez, /readyz, /metrics and /status; 0 = any free port");
-  public static final ConfigKey<HostPort> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORT,
-      "the upstream vertex's edge; a name resolving to several addresses gets one subscription per address");
+  public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORTS,
+      "the upstream vertex's edge, host:port; several separated by commas (one subscription each); a name resolving to several addresses gets one subscription per address");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.DURATION,
       "how often the upstream's name is resolved again (new addresses subscribed, gone ones closed)");
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("sink.instances", "1", Types.intRange(1, 64),
@@ -26,6 +26,11 @@ public final class SinkKeys {
       "file: the NDJSON file to append to (created if missing)");
   public static final ConfigKey<Boolean> FSYNC = ConfigKey.of("sink.fsync", "false", Types.BOOLEAN,
       "file: fsync after every batch before acking it");
+  public static final ConfigKey<Long> MAX_FILE_BYTES = ConfigKey.of("sink.max-file-bytes", "0", Types.SIZE,
+      "file: before a batch would take sink.path past this size, the file is renamed to sink.path.1 (older ones to .2, ...)"
+          + " and a new one started, so the files stay bounded; 0 = one file that grows without bound");
+  public static final ConfigKey<Integer> KEEP_FILES = ConfigKey.of("sink.keep-files", "1", Types.intRange(0, 100),
+      "file, with sink.max-file-bytes: how many renamed files (sink.path.1 newest ... sink.path.N) are kept; older ones are deleted (0: the full file is)");
   public static final ConfigKey<Integer> DEDUPE_WINDOW = ConfigKey.of("sink.dedupe-window", "0", Types.intRange(0, 10_000_000),
       "message ids remembered (per instance) to drop redelivered duplicates; 0 = off");
   public static final ConfigKey<Double> THROTTLE = ConfigKey.of("sink.throttle", "0", Types.doubleRange(0, 1e9),
@@ -46,7 +51,7 @@ public final class SinkKeys {
 
   /** Every sink key. */
   public static List<ConfigKey<?>> keys() {
-    return List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, DEDUPE_WINDOW, THROTTLE,
+    return List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, MAX_FILE_BYTES, KEEP_FILES, DEDUPE_WINDOW, THROTTLE,
         MAX_BATCH_BYTES, RETRY_BACKOFF, ON_FAILURE, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_MAX_BYTES);
   }
 }

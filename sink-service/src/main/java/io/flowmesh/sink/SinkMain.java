@@ -1,6 +1,7 @@
 package io.flowmesh.sink;
 
 import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.Common;
 import io.flowmesh.runtime.service.Vertex;
@@ -63,7 +64,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
   @Override
   protected Future<Vertex> start(Vertx vertx, SinkConfig config, Common common, PrometheusMeterRegistry registry) {
     SinkMetrics metrics = new SinkMetrics(registry, config.type(), config.instances());
-    SinkOptions options = config.options(common.edge());
+    SinkOptions options = config.options(common.edge(), common.vertexName());
     byte[] random = new byte[3];
     new SecureRandom().nextBytes(random);
     String prefix = "sink-" + HexFormat.of().formatHex(random);
@@ -78,7 +79,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
       return Future.all(deployed)
           .<Vertex>map(cf -> new SinkVertex(config, instances, writer))
           .onSuccess(v -> LOG.info("sink started type={} writer={} upstream={} instances={} dedupeWindow={} throttle={}",
-              config.type(), writer.describe(), config.upstream(), config.instances(), config.dedupeWindow(), config.throttle()))
+              config.type(), writer.describe(), HostPort.join(config.upstream()), config.instances(), config.dedupeWindow(), config.throttle()))
           .onFailure(e -> writer.close());
     });
   }
@@ -86,7 +87,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
   private static Future<SinkWriter> writer(Vertx vertx, SinkConfig config) {
     switch (config.type()) {
       case "file":
-        return FileWriter.open(vertx, config.path(), config.fsync()).map(w -> w);
+        return FileWriter.open(vertx, config.path(), config.fsync(), config.maxFileBytes(), config.keepFiles()).map(w -> w);
       case "blackhole":
         return Future.succeededFuture(new BlackholeWriter());
       case "kafka":

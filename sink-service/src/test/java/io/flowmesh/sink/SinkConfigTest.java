@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
+import io.flowmesh.runtime.service.KnownKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ class SinkConfigTest {
     keys.addAll(CommonKeys.keys());
     Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
     ns.add("sink");
-    Settings s = Settings.load(keys, ns, args, env);
+    Settings s = Settings.load(keys, ns, KnownKeys.otherThan("sink"), args, env);
     SinkConfig.from(s);
     return s;
   }
@@ -40,7 +42,7 @@ class SinkConfigTest {
     assertEquals(List.of(), s.problems());
     SinkConfig c = SinkConfig.from(s);
     assertEquals("log", c.type());
-    assertEquals("127.0.0.1:7002", c.upstream().toString());
+    assertEquals("127.0.0.1:7002", HostPort.join(c.upstream()));
     assertEquals(8083, c.httpPort());
     assertEquals(1, c.instances());
     assertEquals(0, c.dedupeWindow());
@@ -67,13 +69,30 @@ class SinkConfigTest {
   }
 
   @Test
+  void aFileSizeBoundIsZeroOrAtLeast4KiB() {
+    assertEquals(List.of("sink.max-file-bytes='100' (from --sink.max-file-bytes): allowed is 0 (no rotation) or at least 4KiB"),
+        problems("--sink.max-file-bytes=100"));
+    SinkConfig c = SinkConfig.from(load(new String[] {"--sink.max-file-bytes=64MiB", "--sink.keep-files=3"}, Map.of()));
+    assertEquals(64L << 20, c.maxFileBytes());
+    assertEquals(3, c.keepFiles());
+    assertEquals(0, SinkConfig.from(load(new String[0], Map.of())).maxFileBytes(), "no rotation unless asked");
+  }
+
+  @Test
   void anUnknownSinkKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("FLOWMESH_SINK_TYPPE", "file", "FLOWMESH_SOURCE_RATE", "5", "FLOWMESH_SOURCE_BOGUS", "1");
-    assertEquals(List.of("unknown environment variable FLOWMESH_SINK_TYPPE: no sink.* key has that name"),
-        load(new String[0], env).problems());
+    Settings s = load(new String[0], env);
+    assertEquals(List.of("unknown environment variable FLOWMESH_SINK_TYPPE: no sink.* key has that name"
+        + " (did you mean FLOWMESH_SINK_TYPE?)"), s.problems());
+    assertEquals(List.of("FLOWMESH_SOURCE_BOGUS"), s.unread());
     Path yaml = dir.resolve("pipeline.yaml");
     Files.writeString(yaml, "source:\n  rate: 10\n  colour: blue\nsink:\n  type: blackhole\n  colour: red\n");
     assertEquals(List.of("unknown key 'sink.colour' in " + yaml), load(new String[] {"--config", yaml.toString()}, Map.of()).problems());
+  }
+
+  @Test
+  void theKnownKeysListHasExactlyTheSinkKeys() {
+    assertEquals(List.of(), new SinkMain().knownKeysDifferences());
   }
 
   @Test

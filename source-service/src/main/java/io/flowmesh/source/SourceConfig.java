@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The source-service's configuration, validated.
@@ -24,10 +25,12 @@ import java.util.Map;
  * @param watermarkInterval how often the watermark is recomputed
  * @param generator the generator's settings (used when {@code type=generator})
  * @param ingest the HTTP ingest's settings (used when {@code type=http})
+ * @param allowedSubscribers the vertex names that may subscribe to the edge
  * @param kafka the Kafka source's settings (used when {@code type=kafka})
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
-    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, KafkaSourceConfig kafka) {
+    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
+    KafkaSourceConfig kafka) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -75,9 +78,10 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.MAX_HELD_BYTES, "must be at least 1 byte");
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
-        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)));
+        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
-        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, kafka(s));
+        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
+        kafka(s));
   }
 
   private static KafkaSourceConfig kafka(Settings s) {

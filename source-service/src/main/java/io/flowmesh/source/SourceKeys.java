@@ -4,6 +4,7 @@ import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The {@code source.*} keys: what the source produces, where it serves, how its watermark moves. */
 public final class SourceKeys {
@@ -17,6 +18,9 @@ public final class SourceKeys {
       "port of /livez, /readyz, /metrics, /status and (http) /ingest; 0 = any free port");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("source.edge.port", "7001", Types.PORT,
       "port the edge is served on (on bind.host); 0 = any free port, shown in /status");
+  public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("source.edge.allowed-subscribers", "map", Types.NAMES,
+      "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED. "
+      + "Add sink when a sink reads the source directly; * allows any name");
   public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.of("source.queue-capacity", "10000", Types.intRange(1, 1 << 24),
       "messages queued for a subscriber with credit; the http source's bounded buffer");
   public static final ConfigKey<String> ID_PREFIX = ConfigKey.of("source.id-prefix", null, Types.STRING,
@@ -55,6 +59,9 @@ public final class SourceKeys {
       "http: the Retry-After of a 429 (rounded up to whole seconds)");
   public static final ConfigKey<Duration> STALL_TIMEOUT = ConfigKey.of("source.http.stall-timeout", "10s", Types.DURATION,
       "http: a buffer full this long with no message acked makes the source not ready");
+  public static final ConfigKey<Duration> REQUEST_TIMEOUT = ConfigKey.of("source.http.request-timeout", "30s", Types.DURATION,
+      "http: a POST /ingest whose body has not fully arrived this long after its headers gets 408 and its connection is"
+      + " closed (http.idle-timeout restarts with every byte, so only this cuts off a trickling upload)");
 
   public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.of("source.kafka.bootstrap-servers", null, Types.STRING,
       "kafka: host:port[,host:port...] of the brokers (required with source.type=kafka)");
@@ -76,9 +83,9 @@ public final class SourceKeys {
 
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
-    return List.of(TYPE, HTTP_PORT, EDGE_PORT, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
+    return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
-        STALL_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
+        STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
         KAFKA_REVOKE_TIMEOUT, KAFKA_MAX_METADATA);
   }
 }

@@ -54,8 +54,9 @@ public final class SourceMain extends VertexMain<SourceConfig> {
     Producer producer = ingest != null ? ingest
         : config.isKafka() ? new KafkaIntake(config.kafka(), config.idleTimeout(), metrics, new KafkaMetrics(registry))
         : new Generator(config.generator(), metrics);
-    SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(), common.edge(),
-        config.idPrefix(), config.watermarkInterval(), registry, metrics, producer);
+    SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(),
+        common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())),
+        config.idPrefix(), config.watermarkInterval(), registry, metrics, producer, common.vertexName());
     IngestRoute route = ingest == null ? null
         : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);
     return vertx.deployVerticle(verticle).map(id -> new SourceVertex(verticle, route));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
+import io.flowmesh.runtime.service.KnownKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ class SourceConfigTest {
     keys.addAll(CommonKeys.keys());
     Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
     ns.add("source");
-    Settings s = Settings.load(keys, ns, args, env);
+    Settings s = Settings.load(keys, ns, KnownKeys.otherThan("source"), args, env);
     SourceConfig.from(s);
     return s;
   }
@@ -67,12 +68,28 @@ class SourceConfigTest {
   @Test
   void anUnknownSourceKeyIsRefusedButAnotherServicesKeyIsIgnored(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("FLOWMESH_SOURCE_RATTE", "5", "FLOWMESH_SINK_TYPE", "file", "FLOWMESH_SINK_WHATEVER", "1");
-    List<String> p = load(new String[0], env).problems();
-    assertEquals(List.of("unknown environment variable FLOWMESH_SOURCE_RATTE: no source.* key has that name"), p);
+    Settings s = load(new String[0], env);
+    assertEquals(List.of("unknown environment variable FLOWMESH_SOURCE_RATTE: no source.* key has that name"
+        + " (did you mean FLOWMESH_SOURCE_RATE?)"), s.problems());
+    assertEquals(List.of("FLOWMESH_SINK_TYPE"), s.ignored());
+    assertEquals(List.of("FLOWMESH_SINK_WHATEVER"), s.unread(), "sink refuses it; source warns");
+    List<String> p;
     Path yaml = dir.resolve("pipeline.yaml");
     Files.writeString(yaml, "source:\n  rate: 10\n  colour: blue\nsink:\n  type: file\n  anything: 1\n");
     p = load(new String[] {"--config", yaml.toString()}, Map.of()).problems();
     assertEquals(List.of("unknown key 'source.colour' in " + yaml), p);
+  }
+
+  @Test
+  void otherServicesFlagsAreIgnoredLikeTheirEnvironmentVariables() {
+    Settings s = load(new String[] {"--map.http.port=9", "--udf.timeout=5s", "--sink.path=/tmp/x"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    assertEquals(List.of("--map.http.port", "--udf.timeout", "--sink.path"), s.ignored());
+  }
+
+  @Test
+  void theKnownKeysListHasExactlyTheSourceKeys() {
+    assertEquals(List.of(), new SourceMain().knownKeysDifferences());
   }
 
   @Test

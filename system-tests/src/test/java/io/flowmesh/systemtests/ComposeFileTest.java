@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * docker-compose.yml, checked without a Docker engine against what the build produces and what
- * the services really read and serve (keys from each jar's {@code --help}).
+ * the services really read and serve (keys from each jar's {@code --help}). {@link ComposeRunTest}
+ * runs it.
  */
 class ComposeFileTest {
 
@@ -156,6 +157,26 @@ class ComposeFileTest {
     List<String> check = COMPOSE.healthcheck("udf");
     assertEquals(List.of("CMD", "bash", "-c"), check.subList(0, 3));
     assertEquals("exec 3<>/dev/tcp/127.0.0.1/" + udfAddress().getPort(), check.get(3));
+  }
+
+  /** Authentication on: the same edge token for all three, from the shell or .env, with a default so `up` works as is. */
+  @ParameterizedTest
+  @EnumSource(Vertex.class)
+  void everyServiceGetsTheSameEdgeTokenFromTheEnvironmentOrDotEnv(Vertex v) throws IOException {
+    String token = COMPOSE.environment(v.id()).get("FLOWMESH_EDGE_TOKEN");
+    assertNotNull(token, v + " has no FLOWMESH_EDGE_TOKEN: its edge would be open to any container on the network");
+    assertFalse(token.isBlank(), v + ": without FLOWMESH_EDGE_TOKEN set, the default must still be a token");
+    assertEquals(COMPOSE.environment("source").get("FLOWMESH_EDGE_TOKEN"), token, v + ": one token for the pipeline");
+    String text = Files.readString(Project.root().resolve("docker-compose.yml"));
+    assertTrue(text.contains("FLOWMESH_EDGE_TOKEN: ${FLOWMESH_EDGE_TOKEN:-" + token + "}"),
+        "the token is taken from the shell or .env, with the default only when unset");
+  }
+
+  @Test
+  void dotEnvExampleShowsHowToSetTheTokenAndDotEnvStaysOutOfGitAndTheImage() throws IOException {
+    assertTrue(Files.readString(Project.root().resolve(".env.example")).lines().anyMatch(l -> l.startsWith("FLOWMESH_EDGE_TOKEN=")));
+    assertTrue(Files.readAllLines(Project.root().resolve(".gitignore")).contains(".env"), ".gitignore");
+    assertTrue(Files.readAllLines(Project.root().resolve(".dockerignore")).contains(".env"), ".dockerignore: the build copies the context");
   }
 
   @Test

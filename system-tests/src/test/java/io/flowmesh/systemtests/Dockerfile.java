@@ -27,6 +27,8 @@ final class Dockerfile {
   }
 
   private final List<Stage> stages = new ArrayList<>();
+  /** ARGs declared before the first FROM, with their defaults: they may be used in FROM. */
+  private final Map<String, String> globalArgs = new LinkedHashMap<>();
 
   private Dockerfile(List<String> lines) {
     StringBuilder current = new StringBuilder();
@@ -53,13 +55,30 @@ final class Dockerfile {
       String args = l.substring(sp + 1).strip();
       if (keyword.equals("FROM")) {
         String[] p = args.split("\\s+");
-        stages.add(new Stage(p[0], p.length >= 3 && p[1].equalsIgnoreCase("AS") ? p[2] : null, new ArrayList<>()));
+        stages.add(new Stage(withDefaults(p[0]), p.length >= 3 && p[1].equalsIgnoreCase("AS") ? p[2] : null, new ArrayList<>()));
+      } else if (stages.isEmpty() && keyword.equals("ARG")) {
+        int eq = args.indexOf('=');
+        globalArgs.put(eq < 0 ? args : args.substring(0, eq), eq < 0 ? "" : args.substring(eq + 1));
       } else if (stages.isEmpty()) {
         throw new AssertionError("instruction before FROM: " + l);
       } else {
         stages.get(stages.size() - 1).instructions().add(new Instruction(keyword, args));
       }
     }
+  }
+
+  /** {@code ${NAME}} and {@code $NAME} replaced by the default of global ARG NAME. */
+  private String withDefaults(String image) {
+    String out = image;
+    for (Map.Entry<String, String> a : globalArgs.entrySet()) {
+      out = out.replace("${" + a.getKey() + "}", a.getValue()).replace("$" + a.getKey(), a.getValue());
+    }
+    return out;
+  }
+
+  /** The ARGs declared before the first FROM, with their defaults. */
+  Map<String, String> globalArgs() {
+    return globalArgs;
   }
 
   static Dockerfile load() {

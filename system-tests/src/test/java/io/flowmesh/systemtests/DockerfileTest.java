@@ -11,16 +11,68 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Dockerfile, checked without a Docker engine: stages, what it builds and copies, its user. */
+/** The Dockerfile, checked without a Docker engine: stages, what it builds and copies, its user ({@link ComposeRunTest} builds it). */
 class DockerfileTest {
 
   @Test
-  void theBuildStageCompilesTheWholeReactorWithMavenOnJdk17() {
+  void theBuildStagePackagesTheServiceJarsWithMavenOnJdk17() {
     Dockerfile.Stage build = Dockerfile.load().stage("build");
     assertTrue(build.image().startsWith("maven:") && build.image().contains("17"), build.image());
     assertEquals(List.of("/src"), build.args("WORKDIR"));
     assertTrue(build.args("COPY").contains(". ."), "copies the repository: " + build.args("COPY"));
-    assertTrue(build.args("RUN").stream().anyMatch(r -> r.endsWith("mvn -B -q install -DskipTests")), build.args("RUN").toString());
+    String mvn = "mvn -B -q package -DskipTests -pl \"$SERVICE_MODULES\" -am";
+    List<String> runs = build.args("RUN");
+    assertEquals(2, runs.size(), runs.toString());
+    for (String run : runs) {
+      assertTrue(run.startsWith("if [ \"$JARS\" = maven ]; then " + mvn + ";"), "the empty modules first (dependencies), then the sources: " + run);
+    }
+    assertTrue(build.args("ARG").contains("JARS=maven"), "compiles in the image by default: " + build.args("ARG"));
+    assertTrue(build.args("ARG").contains("SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server"),
+        build.args("ARG").toString());
+  }
+
+  /**
+   * The dependency layer is built from the POMs alone, so every POM of the reactor must be
+   * copied before the sources (Maven reads them all, even with -pl).
+   */
+  @Test
+  void everyPomOfTheReactorIsCopiedBeforeTheSources() throws IOException {
+    List<String> copies = Dockerfile.load().stage("build").args("COPY");
+    List<String> beforeSources = copies.subList(0, copies.indexOf(". ."));
+    List<String> poms;
+    try (var files = Files.walk(Project.root())) {
+      poms = files.filter(p -> p.getFileName().toString().equals("pom.xml"))
+          .map(p -> Project.root().relativize(p).toString())
+          .filter(p -> !p.contains("target/") && !p.startsWith(".")).sorted().toList();
+    }
+    for (String pom : poms) {
+      String dir = pom.contains("/") ? pom.substring(0, pom.lastIndexOf('/') + 1) : "./";
+      assertTrue(beforeSources.contains(pom + " " + dir), "COPY " + pom + " " + dir + " is missing: " + beforeSources);
+    }
+  }
+
+  /** docker-compose v1 builds with the classic builder by default: no BuildKit-only syntax. */
+  @Test
+  void theDockerfileBuildsWithTheClassicBuilder() throws IOException {
+    String text = Files.readString(Dockerfile.FILE);
+    assertFalse(text.contains("--mount="), "RUN --mount needs BuildKit");
+    assertFalse(text.lines().anyMatch(l -> l.startsWith("# syntax=")), "a syntax line makes BuildKit pull a frontend image");
+  }
+
+  /** The base images are build args whose defaults are the official images, in both files. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theComposeBuildArgsDefaultToTheDockerfilesOfficialBaseImages() {
+    Map<String, String> args = Dockerfile.load().globalArgs();
+    assertEquals(Map.of("MAVEN_IMAGE", "maven:3.9-eclipse-temurin-17", "JRE_IMAGE", "eclipse-temurin:17-jre"), args);
+    ComposeFile compose = ComposeFile.ofProject();
+    for (String s : List.of("udf", "source", "map", "sink")) {
+      Map<String, Object> build = (Map<String, Object>) compose.service(s).get("build");
+      Map<String, Object> expected = new java.util.HashMap<>(args);
+      expected.put("JARS", "maven");
+      assertEquals(expected, build.get("args"), s + " build args (their defaults, with no variable set)");
+    }
+    assertEquals("prom/prometheus:v2.55.1", compose.service("prometheus").get("image"));
   }
 
   @Test

@@ -110,6 +110,7 @@ class EndpointsTest {
     for (MetricsText.Sample s : m.samples()) {
       if (s.name().startsWith("flowmesh_")) {
         assertEquals(v.id(), s.labels().get("service"), "service label of " + s);
+        assertEquals(v.id(), s.labels().get("vertex"), "vertex label (vertex.name, by default the kind) of " + s);
       }
     }
     assertTrue(m.sampleNames().contains("jvm_memory_used_bytes"), "JVM metrics");
@@ -124,6 +125,7 @@ class EndpointsTest {
     assertTrue(r.contentType().startsWith("application/json"), r.contentType());
     JsonObject s = r.json();
     assertEquals(v.id(), s.getString("service"));
+    assertEquals(v.id(), s.getString("vertex"), "vertex.name defaults to the kind");
     assertEquals("running", s.getString("state"));
     JsonObject config = s.getJsonObject("config");
     assertNotNull(config, "config");
@@ -153,8 +155,11 @@ class EndpointsTest {
 
   @ParameterizedTest
   @EnumSource(Vertex.class)
-  void anUnknownPathIs404(Vertex v) {
-    assertEquals(404, service(v).get("/no-such-endpoint").status());
+  void anUnknownPathIs404WithAJsonBody(Vertex v) {
+    Http.Response r = service(v).get("/no-such-endpoint");
+    assertEquals(404, r.status());
+    assertTrue(r.contentType().startsWith("application/json"), r.contentType());
+    assertEquals("not_found", new JsonObject(r.body()).getString("error"), r.body());
   }
 
   @Test

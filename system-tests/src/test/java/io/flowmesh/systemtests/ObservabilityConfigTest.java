@@ -46,6 +46,18 @@ class ObservabilityConfigTest {
   }
 
   @Test
+  void prometheusDocumentsSendingTheHttpTokenFromAFileAndHoldsNoTokenInline() throws IOException {
+    String text = Files.readString(PROMETHEUS);
+    assertTrue(text.contains("http.token") && text.contains("authorization:") && text.contains("type: Bearer")
+        && text.contains("credentials_file:"), "prometheus.yml says how to send http.token as a bearer token from a file");
+    for (Map<String, Object> job : scrapeJobs()) {
+      Object auth = job.get("authorization");
+      assertTrue(auth == null || !((Map<?, ?>) auth).containsKey("credentials"),
+          job.get("job_name") + ": a token inline in a file of the repository");
+    }
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void prometheusScrapesEveryReplicaOfEachVertexOnItsComposeHttpPort() {
     ComposeFile compose = ComposeFile.ofProject();

@@ -7,11 +7,13 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * UDF, source, map and sink as four processes on free loopback ports, configured through the
  * environment as a user (or {@code scripts/run-local.sh}) would: one environment for all three
- * services, each reading its own keys. The sink writes NDJSON to {@link #sinkFile()}.
+ * services, each reading its own keys, with a fresh {@code edge.token}. The sink writes NDJSON to
+ * {@link #sinkFile()}.
  *
  * <p>{@link #close()} stops everything still running, upstream first.
  */
@@ -22,7 +24,9 @@ final class Pipeline implements AutoCloseable {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path dir;
+  /** The example's name, the jar's first argument; null for a UDF jar of its own (see {@link #startWithUdfJar}). */
   private final String udfName;
+  private final Path udfJar;
   private final int udfPort;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final Map<Vertex, ServiceProcess> services = new EnumMap<>(Vertex.class);
@@ -31,7 +35,12 @@ final class Pipeline implements AutoCloseable {
   private JavaProcess udf;
 
   private Pipeline(Path dir, String udfName, Map<String, String> overrides) {
+    this(dir, Project.udfJar(), udfName, overrides);
+  }
+
+  private Pipeline(Path dir, Path udfJar, String udfName, Map<String, String> overrides) {
     this.dir = dir;
+    this.udfJar = udfJar;
     this.udfName = udfName;
     int[] ports = Ports.free(6);
     udfPort = ports[0];
@@ -51,16 +60,26 @@ final class Pipeline implements AutoCloseable {
     env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
     env.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
     env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
+    // authentication on, as scripts/run-local.sh runs it: a fresh edge token per pipeline
+    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
     env.putAll(overrides);
   }
 
   /** Starts the UDF, then the three services, and waits until all are ready. */
   static Pipeline start(Path dir, String udfName, Map<String, String> overrides) {
-    Pipeline p = new Pipeline(dir, udfName, overrides);
+    return start(new Pipeline(dir, udfName, overrides));
+  }
+
+  /** As {@link #start(Path, String, Map)} with a UDF jar of its own ({@code java -jar udfJar --address ...}). */
+  static Pipeline startWithUdfJar(Path dir, Path udfJar, Map<String, String> overrides) {
+    return start(new Pipeline(dir, udfJar, null, overrides));
+  }
+
+  private static Pipeline start(Pipeline p) {
     try {
       p.startUdf();
       for (Vertex v : Vertex.values()) {
-        p.services.put(v, ServiceProcess.start(v, p.env, dir));
+        p.services.put(v, ServiceProcess.start(v, p.env, p.dir));
       }
       for (Vertex v : Vertex.values()) {
         p.services.get(v).awaitReady(START_TIMEOUT);
@@ -80,7 +99,7 @@ final class Pipeline implements AutoCloseable {
     Pipeline p = new Pipeline(dir, udfName, overrides);
     p.udfArgs = List.copyOf(udfArgs);
     try {
-      p.udf = JavaProcess.start("udf", Project.udfJar(), p.udfCommand(), Map.of(), dir);
+      p.udf = JavaProcess.start("udf", p.udfJar, p.udfCommand(), Map.of(), dir);
       for (Vertex v : Vertex.values()) {
         p.services.put(v, ServiceProcess.start(v, p.env, dir));
       }
@@ -98,7 +117,11 @@ final class Pipeline implements AutoCloseable {
   }
 
   private List<String> udfCommand() {
-    List<String> command = new ArrayList<>(List.of(udfName, "--address", "tcp://127.0.0.1:" + udfPort));
+    List<String> command = new ArrayList<>();
+    if (udfName != null) {
+      command.add(udfName);
+    }
+    command.addAll(List.of("--address", "tcp://127.0.0.1:" + udfPort));
     command.addAll(udfArgs);
     return command;
   }
@@ -109,7 +132,7 @@ final class Pipeline implements AutoCloseable {
       throw new IllegalStateException("the UDF is running");
     }
     int before = udf == null ? 0 : countListening();
-    udf = JavaProcess.start("udf", Project.udfJar(), udfCommand(), Map.of(), dir);
+    udf = JavaProcess.start("udf", udfJar, udfCommand(), Map.of(), dir);
     Await.until("the UDF listening", START_TIMEOUT, () -> {
       if (!udf.alive()) {
         throw new AssertionError("the UDF exited\n" + udf.logTail(20));
@@ -120,7 +143,8 @@ final class Pipeline implements AutoCloseable {
   }
 
   private int countListening() {
-    return (int) udf.logText().lines().filter(l -> l.startsWith("udf " + udfName + " listening on ")).count();
+    String prefix = udfName == null ? "udf " : "udf " + udfName + " ";
+    return (int) udf.logText().lines().filter(l -> l.startsWith(prefix) && l.contains(" listening on ")).count();
   }
 
   /** Starts {@code vertex} again (after it was stopped) with the environment plus {@code extra}; waits until ready. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** scripts/run-local.sh as a user runs it, from another directory, stopped with SIGTERM. */
+/** scripts/run-local.sh as a user runs it, from another directory: stopped with SIGTERM, or ending a bounded run by itself. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RunLocalScriptTest {
 
@@ -31,7 +31,8 @@ class RunLocalScriptTest {
     try (RunLocalScript s = RunLocalScript.start(dir, Map.of(), "--help")) {
       assertTrue(s.process().waitFor(Duration.ofSeconds(10)), "--help returns");
       assertEquals(0, s.process().process().exitValue());
-      for (String word : List.of("--udf", "--free-ports", "FLOWMESH_UDF_ADDRESS", "FLOWMESH_SOURCE_RATE=1000", "Ctrl-C")) {
+      for (String word : List.of("--udf", "--free-ports", "FLOWMESH_UDF_ADDRESS", "FLOWMESH_SOURCE_RATE=1000", "Ctrl-C",
+          "run complete: N produced, N acked", "--keep-running", "sink-data.ndjson", "FLOWMESH_SINK_MAX_FILE_BYTES=64MiB")) {
         assertTrue(s.output().contains(word), "--help mentions " + word + ":\n" + s.output());
       }
     }
@@ -63,8 +64,7 @@ class RunLocalScriptTest {
   void runsThePipelineOnFreePortsWithTheCallersFlowmeshVariablesAndLeavesNothingBehindOnSigterm(@TempDir Path dir)
       throws IOException {
     Map<String, String> env = Map.of(
-        "FLOWMESH_SOURCE_COUNT", "5000",
-        "FLOWMESH_SOURCE_RATE", "5000", // the script's own default is 1000
+        "FLOWMESH_SOURCE_RATE", "2000", // the script's own default is 1000; unbounded: it runs until SIGTERM
         "FLOWMESH_SINK_TYPE", "file",
         "FLOWMESH_SINK_PATH", "out.ndjson"); // relative: to the caller's directory
     RunLocalScript s = RunLocalScript.start(dir, env, "--free-ports", "--interval", "1");
@@ -79,15 +79,14 @@ class RunLocalScriptTest {
         }
       }
       JsonObject config = Http.get(endpoints.get("source") + "/status").json().getJsonObject("config");
-      assertEquals("5000", config.getString("source.rate"), "the caller's FLOWMESH_SOURCE_RATE wins over the script's default");
-      assertEquals("5000", config.getString("source.count"));
+      assertEquals("2000", config.getString("source.rate"), "the caller's FLOWMESH_SOURCE_RATE wins over the script's default");
+      for (String service : endpoints.keySet()) { // the script's fresh edge token reached every service, masked in /status
+        assertEquals("***", Http.get(endpoints.get(service) + "/status").json().getJsonObject("config").getString("edge.token"), service);
+      }
       assertEquals("file", Http.get(endpoints.get("sink") + "/status").json().getString("type"));
       Path out = dir.resolve("out.ndjson");
-      Await.until("5000 lines in " + out, Duration.ofSeconds(30), () -> SinkFile.countLines(out) >= 5000, s::output);
-      SinkFile written = SinkFile.read(out);
-      assertEquals(5000, written.distinctIds());
-      assertTrue(written.values().values().stream().allMatch(v -> v.equals(v.toUpperCase())), "uppercase is the default UDF");
-      s.process().awaitLog("| sink ", Duration.ofSeconds(10)); // a progress line
+      Await.until("2000 lines in " + out, Duration.ofSeconds(30), () -> SinkFile.countLines(out) >= 2000, s::output);
+      s.process().awaitLog("| last: {\"id\":", Duration.ofSeconds(10)); // a progress line, with a sample of the data
 
       List<ProcessHandle> children = s.children();
       assertEquals(4, children.stream().filter(p -> RunLocalScript.commandLine(p).contains(".jar")).count(),
@@ -100,6 +99,10 @@ class RunLocalScriptTest {
       assertTrue(stopped.inTime(), "the script stops within 60 s of SIGTERM");
       assertEquals(0, stopped.exitCode(), s.output());
       assertTrue(s.output().contains("run-local: stopped"), s.output());
+      assertFalse(s.output().contains("run complete"), "an unbounded run is never complete:\n" + s.output());
+      SinkFile written = SinkFile.read(out);
+      assertEquals(written.lines(), written.distinctIds(), "each message once");
+      assertTrue(written.values().values().stream().allMatch(v -> v.equals(v.toUpperCase())), "uppercase is the default UDF");
       for (ProcessHandle p : children) {
         assertFalse(p.isAlive(), "left running: " + RunLocalScript.commandLine(p));
       }
@@ -107,6 +110,48 @@ class RunLocalScriptTest {
         assertFalse(Ports.listening(port), "port " + port + " still open");
       }
       assertTrue(Files.isRegularFile(s.runFolder().resolve("sink.log")), "logs in the run folder " + s.runFolder());
+    } finally {
+      s.close();
+      deleteRunFolder(s);
+    }
+  }
+
+  /**
+   * The default sink: the messages in {@code sink-data.ndjson} in the run folder, none in any log;
+   * the script says the run is complete with the source's counts, stops everything and exits 0.
+   */
+  @Test
+  void aBoundedRunEndsByItselfSayingItIsCompleteWithTheDataInItsOwnFileAndNoneInTheLogs(@TempDir Path dir)
+      throws IOException {
+    int count = 4500;
+    Map<String, String> env = Map.of("FLOWMESH_SOURCE_COUNT", Integer.toString(count), "FLOWMESH_SOURCE_RATE", "1500");
+    RunLocalScript s = RunLocalScript.start(dir, env, "--free-ports", "--interval", "1");
+    try {
+      s.awaitRunning(START);
+      List<ProcessHandle> children = s.children();
+      assertTrue(s.process().waitFor(Duration.ofSeconds(60)), "the script ends by itself:\n" + s.output());
+      assertEquals(0, s.process().process().exitValue(), s.output());
+      assertTrue(s.output().contains("run complete: " + count + " produced, " + count + " acked"), s.output());
+      assertTrue(s.output().contains("run-local: stopped"), s.output());
+      assertTrue(s.output().contains("| last: {\"id\":"), "a progress line shows a sample of the data:\n" + s.output());
+      for (ProcessHandle p : children) {
+        assertFalse(p.isAlive(), "left running: " + RunLocalScript.commandLine(p));
+      }
+
+      Path run = s.runFolder();
+      Path data = run.resolve("sink-data.ndjson");
+      assertTrue(s.output().contains("messages: " + data), s.output());
+      SinkFile written = SinkFile.read(data);
+      assertEquals(count, written.lines(), "one line per message in " + data);
+      assertEquals(count, written.distinctIds());
+      List<String> ids = List.copyOf(written.values().keySet());
+      for (String log : List.of("source.log", "map.log", "sink.log", "udf.log")) {
+        String text = Files.readString(run.resolve(log));
+        assertTrue(text.lines().noneMatch(l -> l.contains("\"event_time\"") || l.startsWith("id=")), log + " holds data lines");
+        for (String id : List.of(ids.get(0), ids.get(ids.size() / 2), ids.get(ids.size() - 1))) {
+          assertFalse(text.contains(id + "\""), log + " mentions message " + id);
+        }
+      }
     } finally {
       s.close();
       deleteRunFolder(s);

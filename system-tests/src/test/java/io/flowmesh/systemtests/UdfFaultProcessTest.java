@@ -52,8 +52,10 @@ class UdfFaultProcessTest {
       }, () -> "reasons seen: " + reasons + "\n" + p.logs());
       double readyAfter = (System.nanoTime() - start) / 1e9;
       assertTrue(readyAfter >= 12, "map ready " + readyAfter + " s after the UDF started, before it said it was ready");
-      assertTrue(reasons.stream().anyMatch(r -> r.contains("UDF client starting")), "reasons while the UDF did not listen: "
-          + reasons);
+      String refused = "UDF at " + p.env().get("FLOWMESH_UDF_ADDRESS") + " unreachable: connection refused";
+      assertTrue(reasons.stream().anyMatch(r -> r.equals(refused)), "reasons while the UDF did not listen: " + reasons);
+      long warned = map.process().logText().lines().filter(l -> l.contains(" WARN ") && l.contains(refused)).count();
+      assertEquals(1, warned, "WARN lines naming the refused UDF:\n" + map.process().logTail(40));
       assertTrue(reasons.stream().anyMatch(r -> r.contains("is not ready")), "reasons while the UDF said not ready: " + reasons);
       p.service(Vertex.SOURCE).awaitReady(Pipeline.START_TIMEOUT);
       p.service(Vertex.SINK).awaitReady(Pipeline.START_TIMEOUT);

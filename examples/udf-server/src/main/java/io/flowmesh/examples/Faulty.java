@@ -66,7 +66,7 @@ public final class Faulty implements MapHandler, ResponseRewriter {
       return Promise.<List<MapResult>>promise().future();
     }
     if (options.failFraction() > 0 && random.nextDouble() < options.failFraction()) {
-      return Future.failedFuture(new IllegalStateException("faulty: failing on purpose at element " + received));
+      return Future.failedFuture(new DeliberateFailure("faulty: failing on purpose at element " + received));
     }
     return Future.succeededFuture(List.of(MapResult.passThrough(datum)));
   }
@@ -107,5 +107,14 @@ public final class Faulty implements MapHandler, ResponseRewriter {
 
   public static void main(String[] args) {
     UdfMain.run("faulty", args, Faulty::configure);
+  }
+
+  /** The failure {@code --fail-fraction} asks for: expected, so without a stack trace (one line in the log). */
+  static final class DeliberateFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeliberateFailure(String message) {
+      super(message, null, false, false);
+    }
   }
 }

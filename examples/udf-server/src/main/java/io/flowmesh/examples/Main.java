@@ -1,8 +1,11 @@
 package io.flowmesh.examples;
 
+import io.flowmesh.udf.UdfArgs;
 import io.flowmesh.udf.UdfMain;
+import io.flowmesh.udf.UdfVersion;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,11 +37,22 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && UdfArgs.wantsVersion(List.of(args[0]))) {
+      String jar = UdfVersion.jarOf(Main.class);
+      System.out.println("flowmesh-udf " + (jar == null ? "unknown" : jar) + " (flowmesh-udf-server " + UdfVersion.library() + ")");
+      return;
+    }
+    if (args.length > 0 && UdfArgs.wantsHelp(List.of(args[0]))) {
+      System.out.println("The example map UDFs of Flowmesh.\n" + usage() + "\n"
+          + "java -jar flowmesh-udf.jar <name> --help lists the options of one example.");
+      return;
+    }
     if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
       String why = args.length == 0 ? "no UDF named" : "unknown UDF '" + args[0] + "'";
       System.err.println("flowmesh-udf: " + why + "; " + usage());
       System.exit(2);
     }
     UdfMain.run(args[0], Arrays.copyOfRange(args, 1, args.length), EXAMPLES.get(args[0]));
+    // run() returns after printing --help or --version, or once the UDF listens (Vert.x keeps the JVM up).
   }
 }

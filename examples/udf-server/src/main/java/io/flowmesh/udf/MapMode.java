@@ -24,13 +24,17 @@ public enum MapMode {
   }
 
   /**
-   * The mode with this name — its wire name, or map-service's spelling of {@code map.mode}
-   * ({@code map} for unary) so one environment configures both; {@link UsageException} naming the
-   * valid ones otherwise.
+   * The mode with this name: Numaflow's {@code unary-map} or {@code batch-map}, or {@code map}
+   * (an alias of unary-map), the same names map-service's {@code map.mode} takes, so one
+   * environment configures both; {@code stream-map} is reserved (not supported yet);
+   * {@link UsageException} naming the valid ones otherwise.
    */
   public static MapMode parse(String name) {
     if ("map".equals(name)) {
       return UNARY_MAP;
+    }
+    if ("stream-map".equals(name)) {
+      throw new UsageException("map mode stream-map is not supported yet; use unary-map (alias map) or batch-map");
     }
     for (MapMode mode : values()) {
       if (mode.wireName.equals(name)) {

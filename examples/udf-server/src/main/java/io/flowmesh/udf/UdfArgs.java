@@ -34,6 +34,9 @@ public final class UdfArgs {
   private final Set<String> read = new LinkedHashSet<>();
   private final List<String> errors = new ArrayList<>();
   private final UdfServerOptions serverOptions;
+  /** The UDF's own options as it read them: name to "what, default". */
+  private final Map<String, String> own = new LinkedHashMap<>();
+  private boolean serverOptionsRead;
 
   private UdfArgs(Map<String, String> values, Map<String, String> env) {
     this.values = values;
@@ -71,6 +74,30 @@ public final class UdfArgs {
         mode == null ? MapMode.UNARY_MAP : mode,
         info == null || info.isEmpty() ? null : Path.of(info),
         UdfServerOptions.DEFAULT_MAX_MESSAGE_SIZE, tls);
+    serverOptionsRead = true;
+  }
+
+  /** True if the command line asks for help ({@code --help} or {@code -h}) instead of a server. */
+  public static boolean wantsHelp(List<String> args) {
+    return args.contains("--help") || args.contains("-h");
+  }
+
+  /** True if the command line asks for the version ({@code --version}) instead of a server. */
+  public static boolean wantsVersion(List<String> args) {
+    return args.contains("--version");
+  }
+
+  /** The UDF's own options read so far, one line each: {@code --name  what (default ...)}. */
+  public List<String> ownOptions() {
+    List<String> lines = new ArrayList<>();
+    own.forEach((name, what) -> lines.add(String.format("  --%-24s %s", name, what)));
+    return lines;
+  }
+
+  private void describe(String name, String what, Object defaultValue) {
+    if (serverOptionsRead) {
+      own.putIfAbsent(name, what + (defaultValue == null ? "" : " (default " + defaultValue + ")"));
+    }
   }
 
   /**
@@ -111,6 +138,7 @@ public final class UdfArgs {
 
   /** The option's text, or {@code defaultValue} when not given. */
   public String option(String name, String defaultValue) {
+    describe(name, "text", defaultValue);
     read.add(name);
     return values.getOrDefault(name, defaultValue);
   }
@@ -122,6 +150,7 @@ public final class UdfArgs {
 
   /** A whole number {@code >= 0}. */
   public long count(String name, long defaultValue) {
+    describe(name, "a whole number >= 0", defaultValue);
     String text = option(name, null);
     if (text == null) {
       return defaultValue;
@@ -140,6 +169,7 @@ public final class UdfArgs {
 
   /** A fraction in {@code [0, 1]}. */
   public double fraction(String name, double defaultValue) {
+    describe(name, "a fraction from 0 to 1", defaultValue);
     String text = option(name, null);
     if (text == null) {
       return defaultValue;
@@ -158,6 +188,8 @@ public final class UdfArgs {
 
   /** A duration such as {@code 250ms}, {@code 5s}, {@code 2m}; see {@link Durations#parse}. */
   public Duration duration(String name, Duration defaultValue) {
+    describe(name, "a duration such as 250ms or 5s", defaultValue == null ? null
+        : defaultValue.toMillis() % 1000 == 0 ? defaultValue.toSeconds() + "s" : defaultValue.toMillis() + "ms");
     String text = option(name, null);
     if (text == null) {
       return defaultValue;

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * A bad argument prints one line on stderr and exits with status 2; a server that cannot
- * listen exits with status 1.
+ * listen exits with status 1. {@code --help} (or {@code -h}) prints the options, the UDF's own
+ * included, and {@code --version} the versions; both return without starting anything.
  */
 public final class UdfMain {
 
@@ -42,20 +43,42 @@ public final class UdfMain {
   private UdfMain() {
   }
 
-  /** Runs the UDF named {@code name}; returns once it listens, or exits the process on failure. */
+  /** {@link #launch} printed the help or the version and started nothing. */
+  static final int PRINTED = -1;
+
+  /**
+   * Runs the UDF named {@code name}; returns once it listens (or once it printed {@code --help}
+   * or {@code --version}), or exits the process on failure.
+   */
   public static void run(String name, String[] args, Setup setup) {
-    int status = launch(name, List.of(args), System.getenv(), setup, System.out, System.err);
-    if (status != 0) {
+    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    int status = launch(name, caller, List.of(args), System.getenv(), setup, System.out, System.err);
+    if (status > 0) {
       System.exit(status);
     }
   }
 
-  /**
-   * Starts the UDF and returns 0 once it listens, or prints why it cannot and returns 2 (bad
-   * arguments) or 1 (cannot listen).
-   */
   static int launch(String name, List<String> args, Map<String, String> env, Setup setup,
       PrintStream out, PrintStream err) {
+    return launch(name, UdfMain.class, args, env, setup, out, err);
+  }
+
+  /**
+   * Starts the UDF and returns 0 once it listens, or prints why it cannot and returns 2 (bad
+   * arguments) or 1 (cannot listen); {@link #PRINTED} after {@code --help} or {@code --version}.
+   * {@code mainClass} is the class whose jar's version {@code --version} names.
+   */
+  static int launch(String name, Class<?> mainClass, List<String> args, Map<String, String> env, Setup setup,
+      PrintStream out, PrintStream err) {
+    if (UdfArgs.wantsVersion(args)) {
+      out.println("udf " + UdfVersion.line(name, mainClass));
+      return PRINTED;
+    }
+    if (UdfArgs.wantsHelp(args)) {
+      out.print(help(name, setup));
+      out.flush();
+      return PRINTED;
+    }
     UdfArgs parsed;
     try {
       parsed = UdfArgs.parse(args, env);
@@ -89,6 +112,43 @@ public final class UdfMain {
     out.println("udf " + name + " listening on " + address + " mode=" + parsed.serverOptions().mode());
     out.flush();
     return 0;
+  }
+
+  /** The options every UDF takes, then the UDF's own, as its setup reads them. */
+  static String help(String name, Setup setup) {
+    UdfArgs probe = UdfArgs.parse(List.of(), Map.of());
+    Vertx vertx = Vertx.vertx();
+    try {
+      setup.configure(probe, UdfServer.create(vertx, probe.serverOptions()));
+    } catch (RuntimeException e) {
+      // the options read before it failed are still listed
+    } finally {
+      try {
+        vertx.close().await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // nothing was started on it
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("udf ").append(name).append(": a map UDF (Numaflow map.v1) on flowmesh-udf-server ")
+        .append(UdfVersion.library()).append('\n')
+        .append("Options every UDF takes, as --name value or --name=value [environment variable]:\n")
+        .append("  --address ADDRESS          tcp://HOST:PORT (port 0: any free port) or unix:///ABS/PATH"
+            + " [" + UdfArgs.ADDRESS_ENV + "] (default " + UdfArgs.DEFAULT_ADDRESS + ")\n")
+        .append("  --mode MODE                unary-map (alias map) or batch-map; map-service's map.mode must be the same"
+            + " [" + UdfArgs.MODE_ENV + "] (default unary-map)\n")
+        .append("  --server-info-file PATH    write Numaflow's server-info file there once listening"
+            + " [" + UdfArgs.SERVER_INFO_FILE_ENV + "]\n")
+        .append("  --tls-cert PEM --tls-key PEM   serve TLS with this certificate and key\n")
+        .append("  --tls-client-ca PEM        require client certificates signed by this CA (mutual TLS)\n")
+        .append("  --help, --version          print this, or the versions, and exit\n")
+        .append("Options of ").append(name).append(":\n");
+    List<String> own = probe.ownOptions();
+    if (own.isEmpty()) {
+      b.append("  (none)\n");
+    }
+    own.forEach(line -> b.append(line).append('\n'));
+    return b.toString();
   }
 
   private static void stop(String name, UdfServer server, Vertx vertx) {

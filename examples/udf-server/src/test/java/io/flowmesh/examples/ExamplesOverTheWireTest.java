@@ -55,6 +55,14 @@ class ExamplesOverTheWireTest {
   }
 
   @Test
+  void catWithTagsTagsEveryResultOnTheWire() throws Exception {
+    MapResponse answer = mapOne(new Cat("red", "blue"), "v", "k1");
+
+    assertEquals(List.of("v"), values(answer));
+    assertEquals(List.of("red", "blue"), answer.getResults(0).getTagsList());
+  }
+
+  @Test
   void uppercaseUpperCasesTheValueAndKeepsTheKeys() throws Exception {
     MapResponse answer = mapOne(new Uppercase(), "mixed Case ß", "key");
 

@@ -60,6 +60,27 @@ class UdfArgsTest {
   }
 
   @Test
+  void theModeTakesNumaflowsNamesWithMapAsAnAliasAndRefusesStreamMapAsNotSupportedYet() {
+    assertEquals(MapMode.UNARY_MAP, UdfArgs.parse(List.of("--mode", "map"), Map.of()).serverOptions().mode());
+    assertEquals(MapMode.UNARY_MAP, UdfArgs.parse(List.of("--mode", "unary-map"), Map.of()).serverOptions().mode());
+    assertEquals(MapMode.BATCH_MAP, UdfArgs.parse(List.of("--mode", "batch-map"), Map.of()).serverOptions().mode());
+    UsageException e = assertThrows(UsageException.class, UdfArgs.parse(List.of("--mode", "stream-map"), Map.of())::finish);
+    assertEquals("map mode stream-map is not supported yet; use unary-map (alias map) or batch-map", e.getMessage());
+  }
+
+  @Test
+  void helpListsTheUdfsOwnOptionsWithTheirDefaultsAsItsSetupReadsThem() {
+    String help = UdfMain.help("demo", (args, server) -> {
+      args.count("max-length", 1000);
+      args.duration("pause", Duration.ofMillis(250));
+      server.handler(d -> null);
+    });
+    assertTrue(help.contains("--max-length") && help.contains("a whole number >= 0 (default 1000)"), help);
+    assertTrue(help.contains("--pause") && help.contains("(default 250ms)"), help);
+    assertTrue(help.contains("--mode MODE") && help.contains("Options of demo:"), help);
+  }
+
+  @Test
   void typedOptionsAreReadWhenValid() {
     UdfArgs args = UdfArgs.parse(List.of("--n", "12", "--f=0.25", "--d", "1.5ms", "--s", "x=y"), Map.of());
 

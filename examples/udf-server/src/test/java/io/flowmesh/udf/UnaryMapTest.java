@@ -117,7 +117,7 @@ class UnaryMapTest {
   @Test
   void aFailingHandlerFailsTheStreamWithInternalAndUdfExecutionError() throws Exception {
     MapHandler failing = d -> {
-      throw new IllegalStateException("boom on " + d.id());
+      throw new Boom("boom on " + d.id());
     };
     UdfServer server = bed.start(MapMode.UNARY_MAP, failing);
     MapFnCall call = MapFnCall.handshaken(bed.client(), TestBed.address(server));
@@ -178,6 +178,15 @@ class UnaryMapTest {
         throw new AssertionError("expected " + size + " entries, have " + map.size());
       }
       Thread.sleep(5);
+    }
+  }
+
+  /** A deliberate failure: without a stack trace, so the UDF's error log of it is one line. */
+  private static final class Boom extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Boom(String message) {
+      super(message, null, false, false);
     }
   }
 }

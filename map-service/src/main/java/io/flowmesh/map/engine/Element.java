@@ -29,6 +29,8 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** Outputs handed downstream and not yet acked. */
   int pendingOutputs;
   long startNanos;
+  /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
+  boolean givenBack;
   private MapRequest.Request request;
 
   Element(Delivery delivery, EdgeSubscriber from, Object owner, String key, UdfRequests requests) {

@@ -12,6 +12,8 @@ public final class EngineStats {
   public long dropped;
   public long failedDropped;
   public long failedNacked;
+  /** Inputs nacked back upstream because nobody read the output edge (edge.orphan-timeout). */
+  public long givenBack;
   public long batchesSent;
   public int maxPermitsInUse;
   /** Elements that gave their permit back with an answer, and the nanoseconds they held it in total. */

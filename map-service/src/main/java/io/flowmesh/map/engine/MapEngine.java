@@ -45,7 +45,7 @@ public final class MapEngine {
   private final Object owner;
   private final OutputPort out;
   private final EngineStats stats;
-  private final List<Input> inputs = new ArrayList<>();
+  private final Inputs inputs = new Inputs();
   private final WatermarkHeap heap = new WatermarkHeap();
   private final UdfRequests requests = new UdfRequests();
   private final KeySequencer keys;
@@ -58,6 +58,8 @@ public final class MapEngine {
   private long outputWatermark = Watermarks.NONE;
   private boolean pumping;
   private boolean stopping;
+  /** Why inputs are given back (nobody reads the output edge), or null. */
+  private String orphaned;
 
   /**
    * @param owner handed back through {@link Element#owner()}, so a shared output edge can route acks
@@ -76,9 +78,7 @@ public final class MapEngine {
   /** Takes input from {@code sub}; the engine fetches from it only what it can start. */
   public void addInput(EdgeSubscriber sub) {
     checkThread();
-    Input in = new Input(sub);
-    inputs.add(in);
-    sub.pause();
+    Inputs.Input in = inputs.add(sub, orphaned != null);
     sub.handler(d -> onDelivery(in, d));
     pump();
   }
@@ -86,25 +86,19 @@ public final class MapEngine {
   /** Stops taking input from {@code sub}; what it buffered stays unacked and the upstream redelivers it. */
   public void removeInput(EdgeSubscriber sub) {
     checkThread();
-    inputs.removeIf(in -> in.sub == sub);
-    sub.pause();
-  }
-
-  /** An upstream edge and the demand the engine raised on it and that was not yet delivered. */
-  private static final class Input {
-    final EdgeSubscriber sub;
-    long requested;
-
-    Input(EdgeSubscriber sub) {
-      this.sub = sub;
-    }
+    inputs.remove(sub);
   }
 
   // ---- input ----
 
-  private void onDelivery(Input in, Delivery d) {
+  private void onDelivery(Inputs.Input in, Delivery d) {
     if (in.requested > 0) {
       in.requested--;
+    }
+    if (orphaned != null) {
+      stats.givenBack++;
+      in.sub.nack(d, orphaned);
+      return;
     }
     Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()), requests);
     heap.add(e);
@@ -126,6 +120,10 @@ public final class MapEngine {
     }
     pumping = true;
     try {
+      if (orphaned != null) {
+        giveBackReady();
+        return;
+      }
       boolean arrived = true;
       while (arrived) {
         while (!ready.isEmpty() && permitsInUse < config.concurrency() && outputsPending < config.outputCapacity()) {
@@ -137,14 +135,7 @@ public final class MapEngine {
         // Each input may supply the whole free window; what arrives beyond the permits waits in ready.
         long free = config.concurrency() - permitsInUse - ready.size() - (keys == null ? 0 : keys.waiting());
         int before = ready.size();
-        for (int i = 0; i < inputs.size(); i++) {
-          Input in = inputs.get(i);
-          long want = free - in.requested;
-          if (want > 0) {
-            in.requested += want;
-            in.sub.fetch(want);
-          }
-        }
+        inputs.fetchUpTo(free);
         arrived = ready.size() > before;
       }
     } finally {
@@ -195,6 +186,11 @@ public final class MapEngine {
     checkThread();
     release(e);
     stats.inFlight(System.nanoTime() - e.startNanos);
+    if (orphaned != null) {
+      giveBack(e, orphaned);
+      pump();
+      return;
+    }
     int n = 0;
     for (int i = 0, size = results.size(); i < size; i++) {
       if (!results.get(i).getTagsList().contains(DROP)) {
@@ -211,15 +207,7 @@ public final class MapEngine {
       for (int i = 0, size = results.size(); i < size; i++) {
         MapResponse.Result r = results.get(i);
         if (!r.getTagsList().contains(DROP)) {
-          Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + i).setValue(r.getValue())
-              .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
-          if (r.getKeysCount() > 0) {
-            o.addAllKeys(r.getKeysList());
-          }
-          if (in.getHeadersCount() > 0) {
-            o.putAllHeaders(in.getHeadersMap());
-          }
-          out.emit(e, o.build());
+          out.emit(e, Outputs.of(in, r, i));
         }
       }
       stats.outputs += n;
@@ -264,6 +252,9 @@ public final class MapEngine {
     checkThread();
     for (int i = 0, n = acked.size(); i < n; i++) {
       Element e = acked.get(i);
+      if (e.givenBack) {
+        continue;
+      }
       outputsPending--;
       if (--e.pendingOutputs == 0) {
         complete(e);
@@ -278,6 +269,54 @@ public final class MapEngine {
     e.from.ack(e.delivery);
   }
 
+  // ---- an output edge nobody reads ----
+
+  /**
+   * The output edge has had no subscriber for {@code edge.orphan-timeout} ({@code reason}), or has
+   * one again ({@code null}). While orphaned the engine holds credit on its inputs, nacks what they
+   * deliver and what waits to be dispatched, and nacks each element in the UDF when it completes.
+   */
+  public void orphaned(String reason) {
+    checkThread();
+    orphaned = reason;
+    inputs.orphaned(reason != null);
+    pump();
+  }
+
+  /** Outputs taken back from the orphaned output edge, one entry per output: their inputs are nacked. */
+  public void onOutputsGivenBack(List<Element> outputsOf, String reason) {
+    checkThread();
+    for (int i = 0, n = outputsOf.size(); i < n; i++) {
+      Element e = outputsOf.get(i);
+      if (!e.givenBack) {
+        outputsPending -= e.pendingOutputs;
+        e.pendingOutputs = 0;
+        giveBack(e, reason);
+      }
+    }
+    pump();
+  }
+
+  private void giveBackReady() {
+    while (!ready.isEmpty()) {
+      giveBack(ready.poll(), orphaned);
+    }
+  }
+
+  /** Nacks {@code e} upstream; the next element of its key, if any, goes to the ready queue. */
+  private void giveBack(Element e, String reason) {
+    e.givenBack = true;
+    heap.remove(e);
+    stats.givenBack++;
+    e.from.nack(e.delivery, reason);
+    if (keys != null) {
+      Element next = keys.release(e);
+      if (next != null) {
+        ready.addFirst(next);
+      }
+    }
+  }
+
   // ---- watermark, state ----
 
   /**
@@ -285,14 +324,7 @@ public final class MapEngine {
    * still buffered on an edge), else the lowest of the inputs' watermarks; never decreasing.
    */
   public long watermark() {
-    long low = heap.min();
-    long input = Long.MAX_VALUE;
-    for (int i = 0; i < inputs.size(); i++) {
-      EdgeSubscriber s = inputs.get(i).sub;
-      input = Math.min(input, s.watermark());
-      low = Math.min(low, s.oldestBufferedWatermark());
-    }
-    low = Math.min(low, input);
+    long low = Math.min(heap.min(), inputs.lowWatermark());
     if (low != Long.MAX_VALUE && low > outputWatermark) {
       outputWatermark = low;
     }

@@ -28,9 +28,12 @@ final class InstancePort implements OutputPort {
   private List<Message> outputs = new ArrayList<>();
   private long watermark = -1;
   private boolean flushScheduled;
+  /** The output edge's orphan reason as last told, or null (an engine built later starts with it). */
+  String orphanReason;
   // edge loop
   private List<Element> acked = new ArrayList<>();
   private boolean ackScheduled;
+  private List<Element> givenBack = new ArrayList<>();
 
   InstancePort(int index, Context instanceContext, Context edgeContext, OutputEdge edge) {
     this.index = index;
@@ -78,6 +81,31 @@ final class InstancePort implements OutputPort {
     from = new ArrayList<>(f.size());
     outputs = new ArrayList<>(o.size());
     edgeContext.runOnContext(v -> edge.accept(index, f, o, wm));
+  }
+
+  /** On the edge's loop: one output of this instance was taken back from the orphaned edge (see {@link #flushGivenBack}). */
+  void givenBackOnEdgeLoop(Element e) {
+    givenBack.add(e);
+  }
+
+  /** On the edge's loop: hands the outputs taken back since the last call to the instance, whose engine nacks their inputs. */
+  void flushGivenBack(String reason) {
+    if (givenBack.isEmpty()) {
+      return;
+    }
+    List<Element> batch = givenBack;
+    givenBack = new ArrayList<>();
+    instanceContext.runOnContext(x -> engine.onOutputsGivenBack(batch, reason));
+  }
+
+  /** On the edge's loop: the output edge is orphaned ({@code reason}) or read again (null). */
+  void orphanedOnEdgeLoop(String reason) {
+    instanceContext.runOnContext(x -> {
+      orphanReason = reason;
+      if (engine != null) {
+        engine.orphaned(reason);
+      }
+    });
   }
 
   /** On the edge's loop: one output of this instance was acked downstream. */

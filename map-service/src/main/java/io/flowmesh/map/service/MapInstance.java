@@ -6,10 +6,12 @@ import io.flowmesh.map.engine.EngineStats;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfMode;
+import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
 import io.flowmesh.runtime.edge.UpstreamSet;
+import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,7 @@ final class MapInstance extends VerticleBase {
   private final String processId;
   private final MapConfig config;
   private final EdgeOptions edgeOptions;
+  private final String vertexName;
   private final OutputEdge edge;
   private final Context edgeContext;
   private final MapMetrics metrics;
@@ -50,7 +53,8 @@ final class MapInstance extends VerticleBase {
   private boolean stopping;
 
   MapInstance(int index, String processId, MapConfig config, EdgeOptions edgeOptions, OutputEdge edge, Context edgeContext,
-      MeterRegistry registry) {
+      MeterRegistry registry, String vertexName) {
+    this.vertexName = vertexName;
     this.index = index;
     this.processId = processId;
     this.config = config;
@@ -63,6 +67,8 @@ final class MapInstance extends VerticleBase {
   @Override
   public Future<?> start() {
     port = new InstancePort(index, context, edgeContext, edge);
+    InstancePort p = port;
+    edgeContext.runOnContext(v -> edge.register(p));
     UdfBridge bridge = new UdfBridge(metrics.udfCallTime);
     udf = new UdfClient(vertx, config.udf(), bridge);
     metrics.bindUdf(udf);
@@ -74,16 +80,16 @@ final class MapInstance extends VerticleBase {
     udf.start().onSuccess(v -> {
       EngineConfig ec = config.engine();
       boolean batch = udf.mode() == UdfMode.BATCH;
-      if (batch != ec.batchMode()) {
-        LOG.info("map mode from the UDF's server-info file instance={} mode={}", index, udf.mode().mapMode());
-      }
       engine = new MapEngine(vertx, new EngineConfig(ec.concurrency(), batch, ec.batchSize(), ec.batchTimeout(),
           ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats());
       bridge.connect(udf, engine);
       port.engine(engine);
+      if (port.orphanReason != null) {
+        engine.orphaned(port.orphanReason);
+      }
       metrics.bindEngine(engine);
       udfError = null;
-      upstreams = new UpstreamSet(vertx, "map", config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
+      upstreams = new UpstreamSet(vertx, vertexName, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
           processId + "/" + index, new UpstreamSet.Listener() {
             @Override
             public void added(EdgeSubscriber s) {
@@ -99,8 +105,8 @@ final class MapInstance extends VerticleBase {
       watermarkTimer = vertx.setPeriodic(Math.max(1, edgeOptions.heartbeatInterval().toMillis()),
           id -> port.watermark(engine.watermark()));
     }).onFailure(e -> {
-      udfError = "UDF client cannot start: " + e.getMessage();
-      LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, e.getMessage());
+      udfError = "UDF client cannot start: " + Reasons.of(e);
+      LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, Reasons.of(e));
       if (!stopping) {
         vertx.setTimer(1000, id -> startUdf(bridge));
       }
@@ -114,20 +120,21 @@ final class MapInstance extends VerticleBase {
 
   Future<Readiness> readiness() {
     return onContext(() -> {
+      // The UDF's current problem, never an earlier one (a stall) that something else replaced.
+      String udfProblem = udf == null ? null : udf.problem();
       if (engine == null) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError
+            + (udfProblem == null ? "" : ": " + udfProblem)));
       }
-      if (udf.stalled()) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": UDF stalled: work in flight and no response for "
-            + config.udf().stallTimeout().toSeconds() + "s; the stream is being restarted"));
+      if (udfProblem != null) {
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfProblem));
       }
       if (upstreams.connected() == 0) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream()));
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + HostPort.join(config.upstream())));
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
           : Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " is not ready"))
-          .otherwise(e -> Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " unreachable: "
-              + e.getMessage()));
+          .otherwise(e -> Readiness.notReady("instance " + index + ": " + udf.unreachable(e)));
     });
   }
 
@@ -139,8 +146,12 @@ final class MapInstance extends VerticleBase {
         upstreams.subscribers().forEach(s -> up.add(s.status()));
       }
       j.put("upstream", up);
+      String problem = udf.problem();
+      if (problem != null) {
+        j.put("udfProblem", problem);
+      }
       if (engine == null) {
-        return Future.succeededFuture(j.put("state", udfError));
+        return Future.succeededFuture(j.put("state", problem != null ? problem : udfError));
       }
       EngineStats st = engine.stats();
       return Future.succeededFuture(j.put("mode", udf.mode().mapMode()).put("concurrency", config.engine().concurrency())
@@ -148,7 +159,7 @@ final class MapInstance extends VerticleBase {
           .put("waitingForKey", engine.waitingForKey()).put("outputsPending", engine.outputsPending())
           .put("watermark", engine.watermark()).put("elementsIn", st.elementsIn).put("outputs", st.outputs)
           .put("acked", st.acked).put("dropped", st.dropped).put("failedDropped", st.failedDropped)
-          .put("failedNacked", st.failedNacked).put("udf", udf.stats().toString()).put("udfStalled", udf.stalled()));
+          .put("failedNacked", st.failedNacked).put("givenBack", st.givenBack).put("udf", udf.stats().toString()).put("udfStalled", udf.stalled()));
     });
   }
 

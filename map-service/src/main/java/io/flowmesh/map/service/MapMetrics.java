@@ -56,6 +56,8 @@ final class MapMetrics {
         x -> x.stats().failedDropped);
     counter("flowmesh.map.failed.nacked", "Elements nacked upstream after the UDF client gave up (udf.on-failure=fail)", e,
         x -> x.stats().failedNacked);
+    counter("flowmesh.map.given.back", "Inputs nacked back upstream because nobody read the output edge (edge.orphan-timeout)", e,
+        x -> x.stats().givenBack);
   }
 
   void bindUdf(UdfClient c) {

@@ -2,6 +2,8 @@ package io.flowmesh.map.service;
 
 import io.flowmesh.map.MapConfig;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.OrphanWatch;
+import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.service.Common;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
@@ -51,7 +53,7 @@ public final class MapVertex implements Vertex {
       AtomicInteger next = new AtomicInteger();
       return vertx.deployVerticle(() -> {
         MapInstance inst = new MapInstance(next.getAndIncrement(), processId, config, common.edge(), edgeVerticle.edge,
-            edgeVerticle.context(), registry);
+            edgeVerticle.context(), registry, common.vertexName());
         synchronized (instances) {
           instances.add(inst);
         }
@@ -65,26 +67,27 @@ public final class MapVertex implements Vertex {
   public Future<Readiness> readiness() {
     List<Future<Readiness>> all = new ArrayList<>();
     instances.forEach(i -> all.add(i.readiness()));
-    return Future.all(all).map(cf -> {
-      Readiness r = Readiness.READY;
+    Future<String> unread = OnContext.call(edgeContext, () -> edge.orphanWatch().notReadyReason());
+    return Future.all(all).compose(cf -> unread.map(reason -> {
+      Readiness r = reason == null ? Readiness.READY : Readiness.notReady(reason);
       for (int i = 0; i < all.size(); i++) {
         r = r.and(cf.resultAt(i));
       }
       return r;
-    });
+    }));
   }
 
   @Override
   public Future<JsonObject> status() {
     List<Future<JsonObject>> all = new ArrayList<>();
     instances.forEach(i -> all.add(i.status()));
-    Future<JsonObject> edgeStatus = OnContext.call(edgeContext, () -> edge.server().status());
+    Future<JsonObject> edgeStatus = OnContext.call(edgeContext, edge::status);
     return Future.all(all).compose(cf -> edgeStatus.map(es -> {
       JsonArray arr = new JsonArray();
       for (int i = 0; i < all.size(); i++) {
         arr.add(cf.resultAt(i));
       }
-      return new JsonObject().put("vertex", "map").put("instances", arr).put("edge", es);
+      return new JsonObject().put("instances", arr).put("edge", es);
     }));
   }
 
@@ -96,7 +99,10 @@ public final class MapVertex implements Vertex {
       if (ar.failed()) {
         LOG.warn("map instance did not drain cleanly: {}", ar.cause().toString());
       }
-      return OnContext.compose(edgeContext, () -> edge.server().close());
+      return OnContext.compose(edgeContext, () -> {
+        edge.orphanWatch().stop();
+        return edge.server().close();
+      });
     });
   }
 
@@ -123,9 +129,12 @@ public final class MapVertex implements Vertex {
     @Override
     public Future<?> start() {
       int capacity = instances * config.engine().outputCapacity() + 1024;
-      EdgeServer server = new EdgeServer(vertx, "map", common.edge(), capacity, registry);
+      EdgeServer server = new EdgeServer(vertx, common.vertexName(),
+          common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())), capacity, registry);
       edge = new OutputEdge(server, instances);
-      return server.listen(common.host(), config.edgePort());
+      edge.watch(new OrphanWatch(vertx, server, common.edge().reconnectMax(), common.orphanTimeout(),
+          CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), edge));
+      return server.listen(common.host(), config.edgePort()).onSuccess(p -> edge.orphanWatch().start());
     }
   }
 }

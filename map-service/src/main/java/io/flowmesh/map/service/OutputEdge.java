@@ -2,23 +2,39 @@ package io.flowmesh.map.service;
 
 import io.flowmesh.map.engine.Element;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.edge.Watermarks;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The map vertex's downstream edge, shared by its instances so that any subscriber (the sink,
  * however many replicas it has) receives from every instance: one {@link EdgeServer} on its own
  * event loop. Its watermark is the lowest of the instances' watermarks.
  *
+ * <p>When nobody has read the edge for {@code edge.orphan-timeout} (an {@link OrphanWatch}), the
+ * queued outputs are taken back and handed to their instances, which nack the inputs upstream and
+ * stop taking input until a subscriber appears; outputs arriving meanwhile go the same way.
+ *
  * <h2>Concurrency</h2>
  * Used only on the edge's event loop ({@link InstancePort} hops there).
  */
-final class OutputEdge {
+final class OutputEdge implements OrphanWatch.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutputEdge.class);
 
   private final EdgeServer server;
   private final long[] watermarks;
+  private final List<InstancePort> ports = new ArrayList<>();
+  private final AckListener takeBack = (m, attachment) -> giveBack((Element) attachment);
+  private OrphanWatch watch;
+  private String orphanReason;
 
   OutputEdge(EdgeServer server, int instances) {
     this.server = server;
@@ -34,10 +50,34 @@ final class OutputEdge {
     return server;
   }
 
+  /** Watches for an edge nobody reads (started once the edge listens). */
+  void watch(OrphanWatch w) {
+    this.watch = w;
+  }
+
+  OrphanWatch orphanWatch() {
+    return watch;
+  }
+
+  /** An instance's port, told when the edge is orphaned and read again. */
+  void register(InstancePort port) {
+    ports.add(port);
+    if (orphanReason != null) {
+      port.orphanedOnEdgeLoop(orphanReason);
+    }
+  }
+
   void accept(int instance, List<Element> from, List<Message> outputs, long watermark) {
-    for (int i = 0, n = outputs.size(); i < n; i++) {
-      if (!server.offer(outputs.get(i), from.get(i))) {
-        throw new IllegalStateException("output edge queue full: instances must bound their outputs by map.output-capacity");
+    if (orphanReason != null) {
+      for (int i = 0, n = from.size(); i < n; i++) {
+        giveBack(from.get(i));
+      }
+      flushGivenBack();
+    } else {
+      for (int i = 0, n = outputs.size(); i < n; i++) {
+        if (!server.offer(outputs.get(i), from.get(i))) {
+          throw new IllegalStateException("output edge queue full: instances must bound their outputs by map.output-capacity");
+        }
       }
     }
     if (watermark > watermarks[instance]) {
@@ -48,5 +88,46 @@ final class OutputEdge {
       }
       server.watermark(min);
     }
+  }
+
+  @Override
+  public void orphaned(boolean orphaned) {
+    if (orphaned) {
+      orphanReason = "no subscriber on map's output edge for " + watch.unsubscribedFor().toSeconds() + "s (edge.orphan-timeout)";
+      int queued = server.queued();
+      LOG.warn("no subscriber on the output edge for {}s: giving back the inputs of {} queued outputs upstream and taking no "
+          + "input until a subscriber appears (edge.orphan-timeout)", watch.unsubscribedFor().toSeconds(), queued);
+    } else {
+      orphanReason = null;
+      LOG.info("a subscriber reads the output edge again: taking input");
+    }
+    for (InstancePort p : ports) {
+      p.orphanedOnEdgeLoop(orphanReason);
+    }
+    if (orphaned) {
+      sweep();
+    }
+  }
+
+  @Override
+  public void sweep() {
+    if (server.takeQueued(takeBack) > 0) {
+      flushGivenBack();
+    }
+  }
+
+  private void giveBack(Element e) {
+    ((InstancePort) e.owner()).givenBackOnEdgeLoop(e);
+  }
+
+  private void flushGivenBack() {
+    for (InstancePort p : ports) {
+      p.flushGivenBack(orphanReason);
+    }
+  }
+
+  /** For {@code /status}. */
+  JsonObject status() {
+    return server.status().put("subscription", watch == null ? null : watch.status());
   }
 }

@@ -14,6 +14,11 @@ import java.util.List;
  * EOT; N responses, EOT), several at once. A batch whose stream fails is sent again, on a
  * new stream, with only its unanswered elements.
  *
+ * <p>A batch-map server follows its last answer with an EOT at once. Until one EOT was seen,
+ * a batch answered id by id with no EOT within {@link UdfClient#modeCheckNanos()} means a
+ * unary UDF: that mismatch is reported and the dispatcher halts (opens no more streams; what
+ * waits stays for {@link #close}).
+ *
  * <h2>Concurrency</h2>
  * Confined to the client's event loop.
  */
@@ -34,6 +39,10 @@ final class BatchDispatcher implements Dispatcher {
   private long reconnectAtNanos;
   private int consecutiveFailures;
   private boolean closed;
+  /** True once the UDF closed a batch with an EOT: its mode is then not in doubt. */
+  private boolean eotSeen;
+  /** A mode mismatch was found: nothing more is sent. */
+  private boolean halted;
 
   BatchDispatcher(UdfClient client) {
     this.client = client;
@@ -57,7 +66,9 @@ final class BatchDispatcher implements Dispatcher {
   public void submitBatch(List<Pending> batch) {
     BatchCall call = new BatchCall(this, batch, false);
     long now = System.nanoTime();
-    if (consecutiveFailures > 0 && now - reconnectAtNanos < 0) {
+    if (halted) {
+      waiting.add(call);
+    } else if (consecutiveFailures > 0 && now - reconnectAtNanos < 0) {
       call.dueNanos = reconnectAtNanos;
       waiting.add(call);
     } else {
@@ -77,6 +88,7 @@ final class BatchDispatcher implements Dispatcher {
 
   void onOpen(BatchCall call) {
     long now = System.nanoTime();
+    client.udfReachable();
     for (Pending p : call.elements) {
       String id = inFlight.issue(p, call, now);
       call.stream.send(id, p.element.request());
@@ -105,6 +117,7 @@ final class BatchDispatcher implements Dispatcher {
             : "a response for id=" + id + ", which was never issued");
       }
     } else if (response.hasStatus() && response.getStatus().getEot()) {
+      eotSeen = true;
       if (call.unanswered > 0) {
         call.stream.fail("EOT with " + call.unanswered + " of " + call.elements.size() + " ids unanswered");
       } else {
@@ -140,6 +153,9 @@ final class BatchDispatcher implements Dispatcher {
         LOG.warn("UDF failed a batch stream; its elements lose an attempt: address={} cause={} inFlight={}",
             client.address(), end, left.size());
       }
+    } else if (!call.sent && end.kind() == StreamEnd.Kind.TRANSPORT) {
+      requeue(left, transportFailed(now));
+      client.udfUnreachable(end.detail());
     } else {
       long due = transportFailed(now);
       requeue(left, due);
@@ -195,7 +211,7 @@ final class BatchDispatcher implements Dispatcher {
 
   @Override
   public void sweep(long now) {
-    if (closed) {
+    if (closed || halted) {
       return;
     }
     probe.sweep(now, reconnectAtNanos);
@@ -209,8 +225,14 @@ final class BatchDispatcher implements Dispatcher {
         active.remove(i);
         call.stream.cancel();
         requeue(unanswered(call), transportFailed(now));
-        LOG.warn("UDF batch stream got no handshake response; retrying: address={} timeout={}",
-            client.address(), client.config().timeout());
+        client.udfUnreachable("no handshake response within " + client.config().timeout());
+      } else if (!eotSeen && call.sent && call.unanswered == 0 && now - call.answeredAllNanos >= client.modeCheckNanos()) {
+        client.modeMismatch(UdfMode.UNARY, "a batch of " + call.elements.size() + " was answered id by id but no EOT followed in "
+            + (now - call.answeredAllNanos) / 1_000_000 + " ms");
+        halted = true;
+        active.remove(i);
+        call.stream.cancel();
+        return;
       } else if (call.sent && call.unanswered == 0 && now - call.answeredAllNanos >= timeoutNanos) {
         call.stream.fail("all " + call.elements.size() + " ids answered but no EOT within " + client.config().timeout());
       }

@@ -190,7 +190,7 @@ final class MapFnStream {
 
   private void onHead(AsyncResult<HttpClientResponse> ar) {
     if (ar.failed()) {
-      onException(ar.cause());
+      onException(channel.explain(ar.cause()));
       return;
     }
     HttpClientResponse resp = ar.result();

@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -53,7 +54,7 @@ public final class ServerInfoReader {
         waitingFor = "to exist";
       } else {
         promise.fail(new IllegalStateException("UDF server-info file " + path + " cannot be read: "
-            + ar.cause().getMessage(), ar.cause()));
+            + Reasons.of(ar.cause()), ar.cause()));
         return;
       }
       if (System.nanoTime() - deadline >= 0) {

@@ -19,14 +19,16 @@ final class StallWatch {
   private static final Logger LOG = LoggerFactory.getLogger(StallWatch.class);
 
   private final UdfStats stats;
+  private final UdfHealth health;
   private final UdfAddress address;
   private final Duration timeout;
   private final long timeoutNanos;
   private long quietSinceNanos;
   private boolean stalled;
 
-  StallWatch(UdfStats stats, UdfAddress address, Duration timeout) {
+  StallWatch(UdfStats stats, UdfHealth health, UdfAddress address, Duration timeout) {
     this.stats = stats;
+    this.health = health;
     this.address = address;
     this.timeout = timeout;
     this.timeoutNanos = timeout.toNanos();
@@ -54,6 +56,7 @@ final class StallWatch {
   /** Called by the sweep. */
   void check(long now, int inFlight, Dispatcher dispatcher) {
     if (inFlight == 0) {
+      health.idle();
       if (stalled) {
         stalled = false;
         stats.stalled = false;
@@ -72,6 +75,7 @@ final class StallWatch {
       LOG.warn("UDF stalled; reporting not ready and restarting its streams: address={} reason={}",
           address, reason);
     }
+    health.stalled(reason);
     quietSinceNanos = now;
     dispatcher.restart(reason, now);
   }

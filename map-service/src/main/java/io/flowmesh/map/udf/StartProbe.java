@@ -51,7 +51,9 @@ final class StartProbe implements MapFnStream.Events {
     } else if (stream != null && now - openedAtNanos >= client.config().timeout().toNanos()) {
       MapFnStream s = stream;
       s.cancel();
-      failed(s, "no handshake response within " + client.config().timeout(), now);
+      String cause = "no handshake response within " + client.config().timeout();
+      client.udfUnreachable(StreamEnd.transport(new java.util.concurrent.TimeoutException(cause)).detail());
+      failed(s, cause, now);
     }
   }
 
@@ -73,6 +75,7 @@ final class StartProbe implements MapFnStream.Events {
     done = true;
     stream = null;
     s.finish();
+    client.udfReachable();
     dispatcher.transportRecovered();
     started.tryComplete();
   }
@@ -86,6 +89,8 @@ final class StartProbe implements MapFnStream.Events {
     if (s == stream && !done) {
       if (end.kind() == StreamEnd.Kind.VIOLATION) {
         client.protocolViolation(end.detail(), 0);
+      } else {
+        client.udfUnreachable(end.detail());
       }
       failed(s, end.toString(), System.nanoTime());
     }
@@ -94,7 +99,8 @@ final class StartProbe implements MapFnStream.Events {
   private void failed(MapFnStream s, String cause, long now) {
     stream = null;
     long due = dispatcher.transportFailed(now);
-    LOG.warn("UDF not answering a handshake yet; retrying: address={} cause={} retryInMs={}",
+    client.udfUnreachable(cause);
+    LOG.debug("UDF not answering a handshake yet; retrying: address={} cause={} retryInMs={}",
         client.address(), cause, Math.max(0, (due - now) / 1_000_000));
   }
 }

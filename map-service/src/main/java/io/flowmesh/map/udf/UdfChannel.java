@@ -1,6 +1,7 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.ReadyResponse;
+import io.flowmesh.runtime.tls.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/2 connection to the UDF (cleartext, prior knowledge) on which the client speaks
+ * The HTTP/2 connection to the UDF (cleartext with prior knowledge, or TLS with ALPN when
+ * {@code udf.tls.enabled}) on which the client speaks
  * gRPC itself: it opens {@code /map.v1.Map/MapFn} streams and calls {@code IsReady}. One
  * pooled connection; when it breaks, the next stream opens a new one.
  *
@@ -45,6 +47,7 @@ final class UdfChannel {
   private static final byte[] EMPTY_MESSAGE = new byte[GrpcFrames.PREFIX];
 
   private final UdfAddress address;
+  private final TlsOptions tls;
   private final HttpClientAgent client;
   private final RequestOptions mapFn;
   private final int maxMessageSize;
@@ -52,6 +55,7 @@ final class UdfChannel {
 
   UdfChannel(Vertx vertx, UdfAddress address, UdfConfig config) {
     this.address = address;
+    this.tls = config.tls();
     this.maxMessageSize = config.maxMessageSize();
     this.isReadyTimeoutMillis = Math.max(1, config.timeout().toMillis());
     HttpClientOptions options = new HttpClientOptions()
@@ -81,7 +85,15 @@ final class UdfChannel {
 
   /** Opens a {@code MapFn} stream; nothing is sent until the first write. */
   Future<HttpClientRequest> openMapFn() {
-    return client.request(mapFn);
+    return client.request(mapFn).recover(e -> Future.failedFuture(explain(e)));
+  }
+
+  /**
+   * A failure to reach the UDF, said in words when it is a TLS problem or a TLS mismatch (see
+   * {@link TlsMismatch}); only for failures before the UDF answered anything on the stream.
+   */
+  Throwable explain(Throwable failure) {
+    return TlsMismatch.explain(address, tls, failure);
   }
 
   /** Calls {@code IsReady}: true if the UDF says it is ready; failed on any error. */
@@ -89,7 +101,8 @@ final class UdfChannel {
     RequestOptions options = request(IS_READY).setTimeout(isReadyTimeoutMillis);
     return client.request(options)
         .compose(req -> req.send(Buffer.buffer(EMPTY_MESSAGE)))
-        .compose(resp -> resp.body().compose(body -> readReady(resp, body)));
+        .compose(resp -> resp.body().compose(body -> readReady(resp, body)))
+        .recover(e -> Future.failedFuture(explain(e)));
   }
 
   private Future<Boolean> readReady(HttpClientResponse resp, Buffer body) {

@@ -39,6 +39,11 @@ public final class UdfClient {
   private static final Logger LOG = LoggerFactory.getLogger(UdfClient.class);
   /** Timed-out ids remembered to recognise their late responses. */
   static final int RETIRED_CAPACITY = 65_536;
+  /**
+   * A first exchange without the answer its mode expects for this long (capped at
+   * {@code udf.timeout}) is checked for a mode mismatch: well before the timeouts and the stall.
+   */
+  static final long MODE_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
 
   private final Vertx vertx;
   private final Context context;
@@ -54,6 +59,7 @@ public final class UdfClient {
   private final Backoff retryBackoff;
   private final Backoff reconnectBackoff;
   private final StallWatch stallWatch;
+  private final UdfHealth health;
   private Dispatcher dispatcher;
   private UdfMode mode;
   private long sweepTimer = -1;
@@ -91,14 +97,16 @@ public final class UdfClient {
     this.channel = new UdfChannel(vertx, address, config);
     this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
-    this.stallWatch = new StallWatch(stats, address, config.stallTimeout());
+    this.health = new UdfHealth(address);
+    this.stallWatch = new StallWatch(stats, health, address, config.stallTimeout());
   }
 
   /**
-   * Reads the server-info file if one is configured (its {@code MAP_MODE} wins over the
-   * configured mode), then opens the first stream. Completes once the UDF answered a
-   * handshake; until then it keeps reconnecting with backoff. Fails only if the
-   * server-info file is missing, incomplete or malformed.
+   * Reads the server-info file if one is configured (its {@code MAP_MODE} chooses the mode
+   * unless {@code map.mode} was set to another one: then that mismatch is the client's
+   * {@link #problem()} and the returned future never completes), then opens the first
+   * stream. Completes once the UDF answered a handshake; until then it keeps reconnecting
+   * with backoff. Fails only if the server-info file is missing, incomplete or malformed.
    */
   public Future<Void> start() {
     checkThread();
@@ -112,6 +120,9 @@ public final class UdfClient {
     return chosen.compose(m -> {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
+      }
+      if (health.mismatch() != null) {
+        return Future.<Void>future(p -> { }); // not started: nothing could be answered correctly
       }
       mode = m;
       dispatcher = m == UdfMode.BATCH ? new BatchDispatcher(this) : new UnaryDispatcher(this);
@@ -162,6 +173,23 @@ public final class UdfClient {
   public Future<Boolean> isReady() {
     checkThread();
     return channel.isReady();
+  }
+
+  /**
+   * What keeps the UDF from working, in one line naming the address, or null: it is
+   * unreachable ("UDF at tcp://… unreachable: connection refused"), or it speaks another map
+   * mode than {@code map.mode} ("UDF at … speaks batch-map but map.mode=unary-map; set
+   * map.mode=batch-map (…)"). A mismatch stays until the service restarts; the client then
+   * sends nothing more and keeps what it holds for {@link #close()}.
+   */
+  public String problem() {
+    checkThread();
+    return health.problem();
+  }
+
+  /** "UDF at {address} unreachable: {short cause}" for a failed call such as {@link #isReady()}. */
+  public String unreachable(Throwable cause) {
+    return "UDF at " + address + " unreachable: " + UdfHealth.shortCause(cause);
   }
 
   /** True while the UDF holds in-flight work without answering for {@code udf.stall-timeout}. */
@@ -229,6 +257,26 @@ public final class UdfClient {
     return new MapFnStream(channel, context, frames, config.maxMessageSize(), coalesce, events);
   }
 
+  /** A stream could not be opened, or its handshake was not answered. */
+  void udfUnreachable(String cause) {
+    health.unreachable(cause);
+  }
+
+  /** The UDF answered a handshake. */
+  void udfReachable() {
+    health.reachable();
+  }
+
+  /** The UDF was seen to speak {@code udfMode}, not the mode in use; {@code evidence} says how. */
+  void modeMismatch(UdfMode udfMode, String evidence) {
+    health.mismatch(udfMode, mode, evidence);
+  }
+
+  /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
+  long modeCheckNanos() {
+    return Math.min(config.timeout().toNanos(), MODE_CHECK_NANOS);
+  }
+
   /** The UDF answered {@code p}: tell the listener. */
   void deliver(Pending p, MapResponse response, long now) {
     long callNanos = now - p.sentAtNanos;
@@ -236,6 +284,7 @@ public final class UdfClient {
     complete(p);
     stats.responsesReceived++;
     stallWatch.onResponse(now);
+    health.answered();
     try {
       listener.onCallTime(callNanos);
       listener.onResults(p.element, response.getResultsList());
@@ -266,6 +315,7 @@ public final class UdfClient {
   /** Counts and logs, once, a protocol violation by the UDF. */
   void protocolViolation(String detail, int affected) {
     stats.protocolViolations++;
+    health.violation(detail);
     LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
         address, detail, affected);
   }
@@ -314,24 +364,17 @@ public final class UdfClient {
     long now = System.nanoTime();
     try {
       dispatcher.sweep(now);
-      stallWatch.check(now, elements, dispatcher);
+      if (health.mismatch() == null) {
+        stallWatch.check(now, elements, dispatcher);
+      }
     } catch (RuntimeException e) {
       LOG.error("UDF client sweep failed: address={}", address, e);
     }
   }
 
   private UdfMode modeFrom(ServerInfo info) {
-    UdfMode m = info.mapMode();
     LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    if (m == UdfMode.STREAM) {
-      throw new IllegalStateException("UDF server info " + config.serverInfoFile()
-          + " says MAP_MODE=stream-map, which map-service does not support yet");
-    }
-    if (m != config.mode()) {
-      LOG.warn("UDF mode from the server-info file overrides map.mode: configured={} used={}",
-          config.mode().mapMode(), m.mapMode());
-    }
-    return m;
+    return health.modeFrom(info, config);
   }
 
   private void requireMode(UdfMode wanted, String method) {

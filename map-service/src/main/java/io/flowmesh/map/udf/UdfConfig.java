@@ -26,6 +26,8 @@ import java.util.List;
  * @param serverInfoFile {@code udf.server-info-file}: the SDK's server-info file, or null for none
  * @param serverInfoTimeout {@code udf.server-info-timeout}: how long to wait for that file to be complete
  * @param tls {@code udf.tls.*}: TLS (and a client certificate for mutual TLS) towards the UDF
+ * @param modeConfigured true if {@code map.mode} was set (not its default): then a server-info file
+ *     saying another mode is a mismatch to report, not a choice to follow
  */
 public record UdfConfig(
     String address,
@@ -43,7 +45,8 @@ public record UdfConfig(
     Duration batchTimeout,
     String serverInfoFile,
     Duration serverInfoTimeout,
-    TlsOptions tls) {
+    TlsOptions tls,
+    boolean modeConfigured) {
 
   /** 64 MiB, the gRPC max message size of the Numaflow SDKs. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;

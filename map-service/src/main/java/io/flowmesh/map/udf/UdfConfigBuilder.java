@@ -22,6 +22,7 @@ public final class UdfConfigBuilder {
   private String serverInfoFile;
   private Duration serverInfoTimeout = Duration.ofSeconds(60);
   private TlsOptions tls = TlsOptions.OFF;
+  private boolean modeConfigured;
 
   UdfConfigBuilder() {
   }
@@ -43,6 +44,7 @@ public final class UdfConfigBuilder {
     serverInfoFile = c.serverInfoFile();
     serverInfoTimeout = c.serverInfoTimeout();
     tls = c.tls();
+    modeConfigured = c.modeConfigured();
   }
 
   public UdfConfigBuilder address(String v) {
@@ -52,6 +54,12 @@ public final class UdfConfigBuilder {
 
   public UdfConfigBuilder mode(UdfMode v) {
     mode = v;
+    return this;
+  }
+
+  /** Whether {@code map.mode} was set explicitly (a server-info file saying otherwise is then a mismatch). */
+  public UdfConfigBuilder modeConfigured(boolean v) {
+    modeConfigured = v;
     return this;
   }
 
@@ -124,6 +132,6 @@ public final class UdfConfigBuilder {
   public UdfConfig build() {
     return new UdfConfig(address, mode, timeout, retryMaxAttempts, retryInitialBackoff,
         retryMaxBackoff, onFailure, stallTimeout, maxMessageSize, reconnectInitialBackoff,
-        reconnectMaxBackoff, batchSize, batchTimeout, serverInfoFile, serverInfoTimeout, tls);
+        reconnectMaxBackoff, batchSize, batchTimeout, serverInfoFile, serverInfoTimeout, tls, modeConfigured);
   }
 }

@@ -15,6 +15,11 @@ import java.util.List;
  * answered in any order. When the stream breaks or ends, a new one is opened after a
  * backoff and everything that was on the old one is resent, in the order first sent.
  *
+ * <p>Until the UDF answered its first element, a silence of {@link UdfClient#modeCheckNanos()}
+ * has a {@link ModeProbe} ask whether it speaks batch-map (which answers nothing before an
+ * EOT). If so, that mismatch is reported and the dispatcher halts: the elements it holds go
+ * back to waiting, uncharged, and no stream is opened again.
+ *
  * <h2>Concurrency</h2>
  * Confined to the client's event loop.
  */
@@ -38,6 +43,14 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   private int consecutiveFailures;
   private Promise<Void> started;
   private boolean closed;
+  /** True once the UDF answered any element: its mode is then not in doubt. */
+  private boolean everAnswered;
+  /** When the first request still unanswered by a UDF that never answered was sent; 0 for none. */
+  private long silentSinceNanos;
+  private ModeProbe probe;
+  private boolean probed;
+  /** A mode mismatch was found: nothing more is sent. */
+  private boolean halted;
 
   UnaryDispatcher(UdfClient client) {
     this.client = client;
@@ -71,6 +84,9 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     String id = inFlight.issue(p, stream, now);
     stream.send(id, p.element.request());
     stats.requestsSent++;
+    if (silentSinceNanos == 0 && !everAnswered) {
+      silentSinceNanos = now;
+    }
   }
 
   private void connect(long now) {
@@ -85,6 +101,7 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     long now = System.nanoTime();
     connectedAtNanos = now;
     opened = true;
+    client.udfReachable();
     LOG.debug("UDF stream open: address={} resending={}", client.address(), ready.size());
     while (!ready.isEmpty() && s == stream && s.isOpen()) {
       send(ready.pollFirst(), now);
@@ -116,6 +133,7 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       return;
     }
     consecutiveFailures = 0;
+    everAnswered = true;
     client.deliver(p, response, System.nanoTime());
   }
 
@@ -137,6 +155,8 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       client.protocolViolation(end.detail(), affected);
     } else if (end.isUdfError()) {
       stats.udfErrors++;
+    } else if (!opened) {
+      client.udfUnreachable(end.detail());
     }
     boolean charged = end.kind() == StreamEnd.Kind.VIOLATION || end.isUdfError();
     UdfFailure.Reason reason = end.isUdfError() ? UdfFailure.Reason.UDF_ERROR : UdfFailure.Reason.PROTOCOL_VIOLATION;
@@ -159,7 +179,9 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     consecutiveFailures++;
     long delay = client.reconnectBackoff().delayNanos(consecutiveFailures);
     reconnectAtNanos = now + delay;
-    if (end.kind() != StreamEnd.Kind.VIOLATION) {
+    if (!opened && end.kind() == StreamEnd.Kind.TRANSPORT) {
+      client.udfUnreachable(end.detail());
+    } else if (end.kind() != StreamEnd.Kind.VIOLATION) {
       String message = "UDF stream ended; reconnecting: address={} cause={} inFlight={} charged={} reconnectInMs={}";
       Object[] args = {client.address(), end, affected, charged, delay / 1_000_000};
       if (affected > 0 || end.isUdfError()) {
@@ -172,9 +194,10 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
 
   @Override
   public void sweep(long now) {
-    if (closed) {
+    if (closed || halted) {
       return;
     }
+    checkMode(now);
     if (stream != null && !stream.isOpen() && now - connectedAtNanos >= timeoutNanos) {
       stream.cancel();
       ended(StreamEnd.transport(new java.util.concurrent.TimeoutException(
@@ -195,6 +218,43 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       stats.reconnects++;
       connect(now);
     }
+  }
+
+  /** A UDF silent since its first request is asked, once, whether it speaks batch-map. */
+  private void checkMode(long now) {
+    if (probe != null) {
+      probe.sweep(now);
+    } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()) {
+      probed = true;
+      long silentMillis = (now - silentSinceNanos) / 1_000_000;
+      probe = new ModeProbe(client, batch -> {
+        probe = null;
+        if (batch && !everAnswered && !closed) {
+          client.modeMismatch(UdfMode.BATCH, "no answer to a unary request in " + silentMillis
+              + " ms, and a lone EOT was answered with an EOT");
+          halt();
+        }
+      }, now);
+    }
+  }
+
+  /** Stops sending: what is on the stream goes back to waiting, uncharged, for {@link #close}. */
+  private void halt() {
+    halted = true;
+    MapFnStream s = stream;
+    stream = null;
+    if (s == null) {
+      return;
+    }
+    s.cancel();
+    scratch.clear();
+    inFlight.collectOn(s, scratch);
+    for (int i = scratch.size() - 1; i >= 0; i--) {
+      Pending p = scratch.get(i);
+      inFlight.remove(p);
+      ready.addFirst(p);
+    }
+    scratch.clear();
   }
 
   private void expire(long now) {
@@ -219,7 +279,7 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
 
   @Override
   public void restart(String reason, long now) {
-    if (stream == null) {
+    if (stream == null || halted) {
       return;
     }
     stream.cancel();
@@ -232,6 +292,9 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     closed = true;
     if (stream != null) {
       stream.finish();
+    }
+    if (probe != null) {
+      probe.close();
     }
     inFlight.collectAll(unfinished);
     unfinished.addAll(ready);

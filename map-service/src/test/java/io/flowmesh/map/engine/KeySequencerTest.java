@@ -68,7 +68,8 @@ class KeySequencerTest {
     }
     for (List<Integer> order : completedOrder.values()) {
       for (int i = 1; i < order.size(); i++) {
-        assertTrue(order.get(i - 1) < order.get(i), "per-key order broken: " + order.subList(0, i + 1));
+        int at = i;
+        assertTrue(order.get(i - 1) < order.get(i), () -> "per-key order broken: " + order.subList(0, at + 1));
       }
     }
     assertEquals(50_000, completedOrder.values().stream().mapToInt(List::size).sum());

@@ -31,6 +31,15 @@ public record HostPort(String host, int port) {
     return new HostPort(host, Integer.parseInt(s.substring(colon + 1)));
   }
 
+  /** The list as a config value: {@code host:port} entries separated by commas. */
+  public static String join(java.util.List<HostPort> list) {
+    StringBuilder b = new StringBuilder();
+    for (HostPort hp : list) {
+      b.append(b.length() == 0 ? "" : ",").append(hp);
+    }
+    return b.toString();
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -5,9 +5,9 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,8 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * <p>A service owns some namespaces (the first segment of a key: {@code map}, {@code udf}, and
  * the shared ones such as {@code edge}); a key in one of them that the service does not know is an
- * error, while keys of other namespaces (another service's) are ignored, so one environment or
- * one YAML file can configure every service. A flag always names this service's key.
+ * error, while other services' keys are ignored, so one environment, one YAML file or one set of
+ * flags can configure every service (see {@link #load(List, Set, Set, String[], Map)}).
  *
  * <p>Parsing never stops at the first problem: {@link #get} records it and returns the default,
  * and {@link #check()} reports every problem at once.
@@ -37,6 +37,9 @@ public final class Settings {
   private final Map<String, String> values = new LinkedHashMap<>();
   private final Map<String, Source> sources = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
+  private final Map<String, Object> parsed = new HashMap<>();
+  private final List<String> ignored = new ArrayList<>();
+  private final List<String> unread = new ArrayList<>();
 
   private Settings(List<ConfigKey<?>> keys) {
     for (ConfigKey<?> k : keys) {
@@ -49,33 +52,64 @@ public final class Settings {
   }
 
   /**
+   * Merges the layers, knowing only this service's keys: a key in a namespace the service does not
+   * own counts as no service's.
+   *
+   * @see #load(List, Set, Set, String[], Map)
+   */
+  public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, String[] args, Map<String, String> env) {
+    return load(keys, namespaces, Set.of(), args, env);
+  }
+
+  /**
    * Merges the layers. Problems (unreadable file, unknown keys, a flag without a value) are
-   * recorded for {@link #check()}.
+   * recorded for {@link #check()}; what another service reads is listed in {@link #ignored()},
+   * what no service reads in {@link #unread()}.
+   *
+   * <p>The layers treat a key alike: this service's key is used; an unknown key in a namespace
+   * the service owns is an error; another service's key is ignored; a key in another service's
+   * namespace that it does not have is a warning here (that service reports it as an error). A
+   * key in no known namespace is an error as a flag (a flag is addressed to this process) and a
+   * warning in the environment or the file, which other services and versions share.
    *
    * @param keys every key the service reads
    * @param namespaces the first key segments the service owns
+   * @param otherKeys the key names of every other service (for what to ignore and for suggestions)
    * @param args the command line; {@code --config FILE} names the YAML file
    * @param env the environment
    */
-  public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, String[] args, Map<String, String> env) {
+  public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, Set<String> otherKeys, String[] args,
+      Map<String, String> env) {
     Settings s = new Settings(keys);
+    KeyCatalog catalog = new KeyCatalog(s.keys.keySet(), namespaces, otherKeys);
     Map<String, String> flags = s.parseFlags(args);
     String file = flags.remove("config");
     if (file == null) {
       file = env.get("FLOWMESH_CONFIG");
     }
     if (file != null && !file.isBlank()) {
-      s.loadFile(Path.of(file), namespaces);
+      s.loadFile(Path.of(file), catalog);
     }
-    s.loadEnv(env, namespaces);
+    s.loadEnv(env, catalog);
     for (Map.Entry<String, String> e : flags.entrySet()) {
-      if (!s.keys.containsKey(e.getKey())) {
-        s.problems.add("unknown flag --" + e.getKey() + ": this service has no key '" + e.getKey() + "' (see --help)");
-      } else {
-        s.put(e.getKey(), e.getValue(), Source.FLAG);
+      String key = e.getKey();
+      String hint = hint(catalog.suggestKey(key), "--");
+      switch (catalog.classify(key)) {
+        case OWN -> s.put(key, e.getValue(), Source.FLAG);
+        case OTHER_SERVICE -> s.ignored.add("--" + key);
+        case UNKNOWN_IN_OTHER_NAMESPACE -> s.unread.add("--" + key + hint);
+        case UNKNOWN_IN_OWN_NAMESPACE -> s.addProblem("unknown flag --" + key + ": this service has no key '" + key + "'"
+            + (hint.isEmpty() ? " (see --help)" : hint));
+        case NO_NAMESPACE -> s.addProblem("unknown flag --" + key + ": no Flowmesh service has a key '" + key + "'"
+            + (hint.isEmpty() ? " (see --help)" : hint));
+        default -> throw new IllegalStateException();
       }
     }
     return s;
+  }
+
+  private static String hint(String suggestion, String prefix) {
+    return suggestion == null ? "" : " (did you mean " + prefix + suggestion + "?)";
   }
 
   private Map<String, String> parseFlags(String[] args) {
@@ -83,7 +117,7 @@ public final class Settings {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || a.length() == 2) {
-        problems.add("unexpected argument '" + a + "': flags look like --key=value or --key value");
+        addProblem("unexpected argument '" + a + "': flags look like --key=value or --key value");
         continue;
       }
       String body = a.substring(2);
@@ -93,38 +127,44 @@ public final class Settings {
       } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
         flags.put(body, args[++i]);
       } else {
-        problems.add("flag --" + body + " has no value");
+        addProblem("flag --" + body + " has no value");
       }
     }
     return flags;
   }
 
-  private void loadFile(Path path, Set<String> namespaces) {
+  private void loadFile(Path path, KeyCatalog catalog) {
     Object root;
     try (Reader r = Files.newBufferedReader(path)) {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
     } catch (IOException e) {
-      problems.add("config file " + path + " cannot be read: " + e.getMessage());
+      addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, e));
       return;
     } catch (RuntimeException e) {
-      problems.add("config file " + path + " is not valid YAML: " + e.getMessage().replace('\n', ' '));
+      if (e.getCause() instanceof IOException io) {
+        addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, io));
+        return;
+      }
+      addProblem("config file " + path + " is not valid YAML: " + ConfigFileErrors.yaml(e));
       return;
     }
     if (root == null) {
       return;
     }
     if (!(root instanceof Map)) {
-      problems.add("config file " + path + " must hold a mapping of keys to values");
+      addProblem("config file " + path + " must hold a mapping of keys to values");
       return;
     }
     Map<String, String> flat = new TreeMap<>();
     flatten("", (Map<?, ?>) root, flat);
     for (Map.Entry<String, String> e : flat.entrySet()) {
       String key = e.getKey();
-      if (keys.containsKey(key)) {
-        put(key, e.getValue(), Source.FILE);
-      } else if (namespaces.contains(namespace(key))) {
-        problems.add("unknown key '" + key + "' in " + path);
+      String hint = hint(catalog.suggestKey(key), "");
+      switch (catalog.classify(key)) {
+        case OWN -> put(key, e.getValue(), Source.FILE);
+        case OTHER_SERVICE -> ignored.add("'" + key + "' in " + path);
+        case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown key '" + key + "' in " + path + hint);
+        default -> unread.add("'" + key + "' in " + path + hint);
       }
     }
   }
@@ -141,7 +181,7 @@ public final class Settings {
     }
   }
 
-  private void loadEnv(Map<String, String> env, Set<String> namespaces) {
+  private void loadEnv(Map<String, String> env, KeyCatalog catalog) {
     Map<String, String> byEnvName = new LinkedHashMap<>();
     for (ConfigKey<?> k : keys.values()) {
       byEnvName.put(k.envName(), k.name());
@@ -156,11 +196,12 @@ public final class Settings {
         put(key, e.getValue(), Source.ENV);
         continue;
       }
-      for (String ns : namespaces) {
-        if (name.startsWith("FLOWMESH_" + ns.toUpperCase(Locale.ROOT).replace('-', '_') + "_")) {
-          problems.add("unknown environment variable " + name + ": no " + ns + ".* key has that name");
-          break;
-        }
+      String hint = hint(catalog.suggestEnv(name), "");
+      switch (catalog.classifyEnv(name)) {
+        case OTHER_SERVICE -> ignored.add(name);
+        case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown environment variable " + name + ": no "
+            + catalog.ownNamespaceOfEnv(name) + ".* key has that name" + hint);
+        default -> unread.add(name + hint);
       }
     }
   }
@@ -170,39 +211,67 @@ public final class Settings {
     sources.put(key, source);
   }
 
-  private static String namespace(String key) {
-    int dot = key.indexOf('.');
-    return dot < 0 ? key : key.substring(0, dot);
+  /** Records a problem once: the same line found twice (a key read twice, a check repeated) is one problem. */
+  private void addProblem(String line) {
+    if (!problems.contains(line)) {
+      problems.add(line);
+    }
+  }
+
+  /**
+   * What another service reads and this one ignores, as given: {@code FLOWMESH_MAP_MODE},
+   * {@code --map.mode}, {@code 'map.mode' in FILE}.
+   */
+  public List<String> ignored() {
+    return List.copyOf(ignored);
+  }
+
+  /**
+   * What no service reads (from the environment, the file, or a flag in another service's
+   * namespace), each with a suggestion when a known key is close: {@code FLOWMESH_SORCE_RATE (did
+   * you mean FLOWMESH_SOURCE_RATE?)}.
+   */
+  public List<String> unread() {
+    return List.copyOf(unread);
   }
 
   /**
    * The parsed value of {@code key}, or null when it is optional and unset. A bad value is
    * recorded as a problem naming the key, the value and what is allowed; the default is returned.
+   * A key is parsed once: reading it again returns the same value and records nothing more.
    */
+  @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
     if (!keys.containsKey(key.name())) {
       throw new IllegalArgumentException("key not registered with this service: " + key.name());
     }
+    if (parsed.containsKey(key.name())) {
+      return (T) parsed.get(key.name());
+    }
     String text = values.get(key.name());
+    T value;
     if (text == null) {
-      return null;
+      value = null;
+    } else {
+      try {
+        value = key.type().parse(text);
+      } catch (IllegalArgumentException e) {
+        addProblem(describe(key, text) + ": " + e.getMessage());
+        value = key.defaultValue() == null ? null : key.type().parse(key.defaultValue());
+      }
     }
-    try {
-      return key.type().parse(text);
-    } catch (IllegalArgumentException e) {
-      problems.add(describe(key, text) + ": allowed is " + key.type().allowed());
-      return key.defaultValue() == null ? null : key.type().parse(key.defaultValue());
-    }
+    parsed.put(key.name(), value);
+    return value;
   }
 
   /** Records a problem found by a check across keys (e.g. one must be less than another). */
   public void problem(ConfigKey<?> key, String what) {
-    problems.add(describe(key, values.get(key.name())) + ": " + what);
+    addProblem(describe(key, values.get(key.name())) + ": " + what);
   }
 
   /** Records a problem found by a check of a derived value, as one full line naming the key. */
   public void problem(String line) {
-    problems.add(line);
+    addProblem(line);
   }
 
   private String describe(ConfigKey<?> key, String text) {

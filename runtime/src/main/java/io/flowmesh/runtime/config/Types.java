@@ -2,8 +2,10 @@ package io.flowmesh.runtime.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The value types configuration keys use. */
@@ -63,9 +65,25 @@ public final class Types {
   /** A TCP port, 0 (any free port) to 65535. */
   public static final ValueType<Integer> PORT = intRange(0, 65535);
 
-  /** A duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}; a bare number is milliseconds. */
+  /**
+   * A duration: a number and a unit, {@code us}, {@code ms}, {@code s}, {@code m} or {@code h}
+   * ({@code 500ms}, {@code 1.5s}, {@code 2m}). A bare number other than {@code 0} is refused: it
+   * would be a guess whether {@code 5} means milliseconds or seconds.
+   */
   public static final ValueType<Duration> DURATION = simple(
-      "a duration such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+      "a number and a unit (us, ms, s, m, h), such as 250ms, 5s, 2m or 1h", Types::parseDuration);
+
+  /**
+   * A name usable as a metric label and in logs: 1 to 63 letters, digits, {@code -}, {@code _}
+   * or {@code .}, starting with a letter or digit.
+   */
+  public static final ValueType<String> NAME = simple(
+      "a name of 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit", s -> {
+        if (!s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+          throw new IllegalArgumentException();
+        }
+        return s;
+      });
 
   /** A non-negative size in bytes: {@code 512}, {@code 64KiB}, {@code 4MiB}, {@code 1GiB} (KB/MB/GB are 1000-based). */
   public static final ValueType<Long> SIZE = simple(
@@ -83,8 +101,42 @@ public final class Types {
     });
   }
 
+  /**
+   * One or more names separated by commas ({@code map} or {@code map,sink}), each of letters,
+   * digits, {@code .}, {@code _} and {@code -}, or {@code *}; parses to the set of names in order.
+   */
+  public static final ValueType<Set<String>> NAMES = simple("comma-separated names (letters, digits, . _ -), or *", s -> {
+    Set<String> names = new LinkedHashSet<>();
+    for (String part : s.split(",", -1)) {
+      String name = part.trim();
+      if (!name.equals("*") && !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException();
+      }
+      names.add(name);
+    }
+    return Set.copyOf(names);
+  });
+
   /** {@code host:port}; the port must be 1 to 65535. */
   public static final ValueType<HostPort> HOST_PORT = simple("host:port, e.g. 127.0.0.1:7001", HostPort::parse);
+
+  /**
+   * One or more {@code host:port}, comma-separated ({@code map-a:7002,map-b:7002}); each entry is
+   * a name (resolved to every address behind it) or a literal address.
+   */
+  public static final ValueType<List<HostPort>> HOST_PORTS = simple(
+      "host:port, or several separated by commas, e.g. 127.0.0.1:7002,127.0.0.2:7002", Types::parseHostPorts);
+
+  static List<HostPort> parseHostPorts(String text) {
+    List<HostPort> out = new java.util.ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      HostPort hp = HostPort.parse(part);
+      if (!out.contains(hp)) {
+        out.add(hp);
+      }
+    }
+    return List.copyOf(out);
+  }
 
   static Duration parseDuration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
@@ -97,6 +149,9 @@ public final class Types {
     }
     double n = Double.parseDouble(s.substring(0, i));
     String unit = s.substring(i).trim();
+    if (unit.isEmpty() && n != 0) {
+      throw new Reason("a duration needs a unit: 5s, 500ms, 2m (units: us, ms, s, m, h)");
+    }
     double millis;
     switch (unit) {
       case "":
@@ -165,6 +220,15 @@ public final class Types {
     return Math.multiplyExact(n, mult);
   }
 
+  /** A parse failure with its own explanation, shown instead of the generic "allowed is ...". */
+  static final class Reason extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Reason(String message) {
+      super(message);
+    }
+  }
+
   private interface Parser<T> {
     T parse(String s);
   }
@@ -175,8 +239,10 @@ public final class Types {
       public T parse(String text) {
         try {
           return parser.parse(text);
+        } catch (Reason e) {
+          throw e;
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException(allowed, e);
+          throw new IllegalArgumentException("allowed is " + allowed, e);
         }
       }
 

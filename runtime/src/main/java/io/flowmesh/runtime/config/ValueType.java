@@ -11,7 +11,9 @@ public interface ValueType<T> {
   /**
    * Parses {@code text}.
    *
-   * @throws IllegalArgumentException with a message saying what is allowed when the text is bad
+   * @throws IllegalArgumentException when the text is bad, with a message a user reads after
+   *     the key and the value: what is allowed ("allowed is an integer from 1 to 10") or what
+   *     is missing ("a duration needs a unit: ...")
    */
   T parse(String text);
 

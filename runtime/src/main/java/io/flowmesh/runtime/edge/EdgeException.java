@@ -10,7 +10,7 @@ public final class EdgeException extends RuntimeException {
   private final transient GrpcStatus status;
 
   public EdgeException(GrpcStatus status, String message) {
-    super(status + ": " + message);
+    super(status.name() + ": " + message);
     this.status = status;
   }
 

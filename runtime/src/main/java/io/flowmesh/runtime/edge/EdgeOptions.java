@@ -17,8 +17,10 @@ import java.time.Duration;
  * @param maxUnacked downstream: messages handed to the vertex and not yet acked, beyond which no credit is granted
  * @param reconnectInitial first reconnect delay
  * @param reconnectMax cap of the reconnect delay
- * @param flowControlWindow HTTP/2 stream and connection window, in bytes
+ * @param flowControlWindow HTTP/2 stream window a downstream grants its upstream, in bytes (the connection window is
+ *     four times it); an upstream grants its subscribers a small fixed window, as they send only small frames
  * @param tls TLS of the edges this process serves and dials
+ * @param auth the token a subscriber presents and an upstream requires, and the vertices an upstream serves
  */
 public record EdgeOptions(
     int maxBatch,
@@ -33,7 +35,8 @@ public record EdgeOptions(
     Duration reconnectInitial,
     Duration reconnectMax,
     int flowControlWindow,
-    TlsOptions tls) {
+    TlsOptions tls,
+    EdgeAuth auth) {
 
   /** The edge protocol version this code speaks. */
   public static final int PROTOCOL_VERSION = 1;
@@ -41,45 +44,51 @@ public record EdgeOptions(
   /** Defaults, the same as the {@code edge.*} config keys'. */
   public static EdgeOptions defaults() {
     return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500),
-        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, TlsOptions.OFF);
+        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, TlsOptions.OFF,
+        EdgeAuth.NONE);
   }
 
   public EdgeOptions {
     if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
         || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
-        || tls == null) {
+        || tls == null || auth == null) {
       throw new IllegalArgumentException("invalid edge options: " + this);
     }
   }
 
   public EdgeOptions withInputCapacity(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
+        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxUnacked(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls);
+        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxBatch(int n) {
     return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxMessageBytes(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withHeartbeatInterval(Duration d) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withTls(TlsOptions t) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, t);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, t, auth);
+  }
+
+  public EdgeOptions withAuth(EdgeAuth a) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, a);
   }
 
   /** An estimate of a message's encoded size, cheap enough for every message. */

@@ -7,7 +7,7 @@ import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
-import io.micrometer.core.instrument.Gauge;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+  /** HTTP/2 window of each subscriber's stream towards this server, in bytes. */
+  static final int INBOUND_STREAM_WINDOW = 256 * 1024;
+  /** HTTP/2 window of each connection towards this server, in bytes. */
+  static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
 
   private final Vertx vertx;
   private final Context context;
@@ -58,6 +62,7 @@ public final class EdgeServer {
   private final OutboundQueue queue;
   private final List<Subscription> subscribers = new ArrayList<>();
   private final EdgeServerMetrics metrics;
+  private final SubscriberAuth auth;
   private final Handler<Void> dispatchTask = v -> dispatch();
   private Handler<Void> demandHandler;
   private AckListener ackListener = (m, a) -> { };
@@ -69,9 +74,6 @@ public final class EdgeServer {
   private long redelivered;
   private long acked;
   private boolean closing;
-  private double creditSeen;
-  private double unackedSeen;
-  private double subscribersSeen;
   private final LogLimiter violationLog = new LogLimiter(1000);
 
   /**
@@ -88,18 +90,8 @@ public final class EdgeServer {
     this.vertex = vertex;
     this.options = options;
     this.queue = new OutboundQueue(queueCapacity);
-    this.metrics = new EdgeServerMetrics(registry, vertex);
-    Gauge.builder("flowmesh.edge.queue", queue, OutboundQueue::size).description("Messages waiting for a subscriber with credit")
-        .tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.queue.capacity", queue, OutboundQueue::capacity).description("Capacity of the upstream queue")
-        .tag("vertex", vertex).register(registry);
-    // Gauges run on the scraping thread: they read totals the event loop keeps, never walk its state.
-    Gauge.builder("flowmesh.edge.subscribers", this, s -> s.subscribersSeen).description("Subscribers connected to this vertex's edge")
-        .tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.subscriber.credit", this, s -> s.creditSeen)
-        .description("Credit the subscribers granted and this vertex has not used yet, summed").tag("vertex", vertex).register(registry);
-    Gauge.builder("flowmesh.edge.unacked", this, s -> s.unackedSeen).description("Messages sent and not yet acknowledged")
-        .tag("vertex", vertex).register(registry);
+    this.metrics = new EdgeServerMetrics(registry, vertex, queue);
+    this.auth = new SubscriberAuth(vertex, options, registry);
   }
 
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
@@ -107,16 +99,24 @@ public final class EdgeServer {
     checkThread();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxFrameBytes()));
     grpc.callHandler(EdgeGrpcService.Subscribe, this::accept);
+    // These windows bound what subscribers may send here, never what this server sends (that is the
+    // subscriber's window). Subscribers send only small frames (hello, credit, acks), so a small window
+    // suffices, and it caps what a peer can push before its frame's length prefix is read and refused.
     HttpServerOptions http = new HttpServerOptions().setHost(host).setPort(port)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow())
-            .setMaxFrameSize(1 << 20))
-        .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4);
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
+        .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
     options.tls().applyTo(http);
     server = vertx.createHttpServer(http).requestHandler(grpc);
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
-    return server.listen().map(HttpServer::actualPort)
-        .onSuccess(p -> LOG.info("edge serving vertex={} address={}:{} tls={}", vertex, host, p,
-            !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on"));
+    String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
+    return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
+      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}", vertex, host, p,
+          !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on",
+          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers());
+      if (exposed != null) {
+        LOG.warn(exposed);
+      }
+    });
   }
 
   /** The bound port, or -1 before {@link #listen}. */
@@ -229,9 +229,9 @@ public final class EdgeServer {
       credit = CreditBalance.saturatedAdd(credit, s.credit.available());
       unackedTotal += s.unacked.count();
     }
-    creditSeen = credit;
-    unackedSeen = unackedTotal;
-    subscribersSeen = subscribers.size();
+    metrics.creditSeen = credit;
+    metrics.unackedSeen = unackedTotal;
+    metrics.subscribersSeen = subscribers.size();
   }
 
   /** The edge's state for {@code /status}. */
@@ -278,7 +278,7 @@ public final class EdgeServer {
     }
     for (Subscription s : new ArrayList<>(subscribers)) {
       if (!s.closed) {
-        endResponse(s, GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
+        s.endResponse(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
       }
     }
     return server == null ? Future.succeededFuture() : server.close();
@@ -294,7 +294,7 @@ public final class EdgeServer {
       try {
         frame = Frames.parse(msg, SubscriberFrame.parser());
       } catch (InvalidProtocolBufferException e) {
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + e.getMessage());
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
         return;
       }
       onFrame(s, frame);
@@ -302,11 +302,23 @@ public final class EdgeServer {
     request.invalidMessageHandler(e -> onInvalidMessage(s, e));
     request.endHandler(v -> {
       closed(s, "the subscriber ended the stream");
-      endResponse(s, GrpcStatus.OK, null);
+      s.endResponse(GrpcStatus.OK, null);
     });
-    request.exceptionHandler(e -> closed(s, "stream reset: " + e.getMessage()));
-    s.response.exceptionHandler(e -> closed(s, "stream failed: " + e.getMessage()
+    request.exceptionHandler(e -> closed(s, "stream reset: " + Reasons.of(e)));
+    s.response.exceptionHandler(e -> closed(s, "stream failed: " + Reasons.of(e)
         + " (connection lost; the downstream vertex may have been stopped)"));
+    refuseIf(s, auth.atOpen(request));
+  }
+
+  /** Ends a stream that failed a {@link SubscriberAuth} check (null: it passed); true when refused. */
+  private boolean refuseIf(Subscription s, SubscriberAuth.Refusal r) {
+    if (r == null) {
+      return false;
+    }
+    auth.refused(s.request.connection().remoteAddress(), r);
+    s.endResponse(r.status(), r.message());
+    closed(s, "refused: " + r.reason());
+    return true;
   }
 
   private void onFrame(Subscription s, SubscriberFrame frame) {
@@ -340,7 +352,7 @@ public final class EdgeServer {
         break;
       case ABORT:
         LOG.warn("edge aborted by subscriber={} code={} reason={}", s.name(), frame.getAbort().getCode(), frame.getAbort().getMessage());
-        endResponse(s, GrpcStatus.CANCELLED, "aborted by the subscriber: " + frame.getAbort().getMessage());
+        s.endResponse(GrpcStatus.CANCELLED, "aborted by the subscriber: " + frame.getAbort().getMessage());
         closed(s, "aborted by the subscriber");
         break;
       default:
@@ -356,6 +368,9 @@ public final class EdgeServer {
     if (hello.getProtocolVersion() != EdgeOptions.PROTOCOL_VERSION) {
       violation(s, GrpcStatus.FAILED_PRECONDITION, "edge protocol version " + hello.getProtocolVersion()
           + " is not supported; upstream vertex " + vertex + " speaks version " + EdgeOptions.PROTOCOL_VERSION);
+      return;
+    }
+    if (refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
       return;
     }
     s.helloReceived = true;
@@ -410,10 +425,13 @@ public final class EdgeServer {
   }
 
   private void onInvalidMessage(Subscription s, InvalidMessageException e) {
-    if (e instanceof MessageSizeOverflowException) {
-      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame over edge.max-frame-bytes=" + options.maxFrameBytes() + ": " + e.getMessage());
+    if (e instanceof MessageSizeOverflowException tooLarge) {
+      // Vert.x read only the length prefix and skips the body; the reset stops the peer sending it.
+      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + tooLarge.messageSize() + " bytes is over edge.max-frame-bytes="
+          + options.maxFrameBytes());
+      s.response.cancel();
     } else {
-      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + e.getMessage());
+      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
     }
   }
 
@@ -426,25 +444,8 @@ public final class EdgeServer {
       LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
           violationLog.suppressedSuffix());
     }
-    endResponse(s, status, message);
+    s.endResponse(status, message);
     closed(s, "protocol violation");
-  }
-
-  /** Ends the stream towards the subscriber once, with a status; a stream already reset is left alone. */
-  private static void endResponse(Subscription s, GrpcStatus status, String message) {
-    if (s.responseEnded) {
-      return;
-    }
-    s.responseEnded = true;
-    try {
-      s.response.status(status);
-      if (message != null) {
-        s.response.statusMessage(message);
-      }
-      s.response.end();
-    } catch (IllegalStateException e) {
-      LOG.debug("edge stream already closed subscriber={}: {}", s.name(), e.getMessage());
-    }
   }
 
   private void closed(Subscription s, String why) {
@@ -552,6 +553,28 @@ public final class EdgeServer {
     if (Thread.currentThread() != eventLoop) {
       throw new IllegalStateException("EdgeServer used off its event loop (thread " + Thread.currentThread().getName() + ", owner " + eventLoop.getName() + ")");
     }
+  }
+
+  // ---- giving queued messages back (an edge nobody reads; see OrphanWatch) ----
+
+  /**
+   * Removes every queued message, oldest first, handing each with its attachment to {@code to}
+   * (the vertex gives the inputs behind them back upstream). Unacked messages stay with their
+   * subscribers.
+   *
+   * @return how many were taken
+   */
+  public int takeQueued(AckListener to) {
+    checkThread();
+    int n = 0;
+    while (!queue.isEmpty()) {
+      Message m = queue.peek();
+      Object a = queue.peekAttachment();
+      queue.remove();
+      to.acked(m, a);
+      n++;
+    }
+    return n;
   }
 
   /** For tests and logs: where this edge is served. */

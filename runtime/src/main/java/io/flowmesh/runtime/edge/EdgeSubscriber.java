@@ -11,7 +11,9 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.Nack;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -91,6 +93,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Boolean> connectionHandler;
+  /** While true no credit is granted (see {@link #holdCredit}). */
+  private boolean creditHeld;
 
   /**
    * @param vertex this vertex's name, sent in the hello
@@ -267,7 +271,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     return new JsonObject().put("upstream", upstream.toString()).put("subscriber", subscriberId)
         .put("connected", connected()).put("buffered", buffer.size()).put("bufferedBytes", bufferedBytes)
         .put("unacked", unacked()).put("credit", creditOutstanding()).put("received", received)
-        .put("reconnects", reconnects).put("watermark", watermark)
+        .put("reconnects", reconnects).put("watermark", watermark).put("creditHeld", creditHeld)
         .put("lastFailure", lastFailure == null ? null : lastFailure.getMessage());
   }
 
@@ -342,7 +346,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         return;
       }
       if (ar.failed()) {
-        retry("cannot reach upstream: " + ar.cause().getMessage());
+        retry("cannot reach upstream: " + Reasons.of(ar.cause()));
         return;
       }
       open(ar.result());
@@ -357,14 +361,17 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     s.credit.add(initial);
     request.exceptionHandler(e -> {
       s.ended.tryComplete();
-      lost(s, "stream failed: " + e.getMessage());
+      lost(s, "stream failed: " + Reasons.of(e));
     });
+    if (options.auth().token() != null) {
+      request.headers().set(SubscriberAuth.METADATA_KEY, BearerToken.header(options.auth().token()));
+    }
     request.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
         .setVertex(vertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION).setInitialCredit(initial)).build());
     request.response().onComplete(ar -> {
       if (ar.failed()) {
         s.ended.tryComplete();
-        lost(s, "no response from upstream: " + ar.cause().getMessage());
+        lost(s, "no response from upstream: " + Reasons.of(ar.cause()));
         return;
       }
       GrpcClientResponse<SubscriberFrame, UpstreamFrame> response = ar.result();
@@ -373,16 +380,22 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         try {
           frame = Frames.parse(msg, UpstreamFrame.parser());
         } catch (InvalidProtocolBufferException e) {
-          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + e.getMessage());
+          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + Reasons.of(e));
           return;
         }
         onFrame(s, frame);
       });
-      response.invalidMessageHandler(e -> abort(s, e instanceof MessageSizeOverflowException ? GrpcStatus.RESOURCE_EXHAUSTED
-          : GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + e.getMessage()));
+      response.invalidMessageHandler(e -> {
+        if (e instanceof MessageSizeOverflowException tooLarge) {
+          abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + tooLarge.messageSize()
+              + " bytes, over edge.max-frame-bytes=" + options.maxFrameBytes());
+        } else {
+          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + Reasons.of(e));
+        }
+      });
       response.exceptionHandler(e -> {
         s.ended.tryComplete();
-        lost(s, "stream failed: " + e.getMessage());
+        lost(s, "stream failed: " + Reasons.of(e));
       });
       response.endHandler(v -> {
         s.ended.tryComplete();
@@ -397,12 +410,13 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private void ended(SubscriberSession s, GrpcClientResponse<SubscriberFrame, UpstreamFrame> response) {
     GrpcStatus status = response.status();
+    String message = Reasons.statusMessage(response);
     if (status != null && status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
       metrics.violations.increment();
-      lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + response.statusMessage());
-      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), response.statusMessage());
+      lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + (message == null ? "no message" : message));
+      LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), message == null ? "none" : message);
     }
-    lost(s, "upstream ended the stream" + (status == null ? "" : " with " + status + " " + response.statusMessage()));
+    lost(s, "upstream ended the stream with " + Reasons.status(status, message));
   }
 
   private void lost(SubscriberSession s, String why) {
@@ -529,7 +543,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   // ---- credit, acks, failures ----
 
   private long grantable(SubscriberSession s) {
-    if (bufferedBytes >= options.inputBytes()) {
+    if (creditHeld || bufferedBytes >= options.inputBytes()) {
       return 0;
     }
     long room = Math.min(options.inputCapacity() - buffer.size(), (long) options.maxUnacked() - s.unacked - buffer.size());
@@ -596,6 +610,27 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     vertx.setTimer(50, id -> p.tryComplete());
     p.future().onComplete(v -> s.request.cancel());
     lost(s, "protocol violation: " + message);
+  }
+
+  // ---- holding credit (a vertex that cannot forward what it would take) ----
+
+  /**
+   * While {@code hold} is true no credit is granted, on this stream or a new one: the upstream
+   * sends this edge at most the credit it already has, and sends the rest to other subscribers.
+   * Releasing it grants the free room again.
+   */
+  public EdgeSubscriber holdCredit(boolean hold) {
+    checkThread();
+    creditHeld = hold;
+    if (!hold) {
+      maybeGrant();
+    }
+    return this;
+  }
+
+  /** Whether credit is held ({@link #holdCredit}). */
+  public boolean creditHeld() {
+    return creditHeld;
   }
 
   private void checkThread() {

@@ -3,8 +3,11 @@ package io.flowmesh.runtime.edge;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber's edge as the upstream sees it: its credit, its unacked messages, its stream.
@@ -12,6 +15,8 @@ import io.vertx.grpc.server.GrpcServerResponse;
  * <p>Concurrency: owned by its {@link EdgeServer}'s event loop.
  */
 final class Subscription {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
 
   final GrpcServerRequest<SubscriberFrame, UpstreamFrame> request;
   final GrpcServerResponse<SubscriberFrame, UpstreamFrame> response;
@@ -33,6 +38,23 @@ final class Subscription {
     this.response = request.response();
     this.remote = String.valueOf(request.connection().remoteAddress());
     this.unacked = new UnackedWindow(0, maxUnackedSpan);
+  }
+
+  /** Ends the stream towards the subscriber once, with a status; a stream already reset is left alone. */
+  void endResponse(GrpcStatus status, String message) {
+    if (responseEnded) {
+      return;
+    }
+    responseEnded = true;
+    try {
+      response.status(status);
+      if (message != null) {
+        response.statusMessage(message);
+      }
+      response.end();
+    } catch (IllegalStateException e) {
+      LOG.debug("edge stream already closed subscriber={}: {}", name(), io.flowmesh.runtime.errors.Reasons.of(e));
+    }
   }
 
   boolean canSend() {

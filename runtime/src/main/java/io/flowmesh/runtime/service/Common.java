@@ -14,15 +14,27 @@ import java.time.Duration;
  * @param logLevel Flowmesh's log level
  * @param edge edge tuning
  * @param httpIdleTimeout idle HTTP connections are closed after this long
+ * @param vertexName this vertex's name ({@code vertex.name}): metric label, /status, logs, edge hello
+ * @param orphanTimeout how long an edge may have no subscriber before its vertex gives its inputs back
  */
 public record Common(String host, int eventLoops, boolean nativeTransport, Duration shutdownTimeout, String logLevel,
-    EdgeOptions edge, Duration httpIdleTimeout) {
+    EdgeOptions edge, Duration httpIdleTimeout, String vertexName, Duration orphanTimeout) {
 
-  public static Common from(Settings s) {
+  /** The common settings of a service of kind {@code kind} (source, map, sink). */
+  public static Common from(Settings s, String kind) {
     int loops = s.get(CommonKeys.EVENT_LOOPS);
     return new Common(s.get(CommonKeys.BIND_HOST), loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
         s.get(CommonKeys.NATIVE_TRANSPORT),
         s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s),
-        s.get(CommonKeys.HTTP_IDLE_TIMEOUT));
+        s.get(CommonKeys.HTTP_IDLE_TIMEOUT), s.get(CommonKeys.vertexName(kind)), orphanTimeout(s));
+  }
+
+  private static Duration orphanTimeout(Settings s) {
+    Duration d = s.get(CommonKeys.EDGE_ORPHAN_TIMEOUT);
+    if (d.toMillis() < 100) {
+      s.problem(CommonKeys.EDGE_ORPHAN_TIMEOUT, "must be at least 100ms");
+      return Duration.ofSeconds(30);
+    }
+    return d;
   }
 }

@@ -3,6 +3,7 @@ package io.flowmesh.runtime.service;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.edge.EdgeAuth;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.time.Duration;
@@ -16,7 +17,17 @@ public final class CommonKeys {
   }
 
   /** Namespaces every service owns besides its own. */
-  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls", "http");
+  public static final Set<String> NAMESPACES = Set.of("bind", "vertx", "shutdown", "log", "edge", "tls", "http", "vertex");
+
+  /**
+   * {@code vertex.name}: this vertex's name, whose default is the service's kind ({@code source},
+   * {@code map}, {@code sink}); so each service builds its own key with {@link VertexMain#allKeys()}.
+   */
+  public static ConfigKey<String> vertexName(String kind) {
+    return ConfigKey.of("vertex.name", kind, Types.NAME,
+        "this vertex's name (default: the service's kind): the vertex label of its metrics, in /status and its logs, "
+        + "and the name it gives its upstream when subscribing; set it to tell two maps in a chain apart");
+  }
 
   public static final ConfigKey<String> BIND_HOST = ConfigKey.of("bind.host", "127.0.0.1", Types.STRING,
       "address the HTTP and edge servers listen on (0.0.0.0 for all interfaces, as in containers)");
@@ -50,6 +61,14 @@ public final class CommonKeys {
   public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.DURATION,
       "cap of the redial delay (exponential, with jitter)");
 
+  public static final ConfigKey<String> EDGE_TOKEN = ConfigKey.of("edge.token", null, Types.STRING,
+      "shared secret of the pipeline's edges (secret: masked in /status): a subscriber sends it as 'authorization: Bearer <token>' "
+      + "on Subscribe, an upstream refuses a stream without it (UNAUTHENTICATED). Set the same value on every service; "
+      + "scripts/run-local.sh makes a fresh one per run. Unset: no token");
+  public static final ConfigKey<Duration> EDGE_ORPHAN_TIMEOUT = ConfigKey.of("edge.orphan-timeout", "30s", Types.DURATION,
+      "a map whose output edge has had no subscriber this long nacks its unsent inputs back upstream and takes no input until one appears; "
+          + "after edge.reconnect-max (or this, if shorter) without one while messages wait, a vertex is not ready");
+
   public static final ConfigKey<Boolean> TLS_ENABLED = ConfigKey.of("tls.enabled", "false", Types.BOOLEAN,
       "TLS on the edges this service serves and dials (HTTP/2 negotiated with ALPN)");
   public static final ConfigKey<String> TLS_CERT = ConfigKey.of("tls.cert", null, Types.STRING,
@@ -65,12 +84,15 @@ public final class CommonKeys {
 
   public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle-timeout", "30s", Types.DURATION,
       "an HTTP connection (health, metrics, /ingest) that sends or receives nothing for this long is closed; slow clients cannot pile up");
+  public static final ConfigKey<String> HTTP_TOKEN = ConfigKey.of("http.token", null, Types.STRING,
+      "when set, /status and /metrics require 'Authorization: Bearer <token>' (401 otherwise); /livez and /readyz stay open for probes");
 
   /** Every common key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT);
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, EDGE_ORPHAN_TIMEOUT, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
+        HTTP_TOKEN);
   }
 
   /** The edge options the settings describe; bad combinations are recorded as problems. */
@@ -90,9 +112,15 @@ public final class CommonKeys {
       s.problem(EDGE_HEARTBEAT, "must be at least 1ms");
       heartbeat = Duration.ofMillis(100);
     }
+    String token = s.get(EDGE_TOKEN);
+    if (token != null && token.isBlank()) {
+      s.problem(EDGE_TOKEN, "must not be blank (leave it unset for no token)");
+      token = null;
+    }
     return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF),
         1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
         s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20,
-        new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)));
+        new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)),
+        EdgeAuth.NONE.withToken(token));
   }
 }

@@ -1,9 +1,11 @@
 package io.flowmesh.runtime.service;
 
+import io.flowmesh.runtime.auth.BearerToken;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,26 +16,39 @@ import java.util.function.Supplier;
  * The HTTP endpoints every service serves: {@code GET /livez}, {@code GET /readyz} (503 with a
  * JSON reason when not ready), {@code GET /metrics} (Prometheus text) and {@code GET /status}
  * (JSON), plus the vertex's own routes.
+ *
+ * <p>With {@code http.token} set, {@code /metrics} and {@code /status} answer 401 (JSON body,
+ * {@code WWW-Authenticate: Bearer}) to a request without {@code Authorization: Bearer <token>};
+ * {@code /livez} and {@code /readyz} stay open for probes. Every error the router answers itself
+ * (404 for an unknown path, 405 for a known path with another method, 500) has a JSON body
+ * {@code {"error": ..., "reason": ...}} like every other refusal.
  */
 public final class HttpEndpoints {
 
   private final Vertx vertx;
   private final String service;
+  private final String vertexName;
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> config;
   private final Supplier<Vertex> vertex;
+  private final BearerToken token;
   private int port = -1;
 
   /**
+   * @param service the service's kind: source, map or sink
+   * @param vertexName the vertex's name ({@code vertex.name})
    * @param vertex the running vertex, or null while it is starting (then not ready)
+   * @param token the token {@code /metrics} and {@code /status} require, or null for none
    */
-  public HttpEndpoints(Vertx vertx, String service, PrometheusMeterRegistry registry, Map<String, String> config,
-      Supplier<Vertex> vertex) {
+  public HttpEndpoints(Vertx vertx, String service, String vertexName, PrometheusMeterRegistry registry,
+      Map<String, String> config, Supplier<Vertex> vertex, BearerToken token) {
     this.vertx = vertx;
     this.service = service;
+    this.vertexName = vertexName;
     this.registry = registry;
     this.config = config;
     this.vertex = vertex;
+    this.token = token;
   }
 
   /** The router with the standard routes; add the vertex's own routes to it before listening. */
@@ -41,10 +56,35 @@ public final class HttpEndpoints {
     Router router = Router.router(vertx);
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true).put("service", service)));
     router.get("/readyz").handler(this::readyz);
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+    router.get("/metrics").handler(this::authorize).handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
-    router.get("/status").handler(this::status);
+    router.get("/status").handler(this::authorize).handler(this::status);
+    router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such path: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on "
+        + ctx.request().path()));
+    router.errorHandler(500, ctx -> error(ctx, 500, "internal_error", ctx.failure() == null ? "request failed"
+        : "request failed: " + (ctx.failure().getMessage() != null ? ctx.failure().getMessage() : ctx.failure().getClass().getSimpleName())));
     return router;
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (token == null || token.matches(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    error(ctx, 401, "unauthorized", "missing or wrong bearer token (Authorization: Bearer <http.token>)");
+  }
+
+  /**
+   * Answers a refusal as JSON {@code {"error": code, "reason": text}}, unless a response was already
+   * sent; completes when the answer is written.
+   */
+  public static Future<Void> error(RoutingContext ctx, int status, String error, String reason) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return Future.succeededFuture();
+    }
+    return json(ctx, status, new JsonObject().put("error", error).put("reason", reason));
   }
 
   /** Starts the HTTP server; completes with the bound port. */
@@ -64,14 +104,14 @@ public final class HttpEndpoints {
       return;
     }
     v.readiness().onComplete(ar -> {
-      Readiness r = ar.succeeded() ? ar.result() : Readiness.notReady("readiness check failed: " + ar.cause().getMessage());
+      Readiness r = ar.succeeded() ? ar.result() : Readiness.notReady("readiness check failed: " + Reasons.of(ar.cause()));
       json(ctx, r.ready() ? 200 : 503, r.toJson().put("service", service));
     });
   }
 
   private void status(RoutingContext ctx) {
     Vertex v = vertex.get();
-    JsonObject base = new JsonObject().put("service", service).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
+    JsonObject base = new JsonObject().put("service", service).put("vertex", vertexName).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue()))));
     if (v == null) {
       json(ctx, 200, base.put("state", "starting"));
@@ -79,14 +119,14 @@ public final class HttpEndpoints {
     }
     v.status().onComplete(ar -> {
       if (ar.succeeded()) {
-        json(ctx, 200, base.put("state", "running").mergeIn(ar.result()));
+        json(ctx, 200, base.put("state", "running").mergeIn(ar.result()).put("vertex", vertexName));
       } else {
-        json(ctx, 500, base.put("error", String.valueOf(ar.cause().getMessage())));
+        json(ctx, 500, base.put("error", Reasons.of(ar.cause())));
       }
     });
   }
 
-  private static void json(RoutingContext ctx, int code, JsonObject body) {
-    ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.encode());
+  private static Future<Void> json(RoutingContext ctx, int code, JsonObject body) {
+    return ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.encode());
   }
 }

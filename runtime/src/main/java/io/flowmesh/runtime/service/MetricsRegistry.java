@@ -15,10 +15,13 @@ public final class MetricsRegistry {
   private MetricsRegistry() {
   }
 
-  /** A registry whose every meter carries {@code service=<vertex>}. */
-  public static PrometheusMeterRegistry create(String vertex) {
+  /**
+   * A registry whose every meter carries {@code service=<kind>} and {@code vertex=<name>}, so two
+   * vertices of one kind (two maps in a chain) are told apart.
+   */
+  public static PrometheusMeterRegistry create(String kind, String vertexName) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("service", vertex);
+    registry.config().commonTags("service", kind, "vertex", vertexName);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);

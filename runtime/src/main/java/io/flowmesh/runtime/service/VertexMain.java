@@ -1,9 +1,11 @@
 package io.flowmesh.runtime.service;
 
+import io.flowmesh.runtime.auth.BearerToken;
 import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +32,10 @@ public abstract class VertexMain<C> {
 
   private static final Logger LOG = LoggerFactory.getLogger(VertexMain.class);
 
-  /** The vertex name: source, map or sink. */
+  /** {@code vertex.name} once the config is read: the name the start and stop lines use. */
+  private volatile String vertexName;
+
+  /** The service's kind: source, map or sink (the default {@code vertex.name}). */
   protected abstract String name();
 
   /** The namespaces this service owns besides the common ones (e.g. map and udf). */
@@ -57,7 +62,13 @@ public abstract class VertexMain<C> {
   public final List<ConfigKey<?>> allKeys() {
     List<ConfigKey<?>> all = new ArrayList<>(keys());
     all.addAll(CommonKeys.keys());
+    all.add(CommonKeys.vertexName(name()));
     return all;
+  }
+
+  /** Where {@link KnownKeys} disagrees with this service's keys and namespaces; empty when they agree (for tests). */
+  public final List<String> knownKeysDifferences() {
+    return KnownKeys.differences(name(), namespaces(), keys());
   }
 
   /**
@@ -68,20 +79,34 @@ public abstract class VertexMain<C> {
   public final Launched launch(String[] args, Map<String, String> env) throws ConfigException {
     Set<String> ns = new HashSet<>(namespaces());
     ns.addAll(CommonKeys.NAMESPACES);
-    Settings settings = Settings.load(allKeys(), ns, args, env);
-    Common common = Common.from(settings);
+    Settings settings = Settings.load(allKeys(), ns, KnownKeys.otherThan(name()), args, env);
+    Common common = Common.from(settings, name());
     common.edge().tls().problems("tls", servesEdge()).forEach(settings::problem);
+    String httpToken = settings.get(CommonKeys.HTTP_TOKEN);
+    if (httpToken != null && httpToken.isBlank()) {
+      settings.problem(CommonKeys.HTTP_TOKEN, "must not be blank (leave it unset to keep /status and /metrics open)");
+    }
     C config = configure(settings);
     settings.check();
     setLogLevel(common.logLevel());
+    String vertexName = common.vertexName();
+    this.vertexName = vertexName;
+    if (!settings.unread().isEmpty()) {
+      LOG.warn("{}: ignoring what no Flowmesh service reads: {}", vertexName, String.join(", ", settings.unread()));
+    }
+    if (!settings.ignored().isEmpty()) {
+      LOG.debug("{}: ignoring other services' keys: {}", vertexName, String.join(", ", settings.ignored()));
+    }
+    WarmUp.run(common.nativeTransport());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops())
         .setPreferNativeTransport(common.nativeTransport()));
     if (common.nativeTransport() && !vertx.isNativeTransportEnabled()) {
       LOG.warn("native transport unavailable, using NIO cause={}", String.valueOf(vertx.unavailableNativeTransportCause()));
     }
-    PrometheusMeterRegistry registry = MetricsRegistry.create(name());
+    PrometheusMeterRegistry registry = MetricsRegistry.create(name(), vertexName);
     AtomicReference<Vertex> running = new AtomicReference<>();
-    HttpEndpoints http = new HttpEndpoints(vertx, name(), registry, settings.effective(), running::get);
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get,
+        httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       running.set(vertex);
       Router router = http.router();
@@ -90,12 +115,12 @@ public abstract class VertexMain<C> {
     });
     try {
       Launched l = started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      LOG.info("{} started http={}:{}", name(), common.host(), l.httpPort());
+      LOG.info("{} started vertex={} http={}:{}", name(), vertexName, common.host(), l.httpPort());
       return l;
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(name() + " failed to start: " + cause.getMessage(), cause);
+      throw new IllegalStateException(vertexName + " failed to start: " + Reasons.of(cause), cause);
     }
   }
 
@@ -106,8 +131,13 @@ public abstract class VertexMain<C> {
         System.out.print(Settings.markdown(allKeys()));
         return;
       }
+      if (a.equals("--version")) {
+        String version = VertexMain.class.getPackage().getImplementationVersion();
+        System.out.println(name() + "-service " + (version == null ? "unknown (not run from its jar)" : version));
+        return;
+      }
       if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...]\n\nKeys:");
+        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...] | --help | --version\n\nKeys:");
         System.out.print(Settings.help(allKeys()));
         return;
       }
@@ -121,18 +151,18 @@ public abstract class VertexMain<C> {
       System.exit(2);
       return;
     } catch (RuntimeException e) {
-      LOG.error("{} failed to start: {}", name(), e.getMessage());
+      LOG.error("{} failed to start: {}", name(), Reasons.of(e));
       System.exit(1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       java.time.Duration timeout = launched.shutdownTimeout();
-      LOG.info("{} stopping timeout={}", name(), timeout);
+      LOG.info("{} stopping timeout={}", vertexName, timeout);
       try {
         launched.stop(timeout).toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        LOG.info("{} stopped", name());
+        LOG.info("{} stopped", vertexName);
       } catch (Exception e) {
-        LOG.error("{} did not stop cleanly: {}", name(), e.toString());
+        LOG.error("{} did not stop cleanly: {}", vertexName, e.toString());
       }
     }, name() + "-shutdown"));
   }

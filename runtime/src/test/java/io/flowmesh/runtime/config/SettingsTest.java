@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,34 +64,62 @@ class SettingsTest {
   }
 
   @Test
-  void anUnknownKeyInAnOwnedNamespaceIsAnErrorWhileOtherServicesKeysAreIgnored() throws Exception {
-    Path file = dir.resolve("c.yaml");
-    Files.writeString(file, "map:\n  concurency: 7\nsink:\n  path: /tmp/x\n");
-    Settings s = Settings.load(KEYS, NS, new String[] {"--config", file.toString()},
-        Map.of("FLOWMESH_MAP_CONCURENCY", "1", "FLOWMESH_SOURCE_RATE", "5"));
+  void aKeyReadTwiceWithABadValueIsOneProblem() {
+    Settings s = Settings.load(KEYS, NS, new String[] {"--map.concurrency=-1"}, Map.of());
+    assertEquals(500, s.get(CONCURRENCY), "the default stands in for the bad value");
+    assertEquals(500, s.get(CONCURRENCY), "the second read returns the same value");
+    s.problem(CONCURRENCY, "must be at most map.output-capacity");
+    s.problem(CONCURRENCY, "must be at most map.output-capacity");
     ConfigException e = assertThrows(ConfigException.class, s::check);
-    assertEquals(2, e.problems().size(), e.getMessage());
-    assertTrue(e.getMessage().contains("unknown key 'map.concurency'"), e.getMessage());
-    assertTrue(e.getMessage().contains("unknown environment variable FLOWMESH_MAP_CONCURENCY"), e.getMessage());
+    assertEquals(List.of(
+        "map.concurrency='-1' (from --map.concurrency): allowed is an integer from 1 to 100000",
+        "map.concurrency='-1' (from --map.concurrency): must be at most map.output-capacity"), e.problems());
   }
 
   @Test
-  void aFlagForAKeyTheServiceDoesNotHaveIsRefused() {
-    Settings s = Settings.load(KEYS, NS, new String[] {"--sink.path=/x"}, Map.of());
-    ConfigException e = assertThrows(ConfigException.class, s::check);
-    assertTrue(e.getMessage().contains("unknown flag --sink.path"), e.getMessage());
-  }
-
-  @Test
-  void anUnreadableOrMalformedConfigFileIsReported() throws Exception {
+  void aMalformedConfigFileNamesTheLineAndColumnOfTheProblem() throws Exception {
     Path bad = dir.resolve("bad.yaml");
-    Files.writeString(bad, "map: [unclosed\n");
+    Files.writeString(bad, "map:\n  concurrency: 7\n  mode: batch-map: x\n");
     ConfigException e = assertThrows(ConfigException.class,
         () -> Settings.load(KEYS, NS, new String[] {"--config", bad.toString()}, Map.of()).check());
-    assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
-    ConfigException missing = assertThrows(ConfigException.class,
-        () -> Settings.load(KEYS, NS, new String[] {"--config", dir.resolve("nope.yaml").toString()}, Map.of()).check());
-    assertTrue(missing.getMessage().contains("cannot be read"), missing.getMessage());
+    assertEquals(List.of("config file " + bad + " is not valid YAML: line 3, column 18: mapping values are not allowed here"),
+        e.problems());
+    Path unclosed = dir.resolve("unclosed.yaml");
+    Files.writeString(unclosed, "map: [unclosed\n");
+    ConfigException e2 = assertThrows(ConfigException.class,
+        () -> Settings.load(KEYS, NS, new String[] {"--config", unclosed.toString()}, Map.of()).check());
+    assertEquals(1, e2.problems().size(), e2.getMessage());
+    assertTrue(e2.problems().get(0).matches("config file .*unclosed.yaml is not valid YAML: line 2, column 1: .+ \\(while parsing a flow sequence at line 1, column 6\\)"),
+        e2.getMessage());
+  }
+
+  @Test
+  void aConfigFileThatCannotBeReadSaysWhy() throws Exception {
+    Path missing = dir.resolve("nope.yaml");
+    assertEquals(List.of("config file " + missing + " cannot be read: no such file"), problems("--config", missing.toString()));
+    assertEquals(List.of("config file " + dir + " cannot be read: is a directory"), problems("--config", dir.toString()));
+    Path locked = dir.resolve("locked.yaml");
+    Files.writeString(locked, "map:\n  concurrency: 7\n");
+    assertTrue(locked.toFile().setReadable(false, false));
+    Assumptions.assumeFalse(Files.isReadable(locked), "running as root: permissions do not stop reading");
+    assertEquals(List.of("config file " + locked + " cannot be read: permission denied"), problems("--config", locked.toString()));
+  }
+
+  private static List<String> problems(String... args) {
+    return Settings.load(KEYS, NS, args, Map.of()).problems();
+  }
+
+  @Test
+  void aDurationWithoutAUnitIsRefusedNamingTheKeyTheValueAndTheForm() {
+    Settings s = Settings.load(KEYS, NS, new String[] {"--udf.timeout=5"}, Map.of());
+    assertEquals(Duration.ofSeconds(30), s.get(TIMEOUT));
+    assertEquals(List.of("udf.timeout='5' (from --udf.timeout): a duration needs a unit: 5s, 500ms, 2m (units: us, ms, s, m, h)"),
+        s.problems());
+    assertEquals(Duration.ZERO, Types.DURATION.parse("0"), "zero is zero in any unit");
+    assertEquals(Duration.ofMillis(5), Types.DURATION.parse("5ms"));
+    assertEquals(Duration.ofSeconds(5), Types.DURATION.parse(" 5s "));
+    assertThrows(IllegalArgumentException.class, () -> Types.DURATION.parse("1.5"));
+    assertThrows(IllegalArgumentException.class, () -> Types.DURATION.parse("5 parsecs"));
   }
 
   @Test
@@ -108,6 +137,13 @@ class SettingsTest {
     assertEquals(4_000_000L, Types.SIZE.parse("4MB"));
     assertEquals(new HostPort("::1", 7001), Types.HOST_PORT.parse("[::1]:7001"));
     assertThrows(IllegalArgumentException.class, () -> Types.HOST_PORT.parse("nohost"));
+    assertEquals(List.of(new HostPort("127.0.0.1", 7002), new HostPort("map-b", 7012), new HostPort("::1", 7002)),
+        Types.HOST_PORTS.parse("127.0.0.1:7002, map-b:7012,[::1]:7002"));
+    assertEquals(List.of(new HostPort("a", 1)), Types.HOST_PORTS.parse("a:1,a:1"), "a repeated entry is one upstream");
+    for (String bad : List.of("", "a:1,", "a:1,,b:2", "a:1,b", "a:1,b:x")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Types.HOST_PORTS.parse(bad), bad);
+      assertTrue(e.getMessage().contains("several separated by commas"), e.getMessage());
+    }
     assertThrows(IllegalArgumentException.class, () -> Types.SIZE.parse("12 parsecs"));
   }
 

@@ -211,7 +211,8 @@ class EdgeTest extends TwoVertxEdgeTest {
   @Test
   void aFrameOverTheMaxFrameSizeIsRefusedWithResourceExhausted() {
     EdgeOptions options = new EdgeOptions(256, 64 * 1024, 1024, Duration.ofMillis(100), Duration.ofMillis(100), 1 << 16,
-        100, 1 << 20, 1000, Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, io.flowmesh.runtime.tls.TlsOptions.OFF);
+        100, 1 << 20, 1000, Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, io.flowmesh.runtime.tls.TlsOptions.OFF,
+        EdgeAuth.NONE);
     EdgeServer server = producingServer(options, 10, 0);
     RawSubscriber raw = new RawSubscriber(downVertx, server.port());
     raw.hello("raw", 1, 0);
@@ -222,7 +223,7 @@ class EdgeTest extends TwoVertxEdgeTest {
     raw.ack(many);
     until(() -> raw.status.get() != null, 10_000, () -> "a status");
     assertEquals(GrpcStatus.RESOURCE_EXHAUSTED, raw.status.get());
-    assertTrue(raw.statusMessage.get().contains("edge.max-frame-bytes"), raw.statusMessage.get());
+    assertTrue(raw.statusMessage.get().contains("over edge.max-frame-bytes=65536") && raw.statusMessage.get().matches("frame of \\d+ bytes .*"), raw.statusMessage.get());
   }
 
   @Test

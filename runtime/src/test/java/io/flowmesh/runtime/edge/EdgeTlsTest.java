@@ -10,18 +10,28 @@ import io.flowmesh.runtime.tls.TlsOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Edges over TLS and mutual TLS, with certificates generated for the test (each self-signed, so its own CA). */
 class EdgeTlsTest extends TwoVertxEdgeTest {
 
-  private final SelfSignedCertificate serverCert = SelfSignedCertificate.create("localhost");
-  private final SelfSignedCertificate clientCert = SelfSignedCertificate.create("flowmesh-sink");
-  private final SelfSignedCertificate strangerCert = SelfSignedCertificate.create("localhost");
+  // One set for the class: each takes an RSA key generation, seconds of CPU on a busy machine.
+  private static SelfSignedCertificate serverCert;
+  /** Names the vertex its subscriber says hello as ("sink"), as mutual TLS requires. */
+  private static SelfSignedCertificate clientCert;
+  private static SelfSignedCertificate strangerCert;
 
-  @AfterEach
-  void deleteCertificates() {
+  @BeforeAll
+  static void createCertificates() {
+    serverCert = SelfSignedCertificate.create("localhost");
+    clientCert = SelfSignedCertificate.create("sink");
+    strangerCert = SelfSignedCertificate.create("localhost");
+  }
+
+  @AfterAll
+  static void deleteCertificates() {
     serverCert.delete();
     clientCert.delete();
     strangerCert.delete();

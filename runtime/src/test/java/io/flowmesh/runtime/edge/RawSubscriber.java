@@ -19,6 +19,7 @@ import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A hand-driven subscriber for tests: sends exactly the frames a test asks for, in that order. */
@@ -31,11 +32,17 @@ final class RawSubscriber {
   private volatile Handler<Batch> batchHandler = b -> { };
 
   RawSubscriber(Vertx vertx, int port) {
+    this(vertx, port, Map.of());
+  }
+
+  /** A subscriber that sends {@code metadata} (e.g. {@code authorization}) with its first frame. */
+  RawSubscriber(Vertx vertx, int port, Map<String, String> metadata) {
     this.context = vertx.getOrCreateContext();
     GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(64 << 20),
         new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
     this.request = Future.<GrpcClientRequest<SubscriberFrame, UpstreamFrame>>future(p -> context.runOnContext(v ->
         client.request(SocketAddress.inetSocketAddress(port, "127.0.0.1"), EdgeGrpcClient.Subscribe).onComplete(p)));
+    request.onSuccess(req -> metadata.forEach((k, v) -> req.headers().set(k, v)));
     request.onSuccess(req -> req.response().onSuccess(resp -> {
       resp.handler(frame -> {
         if (frame.hasBatch()) {
@@ -54,7 +61,11 @@ final class RawSubscriber {
   }
 
   void hello(String id, int version, long credit) {
-    send(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(id).setVertex("raw")
+    hello(id, "raw", version, credit);
+  }
+
+  void hello(String id, String vertex, int version, long credit) {
+    send(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(id).setVertex(vertex)
         .setProtocolVersion(version).setInitialCredit(credit)).build());
   }
 

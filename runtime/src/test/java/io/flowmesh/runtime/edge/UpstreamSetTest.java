@@ -65,7 +65,7 @@ class UpstreamSetTest {
     List<String> removed = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Context ctx = down.getOrCreateContext();
-    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "sink", new HostPort("source.test", port), Duration.ofMillis(100),
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "sink", List.of(new HostPort("source.test", port)), Duration.ofMillis(100),
         EdgeOptions.defaults(), registry, "t", new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {
@@ -101,12 +101,44 @@ class UpstreamSetTest {
   }
 
   @Test
+  void aListOfAddressesGetsOneSubscriberPerEntryAndANameInItIsResolvedOnItsOwn() {
+    Context upCtx = up.getOrCreateContext();
+    EdgeServer a = server(upCtx, "127.0.0.1", 0);
+    EdgeServer b = server(upCtx, "127.0.0.1", 0);
+    EdgeServer c = server(upCtx, "127.0.0.1", 0);
+    AtomicReference<List<String>> answer = new AtomicReference<>(List.of());
+    Context ctx = down.getOrCreateContext();
+    List<HostPort> list = List.of(new HostPort("127.0.0.1", a.port()), new HostPort("127.0.0.1", b.port()),
+        new HostPort("replicas.test", c.port()));
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "sink", list, Duration.ofMillis(100), EdgeOptions.defaults(),
+        new SimpleMeterRegistry(), "t", new UpstreamSet.Listener() {
+          @Override
+          public void added(EdgeSubscriber s) {
+          }
+
+          @Override
+          public void removed(EdgeSubscriber s) {
+          }
+        }, host -> host.equals("replicas.test") ? Future.succeededFuture(answer.get())
+            : Future.succeededFuture(List.of(host))));
+    OnLoop.run(ctx, set::start);
+    until(() -> call(ctx, set::connected) == 2 && call(upCtx, a::subscriberCount) == 1 && call(upCtx, b::subscriberCount) == 1,
+        10_000, () -> "one edge to each listed address");
+    assertEquals(0, call(upCtx, c::subscriberCount), "the name resolves to nothing yet");
+    answer.set(List.of("127.0.0.1"));
+    until(() -> call(ctx, set::connected) == 3 && call(upCtx, c::subscriberCount) == 1, 10_000,
+        () -> "a third edge once the name resolves");
+    assertEquals(List.of(a.port(), b.port(), c.port()), call(ctx, () -> set.subscribers().stream().map(s -> s.upstream().port()).toList()));
+    OnLoop.awaitOn(ctx, set::close);
+  }
+
+  @Test
   void itsSubscribersSayHelloAsItsVertexAndTagTheirMetricsWithIt() {
     Context upCtx = up.getOrCreateContext();
     EdgeServer server = server(upCtx, "127.0.0.1", 0);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Context ctx = down.getOrCreateContext();
-    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "map", new HostPort("127.0.0.1", server.port()),
+    UpstreamSet set = call(ctx, () -> new UpstreamSet(down, "map", List.of(new HostPort("127.0.0.1", server.port())),
         Duration.ofSeconds(10), EdgeOptions.defaults(), registry, "map-1/0", new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {

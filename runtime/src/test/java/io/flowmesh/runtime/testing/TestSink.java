@@ -28,7 +28,7 @@ public final class TestSink implements AutoCloseable {
   private final EdgeSubscriber sub;
 
   public TestSink(int upstreamPort, boolean keepOrder) {
-    sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "test-sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
+    sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
         EdgeOptions.defaults(), new SimpleMeterRegistry()));
     OnLoop.run(context, () -> sub.handler(d -> {
       Message m = d.message();

@@ -61,6 +61,16 @@ public final class TestSource implements AutoCloseable {
     return server.port();
   }
 
+  /** The vertex names the subscribers gave in their hello, as the edge's status lists them. */
+  public java.util.List<String> subscriberVertices() {
+    io.vertx.core.json.JsonArray subs = OnLoop.call(context, server::status).getJsonArray("subscribers");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < subs.size(); i++) {
+      out.add(subs.getJsonObject(i).getString("vertex"));
+    }
+    return out;
+  }
+
   public long redelivered() {
     return OnLoop.call(context, server::redelivered);
   }

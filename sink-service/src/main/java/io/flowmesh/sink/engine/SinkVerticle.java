@@ -1,13 +1,14 @@
 package io.flowmesh.sink.engine;
 
-import io.flowmesh.runtime.edge.Resolver;
-import io.flowmesh.runtime.edge.UpstreamSet;
-import io.flowmesh.runtime.service.OnContext;
-import io.flowmesh.runtime.flow.TokenBucket;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.Resolver;
+import io.flowmesh.runtime.edge.UpstreamSet;
 import io.flowmesh.runtime.edge.Watermarks;
+import io.flowmesh.runtime.errors.Reasons;
+import io.flowmesh.runtime.flow.TokenBucket;
+import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.sink.writer.OutBuffer;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,7 +104,7 @@ public final class SinkVerticle extends VerticleBase {
   }
 
   private Future<Void> subscribe(double rate) {
-    upstreams = new UpstreamSet(vertx, "sink", options.upstream(), options.resolveInterval(), options.edge(), registry,
+    upstreams = new UpstreamSet(vertx, options.vertexName(), options.upstream(), options.resolveInterval(), options.edge(), registry,
         subscriberPrefix, new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {
@@ -261,9 +262,9 @@ public final class SinkVerticle extends VerticleBase {
     metrics.writeError();
     if (writerError == null) {
       LOG.error("sink write failed writer={} instance={} messages={} cause={} (nacked; retrying after {})", writer.describe(),
-          index, batch.size(), cause.getMessage(), options.retryBackoff());
+          index, batch.size(), Reasons.of(cause), options.retryBackoff());
     }
-    writerError = String.valueOf(cause.getMessage());
+    writerError = Reasons.of(cause);
     String reason = "sink write failed: " + writerError;
     for (int i = 0, n = batch.size(); i < n; i++) {
       Delivery d = batch.delivery(i);

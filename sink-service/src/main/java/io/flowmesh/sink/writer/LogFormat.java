@@ -5,7 +5,7 @@ import io.flowmesh.proto.edge.v1.Message;
 /**
  * The log sink's line: {@code id=<id> keys=["k0"] event_time=<epoch ms> value="<text>"}, the
  * strings JSON-escaped so a value never breaks the line; {@code value_base64=".."} when the bytes
- * are not valid UTF-8.
+ * are not valid UTF-8; {@code tags=[..]} after the keys when the message has tags.
  */
 final class LogFormat {
 
@@ -17,6 +17,10 @@ final class LogFormat {
     JsonText.string(out, m.getId());
     out.ascii(" keys=");
     JsonText.array(out, m.getKeysList());
+    if (m.getTagsCount() > 0) {
+      out.ascii(" tags=");
+      JsonText.array(out, m.getTagsList());
+    }
     out.ascii(" event_time=");
     out.decimal(m.getEventTime());
     if (m.getValue().isValidUtf8()) {

@@ -4,7 +4,8 @@ import io.flowmesh.proto.edge.v1.Message;
 
 /**
  * The file sink's line: {@code {"id":..,"keys":[..],"event_time":<epoch ms>,"value":".."}} —
- * {@code "value_base64"} instead of {@code "value"} when the bytes are not valid UTF-8.
+ * {@code "value_base64"} instead of {@code "value"} when the bytes are not valid UTF-8, and
+ * {@code "tags":[..]} after the keys when the message has tags (a UDF's {@code withTags}).
  */
 final class NdjsonFormat {
 
@@ -16,6 +17,10 @@ final class NdjsonFormat {
     JsonText.string(out, m.getId());
     out.ascii(",\"keys\":");
     JsonText.array(out, m.getKeysList());
+    if (m.getTagsCount() > 0) {
+      out.ascii(",\"tags\":");
+      JsonText.array(out, m.getTagsList());
+    }
     out.ascii(",\"event_time\":");
     out.decimal(m.getEventTime());
     if (m.getValue().isValidUtf8()) {

@@ -30,6 +30,17 @@ class NdjsonFormatTest {
   }
 
   @Test
+  void tagsFollowTheKeysWhenTheMessageHasAny() {
+    String line = encode(Message.newBuilder().setId("m-1/0").addKeys("k0").addTags("red").addTags("big \"one\"").setEventTime(7)
+        .setValue(ByteString.copyFromUtf8("v")).build());
+    assertEquals("{\"id\":\"m-1/0\",\"keys\":[\"k0\"],\"tags\":[\"red\",\"big \\\"one\\\"\"],\"event_time\":7,\"value\":\"v\"}\n",
+        line);
+    assertEquals(new JsonArray().add("red").add("big \"one\""), new JsonObject(line).getJsonArray("tags"));
+    assertFalse(new JsonObject(encode(Message.newBuilder().setId("untagged").build())).containsKey("tags"),
+        "no tags field for a message without tags");
+  }
+
+  @Test
   void quotesBackslashesControlCharactersAndNonAsciiTextSurviveARoundTrip() {
     String text = "a \"quoted\" \\ line\nwith\ttabs \u0001 and é, 日本, 😀";
     String line = encode(Message.newBuilder().setId("id-é\n").addKeys("k\"").setValue(ByteString.copyFromUtf8(text)).build());

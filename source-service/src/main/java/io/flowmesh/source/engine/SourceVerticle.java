@@ -3,6 +3,8 @@ package io.flowmesh.source.engine;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.OrphanWatch;
+import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,7 @@ public final class SourceVerticle extends VerticleBase {
   private final SourceMetrics metrics;
   private final Producer producer;
   private EdgeServer server;
+  private OrphanWatch watch;
   private IdSequence ids;
   private long tickTimer = -1;
   private long ackedSinceTick;
@@ -48,9 +51,13 @@ public final class SourceVerticle extends VerticleBase {
    * @param port the edge's port (0 = any free one)
    * @param queueCapacity the edge queue, in messages
    * @param idPrefix the id prefix, or null for a random one
+   * @param vertexName this vertex's name ({@code vertex.name}), the vertex label of its edge metrics
    */
+  private final String vertexName;
+
   public SourceVerticle(String host, int port, int queueCapacity, EdgeOptions edgeOptions, String idPrefix,
-      Duration watermarkInterval, MeterRegistry registry, SourceMetrics metrics, Producer producer) {
+      Duration watermarkInterval, MeterRegistry registry, SourceMetrics metrics, Producer producer, String vertexName) {
+    this.vertexName = vertexName;
     this.host = host;
     this.port = port;
     this.queueCapacity = queueCapacity;
@@ -64,16 +71,19 @@ public final class SourceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = new EdgeServer(vertx, "source", edgeOptions, queueCapacity, registry);
+    server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, registry);
     ids = new IdSequence(idPrefix);
     server.ackListener((m, a) -> {
       ackedSinceTick++;
       producer.acked(m, a);
     });
     producer.start(vertx, server, ids);
+    // A source keeps what it has (it is the origin); the watch only says when nobody reads it.
+    watch = new OrphanWatch(vertx, server, edgeOptions.reconnectMax(), edgeOptions.reconnectMax(),
+        CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), null);
     tick();
     tickTimer = vertx.setPeriodic(watermarkInterval.toMillis(), id -> tick());
-    return server.listen(host, port).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
+    return server.listen(host, port).onSuccess(p -> watch.start()).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
         producer.type(), ids.prefix(), host, p, queueCapacity));
   }
 
@@ -96,7 +106,10 @@ public final class SourceVerticle extends VerticleBase {
     return OnContext.call(context, () -> server.port());
   }
 
-  /** Ready when the edge listens and the producer is healthy. */
+  /**
+   * Ready when the edge listens, messages do not wait in its queue with no subscriber for longer
+   * than {@code edge.reconnect-max}, and the producer is healthy.
+   */
   public Future<Readiness> readiness() {
     return OnContext.call(context, () -> {
       if (stopping) {
@@ -104,6 +117,10 @@ public final class SourceVerticle extends VerticleBase {
       }
       if (server.port() <= 0) {
         return Readiness.notReady("edge not listening yet on port " + port);
+      }
+      String unread = watch.notReadyReason();
+      if (unread != null) {
+        return Readiness.notReady(unread);
       }
       return producer.readiness();
     });
@@ -116,7 +133,7 @@ public final class SourceVerticle extends VerticleBase {
           .put("edgePort", server.port()).put("stopping", stopping)
           .put("watermark", server.watermark()).put("watermarkTime", Watermarks.format(server.watermark()));
       producer.status(j);
-      return j.put("edge", server.status());
+      return j.put("edge", server.status().put("subscription", watch.status()));
     });
   }
 
@@ -134,6 +151,7 @@ public final class SourceVerticle extends VerticleBase {
       LOG.info("source draining queued={} unacked={} timeoutMs={}", server.queued(), server.unacked(), timeout.toMillis());
       return server.drain(timeout.toMillis()).compose(v -> {
         vertx.cancelTimer(tickTimer);
+        watch.stop();
         tick();
         LOG.info("source drained acked={} redelivered={} left={}", server.acked(), server.redelivered(),
             server.queued() + server.unacked());

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param maxDelay the watermark trails the largest event time seen by this much
  * @param retryAfter the Retry-After of a 429
  * @param stallTimeout a buffer full this long without an ack makes the source not ready
+ * @param requestTimeout a request whose body has not fully arrived this long after its headers gets 408
  */
 public record IngestConfig(long maxBodyBytes, String token, long maxHeldBytes, Duration maxDelay, Duration retryAfter,
-    Duration stallTimeout) {
+    Duration stallTimeout, Duration requestTimeout) {
 
   /** Retry-After in whole seconds, at least 1. */
   public long retryAfterSeconds() {
@@ -23,6 +24,7 @@ public record IngestConfig(long maxBodyBytes, String token, long maxHeldBytes, D
   @Override
   public String toString() {
     return "IngestConfig[maxBodyBytes=" + maxBodyBytes + ", token=" + (token == null ? "unset" : "***") + ", maxHeldBytes="
-        + maxHeldBytes + ", maxDelay=" + maxDelay + ", retryAfter=" + retryAfter + ", stallTimeout=" + stallTimeout + "]";
+        + maxHeldBytes + ", maxDelay=" + maxDelay + ", retryAfter=" + retryAfter + ", stallTimeout=" + stallTimeout
+        + ", requestTimeout=" + requestTimeout + "]";
   }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Rejected /ingest requests by reason ({@code flowmesh_source_http_rejected_total}).
+ * Rejected /ingest requests by reason ({@code flowmesh_source_http_rejected_total}) and the body
+ * bytes read from the network ({@code flowmesh_source_http_received_bytes_total}).
  *
  * <p>Concurrency: thread-safe (Micrometer counters, registered once per reason).
  */
@@ -14,21 +15,29 @@ final class IngestMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Counter received;
 
   IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (String reason : new String[] {"full", "bad_request", "too_large", "unauthorized", "unsupported_media_type", "stopping"}) {
+    this.received = Counter.builder("flowmesh.source.http.received.bytes").baseUnit("bytes")
+        .description("POST /ingest body bytes read from the network, refused requests included").register(registry);
+    for (String reason : new String[] {"full", "bad_request", "too_large", "unauthorized", "unsupported_media_type", "stopping",
+        "timeout"}) {
       rejected(reason);
     }
   }
 
   private Counter rejected(String reason) {
     return rejected.computeIfAbsent(reason, r -> Counter.builder("flowmesh.source.http.rejected")
-        .description("POST /ingest requests refused, by reason (full = 429, stopping = 503, ...)")
+        .description("POST /ingest requests refused, by reason (full = 429, stopping = 503, timeout = 408, ...)")
         .tag("reason", r).register(registry));
   }
 
   void reject(String reason) {
     rejected(reason).increment();
+  }
+
+  void received(int bytes) {
+    received.increment(bytes);
   }
 }

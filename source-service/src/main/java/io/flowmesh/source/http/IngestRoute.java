@@ -1,15 +1,17 @@
 package io.flowmesh.source.http;
 
+import io.flowmesh.runtime.auth.BearerToken;
+import io.flowmesh.runtime.service.HttpEndpoints;
 import io.flowmesh.source.engine.SourceVerticle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.Locale;
 
@@ -50,13 +52,15 @@ public final class IngestRoute {
     this.token = config.token() == null ? null : new BearerToken(config.token());
   }
 
-  /** Adds {@code POST /ingest} to {@code router}. */
+  /** Adds {@code POST /ingest} to {@code router}, and a 405 naming {@code Allow: POST} for any other method. */
   public void install(Router router) {
     router.post("/ingest")
         .handler(new Gate())
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-        .handler(this::ingest)
-        .failureHandler(this::failure);
+        .handler(ctx -> BodyReader.read(ctx, config, metrics, this::reject, body -> ingest(ctx, body)));
+    router.route("/ingest").handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+      HttpEndpoints.error(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on /ingest: send POST");
+    });
   }
 
   /**
@@ -88,12 +92,8 @@ public final class IngestRoute {
     }
   }
 
-  private void ingest(RoutingContext ctx) {
+  private void ingest(RoutingContext ctx, Buffer body) {
     HttpServerRequest req = ctx.request();
-    Buffer body = ctx.body().buffer();
-    if (body == null) {
-      body = Buffer.buffer();
-    }
     IngestParser.Parsed parsed;
     try {
       String keys = req.getHeader(KEYS_HEADER);
@@ -128,19 +128,27 @@ public final class IngestRoute {
     });
   }
 
-  private void failure(RoutingContext ctx) {
-    if (ctx.statusCode() == 413) {
-      reject(ctx, 413, "too_large", "the body is over source.http.max-body-bytes=" + config.maxBodyBytes());
-    } else if (ctx.statusCode() == 400) {
-      reject(ctx, 400, "bad_request", "unreadable request" + (ctx.failure() == null ? "" : ": " + ctx.failure().getMessage()));
-    } else {
-      ctx.next();
-    }
-  }
-
+  /**
+   * Answers a refusal as JSON and counts it. When the request's body was not read to its end (a
+   * refusal from the headers, a body over the limit, a timeout), the request stays paused and the
+   * connection is closed once the answer is out: nothing more of that body is read.
+   */
   private void reject(RoutingContext ctx, int status, String error, String reason) {
     metrics.reject(error);
-    json(ctx, status, new JsonObject().put("error", error).put("reason", reason));
+    HttpServerRequest req = ctx.request();
+    if (req.isEnded() || ctx.response().ended()) {
+      HttpEndpoints.error(ctx, status, error, reason);
+      return;
+    }
+    req.pause();
+    if (req.version() == HttpVersion.HTTP_2) {
+      // The paused stream's flow-control window stops the client; the connection may serve others.
+      HttpEndpoints.error(ctx, status, error, reason);
+      return;
+    }
+    // HTTP/1.x: the unread rest of the body would be the next bytes on this connection.
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    HttpEndpoints.error(ctx, status, error, reason).onComplete(ar -> req.connection().close());
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -52,7 +52,7 @@ class GeneratorRunTest {
   private EdgeSubscriber subscribe(java.util.function.BiConsumer<EdgeSubscriber, Delivery> handler) {
     int port = OnLoop.await(((SourceVertex) source.vertex()).edgePort(), 5000);
     return OnLoop.call(ctx, () -> {
-      EdgeSubscriber s = new EdgeSubscriber(vertx, "test", "t", new HostPort("127.0.0.1", port), EdgeOptions.defaults(),
+      EdgeSubscriber s = new EdgeSubscriber(vertx, "map", "t", new HostPort("127.0.0.1", port), EdgeOptions.defaults(),
           new SimpleMeterRegistry());
       s.handler(d -> handler.accept(s, d)).start();
       return s;
@@ -96,7 +96,9 @@ class GeneratorRunTest {
     });
     until(() -> status().getBoolean("complete"), 10_000, () -> "the one-second run to complete: " + status().encode());
     long produced = status().getLong("produced");
-    assertTrue(produced >= 1500 && produced <= 2300, "about 2000 messages in one second at 2000/s, got " + produced);
+    // The rate is an upper bound (2000/s and a burst of 100); below it, a machine busy with other
+    // work may starve the rate timer, so the lower bound only says the rate, not a trickle, ran.
+    assertTrue(produced >= 500 && produced <= 2300, "at most about 2000 messages in one second at 2000/s, got " + produced);
     assertEquals(produced, ids.size(), "ids are unique");
     assertTrue(ids.contains("gen-0") && ids.contains("gen-" + (produced - 1)), "ids are <prefix>-<counter>");
     assertEquals(Set.of("k0", "k1", "k2"), keys.keySet());

@@ -85,7 +85,7 @@ class IngestFuzzTest {
 
   private HttpRequest request(SplittableRandom r) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + "/ingest"))
-        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(body(r)));
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body(r))); // generous: a busy machine is slow, not wrong
     String type = TYPES.get(r.nextInt(TYPES.size()));
     if (!type.isEmpty()) {
       b.header("Content-Type", type);

@@ -19,6 +19,22 @@ public final class NumaflowSdkUdf {
   }
 
   public static void main(String[] args) throws Exception {
+    List<String> all = List.of(args);
+    if (all.contains("--version")) {
+      System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
+      return;
+    }
+    if (all.contains("--help") || all.contains("-h")) {
+      System.out.println("An uppercase map UDF on Numaflow's official Java SDK, to run behind map-service.\n"
+          + SdkServerOptions.USAGE + "\n"
+          + "  unary-map | batch-map     the map mode (aliases: map or unary, batch); map-service's map.mode must match\n"
+          + "  --port N                  serve TCP on all interfaces, port N (no server-info file is read by map-service)\n"
+          + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
+          + "  --server-info-file PATH   where the SDK writes its server-info file\n"
+          + "  --help, --version         print this or the version and exit\n"
+          + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
+      return;
+    }
     SdkServerOptions options;
     try {
       options = SdkServerOptions.parse(List.of(args));
@@ -33,5 +49,11 @@ public final class NumaflowSdkUdf {
         + " mode=" + (options.batch() ? "batch-map" : "unary-map"));
     System.out.flush();
     server.awaitTermination();
+  }
+
+  /** This jar's version from its manifest ({@code Implementation-Version}); "unknown" outside a built jar. */
+  static String version() {
+    String v = NumaflowSdkUdf.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown" : v;
   }
 }

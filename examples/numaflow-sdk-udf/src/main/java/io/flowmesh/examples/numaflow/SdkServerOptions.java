@@ -17,14 +17,21 @@ import java.util.List;
  */
 record SdkServerOptions(boolean batch, Integer port, Path socket, Path serverInfoFile) {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar <unary|batch>"
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar <unary-map|batch-map>"
       + " [--port N | --socket /path/map.sock] [--server-info-file PATH]";
 
   /** Parses the arguments; {@link IllegalArgumentException} with a one-line reason otherwise. */
   static SdkServerOptions parse(List<String> args) {
-    if (args.isEmpty() || !(args.get(0).equals("unary") || args.get(0).equals("batch"))) {
-      throw new IllegalArgumentException("first argument must be unary or batch");
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("first argument must be the map mode, unary-map or batch-map");
     }
+    boolean batch = switch (args.get(0)) {
+      case "unary-map", "map", "unary" -> false;
+      case "batch-map", "batch" -> true;
+      case "stream-map" -> throw new IllegalArgumentException("stream-map is not supported yet; use unary-map or batch-map");
+      default -> throw new IllegalArgumentException("first argument '" + args.get(0)
+          + "' is not a map mode; use unary-map (alias map or unary) or batch-map (alias batch)");
+    };
     Integer port = null;
     Path socket = null;
     Path info = null;
@@ -51,7 +58,7 @@ record SdkServerOptions(boolean batch, Integer port, Path socket, Path serverInf
       // SDK 0.9.2's batch server writes its info file even on TCP (to /var/run/numaflow unless told otherwise).
       info = Path.of(System.getProperty("java.io.tmpdir"), "numaflow-sdk-udf-" + ProcessHandle.current().pid(), "mapper-server-info");
     }
-    return new SdkServerOptions(args.get(0).equals("batch"), port, socket, info);
+    return new SdkServerOptions(batch, port, socket, info);
   }
 
   private static int parsePort(String value) {

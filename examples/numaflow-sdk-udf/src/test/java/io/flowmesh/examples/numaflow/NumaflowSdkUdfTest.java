@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -114,11 +113,11 @@ class NumaflowSdkUdfTest {
   }
 
   /**
-   * Over TCP the SDK binds all interfaces ({@code ServerBuilder.forPort}), not just loopback, so
-   * this test runs only when asked: {@code -Dflowmesh.test.wildcardBind=true}.
+   * Over TCP the SDK binds all interfaces ({@code ServerBuilder.forPort}), not just loopback, for
+   * the second or two the test runs, on a free port; map-service's NumaflowSdkUdfPipelineTest does
+   * the same, so this runs by default too.
    */
   @Test
-  @EnabledIfSystemProperty(named = "flowmesh.test.wildcardBind", matches = "true")
   void theUnaryMapperAnswersOverTcpOnTheGivenPort() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

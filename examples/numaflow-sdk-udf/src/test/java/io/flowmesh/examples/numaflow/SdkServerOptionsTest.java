@@ -32,6 +32,18 @@ class SdkServerOptionsTest {
   }
 
   @Test
+  void theModeTakesNumaflowsNamesAndTheirAliasesAndReservesStreamMap() {
+    for (String unary : List.of("unary-map", "map", "unary")) {
+      assertEquals(false, SdkServerOptions.parse(List.of(unary)).batch(), unary);
+    }
+    for (String batch : List.of("batch-map", "batch")) {
+      assertEquals(true, SdkServerOptions.parse(List.of(batch)).batch(), batch);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SdkServerOptions.parse(List.of("stream-map")));
+    assertEquals("stream-map is not supported yet; use unary-map or batch-map", e.getMessage());
+  }
+
+  @Test
   void badArgumentsAreRejectedWithAReason() {
     for (List<String> bad : List.of(List.<String>of(), List.of("stream"), List.of("unary", "--port"),
         List.of("unary", "--port", "0"), List.of("unary", "--port", "1", "--socket", "/s"),

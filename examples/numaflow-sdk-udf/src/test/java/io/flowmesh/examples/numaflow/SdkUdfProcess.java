@@ -42,7 +42,7 @@ final class SdkUdfProcess implements AutoCloseable {
   static SdkUdfProcess start(Path workDir, String... args) throws Exception {
     SdkUdfProcess udf = new SdkUdfProcess(List.of(args), workDir);
     try {
-      udf.listening.get(30, TimeUnit.SECONDS);
+      udf.listening.get(90, TimeUnit.SECONDS); // a JVM start on a busy machine can take half a minute
     } catch (Exception e) {
       udf.close();
       throw new AssertionError("SDK UDF did not start: " + udf.output(), e);
@@ -66,9 +66,11 @@ final class SdkUdfProcess implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      // the process is gone
+      // the process is gone, or going: its exit is reported below
     }
-    listening.completeExceptionally(new IllegalStateException("exited with " + process.exitValue()));
+    // The output can end a moment before the process has exited (exitValue() would throw then).
+    process.onExit().thenAccept(p -> listening.completeExceptionally(
+        new IllegalStateException("the SDK UDF exited with status " + p.exitValue() + " before it listened")));
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.flowmesh.source.http;
+package io.flowmesh.runtime.auth;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,5 +19,11 @@ class BearerTokenTest {
     assertFalse(token.matches("Bearer s3cre"));
     assertFalse(token.matches("Bearer s3cret2"));
     assertFalse(token.matches("Bearer "));
+  }
+
+  @Test
+  void theHeaderItBuildsMatchesAndItsTextNeverShowsTheSecret() {
+    assertTrue(token.matches(BearerToken.header("s3cret")));
+    assertFalse(token.toString().contains("s3cret"), token.toString());
   }
 }

@@ -1,0 +1,79 @@
+package io.flowmesh.map.engine;
+
+import io.flowmesh.runtime.edge.EdgeSubscriber;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An engine's upstream edges, each with the demand the engine raised on it and that was not
+ * delivered yet.
+ *
+ * <p>Concurrency: owned by its engine's event loop.
+ */
+final class Inputs {
+
+  /** An upstream edge and the demand the engine raised on it and that was not yet delivered. */
+  static final class Input {
+    final EdgeSubscriber sub;
+    long requested;
+
+    Input(EdgeSubscriber sub) {
+      this.sub = sub;
+    }
+  }
+
+  private final List<Input> list = new ArrayList<>();
+
+  /** Adds {@code sub}, paused, holding credit when {@code holdCredit}. */
+  Input add(EdgeSubscriber sub, boolean holdCredit) {
+    Input in = new Input(sub);
+    list.add(in);
+    sub.pause();
+    sub.holdCredit(holdCredit);
+    return in;
+  }
+
+  void remove(EdgeSubscriber sub) {
+    list.removeIf(in -> in.sub == sub);
+    sub.pause();
+  }
+
+  /** Lets each input supply up to {@code free} messages beyond what it was already asked for. */
+  void fetchUpTo(long free) {
+    for (int i = 0; i < list.size(); i++) {
+      Input in = list.get(i);
+      long want = free - in.requested;
+      if (want > 0) {
+        in.requested += want;
+        in.sub.fetch(want);
+      }
+    }
+  }
+
+  /**
+   * Orphaned: hold credit and take everything the inputs buffer or receive (the engine nacks it).
+   * Not orphaned: grant credit again and fetch only what the engine asks for.
+   */
+  void orphaned(boolean orphaned) {
+    for (int i = 0; i < list.size(); i++) {
+      Input in = list.get(i);
+      in.sub.holdCredit(orphaned);
+      if (orphaned) {
+        in.sub.resume();
+      } else {
+        in.sub.pause();
+        in.requested = 0;
+      }
+    }
+  }
+
+  /** The lowest of the inputs' watermarks and of the arrival watermarks they buffer; {@link Long#MAX_VALUE} when none. */
+  long lowWatermark() {
+    long low = Long.MAX_VALUE;
+    for (int i = 0; i < list.size(); i++) {
+      EdgeSubscriber s = list.get(i).sub;
+      low = Math.min(low, Math.min(s.watermark(), s.oldestBufferedWatermark()));
+    }
+    return low;
+  }
+}

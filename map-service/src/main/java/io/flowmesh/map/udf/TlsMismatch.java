@@ -1,0 +1,60 @@
+package io.flowmesh.map.udf;
+
+import io.flowmesh.runtime.tls.TlsOptions;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * Recognises the ways a TCP connection to the UDF fails over TLS, or over its absence, and says
+ * each in words that name the key to change: a plain-text client against a UDF that serves TLS,
+ * a TLS client against a plain-text UDF, an untrusted certificate, a certificate for another
+ * host. Any other failure is returned unchanged.
+ *
+ * <p>Concurrency: stateless.
+ */
+final class TlsMismatch {
+
+  private TlsMismatch() {
+  }
+
+  /** {@code failure} explained for the link to {@code address}, or {@code failure} itself. */
+  static Throwable explain(UdfAddress address, TlsOptions tls, Throwable failure) {
+    if (address.isUnix()) {
+      return failure;
+    }
+    String chain = chain(failure);
+    String lower = chain.toLowerCase(Locale.ROOT);
+    String why = null;
+    if (tls.enabled()) {
+      if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("certificate_unknown")
+          || lower.contains("unknown_ca")) {
+        why = "its TLS certificate is not trusted by " + (tls.ca() == null ? "the JVM's trust store (set udf.tls.ca)"
+            : "udf.tls.ca=" + tls.ca());
+      } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+        why = "its TLS certificate does not name the host dialled (use a name the certificate holds, or udf.tls.verify-host=false)";
+      } else if (lower.contains("bad_certificate") || lower.contains("certificate_required")) {
+        why = "it refused this side's client certificate (udf.tls.cert, udf.tls.key; the UDF must trust its CA)";
+      } else if (failure instanceof SSLException || lower.contains("sslexception") || lower.contains("ssl message")
+          || lower.contains("not an ssl") || lower.contains("handshake")) {
+        why = "the TLS handshake failed: the UDF does not seem to serve TLS (give it a certificate, or set udf.tls.enabled=false)";
+      }
+    } else if (lower.contains("closed") || lower.contains("reset") || lower.contains("prematurely")) {
+      why = "it closed the connection without speaking HTTP/2: if it serves TLS, set udf.tls.enabled=true (and udf.tls.ca)";
+    }
+    return why == null ? failure : new SSLException("UDF at " + address + ": " + why + " [" + chain + "]", failure);
+  }
+
+  private static String chain(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable c = t; c != null && b.length() < 400; c = c.getCause()) {
+      if (b.length() > 0) {
+        b.append("; caused by ");
+      }
+      b.append(c.getClass().getSimpleName());
+      if (c.getMessage() != null) {
+        b.append(": ").append(c.getMessage());
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,153 @@
+package io.flowmesh.runtime.config;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * What one service owns and what every Flowmesh service knows, to tell apart the keys a layer
+ * (flags, environment, file) names: this service's own, another service's (ignored, so one
+ * environment can configure them all), and mistakes.
+ */
+public final class KeyCatalog {
+
+  /** How a key name relates to this service and to every service. */
+  public enum Kind {
+    /** A key of this service. */
+    OWN,
+    /** In a namespace this service owns, but not one of its keys: a mistake this service reports. */
+    UNKNOWN_IN_OWN_NAMESPACE,
+    /** A key another service reads: ignored here. */
+    OTHER_SERVICE,
+    /** In another service's namespace but no key of it: that service reports it; here a warning. */
+    UNKNOWN_IN_OTHER_NAMESPACE,
+    /** In no namespace any service owns. */
+    NO_NAMESPACE
+  }
+
+  private final Set<String> ownKeys;
+  private final Set<String> ownNamespaces;
+  private final Set<String> knownKeys = new HashSet<>();
+  private final Set<String> knownNamespaces = new HashSet<>();
+  private final Set<String> knownEnvNames = new HashSet<>();
+
+  /**
+   * @param ownKeys this service's key names
+   * @param ownNamespaces the first key segments this service owns (its own and the common ones)
+   * @param knownKeys the key names of every service (this one's may be left out)
+   */
+  public KeyCatalog(Set<String> ownKeys, Set<String> ownNamespaces, Set<String> knownKeys) {
+    this.ownKeys = Set.copyOf(ownKeys);
+    this.ownNamespaces = Set.copyOf(ownNamespaces);
+    this.knownKeys.addAll(ownKeys);
+    this.knownKeys.addAll(knownKeys);
+    this.knownNamespaces.addAll(ownNamespaces);
+    for (String k : this.knownKeys) {
+      knownNamespaces.add(namespace(k));
+      knownEnvNames.add(ConfigKey.envName(k));
+    }
+  }
+
+  /** How a dotted key name (from a flag or the file) relates to this service. */
+  public Kind classify(String key) {
+    if (ownKeys.contains(key)) {
+      return Kind.OWN;
+    }
+    String ns = namespace(key);
+    if (ownNamespaces.contains(ns)) {
+      return Kind.UNKNOWN_IN_OWN_NAMESPACE;
+    }
+    if (knownKeys.contains(key)) {
+      return Kind.OTHER_SERVICE;
+    }
+    return knownNamespaces.contains(ns) ? Kind.UNKNOWN_IN_OTHER_NAMESPACE : Kind.NO_NAMESPACE;
+  }
+
+  /**
+   * How an environment variable {@code FLOWMESH_…} relates to this service, when it is not the
+   * variable of one of this service's keys (the caller looks those up first).
+   */
+  public Kind classifyEnv(String name) {
+    String ownNs = envNamespace(name, ownNamespaces);
+    if (ownNs != null) {
+      return Kind.UNKNOWN_IN_OWN_NAMESPACE;
+    }
+    if (knownEnvNames.contains(name)) {
+      return Kind.OTHER_SERVICE;
+    }
+    return envNamespace(name, knownNamespaces) != null ? Kind.UNKNOWN_IN_OTHER_NAMESPACE : Kind.NO_NAMESPACE;
+  }
+
+  /** The own namespace an environment variable falls in, or null. */
+  public String ownNamespaceOfEnv(String name) {
+    return envNamespace(name, ownNamespaces);
+  }
+
+  /** The known key closest to {@code key} (edit distance at most 2), as a flag or file key; null if none. */
+  public String suggestKey(String key) {
+    return closest(key, k -> k);
+  }
+
+  /** The known environment variable closest to {@code name} (edit distance at most 2); null if none. */
+  public String suggestEnv(String name) {
+    return closest(name, ConfigKey::envName);
+  }
+
+  private String closest(String given, UnaryOperator<String> form) {
+    String best = null;
+    int bestDistance = 3;
+    for (String k : knownKeys) {
+      String candidate = form.apply(k);
+      int d = distance(given, candidate, bestDistance);
+      if (d < bestDistance || d == bestDistance && best != null && candidate.compareTo(best) < 0) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= 2 ? best : null;
+  }
+
+  /** Levenshtein distance, or {@code limit + 1} as soon as it is certainly above {@code limit}. */
+  static int distance(String a, String b, int limit) {
+    if (Math.abs(a.length() - b.length()) > limit) {
+      return limit + 1;
+    }
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      int rowMin = cur[0];
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        rowMin = Math.min(rowMin, cur[j]);
+      }
+      if (rowMin > limit) {
+        return limit + 1;
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static String envNamespace(String name, Set<String> namespaces) {
+    for (String ns : namespaces) {
+      if (name.startsWith("FLOWMESH_" + ns.toUpperCase(Locale.ROOT).replace('-', '_') + "_")) {
+        return ns;
+      }
+    }
+    return null;
+  }
+
+  /** The first segment of a dotted key. */
+  public static String namespace(String key) {
+    int dot = key.indexOf('.');
+    return dot < 0 ? key : key.substring(0, dot);
+  }
+}

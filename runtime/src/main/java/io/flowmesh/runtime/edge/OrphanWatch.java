@@ -1,0 +1,135 @@
+package io.flowmesh.runtime.edge;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/**
+ * Watches whether anybody reads an {@link EdgeServer}'s edge. A vertex whose edge has had no
+ * subscriber for {@code grace} while messages wait in its queue is not ready, and says so (a
+ * second map replica that no sink reads holds its messages silently otherwise). With a
+ * {@link Listener}, once the edge has had no subscriber for {@code orphanTimeout} the watch calls
+ * it with {@code true} — the vertex gives its unsent inputs back upstream and stops taking input —
+ * and with {@code false} when a subscriber appears again. While orphaned, it hands the listener
+ * whatever reaches the queue on each check ({@link Listener#sweep}).
+ *
+ * <h2>Concurrency</h2>
+ * Create, start and use on the edge server's event loop; the listener is called there.
+ */
+public final class OrphanWatch {
+
+  /** How often the subscribers are checked. */
+  static final long CHECK_MILLIS = 200;
+
+  /** What the vertex does when its edge is orphaned and when it is read again. */
+  public interface Listener {
+
+    /** {@code true}: no subscriber for the orphan timeout; {@code false}: a subscriber appeared again. */
+    void orphaned(boolean orphaned);
+
+    /** While orphaned, on each check: give back what is in the edge's queue. */
+    void sweep();
+  }
+
+  private final Vertx vertx;
+  private final EdgeServer server;
+  private final long graceNanos;
+  private final Duration orphanTimeout;
+  private final Listener listener;
+  private final String timeoutKey;
+  private long since = System.nanoTime();
+  private boolean subscribed;
+  private boolean orphaned;
+  private long orphanings;
+  private long timer = -1;
+
+  /**
+   * @param grace how long without a subscriber (and with messages queued) before the vertex is not ready
+   * @param orphanTimeout how long without a subscriber before {@code listener} is told; ignored without a listener
+   * @param timeoutKey the config key of {@code orphanTimeout}, named in the readiness reason
+   * @param listener the vertex's reaction, or null (a source: it keeps what it has)
+   */
+  public OrphanWatch(Vertx vertx, EdgeServer server, Duration grace, Duration orphanTimeout, String timeoutKey,
+      Listener listener) {
+    this.vertx = vertx;
+    this.server = server;
+    this.graceNanos = Math.min(grace.toNanos(), orphanTimeout.toNanos());
+    this.orphanTimeout = orphanTimeout;
+    this.timeoutKey = timeoutKey;
+    this.listener = listener;
+  }
+
+  /** Starts checking (call it once the edge listens: nobody can subscribe before); the clock starts now. */
+  public OrphanWatch start() {
+    since = System.nanoTime();
+    timer = vertx.setPeriodic(CHECK_MILLIS, id -> check());
+    return this;
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** Whether the vertex gave its inputs back and takes none until a subscriber appears. */
+  public boolean orphaned() {
+    return orphaned;
+  }
+
+  /** How long the edge has had no subscriber, 0 while it has one. */
+  public Duration unsubscribedFor() {
+    return subscribed ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+  }
+
+  void check() {
+    boolean now = server.subscriberCount() > 0;
+    if (now != subscribed) {
+      subscribed = now;
+      since = System.nanoTime();
+    }
+    if (listener == null) {
+      return;
+    }
+    if (subscribed && orphaned) {
+      orphaned = false;
+      listener.orphaned(false);
+    } else if (!subscribed && !orphaned && System.nanoTime() - since >= orphanTimeout.toNanos()) {
+      orphaned = true;
+      orphanings++;
+      listener.orphaned(true);
+    }
+    if (orphaned) {
+      listener.sweep();
+    }
+  }
+
+  /**
+   * Why the vertex is not ready — while orphaned, or after {@code grace} without a subscriber while
+   * messages are queued — or null.
+   */
+  public String notReadyReason() {
+    if (subscribed) {
+      return null;
+    }
+    long secs = unsubscribedFor().toSeconds();
+    if (orphaned) {
+      return "no subscriber on the output edge for " + secs + "s: gave its inputs back upstream after "
+          + timeoutKey + "=" + orphanTimeout.toSeconds() + "s and takes no input until a subscriber appears";
+    }
+    int queued = server.queued();
+    if (queued > 0 && System.nanoTime() - since >= graceNanos) {
+      return "no subscriber on the " + (listener == null ? "" : "output ") + "edge for " + secs + "s; "
+          + queued + " messages wait for one" + (listener == null ? ""
+          : " (given back upstream after " + timeoutKey + "=" + orphanTimeout.toSeconds() + "s)");
+    }
+    return null;
+  }
+
+  /** For {@code /status}. */
+  public JsonObject status() {
+    return new JsonObject().put("subscribed", subscribed).put("unsubscribedForMs", unsubscribedFor().toMillis())
+        .put("orphaned", orphaned).put("orphanings", orphanings);
+  }
+}

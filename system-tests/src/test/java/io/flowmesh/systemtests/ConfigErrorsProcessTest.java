@@ -1,0 +1,72 @@
+package io.flowmesh.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees from the real jars when the configuration is wrong: every problem once, exit
+ * 2; other services' keys ignored whether flags or environment; what no service reads warned once.
+ */
+class ConfigErrorsProcessTest {
+
+  @TempDir
+  Path dir;
+
+  /** Runs so far: each gets its own log file. */
+  private int runs;
+
+  /** Runs a jar that must refuse its configuration; returns its output lines. */
+  private List<String> refused(Vertex v, List<String> args, Map<String, String> env) {
+    try (JavaProcess p = JavaProcess.start(v.id() + "-refused-" + (++runs), v.jar(), args, env, dir)) {
+      assertTrue(p.waitFor(Duration.ofSeconds(60)), () -> v + " did not exit\n" + p.logTail(20));
+      assertEquals(2, p.process().exitValue(), () -> p.logTail(20));
+      return p.logText().lines().toList();
+    }
+  }
+
+  @Test
+  void eachProblemIsPrintedExactlyOnceAndTheServiceExitsWith2() {
+    assertEquals(List.of(
+        "map: invalid configuration:",
+        "  udf.timeout='5' (from --udf.timeout): a duration needs a unit: 5s, 500ms, 2m (units: us, ms, s, m, h)",
+        "  map.batch-size='-1' (from --map.batch-size): allowed is an integer from 1 to 100000"),
+        refused(Vertex.MAP, List.of("--map.batch-size=-1", "--udf.timeout=5"), Map.of()));
+  }
+
+  @Test
+  void aBrokenOrMissingConfigFileSaysWhereOrWhy() throws Exception {
+    Path bad = dir.resolve("pipeline.yaml");
+    Files.writeString(bad, "sink:\n  type: file\n  path: [unclosed\n");
+    assertEquals(List.of("sink: invalid configuration:",
+        "  config file " + bad + " is not valid YAML: line 4, column 1: expected ',' or ']', but got <stream end>"
+            + " (while parsing a flow sequence at line 3, column 9)"),
+        refused(Vertex.SINK, List.of("--config", bad.toString()), Map.of()));
+    Path missing = dir.resolve("missing.yaml");
+    assertEquals(List.of("sink: invalid configuration:", "  config file " + missing + " cannot be read: no such file"),
+        refused(Vertex.SINK, List.of(), Map.of("FLOWMESH_CONFIG", missing.toString())));
+  }
+
+  @Test
+  void otherServicesKeysAreIgnoredAsFlagsAndVariablesAndWhatNoServiceReadsIsWarnedOnce() {
+    Map<String, String> env = Map.of("FLOWMESH_SORCE_RATE", "5", "FLOWMESH_MAP_MODE", "batch-map", "FLOWMESH_SINK_PAHT", "/x");
+    List<String> args = List.of("--source.http.port=0", "--source.edge.port=0", "--source.rate=100",
+        "--map.http.port=9999", "--udf.timeout=5s");
+    try (JavaProcess p = JavaProcess.start("source-tolerant", Vertex.SOURCE.jar(), args, env, dir)) {
+      p.awaitLog("source started", Duration.ofSeconds(60));
+      List<String> warnings = p.logText().lines().filter(l -> l.contains("no Flowmesh service reads")).toList();
+      assertEquals(1, warnings.size(), p.logText());
+      assertTrue(warnings.get(0).contains(" WARN "), warnings.get(0));
+      assertTrue(warnings.get(0).endsWith("ignoring what no Flowmesh service reads: FLOWMESH_SINK_PAHT (did you mean"
+          + " FLOWMESH_SINK_PATH?), FLOWMESH_SORCE_RATE (did you mean FLOWMESH_SOURCE_RATE?)"), warnings.get(0));
+      assertEquals(143, p.terminate(Duration.ofSeconds(30)).exitCode(), p.logTail(20));
+    }
+  }
+}
