@@ -26,10 +26,14 @@ import java.util.List;
  * @param retryBackoff pause after a failed write
  * @param maxFileBytes file: size at which the file is rotated; 0 = never
  * @param keepFiles file: rotated files kept
+ * @param dropOnFailure drop (and count) what finally fails instead of nacking it
+ * @param kafkaBootstrap the Kafka sink's brokers, or null
+ * @param kafkaTopic the Kafka sink's topic, or null
+ * @param kafkaMaxBytes the Kafka producer's buffer
  */
 public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Duration resolveInterval, int instances, Path path,
     boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
-    long maxFileBytes, int keepFiles) {
+    long maxFileBytes, int keepFiles, boolean dropOnFailure, String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes) {
 
   /** Reads and checks every {@code sink.*} key; problems are recorded in {@code s}. */
   public static SinkConfig from(Settings s) {
@@ -69,13 +73,26 @@ public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Dur
       s.problem(SinkKeys.MAX_FILE_BYTES, "allowed is 0 (no rotation) or at least 4KiB");
       maxFile = 0;
     }
+    String bootstrap = s.get(SinkKeys.KAFKA_BOOTSTRAP);
+    String topic = s.get(SinkKeys.KAFKA_TOPIC);
+    if ("kafka".equals(type) && (bootstrap == null || bootstrap.isBlank())) {
+      s.problem(SinkKeys.KAFKA_BOOTSTRAP, "is required with sink.type=kafka (e.g. 127.0.0.1:9092)");
+    }
+    if ("kafka".equals(type) && (topic == null || topic.isBlank())) {
+      s.problem(SinkKeys.KAFKA_TOPIC, "is required with sink.type=kafka");
+    }
+    long kafkaBytes = s.get(SinkKeys.KAFKA_MAX_BYTES);
+    if (kafkaBytes < 1 << 20) {
+      s.problem(SinkKeys.KAFKA_MAX_BYTES, "must be at least 1MiB");
+    }
     return new SinkConfig(type, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve, s.get(SinkKeys.INSTANCES), path,
         s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
-        maxFile, s.get(SinkKeys.KEEP_FILES));
+        maxFile, s.get(SinkKeys.KEEP_FILES), "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes);
   }
 
   /** What each sink verticle instance needs. */
   public SinkOptions options(EdgeOptions edge, String vertexName) {
-    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, vertexName);
+    return new SinkOptions(upstream, resolveInterval, edge, dedupeWindow, throttle, maxBatchBytes, retryBackoff, vertexName,
+        dropOnFailure);
   }
 }

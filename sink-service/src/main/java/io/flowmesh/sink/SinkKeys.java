@@ -12,8 +12,8 @@ public final class SinkKeys {
   private SinkKeys() {
   }
 
-  public static final ConfigKey<String> TYPE = ConfigKey.of("sink.type", "log", Types.oneOf("log", "blackhole", "file"),
-      "log: one line per message on stdout; blackhole: ack at once; file: NDJSON appended to sink.path");
+  public static final ConfigKey<String> TYPE = ConfigKey.of("sink.type", "log", Types.oneOf("log", "blackhole", "file", "kafka"),
+      "log: one line per message on stdout; blackhole: ack at once; file: NDJSON appended to sink.path; kafka: records of sink.kafka.topic");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("sink.http.port", "8083", Types.PORT,
       "port of /livez, /readyz, /metrics and /status; 0 = any free port");
   public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORTS,
@@ -40,9 +40,18 @@ public final class SinkKeys {
   public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.of("sink.retry-backoff", "1s", Types.DURATION,
       "after a failed write (its messages nacked), how long to take nothing");
 
+  public static final ConfigKey<String> ON_FAILURE = ConfigKey.of("sink.on-failure", "retry", Types.oneOf("retry", "drop"),
+      "a message that finally fails to be written: retry (nacked, delivered again after sink.retry-backoff) or drop (acked, counted)");
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.of("sink.kafka.bootstrap-servers", null, Types.STRING,
+      "kafka: host:port[,host:port...] of the brokers (required with sink.type=kafka)");
+  public static final ConfigKey<String> KAFKA_TOPIC = ConfigKey.of("sink.kafka.topic", null, Types.STRING,
+      "kafka: the topic written to (required with sink.type=kafka)");
+  public static final ConfigKey<Long> KAFKA_MAX_BYTES = ConfigKey.of("sink.kafka.max-bytes-in-flight", "32MiB", Types.SIZE,
+      "kafka: the producer's buffer (buffer.memory): record bytes not yet acknowledged by the broker");
+
   /** Every sink key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, MAX_FILE_BYTES, KEEP_FILES, DEDUPE_WINDOW, THROTTLE,
-        MAX_BATCH_BYTES, RETRY_BACKOFF);
+        MAX_BATCH_BYTES, RETRY_BACKOFF, ON_FAILURE, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_MAX_BYTES);
   }
 }

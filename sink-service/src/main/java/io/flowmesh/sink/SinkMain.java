@@ -11,6 +11,7 @@ import io.flowmesh.sink.engine.SinkOptions;
 import io.flowmesh.sink.engine.SinkVerticle;
 import io.flowmesh.sink.writer.BlackholeWriter;
 import io.flowmesh.sink.writer.FileWriter;
+import io.flowmesh.sink.writer.KafkaWriter;
 import io.flowmesh.sink.writer.LogWriter;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,6 +90,9 @@ public final class SinkMain extends VertexMain<SinkConfig> {
         return FileWriter.open(vertx, config.path(), config.fsync(), config.maxFileBytes(), config.keepFiles()).map(w -> w);
       case "blackhole":
         return Future.succeededFuture(new BlackholeWriter());
+      case "kafka":
+        return KafkaWriter.open(vertx, config.kafkaBootstrap(), config.kafkaTopic(), config.kafkaMaxBytes(), java.util.Map.of())
+            .map(w -> w);
       default:
         return Future.succeededFuture(new LogWriter(vertx, System.out));
     }

@@ -6,7 +6,11 @@ import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.source.generator.GeneratorConfig;
 import io.flowmesh.source.http.IngestConfig;
 import java.nio.charset.StandardCharsets;
+import io.flowmesh.source.kafka.KafkaSourceConfig;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,12 +26,18 @@ import java.util.Set;
  * @param generator the generator's settings (used when {@code type=generator})
  * @param ingest the HTTP ingest's settings (used when {@code type=http})
  * @param allowedSubscribers the vertex names that may subscribe to the edge
+ * @param kafka the Kafka source's settings (used when {@code type=kafka})
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
-    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers) {
+    Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
+    KafkaSourceConfig kafka) {
 
   public boolean isHttp() {
     return type.equals("http");
+  }
+
+  public boolean isKafka() {
+    return type.equals("kafka");
   }
 
   /** Reads and checks every {@code source.*} key; problems are recorded in {@code s}. */
@@ -70,7 +80,29 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
-        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS));
+        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
+        kafka(s));
+  }
+
+  private static KafkaSourceConfig kafka(Settings s) {
+    boolean on = "kafka".equals(s.get(SourceKeys.TYPE));
+    String bootstrap = s.get(SourceKeys.KAFKA_BOOTSTRAP);
+    String topicList = s.get(SourceKeys.KAFKA_TOPICS);
+    List<String> topics = topicList == null ? List.of()
+        : Arrays.stream(topicList.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    if (on && (bootstrap == null || bootstrap.isBlank())) {
+      s.problem(SourceKeys.KAFKA_BOOTSTRAP, "is required with source.type=kafka (e.g. 127.0.0.1:9092)");
+    }
+    if (on && topics.isEmpty()) {
+      s.problem(SourceKeys.KAFKA_TOPICS, "is required with source.type=kafka: one or more topic names, comma-separated");
+    }
+    String group = s.get(SourceKeys.KAFKA_GROUP);
+    if (group.isBlank()) {
+      s.problem(SourceKeys.KAFKA_GROUP, "must not be blank");
+    }
+    return new KafkaSourceConfig(bootstrap, topics, group, s.get(SourceKeys.KAFKA_START), s.get(SourceKeys.KAFKA_MAX_UNACKED),
+        positive(s, SourceKeys.KAFKA_COMMIT_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
+        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), Map.of());
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {

@@ -12,8 +12,8 @@ public final class SourceKeys {
   private SourceKeys() {
   }
 
-  public static final ConfigKey<String> TYPE = ConfigKey.of("source.type", "generator", Types.oneOf("generator", "http"),
-      "generator: synthetic messages against credit; http: POST /ingest");
+  public static final ConfigKey<String> TYPE = ConfigKey.of("source.type", "generator", Types.oneOf("generator", "http", "kafka"),
+      "generator: synthetic messages against credit; http: POST /ingest; kafka: records of Kafka topics (source.kafka.*)");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("source.http.port", "8081", Types.PORT,
       "port of /livez, /readyz, /metrics, /status and (http) /ingest; 0 = any free port");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("source.edge.port", "7001", Types.PORT,
@@ -48,7 +48,7 @@ public final class SourceKeys {
       "generator: event time = now - random(0..jitter); the watermark trails by this bound");
 
   public static final ConfigKey<Duration> MAX_DELAY = ConfigKey.of("source.max-delay", "1s", Types.DURATION,
-      "http: watermark = the largest event time seen minus this");
+      "http and kafka (per partition): watermark = the largest event time seen minus this");
   public static final ConfigKey<Long> MAX_BODY = ConfigKey.of("source.http.max-body-bytes", "4MiB", Types.SIZE,
       "http: largest request body; larger gets 413");
   public static final ConfigKey<String> TOKEN = ConfigKey.of("source.http.token", null, Types.STRING,
@@ -63,10 +63,29 @@ public final class SourceKeys {
       "http: a POST /ingest whose body has not fully arrived this long after its headers gets 408 and its connection is"
       + " closed (http.idle-timeout restarts with every byte, so only this cuts off a trickling upload)");
 
+  public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.of("source.kafka.bootstrap-servers", null, Types.STRING,
+      "kafka: host:port[,host:port...] of the brokers (required with source.type=kafka)");
+  public static final ConfigKey<String> KAFKA_TOPICS = ConfigKey.of("source.kafka.topics", null, Types.STRING,
+      "kafka: the topics to read, comma-separated (required with source.type=kafka)");
+  public static final ConfigKey<String> KAFKA_GROUP = ConfigKey.of("source.kafka.group-id", "flowmesh", Types.STRING,
+      "kafka: the consumer group; source replicas in one group share the partitions");
+  public static final ConfigKey<String> KAFKA_START = ConfigKey.of("source.kafka.start-position", "earliest",
+      Types.oneOf("earliest", "latest"), "kafka: where a group that has committed nothing starts reading");
+  public static final ConfigKey<Integer> KAFKA_MAX_UNACKED = ConfigKey.of("source.kafka.max-unacked-per-partition", "10000",
+      Types.intRange(1, 1 << 24), "kafka: records read and not yet acked end to end beyond which a partition is paused");
+  public static final ConfigKey<Duration> KAFKA_COMMIT_INTERVAL = ConfigKey.of("source.kafka.commit-interval", "1s", Types.DURATION,
+      "kafka: how often each partition commits its lowest unacked offset (and the acked ones above it, as metadata)");
+  public static final ConfigKey<Duration> KAFKA_REVOKE_TIMEOUT = ConfigKey.of("source.kafka.revoke-timeout", "10s", Types.DURATION,
+      "kafka: on a rebalance, how long records of revoked partitions already sent may take to be acked before the commit");
+  public static final ConfigKey<Integer> KAFKA_MAX_METADATA = ConfigKey.of("source.kafka.max-commit-metadata", "4000",
+      Types.intRange(16, 1 << 20), "kafka: most characters of commit metadata per partition (the broker allows "
+          + "offset.metadata.max.bytes, 4096 by default); a partition whose acked offsets do not fit is paused until they do");
+
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
-        STALL_TIMEOUT, REQUEST_TIMEOUT);
+        STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
+        KAFKA_REVOKE_TIMEOUT, KAFKA_MAX_METADATA);
   }
 }

@@ -11,6 +11,8 @@ import io.flowmesh.source.engine.SourceVerticle;
 import io.flowmesh.source.generator.Generator;
 import io.flowmesh.source.http.HttpIngest;
 import io.flowmesh.source.http.IngestRoute;
+import io.flowmesh.source.kafka.KafkaIntake;
+import io.flowmesh.source.kafka.KafkaMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +51,9 @@ public final class SourceMain extends VertexMain<SourceConfig> {
   protected Future<Vertex> start(Vertx vertx, SourceConfig config, Common common, PrometheusMeterRegistry registry) {
     SourceMetrics metrics = new SourceMetrics(registry, config.type());
     HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics) : null;
-    Producer producer = ingest != null ? ingest : new Generator(config.generator(), metrics);
+    Producer producer = ingest != null ? ingest
+        : config.isKafka() ? new KafkaIntake(config.kafka(), config.idleTimeout(), metrics, new KafkaMetrics(registry))
+        : new Generator(config.generator(), metrics);
     SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(),
         common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())),
         config.idPrefix(), config.watermarkInterval(), registry, metrics, producer, common.vertexName());

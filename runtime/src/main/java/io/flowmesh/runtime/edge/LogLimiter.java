@@ -6,19 +6,19 @@ package io.flowmesh.runtime.edge;
  *
  * <p>Concurrency: not thread-safe; owned by one event loop.
  */
-final class LogLimiter {
+public final class LogLimiter {
 
   private final long intervalNanos;
   private long last = Long.MIN_VALUE;
   private long suppressed;
   private long reported;
 
-  LogLimiter(long intervalMillis) {
+  public LogLimiter(long intervalMillis) {
     this.intervalNanos = intervalMillis * 1_000_000L;
   }
 
   /** True when a line may be logged now. */
-  boolean allow() {
+  public boolean allow() {
     long now = System.nanoTime();
     if (last != Long.MIN_VALUE && now - last < intervalNanos) {
       suppressed++;
@@ -31,7 +31,7 @@ final class LogLimiter {
   }
 
   /** A suffix for the allowed line: how many lines were held back before it. */
-  String suppressedSuffix() {
+  public String suppressedSuffix() {
     return reported == 0 ? "" : " (" + reported + " similar lines suppressed)";
   }
 }

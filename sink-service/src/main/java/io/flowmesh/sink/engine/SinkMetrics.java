@@ -24,6 +24,7 @@ public final class SinkMetrics {
   private final Counter bytes;
   private final Counter duplicates;
   private final Counter writeErrors;
+  private final Counter dropped;
   private final AtomicLongArray watermarks;
 
   public SinkMetrics(MeterRegistry registry, String type, int instances) {
@@ -37,6 +38,8 @@ public final class SinkMetrics {
         .tag("type", type).register(registry);
     duplicates = Counter.builder("flowmesh.sink.duplicates").description("Redelivered duplicates dropped (acked, not written again)")
         .tag("type", type).register(registry);
+    dropped = Counter.builder("flowmesh.sink.dropped").description("Messages that finally failed to be written and were dropped (sink.on-failure=drop)")
+        .register(registry);
     writeErrors = Counter.builder("flowmesh.sink.write.errors").description("Batch writes that failed (their messages were nacked)")
         .tag("type", type).register(registry);
     watermarks = new AtomicLongArray(instances);
@@ -69,6 +72,10 @@ public final class SinkMetrics {
 
   void duplicates(long n) {
     duplicates.increment(n);
+  }
+
+  void dropped() {
+    dropped.increment();
   }
 
   void writeError() {

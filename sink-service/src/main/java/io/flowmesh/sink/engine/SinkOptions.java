@@ -16,7 +16,9 @@ import java.util.List;
  * @param maxBatchBytes while a write is outstanding, stop taking deliveries once this many bytes wait
  * @param retryBackoff after a failed write, how long to take nothing
  * @param vertexName this vertex's name ({@code vertex.name}): its edge metrics' label and the name it subscribes with
+ * @param dropOnFailure messages that finally fail are dropped and counted instead of nacked
  */
 public record SinkOptions(List<HostPort> upstream, Duration resolveInterval, EdgeOptions edge, int dedupeWindow, double throttle,
-    long maxBatchBytes, Duration retryBackoff, String vertexName) {
+    long maxBatchBytes, Duration retryBackoff, String vertexName,
+    boolean dropOnFailure) {
 }

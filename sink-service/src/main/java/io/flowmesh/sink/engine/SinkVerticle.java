@@ -12,7 +12,6 @@ import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.sink.writer.OutBuffer;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -20,7 +19,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,7 @@ public final class SinkVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final String subscriberPrefix;
   private final OutBuffer out = new OutBuffer();
+  private final List<Message> toSend = new ArrayList<>();
   private final Handler<Void> writeTask = v -> startWrite();
   private PendingBatch pending = new PendingBatch();
   private PendingBatch inWrite = new PendingBatch();
@@ -162,36 +165,60 @@ public final class SinkVerticle extends VerticleBase {
     pending = inWrite;
     inWrite = batch;
     writing = true;
-    out.reset((int) Math.min(Integer.MAX_VALUE / 2, options.maxBatchBytes() * 2));
-    if (writer.writes()) {
-      for (int i = 0, n = batch.size(); i < n; i++) {
-        if (!batch.duplicate(i)) {
-          writer.encode(batch.delivery(i).message(), out);
+    if (writer.sendsMessages()) {
+      toSend.clear();
+      batch.messagesToWrite(toSend);
+      writer.send(toSend).onComplete(ar -> finished(ar.succeeded() ? null : ar.cause(), ar.succeeded() ? ar.result() : null));
+    } else {
+      out.reset((int) Math.min(Integer.MAX_VALUE / 2, options.maxBatchBytes() * 2));
+      if (writer.writes()) {
+        for (int i = 0, n = batch.size(); i < n; i++) {
+          if (!batch.duplicate(i)) {
+            writer.encode(batch.delivery(i).message(), out);
+          }
         }
       }
+      writer.write(out).onComplete(ar -> finished(ar.cause(), null));
     }
-    writer.write(out).onComplete(this::written);
     intake.release(Intake.WRITER);
   }
 
-  private void written(AsyncResult<Void> ar) {
+  /**
+   * The write of {@code inWrite} ended: {@code cause} when it failed as a whole; else
+   * {@code failedRecords} names the messages (counting non-duplicates only) that finally failed.
+   */
+  private void finished(Throwable cause, BitSet failedRecords) {
     PendingBatch batch = inWrite;
     int n = batch.size();
-    if (ar.succeeded()) {
+    if (cause == null) {
       long now = System.currentTimeMillis();
       long count = 0;
       long payload = 0;
+      int k = 0;
+      int failedNow = 0;
       for (int i = 0; i < n; i++) {
         Delivery d = batch.delivery(i);
         if (!batch.duplicate(i)) {
           Message m = d.message();
+          if (window != null) {
+            inFlight.remove(m.getId());
+          }
+          if (failedRecords != null && failedRecords.get(k++)) {
+            failedNow++;
+            if (options.dropOnFailure()) {
+              metrics.dropped();
+              batch.owner(i).ack(d);
+            } else {
+              batch.owner(i).nack(d, "sink write failed: " + writer.lastError());
+            }
+            continue;
+          }
           count++;
           payload += m.getValue().size();
           if (m.getIngestTime() > 0) {
             metrics.latency(now - m.getIngestTime());
           }
           if (window != null) {
-            inFlight.remove(m.getId());
             window.add(m.getId());
           }
         }
@@ -199,12 +226,14 @@ public final class SinkVerticle extends VerticleBase {
       }
       written += count;
       metrics.written(count, payload);
-      if (writerError != null) {
+      if (failedNow > 0) {
+        recordFailed(failedNow, writer.lastError(), options.dropOnFailure() ? "dropped (sink.on-failure=drop)" : "nacked");
+      } else if (writerError != null) {
         LOG.info("sink writer recovered writer={} instance={}", writer.describe(), index);
         writerError = null;
       }
     } else {
-      failed(batch, ar.cause());
+      failed(batch, cause);
     }
     batch.clear();
     writing = false;
@@ -212,6 +241,19 @@ public final class SinkVerticle extends VerticleBase {
       startWrite();
     } else if (idle != null) {
       idle.tryComplete();
+    }
+  }
+
+  /** Some messages of a batch failed for good: counted, logged once per failing spell, and (nacked) a pause. */
+  private void recordFailed(int count, String error, String outcome) {
+    writeFailures++;
+    metrics.writeError();
+    if (writerError == null) {
+      LOG.error("sink write failed writer={} instance={} messages={} cause={} ({})", writer.describe(), index, count, error, outcome);
+    }
+    writerError = String.valueOf(error);
+    if (!options.dropOnFailure()) {
+      backoff();
     }
   }
 
@@ -231,6 +273,10 @@ public final class SinkVerticle extends VerticleBase {
       }
       batch.owner(i).nack(d, reason);
     }
+    backoff();
+  }
+
+  private void backoff() {
     if (!stopping) {
       intake.hold(Intake.BACKOFF);
       vertx.setTimer(Math.max(1, options.retryBackoff().toMillis()), id -> {

@@ -2,6 +2,7 @@ package io.flowmesh.sink.writer;
 
 import io.flowmesh.proto.edge.v1.Message;
 import io.vertx.core.Future;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -33,6 +34,24 @@ public interface SinkWriter {
    */
   default Future<List<String>> recentIds(int n) {
     return Future.succeededFuture(List.of());
+  }
+
+  /** True for writers that take the messages themselves ({@link #send}) instead of encoded bytes. */
+  default boolean sendsMessages() {
+    return false;
+  }
+
+  /**
+   * For {@link #sendsMessages()} writers: writes {@code batch}; completes on the caller's context,
+   * once every message was written or finally failed, with the indexes of those that failed.
+   */
+  default Future<BitSet> send(List<Message> batch) {
+    return Future.failedFuture(new UnsupportedOperationException(describe() + " takes encoded bytes"));
+  }
+
+  /** The first error of the last batch with failures ({@link #send}), or null. */
+  default String lastError() {
+    return null;
   }
 
   /** Flushes and releases the writer. */

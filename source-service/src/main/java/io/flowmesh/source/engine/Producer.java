@@ -3,6 +3,7 @@ package io.flowmesh.source.engine;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -27,11 +28,20 @@ public interface Producer {
   /** The watermark now, epoch ms (the edge keeps it monotonic). */
   long watermark(long nowMillis);
 
-  /** A message this producer offered was acknowledged end to end. */
-  void acked(Message message);
+  /**
+   * A message this producer offered was acknowledged end to end.
+   *
+   * @param attachment what the producer offered it with
+   */
+  void acked(Message message, Object attachment);
 
   /** Stops producing or accepting; what is queued still drains. */
   void stop();
+
+  /** After the edge drained: releases what the producer holds (e.g. commits and closes a consumer). */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 
   /** Whether the producer is healthy (the edge's own state is checked by the verticle). */
   Readiness readiness();

@@ -75,7 +75,7 @@ public final class SourceVerticle extends VerticleBase {
     ids = new IdSequence(idPrefix);
     server.ackListener((m, a) -> {
       ackedSinceTick++;
-      producer.acked(m);
+      producer.acked(m, a);
     });
     producer.start(vertx, server, ids);
     // A source keeps what it has (it is the origin); the watch only says when nobody reads it.
@@ -155,7 +155,7 @@ public final class SourceVerticle extends VerticleBase {
         tick();
         LOG.info("source drained acked={} redelivered={} left={}", server.acked(), server.redelivered(),
             server.queued() + server.unacked());
-        return server.close();
+        return producer.close().eventually(server::close);
       });
     });
   }

@@ -139,7 +139,7 @@ public final class Generator implements Producer {
   }
 
   @Override
-  public void acked(Message message) {
+  public void acked(Message message, Object attachment) {
     acked++;
     if (exhausted && acked == produced && !completeLogged) {
       reportComplete();

@@ -1,5 +1,6 @@
 package io.flowmesh.source.http;
 
+import io.flowmesh.source.engine.EventTimeWatermark;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
@@ -32,7 +33,7 @@ public final class HttpIngest implements Producer {
   private final IngestConfig config;
   private final int queueCapacity;
   private final SourceMetrics metrics;
-  private final IngestWatermark watermark;
+  private final EventTimeWatermark watermark;
   private EdgeServer server;
   private IdSequence ids;
   private long heldBytes;
@@ -46,7 +47,7 @@ public final class HttpIngest implements Producer {
     this.config = config;
     this.queueCapacity = queueCapacity;
     this.metrics = metrics;
-    this.watermark = new IngestWatermark(config.maxDelay().toMillis(), idleTimeout.toNanos(), System.nanoTime());
+    this.watermark = new EventTimeWatermark(config.maxDelay().toMillis(), idleTimeout.toNanos(), System.nanoTime());
   }
 
   @Override
@@ -91,7 +92,7 @@ public final class HttpIngest implements Producer {
   }
 
   @Override
-  public void acked(Message message) {
+  public void acked(Message message, Object attachment) {
     acked++;
     heldBytes -= message.getValue().size();
   }

@@ -1,0 +1,172 @@
+package io.flowmesh.sink.writer;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes messages as records of one Kafka topic with an idempotent producer and {@code acks=all}:
+ * keys → the record key (one key as it is, several joined with commas), headers → record headers,
+ * event time → the record timestamp, and the message id → header {@code flowmesh-id} (for deduplication). A batch completes once the broker acknowledged every record;
+ * the records that finally failed are named, so only those are nacked (or dropped).
+ *
+ * <p>Concurrency: {@code send} may block (metadata, a full buffer), so it runs on one worker
+ * thread; the producer's callbacks run on its I/O thread; the result completes on the caller's
+ * context.
+ */
+public final class KafkaWriter implements SinkWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
+  /** The message id travels as this header, so a consumer can drop the duplicates a redelivery writes. */
+  public static final String ID_HEADER = "flowmesh-id";
+
+  private final String topic;
+  private final String bootstrap;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final WorkerExecutor worker;
+  private volatile String lastError;
+
+  private KafkaWriter(String bootstrap, String topic, KafkaProducer<byte[], byte[]> producer, WorkerExecutor worker) {
+    this.bootstrap = bootstrap;
+    this.topic = topic;
+    this.producer = producer;
+    this.worker = worker;
+  }
+
+  /**
+   * @param client any other producer property, passed through
+   */
+  public static Future<KafkaWriter> open(Vertx vertx, String bootstrap, String topic, long maxBytesInFlight, Map<String, String> client) {
+    WorkerExecutor worker = vertx.createSharedWorkerExecutor("flowmesh-sink-kafka", 1);
+    return worker.executeBlocking(() -> {
+      Properties p = new Properties();
+      p.putAll(client);
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(maxBytesInFlight));
+      p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+      return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }, false).map(producer -> new KafkaWriter(bootstrap, topic, producer, worker));
+  }
+
+  @Override
+  public void encode(Message m, OutBuffer out) {
+    throw new UnsupportedOperationException("the Kafka sink sends messages, not encoded bytes");
+  }
+
+  @Override
+  public boolean sendsMessages() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> write(OutBuffer out) {
+    return Future.failedFuture(new UnsupportedOperationException("the Kafka sink sends messages, not encoded bytes"));
+  }
+
+  @Override
+  public Future<BitSet> send(List<Message> batch) {
+    Context caller = Vertx.currentContext();
+    Promise<BitSet> done = Promise.promise();
+    BitSet failed = new BitSet();
+    String[] firstError = new String[1];
+    AtomicInteger left = new AtomicInteger(batch.size());
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(failed);
+    }
+    worker.executeBlocking(() -> {
+      for (int i = 0; i < batch.size(); i++) {
+        int index = i;
+        try {
+          producer.send(record(batch.get(i)), (meta, e) -> {
+            if (e != null) {
+              synchronized (failed) {
+                failed.set(index);
+                if (firstError[0] == null) {
+                  firstError[0] = describe(e);
+                }
+              }
+            }
+            if (left.decrementAndGet() == 0) {
+              caller.runOnContext(v -> done.complete(failed));
+            }
+          });
+        } catch (RuntimeException e) { // serialization or a closed producer: this record never left
+          synchronized (failed) {
+            failed.set(index);
+            if (firstError[0] == null) {
+              firstError[0] = describe(e);
+            }
+          }
+          if (left.decrementAndGet() == 0) {
+            caller.runOnContext(v -> done.complete(failed));
+          }
+        }
+      }
+      return null;
+    }, true);
+    return done.future().onSuccess(f -> {
+      if (!f.isEmpty()) {
+        LOG.debug("kafka sink: {} of {} records failed, first: {}", f.cardinality(), batch.size(), firstError[0]);
+      }
+    }).map(f -> {
+      lastError = firstError[0];
+      return f;
+    });
+  }
+
+  /** The first error of the last batch that had failures, for logs and readiness. */
+  @Override
+  public String lastError() {
+    return lastError;
+  }
+
+  private ProducerRecord<byte[], byte[]> record(Message m) {
+    byte[] key = switch (m.getKeysCount()) {
+      case 0 -> null;
+      case 1 -> m.getKeys(0).getBytes(StandardCharsets.UTF_8);
+      default -> String.join(",", m.getKeysList()).getBytes(StandardCharsets.UTF_8);
+    };
+    RecordHeaders headers = new RecordHeaders();
+    m.getHeadersMap().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    headers.add(ID_HEADER, m.getId().getBytes(StandardCharsets.UTF_8));
+    Long ts = m.getEventTime() > 0 ? m.getEventTime() : null;
+    return new ProducerRecord<>(topic, null, ts, key, m.getValue().toByteArray(), headers);
+  }
+
+  static String describe(Throwable e) {
+    String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return e instanceof RecordTooLargeException ? what + " (the record is larger than the broker or topic accepts)" : what;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return worker.executeBlocking(() -> {
+      producer.close(java.time.Duration.ofSeconds(10));
+      return null;
+    }, false).eventually(worker::close).mapEmpty();
+  }
+
+  @Override
+  public String describe() {
+    return "kafka " + topic + " at " + bootstrap;
+  }
+}

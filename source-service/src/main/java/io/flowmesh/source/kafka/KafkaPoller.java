@@ -1,0 +1,256 @@
+package io.flowmesh.source.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the {@link KafkaConsumer} (which is not thread-safe): it polls, hands
+ * each partition's records to the event loop, and carries out what the event loop asks of the
+ * consumer — commit, pause, resume — between polls. Rebalance callbacks run here, inside
+ * {@code poll}; a revoke waits (on this thread, never on the event loop) for the event loop to
+ * say what is safe to commit for the revoked partitions.
+ */
+final class KafkaPoller implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaPoller.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final long HEALTH_CHECK_NANOS = 2_000_000_000L;
+
+  /** What the poller tells the event loop; every call is made through {@link #post}. */
+  interface Events {
+    void assigned(TopicPartition tp, long position, long[] doneRuns);
+
+    /** Completes {@code commit} with the offsets safe to commit for {@code parts}, within the revoke timeout. */
+    void revoking(Collection<TopicPartition> parts, CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit);
+
+    void lost(Collection<TopicPartition> parts);
+
+    void records(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records);
+
+    void health(String problem, Map<TopicPartition, Long> lag);
+
+    void commitFailed(String why);
+  }
+
+  private final KafkaSourceConfig config;
+  private final Consumer<Runnable> post;
+  private final Events events;
+  private final ConcurrentLinkedQueue<java.util.function.Consumer<KafkaConsumer<byte[], byte[]>>> commands = new ConcurrentLinkedQueue<>();
+  private final CompletableFuture<Void> exited = new CompletableFuture<>();
+  private volatile boolean stopping;
+  private volatile Map<TopicPartition, OffsetAndMetadata> finalCommit;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private long lastHealthNanos;
+
+  /**
+   * @param post runs a task on the event loop, in order
+   */
+  KafkaPoller(KafkaSourceConfig config, Consumer<Runnable> post, Events events) {
+    this.config = config;
+    this.post = post;
+    this.events = events;
+  }
+
+  static Properties properties(KafkaSourceConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.client());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startPosition());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    return p;
+  }
+
+  /** Starts the thread. */
+  void start() {
+    Thread t = new Thread(this, "flowmesh-kafka-poller");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Asks the consumer thread to do {@code command} before its next poll. */
+  void submit(java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> command) {
+    commands.add(command);
+  }
+
+  /** Commits {@code offsets} (synchronously), leaves the group and closes; completes when the thread ended. */
+  CompletableFuture<Void> stop(Map<TopicPartition, OffsetAndMetadata> lastCommit) {
+    finalCommit = lastCommit;
+    stopping = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    return exited;
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer = new KafkaConsumer<>(properties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumer.subscribe(config.topics(), new Rebalance());
+      while (!stopping) {
+        runCommands();
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(POLL);
+        } catch (WakeupException e) {
+          continue;
+        } catch (KafkaException e) {
+          LOG.warn("kafka poll failed: {} (retrying)", describe(e));
+          post.accept(() -> events.health("poll failed: " + describe(e), Map.of()));
+          sleep(1000);
+          continue;
+        }
+        for (TopicPartition tp : records.partitions()) {
+          List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+          post.accept(() -> events.records(tp, list));
+        }
+        checkHealth();
+      }
+      runCommands();
+      Map<TopicPartition, OffsetAndMetadata> last = finalCommit;
+      if (last != null && !last.isEmpty()) {
+        try {
+          consumer.commitSync(last, Duration.ofSeconds(10));
+        } catch (KafkaException e) {
+          LOG.warn("kafka final commit failed: {} (the records after the last commit will be read again)", describe(e));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("kafka consumer thread failed: {}", describe(e));
+      post.accept(() -> events.health("consumer failed: " + describe(e), Map.of()));
+    } finally {
+      if (consumer != null) {
+        try {
+          consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+          LOG.debug("kafka consumer close: {}", describe(e));
+        }
+      }
+      exited.complete(null);
+    }
+  }
+
+  private void runCommands() {
+    java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> c;
+    while ((c = commands.poll()) != null) {
+      try {
+        c.accept(consumer);
+      } catch (KafkaException | IllegalStateException e) {
+        LOG.debug("kafka consumer command failed: {}", describe(e));
+      }
+    }
+  }
+
+  /** Every few seconds: can the brokers be reached, do the topics exist, and each partition's lag. */
+  private void checkHealth() {
+    long now = System.nanoTime();
+    if (now - lastHealthNanos < HEALTH_CHECK_NANOS) {
+      return;
+    }
+    lastHealthNanos = now;
+    String problem = null;
+    try {
+      for (String topic : config.topics()) {
+        List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+        if (parts == null || parts.isEmpty()) {
+          problem = "topic " + topic + " does not exist at " + config.bootstrapServers();
+          break;
+        }
+      }
+    } catch (KafkaException e) {
+      problem = "Kafka at " + config.bootstrapServers() + " unreachable: " + describe(e);
+    }
+    Map<TopicPartition, Long> lag = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      consumer.currentLag(tp).ifPresent(l -> lag.put(tp, l));
+    }
+    String p = problem;
+    post.accept(() -> events.health(p, lag));
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+      if (parts.isEmpty()) {
+        return;
+      }
+      CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit = new CompletableFuture<>();
+      post.accept(() -> events.revoking(parts, commit));
+      try {
+        Map<TopicPartition, OffsetAndMetadata> offsets = commit.get(config.revokeTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        if (!offsets.isEmpty()) {
+          consumer.commitSync(offsets, Duration.ofSeconds(10));
+        }
+        LOG.info("kafka partitions revoked {}: committed {}", parts, offsets);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.warn("kafka commit on revoke of {} failed: {} (the new owner reads from the last commit)", parts, describe(e));
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> parts) {
+      LOG.warn("kafka partitions lost {}: nothing committed for them; the new owner reads from the last commit", parts);
+      post.accept(() -> events.lost(parts));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+      if (parts.isEmpty()) {
+        return;
+      }
+      Set<TopicPartition> set = new HashSet<>(parts);
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(30));
+      List<Runnable> tasks = new ArrayList<>();
+      for (TopicPartition tp : parts) {
+        long position = consumer.position(tp, Duration.ofSeconds(30));
+        OffsetAndMetadata c = committed.get(tp);
+        long[] runs = c == null || c.offset() != position ? new long[0] : OffsetRuns.decode(position, c.metadata());
+        tasks.add(() -> events.assigned(tp, position, runs));
+      }
+      LOG.info("kafka partitions assigned {}", parts);
+      tasks.forEach(post);
+    }
+  }
+
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.flowmesh.source.kafka;
+
+import io.flowmesh.source.engine.EventTimeWatermark;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the Kafka source holds for one assigned partition: records read and not yet offered to the
+ * edge, the {@link PartitionTracker}, the runs an earlier commit said were done, its watermark and
+ * whether it is paused. The edge hands it back with every ack (it is the message's attachment).
+ *
+ * <p>Concurrency: owned by the source's event loop.
+ */
+final class PartitionState {
+
+  final TopicPartition tp;
+  /** {@code <topic>/<partition>/}: a message id is this and the offset. */
+  final String idPrefix;
+  final PartitionTracker tracker;
+  final ArrayDeque<ConsumerRecord<byte[], byte[]>> unsent = new ArrayDeque<>();
+  final EventTimeWatermark watermark;
+  private final long[] doneRuns;
+  private int run;
+  boolean paused;
+  /** Paused because the commit metadata would not fit. */
+  boolean metadataFull;
+  /** Revoked or lost: acks for it are ignored, nothing more is offered. */
+  boolean gone;
+  long lag = -1;
+  long committedOffset = -1;
+  String committedMetadata = "";
+  long read;
+  long skipped;
+
+  PartitionState(TopicPartition tp, long position, long[] doneRuns, long maxDelayMillis, long idleNanos) {
+    this.tp = tp;
+    this.idPrefix = tp.topic() + "/" + tp.partition() + "/";
+    this.tracker = new PartitionTracker(position);
+    this.doneRuns = doneRuns;
+    this.watermark = new EventTimeWatermark(maxDelayMillis, idleNanos, System.nanoTime());
+  }
+
+  /** Takes in what the consumer read: records an earlier run finished are skipped, the rest wait to be offered. */
+  void read(List<ConsumerRecord<byte[], byte[]>> records, long nowMillis, long nowNanos) {
+    for (int i = 0, n = records.size(); i < n; i++) {
+      ConsumerRecord<byte[], byte[]> r = records.get(i);
+      long offset = r.offset();
+      if (offset < tracker.next()) {
+        continue; // read again after a seek we did not ask for: already held
+      }
+      boolean skip = wasDone(offset);
+      tracker.read(offset, skip);
+      if (skip) {
+        skipped++;
+      } else {
+        unsent.add(r);
+        read++;
+        watermark.seen(r.timestamp(), nowMillis, nowNanos);
+      }
+    }
+  }
+
+  /** Records sent to the edge and not yet acked (read, not done, not waiting here). */
+  int inFlight() {
+    return tracker.pending() - unsent.size();
+  }
+
+  private boolean wasDone(long offset) {
+    while (run < doneRuns.length && doneRuns[run + 1] < offset) {
+      run += 2;
+    }
+    return run < doneRuns.length && doneRuns[run] <= offset;
+  }
+
+  /** The offset in a message id this partition made. */
+  static long offsetOf(String id) {
+    long v = 0;
+    long scale = 1;
+    for (int i = id.length() - 1; i >= 0; i--) {
+      char c = id.charAt(i);
+      if (c == '/') {
+        return v;
+      }
+      v += (c - '0') * scale;
+      scale *= 10;
+    }
+    throw new IllegalArgumentException("not a Kafka message id: " + id);
+  }
+}
