@@ -18,8 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes messages as records of one Kafka topic with an idempotent producer and {@code acks=all}:
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaWriter implements SinkWriter {
 
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
   /** The message id travels as this header, so a consumer can drop the duplicates a redelivery writes. */
   public static final String ID_HEADER = "flowmesh-id";
 
@@ -84,53 +81,53 @@ public final class KafkaWriter implements SinkWriter {
 
   @Override
   public Future<BitSet> send(List<Message> batch) {
-    Context caller = Vertx.currentContext();
-    Promise<BitSet> done = Promise.promise();
-    BitSet failed = new BitSet();
-    String[] firstError = new String[1];
-    AtomicInteger left = new AtomicInteger(batch.size());
     if (batch.isEmpty()) {
-      return Future.succeededFuture(failed);
+      return Future.succeededFuture(new BitSet());
     }
+    Outcomes outcomes = new Outcomes(batch.size(), Vertx.currentContext());
     worker.executeBlocking(() -> {
       for (int i = 0; i < batch.size(); i++) {
         int index = i;
         try {
-          producer.send(record(batch.get(i)), (meta, e) -> {
-            if (e != null) {
-              synchronized (failed) {
-                failed.set(index);
-                if (firstError[0] == null) {
-                  firstError[0] = describe(e);
-                }
-              }
-            }
-            if (left.decrementAndGet() == 0) {
-              caller.runOnContext(v -> done.complete(failed));
-            }
-          });
+          producer.send(record(batch.get(i)), (meta, e) -> outcomes.done(index, e));
         } catch (RuntimeException e) { // serialization or a closed producer: this record never left
-          synchronized (failed) {
-            failed.set(index);
-            if (firstError[0] == null) {
-              firstError[0] = describe(e);
-            }
-          }
-          if (left.decrementAndGet() == 0) {
-            caller.runOnContext(v -> done.complete(failed));
-          }
+          outcomes.done(index, e);
         }
       }
       return null;
     }, true);
-    return done.future().onSuccess(f -> {
-      if (!f.isEmpty()) {
-        LOG.debug("kafka sink: {} of {} records failed, first: {}", f.cardinality(), batch.size(), firstError[0]);
-      }
-    }).map(f -> {
-      lastError = firstError[0];
+    return outcomes.all.future().map(f -> {
+      lastError = outcomes.firstError;
       return f;
     });
+  }
+
+  /** The outcome of each record of one batch, gathered from the producer's I/O thread; completes on the caller's context. */
+  private static final class Outcomes {
+    private final BitSet failed = new BitSet();
+    private final AtomicInteger left;
+    private final Context caller;
+    private final Promise<BitSet> all = Promise.promise();
+    private volatile String firstError;
+
+    Outcomes(int size, Context caller) {
+      this.left = new AtomicInteger(size);
+      this.caller = caller;
+    }
+
+    void done(int index, Exception e) {
+      if (e != null) {
+        synchronized (failed) {
+          failed.set(index);
+          if (firstError == null) {
+            firstError = describe(e);
+          }
+        }
+      }
+      if (left.decrementAndGet() == 0) {
+        caller.runOnContext(v -> all.complete(failed));
+      }
+    }
   }
 
   /** The first error of the last batch that had failures, for logs and readiness. */
