@@ -47,11 +47,18 @@ class SourceConfigTest {
   }
 
   @Test
+  void theKafkaSourceNamesEachMissingSettingWithoutPrintingNull() {
+    List<String> p = problems("--source.type=kafka");
+    assertEquals(List.of("source.kafka.bootstrap-servers (unset): is required with source.type=kafka (e.g. 127.0.0.1:9092)",
+        "source.kafka.topics (unset): is required with source.type=kafka: one or more topic names, comma-separated"), p);
+  }
+
+  @Test
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
-    List<String> p = problems("--source.rate=fast", "--source.type=kafka", "--source.edge.port=70000");
+    List<String> p = problems("--source.rate=fast", "--source.type=pulsar", "--source.edge.port=70000");
     assertEquals(3, p.size(), p.toString());
     assertTrue(p.contains("source.rate='fast' (from --source.rate): allowed is a number from 0.0 to 1.0E9"), p.toString());
-    assertTrue(p.contains("source.type='kafka' (from --source.type): allowed is one of generator, http"), p.toString());
+    assertTrue(p.contains("source.type='pulsar' (from --source.type): allowed is one of generator, http, kafka"), p.toString());
     assertTrue(p.contains("source.edge.port='70000' (from --source.edge.port): allowed is an integer from 0 to 65535"), p.toString());
   }
 

@@ -277,6 +277,9 @@ public final class Settings {
   private String describe(ConfigKey<?> key, String text) {
     Source src = sources.get(key.name());
     String from = src == Source.ENV ? " (from " + key.envName() + ")" : src == Source.FLAG ? " (from --" + key.name() + ")" : src == Source.FILE ? " (from the config file)" : "";
+    if (text == null) {
+      return key.name() + " (unset)";
+    }
     return key.name() + "=" + (isSecret(key.name()) ? "***" : "'" + text + "'") + from;
   }
 
