@@ -17,8 +17,9 @@ final class Pipeline implements AutoCloseable {
   private final List<Launched> launched = new ArrayList<>();
 
   Launched source(String... args) throws Exception {
+    // The sink subscribes to the source directly here: the source must let vertex "sink" in.
     List<String> all = new ArrayList<>(List.of("--source.http.port=0", "--source.edge.port=0", "--vertx.event-loops=2",
-        "--shutdown.timeout=2s"));
+        "--shutdown.timeout=2s", "--source.edge.allowed-subscribers=sink"));
     all.addAll(Arrays.asList(args));
     Launched l = new SourceMain().launch(all.toArray(String[]::new), Map.of());
     launched.add(l);
