@@ -498,7 +498,7 @@ public final class EdgeServer {
         cursor = (cursor + i + 1) % n;
         return s;
       }
-      if (s.helloReceived && !s.closed && s.response.writeQueueFull()) {
+      if (s.open() && s.response.writeQueueFull()) {
         s.response.drainHandler(v -> scheduleDispatch());
       }
     }
@@ -539,7 +539,7 @@ public final class EdgeServer {
     long now = System.nanoTime();
     long interval = options.heartbeatInterval().toNanos();
     for (Subscription s : subscribers) {
-      if (s.helloReceived && !s.closed && watermark > s.lastWatermarkSent && now - s.lastSendNanos >= interval
+      if (s.open() && watermark > s.lastWatermarkSent && now - s.lastSendNanos >= interval
           && !s.response.writeQueueFull()) {
         s.lastWatermarkSent = watermark;
         s.lastSendNanos = now;

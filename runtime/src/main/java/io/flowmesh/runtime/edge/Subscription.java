@@ -57,8 +57,13 @@ final class Subscription {
     }
   }
 
+  /** Said hello, not closed, and its response not ended (an ended response may not even be asked whether it is full). */
+  boolean open() {
+    return helloReceived && !closed && !responseEnded;
+  }
+
   boolean canSend() {
-    return helloReceived && !closed && credit.available() > 0 && unacked.room() > 0 && !response.writeQueueFull();
+    return open() && credit.available() > 0 && unacked.room() > 0 && !response.writeQueueFull();
   }
 
   String name() {
