@@ -41,10 +41,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Kafka source in-JVM against a real broker, read by a bare edge subscriber that acks out of order. */
+/**
+ * The Kafka source in-JVM against a real broker, read by a bare edge subscriber that acks out of order.
+ * The broker-outage test restarts the shared broker, so it runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaSourceTest {
 
   @TempDir
@@ -142,6 +149,7 @@ class KafkaSourceTest {
   }
 
   @Test
+  @Order(1)
   void everyRecordBecomesOneMessageAndTheGroupCommitsTheEndOfEveryPartitionThoughAcksComeOutOfOrder() throws Exception {
     produce("all", 4, 20_000);
     Launched source = launch("all", "g-all");
@@ -157,7 +165,7 @@ class KafkaSourceTest {
         held.subList(0, 500).clear();
       }
     });
-    until(() -> seen.size() == 20_000, 60_000, () -> "20,000 distinct messages, got " + seen.size());
+    until(() -> seen.size() == 20_000, 120_000, () -> "20,000 distinct messages, got " + seen.size() + ": " + status(source));
     until(() -> committedPartitions("g-all") == 4, 10_000, () -> "a commit for every partition");
     Map<TopicPartition, Long> lowestHeld = new java.util.HashMap<>();
     OnLoop.run(ctx, () -> held.forEach(d -> {
@@ -185,6 +193,7 @@ class KafkaSourceTest {
   }
 
   @Test
+  @Order(2)
   void aRestartedSourceSkipsWhatWasAckedAboveTheCommitAndReadsOnlyTheUnackedAgain() throws Exception {
     produce("restart", 2, 4_000);
     Launched first = launch("restart", "g-restart");
@@ -224,6 +233,7 @@ class KafkaSourceTest {
   }
 
   @Test
+  @Order(3)
   void whileTheBrokerIsDownTheSourceIsNotReadyNamingItAndItResumesAfter() throws Exception {
     produce("outage", 1, 100);
     Launched source = launch("outage", "g-outage");
