@@ -1,6 +1,16 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.udf.Backoff;
+import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.ServerInfo;
+import io.flowmesh.runtime.udf.ServerInfoReader;
+import io.flowmesh.runtime.udf.StallWatch;
+import io.flowmesh.runtime.udf.UdfAddress;
+import io.flowmesh.runtime.udf.UdfChannel;
+import io.flowmesh.runtime.udf.UdfHealth;
+import io.flowmesh.runtime.udf.UdfService;
+import io.flowmesh.runtime.udf.UdfStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,8 +64,9 @@ public final class UdfClient {
   private final boolean coalesce;
   private final UdfStats stats = new UdfStats();
   private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
-  private final GrpcFrames frames = new GrpcFrames();
+  private final MapFrames frames = new MapFrames();
   private final UdfChannel channel;
+  private final UdfStream.Spec<MapResponse> mapFn;
   private final Backoff retryBackoff;
   private final Backoff reconnectBackoff;
   private final StallWatch stallWatch;
@@ -94,11 +105,13 @@ public final class UdfClient {
     this.address = UdfAddress.parse(config.address());
     this.listener = listener;
     this.coalesce = coalesce;
-    this.channel = new UdfChannel(vertx, address, config);
+    this.channel = new UdfChannel(vertx, config.connection(), UdfService.MAP);
+    this.mapFn = MapFnStream.spec(channel);
     this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
-    this.health = new UdfHealth(address);
-    this.stallWatch = new StallWatch(stats, health, address, config.stallTimeout());
+    this.health = new UdfHealth("UDF", "map.v1", address, "udf.address");
+    this.stallWatch = new StallWatch(health, config.stallTimeout());
+    this.stats.stallWatch = stallWatch;
   }
 
   /**
@@ -121,7 +134,7 @@ public final class UdfClient {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
       }
-      if (health.mismatch() != null) {
+      if (health.misconfiguration() != null) {
         return Future.<Void>future(p -> { }); // not started: nothing could be answered correctly
       }
       mode = m;
@@ -189,7 +202,7 @@ public final class UdfClient {
 
   /** "UDF at {address} unreachable: {short cause}" for a failed call such as {@link #isReady()}. */
   public String unreachable(Throwable cause) {
-    return "UDF at " + address + " unreachable: " + UdfHealth.shortCause(cause);
+    return health.unreachableLine(cause);
   }
 
   /** True while the UDF holds in-flight work without answering for {@code udf.stall-timeout}. */
@@ -254,7 +267,7 @@ public final class UdfClient {
   }
 
   MapFnStream newStream(MapFnStream.Events events) {
-    return new MapFnStream(channel, context, frames, config.maxMessageSize(), coalesce, events);
+    return new MapFnStream(channel, mapFn, context, frames, coalesce, events);
   }
 
   /** A stream could not be opened, or its handshake was not answered. */
@@ -269,7 +282,7 @@ public final class UdfClient {
 
   /** The UDF was seen to speak {@code udfMode}, not the mode in use; {@code evidence} says how. */
   void modeMismatch(UdfMode udfMode, String evidence) {
-    health.mismatch(udfMode, mode, evidence);
+    ModeCheck.mismatch(health, udfMode, mode, evidence);
   }
 
   /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
@@ -329,7 +342,7 @@ public final class UdfClient {
     }
     elements++;
     Pending p = new Pending(element);
-    int size = GrpcFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
+    int size = MapFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
     if (size > config.maxMessageSize()) {
       p.recordFailure(UdfFailure.Reason.TOO_LARGE, "request of " + size
           + " bytes exceeds udf.max-message-size " + config.maxMessageSize());
@@ -364,8 +377,8 @@ public final class UdfClient {
     long now = System.nanoTime();
     try {
       dispatcher.sweep(now);
-      if (health.mismatch() == null) {
-        stallWatch.check(now, elements, dispatcher);
+      if (health.misconfiguration() == null) {
+        stallWatch.check(now, elements, "element", dispatcher);
       }
     } catch (RuntimeException e) {
       LOG.error("UDF client sweep failed: address={}", address, e);
@@ -374,7 +387,7 @@ public final class UdfClient {
 
   private UdfMode modeFrom(ServerInfo info) {
     LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    return health.modeFrom(info, config);
+    return ModeCheck.modeFrom(info, config, health);
   }
 
   private void requireMode(UdfMode wanted, String method) {
