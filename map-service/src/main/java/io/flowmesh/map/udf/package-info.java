@@ -10,7 +10,7 @@
  * that created the {@link io.flowmesh.map.udf.UdfClient}: no locks, atomics or
  * {@code volatile}. Public entry points of the client check the calling thread and throw
  * {@link java.lang.IllegalStateException} when called from anywhere else. The records
- * ({@link io.flowmesh.map.udf.UdfConfig}, {@link io.flowmesh.map.udf.ServerInfo},
+ * ({@link io.flowmesh.map.udf.UdfConfig},
  * {@link io.flowmesh.map.udf.UdfFailure}) are
  * immutable and may be shared freely.
  */
