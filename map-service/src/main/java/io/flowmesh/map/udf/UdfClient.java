@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,11 +48,6 @@ public final class UdfClient {
   private static final Logger LOG = LoggerFactory.getLogger(UdfClient.class);
   /** Timed-out ids remembered to recognise their late responses. */
   static final int RETIRED_CAPACITY = 65_536;
-  /**
-   * A first exchange without the answer its mode expects for this long (capped at
-   * {@code udf.timeout}) is checked for a mode mismatch: well before the timeouts and the stall.
-   */
-  static final long MODE_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
 
   private final Vertx vertx;
   private final Context context;
@@ -139,7 +133,7 @@ public final class UdfClient {
       }
       mode = m;
       dispatcher = m == UdfMode.BATCH ? new BatchDispatcher(this) : new UnaryDispatcher(this);
-      sweepTimer = vertx.setPeriodic(sweepPeriodMillis(config), id -> sweep());
+      sweepTimer = vertx.setPeriodic(config.sweepPeriodMillis(), id -> sweep());
       LOG.info("UDF client starting: address={} mode={} transport={}", address, m.mapMode(),
           vertx.isNativeTransportEnabled() ? "native" : "nio");
       return dispatcher.start();
@@ -287,7 +281,7 @@ public final class UdfClient {
 
   /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
   long modeCheckNanos() {
-    return Math.min(config.timeout().toNanos(), MODE_CHECK_NANOS);
+    return config.modeCheckNanos();
   }
 
   /** The UDF answered {@code p}: tell the listener. */
@@ -405,16 +399,5 @@ public final class UdfClient {
       throw new IllegalStateException("UdfClient is confined to its verticle's event loop ("
           + eventLoop.getName() + ") but was called from " + Thread.currentThread().getName());
     }
-  }
-
-  /** A quarter of the shortest delay the sweep serves, between 5 and 100 ms. */
-  static long sweepPeriodMillis(UdfConfig c) {
-    Duration shortest = c.timeout();
-    for (Duration d : List.of(c.retryInitialBackoff(), c.reconnectInitialBackoff(), c.stallTimeout())) {
-      if (d.compareTo(shortest) < 0) {
-        shortest = d;
-      }
-    }
-    return Math.max(5, Math.min(100, shortest.toMillis() / 4));
   }
 }

@@ -108,4 +108,26 @@ public record UdfConfig(
     UdfChecks.tls(bad, "udf.tls", c.tls);
     return bad;
   }
+
+  /**
+   * A first exchange without the answer its mode expects for this long (capped at
+   * {@code udf.timeout}) is checked for a mode mismatch: well before the timeouts and the stall.
+   */
+  static final long MODE_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
+
+  /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
+  long modeCheckNanos() {
+    return Math.min(timeout.toNanos(), MODE_CHECK_NANOS);
+  }
+
+  /** The client's sweep period: a quarter of the shortest delay the sweep serves, between 5 and 100 ms. */
+  long sweepPeriodMillis() {
+    Duration shortest = timeout;
+    for (Duration d : List.of(retryInitialBackoff, reconnectInitialBackoff, stallTimeout)) {
+      if (d.compareTo(shortest) < 0) {
+        shortest = d;
+      }
+    }
+    return Math.max(5, Math.min(100, shortest.toMillis() / 4));
+  }
 }
