@@ -7,8 +7,9 @@ import io.flowmesh.map.udf.UdfMode;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
-import io.flowmesh.runtime.tls.TlsOptions;
+import io.flowmesh.runtime.udf.UdfConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,30 +37,20 @@ public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Dur
     }
     boolean batch = modeName.equals("batch-map");
     OnFailure onFailure = OnFailure.valueOf(s.get(MapKeys.UDF_ON_FAILURE).toUpperCase(Locale.ROOT).replace('-', '_'));
-    long maxMessage = s.get(MapKeys.UDF_MAX_MESSAGE);
-    if (maxMessage < 1024 || maxMessage > Integer.MAX_VALUE) {
-      s.problem(MapKeys.UDF_MAX_MESSAGE, "allowed is 1KiB to 2GiB");
-      maxMessage = UdfConfig.DEFAULT_MAX_MESSAGE_SIZE;
-    }
+    UdfConnection connection = MapKeys.UDF.read(s); // reports the transport's problems
     UdfConfig udf = UdfConfig.builder()
-        .address(s.get(MapKeys.UDF_ADDRESS))
+        .connection(connection)
         .mode(batch ? UdfMode.BATCH : UdfMode.UNARY)
         .modeConfigured(s.source(MapKeys.MODE) != Settings.Source.DEFAULT)
-        .timeout(s.get(MapKeys.UDF_TIMEOUT))
         .retryMaxAttempts(s.get(MapKeys.UDF_MAX_ATTEMPTS))
         .retryBackoff(s.get(MapKeys.UDF_RETRY_BACKOFF), s.get(MapKeys.UDF_RETRY_MAX_BACKOFF))
         .onFailure(onFailure)
-        .stallTimeout(s.get(MapKeys.UDF_STALL_TIMEOUT))
-        .maxMessageSize((int) maxMessage)
-        .reconnectBackoff(s.get(MapKeys.UDF_RECONNECT_BACKOFF), s.get(MapKeys.UDF_RECONNECT_MAX_BACKOFF))
         .batchSize(s.get(MapKeys.BATCH_SIZE))
         .batchTimeout(s.get(MapKeys.BATCH_TIMEOUT))
-        .serverInfoFile(s.get(MapKeys.UDF_SERVER_INFO))
-        .serverInfoTimeout(s.get(MapKeys.UDF_SERVER_INFO_TIMEOUT))
-        .tls(new TlsOptions(s.get(MapKeys.UDF_TLS_ENABLED), s.get(MapKeys.UDF_TLS_CERT), s.get(MapKeys.UDF_TLS_KEY),
-            s.get(MapKeys.UDF_TLS_CA), false, s.get(MapKeys.UDF_TLS_VERIFY_HOST)))
         .build();
-    for (String problem : UdfConfig.validate(udf)) {
+    List<String> mapProblems = new ArrayList<>(UdfConfig.validate(udf));
+    mapProblems.removeAll(connection.validate());
+    for (String problem : mapProblems) {
       reportUdfProblem(s, problem);
     }
     EngineConfig engine = new EngineConfig(s.get(MapKeys.CONCURRENCY), batch, s.get(MapKeys.BATCH_SIZE),

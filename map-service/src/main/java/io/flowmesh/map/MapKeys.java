@@ -3,6 +3,7 @@ package io.flowmesh.map;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.udf.UdfKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -42,10 +43,16 @@ public final class MapKeys {
   public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "8192", Types.intRange(1, 1 << 22),
       "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it");
 
-  public static final ConfigKey<String> UDF_ADDRESS = ConfigKey.of("udf.address", "tcp://127.0.0.1:50051", Types.STRING,
-      "the UDF server: tcp://host:port or unix:///path/to/socket");
-  public static final ConfigKey<Duration> UDF_TIMEOUT = ConfigKey.of("udf.timeout", "30s", Types.DURATION,
-      "per-request timeout; an unanswered element is retried");
+  /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
+  public static final UdfKeys UDF = UdfKeys.under("udf")
+      .defaultAddress("tcp://127.0.0.1:50051")
+      .describe("timeout", "per-request timeout; an unanswered element is retried")
+      .describe("reconnect.initial-backoff", "first delay before reopening a broken MapFn stream (exponential, with jitter)")
+      .describe("server-info-file", "Numaflow server-info file; when set, the UDF's MAP_MODE in it chooses the mode")
+      .build();
+
+  public static final ConfigKey<String> UDF_ADDRESS = UDF.address();
+  public static final ConfigKey<Duration> UDF_TIMEOUT = UDF.timeout();
   public static final ConfigKey<Integer> UDF_MAX_ATTEMPTS = ConfigKey.of("udf.retry.max-attempts", "3", Types.intRange(1, 1_000_000),
       "attempts per element before udf.on-failure applies");
   public static final ConfigKey<Duration> UDF_RETRY_BACKOFF = ConfigKey.of("udf.retry.initial-backoff", "100ms", Types.DURATION,
@@ -54,29 +61,17 @@ public final class MapKeys {
       "cap of the retry delay");
   public static final ConfigKey<String> UDF_ON_FAILURE = ConfigKey.of("udf.on-failure", "fail", Types.oneOf("retry-forever", "drop", "fail"),
       "after the last attempt: retry-forever, drop (ack and count), or fail (nack: the upstream redelivers later)");
-  public static final ConfigKey<Duration> UDF_STALL_TIMEOUT = ConfigKey.of("udf.stall-timeout", "60s", Types.DURATION,
-      "no response for this long while work is in flight: not ready, and the stream is restarted");
-  public static final ConfigKey<Long> UDF_MAX_MESSAGE = ConfigKey.of("udf.max-message-size", "64MiB", Types.SIZE,
-      "gRPC max message size towards the UDF (the SDKs use 64MiB)");
-  public static final ConfigKey<Duration> UDF_RECONNECT_BACKOFF = ConfigKey.of("udf.reconnect.initial-backoff", "100ms",
-      Types.DURATION, "first delay before reopening a broken MapFn stream (exponential, with jitter)");
-  public static final ConfigKey<Duration> UDF_RECONNECT_MAX_BACKOFF = ConfigKey.of("udf.reconnect.max-backoff", "10s",
-      Types.DURATION, "cap of the reconnect delay");
-  public static final ConfigKey<Duration> UDF_SERVER_INFO_TIMEOUT = ConfigKey.of("udf.server-info-timeout", "60s",
-      Types.DURATION, "how long to wait for the server-info file to be complete");
-  public static final ConfigKey<String> UDF_SERVER_INFO = ConfigKey.of("udf.server-info-file", null, Types.STRING,
-      "Numaflow server-info file; when set, the UDF's MAP_MODE in it chooses the mode");
-
-  public static final ConfigKey<Boolean> UDF_TLS_ENABLED = ConfigKey.of("udf.tls.enabled", "false", Types.BOOLEAN,
-      "TLS towards the UDF (HTTP/2 negotiated with ALPN)");
-  public static final ConfigKey<String> UDF_TLS_CA = ConfigKey.of("udf.tls.ca", null, Types.STRING,
-      "PEM certificates trusted for the UDF server (unset: the JVM's trust store)");
-  public static final ConfigKey<String> UDF_TLS_CERT = ConfigKey.of("udf.tls.cert", null, Types.STRING,
-      "PEM client certificate presented to the UDF (mutual TLS)");
-  public static final ConfigKey<String> UDF_TLS_KEY = ConfigKey.of("udf.tls.key", null, Types.STRING,
-      "PEM private key of udf.tls.cert");
-  public static final ConfigKey<Boolean> UDF_TLS_VERIFY_HOST = ConfigKey.of("udf.tls.verify-host", "true", Types.BOOLEAN,
-      "check that the UDF's certificate names the host in udf.address");
+  public static final ConfigKey<Duration> UDF_STALL_TIMEOUT = UDF.stallTimeout();
+  public static final ConfigKey<Long> UDF_MAX_MESSAGE = UDF.maxMessageSize();
+  public static final ConfigKey<Duration> UDF_RECONNECT_BACKOFF = UDF.reconnectInitialBackoff();
+  public static final ConfigKey<Duration> UDF_RECONNECT_MAX_BACKOFF = UDF.reconnectMaxBackoff();
+  public static final ConfigKey<Duration> UDF_SERVER_INFO_TIMEOUT = UDF.serverInfoTimeout();
+  public static final ConfigKey<String> UDF_SERVER_INFO = UDF.serverInfoFile();
+  public static final ConfigKey<Boolean> UDF_TLS_ENABLED = UDF.tlsEnabled();
+  public static final ConfigKey<String> UDF_TLS_CA = UDF.tlsCa();
+  public static final ConfigKey<String> UDF_TLS_CERT = UDF.tlsCert();
+  public static final ConfigKey<String> UDF_TLS_KEY = UDF.tlsKey();
+  public static final ConfigKey<Boolean> UDF_TLS_VERIFY_HOST = UDF.tlsVerifyHost();
 
   public static List<ConfigKey<?>> all() {
     return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,

@@ -40,7 +40,7 @@ class MapUdfModeMismatchTest {
 
   @BeforeEach
   void capture() {
-    udfLog = new LogLines("io.flowmesh.map.udf.UdfHealth");
+    udfLog = new LogLines("io.flowmesh.runtime.udf.UdfHealth");
   }
 
   @AfterEach

@@ -26,7 +26,7 @@ class MapUdfUnreachableTest {
 
   private final Vertx udfVertx = Vertx.vertx();
   private final InJvmPipeline pipeline = new InJvmPipeline();
-  private final LogLines log = new LogLines("io.flowmesh.map.udf.UdfHealth");
+  private final LogLines log = new LogLines("io.flowmesh.runtime.udf.UdfHealth");
 
   @AfterEach
   void stop() throws Exception {

@@ -2,6 +2,7 @@ package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 
+import io.flowmesh.runtime.udf.StreamEnd;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.udf.StallWatch;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * <h2>Concurrency</h2>
  * Confined to the client's event loop.
  */
-interface Dispatcher {
+interface Dispatcher extends StallWatch.Restart {
 
   /** Opens the first stream; completes when the UDF answered its handshake. */
   Future<Void> start();

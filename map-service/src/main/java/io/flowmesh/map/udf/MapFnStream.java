@@ -1,28 +1,16 @@
 package io.flowmesh.map.udf;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.TextFormat;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
-import io.flowmesh.runtime.buffer.ProtoInput;
-import io.vertx.core.AsyncResult;
+import io.flowmesh.runtime.udf.StreamEnd;
+import io.flowmesh.runtime.udf.UdfChannel;
+import io.flowmesh.runtime.udf.UdfStream;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One {@code MapFn} call spoken as raw gRPC over an HTTP/2 stream: it sends the handshake,
- * checks the answer, then carries requests out and responses in.
- *
- * <p><b>Coalesced writes.</b> Requests are encoded as length-prefixed frames into one
- * buffer, which is written once at the end of the event-loop turn (through
- * {@link Context#runOnContext}): a turn that sends 1,000 requests makes one write and one
- * flush, not 1,000. Each request is still its own gRPC message, as the protocol wants.
+ * One {@code MapFn} call: a {@link UdfStream} of {@code map.v1} (handshake
+ * {@code MapRequest{handshake{sot: true}}}, answered by a {@code MapResponse} with the same) that
+ * sends map requests and EOTs, encoded straight into the stream's end-of-turn write.
  *
  * <p>Reports to its {@link Events} exactly once how it ended, unless the owner ended it
  * with {@link #cancel()} or {@link #finish()}; after that it reports nothing more.
@@ -30,12 +18,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Concurrency</h2>
  * Confined to the event loop of the context that created it.
  */
-final class MapFnStream {
-
-  private static final Logger LOG = LoggerFactory.getLogger(MapFnStream.class);
-  private static final int INITIAL_BUFFER = 8192;
-  /** The most a turn's buffer is sized for up front; a larger turn grows it as needed. */
-  private static final int MAX_PRESIZE = 4 << 20;
+final class MapFnStream implements UdfStream.Events<MapResponse> {
 
   /** What the owner of a stream hears. */
   interface Events {
@@ -49,252 +32,77 @@ final class MapFnStream {
     void onEnd(MapFnStream stream, StreamEnd end);
   }
 
-  private final UdfChannel channel;
-  private final Context context;
-  private final GrpcFrames frames;
+  private final MapFrames frames;
   private final Events events;
-  private final boolean coalesce;
-  private final GrpcFrameReader reader;
-  private final Handler<Void> flushTask = v -> flush();
-  private final Handler<Throwable> failureHandler = this::onException;
-  private HttpClientRequest request;
-  private Buffer out;
-  /** Bytes written by the last turn: the next turn's buffer starts at that size, so it rarely grows. */
-  private int lastTurnBytes = INITIAL_BUFFER;
-  private boolean flushScheduled;
-  private boolean open;
-  private boolean done;
+  private final UdfStream<MapResponse> stream;
 
-  MapFnStream(UdfChannel channel, Context context, GrpcFrames frames, int maxMessageSize,
+  MapFnStream(UdfChannel channel, UdfStream.Spec<MapResponse> spec, Context context, MapFrames frames,
       boolean coalesce, Events events) {
-    this.channel = channel;
-    this.context = context;
     this.frames = frames;
     this.events = events;
-    this.coalesce = coalesce;
-    this.reader = new GrpcFrameReader(maxMessageSize, new GrpcFrameReader.Sink() {
-      @Override
-      public boolean onMessage(Buffer message) {
-        return onFrame(message);
-      }
+    this.stream = new UdfStream<>(channel, spec, context, coalesce, this);
+  }
 
-      @Override
-      public void onMalformed(String detail) {
-        fail(detail);
-      }
-    });
+  /** The {@code MapFn} call of {@code channel}, made once per client. */
+  static UdfStream.Spec<MapResponse> spec(UdfChannel channel) {
+    return new UdfStream.Spec<>(channel.method("MapFn"), MapFrames.HANDSHAKE, MapResponse.parser(),
+        r -> r.hasHandshake() && r.getHandshake().getSot(), "MapResponse");
   }
 
   /** Opens the stream and sends the handshake. */
   void open() {
-    channel.openMapFn().onComplete(this::onRequest);
+    stream.open();
   }
 
   /** True once the UDF answered the handshake and until the stream ends. */
   boolean isOpen() {
-    return open && !done;
+    return stream.isOpen();
   }
 
   /** Queues a request for the end-of-turn write. */
   void send(String id, MapRequest.Request request) {
-    frames.appendRequest(buffer(), request, id);
-    scheduleFlush();
+    frames.appendRequest(stream.queue(), request, id);
+    stream.commit();
   }
 
   /** Queues the end of a batch for the end-of-turn write. */
   void sendEot() {
-    GrpcFrames.appendEot(buffer());
-    scheduleFlush();
+    MapFrames.appendEot(stream.queue());
+    stream.commit();
   }
 
   /** Resets the stream (RST_STREAM CANCEL); no further events. */
   void cancel() {
-    if (done) {
-      return;
-    }
-    done = true;
-    out = null;
-    if (request != null) {
-      request.reset();
-    }
+    stream.cancel();
   }
 
   /** Ends the sending side gracefully (END_STREAM) after what is queued; no further events. */
   void finish() {
-    if (done) {
-      return;
-    }
-    done = true;
-    if (request != null) {
-      Buffer last = out;
-      out = null;
-      (last == null ? request.end() : request.end(last)).onFailure(t -> { });
-    }
-  }
-
-  private Buffer buffer() {
-    if (done || !open) {
-      throw new IllegalStateException("MapFnStream: requests are sent only on an open stream");
-    }
-    if (out == null) {
-      // Sized from the last turn (plus an eighth): a buffer that starts at 8 KiB and doubles up to
-      // a turn's size copies every byte about twice more and allocates twice the final size.
-      out = Buffer.buffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
-    }
-    return out;
-  }
-
-  private void scheduleFlush() {
-    if (!coalesce) {
-      flush();
-    } else if (!flushScheduled) {
-      flushScheduled = true;
-      context.runOnContext(flushTask);
-    }
-  }
-
-  private void flush() {
-    flushScheduled = false;
-    Buffer b = out;
-    out = null;
-    if (b != null && !done) {
-      lastTurnBytes = Math.max(INITIAL_BUFFER, b.length());
-      request.write(b).onFailure(failureHandler);
-    }
-  }
-
-  private void onRequest(AsyncResult<HttpClientRequest> ar) {
-    if (ar.failed()) {
-      end(StreamEnd.transport(ar.cause()));
-      return;
-    }
-    HttpClientRequest req = ar.result();
-    if (done) {
-      req.reset();
-      return;
-    }
-    request = req;
-    try {
-      // HTTP/2 has no chunked encoding; this only tells Vert.x that the body length is open.
-      req.setChunked(true);
-      req.exceptionHandler(failureHandler);
-      req.response().onComplete(this::onHead);
-      Buffer handshake = Buffer.buffer(16);
-      GrpcFrames.appendHandshake(handshake);
-      req.write(handshake).onFailure(failureHandler);
-    } catch (RuntimeException e) {
-      LOG.error("Failed to open a MapFn stream: address={}", channel.address(), e);
-      end(StreamEnd.transport(e));
-    }
-  }
-
-  private void onHead(AsyncResult<HttpClientResponse> ar) {
-    if (ar.failed()) {
-      onException(channel.explain(ar.cause()));
-      return;
-    }
-    HttpClientResponse resp = ar.result();
-    if (done) {
-      return;
-    }
-    boolean trailersOnly = resp.headers().contains("grpc-status");
-    String contentType = resp.getHeader("content-type");
-    if (resp.statusCode() != 200) {
-      fail("HTTP status " + resp.statusCode() + " from " + channel.address() + "; is it a gRPC server?");
-      return;
-    }
-    if (!trailersOnly && (contentType == null || !contentType.startsWith("application/grpc"))) {
-      fail("content-type '" + contentType + "' from " + channel.address() + " is not application/grpc");
-      return;
-    }
-    resp.exceptionHandler(failureHandler);
-    resp.handler(this::onData);
-    resp.endHandler(v -> onBodyEnd(resp));
-  }
-
-  private void onData(Buffer data) {
-    if (done) {
-      return;
-    }
-    try {
-      reader.feed(data);
-    } catch (RuntimeException e) {
-      LOG.error("Failed to handle a response from the UDF; restarting the stream, address={}",
-          channel.address(), e);
-      fail("response handling failed: " + e);
-    }
-  }
-
-  private boolean onFrame(Buffer message) {
-    MapResponse response;
-    try {
-      // Parsed from the frame's own bytes, not a copy (getBytes()); the check parseFrom(byte[]) made.
-      CodedInputStream in = ProtoInput.of(message);
-      response = MapResponse.parser().parseFrom(in);
-      in.checkLastTagWas(0);
-    } catch (InvalidProtocolBufferException e) {
-      fail("undecodable MapResponse: " + e.getMessage());
-      return false;
-    }
-    if (!open) {
-      if (response.hasHandshake() && response.getHandshake().getSot()) {
-        open = true;
-        events.onOpen(this);
-        return !done;
-      }
-      fail("invalid handshake: the first response must carry handshake{sot: true}, got {"
-          + describe(response) + "}");
-      return false;
-    }
-    events.onResponse(this, response);
-    return !done;
-  }
-
-  private void onBodyEnd(HttpClientResponse resp) {
-    if (done) {
-      return;
-    }
-    String status = GrpcStatusHeaders.status(resp.headers(), resp.trailers());
-    if (status == null) {
-      fail("the stream ended without grpc-status");
-    } else if (reader.pendingBytes() > 0) {
-      fail("the stream ended inside a message (" + reader.pendingBytes() + " bytes left over)");
-    } else {
-      int code;
-      try {
-        code = Integer.parseInt(status.trim());
-      } catch (NumberFormatException e) {
-        fail("grpc-status '" + status + "' is not a number");
-        return;
-      }
-      end(StreamEnd.status(code, GrpcStatusHeaders.message(resp.headers(), resp.trailers())));
-    }
-  }
-
-  private void onException(Throwable t) {
-    end(StreamEnd.transport(t));
+    stream.finish();
   }
 
   /** Ends with a protocol violation and resets the stream. */
   void fail(String detail) {
-    end(StreamEnd.violation(detail));
+    stream.fail(detail);
   }
 
-  private void end(StreamEnd end) {
-    if (done) {
-      return;
-    }
-    done = true;
-    out = null;
-    if (request != null) {
-      request.reset();
-    }
+  @Override
+  public void onOpen(UdfStream<MapResponse> s) {
+    events.onOpen(this);
+  }
+
+  @Override
+  public void onResponse(UdfStream<MapResponse> s, MapResponse response) {
+    events.onResponse(this, response);
+  }
+
+  @Override
+  public void onEnd(UdfStream<MapResponse> s, StreamEnd end) {
     events.onEnd(this, end);
   }
 
   /** A short, bounded description of a response for logs. */
   static String describe(MapResponse response) {
-    String text = TextFormat.printer().emittingSingleLine(true).printToString(response);
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    return UdfStream.describe(response);
   }
 }

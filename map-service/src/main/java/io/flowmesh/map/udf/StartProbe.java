@@ -1,6 +1,7 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.udf.StreamEnd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.slf4j.Logger;

@@ -1,13 +1,22 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.udf.Backoff;
+import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.ServerInfo;
+import io.flowmesh.runtime.udf.ServerInfoReader;
+import io.flowmesh.runtime.udf.StallWatch;
+import io.flowmesh.runtime.udf.UdfAddress;
+import io.flowmesh.runtime.udf.UdfChannel;
+import io.flowmesh.runtime.udf.UdfHealth;
+import io.flowmesh.runtime.udf.UdfService;
+import io.flowmesh.runtime.udf.UdfStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,11 +48,6 @@ public final class UdfClient {
   private static final Logger LOG = LoggerFactory.getLogger(UdfClient.class);
   /** Timed-out ids remembered to recognise their late responses. */
   static final int RETIRED_CAPACITY = 65_536;
-  /**
-   * A first exchange without the answer its mode expects for this long (capped at
-   * {@code udf.timeout}) is checked for a mode mismatch: well before the timeouts and the stall.
-   */
-  static final long MODE_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
 
   private final Vertx vertx;
   private final Context context;
@@ -54,8 +58,9 @@ public final class UdfClient {
   private final boolean coalesce;
   private final UdfStats stats = new UdfStats();
   private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
-  private final GrpcFrames frames = new GrpcFrames();
+  private final MapFrames frames = new MapFrames();
   private final UdfChannel channel;
+  private final UdfStream.Spec<MapResponse> mapFn;
   private final Backoff retryBackoff;
   private final Backoff reconnectBackoff;
   private final StallWatch stallWatch;
@@ -94,11 +99,13 @@ public final class UdfClient {
     this.address = UdfAddress.parse(config.address());
     this.listener = listener;
     this.coalesce = coalesce;
-    this.channel = new UdfChannel(vertx, address, config);
+    this.channel = new UdfChannel(vertx, config.connection(), UdfService.MAP);
+    this.mapFn = MapFnStream.spec(channel);
     this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
     this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
-    this.health = new UdfHealth(address);
-    this.stallWatch = new StallWatch(stats, health, address, config.stallTimeout());
+    this.health = new UdfHealth("UDF", "map.v1", address, "udf.address");
+    this.stallWatch = new StallWatch(health, config.stallTimeout());
+    this.stats.stallWatch = stallWatch;
   }
 
   /**
@@ -121,12 +128,12 @@ public final class UdfClient {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
       }
-      if (health.mismatch() != null) {
+      if (health.misconfiguration() != null) {
         return Future.<Void>future(p -> { }); // not started: nothing could be answered correctly
       }
       mode = m;
       dispatcher = m == UdfMode.BATCH ? new BatchDispatcher(this) : new UnaryDispatcher(this);
-      sweepTimer = vertx.setPeriodic(sweepPeriodMillis(config), id -> sweep());
+      sweepTimer = vertx.setPeriodic(config.sweepPeriodMillis(), id -> sweep());
       LOG.info("UDF client starting: address={} mode={} transport={}", address, m.mapMode(),
           vertx.isNativeTransportEnabled() ? "native" : "nio");
       return dispatcher.start();
@@ -189,7 +196,7 @@ public final class UdfClient {
 
   /** "UDF at {address} unreachable: {short cause}" for a failed call such as {@link #isReady()}. */
   public String unreachable(Throwable cause) {
-    return "UDF at " + address + " unreachable: " + UdfHealth.shortCause(cause);
+    return health.unreachableLine(cause);
   }
 
   /** True while the UDF holds in-flight work without answering for {@code udf.stall-timeout}. */
@@ -254,7 +261,7 @@ public final class UdfClient {
   }
 
   MapFnStream newStream(MapFnStream.Events events) {
-    return new MapFnStream(channel, context, frames, config.maxMessageSize(), coalesce, events);
+    return new MapFnStream(channel, mapFn, context, frames, coalesce, events);
   }
 
   /** A stream could not be opened, or its handshake was not answered. */
@@ -269,12 +276,12 @@ public final class UdfClient {
 
   /** The UDF was seen to speak {@code udfMode}, not the mode in use; {@code evidence} says how. */
   void modeMismatch(UdfMode udfMode, String evidence) {
-    health.mismatch(udfMode, mode, evidence);
+    ModeCheck.mismatch(health, udfMode, mode, evidence);
   }
 
   /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
   long modeCheckNanos() {
-    return Math.min(config.timeout().toNanos(), MODE_CHECK_NANOS);
+    return config.modeCheckNanos();
   }
 
   /** The UDF answered {@code p}: tell the listener. */
@@ -329,7 +336,7 @@ public final class UdfClient {
     }
     elements++;
     Pending p = new Pending(element);
-    int size = GrpcFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
+    int size = MapFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
     if (size > config.maxMessageSize()) {
       p.recordFailure(UdfFailure.Reason.TOO_LARGE, "request of " + size
           + " bytes exceeds udf.max-message-size " + config.maxMessageSize());
@@ -364,8 +371,8 @@ public final class UdfClient {
     long now = System.nanoTime();
     try {
       dispatcher.sweep(now);
-      if (health.mismatch() == null) {
-        stallWatch.check(now, elements, dispatcher);
+      if (health.misconfiguration() == null) {
+        stallWatch.check(now, elements, "element", dispatcher);
       }
     } catch (RuntimeException e) {
       LOG.error("UDF client sweep failed: address={}", address, e);
@@ -374,7 +381,7 @@ public final class UdfClient {
 
   private UdfMode modeFrom(ServerInfo info) {
     LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    return health.modeFrom(info, config);
+    return ModeCheck.modeFrom(info, config, health);
   }
 
   private void requireMode(UdfMode wanted, String method) {
@@ -392,16 +399,5 @@ public final class UdfClient {
       throw new IllegalStateException("UdfClient is confined to its verticle's event loop ("
           + eventLoop.getName() + ") but was called from " + Thread.currentThread().getName());
     }
-  }
-
-  /** A quarter of the shortest delay the sweep serves, between 5 and 100 ms. */
-  static long sweepPeriodMillis(UdfConfig c) {
-    Duration shortest = c.timeout();
-    for (Duration d : List.of(c.retryInitialBackoff(), c.reconnectInitialBackoff(), c.stallTimeout())) {
-      if (d.compareTo(shortest) < 0) {
-        shortest = d;
-      }
-    }
-    return Math.max(5, Math.min(100, shortest.toMillis() / 4));
   }
 }

@@ -1,6 +1,8 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.runtime.tls.TlsOptions;
+import io.flowmesh.runtime.udf.UdfChecks;
+import io.flowmesh.runtime.udf.UdfConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.List;
 /**
  * How the map vertex reaches and treats its UDF. Immutable; build one with
  * {@link #builder()} or take {@link #defaults()}, then check it with {@link #validate}.
- * Each component's config key is given in its description.
+ * Each component's config key is given in its description. The transport's part, under the
+ * {@code udf} prefix, is {@link #connection()}; the rest (mode, retries, batches) is map's.
  *
  * @param address {@code udf.address}: {@code tcp://host:port} or {@code unix:///path}
  * @param mode {@code map.mode}: unary or batch map (the server-info file may override it)
@@ -49,7 +52,7 @@ public record UdfConfig(
     boolean modeConfigured) {
 
   /** 64 MiB, the gRPC max message size of the Numaflow SDKs. */
-  public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = UdfConnection.DEFAULT_MAX_MESSAGE_SIZE;
 
   /** The defaults bundled with map-service. */
   public static UdfConfig defaults() {
@@ -66,66 +69,65 @@ public record UdfConfig(
     return new UdfConfigBuilder(this);
   }
 
+  /** The transport's settings: the {@code udf.*} keys of a {@link UdfConnection}. */
+  public UdfConnection connection() {
+    return UdfConnection.builder("udf").address(address).timeout(timeout).stallTimeout(stallTimeout)
+        .maxMessageSize(maxMessageSize).reconnectBackoff(reconnectInitialBackoff, reconnectMaxBackoff)
+        .serverInfoFile(serverInfoFile).serverInfoTimeout(serverInfoTimeout).tls(tls).build();
+  }
+
   /**
    * Checks every field and returns one message per bad one, naming the key, the value and
    * what is allowed; empty when the config is usable.
    */
   public static List<String> validate(UdfConfig c) {
     List<String> bad = new ArrayList<>();
-    try {
-      UdfAddress.parse(c.address);
-    } catch (IllegalArgumentException e) {
-      bad.add("udf.address: " + e.getMessage());
-    }
+    UdfChecks.address(bad, "udf.address", c.address);
     if (c.mode == null) {
       bad.add("map.mode: missing; allowed: unary-map, batch-map");
     } else if (c.mode == UdfMode.STREAM) {
       bad.add("map.mode: stream-map is not supported yet; allowed: unary-map, batch-map");
     }
-    positive(bad, "udf.timeout", c.timeout);
+    UdfChecks.positive(bad, "udf.timeout", c.timeout);
     if (c.retryMaxAttempts < 1) {
       bad.add("udf.retry.max-attempts: " + c.retryMaxAttempts + " is not allowed; must be at least 1");
     }
-    backoff(bad, "udf.retry", c.retryInitialBackoff, c.retryMaxBackoff);
+    UdfChecks.backoff(bad, "udf.retry", c.retryInitialBackoff, c.retryMaxBackoff);
     if (c.onFailure == null) {
       bad.add("udf.on-failure: missing; allowed: retry-forever, drop, fail");
     }
-    positive(bad, "udf.stall-timeout", c.stallTimeout);
-    if (c.maxMessageSize < 1024) {
-      bad.add("udf.max-message-size: " + c.maxMessageSize + " is not allowed; must be at least 1024 bytes");
-    }
-    backoff(bad, "udf.reconnect", c.reconnectInitialBackoff, c.reconnectMaxBackoff);
+    UdfChecks.positive(bad, "udf.stall-timeout", c.stallTimeout);
+    UdfChecks.maxMessageSize(bad, "udf.max-message-size", c.maxMessageSize);
+    UdfChecks.backoff(bad, "udf.reconnect", c.reconnectInitialBackoff, c.reconnectMaxBackoff);
     if (c.batchSize < 1) {
       bad.add("map.batch-size: " + c.batchSize + " is not allowed; must be at least 1");
     }
-    positive(bad, "map.batch-timeout", c.batchTimeout);
-    if (c.serverInfoFile != null && c.serverInfoFile.isBlank()) {
-      bad.add("udf.server-info-file: empty; give a path or leave it unset");
-    }
-    positive(bad, "udf.server-info-timeout", c.serverInfoTimeout);
-    if (c.tls == null) {
-      bad.add("udf.tls.enabled: missing");
-    } else {
-      bad.addAll(c.tls.problems("udf.tls", false));
-    }
+    UdfChecks.positive(bad, "map.batch-timeout", c.batchTimeout);
+    UdfChecks.optionalPath(bad, "udf.server-info-file", c.serverInfoFile);
+    UdfChecks.positive(bad, "udf.server-info-timeout", c.serverInfoTimeout);
+    UdfChecks.tls(bad, "udf.tls", c.tls);
     return bad;
   }
 
-  private static void positive(List<String> bad, String key, Duration d) {
-    if (d == null) {
-      bad.add(key + ": missing; must be a positive duration");
-    } else if (d.isNegative() || d.isZero()) {
-      bad.add(key + ": " + d + " is not allowed; must be a positive duration");
-    }
+  /**
+   * A first exchange without the answer its mode expects for this long (capped at
+   * {@code udf.timeout}) is checked for a mode mismatch: well before the timeouts and the stall.
+   */
+  static final long MODE_CHECK_NANOS = Duration.ofSeconds(2).toNanos();
+
+  /** How long a first exchange may stay without the answer its mode expects before its shape is checked. */
+  long modeCheckNanos() {
+    return Math.min(timeout.toNanos(), MODE_CHECK_NANOS);
   }
 
-  private static void backoff(List<String> bad, String prefix, Duration initial, Duration max) {
-    int before = bad.size();
-    positive(bad, prefix + ".initial-backoff", initial);
-    positive(bad, prefix + ".max-backoff", max);
-    if (bad.size() == before && initial.compareTo(max) > 0) {
-      bad.add(prefix + ".max-backoff: " + max + " is not allowed; must be at least "
-          + prefix + ".initial-backoff (" + initial + ")");
+  /** The client's sweep period: a quarter of the shortest delay the sweep serves, between 5 and 100 ms. */
+  long sweepPeriodMillis() {
+    Duration shortest = timeout;
+    for (Duration d : List.of(retryInitialBackoff, reconnectInitialBackoff, stallTimeout)) {
+      if (d.compareTo(shortest) < 0) {
+        shortest = d;
+      }
     }
+    return Math.max(5, Math.min(100, shortest.toMillis() / 4));
   }
 }

@@ -1,30 +1,32 @@
 package io.flowmesh.map.udf;
 
 import io.flowmesh.runtime.tls.TlsOptions;
+import io.flowmesh.runtime.udf.UdfConnection;
 import java.time.Duration;
 
 /** Builds a {@link UdfConfig}; starts from the defaults. Not thread-safe. */
 public final class UdfConfigBuilder {
 
-  private String address = "tcp://127.0.0.1:50051";
+  private String address;
   private UdfMode mode = UdfMode.UNARY;
-  private Duration timeout = Duration.ofSeconds(30);
+  private Duration timeout;
   private int retryMaxAttempts = 3;
   private Duration retryInitialBackoff = Duration.ofMillis(100);
   private Duration retryMaxBackoff = Duration.ofSeconds(5);
   private OnFailure onFailure = OnFailure.RETRY_FOREVER;
-  private Duration stallTimeout = Duration.ofSeconds(60);
-  private int maxMessageSize = UdfConfig.DEFAULT_MAX_MESSAGE_SIZE;
-  private Duration reconnectInitialBackoff = Duration.ofMillis(100);
-  private Duration reconnectMaxBackoff = Duration.ofSeconds(10);
+  private Duration stallTimeout;
+  private int maxMessageSize;
+  private Duration reconnectInitialBackoff;
+  private Duration reconnectMaxBackoff;
   private int batchSize = 500;
   private Duration batchTimeout = Duration.ofSeconds(1);
   private String serverInfoFile;
-  private Duration serverInfoTimeout = Duration.ofSeconds(60);
-  private TlsOptions tls = TlsOptions.OFF;
+  private Duration serverInfoTimeout;
+  private TlsOptions tls;
   private boolean modeConfigured;
 
   UdfConfigBuilder() {
+    connection(UdfConnection.builder("udf").build()); // the transport's defaults
   }
 
   UdfConfigBuilder(UdfConfig c) {
@@ -49,6 +51,20 @@ public final class UdfConfigBuilder {
 
   public UdfConfigBuilder address(String v) {
     address = v;
+    return this;
+  }
+
+  /** Sets every transport field (the {@code udf.*} keys of a {@link UdfConnection}) from {@code c}. */
+  public UdfConfigBuilder connection(UdfConnection c) {
+    address = c.address();
+    timeout = c.timeout();
+    stallTimeout = c.stallTimeout();
+    maxMessageSize = c.maxMessageSize();
+    reconnectInitialBackoff = c.reconnectInitialBackoff();
+    reconnectMaxBackoff = c.reconnectMaxBackoff();
+    serverInfoFile = c.serverInfoFile();
+    serverInfoTimeout = c.serverInfoTimeout();
+    tls = c.tls();
     return this;
   }
 

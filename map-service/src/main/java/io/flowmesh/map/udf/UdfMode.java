@@ -1,5 +1,7 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.udf.ServerInfo;
+
 import java.util.Locale;
 
 /** How elements travel to the UDF, named as in the server-info file's {@code MAP_MODE}. */
@@ -10,6 +12,9 @@ public enum UdfMode {
   BATCH("batch-map"),
   /** Several responses per element; not supported by {@link UdfClient} yet. */
   STREAM("stream-map");
+
+  /** The server-info metadata key of the map mode. */
+  public static final String MAP_MODE = "MAP_MODE";
 
   private final String mapMode;
 
@@ -38,6 +43,20 @@ public enum UdfMode {
         return STREAM;
       default:
         throw new IllegalArgumentException("'" + text + "' is not a map mode; expected unary-map, batch-map or stream-map");
+    }
+  }
+
+  /**
+   * The map mode of a server-info file ({@code metadata.MAP_MODE}); unary when absent.
+   *
+   * @throws IllegalArgumentException naming {@code path} and the value
+   */
+  public static UdfMode of(ServerInfo info, String path) {
+    String m = info.metadata().get(MAP_MODE);
+    try {
+      return m == null ? UNARY : parse(m);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("UDF server-info file " + path + ": " + MAP_MODE + " " + e.getMessage());
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.runtime.udf.StallWatch;
+
 /**
  * Counters of one {@link UdfClient}, for the metrics layer to read.
  *
@@ -18,10 +20,9 @@ public final class UdfStats {
   long reconnects;
   long protocolViolations;
   long lateResponses;
-  long stalls;
   long failures;
-  /** Mirrors {@link StallWatch}'s state for the metrics layer (the watch itself is loop-confined). */
-  boolean stalled;
+  /** The client's stall watch, whose count and state these stats report; set by the client. */
+  StallWatch stallWatch;
 
   UdfStats() {
   }
@@ -68,12 +69,12 @@ public final class UdfStats {
 
   /** Times the UDF was found stalled (in-flight work, no response for {@code udf.stall-timeout}). */
   public long stalls() {
-    return stalls;
+    return stallWatch == null ? 0 : stallWatch.stalls();
   }
 
   /** True while the UDF is stalled: {@link UdfClient#stalled()}, readable off the client's event loop. */
   public boolean stalled() {
-    return stalled;
+    return stallWatch != null && stallWatch.stalled();
   }
 
   /** Elements reported through {@link UdfListener#onFailure}. */
@@ -86,6 +87,6 @@ public final class UdfStats {
     return "UdfStats{sent=" + requestsSent + ", received=" + responsesReceived
         + ", udfErrors=" + udfErrors + ", retries=" + retries + ", timeouts=" + timeouts
         + ", reconnects=" + reconnects + ", violations=" + protocolViolations
-        + ", late=" + lateResponses + ", stalls=" + stalls + ", failures=" + failures + "}";
+        + ", late=" + lateResponses + ", stalls=" + stalls() + ", failures=" + failures + "}";
   }
 }

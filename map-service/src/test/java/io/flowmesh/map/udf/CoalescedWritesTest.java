@@ -2,6 +2,8 @@ package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.udf.GrpcFrameReader;
+import io.flowmesh.runtime.udf.GrpcFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -41,7 +43,7 @@ class CoalescedWritesTest {
 
   private int port(Vertx vertx) throws Exception {
     server = vertx.createHttpServer(new HttpServerOptions()).requestHandler(req -> {
-      GrpcFrameReader reader = new GrpcFrameReader(1 << 20, new GrpcFrameReader.Sink() {
+      GrpcFrameReader reader = new GrpcFrameReader(1 << 20, "udf.max-message-size", new GrpcFrameReader.Sink() {
         @Override
         public boolean onMessage(Buffer message) {
           if (messages.getAndIncrement() == 0) {

@@ -1,17 +1,17 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 /**
- * How a {@code MapFn} stream ended, as seen by the client.
+ * How a stream to a UDF ended, as seen by the client.
  *
- * @param kind the class of ending, which decides whether in-flight elements lose an attempt
+ * @param kind the class of ending, which decides whether in-flight messages lose an attempt
  * @param grpcStatus the gRPC status code for {@link Kind#STATUS}, else -1
  * @param detail the status message, the exception, or the violated rule
  */
-record StreamEnd(Kind kind, int grpcStatus, String detail) {
+public record StreamEnd(Kind kind, int grpcStatus, String detail) {
 
   /** The classes of ending. */
-  enum Kind {
-    /** The connection or stream broke, or could not be opened: not the elements' fault. */
+  public enum Kind {
+    /** The connection or stream broke, or could not be opened: not the messages' fault. */
     TRANSPORT,
     /** The UDF ended the stream with a gRPC status (0 = OK: it just closed it). */
     STATUS,
@@ -19,31 +19,31 @@ record StreamEnd(Kind kind, int grpcStatus, String detail) {
     VIOLATION
   }
 
-  static StreamEnd transport(Throwable cause) {
+  public static StreamEnd transport(Throwable cause) {
     String message = cause.getMessage();
     return new StreamEnd(Kind.TRANSPORT, -1,
         cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
   }
 
-  static StreamEnd status(int code, String message) {
+  public static StreamEnd status(int code, String message) {
     return new StreamEnd(Kind.STATUS, code, message == null ? "" : message);
   }
 
-  static StreamEnd violation(String detail) {
+  public static StreamEnd violation(String detail) {
     return new StreamEnd(Kind.VIOLATION, -1, detail);
   }
 
   /** gRPC CANCELLED: the call was abandoned, as when a server shuts down. */
-  static final int CANCELLED = 1;
+  public static final int CANCELLED = 1;
   /** gRPC UNAVAILABLE: transient, as when a server is going away. */
-  static final int UNAVAILABLE = 14;
+  public static final int UNAVAILABLE = 14;
 
   /**
    * True for an error status the UDF chose (the SDKs: INTERNAL, UDF_EXECUTION_ERROR): a
-   * failed attempt for every element in flight on the stream. OK, CANCELLED and
+   * failed attempt for every message in flight on the stream. OK, CANCELLED and
    * UNAVAILABLE say the stream or the server went away, which costs no attempt.
    */
-  boolean isUdfError() {
+  public boolean isUdfError() {
     return kind == Kind.STATUS && grpcStatus != 0 && grpcStatus != CANCELLED && grpcStatus != UNAVAILABLE;
   }
 

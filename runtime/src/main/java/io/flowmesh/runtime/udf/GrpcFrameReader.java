@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -10,10 +10,10 @@ import io.vertx.core.buffer.Buffer;
  * <h2>Concurrency</h2>
  * Confined to the event loop of the stream it reads.
  */
-final class GrpcFrameReader {
+public final class GrpcFrameReader {
 
   /** Receives what the reader finds. */
-  interface Sink {
+  public interface Sink {
     /** One whole message, without its prefix. Returning false stops reading. */
     boolean onMessage(Buffer message);
 
@@ -22,12 +22,19 @@ final class GrpcFrameReader {
   }
 
   private final int maxMessageSize;
+  private final String maxMessageSizeKey;
   private final Sink sink;
   private Buffer partial;
   private boolean stopped;
 
-  GrpcFrameReader(int maxMessageSize, Sink sink) {
+  /**
+   * @param maxMessageSize the largest message accepted, in bytes
+   * @param maxMessageSizeKey the config key of that limit, named when a message exceeds it
+   * @param sink receives the messages
+   */
+  public GrpcFrameReader(int maxMessageSize, String maxMessageSizeKey, Sink sink) {
     this.maxMessageSize = maxMessageSize;
+    this.maxMessageSizeKey = maxMessageSizeKey;
     this.sink = sink;
   }
 
@@ -36,7 +43,7 @@ final class GrpcFrameReader {
    * it; only a message cut by the end of a piece is copied, and completing it copies just its own
    * missing bytes from the next piece (not the whole piece).
    */
-  void feed(Buffer data) {
+  public void feed(Buffer data) {
     if (stopped) {
       return;
     }
@@ -115,14 +122,14 @@ final class GrpcFrameReader {
       return -1;
     }
     if (size > maxMessageSize) {
-      stop("message of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize);
+      stop("message of " + size + " bytes exceeds " + maxMessageSizeKey + " " + maxMessageSize);
       return -1;
     }
     return size;
   }
 
   /** Bytes of an incomplete message held back; a body ending with some is truncated. */
-  int pendingBytes() {
+  public int pendingBytes() {
     return partial == null ? 0 : partial.length();
   }
 

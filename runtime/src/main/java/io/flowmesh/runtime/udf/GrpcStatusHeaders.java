@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.vertx.core.MultiMap;
 
@@ -9,19 +9,19 @@ import java.nio.charset.StandardCharsets;
  * Reads {@code grpc-status} and {@code grpc-message} from the trailers, or from the
  * headers of a trailers-only response.
  */
-final class GrpcStatusHeaders {
+public final class GrpcStatusHeaders {
 
   private GrpcStatusHeaders() {
   }
 
   /** The status code as sent, or null if there is none. */
-  static String status(MultiMap headers, MultiMap trailers) {
+  public static String status(MultiMap headers, MultiMap trailers) {
     String s = trailers == null ? null : trailers.get("grpc-status");
     return s != null ? s : headers.get("grpc-status");
   }
 
   /** The status message, percent-decoded as the gRPC spec requires; empty if none. */
-  static String message(MultiMap headers, MultiMap trailers) {
+  public static String message(MultiMap headers, MultiMap trailers) {
     String m = trailers == null ? null : trailers.get("grpc-message");
     if (m == null) {
       m = headers.get("grpc-message");
@@ -30,7 +30,7 @@ final class GrpcStatusHeaders {
   }
 
   /** Decodes %XX escapes as UTF-8 bytes; a malformed escape is kept as is. */
-  static String percentDecode(String s) {
+  public static String percentDecode(String s) {
     if (s.indexOf('%') < 0) {
       return s;
     }

@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.util.Locale;
@@ -12,13 +12,17 @@ import javax.net.ssl.SSLException;
  *
  * <p>Concurrency: stateless.
  */
-final class TlsMismatch {
+public final class TlsMismatch {
 
   private TlsMismatch() {
   }
 
-  /** {@code failure} explained for the link to {@code address}, or {@code failure} itself. */
-  static Throwable explain(UdfAddress address, TlsOptions tls, Throwable failure) {
+  /**
+   * {@code failure} explained for the link to {@code address}, or {@code failure} itself.
+   *
+   * @param tlsKeys the prefix of the TLS keys to name, e.g. {@code udf.tls}
+   */
+  public static Throwable explain(UdfAddress address, TlsOptions tls, String tlsKeys, Throwable failure) {
     if (address.isUnix()) {
       return failure;
     }
@@ -28,18 +32,18 @@ final class TlsMismatch {
     if (tls.enabled()) {
       if (lower.contains("pkix") || lower.contains("certification path") || lower.contains("certificate_unknown")
           || lower.contains("unknown_ca")) {
-        why = "its TLS certificate is not trusted by " + (tls.ca() == null ? "the JVM's trust store (set udf.tls.ca)"
-            : "udf.tls.ca=" + tls.ca());
+        why = "its TLS certificate is not trusted by " + (tls.ca() == null ? "the JVM's trust store (set " + tlsKeys + ".ca)"
+            : tlsKeys + ".ca=" + tls.ca());
       } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
-        why = "its TLS certificate does not name the host dialled (use a name the certificate holds, or udf.tls.verify-host=false)";
+        why = "its TLS certificate does not name the host dialled (use a name the certificate holds, or " + tlsKeys + ".verify-host=false)";
       } else if (lower.contains("bad_certificate") || lower.contains("certificate_required")) {
-        why = "it refused this side's client certificate (udf.tls.cert, udf.tls.key; the UDF must trust its CA)";
+        why = "it refused this side's client certificate (" + tlsKeys + ".cert, " + tlsKeys + ".key; the UDF must trust its CA)";
       } else if (failure instanceof SSLException || lower.contains("sslexception") || lower.contains("ssl message")
           || lower.contains("not an ssl") || lower.contains("handshake")) {
-        why = "the TLS handshake failed: the UDF does not seem to serve TLS (give it a certificate, or set udf.tls.enabled=false)";
+        why = "the TLS handshake failed: the UDF does not seem to serve TLS (give it a certificate, or set " + tlsKeys + ".enabled=false)";
       }
     } else if (lower.contains("closed") || lower.contains("reset") || lower.contains("prematurely")) {
-      why = "it closed the connection without speaking HTTP/2: if it serves TLS, set udf.tls.enabled=true (and udf.tls.ca)";
+      why = "it closed the connection without speaking HTTP/2: if it serves TLS, set " + tlsKeys + ".enabled=true (and " + tlsKeys + ".ca)";
     }
     return why == null ? failure : new SSLException("UDF at " + address + ": " + why + " [" + chain + "]", failure);
   }

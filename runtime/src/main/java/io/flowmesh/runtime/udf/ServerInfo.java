@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The server-info file a Numaflow SDK writes when it serves on a Unix socket: a JSON
- * object followed by the literal text {@code U+005C__END__}.
+ * object followed by the literal text {@code U+005C__END__}. What a kind reads from the
+ * metadata (map: {@code MAP_MODE}) is its vertex's business.
  *
  * @param protocol "uds" or "tcp"
  * @param language the SDK's language
@@ -25,17 +26,20 @@ public record ServerInfo(String protocol, String language, String minimumNumaflo
    * name of a backslash ({@code U+005C}), not a backslash, then {@code __END__}.
    */
   public static final String END_MARKER = "U+005C__END__";
-  /** The metadata key of the map mode. */
-  public static final String MAP_MODE = "MAP_MODE";
+  /** Where the Numaflow SDKs write their sockets and server-info files. */
+  public static final String NUMAFLOW_DIR = "/var/run/numaflow";
 
   public ServerInfo {
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 
-  /** The map mode from {@code metadata.MAP_MODE}; unary when absent. */
-  public UdfMode mapMode() {
-    String m = metadata.get(MAP_MODE);
-    return m == null ? UdfMode.UNARY : UdfMode.parse(m);
+  /**
+   * The server-info file of an SDK kind in Numaflow's directory: {@code kind} as the SDKs name it
+   * ({@code mapper}, {@code mapstreamer}, {@code sourcer}, {@code sinker}, {@code fb-sinker},
+   * {@code sourcetransformer}, ...) followed by {@code -server-info}.
+   */
+  public static String defaultFile(String kind) {
+    return NUMAFLOW_DIR + "/" + kind + "-server-info";
   }
 
   /** True if {@code content}, ignoring trailing whitespace, ends with the end marker. */
@@ -69,14 +73,8 @@ public record ServerInfo(String protocol, String language, String minimumNumaflo
     } else if (md != null) {
       throw new IllegalArgumentException("UDF server-info file " + path + ": metadata is not an object");
     }
-    ServerInfo info = new ServerInfo(string(o, "protocol"), string(o, "language"),
+    return new ServerInfo(string(o, "protocol"), string(o, "language"),
         string(o, "minimum_numaflow_version"), string(o, "version"), metadata);
-    try {
-      info.mapMode();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("UDF server-info file " + path + ": " + MAP_MODE + " " + e.getMessage());
-    }
-    return info;
   }
 
   private static String string(JsonObject o, String key) {
@@ -87,6 +85,6 @@ public record ServerInfo(String protocol, String language, String minimumNumaflo
   @Override
   public String toString() {
     return "protocol=" + protocol + " language=" + language + " version=" + version
-        + " minimumNumaflowVersion=" + minimumNumaflowVersion + " mapMode=" + mapMode().mapMode();
+        + " minimumNumaflowVersion=" + minimumNumaflowVersion + " metadata=" + metadata;
   }
 }

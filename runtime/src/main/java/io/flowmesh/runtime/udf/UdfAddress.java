@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.vertx.core.net.SocketAddress;
 

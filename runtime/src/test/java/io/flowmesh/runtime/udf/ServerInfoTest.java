@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -44,18 +44,28 @@ class ServerInfoTest {
     assertEquals("go", info.language());
     assertEquals("1.4.0-z", info.minimumNumaflowVersion());
     assertEquals("v0.9.0", info.version());
-    assertEquals(UdfMode.UNARY, info.mapMode());
+    assertEquals("unary-map", info.metadata().get("MAP_MODE"));
   }
 
   @Test
-  void batchMapModeIsRead(Vertx vertx) throws Exception {
-    assertEquals(UdfMode.BATCH, read(vertx, write(BATCH + "U+005C__END__\n"), Duration.ofSeconds(2)).mapMode());
+  void aCompleteFileFollowedByANewlineIsParsed(Vertx vertx) throws Exception {
+    assertEquals("batch-map", read(vertx, write(BATCH + "U+005C__END__\n"), Duration.ofSeconds(2)).metadata().get("MAP_MODE"));
   }
 
   @Test
-  void anAbsentMapModeMeansUnary() {
-    ServerInfo info = ServerInfo.parse("f", "{\"protocol\":\"uds\",\"language\":\"python\"}U+005C__END__");
-    assertEquals(UdfMode.UNARY, info.mapMode());
+  void anyKindsFileIsReadAndItsMetadataKeptAsStrings(Vertx vertx) throws Exception {
+    Path file = dir.resolve("sourcer-server-info");
+    Files.writeString(file, "{\"protocol\":\"uds\",\"language\":\"java\",\"version\":\"0.9.2\","
+        + "\"metadata\":{\"n\":3}}U+005C__END__", StandardCharsets.UTF_8);
+    ServerInfo info = read(vertx, file, Duration.ofSeconds(2));
+    assertEquals("java", info.language());
+    assertEquals("3", info.metadata().get("n"));
+    assertEquals("", info.minimumNumaflowVersion());
+  }
+
+  @Test
+  void theDefaultFileOfAKindIsInNumaflowsDirectory() {
+    assertEquals("/var/run/numaflow/sinker-server-info", ServerInfo.defaultFile("sinker"));
   }
 
   @Test
@@ -75,10 +85,10 @@ class ServerInfoTest {
   }
 
   @Test
-  void anUnknownMapModeIsAnErrorNamingThePath() {
+  void metadataThatIsNotAnObjectIsAnErrorNamingThePath() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ServerInfo.parse("/x/info", "{\"metadata\":{\"MAP_MODE\":\"sideways\"}}U+005C__END__"));
-    assertTrue(e.getMessage().contains("/x/info") && e.getMessage().contains("sideways"), e.getMessage());
+        () -> ServerInfo.parse("/x/info", "{\"metadata\":[1]}U+005C__END__"));
+    assertTrue(e.getMessage().contains("/x/info") && e.getMessage().contains("metadata"), e.getMessage());
   }
 
   @Test
@@ -86,7 +96,7 @@ class ServerInfoTest {
     Path file = dir.resolve("late-info");
     vertx.setTimer(200, id -> vertx.fileSystem().writeFile(file.toString(),
         io.vertx.core.buffer.Buffer.buffer(BATCH + "U+005C__END__")));
-    assertEquals(UdfMode.BATCH, read(vertx, file, Duration.ofSeconds(5)).mapMode());
+    assertEquals("batch-map", read(vertx, file, Duration.ofSeconds(5)).metadata().get("MAP_MODE"));
   }
 
   @Test

@@ -1,7 +1,6 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class GrpcFramesTest {
   private final List<String> malformed = new ArrayList<>();
 
   private GrpcFrameReader reader(int max) {
-    return new GrpcFrameReader(max, new GrpcFrameReader.Sink() {
+    return new GrpcFrameReader(max, "source.udsource.max-message-size", new GrpcFrameReader.Sink() {
       @Override
       public boolean onMessage(Buffer message) {
         messages.add(message.copy());
@@ -34,15 +33,12 @@ class GrpcFramesTest {
   }
 
   @Test
-  void aRequestFrameIsTheLengthPrefixedMapRequestWithItsId() throws Exception {
-    MapRequest.Request r = MapRequest.Request.newBuilder().addKeys("k").setValue(ByteString.copyFromUtf8("v")).build();
-    Buffer out = Buffer.buffer();
-    new GrpcFrames().appendRequest(out, r, "42");
-    byte[] expected = MapRequest.newBuilder().setRequest(r).setId("42").build().toByteArray();
-    assertEquals(0, out.getByte(0));
-    assertEquals(expected.length, out.getInt(1));
-    assertArrayEquals(expected, out.getBytes(5, out.length()));
-    assertEquals(out.length(), GrpcFrames.requestFrameSize(r, "42"));
+  void aFrameIsTheFlagTheBigEndianLengthAndTheMessage() throws Exception {
+    MapResponse m = MapResponse.newBuilder().setId("42").build();
+    byte[] frame = GrpcFrames.frame(m);
+    assertEquals(0, frame[0]);
+    assertEquals(m.getSerializedSize(), Buffer.buffer(frame).getInt(1));
+    assertArrayEquals(m.toByteArray(), java.util.Arrays.copyOfRange(frame, 5, frame.length));
   }
 
   @Test
@@ -106,6 +102,7 @@ class GrpcFramesTest {
     reader.feed(Buffer.buffer().appendByte((byte) 0).appendInt(2048));
     assertEquals(1, malformed.size());
     assertTrue(malformed.get(0).contains("2048"), malformed.get(0));
+    assertTrue(malformed.get(0).contains("source.udsource.max-message-size 1024"), "names the key: " + malformed.get(0));
   }
 
   @Test

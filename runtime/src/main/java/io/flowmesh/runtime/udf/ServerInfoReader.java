@@ -1,4 +1,4 @@
-package io.flowmesh.map.udf;
+package io.flowmesh.runtime.udf;
 
 import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Future;

@@ -1,30 +1,27 @@
 package io.flowmesh.map.udf;
 
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.MessageLite;
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
+import io.flowmesh.runtime.udf.GrpcFrames;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Writes gRPC length-prefixed messages (1 byte compressed flag, 4 bytes big-endian length,
- * the protobuf) into a {@link Buffer}, so that many can go out in one HTTP/2 write.
+ * Writes {@code map.v1} requests as gRPC length-prefixed messages ({@link GrpcFrames}) into a
+ * {@link Buffer}, so that many can go out in one HTTP/2 write.
  *
  * <h2>Concurrency</h2>
  * One instance per client, used on its event loop only: it reuses a scratch array.
  */
-final class GrpcFrames {
+final class MapFrames {
 
-  /** Bytes before each message: the compressed flag and the length. */
-  static final int PREFIX = 5;
-
-  private static final byte[] HANDSHAKE = frame(MapRequest.newBuilder()
+  static final byte[] HANDSHAKE = GrpcFrames.frame(MapRequest.newBuilder()
       .setHandshake(Handshake.newBuilder().setSot(true)).build());
-  private static final byte[] EOT = frame(MapRequest.newBuilder()
+  private static final byte[] EOT = GrpcFrames.frame(MapRequest.newBuilder()
       .setStatus(TransmissionStatus.newBuilder().setEot(true)).build());
   private static final int REQUEST_TAG_SIZE = CodedOutputStream.computeTagSize(MapRequest.REQUEST_FIELD_NUMBER);
 
@@ -33,7 +30,7 @@ final class GrpcFrames {
   /** The size, prefix included, of the frame {@link #appendRequest} writes. */
   static int requestFrameSize(MapRequest.Request request, String id) {
     int size = request.getSerializedSize();
-    return PREFIX + REQUEST_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(size) + size
+    return GrpcFrames.PREFIX + REQUEST_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(size) + size
         + CodedOutputStream.computeStringSize(MapRequest.ID_FIELD_NUMBER, id);
   }
 
@@ -46,9 +43,9 @@ final class GrpcFrames {
     if (scratch.length < frameSize) {
       scratch = new byte[Math.max(frameSize, scratch.length * 2)];
     }
-    int messageSize = frameSize - PREFIX;
-    writePrefix(scratch, messageSize);
-    CodedOutputStream cos = CodedOutputStream.newInstance(scratch, PREFIX, messageSize);
+    int messageSize = frameSize - GrpcFrames.PREFIX;
+    GrpcFrames.writePrefix(scratch, messageSize);
+    CodedOutputStream cos = CodedOutputStream.newInstance(scratch, GrpcFrames.PREFIX, messageSize);
     try {
       cos.writeMessage(MapRequest.REQUEST_FIELD_NUMBER, request);
       cos.writeString(MapRequest.ID_FIELD_NUMBER, id);
@@ -67,28 +64,5 @@ final class GrpcFrames {
   /** Appends the end of a batch: {@code status{eot: true}}. */
   static void appendEot(Buffer out) {
     out.appendBytes(EOT);
-  }
-
-  /** A whole frame for {@code message}. */
-  static byte[] frame(MessageLite message) {
-    int size = message.getSerializedSize();
-    byte[] frame = new byte[PREFIX + size];
-    writePrefix(frame, size);
-    CodedOutputStream cos = CodedOutputStream.newInstance(frame, PREFIX, size);
-    try {
-      message.writeTo(cos);
-      cos.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("encoding a message into an array of its exact size", e);
-    }
-    return frame;
-  }
-
-  private static void writePrefix(byte[] to, int messageSize) {
-    to[0] = 0;
-    to[1] = (byte) (messageSize >>> 24);
-    to[2] = (byte) (messageSize >>> 16);
-    to[3] = (byte) (messageSize >>> 8);
-    to[4] = (byte) messageSize;
   }
 }

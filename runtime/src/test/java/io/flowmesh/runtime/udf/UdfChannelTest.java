@@ -1,0 +1,203 @@
+package io.flowmesh.runtime.udf;
+
+import com.google.protobuf.StringValue;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The channel and its streams against a real HTTP/2 server speaking raw gRPC on another service
+ * than map's: the stream opens on any method path, the handshake it is given is sent first and
+ * must be answered, and {@code IsReady} is that service's own. The messages are protobuf's
+ * {@code StringValue}, standing for any protocol's.
+ */
+@ExtendWith(VertxExtension.class)
+class UdfChannelTest {
+
+  private static final StringValue SOT = StringValue.of("sot");
+
+  private final List<String> paths = new CopyOnWriteArrayList<>();
+  private HttpServer server;
+  private UdfChannel channel;
+  private Context context;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (channel != null) {
+      CompletableFuture<Void> closed = new CompletableFuture<>();
+      context.runOnContext(v -> channel.close().onComplete(ar -> closed.complete(null)));
+      closed.get(10, TimeUnit.SECONDS);
+    }
+    server.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A server answering each request with {@code answer}; returns its address. */
+  private String serve(Vertx vertx, Consumer<HttpServerRequest> answer) throws Exception {
+    server = vertx.createHttpServer().requestHandler(req -> {
+      paths.add(req.path());
+      answer.accept(req);
+    });
+    return "tcp://127.0.0.1:" + server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+  }
+
+  private static void grpcHead(HttpServerResponse resp) {
+    resp.putHeader("content-type", "application/grpc");
+  }
+
+  private static void okEnd(HttpServerResponse resp, byte[] body) {
+    grpcHead(resp);
+    resp.putTrailer("grpc-status", "0");
+    resp.end(Buffer.buffer(body));
+  }
+
+  private void channel(Vertx vertx, String address, UdfService service) throws Exception {
+    UdfConnection c = UdfConnection.builder("sink.udsink").address(address).timeout(Duration.ofSeconds(5))
+        .maxMessageSize(1024).build();
+    assertEquals(List.of(), c.validate());
+    context = vertx.getOrCreateContext();
+    CompletableFuture<UdfChannel> made = new CompletableFuture<>();
+    context.runOnContext(v -> made.complete(new UdfChannel(vertx, c, service)));
+    channel = made.get(10, TimeUnit.SECONDS);
+  }
+
+  private boolean isReady() throws Exception {
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    context.runOnContext(v -> channel.isReady().onComplete(ar -> {
+      if (ar.succeeded()) {
+        ready.complete(ar.result());
+      } else {
+        ready.completeExceptionally(ar.cause());
+      }
+    }));
+    return ready.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void isReadyCallsTheServicesOwnMethodAndReadsReady(Vertx vertx) throws Exception {
+    // ReadyResponse{ready: true} with an unknown field 2 before it, which is skipped
+    byte[] body = {0, 0, 0, 0, 4, 0x10, 0x07, 0x08, 0x01};
+    String address = serve(vertx, req -> req.end().onComplete(v -> okEnd(req.response(), body)));
+    channel(vertx, address, UdfService.SOURCE);
+    assertTrue(isReady());
+    assertEquals(List.of("/source.v1.Source/IsReady"), paths);
+  }
+
+  @Test
+  void aReadyResponseWithoutTheFieldIsNotReady(Vertx vertx) throws Exception {
+    String address = serve(vertx, req -> req.end().onComplete(v -> okEnd(req.response(), new byte[5])));
+    channel(vertx, address, UdfService.SOURCE_TRANSFORM);
+    assertFalse(isReady());
+    assertEquals(List.of("/sourcetransformer.v1.SourceTransform/IsReady"), paths);
+  }
+
+  /** What a stream's owner heard. */
+  private static final class Heard implements UdfStream.Events<StringValue> {
+    final CompletableFuture<Void> opened = new CompletableFuture<>();
+    final List<String> responses = new CopyOnWriteArrayList<>();
+    final CompletableFuture<StreamEnd> ended = new CompletableFuture<>();
+
+    @Override
+    public void onOpen(UdfStream<StringValue> stream) {
+      opened.complete(null);
+      stream.send(GrpcFrames.frame(StringValue.of("request-1")));
+    }
+
+    @Override
+    public void onResponse(UdfStream<StringValue> stream, StringValue response) {
+      responses.add(response.getValue());
+    }
+
+    @Override
+    public void onEnd(UdfStream<StringValue> stream, StreamEnd end) {
+      ended.complete(end);
+    }
+  }
+
+  private Heard openStream(Vertx vertx, String address) throws Exception {
+    channel(vertx, address, UdfService.SINK);
+    Heard heard = new Heard();
+    context.runOnContext(v -> {
+      UdfStream.Spec<StringValue> spec = new UdfStream.Spec<>(channel.method("SinkFn"), GrpcFrames.frame(SOT),
+          StringValue.parser(), SOT::equals, "StringValue");
+      new UdfStream<>(channel, spec, context, true, heard).open();
+    });
+    return heard;
+  }
+
+  /** A server that reads the stream's messages and answers each with {@code reply}. */
+  private static void echo(HttpServerRequest req, java.util.function.Function<StringValue, byte[]> reply) {
+    grpcHead(req.response());
+    req.response().setChunked(true);
+    GrpcFrameReader reader = new GrpcFrameReader(1 << 20, "test", new GrpcFrameReader.Sink() {
+      @Override
+      public boolean onMessage(Buffer message) {
+        try {
+          StringValue in = StringValue.parseFrom(message.getBytes());
+          req.response().write(Buffer.buffer(reply.apply(in)));
+          if (in.getValue().equals("request-1")) {
+            req.response().putTrailer("grpc-status", "0").end();
+          }
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          req.response().reset();
+        }
+        return true;
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        req.response().reset();
+      }
+    });
+    req.handler(reader::feed);
+  }
+
+  @Test
+  void aStreamOpensOnAnyMethodSendsItsHandshakeAndCarriesResponses(Vertx vertx) throws Exception {
+    String address = serve(vertx, req -> echo(req, in -> GrpcFrames.frame(in.equals(SOT) ? SOT
+        : StringValue.of("answer to " + in.getValue()))));
+    Heard heard = openStream(vertx, address);
+    heard.opened.get(10, TimeUnit.SECONDS);
+    StreamEnd end = heard.ended.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("/sink.v1.Sink/SinkFn"), paths);
+    assertEquals(List.of("answer to request-1"), heard.responses);
+    assertEquals(StreamEnd.Kind.STATUS, end.kind(), end.toString());
+    assertEquals(0, end.grpcStatus());
+  }
+
+  @Test
+  void aFirstResponseThatDoesNotAnswerTheHandshakeIsAViolation(Vertx vertx) throws Exception {
+    String address = serve(vertx, req -> echo(req, in -> GrpcFrames.frame(StringValue.of("hello"))));
+    Heard heard = openStream(vertx, address);
+    StreamEnd end = heard.ended.get(10, TimeUnit.SECONDS);
+    assertEquals(StreamEnd.Kind.VIOLATION, end.kind(), end.toString());
+    assertTrue(end.detail().contains("invalid handshake") && end.detail().contains("hello"), end.detail());
+    assertFalse(heard.opened.isDone());
+  }
+
+  @Test
+  void aResponseOverTheMaximumIsAViolationNamingTheKindsKey(Vertx vertx) throws Exception {
+    String address = serve(vertx, req -> echo(req, in -> GrpcFrames.frame(StringValue.of("x".repeat(2000)))));
+    Heard heard = openStream(vertx, address);
+    StreamEnd end = heard.ended.get(10, TimeUnit.SECONDS);
+    assertEquals(StreamEnd.Kind.VIOLATION, end.kind(), end.toString());
+    assertTrue(end.detail().contains("exceeds sink.udsink.max-message-size 1024"), end.detail());
+  }
+}
