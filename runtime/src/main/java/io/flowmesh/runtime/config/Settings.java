@@ -284,15 +284,15 @@ public final class Settings {
 
   /**
    * The properties set under a prefix key, property (the part after the prefix) to value, sorted.
-   * A reserved property is left out and recorded as a problem naming the key and what to use
-   * instead. The map is unmodifiable, and its {@code toString} masks the secrets ({@link Secrets}).
+   * A reserved property is left out and recorded as a problem (in name order) naming the key and
+   * what to use instead. The map is unmodifiable, and its {@code toString} masks the secrets ({@link Secrets}).
    */
   public Map<String, String> prefixed(ConfigKey<String> prefix) {
     if (!prefix.isPrefix() || keys.get(prefix.name()) != prefix) {
       throw new IllegalArgumentException("not a prefix key of this service: " + prefix.name());
     }
     Map<String, String> out = new TreeMap<>();
-    values.forEach((key, value) -> {
+    new TreeMap<>(values).forEach((key, value) -> { // in name order, so the problems are too
       if (key.startsWith(prefix.name()) && key.length() > prefix.name().length()) {
         String property = key.substring(prefix.name().length());
         String instead = prefix.reserved().get(property);
