@@ -263,6 +263,9 @@ public final class Settings {
     if (!keys.containsKey(key.name())) {
       throw new IllegalArgumentException("key not registered with this service: " + key.name());
     }
+    if (key.isPrefix()) {
+      throw new IllegalArgumentException("a prefix key is read with prefixed(): " + key.name());
+    }
     if (parsed.containsKey(key.name())) {
       return (T) parsed.get(key.name());
     }
