@@ -4,7 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 for s in source map sink; do
-  [[ -f "$s-service/target/$s-service.jar" ]] || mvn -B -q install -DskipTests
+  [[ -f "$s-service/target/$s-service.jar" ]] || mvn -B -q package -DskipTests
 done
 out=docs/configuration.md
 {
@@ -16,6 +16,14 @@ out=docs/configuration.md
   echo "(\`--config FILE\`, or \`FLOWMESH_CONFIG\`) > these defaults. Key \`a.b-c\` is environment variable"
   echo "\`FLOWMESH_A_B_C\`. A service reads its own namespace and the common keys and ignores other"
   echo "services' keys; an unknown key in its own namespace stops it with an error naming the key."
+  echo
+  echo "A key ending in \`.*\` (\`source.kafka.client.*\`) passes any property under it to a client library:"
+  echo "\`--source.kafka.client.sasl.mechanism=PLAIN\`, or in the file \`source: {kafka: {client: {sasl.mechanism: PLAIN}}}\`."
+  echo "In the environment the property name is written in upper case with \`_\` for each dot"
+  echo "(\`FLOWMESH_SOURCE_KAFKA_CLIENT_SASL_MECHANISM\` is \`sasl.mechanism\`), which fits every Kafka property;"
+  echo "a property whose name holds \`_\`, \`-\` or capitals is set in the file or with a flag. Values whose"
+  echo "names hold password, passphrase, secret, credential or jaas, end in token, or (passed through) end"
+  echo "in \`.key\` are shown as \`***\` in \`/status\` and in error messages."
   for s in source map sink; do
     echo
     echo "## $s-service"

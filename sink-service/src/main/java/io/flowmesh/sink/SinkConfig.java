@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sink-service's configuration, validated.
@@ -30,10 +31,13 @@ import java.util.List;
  * @param kafkaBootstrap the Kafka sink's brokers, or null
  * @param kafkaTopic the Kafka sink's topic, or null
  * @param kafkaMaxBytes the Kafka producer's buffer
+ * @param kafkaClient any other producer property ({@code sink.kafka.client.*}), passed through as it is (printed with
+ *     its secrets masked)
  */
 public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Duration resolveInterval, int instances, Path path,
     boolean fsync, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
-    long maxFileBytes, int keepFiles, boolean dropOnFailure, String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes) {
+    long maxFileBytes, int keepFiles, boolean dropOnFailure, String kafkaBootstrap, String kafkaTopic, long kafkaMaxBytes,
+    Map<String, String> kafkaClient) {
 
   /** Reads and checks every {@code sink.*} key; problems are recorded in {@code s}. */
   public static SinkConfig from(Settings s) {
@@ -87,7 +91,8 @@ public record SinkConfig(String type, int httpPort, List<HostPort> upstream, Dur
     }
     return new SinkConfig(type, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve, s.get(SinkKeys.INSTANCES), path,
         s.get(SinkKeys.FSYNC), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
-        maxFile, s.get(SinkKeys.KEEP_FILES), "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes);
+        maxFile, s.get(SinkKeys.KEEP_FILES), "drop".equals(s.get(SinkKeys.ON_FAILURE)), bootstrap, topic, kafkaBytes,
+        s.prefixed(SinkKeys.KAFKA_CLIENT));
   }
 
   /** What each sink verticle instance needs. */

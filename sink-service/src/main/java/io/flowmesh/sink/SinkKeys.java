@@ -5,6 +5,7 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code sink.*} keys: where the sink reads from, where it writes, and how. */
 public final class SinkKeys {
@@ -48,10 +49,22 @@ public final class SinkKeys {
       "kafka: the topic written to (required with sink.type=kafka)");
   public static final ConfigKey<Long> KAFKA_MAX_BYTES = ConfigKey.of("sink.kafka.max-bytes-in-flight", "32MiB", Types.SIZE,
       "kafka: the producer's buffer (buffer.memory): record bytes not yet acknowledged by the broker");
+  public static final ConfigKey<String> KAFKA_CLIENT = ConfigKey.prefix("sink.kafka.client.",
+      "kafka: any other Kafka producer property, passed through as it is: sink.kafka.client.security.protocol=SASL_SSL,"
+      + " sink.kafka.client.compression.type=lz4, ...; secrets (names with password, secret, jaas, ... or ending in .key) are"
+      + " shown as *** in /status. In the environment, FLOWMESH_SINK_KAFKA_CLIENT_COMPRESSION_TYPE is compression.type"
+      + " (lower case, _ read as .)", Map.of(
+          "bootstrap.servers", "use sink.kafka.bootstrap-servers",
+          "buffer.memory", "use sink.kafka.max-bytes-in-flight",
+          "acks", "it is all: a message is acked upstream only once every in-sync replica has its record",
+          "enable.idempotence", "it is true, so the producer's retries write no duplicates",
+          "transactional.id", "the sink does not write in transactions",
+          "key.serializer", "keys are written as bytes",
+          "value.serializer", "values are written as bytes"));
 
   /** Every sink key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, MAX_FILE_BYTES, KEEP_FILES, DEDUPE_WINDOW, THROTTLE,
-        MAX_BATCH_BYTES, RETRY_BACKOFF, ON_FAILURE, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_MAX_BYTES);
+        MAX_BATCH_BYTES, RETRY_BACKOFF, ON_FAILURE, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_MAX_BYTES, KAFKA_CLIENT);
   }
 }

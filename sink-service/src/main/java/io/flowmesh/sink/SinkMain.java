@@ -91,7 +91,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
       case "blackhole":
         return Future.succeededFuture(new BlackholeWriter());
       case "kafka":
-        return KafkaWriter.open(vertx, config.kafkaBootstrap(), config.kafkaTopic(), config.kafkaMaxBytes(), java.util.Map.of())
+        return KafkaWriter.open(vertx, config.kafkaBootstrap(), config.kafkaTopic(), config.kafkaMaxBytes(), config.kafkaClient())
             .map(w -> w);
       default:
         return Future.succeededFuture(new LogWriter(vertx, System.out));

@@ -2,12 +2,19 @@ package io.flowmesh.sink;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
 import io.flowmesh.kafka.broker.Topics;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.sink.writer.KafkaWriter;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -85,6 +94,40 @@ class KafkaSinkTest {
     assertEquals("k2", new String(r.key(), StandardCharsets.UTF_8));
     assertEquals(100, r.value().length);
     assertTrue(r.timestamp() > 0);
+  }
+
+  @Test
+  void aClientPropertyReachesTheProducerAndASecretOneIsMaskedInStatus() throws Exception {
+    try (Topics t = new Topics(broker.bootstrapServers())) {
+      t.create("props", 1);
+    }
+    Launched source = pipeline.source("--source.count=100");
+    Launched sink = pipeline.sink(Pipeline.edgePort(source), "--sink.type=kafka",
+        "--sink.kafka.bootstrap-servers=" + broker.bootstrapServers(), "--sink.kafka.topic=props",
+        "--sink.kafka.client.client.id=flowmesh-sink-test", "--sink.kafka.client.ssl.key.password=hunter2");
+    until(() -> Pipeline.status(source).getBoolean("complete"), 60_000, () -> "every message acked: " + Pipeline.status(source));
+    // The producer registers its metrics under its client.id: the one named in the flag sent the 100 records.
+    until(() -> recordsSentBy("flowmesh-sink-test") == 100.0, 30_000,
+        () -> "100 records sent by the producer with client.id flowmesh-sink-test, got " + recordsSentBy("flowmesh-sink-test"));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/status")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject config = new JsonObject(r.body()).getJsonObject("config");
+    assertEquals("flowmesh-sink-test", config.getString("sink.kafka.client.client.id"), r.body());
+    assertEquals("***", config.getString("sink.kafka.client.ssl.key.password"), r.body());
+    assertFalse(r.body().contains("hunter2"), r.body());
+  }
+
+  /** What the producer with {@code clientId} in this JVM sent (its JMX metric), or -1 when there is none. */
+  private static double recordsSentBy(String clientId) {
+    try {
+      ObjectName metrics = new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId);
+      MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+      return jmx.isRegistered(metrics) ? ((Number) jmx.getAttribute(metrics, "record-send-total")).doubleValue() : -1;
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the producer's metrics: " + e, e);
+    }
   }
 
   @Test

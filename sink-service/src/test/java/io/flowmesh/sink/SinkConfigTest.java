@@ -49,6 +49,21 @@ class SinkConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesPassThroughButThoseTheSinkSetsAreRefusedNamingWhy() {
+    Settings s = load(new String[] {"--sink.kafka.client.compression.type=lz4", "--sink.kafka.client.acks=1",
+        "--sink.kafka.client.buffer.memory=1000"}, Map.of("FLOWMESH_SINK_KAFKA_CLIENT_SSL_KEY_PASSWORD", "hunter2"));
+    assertEquals(List.of(
+        "sink.kafka.client.acks='1' (from --sink.kafka.client.acks): Flowmesh sets acks itself; it is all: a message is acked"
+            + " upstream only once every in-sync replica has its record",
+        "sink.kafka.client.buffer.memory='1000' (from --sink.kafka.client.buffer.memory): Flowmesh sets buffer.memory itself;"
+            + " use sink.kafka.max-bytes-in-flight"), s.problems());
+    SinkConfig c = SinkConfig.from(s);
+    assertEquals(Map.of("compression.type", "lz4", "ssl.key.password", "hunter2"), c.kafkaClient());
+    assertTrue(!c.toString().contains("hunter2"), "the config record prints the password masked: " + c);
+    assertEquals("***", s.effective().get("sink.kafka.client.ssl.key.password"));
+  }
+
+  @Test
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
     List<String> p = problems("--sink.type=s3", "--sink.upstream=nohost", "--sink.instances=0", "--sink.fsync=yes");
     assertEquals(List.of(

@@ -10,7 +10,6 @@ import io.flowmesh.source.kafka.KafkaSourceConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,7 +101,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     }
     return new KafkaSourceConfig(bootstrap, topics, group, s.get(SourceKeys.KAFKA_START), s.get(SourceKeys.KAFKA_MAX_UNACKED),
         positive(s, SourceKeys.KAFKA_COMMIT_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
-        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), Map.of());
+        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), s.prefixed(SourceKeys.KAFKA_CLIENT));
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {

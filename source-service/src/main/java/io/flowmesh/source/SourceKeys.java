@@ -4,6 +4,7 @@ import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Types;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The {@code source.*} keys: what the source produces, where it serves, how its watermark moves. */
@@ -80,12 +81,23 @@ public final class SourceKeys {
   public static final ConfigKey<Integer> KAFKA_MAX_METADATA = ConfigKey.of("source.kafka.max-commit-metadata", "4000",
       Types.intRange(16, 1 << 20), "kafka: most characters of commit metadata per partition (the broker allows "
           + "offset.metadata.max.bytes, 4096 by default); a partition whose acked offsets do not fit is paused until they do");
+  public static final ConfigKey<String> KAFKA_CLIENT = ConfigKey.prefix("source.kafka.client.",
+      "kafka: any other Kafka consumer property, passed through as it is: source.kafka.client.security.protocol=SASL_SSL,"
+      + " source.kafka.client.sasl.mechanism=PLAIN, source.kafka.client.ssl.truststore.location=...; secrets (names with"
+      + " password, secret, jaas, ... or ending in .key) are shown as *** in /status. In the environment,"
+      + " FLOWMESH_SOURCE_KAFKA_CLIENT_SASL_MECHANISM is sasl.mechanism (lower case, _ read as .)", Map.of(
+          "bootstrap.servers", "use source.kafka.bootstrap-servers",
+          "group.id", "use source.kafka.group-id",
+          "auto.offset.reset", "use source.kafka.start-position",
+          "enable.auto.commit", "the source commits only what is safe, every source.kafka.commit-interval",
+          "key.deserializer", "keys are read as bytes",
+          "value.deserializer", "values are read as bytes"));
 
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
         STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
-        KAFKA_REVOKE_TIMEOUT, KAFKA_MAX_METADATA);
+        KAFKA_REVOKE_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT);
   }
 }

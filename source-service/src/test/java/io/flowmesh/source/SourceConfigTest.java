@@ -54,6 +54,21 @@ class SourceConfigTest {
   }
 
   @Test
+  void kafkaClientPropertiesPassThroughButThoseTheSourceSetsAreRefusedNamingTheKeyToUse() {
+    Settings s = load(new String[] {"--source.kafka.client.security.protocol=SASL_SSL", "--source.kafka.client.group.id=g",
+        "--source.kafka.client.enable.auto.commit=true"}, Map.of("FLOWMESH_SOURCE_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN",
+        "FLOWMESH_SOURCE_KAFKA_CLIENT_BOOTSTRAP_SERVERS", "b:9092"));
+    assertEquals(List.of(
+        "source.kafka.client.bootstrap.servers='b:9092' (from FLOWMESH_SOURCE_KAFKA_CLIENT_BOOTSTRAP_SERVERS): Flowmesh sets"
+            + " bootstrap.servers itself; use source.kafka.bootstrap-servers",
+        "source.kafka.client.enable.auto.commit='true' (from --source.kafka.client.enable.auto.commit): Flowmesh sets"
+            + " enable.auto.commit itself; the source commits only what is safe, every source.kafka.commit-interval",
+        "source.kafka.client.group.id='g' (from --source.kafka.client.group.id): Flowmesh sets group.id itself; use"
+            + " source.kafka.group-id"), s.problems());
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"), SourceConfig.from(s).kafka().client());
+  }
+
+  @Test
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
     List<String> p = problems("--source.rate=fast", "--source.type=pulsar", "--source.edge.port=70000");
     assertEquals(3, p.size(), p.toString());

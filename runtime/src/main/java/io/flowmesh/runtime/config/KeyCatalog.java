@@ -8,7 +8,8 @@ import java.util.function.UnaryOperator;
 /**
  * What one service owns and what every Flowmesh service knows, to tell apart the keys a layer
  * (flags, environment, file) names: this service's own, another service's (ignored, so one
- * environment can configure them all), and mistakes.
+ * environment can configure them all), and mistakes. A key name ending in a dot is a prefix key
+ * ({@link ConfigKey#prefix}): every key under it is that service's.
  */
 public final class KeyCatalog {
 
@@ -51,14 +52,14 @@ public final class KeyCatalog {
 
   /** How a dotted key name (from a flag or the file) relates to this service. */
   public Kind classify(String key) {
-    if (ownKeys.contains(key)) {
+    if (ownKeys.contains(key) || underPrefix(key, ownKeys)) {
       return Kind.OWN;
     }
     String ns = namespace(key);
     if (ownNamespaces.contains(ns)) {
       return Kind.UNKNOWN_IN_OWN_NAMESPACE;
     }
-    if (knownKeys.contains(key)) {
+    if (knownKeys.contains(key) || underPrefix(key, knownKeys)) {
       return Kind.OTHER_SERVICE;
     }
     return knownNamespaces.contains(ns) ? Kind.UNKNOWN_IN_OTHER_NAMESPACE : Kind.NO_NAMESPACE;
@@ -73,7 +74,7 @@ public final class KeyCatalog {
     if (ownNs != null) {
       return Kind.UNKNOWN_IN_OWN_NAMESPACE;
     }
-    if (knownEnvNames.contains(name)) {
+    if (knownEnvNames.contains(name) || underPrefix(name, knownEnvNames)) {
       return Kind.OTHER_SERVICE;
     }
     return envNamespace(name, knownNamespaces) != null ? Kind.UNKNOWN_IN_OTHER_NAMESPACE : Kind.NO_NAMESPACE;
@@ -134,6 +135,19 @@ public final class KeyCatalog {
       cur = t;
     }
     return prev[b.length()];
+  }
+
+  /**
+   * Whether {@code name} is under one of the prefixes in {@code names} (those ending in a dot, or
+   * as environment names in {@code _}), with something after it.
+   */
+  private static boolean underPrefix(String name, Set<String> names) {
+    for (String n : names) {
+      if ((n.endsWith(".") || n.endsWith("_")) && name.length() > n.length() && name.startsWith(n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String envNamespace(String name, Set<String> namespaces) {

@@ -25,6 +25,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * error, while other services' keys are ignored, so one environment, one YAML file or one set of
  * flags can configure every service (see {@link #load(List, Set, Set, String[], Map)}).
  *
+ * <p>A prefix key ({@link ConfigKey#prefix}, e.g. {@code source.kafka.client.}) takes any key under
+ * it from every layer, each full key on its own ({@code --source.kafka.client.sasl.mechanism=PLAIN}
+ * beats {@code FLOWMESH_SOURCE_KAFKA_CLIENT_SASL_MECHANISM}); {@link #prefixed} gives them as a map
+ * of property to value.
+ *
  * <p>Parsing never stops at the first problem: {@link #get} records it and returns the default,
  * and {@link #check()} reports every problem at once.
  */
@@ -183,8 +188,13 @@ public final class Settings {
 
   private void loadEnv(Map<String, String> env, KeyCatalog catalog) {
     Map<String, String> byEnvName = new LinkedHashMap<>();
+    List<ConfigKey<?>> prefixes = new ArrayList<>();
     for (ConfigKey<?> k : keys.values()) {
-      byEnvName.put(k.envName(), k.name());
+      if (k.isPrefix()) {
+        prefixes.add(k);
+      } else {
+        byEnvName.put(k.envName(), k.name());
+      }
     }
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
@@ -192,6 +202,9 @@ public final class Settings {
         continue;
       }
       String key = byEnvName.get(name);
+      for (int i = 0; key == null && i < prefixes.size(); i++) {
+        key = prefixes.get(i).keyOfEnv(name);
+      }
       if (key != null) {
         put(key, e.getValue(), Source.ENV);
         continue;
@@ -207,6 +220,11 @@ public final class Settings {
   }
 
   private void put(String key, String value, Source source) {
+    ConfigKey<?> k = keys.get(key);
+    if (k != null && k.isPrefix()) {
+      addProblem(key + " needs a property name after it, e.g. " + key + "client.id");
+      return;
+    }
     values.put(key, value);
     sources.put(key, source);
   }
@@ -245,6 +263,9 @@ public final class Settings {
     if (!keys.containsKey(key.name())) {
       throw new IllegalArgumentException("key not registered with this service: " + key.name());
     }
+    if (key.isPrefix()) {
+      throw new IllegalArgumentException("a prefix key is read with prefixed(): " + key.name());
+    }
     if (parsed.containsKey(key.name())) {
       return (T) parsed.get(key.name());
     }
@@ -256,7 +277,7 @@ public final class Settings {
       try {
         value = key.type().parse(text);
       } catch (IllegalArgumentException e) {
-        addProblem(describe(key, text) + ": " + e.getMessage());
+        addProblem(describe(key.name(), text) + ": " + e.getMessage());
         value = key.defaultValue() == null ? null : key.type().parse(key.defaultValue());
       }
     }
@@ -264,9 +285,33 @@ public final class Settings {
     return value;
   }
 
+  /**
+   * The properties set under a prefix key, property (the part after the prefix) to value, sorted.
+   * A reserved property is left out and recorded as a problem (in name order) naming the key and
+   * what to use instead. The map is unmodifiable, and its {@code toString} masks the secrets ({@link Secrets}).
+   */
+  public Map<String, String> prefixed(ConfigKey<String> prefix) {
+    if (!prefix.isPrefix() || keys.get(prefix.name()) != prefix) {
+      throw new IllegalArgumentException("not a prefix key of this service: " + prefix.name());
+    }
+    Map<String, String> out = new TreeMap<>();
+    new TreeMap<>(values).forEach((key, value) -> { // in name order, so the problems are too
+      if (key.startsWith(prefix.name()) && key.length() > prefix.name().length()) {
+        String property = key.substring(prefix.name().length());
+        String instead = prefix.reserved().get(property);
+        if (instead != null) {
+          addProblem(describe(key, value) + ": Flowmesh sets " + property + " itself; " + instead);
+        } else {
+          out.put(property, value);
+        }
+      }
+    });
+    return Secrets.maskedWhenPrinted(out);
+  }
+
   /** Records a problem found by a check across keys (e.g. one must be less than another). */
   public void problem(ConfigKey<?> key, String what) {
-    addProblem(describe(key, values.get(key.name())) + ": " + what);
+    addProblem(describe(key.name(), values.get(key.name())) + ": " + what);
   }
 
   /** Records a problem found by a check of a derived value, as one full line naming the key. */
@@ -274,13 +319,13 @@ public final class Settings {
     addProblem(line);
   }
 
-  private String describe(ConfigKey<?> key, String text) {
-    Source src = sources.get(key.name());
-    String from = src == Source.ENV ? " (from " + key.envName() + ")" : src == Source.FLAG ? " (from --" + key.name() + ")" : src == Source.FILE ? " (from the config file)" : "";
+  private String describe(String key, String text) {
+    Source src = sources.get(key);
+    String from = src == Source.ENV ? " (from " + ConfigKey.envName(key) + ")" : src == Source.FLAG ? " (from --" + key + ")" : src == Source.FILE ? " (from the config file)" : "";
     if (text == null) {
-      return key.name() + " (unset)";
+      return key + " (unset)";
     }
-    return key.name() + "=" + (isSecret(key.name()) ? "***" : "'" + text + "'") + from;
+    return key + "=" + (isSecret(key) ? Secrets.MASK : "'" + text + "'") + from;
   }
 
   /** Throws when anything was wrong; the exception lists every problem. */
@@ -298,7 +343,7 @@ public final class Settings {
   /** Every set key with its value (secrets masked), for /status and the start-up log. */
   public Map<String, String> effective() {
     Map<String, String> out = new TreeMap<>();
-    values.forEach((k, v) -> out.put(k, isSecret(k) && !v.isEmpty() ? "***" : v));
+    values.forEach((k, v) -> out.put(k, isSecret(k) && !v.isEmpty() ? Secrets.MASK : v));
     return out;
   }
 
@@ -307,33 +352,8 @@ public final class Settings {
     return sources.get(key.name());
   }
 
-  private static boolean isSecret(String key) {
-    return key.endsWith("token") || key.endsWith("password");
-  }
-
-  /** A Markdown table of every key: name, default, environment variable, what it allows, meaning. */
-  public static String markdown(List<ConfigKey<?>> keys) {
-    StringBuilder b = new StringBuilder("| key | default | environment | allowed | meaning |\n|---|---|---|---|---|\n");
-    for (ConfigKey<?> k : keys) {
-      b.append("| `").append(k.name()).append("` | ").append(k.defaultValue() == null ? "(unset)" : "`" + k.defaultValue() + "`")
-          .append(" | `").append(k.envName()).append("` | ").append(cell(k.type().allowed())).append(" | ")
-          .append(cell(k.description())).append(" |\n");
-    }
-    return b.toString();
-  }
-
-  private static String cell(String text) {
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  /** A help text: every key, its default, its environment name and what it allows. */
-  public static String help(List<ConfigKey<?>> keys) {
-    StringBuilder b = new StringBuilder();
-    for (ConfigKey<?> k : keys) {
-      b.append(String.format("  --%-28s %s%n      default: %s; env: %s; allowed: %s%n",
-          k.name(), k.description(), k.defaultValue() == null ? "(unset)" : "'" + k.defaultValue() + "'",
-          k.envName(), k.type().allowed()));
-    }
-    return b.toString();
+  /** Whether a set key's value is a secret ({@link Secrets}); a key that is not one of ours exactly is under a prefix key. */
+  private boolean isSecret(String key) {
+    return Secrets.isSecret(key, !keys.containsKey(key));
   }
 }

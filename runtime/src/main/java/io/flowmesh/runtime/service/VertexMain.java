@@ -4,6 +4,7 @@ import io.flowmesh.runtime.auth.BearerToken;
 import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.KeyReference;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -128,7 +129,7 @@ public abstract class VertexMain<C> {
   public final void main(String[] args) {
     for (String a : args) {
       if (a.equals("--help-markdown")) {
-        System.out.print(Settings.markdown(allKeys()));
+        System.out.print(KeyReference.markdown(allKeys()));
         return;
       }
       if (a.equals("--version")) {
@@ -138,7 +139,7 @@ public abstract class VertexMain<C> {
       }
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...] | --help | --version\n\nKeys:");
-        System.out.print(Settings.help(allKeys()));
+        System.out.print(KeyReference.help(allKeys()));
         return;
       }
     }

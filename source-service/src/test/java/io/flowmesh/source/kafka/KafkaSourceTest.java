@@ -2,6 +2,7 @@ package io.flowmesh.source.kafka;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
@@ -20,6 +21,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +37,11 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -190,6 +200,37 @@ class KafkaSourceTest {
     assertEquals(List.of("k1"), m.getKeysList());
     assertEquals("1", m.getHeadersMap().get("n"));
     assertEquals(BASE_TIME + 1, m.getEventTime());
+  }
+
+  @Test
+  @Order(2)
+  void aClientPropertyReachesTheConsumerAndASecretOneIsMaskedInStatus() throws Exception {
+    try (Topics t = new Topics(broker.bootstrapServers())) {
+      t.create("client-props", 1);
+    }
+    String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"hunter2\";";
+    Launched source = launch("client-props", "g-client", "--source.kafka.client.client.id=flowmesh-client-test",
+        "--source.kafka.client.sasl.jaas.config=" + jaas);
+    until(() -> memberClientIds("g-client").contains("flowmesh-client-test"), 60_000,
+        () -> "the broker sees group g-client's member with client.id flowmesh-client-test: " + memberClientIds("g-client"));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + "/status")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject config = new JsonObject(r.body()).getJsonObject("config");
+    assertEquals("flowmesh-client-test", config.getString("source.kafka.client.client.id"), r.body());
+    assertEquals("***", config.getString("source.kafka.client.sasl.jaas.config"), r.body());
+    assertFalse(r.body().contains("hunter2"), r.body());
+  }
+
+  /** The client ids of the group's members, as the broker describes them. */
+  private static List<String> memberClientIds(String group) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      return d.members().stream().map(MemberDescription::clientId).toList();
+    } catch (Exception e) {
+      throw new IllegalStateException("describing group " + group + ": " + e, e);
+    }
   }
 
   @Test
