@@ -131,6 +131,8 @@ class ComposeKafkaFileTest {
       }
     }
     Set<String> names;
+    // the broker's SLF4J 2 finds no backend in its jars: keep its warnings about that out of the test log
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     try (URLClassLoader loader = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       Object def = Class.forName("org.apache.kafka.server.config.AbstractKafkaConfig", true, loader).getField("CONFIG_DEF").get(null);
       names = new HashSet<>((Set<String>) def.getClass().getMethod("names").invoke(def));
