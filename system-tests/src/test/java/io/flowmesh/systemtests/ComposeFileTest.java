@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,7 +32,7 @@ class ComposeFileTest {
   /** The generator pipeline, which runs without a profile. */
   private static final List<String> PIPELINE = List.of("udf", "source", "map", "sink");
   /** The kafka profile's pipeline, through the same UDF (its broker: {@link ComposeKafkaFileTest}). */
-  static final List<String> KAFKA_PIPELINE = List.of("kafka-source", "kafka-map", "kafka-sink");
+  private static final List<String> KAFKA_PIPELINE = List.of("kafka-source", "kafka-map", "kafka-sink");
 
   /** Every service that runs a vertex, with the vertex: both pipelines'. */
   static Stream<Arguments> vertexServices() {
