@@ -18,10 +18,15 @@ start (default)
              (debootstrap, then `docker import`): stands in for maven:3.9-eclipse-temurin-17
              and eclipse-temurin:17-jre
        PROM  BASE with ENTRYPOINT /usr/bin/prometheus: stands in for prom/prometheus
+       KAFKA BASE with the jars of kafka-broker/target/kafka-lib (so `mvn package` first) and
+             scripts/docker-test-kafka/: stands in for apache/kafka (same env contract);
+             tagged by a hash of those files, so a new Kafka version or recipe builds anew
   3. Prints for the caller, one per line:
        DOCKER_HOST=unix://...     the engine to use
        COMPOSE=docker compose     or docker-compose (v1), whichever is installed
-       MAVEN_IMAGE=... JRE_IMAGE=... PROMETHEUS_IMAGE=...   build args / compose variables
+       MAVEN_IMAGE=... JRE_IMAGE=... PROMETHEUS_IMAGE=... KAFKA_IMAGE=...
+                                  build args / compose variables (KAFKA_IMAGE is empty, with
+                                  a line on stderr, when kafka-broker is not built)
        JARS=maven|prebuilt        maven when a container here can reach Maven Central (the
                                   Dockerfile compiles), else prebuilt (it takes the jars that
                                   `mvn package` built on the host); $JARS set wins
@@ -34,7 +39,7 @@ stop
 
 Then, as the test does:
   mvn -B -q package -DskipTests     # for JARS=prebuilt
-  eval "$(scripts/docker-test-env.sh)"; export DOCKER_HOST MAVEN_IMAGE JRE_IMAGE PROMETHEUS_IMAGE JARS
+  eval "$(scripts/docker-test-env.sh)"; export DOCKER_HOST MAVEN_IMAGE JRE_IMAGE PROMETHEUS_IMAGE KAFKA_IMAGE JARS
   $COMPOSE up --build
 
 Environment:
@@ -48,6 +53,7 @@ log() { echo "docker-test-env: $*" >&2; }
 no_engine() { echo "docker-test-env: no Docker engine: $*"; exit 3; }
 
 cache="${FLOWMESH_DOCKER_CACHE:-/var/cache/flowmesh-docker}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mirror="${FLOWMESH_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Bump a recipe number when what goes into that image changes: the new tag is then built once.
 base_recipe=1 prom_recipe=2
@@ -155,6 +161,29 @@ ENTRYPOINT ["/usr/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml"]
 EOF
   fi
+  make_kafka_image
+}
+
+# The apache/kafka stand-in: Kafka's own jars (kafka-broker's build) on the base image.
+make_kafka_image() {
+  kafka_image=""
+  local lib="$root/kafka-broker/target/kafka-lib" recipe="$root/scripts/docker-test-kafka"
+  if ! compgen -G "$lib/kafka_*.jar" >/dev/null; then
+    log "no $lib: no apache/kafka stand-in (build it: mvn -B -q package -DskipTests)"
+    return
+  fi
+  local sum
+  sum="$( (cd "$lib" && ls -l --time-style=+ .; cd "$recipe" && cat Dockerfile run kafka-tool) | sha256sum | cut -c1-12)"
+  kafka_image="flowmesh-test/kafka:bookworm-$base_recipe.$sum"
+  has_image "$kafka_image" && return
+  log "making $kafka_image"
+  local ctx="$cache/kafka-context.$$"
+  rm -rf "$ctx"
+  mkdir -p "$ctx"
+  cp -r "$lib" "$ctx/libs"
+  cp "$recipe/Dockerfile" "$recipe/run" "$recipe/kafka-tool" "$ctx/"
+  docker build -q --build-arg BASE="$base_image" -t "$kafka_image" "$ctx" >/dev/null
+  rm -rf "$ctx"
 }
 
 # Can a build container fetch from Maven Central (network and TLS)? One small request.
@@ -202,7 +231,7 @@ case "${1:-start}" in
     # untagged by rebuilds of flowmesh:local.
     if [[ "$host" == "unix://$sock" ]]; then
       for img in $(docker images --filter 'reference=flowmesh-test/*' --format '{{.Repository}}:{{.Tag}}'); do
-        [[ "$img" == "$base_image" || "$img" == "$prom_image" ]] || docker rmi "$img" >/dev/null 2>&1 || true
+        [[ "$img" == "$base_image" || "$img" == "$prom_image" || "$img" == "$kafka_image" ]] || docker rmi "$img" >/dev/null 2>&1 || true
       done
       docker image prune -f >/dev/null 2>&1 || true
     fi
@@ -211,6 +240,7 @@ case "${1:-start}" in
     echo "MAVEN_IMAGE=$base_image"
     echo "JRE_IMAGE=$base_image"
     echo "PROMETHEUS_IMAGE=$prom_image"
+    echo "KAFKA_IMAGE=$kafka_image"
     echo "JARS=$jars"
     echo "STARTED=$started"
     ;;

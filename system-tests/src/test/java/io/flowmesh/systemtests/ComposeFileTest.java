@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * docker-compose.yml, checked without a Docker engine against what the build produces and what
@@ -27,10 +29,25 @@ class ComposeFileTest {
 
   private static final ComposeFile COMPOSE = ComposeFile.ofProject();
   private static final String UDF_MAIN = "io.flowmesh.examples.Main";
+  /** The generator pipeline, which runs without a profile. */
+  private static final List<String> PIPELINE = List.of("udf", "source", "map", "sink");
+  /** The kafka profile's pipeline, through the same UDF (its broker: {@link ComposeKafkaFileTest}). */
+  private static final List<String> KAFKA_PIPELINE = List.of("kafka-source", "kafka-map", "kafka-sink");
+
+  /** Every service that runs a vertex, with the vertex: both pipelines'. */
+  static Stream<Arguments> vertexServices() {
+    return Stream.of(Arguments.of("source", Vertex.SOURCE), Arguments.of("map", Vertex.MAP), Arguments.of("sink", Vertex.SINK),
+        Arguments.of("kafka-source", Vertex.SOURCE), Arguments.of("kafka-map", Vertex.MAP), Arguments.of("kafka-sink", Vertex.SINK));
+  }
 
   /** The value the service runs with for {@code key}: the compose environment's, else the jar's default. */
   static int effectivePort(ComposeFile compose, Vertex v, String key) {
-    String set = compose.environment(v.id()).get(Keys.envName(key));
+    return effectivePort(compose, v.id(), v, key);
+  }
+
+  /** The same for compose service {@code service}, which runs vertex {@code v}. */
+  static int effectivePort(ComposeFile compose, String service, Vertex v, String key) {
+    String set = compose.environment(service).get(Keys.envName(key));
     return Integer.parseInt(set != null ? set : Keys.key(v, key).defaultValue());
   }
 
@@ -44,16 +61,28 @@ class ComposeFileTest {
 
   @Test
   void theComposeFileDefinesTheFourPipelineServicesAndLetsThemScale() {
-    assertTrue(COMPOSE.serviceNames().containsAll(List.of("udf", "source", "map", "sink")), COMPOSE.serviceNames().toString());
-    for (String s : List.of("udf", "source", "map", "sink")) {
+    assertTrue(COMPOSE.serviceNames().containsAll(PIPELINE), COMPOSE.serviceNames().toString());
+    assertTrue(COMPOSE.serviceNames().containsAll(KAFKA_PIPELINE), COMPOSE.serviceNames().toString());
+    for (String s : COMPOSE.serviceNames()) {
       assertFalse(COMPOSE.service(s).containsKey("container_name"), s + ": a fixed container name prevents --scale");
+    }
+  }
+
+  /** Both pipelines are listed in {@link #vertexServices()}, so every check below covers each. */
+  @Test
+  void everyServiceThatRunsAServiceJarIsCheckedAsAVertex() {
+    List<String> listed = vertexServices().map(a -> (String) a.get()[0]).toList();
+    for (String s : COMPOSE.serviceNames()) {
+      List<String> cmd = COMPOSE.command(s);
+      boolean runsVertex = cmd.size() > 2 && cmd.get(2).matches("/app/(source|map|sink)-service\\.jar");
+      assertEquals(runsVertex, listed.contains(s), s + " runs " + cmd);
     }
   }
 
   @Test
   void everyPipelineServiceIsBuiltFromTheRepositoryDockerfileAsOneImage() {
     String image = null;
-    for (String s : List.of("udf", "source", "map", "sink")) {
+    for (String s : Stream.concat(PIPELINE.stream(), KAFKA_PIPELINE.stream()).toList()) {
       @SuppressWarnings("unchecked")
       Map<String, Object> build = (Map<String, Object>) COMPOSE.service(s).get("build");
       assertNotNull(build, s + " has no build");
@@ -69,10 +98,10 @@ class ComposeFileTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void eachServiceCommandRunsAJarTheBuildProducesWithAMainThatExists(Vertex v) throws IOException {
-    assertRunsJar(v.id(), v.jar(), v.mainClass());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void eachServiceCommandRunsAJarTheBuildProducesWithAMainThatExists(String service, Vertex v) throws IOException {
+    assertRunsJar(service, v.jar(), v.mainClass());
   }
 
   @Test
@@ -96,15 +125,15 @@ class ComposeFileTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void everyFlowmeshVariableASetsIsARealKeyOfThatService(Vertex v) {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void everyFlowmeshVariableASetsIsARealKeyOfThatService(String service, Vertex v) {
     Map<String, Keys.Key> keys = Keys.byEnv(v);
-    Map<String, String> env = COMPOSE.environment(v.id());
+    Map<String, String> env = COMPOSE.environment(service);
     assertFalse(env.isEmpty(), v + " has no environment");
     for (String name : env.keySet()) {
       if (name.startsWith("FLOWMESH_")) {
-        assertTrue(keys.containsKey(name), v + " sets " + name + ", which is no key of " + v + " (see --help)");
+        assertTrue(keys.containsKey(name), service + " sets " + name + ", which is no key of " + v + " (see --help)");
       }
     }
     for (String imageEnv : Dockerfile.load().runtime().args("ENV")) {
@@ -122,10 +151,10 @@ class ComposeFileTest {
         "the example UDF reads only FLOWMESH_UDF_ADDRESS/MODE/SERVER_INFO_FILE; map owns udf.*: " + COMPOSE.environment("udf"));
   }
 
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void servicesListenOnAllInterfacesInTheirContainers(Vertex v) {
-    assertEquals("0.0.0.0", COMPOSE.environment(v.id()).get("FLOWMESH_BIND_HOST"), v + " bind.host");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void servicesListenOnAllInterfacesInTheirContainers(String service, Vertex v) {
+    assertEquals("0.0.0.0", COMPOSE.environment(service).get("FLOWMESH_BIND_HOST"), service + " bind.host");
   }
 
   @Test
@@ -134,22 +163,36 @@ class ComposeFileTest {
     assertEquals("tcp", udfAddress().getScheme());
   }
 
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void publishedPortAndHealthCheckMatchTheHttpPortTheServiceListensOn(Vertex v) {
-    int port = effectivePort(COMPOSE, v, v.httpPortKey());
-    List<ComposeFile.Port> ports = COMPOSE.ports(v.id());
-    assertEquals(1, ports.size(), v + " publishes its HTTP port only: " + ports);
-    assertEquals(port, ports.get(0).target(), v + " container port vs " + v.httpPortKey());
-    assertEquals(String.valueOf(port), ports.get(0).published(), v + ": published on the same host port by default");
-    List<String> check = COMPOSE.healthcheck(v.id());
-    assertEquals("curl", check.get(1), v + " health check");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void publishedPortAndHealthCheckMatchTheHttpPortTheServiceListensOn(String service, Vertex v) {
+    int port = effectivePort(COMPOSE, service, v, v.httpPortKey());
+    List<ComposeFile.Port> ports = COMPOSE.ports(service);
+    assertEquals(1, ports.size(), service + " publishes its HTTP port only: " + ports);
+    assertEquals(port, ports.get(0).target(), service + " container port vs " + v.httpPortKey());
+    if (service.equals(v.id())) {
+      assertEquals(String.valueOf(port), ports.get(0).published(), service + ": published on the same host port by default");
+    }
+    List<String> check = COMPOSE.healthcheck(service);
+    assertEquals("curl", check.get(1), service + " health check");
     assertTrue(check.contains("-f") || check.stream().anyMatch(a -> a.matches("-[a-zA-Z]*f[a-zA-Z]*")),
-        v + ": curl must fail on a 503 (-f): " + check);
-    URI url = COMPOSE.healthcheckUrl(v.id());
-    assertEquals("127.0.0.1", url.getHost(), v + " health check host");
-    assertEquals(port, url.getPort(), v + " health check port vs " + v.httpPortKey());
-    assertEquals("/readyz", url.getPath(), v + " health check path (EndpointsTest requests it on a live service)");
+        service + ": curl must fail on a 503 (-f): " + check);
+    URI url = COMPOSE.healthcheckUrl(service);
+    assertEquals("127.0.0.1", url.getHost(), service + " health check host");
+    assertEquals(port, url.getPort(), service + " health check port vs " + v.httpPortKey());
+    assertEquals("/readyz", url.getPath(), service + " health check path (EndpointsTest requests it on a live service)");
+  }
+
+  /** Both pipelines run at once: no host port may be published twice by default. */
+  @Test
+  void noTwoServicesPublishTheSameHostPortByDefault() {
+    Map<String, String> owner = new java.util.HashMap<>();
+    for (String s : COMPOSE.serviceNames()) {
+      for (ComposeFile.Port p : COMPOSE.ports(s)) {
+        String other = owner.put(p.published(), s);
+        assertTrue(other == null, s + " and " + other + " both publish host port " + p.published());
+      }
+    }
   }
 
   @Test
@@ -160,13 +203,13 @@ class ComposeFileTest {
   }
 
   /** Authentication on: the same edge token for all three, from the shell or .env, with a default so `up` works as is. */
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void everyServiceGetsTheSameEdgeTokenFromTheEnvironmentOrDotEnv(Vertex v) throws IOException {
-    String token = COMPOSE.environment(v.id()).get("FLOWMESH_EDGE_TOKEN");
-    assertNotNull(token, v + " has no FLOWMESH_EDGE_TOKEN: its edge would be open to any container on the network");
-    assertFalse(token.isBlank(), v + ": without FLOWMESH_EDGE_TOKEN set, the default must still be a token");
-    assertEquals(COMPOSE.environment("source").get("FLOWMESH_EDGE_TOKEN"), token, v + ": one token for the pipeline");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void everyServiceGetsTheSameEdgeTokenFromTheEnvironmentOrDotEnv(String service, Vertex v) throws IOException {
+    String token = COMPOSE.environment(service).get("FLOWMESH_EDGE_TOKEN");
+    assertNotNull(token, service + " has no FLOWMESH_EDGE_TOKEN: its edge would be open to any container on the network");
+    assertFalse(token.isBlank(), service + ": without FLOWMESH_EDGE_TOKEN set, the default must still be a token");
+    assertEquals(COMPOSE.environment("source").get("FLOWMESH_EDGE_TOKEN"), token, service + ": one token for the pipeline");
     String text = Files.readString(Project.root().resolve("docker-compose.yml"));
     assertTrue(text.contains("FLOWMESH_EDGE_TOKEN: ${FLOWMESH_EDGE_TOKEN:-" + token + "}"),
         "the token is taken from the shell or .env, with the default only when unset");
@@ -179,13 +222,18 @@ class ComposeFileTest {
     assertTrue(Files.readAllLines(Project.root().resolve(".dockerignore")).contains(".env"), ".dockerignore: the build copies the context");
   }
 
-  @Test
-  void upstreamsNameTheComposeServicesOnThePortsTheyServe() {
-    Map<String, String> map = COMPOSE.environment("map");
-    Map<String, String> sink = COMPOSE.environment("sink");
-    assertEquals("source:" + effectivePort(COMPOSE, Vertex.SOURCE, "source.edge.port"), map.get("FLOWMESH_MAP_UPSTREAM"));
-    assertEquals("tcp://udf:" + udfAddress().getPort(), map.get("FLOWMESH_UDF_ADDRESS"));
-    assertEquals("map:" + effectivePort(COMPOSE, Vertex.MAP, "map.edge.port"), sink.get("FLOWMESH_SINK_UPSTREAM"));
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("pipelines")
+  void upstreamsNameTheComposeServicesOnThePortsTheyServe(String source, String map, String sink) {
+    Map<String, String> mapEnv = COMPOSE.environment(map);
+    Map<String, String> sinkEnv = COMPOSE.environment(sink);
+    assertEquals(source + ":" + effectivePort(COMPOSE, source, Vertex.SOURCE, "source.edge.port"), mapEnv.get("FLOWMESH_MAP_UPSTREAM"));
+    assertEquals("tcp://udf:" + udfAddress().getPort(), mapEnv.get("FLOWMESH_UDF_ADDRESS"));
+    assertEquals(map + ":" + effectivePort(COMPOSE, map, Vertex.MAP, "map.edge.port"), sinkEnv.get("FLOWMESH_SINK_UPSTREAM"));
+  }
+
+  static Stream<Arguments> pipelines() {
+    return Stream.of(Arguments.of("source", "map", "sink"), Arguments.of("kafka-source", "kafka-map", "kafka-sink"));
   }
 
   /**
@@ -201,18 +249,18 @@ class ComposeFileTest {
     assertTrue(COMPOSE.dependsOn("udf").isEmpty());
   }
 
-  @ParameterizedTest
-  @EnumSource(Vertex.class)
-  void dockerWaitsLongerThanTheShutdownTimeoutBeforeKilling(Vertex v) {
-    String configured = COMPOSE.environment(v.id()).get("FLOWMESH_SHUTDOWN_TIMEOUT");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vertexServices")
+  void dockerWaitsLongerThanTheShutdownTimeoutBeforeKilling(String service, Vertex v) {
+    String configured = COMPOSE.environment(service).get("FLOWMESH_SHUTDOWN_TIMEOUT");
     Duration timeout = parse(configured != null ? configured : Keys.key(v, "shutdown.timeout").defaultValue());
-    Object grace = COMPOSE.service(v.id()).get("stop_grace_period");
-    assertNotNull(grace, v + ": docker's default grace is 10 s");
+    Object grace = COMPOSE.service(service).get("stop_grace_period");
+    assertNotNull(grace, service + ": docker's default grace is 10 s");
     assertTrue(parse(String.valueOf(grace)).compareTo(timeout) > 0,
-        v + ": stop_grace_period " + grace + " must exceed shutdown.timeout " + timeout);
+        service + ": stop_grace_period " + grace + " must exceed shutdown.timeout " + timeout);
   }
 
-  private static Duration parse(String text) {
+  static Duration parse(String text) {
     if (text.endsWith("ms")) {
       return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
     }

@@ -72,6 +72,34 @@ final class ComposeProject implements AutoCloseable {
     return byService;
   }
 
+  /**
+   * Waits until {@code services} run with their number of replicas (1 unless given), each healthy
+   * (or running, for a service the compose file gives no health check); fails at once, with the
+   * logs, when a container of one of them has stopped. One-shot services are not listed.
+   */
+  void awaitHealthy(Duration timeout, List<String> services, Map<String, Integer> replicas) {
+    ComposeFile file = ComposeFile.ofProject();
+    Map<String, List<String>> last = new java.util.HashMap<>();
+    Await.until("every container of " + services + " healthy", timeout, () -> {
+      last.clear();
+      last.putAll(health());
+      for (String s : services) {
+        List<String> states = last.getOrDefault(s, List.of());
+        if (states.stream().anyMatch(h -> h.equals("exited") || h.equals("dead"))) {
+          throw new AssertionError("a container of " + s + " stopped: " + last + "\n" + logs());
+        }
+      }
+      for (String s : services) {
+        List<String> states = last.getOrDefault(s, List.of());
+        String ready = file.service(s).containsKey("healthcheck") ? "healthy" : "running";
+        if (states.size() != replicas.getOrDefault(s, 1) || !states.stream().allMatch(ready::equals)) {
+          return false;
+        }
+      }
+      return true;
+    }, () -> last + "\n" + logs());
+  }
+
   /** The host port published for {@code containerPort} of replica {@code index} (1-based). */
   int port(String service, int index, int containerPort) {
     String out = run(Duration.ofMinutes(1), "port", "--index=" + index, service, String.valueOf(containerPort)).strip();

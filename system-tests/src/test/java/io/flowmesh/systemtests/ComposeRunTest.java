@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The repository's own {@code docker-compose.yml} and {@code Dockerfile}, run for real on a
  * Docker engine from {@code scripts/docker-test-env.sh} (skipped, with one line saying why,
  * where none can be had). The only differences from what a user runs are the base images,
- * passed as {@code MAVEN_IMAGE}, {@code JRE_IMAGE} and {@code PROMETHEUS_IMAGE}.
+ * passed as {@code MAVEN_IMAGE}, {@code JRE_IMAGE} and {@code PROMETHEUS_IMAGE} ({@link ComposeKafkaTest}: {@code KAFKA_IMAGE}).
  * Grafana is not started: it has no Debian package and no registry can be reached here (its
  * provisioning files are checked by {@link ObservabilityConfigTest}).
  */
@@ -62,27 +62,6 @@ class ComposeRunTest {
     return env;
   }
 
-  /** Waits until {@code services} run with their number of replicas (1 unless given), all healthy. */
-  private static void awaitHealthy(ComposeProject compose, List<String> services, Map<String, Integer> replicas) {
-    Map<String, List<String>> last = new HashMap<>();
-    Await.until("every container of " + services + " healthy", HEALTHY, () -> {
-      last.clear();
-      last.putAll(compose.health());
-      if (last.values().stream().flatMap(List::stream).anyMatch(h -> h.equals("exited") || h.equals("dead"))) {
-        throw new AssertionError("a container stopped: " + last + "\n" + compose.logs());
-      }
-      for (String s : services) {
-        List<String> states = last.getOrDefault(s, List.of());
-        // prometheus has no health check: running is all it can be
-        if (states.size() != replicas.getOrDefault(s, 1)
-            || !states.stream().allMatch(h -> h.equals("healthy") || h.equals("running") && s.equals("prometheus"))) {
-          return false;
-        }
-      }
-      return true;
-    }, () -> last + "\n" + compose.logs());
-  }
-
   private static void assertEndpoints(String service, int port) {
     String base = "http://127.0.0.1:" + port;
     assertEquals(200, Http.status(base + "/livez"), service + " /livez");
@@ -113,7 +92,7 @@ class ComposeRunTest {
     try (ComposeProject compose = new ComposeProject(docker, "flowmesh-systest-run", List.of(), env)) {
       long start = System.nanoTime();
       compose.run(BUILD_AND_UP, "up", "--build", "-d");
-      awaitHealthy(compose, PIPELINE, Map.of());
+      compose.awaitHealthy(HEALTHY, PIPELINE, Map.of());
       System.out.printf("compose: built and healthy in %.0f s%n", (System.nanoTime() - start) / 1e9);
       port.forEach(ComposeRunTest::assertEndpoints);
 
@@ -152,7 +131,7 @@ class ComposeRunTest {
     try (ComposeProject compose = new ComposeProject(docker, "flowmesh-systest-scale", List.of("observability"), env)) {
       // Grafana is left out (see the class comment): every other service of the profile runs.
       compose.run(BUILD_AND_UP, "up", "--build", "-d", "--scale", "map=2", "udf", "source", "map", "sink", "prometheus");
-      awaitHealthy(compose, List.of("udf", "source", "map", "sink", "prometheus"), Map.of("map", 2));
+      compose.awaitHealthy(HEALTHY, List.of("udf", "source", "map", "sink", "prometheus"), Map.of("map", 2));
       for (int i = 1; i <= 2; i++) {
         int mapPort = compose.port("map", i, 8082);
         assertEndpoints("map", mapPort);

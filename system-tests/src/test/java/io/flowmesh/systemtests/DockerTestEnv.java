@@ -57,7 +57,8 @@ final class DockerTestEnv implements AutoCloseable {
         values.put(line.substring(0, eq), line.substring(eq + 1));
       }
     }
-    for (String k : List.of("DOCKER_HOST", "COMPOSE", "MAVEN_IMAGE", "JRE_IMAGE", "PROMETHEUS_IMAGE", "JARS", "STARTED")) {
+    for (String k : List.of("DOCKER_HOST", "COMPOSE", "MAVEN_IMAGE", "JRE_IMAGE", "PROMETHEUS_IMAGE", "KAFKA_IMAGE", "JARS",
+        "STARTED")) {
       if (!values.containsKey(k)) {
         throw new AssertionError("scripts/docker-test-env.sh printed no " + k + ":\n" + r.stdout());
       }
@@ -70,6 +71,9 @@ final class DockerTestEnv implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>();
     for (String k : List.of("DOCKER_HOST", "MAVEN_IMAGE", "JRE_IMAGE", "PROMETHEUS_IMAGE", "JARS")) {
       env.put(k, values.get(k));
+    }
+    if (!values.get("KAFKA_IMAGE").isEmpty()) {
+      env.put("KAFKA_IMAGE", values.get("KAFKA_IMAGE"));
     }
     return env;
   }
@@ -86,6 +90,11 @@ final class DockerTestEnv implements AutoCloseable {
 
   String jreImage() {
     return values.get("JRE_IMAGE");
+  }
+
+  /** The stand-in for apache/kafka, or empty when kafka-broker was not built (the script says so in its log). */
+  String kafkaImage() {
+    return values.get("KAFKA_IMAGE");
   }
 
   Path logDir() {
