@@ -135,9 +135,10 @@ class KafkaPipeline(fb.Pipeline):
 class LoopRun:
     """flowmesh-bench.jar kafka-loop in its own JVM (the services' JVM options), scraped like a service."""
 
-    def __init__(self, bench, broker, client, output):
+    def __init__(self, bench, broker, client, output, group=None):
         self.b, self.broker, self.client, self.output = bench, broker, client, output
-        self.tag = f"s8-loop-{client}"
+        self.group = group or f"bench-loop-{client}"
+        self.tag = f"s8-loop-{client}" if group is None else f"s8-{group}"
         self.dir = os.path.join(bench.run_dir, "logs", self.tag)
         os.makedirs(self.dir, exist_ok=True)
         self.http = fb.free_ports(1)[0]
@@ -146,7 +147,7 @@ class LoopRun:
     def start(self):
         cmd = [self.b.java] + self.b.jvm_opts + ["-jar", os.path.join(fb.ROOT, BENCH_JAR), "kafka-loop",
                                                  "--bootstrap", self.broker.bootstrap, "--input", INPUT,
-                                                 "--output", self.output, "--group", f"bench-loop-{self.client}",
+                                                 "--output", self.output, "--group", self.group,
                                                  "--http-port", str(self.http), "--client", self.client]
         p = self.b.reg.start("loop", cmd, os.path.join(self.dir, "loop.log"))
         self.procs["loop"] = p
@@ -182,6 +183,24 @@ class LoopRun:
 
     def stop(self):
         self.b.reg.stop([self.procs["loop"]])
+
+
+def warm_up_broker(bench, broker, output):
+    """The broker's fetch path is cold after the preload (its CPU per record was 3-4 times higher under the
+    first consumer than under the last in a run without this): the kafka-clients loop runs for the warm-up
+    time, in a group and to a topic of its own, before anything is measured."""
+    seconds = max(20.0, bench.args.warmup)
+    runner = LoopRun(bench, broker, "kafka-clients", output, group="bench-warmup")
+    fb.log(f"s8: warming the broker up for {seconds:.0f} s (a loop of its own, not measured)")
+    try:
+        runner.start()
+        deadline = time.monotonic() + 120
+        while not (runner.snapshot()["written"] or 0) > 0 and time.monotonic() < deadline:
+            bench.sleep(runner, 0.5)
+        bench.sleep(runner, seconds)
+        fb.log(f"s8: broker warm-up wrote {runner.snapshot()['written'] or 0:,.0f} records")
+    finally:
+        runner.stop()
 
 
 def measure(bench, runner, config, records, cpu_of):
@@ -254,6 +273,7 @@ def run(bench):
     clients = [c.strip() for c in args.kafka_loops.split(",") if c.strip()]
     outputs = {c: f"bench-out-{c}" for c in clients}
     outputs["flowmesh"] = "bench-out-flowmesh"
+    outputs["warm-up"] = "bench-out-warmup"
     broker = Broker(bench)
     res, details, failed = {}, {}, []
     try:
@@ -266,6 +286,7 @@ def run(bench):
         if pre.popen.wait() != 0:
             raise fb.BenchError(f"s8: preloading the input failed:\n{pre.tail()}")
         fb.log(f"s8: {pre.tail(1).strip()} ({time.monotonic() - t0:.0f} s with start-up)")
+        warm_up_broker(bench, broker, outputs["warm-up"])
         order = [("loop", clients[0])] if clients else []
         order += [("flowmesh", None)] + [("loop", c) for c in clients[1:]]
         for kind, client in order:
