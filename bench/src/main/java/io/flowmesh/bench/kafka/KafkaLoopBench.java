@@ -58,8 +58,10 @@ public final class KafkaLoopBench {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     VertxKafkaLoop[] loop = new VertxKafkaLoop[1];
     CountDownLatch started = new CountDownLatch(1);
+    var consumer = VertxKafkaLoop.consumer(bootstrap, group);
+    var producer = VertxKafkaLoop.producer(bootstrap);
     vertx.runOnContext(v -> {
-      loop[0] = new VertxKafkaLoop(vertx, bootstrap, group, input, output, stats);
+      loop[0] = new VertxKafkaLoop(vertx, consumer, producer, input, output, stats);
       loop[0].start().onFailure(e -> {
         System.err.println("kafka-loop: " + e.getMessage());
         System.exit(1);

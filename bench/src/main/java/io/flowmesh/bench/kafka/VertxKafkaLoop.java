@@ -25,8 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link KafkaConsumer} and {@link KafkaProducer}: {@code poll} a batch, {@code send} each record, when
  * every send's future succeeded {@code commit} the batch's offsets (not waited for) and poll again.
  *
- * <p>Concurrency: created and run on one Vert.x context; the client runs the consumer on its own worker
- * thread and each {@code send} on the producer's, and completes the futures on that context.
+ * <p>Concurrency: the {@code kafka-clients} consumer and producer are built by the caller (their
+ * constructors block: under load, building them on the event loop blocked it for 2.5 s), then wrapped and
+ * run on one Vert.x context; the client runs the consumer on its own worker thread and each {@code send}
+ * on the producer's, and completes the futures on that context.
  */
 final class VertxKafkaLoop {
 
@@ -40,15 +42,26 @@ final class VertxKafkaLoop {
   private final Promise<Void> ended = Promise.promise();
   private volatile boolean running = true;
 
-  /** Call on the loop's context. */
-  VertxKafkaLoop(Vertx vertx, String bootstrap, String group, String input, String output, LoopStats stats) {
+  /** Call on the loop's context, with the clients from {@link #consumer} and {@link #producer}. */
+  VertxKafkaLoop(Vertx vertx, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+      org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer, String input, String output, LoopStats stats) {
     this.input = input;
     this.output = output;
     this.stats = stats;
-    this.consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(bootstrap, group), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-    this.producer = KafkaProducer.create(vertx, KafkaSettings.producer(bootstrap), new ByteArraySerializer(),
-        new ByteArraySerializer());
+    this.consumer = KafkaConsumer.create(vertx, consumer);
+    this.producer = KafkaProducer.create(vertx, producer);
+  }
+
+  /** The consumer to wrap (blocks while it is built): the source's settings. */
+  static org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer(String bootstrap, String group) {
+    return new org.apache.kafka.clients.consumer.KafkaConsumer<>(KafkaSettings.objects(KafkaSettings.consumer(bootstrap, group)),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The producer to wrap (blocks while it is built): the sink's settings. */
+  static org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer(String bootstrap) {
+    return new org.apache.kafka.clients.producer.KafkaProducer<>(KafkaSettings.objects(KafkaSettings.producer(bootstrap)),
+        new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Subscribes and loops; the future fails when a record could not be produced, or ends after {@link #stop()}. */
