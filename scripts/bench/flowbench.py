@@ -1020,10 +1020,11 @@ def parse_args(argv):
     ap.add_argument("--sweep", default="1,2,4,8,16,32,64,128,256,512,1024", help="scenario 7 concurrencies")
     ap.add_argument("--sweep-seconds", type=float, default=None, help="scenario 7 window seconds (default --seconds)")
     ap.add_argument("--sweep-reps", type=int, default=None, help="scenario 7 windows (default --reps)")
-    ap.add_argument("--kafka-records", type=int, default=3_000_000,
-                    help="scenario 8: records of 500 bytes preloaded into the input topic once (default 3,000,000, "
-                         "~1.5 GB on disk in results/<ts>/kafka, deleted afterwards unless --keep-files); every "
-                         "consumer reads them from the start, and a window in which one ran out is dropped")
+    ap.add_argument("--kafka-records", type=int, default=6_000_000,
+                    help="scenario 8: records of 500 bytes preloaded into the input topic once (default 6,000,000, "
+                         "~3 GB on disk in results/<ts>/kafka, with the outputs up to ~4x that, deleted afterwards "
+                         "unless --keep-files); every consumer reads them from the start, and a window in which one "
+                         "ran out is dropped (the warm-up says when that is likely)")
     ap.add_argument("--kafka-partitions", type=int, default=4, help="scenario 8: partitions of every topic (default 4)")
     ap.add_argument("--kafka-loops", default="kafka-clients,vertx",
                     help="scenario 8: the plain loops measured beside Flowmesh, in order: kafka-clients (the limit, "

@@ -215,8 +215,15 @@ def warm_up_broker(bench, broker, output):
         deadline = time.monotonic() + 120
         while not (runner.snapshot()["written"] or 0) > 0 and time.monotonic() < deadline:
             bench.sleep(runner, 0.5)
+        a = runner.snapshot()
         bench.sleep(runner, seconds)
-        fb.log(f"s8: broker warm-up wrote {runner.snapshot()['written'] or 0:,.0f} records")
+        b = runner.snapshot()
+        rate = ((b["written"] or 0) - (a["written"] or 0)) / (b["t"] - a["t"])
+        fb.log(f"s8: broker warm-up wrote {b['written'] or 0:,.0f} records, lately {rate:,.0f}/s")
+        need = rate * (bench.args.warmup + bench.args.reps * bench.args.seconds + 10)
+        if need > bench.args.kafka_records:
+            fb.log(f"s8: at that rate a loop needs ~{need:,.0f} records for its warm-up and windows, more than the "
+                   f"{bench.args.kafka_records:,} preloaded: windows may be dropped (raise --kafka-records)")
     finally:
         runner.stop()
 
