@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Flowmesh benchmarks: the real jars (source, map, sink, example UDF) as separate processes on
-# loopback, seven scenarios, medians of repeated windows after a warm-up. Prints a table and
-# writes results/<timestamp>/ (summary.md, summary.csv, windows.csv, results.json, charts/*.svg).
+# loopback, eight scenarios (the eighth with a local Kafka broker), medians of repeated windows
+# after a warm-up. Prints a table and writes results/<timestamp>/ (summary.md, summary.csv,
+# windows.csv, results.json, charts/*.svg).
 #
 #   scripts/bench.sh --help
 #   scripts/bench.sh                                    # everything, full durations (~1 h)
 #   scripts/bench.sh --scenarios 1,2 --reps 3 --seconds 10
 #   scripts/bench.sh --seconds 10 --backpressure-seconds 60 --soak-minutes 3
+#   scripts/bench.sh --scenarios 8 --seconds 5 --warmup 10 --kafka-records 2000000   # Kafka vs the plain loop
 #
 # The orchestrator is scripts/bench/flowbench.py (Python 3, standard library only). Every
 # process it starts is listed in results/<timestamp>/pids; if it is killed without cleaning up,
@@ -27,8 +29,9 @@ args=()
 for a in "$@"; do [[ "$a" == --build ]] || args+=("$a"); done
 
 jars=(source-service/target/source-service.jar map-service/target/map-service.jar
-      sink-service/target/sink-service.jar examples/udf-server/target/flowmesh-udf.jar)
-for j in "${jars[@]}"; do [[ -f "$root/$j" ]] || build=true; done
+      sink-service/target/sink-service.jar examples/udf-server/target/flowmesh-udf.jar
+      bench/target/flowmesh-bench.jar kafka-broker/target/kafka-lib)
+for j in "${jars[@]}"; do [[ -e "$root/$j" ]] || build=true; done
 if $build; then
   echo "bench: building (mvn -B -q install -DskipTests) ..."
   (cd "$root" && mvn -B -q install -DskipTests)
@@ -44,14 +47,15 @@ cleanup() {
     for _ in $(seq 150); do kill -0 "$py_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$py_pid" 2>/dev/null || true
   fi
-  # Anything the orchestrator started and left behind: by pid, and only if it is still one of our jars.
+  # Anything the orchestrator started and left behind: by pid, and only if it is still one of our jars
+  # (or scenario 8's Kafka broker, whose classpath is kafka-broker/target/kafka-lib).
   local run pidfile p
   run="$(ls -1 "$results" 2>/dev/null | sort | tail -n 1 || true)"
   if [[ -n "$run" && "$run" != "$before" ]]; then
     pidfile="$results/$run/pids"
     if [[ -f "$pidfile" ]]; then
       while read -r p; do
-        if [[ -r "/proc/$p/cmdline" ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q -- "$root/.*\.jar"; then
+        if [[ -r "/proc/$p/cmdline" ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -qE -- "$root/.*(\.jar|kafka-lib)"; then
           kill -KILL "$p" 2>/dev/null || true
         fi
       done <"$pidfile"

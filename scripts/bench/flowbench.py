@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Flowmesh benchmarks: the real jars as separate processes on loopback, seven scenarios.
+"""Flowmesh benchmarks: the real jars as separate processes on loopback, eight scenarios.
 
 Started by scripts/bench.sh (which builds the jars when missing); Python 3 standard library only.
+Scenario 8 (kafkabench.py) also runs a local Kafka broker (the kafka-broker module) and
+flowmesh-bench.jar's kafka-preload and kafka-loop (the plain consume-then-produce loop it compares with).
 Every process this script starts is recorded in <run>/pids and stopped when it ends, whatever
 the reason (SIGTERM first, SIGKILL after a grace period). See --help and BENCHMARKS.md.
 """
@@ -23,6 +25,8 @@ import threading
 import time
 import urllib.request
 
+# kafkabench (scenario 8) imports this module by name; run as a script, it is __main__: one module, not two.
+sys.modules.setdefault("flowbench", sys.modules[__name__])
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
@@ -38,10 +42,11 @@ TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SKEW = "95%:1ms,5%:50ms"
 SKEW_MEAN_MS = 0.95 * 1 + 0.05 * 50  # 3.45 ms
-ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7]
+ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8]
 NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat) -> sink)",
          3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
-         5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep"}
+         5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep",
+         8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop"}
 
 
 class BenchError(Exception):
@@ -841,6 +846,10 @@ class Bench:
                             "map.concurrency (1 instance)", "ratio", log2x=True, ymin=0)
         self.scen[7] = {"points": pts}
 
+    def s8(self):
+        import kafkabench  # noqa: E402 - after this module is complete (it subclasses Pipeline)
+        kafkabench.run(self)
+
     # --- output ----------------------------------------------------------------------------------
     def subtitle(self, ws):
         return (f"median of {len(ws)} x {ws[0]['seconds']:.0f} s windows after a {self.args.warmup} s warm-up; "
@@ -851,7 +860,7 @@ class Bench:
 
     def write(self, machine, started, scen_loads):
         with open(os.path.join(self.run_dir, "windows.csv"), "w") as f:
-            names = ["source", "map", "sink", "udf"]
+            names = ["source", "map", "sink", "udf", "loop", "broker"]
             f.write("scenario,config,rep,seconds,rate_msg_s,source_rate_msg_s,cpu_s_per_million,p50_ms,p99_ms,p999_ms,"
                     "load1,other_cores," + ",".join(f"cores_{n}" for n in names) + "," +
                     ",".join(f"rss_mb_{n}" for n in names) + "\n")
@@ -1000,7 +1009,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="Scenarios: " + "; ".join(f"{k} {v}" for k, v in NAMES.items()))
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7", help="comma-separated scenario numbers (default all)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated scenario numbers (default all)")
     ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
     ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
     ap.add_argument("--warmup", type=float, default=15, help="warm-up seconds before measuring (>= 5; default 15)")
@@ -1011,6 +1020,15 @@ def parse_args(argv):
     ap.add_argument("--sweep", default="1,2,4,8,16,32,64,128,256,512,1024", help="scenario 7 concurrencies")
     ap.add_argument("--sweep-seconds", type=float, default=None, help="scenario 7 window seconds (default --seconds)")
     ap.add_argument("--sweep-reps", type=int, default=None, help="scenario 7 windows (default --reps)")
+    ap.add_argument("--kafka-records", type=int, default=6_000_000,
+                    help="scenario 8: records of 500 bytes preloaded into the input topic once (default 6,000,000, "
+                         "~3 GB on disk in results/<ts>/kafka, with the outputs up to ~4x that, deleted afterwards "
+                         "unless --keep-files); every consumer reads them from the start, and a window in which one "
+                         "ran out is dropped (the warm-up says when that is likely)")
+    ap.add_argument("--kafka-partitions", type=int, default=4, help="scenario 8: partitions of every topic (default 4)")
+    ap.add_argument("--kafka-loops", default="kafka-clients,vertx",
+                    help="scenario 8: the plain loops measured beside Flowmesh, in order: kafka-clients (the limit, "
+                         "measured first), vertx (vertx-kafka-client, measured last); default both")
     ap.add_argument("--max-rate", type=float, default=150000,
                     help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
     ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",
@@ -1018,18 +1036,23 @@ def parse_args(argv):
     ap.add_argument("--map-jvm-opts", default="-Xms96m -Xmx96m -XX:MaxDirectMemorySize=48m",
                     help="extra JVM options of map-service (after --jvm-opts; default caps its heap for the 256 MB RSS target)")
     ap.add_argument("--map-arg", action="append", default=[],
-                    help="extra map-service flag for the cat pipelines (scenarios 2, 4, 5, 6), e.g. --map-arg=--map.instances=1 (repeatable)")
+                    help="extra map-service flag for the cat pipelines (scenarios 2, 4, 5, 6, 8), e.g. --map-arg=--map.instances=1 (repeatable)")
     ap.add_argument("--service-arg", action="append", default=[],
                     help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
     ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
     ap.add_argument("--jfr", action="store_true", help="record scenario 2's processes with JFR and summarize top frames")
-    ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file")
+    ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file and scenario 8's Kafka data")
     ap.add_argument("--results", default=os.path.join(ROOT, "results"), help="results folder (default results/)")
     a = ap.parse_args(argv)
     a.scenario_list = sorted({int(x) for x in a.scenarios.split(",") if x.strip()})
     bad = [s for s in a.scenario_list if s not in ALL_SCENARIOS]
     if bad:
-        ap.error(f"unknown scenario(s) {bad}: choose from 1-7")
+        ap.error(f"unknown scenario(s) {bad}: choose from 1-8")
+    loops = [c.strip() for c in a.kafka_loops.split(",") if c.strip()]
+    if any(c not in ("kafka-clients", "vertx") for c in loops) or len(set(loops)) != len(loops):
+        ap.error(f"--kafka-loops takes kafka-clients and/or vertx, each once, not '{a.kafka_loops}'")
+    if a.kafka_records < 1000 or a.kafka_partitions < 1:
+        ap.error("--kafka-records must be at least 1000 and --kafka-partitions at least 1")
     if a.reps < 3:
         ap.error("--reps must be at least 3 (medians)")
     if a.warmup < 5:

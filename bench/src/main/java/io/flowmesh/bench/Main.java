@@ -1,8 +1,10 @@
 package io.flowmesh.bench;
 
+import io.flowmesh.bench.kafka.KafkaLoopBench;
+import io.flowmesh.bench.kafka.KafkaPreload;
 import java.util.Arrays;
 
-/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream> [options]}. */
+/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream|kafka-preload|kafka-loop> [options]}. */
 public final class Main {
 
   private Main() {
@@ -10,7 +12,9 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: flowmesh-bench <edge-upstream PORT MSG_SIZE | edge-downstream HOST:PORT REPORT_FILE>");
+      System.err.println("usage: flowmesh-bench <edge-upstream PORT MSG_SIZE | edge-downstream HOST:PORT REPORT_FILE"
+          + " | kafka-preload --bootstrap HOST:PORT --topic T --count N [--size 500]"
+          + " | kafka-loop --bootstrap HOST:PORT --input T --output T --group G --http-port P [--client kafka-clients|vertx]>");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,6 +24,12 @@ public final class Main {
         break;
       case "edge-downstream":
         EdgeBench.downstream(rest);
+        break;
+      case "kafka-preload":
+        KafkaPreload.main(rest);
+        break;
+      case "kafka-loop":
+        KafkaLoopBench.main(rest);
         break;
       default:
         System.err.println("unknown driver: " + args[0]);
