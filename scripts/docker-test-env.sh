@@ -173,7 +173,7 @@ make_kafka_image() {
     return
   fi
   local sum
-  sum="$( (cd "$lib" && ls -l --time-style=+ .; cd "$recipe" && cat Dockerfile run kafka-tool) | sha256sum | cut -c1-12)"
+  sum="$( (cd "$lib" && ls -l --time-style=+ .; cd "$recipe" && cat Dockerfile run kafka-tool log4j2-*.properties) | sha256sum | cut -c1-12)"
   kafka_image="flowmesh-test/kafka:bookworm-$base_recipe.$sum"
   has_image "$kafka_image" && return
   log "making $kafka_image"
@@ -181,7 +181,7 @@ make_kafka_image() {
   rm -rf "$ctx"
   mkdir -p "$ctx"
   cp -r "$lib" "$ctx/libs"
-  cp "$recipe/Dockerfile" "$recipe/run" "$recipe/kafka-tool" "$ctx/"
+  cp "$recipe/Dockerfile" "$recipe/run" "$recipe/kafka-tool" "$recipe"/log4j2-*.properties "$ctx/"
   docker build -q --build-arg BASE="$base_image" -t "$kafka_image" "$ctx" >/dev/null
   rm -rf "$ctx"
 }

@@ -131,8 +131,9 @@ class ComposeKafkaFileTest {
       }
     }
     Set<String> names;
-    // the broker's SLF4J 2 finds no backend in its jars: keep its warnings about that out of the test log
-    System.setProperty("slf4j.internal.verbosity", "ERROR");
+    // loading the broker's config class starts its logging: log4j2 with no configuration file
+    // logs errors only, and says nothing about the missing file at this status level
+    System.setProperty("log4j2.StatusLogger.level", "OFF");
     try (URLClassLoader loader = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       Object def = Class.forName("org.apache.kafka.server.config.AbstractKafkaConfig", true, loader).getField("CONFIG_DEF").get(null);
       names = new HashSet<>((Set<String>) def.getClass().getMethod("names").invoke(def));
