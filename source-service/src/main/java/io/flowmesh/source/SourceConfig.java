@@ -102,7 +102,14 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     }
     return new KafkaSourceConfig(bootstrap, topics, group, s.get(SourceKeys.KAFKA_START), s.get(SourceKeys.KAFKA_MAX_UNACKED),
         positive(s, SourceKeys.KAFKA_COMMIT_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
-        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), Map.of());
+        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), sessionProperties(s));
+  }
+
+  /** {@code session.timeout.ms} and a heartbeat every third of it (at most Kafka's default 3 s). */
+  private static Map<String, String> sessionProperties(Settings s) {
+    long session = positive(s, SourceKeys.KAFKA_SESSION_TIMEOUT, Duration.ofSeconds(45)).toMillis();
+    long heartbeat = Math.max(1, Math.min(3000, session / 3));
+    return Map.of("session.timeout.ms", Long.toString(session), "heartbeat.interval.ms", Long.toString(heartbeat));
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {
