@@ -35,42 +35,47 @@ class KafkaGroupTest {
   private static final Duration REPLICA_START = Duration.ofSeconds(180);
 
   /**
-   * Source replicas A and B in one group, map subscribed to both and to C's address; C starts a
-   * third of the way in, takes partitions, and is stopped (SIGTERM) two thirds in: its partitions
-   * go back to A and B through the revoke, which commits what C had done.
+   * Source replicas A and B in one group, map subscribed to both and to C's address. The input is
+   * written in three parts so that each phase has records to read however fast this machine is:
+   * the first read by A and B; the second written once C has joined and been given partitions,
+   * and C is stopped (SIGTERM) as soon as it has sent some of them — its partitions go back to A
+   * and B through the revoke, which commits what C had done; the third written after C left.
    */
   @Test
   @Order(1)
   void twoSourceReplicasAndAThirdJoiningAndLeavingMidRunLoseNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
       throws Exception {
-    int count = 200_000;
+    int part = 60_000;
     int[] ports = Ports.free(5); // edge ports of A, B, C; HTTP ports of B, C
     Map<String, String> extra = Map.of("FLOWMESH_SOURCE_EDGE_PORT", Integer.toString(ports[0]),
         "FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2]);
     long t0 = System.nanoTime();
-    try (KafkaRun run = KafkaRun.prepare(KAFKA.bootstrap(), "replicas", count);
+    try (KafkaRun run = KafkaRun.prepare(KAFKA.bootstrap(), "replicas", part);
         Pipeline p = Pipeline.start(dir, "uppercase", run.env(extra));
         ServiceProcess b = replica(p, "source-b", ports[3], ports[1], dir);
         KafkaOutput out = run.output(UPPERCASE)) {
       b.awaitReady(REPLICA_START);
-      run.awaitCommitted(count / 3, p);
+      run.awaitCommitted(part / 2, p);
       long cProduced;
       try (ServiceProcess c = replica(p, "source-c", ports[4], ports[2], dir)) {
         c.awaitReady(REPLICA_START);
-        Await.until("replica C to be given partitions and send records", REPLICA_START,
-            () -> c.status().getLong("produced", 0L) > 0, () -> c.process().logTail(20));
-        run.awaitCommitted(2L * count / 3, p);
+        Await.until("replica C to be given partitions", REPLICA_START, () -> !c.status().getJsonArray("partitions").isEmpty(),
+            () -> c.process().logTail(20));
+        run.input().append(part);
+        Await.whileProgressing("replica C to send records", KafkaRun.STALL, () -> c.status().getLong("produced") > 0,
+            () -> run.commits().total(), () -> c.process().logTail(20));
         cProduced = c.status().getLong("produced");
         JavaProcess.Stopped stopped = c.process().terminate(Pipeline.SHUTDOWN_TIMEOUT.plusSeconds(20));
         assertTrue(stopped.inTime(), "replica C did not stop after SIGTERM\n" + c.process().logTail(20));
       }
+      run.input().append(part);
       run.awaitCommittedToEnd(p);
       long aProduced = p.service(Vertex.SOURCE).status().getLong("produced");
       long bProduced = b.status().getLong("produced");
       out.catchUp();
       out.assertNothingLost();
-      System.out.printf("kafka replicas: %,d records; A sent %,d, B %,d, C (joined and left) %,d; %,d duplicates; %.1f s%n", count,
-          aProduced, bProduced, cProduced, out.duplicates(), (System.nanoTime() - t0) / 1e9);
+      System.out.printf("kafka replicas: %,d records; A sent %,d, B %,d, C (joined and left) %,d; %,d duplicates; %.1f s%n",
+          run.input().count(), aProduced, bProduced, cProduced, out.duplicates(), (System.nanoTime() - t0) / 1e9);
       assertTrue(aProduced > 0 && bProduced > 0, "both replicas read partitions: A " + aProduced + ", B " + bProduced);
     }
   }

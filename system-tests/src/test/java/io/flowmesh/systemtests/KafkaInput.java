@@ -9,39 +9,47 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes the input of a Kafka test: {@code count} records into a new topic of {@code partitions}
- * partitions, record {@code i} to partition {@code i % partitions} with value {@code record-<i>}.
- * The topic is new and the producer idempotent (its default), so record {@code i} lands at offset
- * {@code i / partitions}: every (partition, offset) names the value it must carry.
+ * Writes the input of a Kafka test into a new topic of {@code partitions} partitions: record
+ * {@code i} (counted over every {@link #append}) to partition {@code i % partitions} with value
+ * {@code record-<i>}. The topic is new and the producer idempotent (its default), so record
+ * {@code i} lands at offset {@code i / partitions}: every (partition, offset) names the value it
+ * must carry.
  */
 final class KafkaInput {
 
+  private final String bootstrap;
   private final String topic;
   private final int partitions;
-  private final int count;
+  private volatile int count;
 
-  private KafkaInput(String topic, int partitions, int count) {
+  private KafkaInput(String bootstrap, String topic, int partitions) {
+    this.bootstrap = bootstrap;
     this.topic = topic;
     this.partitions = partitions;
-    this.count = count;
   }
 
-  /** Creates the topic and writes the records; returns when the broker acknowledged all of them. */
-  static KafkaInput write(String bootstrap, String topic, int partitions, int count) throws Exception {
+  /** Creates the topic, empty. */
+  static KafkaInput create(String bootstrap, String topic, int partitions) throws Exception {
     try (Topics admin = new Topics(bootstrap)) {
       admin.create(topic, partitions);
     }
+    return new KafkaInput(bootstrap, topic, partitions);
+  }
+
+  /** Writes the next {@code more} records; returns when the broker acknowledged all of them. */
+  KafkaInput append(int more) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < count; i++) {
+      for (int i = count; i < count + more; i++) {
         producer.send(new ProducerRecord<>(topic, i % partitions, null, value(i).getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
     }
-    return new KafkaInput(topic, partitions, count);
+    count += more;
+    return this;
   }
 
   private static String value(int i) {
@@ -56,6 +64,7 @@ final class KafkaInput {
     return partitions;
   }
 
+  /** Records written so far. */
   int count() {
     return count;
   }

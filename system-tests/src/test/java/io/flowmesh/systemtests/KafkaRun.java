@@ -37,9 +37,12 @@ final class KafkaRun implements AutoCloseable {
     this.admin = new Topics(bootstrap);
   }
 
-  /** Writes {@code count} records to topic {@code <name>-in} and creates {@code <name>-out}; the group is {@code <name>}. */
+  /**
+   * Writes {@code count} records to topic {@code <name>-in} ({@link KafkaInput#append} writes more) and creates
+   * {@code <name>-out}; the group is {@code <name>}.
+   */
   static KafkaRun prepare(String bootstrap, String name, int count) throws Exception {
-    KafkaInput input = KafkaInput.write(bootstrap, name + "-in", PARTITIONS, count);
+    KafkaInput input = KafkaInput.create(bootstrap, name + "-in", PARTITIONS).append(count);
     KafkaRun run = new KafkaRun(bootstrap, input, name + "-out", name);
     run.admin.create(run.outputTopic, PARTITIONS);
     return run;
