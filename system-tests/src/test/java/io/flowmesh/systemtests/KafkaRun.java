@@ -91,13 +91,24 @@ final class KafkaRun implements AutoCloseable {
   /** Waits until the group committed {@code records} offsets in all (summed over the partitions), while it makes progress. */
   void awaitCommitted(long records, Pipeline p) {
     Await.whileProgressing(records + " offsets committed by group " + group, STALL, () -> commits().total() >= records,
-        () -> commits().total(), () -> commits() + "\n" + p.logs());
+        () -> commits().total(), () -> state(p));
+  }
+
+  /** The commits, the source's /status (its partitions: paused, unacked, unsent, next offset) and the logs, for a failure. */
+  private String state(Pipeline p) {
+    String status;
+    try {
+      status = p.service(Vertex.SOURCE).get("/status").body();
+    } catch (IllegalStateException e) {
+      status = e.getMessage();
+    }
+    return "commits: " + commits() + "\nsource /status: " + status + "\n" + p.logs();
   }
 
   /** Waits until the group committed the end of every partition, while it makes progress. */
   void awaitCommittedToEnd(Pipeline p) {
     Await.whileProgressing("group " + group + " committed at the end of every partition", STALL, () -> commits().atEnd(input),
-        () -> commits().total(), () -> commits() + "\n" + p.logs());
+        () -> commits().total(), () -> state(p));
   }
 
   /** kill -9 and wait for the exit. */
