@@ -1,7 +1,6 @@
 package io.flowmesh.systemtests;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
-import io.flowmesh.kafka.broker.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +41,6 @@ final class KafkaBrokerFixture implements BeforeAllCallback, AfterAllCallback {
 
   String bootstrap() {
     return broker.bootstrapServers();
-  }
-
-  /** A new admin client on the broker; close it. */
-  Topics admin() {
-    return new Topics(bootstrap());
   }
 
   private static void deleteTree(Path root) throws IOException {
