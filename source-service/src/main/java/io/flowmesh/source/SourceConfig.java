@@ -1,6 +1,7 @@
 package io.flowmesh.source;
 
 import io.flowmesh.runtime.config.ConfigKey;
+import io.flowmesh.runtime.config.Secrets;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.source.generator.GeneratorConfig;
@@ -10,7 +11,9 @@ import io.flowmesh.source.kafka.KafkaSourceConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The source-service's configuration, validated.
@@ -101,7 +104,21 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     }
     return new KafkaSourceConfig(bootstrap, topics, group, s.get(SourceKeys.KAFKA_START), s.get(SourceKeys.KAFKA_MAX_UNACKED),
         positive(s, SourceKeys.KAFKA_COMMIT_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
-        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), s.prefixed(SourceKeys.KAFKA_CLIENT));
+        s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), clientProperties(s));
+  }
+
+  /**
+   * The consumer's extra properties: {@code session.timeout.ms} and a heartbeat every third of it
+   * (at most Kafka's default 3 s), then {@code source.kafka.client.*}, which wins where both set one.
+   */
+  private static Map<String, String> clientProperties(Settings s) {
+    long session = positive(s, SourceKeys.KAFKA_SESSION_TIMEOUT, Duration.ofSeconds(45)).toMillis();
+    long heartbeat = Math.max(1, Math.min(3000, session / 3));
+    Map<String, String> all = new TreeMap<>();
+    all.put("session.timeout.ms", Long.toString(session));
+    all.put("heartbeat.interval.ms", Long.toString(heartbeat));
+    all.putAll(s.prefixed(SourceKeys.KAFKA_CLIENT));
+    return Secrets.maskedWhenPrinted(all);
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {

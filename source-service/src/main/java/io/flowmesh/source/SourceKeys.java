@@ -78,6 +78,9 @@ public final class SourceKeys {
       "kafka: how often each partition commits its lowest unacked offset (and the acked ones above it, as metadata)");
   public static final ConfigKey<Duration> KAFKA_REVOKE_TIMEOUT = ConfigKey.of("source.kafka.revoke-timeout", "10s", Types.DURATION,
       "kafka: on a rebalance, how long records of revoked partitions already sent may take to be acked before the commit");
+  public static final ConfigKey<Duration> KAFKA_SESSION_TIMEOUT = ConfigKey.of("source.kafka.session-timeout", "45s", Types.DURATION,
+      "kafka: a source replica that stops heartbeating (killed, hung) loses its partitions to the others, or to its own restart,"
+          + " after this long (the consumer's session.timeout.ms; the broker allows 6s to 5m by default); heartbeats go every third of it, at most 3s");
   public static final ConfigKey<Integer> KAFKA_MAX_METADATA = ConfigKey.of("source.kafka.max-commit-metadata", "4000",
       Types.intRange(16, 1 << 20), "kafka: most characters of commit metadata per partition (the broker allows "
           + "offset.metadata.max.bytes, 4096 by default); a partition whose acked offsets do not fit is paused until they do");
@@ -98,6 +101,6 @@ public final class SourceKeys {
     return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
         STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
-        KAFKA_REVOKE_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT);
+        KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT);
   }
 }

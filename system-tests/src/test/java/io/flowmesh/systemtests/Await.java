@@ -2,6 +2,7 @@ package io.flowmesh.systemtests;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds or a deadline passes; the failure says what was awaited. */
@@ -26,6 +27,27 @@ final class Await {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n" + detail.get());
+      }
+      sleep(POLL_MILLIS);
+    }
+  }
+
+  /**
+   * Waits until {@code condition} holds, for as long as {@code progress} keeps growing: fails only
+   * when it stood still for {@code stall}. For long runs whose length depends on the machine's load.
+   */
+  static void whileProgressing(String what, Duration stall, BooleanSupplier condition, LongSupplier progress,
+      Supplier<String> detail) {
+    long last = progress.getAsLong();
+    long lastChange = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      long now = progress.getAsLong();
+      if (now != last) {
+        last = now;
+        lastChange = System.nanoTime();
+      } else if (System.nanoTime() - lastChange > stall.toNanos()) {
+        throw new AssertionError("waiting for " + what + ": no progress for " + stall.toSeconds() + " s (stuck at " + now + ")\n"
+            + detail.get());
       }
       sleep(POLL_MILLIS);
     }

@@ -70,6 +70,13 @@ final class Pipeline implements AutoCloseable {
     return start(new Pipeline(dir, udfName, overrides));
   }
 
+  /** As {@link #start(Path, String, Map)}, with arguments for the UDF after its name (e.g. the latency UDF's distribution). */
+  static Pipeline start(Path dir, String udfName, List<String> udfArgs, Map<String, String> overrides) {
+    Pipeline p = new Pipeline(dir, udfName, overrides);
+    p.udfArgs = List.copyOf(udfArgs);
+    return start(p);
+  }
+
   /** As {@link #start(Path, String, Map)} with a UDF jar of its own ({@code java -jar udfJar --address ...}). */
   static Pipeline startWithUdfJar(Path dir, Path udfJar, Map<String, String> overrides) {
     return start(new Pipeline(dir, udfJar, null, overrides));

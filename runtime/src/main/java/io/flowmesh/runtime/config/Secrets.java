@@ -47,7 +47,7 @@ public final class Secrets {
    * An unmodifiable view of pass-through properties whose {@code toString} masks the secrets, so a
    * config record holding it prints none of them.
    */
-  static Map<String, String> maskedWhenPrinted(Map<String, String> properties) {
+  public static Map<String, String> maskedWhenPrinted(Map<String, String> properties) {
     Set<Map.Entry<String, String>> entries = Collections.unmodifiableMap(properties).entrySet();
     return new AbstractMap<>() {
       @Override

@@ -132,11 +132,12 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
     for (TopicPartition tp : parts) {
       PartitionState s = partitions.get(tp);
       if (s != null) {
-        s.unsent.clear(); // never sent: left uncommitted, the new owner reads them
+        s.dropUnsent(); // never sent: left uncommitted, the new owner reads them
         states.add(s);
       }
     }
-    long deadline = System.nanoTime() + config.revokeTimeout().toNanos();
+    // stopping (the final revoke, as the consumer closes): the edge has drained already, no ack is coming
+    long deadline = System.nanoTime() + (stopped ? 0 : config.revokeTimeout().toNanos());
     Runnable[] check = new Runnable[1];
     check[0] = () -> {
       boolean settled = states.stream().allMatch(s -> s.inFlight() == 0);
@@ -146,7 +147,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
           offsets.put(s.tp, new OffsetAndMetadata(s.tracker.commitOffset(), s.tracker.metadata(config.maxMetadataChars(), whole)));
           forget(s);
         }
-        if (!settled) {
+        if (!settled && !stopped) {
           LOG.warn("kafka revoke of {}: {} records still unacked after {}; the new owner reads them again", parts,
               states.stream().mapToInt(PartitionState::inFlight).sum(), config.revokeTimeout());
         }
@@ -370,7 +371,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   public void stop() {
     stopped = true;
     for (PartitionState s : order) {
-      s.unsent.clear(); // not sent: not done, so not committed; read again on the next start
+      s.dropUnsent(); // not sent: not done, so not committed; read again on the next start
     }
   }
 

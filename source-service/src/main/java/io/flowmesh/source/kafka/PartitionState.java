@@ -33,6 +33,8 @@ final class PartitionState {
   String committedMetadata = "";
   long read;
   long skipped;
+  /** Records read and dropped unsent (on a revoke or stop): not done, never acked, not in flight. */
+  private int dropped;
 
   PartitionState(TopicPartition tp, long position, long[] doneRuns, long maxDelayMillis, long idleNanos) {
     this.tp = tp;
@@ -62,9 +64,15 @@ final class PartitionState {
     }
   }
 
-  /** Records sent to the edge and not yet acked (read, not done, not waiting here). */
+  /** Records sent to the edge and not yet acked (read, not done, not waiting here, not dropped). */
   int inFlight() {
-    return tracker.pending() - unsent.size();
+    return tracker.pending() - unsent.size() - dropped;
+  }
+
+  /** Drops the records not sent yet: they stay not done (so uncommitted), and no ack is awaited for them. */
+  void dropUnsent() {
+    dropped += unsent.size();
+    unsent.clear();
   }
 
   private boolean wasDone(long offset) {

@@ -237,7 +237,8 @@ class KafkaSourceTest {
   @Order(2)
   void aRestartedSourceSkipsWhatWasAckedAboveTheCommitAndReadsOnlyTheUnackedAgain() throws Exception {
     produce("restart", 2, 4_000);
-    Launched first = launch("restart", "g-restart");
+    // a revoke timeout far longer than a close may take: the final revoke must not wait for acks that cannot come
+    Launched first = launch("restart", "g-restart", "--source.kafka.revoke-timeout=60s");
     Set<String> unacked = ConcurrentHashMap.newKeySet();
     Map<String, Boolean> seen = new ConcurrentHashMap<>();
     subscribe(first, (s, d) -> {
@@ -252,8 +253,12 @@ class KafkaSourceTest {
     });
     until(() -> seen.size() == 4_000, 60_000, () -> "4,000 messages, got " + seen.size());
     until(() -> status(first).getLong("acked") == 4_000 - unacked.size(), 10_000, () -> "acks back: " + status(first));
+    long stopping = System.nanoTime();
     OnLoop.await(first.stop(Duration.ofMillis(300)), 30_000); // the drain times out on the unacked; the commit says what was done
+    long stopMillis = (System.nanoTime() - stopping) / 1_000_000;
     sources.remove(first);
+    assertTrue(stopMillis < 30_000, "the stop took " + stopMillis + " ms: the final revoke waited for the unacked records"
+        + " (source.kafka.revoke-timeout 60s) though the drain had already given up on them");
     try (Topics t = new Topics(broker.bootstrapServers())) {
       Map<TopicPartition, OffsetAndMetadata> c = t.committed("g-restart");
       assertEquals(3, c.get(new TopicPartition("restart", 0)).offset(), "the lowest unacked offset of partition 0");
