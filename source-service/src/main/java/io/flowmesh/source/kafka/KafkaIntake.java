@@ -98,8 +98,9 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   // ---- from the consumer thread ----
 
   @Override
-  public void assigned(TopicPartition tp, long position, long[] doneRuns) {
+  public void assigned(TopicPartition tp, long position, long[] doneRuns, int epoch) {
     PartitionState s = new PartitionState(tp, position, doneRuns, config.maxDelay().toMillis(), idleNanos);
+    s.epoch = epoch;
     s.committedOffset = position;
     PartitionState old = partitions.put(tp, s);
     if (old != null) {
@@ -319,23 +320,13 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
 
   private void pause(PartitionState s) {
     s.paused = true;
-    TopicPartition tp = s.tp;
-    poller.submit(c -> {
-      if (c.assignment().contains(tp)) {
-        c.pause(List.of(tp));
-      }
-    });
+    poller.pause(s.tp, s.epoch);
     kafkaMetrics.paused(1);
   }
 
   private void resume(PartitionState s) {
     s.paused = false;
-    TopicPartition tp = s.tp;
-    poller.submit(c -> {
-      if (c.assignment().contains(tp)) {
-        c.resume(List.of(tp));
-      }
-    });
+    poller.resume(s.tp, s.epoch);
     kafkaMetrics.paused(-1);
   }
 

@@ -42,7 +42,8 @@ final class KafkaPoller implements Runnable {
 
   /** What the poller tells the event loop; every call is made through {@link #post}. */
   interface Events {
-    void assigned(TopicPartition tp, long position, long[] doneRuns);
+    /** {@code epoch} names this assignment of {@code tp}: pause and resume carry it (see {@link #pause}). */
+    void assigned(TopicPartition tp, long position, long[] doneRuns, int epoch);
 
     /** Completes {@code commit} with the offsets safe to commit for {@code parts}, within the revoke timeout. */
     void revoking(Collection<TopicPartition> parts, CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit);
@@ -65,6 +66,8 @@ final class KafkaPoller implements Runnable {
   private volatile Map<TopicPartition, OffsetAndMetadata> finalCommit;
   private KafkaConsumer<byte[], byte[]> consumer;
   private long lastHealthNanos;
+  /** Per partition, how many times it was assigned here (consumer thread only). */
+  private final Map<TopicPartition, Integer> epochs = new HashMap<>();
 
   /**
    * @param post runs a task on the event loop, in order
@@ -96,6 +99,34 @@ final class KafkaPoller implements Runnable {
   /** Asks the consumer thread to do {@code command} before its next poll. */
   void submit(java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> command) {
     commands.add(command);
+  }
+
+  /**
+   * Pauses {@code tp} if it is still in the assignment {@code epoch} named. A command the event loop
+   * sent for an earlier assignment of the same partition (revoked or lost, then assigned here again)
+   * is ignored: it would pause the new assignment, which the event loop believes is running, and
+   * the partition would never be read again.
+   */
+  void pause(TopicPartition tp, int epoch) {
+    submit(c -> {
+      if (current(tp, epoch)) {
+        c.pause(List.of(tp));
+      }
+    });
+  }
+
+  /** Resumes {@code tp} if it is still in the assignment {@code epoch} named. */
+  void resume(TopicPartition tp, int epoch) {
+    submit(c -> {
+      if (current(tp, epoch)) {
+        c.resume(List.of(tp));
+      }
+    });
+  }
+
+  private boolean current(TopicPartition tp, int epoch) {
+    Integer e = epochs.get(tp);
+    return e != null && e == epoch && consumer.assignment().contains(tp);
   }
 
   /** Commits {@code offsets} (synchronously), leaves the group and closes; completes when the thread ended. */
@@ -136,11 +167,7 @@ final class KafkaPoller implements Runnable {
       runCommands();
       Map<TopicPartition, OffsetAndMetadata> last = finalCommit;
       if (last != null && !last.isEmpty()) {
-        try {
-          consumer.commitSync(last, Duration.ofSeconds(10));
-        } catch (KafkaException e) {
-          LOG.warn("kafka final commit failed: {} (the records after the last commit will be read again)", describe(e));
-        }
+        finalCommit(last);
       }
     } catch (RuntimeException e) {
       LOG.error("kafka consumer thread failed: {}", describe(e));
@@ -154,6 +181,21 @@ final class KafkaPoller implements Runnable {
         }
       }
       exited.complete(null);
+    }
+  }
+
+  /** The commit on stop; the wakeup that stopped the loop may still be pending if it came between polls. */
+  private void finalCommit(Map<TopicPartition, OffsetAndMetadata> last) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        consumer.commitSync(last, Duration.ofSeconds(10));
+        return;
+      } catch (WakeupException e) {
+        // the stop's own wakeup, consumed by this call: the second attempt commits
+      } catch (KafkaException e) {
+        LOG.warn("kafka final commit failed: {} (the records after the last commit will be read again)", describe(e));
+        return;
+      }
     }
   }
 
@@ -184,6 +226,8 @@ final class KafkaPoller implements Runnable {
           break;
         }
       }
+    } catch (WakeupException e) {
+      return; // stopping
     } catch (KafkaException e) {
       problem = "Kafka at " + config.bootstrapServers() + " unreachable: " + describe(e);
     }
@@ -228,13 +272,17 @@ final class KafkaPoller implements Runnable {
         return;
       }
       Set<TopicPartition> set = new HashSet<>(parts);
+      // a new assignment starts unpaused on both sides, whatever an earlier assignment of the same
+      // partition left in the consumer
+      consumer.resume(parts);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(30));
       List<Runnable> tasks = new ArrayList<>();
       for (TopicPartition tp : parts) {
         long position = consumer.position(tp, Duration.ofSeconds(30));
         OffsetAndMetadata c = committed.get(tp);
         long[] runs = c == null || c.offset() != position ? new long[0] : OffsetRuns.decode(position, c.metadata());
-        tasks.add(() -> events.assigned(tp, position, runs));
+        int epoch = epochs.merge(tp, 1, Integer::sum);
+        tasks.add(() -> events.assigned(tp, position, runs, epoch));
       }
       LOG.info("kafka partitions assigned {}", parts);
       tasks.forEach(post);

@@ -24,6 +24,8 @@ final class PartitionState {
   private final long[] doneRuns;
   private int run;
   boolean paused;
+  /** Which assignment of the partition this is ({@link KafkaPoller#pause}). */
+  int epoch;
   /** Paused because the commit metadata would not fit. */
   boolean metadataFull;
   /** Revoked or lost: acks for it are ignored, nothing more is offered. */

@@ -1,0 +1,170 @@
+package io.flowmesh.source.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.kafka.broker.KafkaBroker;
+import io.flowmesh.kafka.broker.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The consumer thread against a real broker: pause and resume belong to one assignment of a
+ * partition. A partition paused, revoked and assigned here again must be read again — before this
+ * rule, a pause sent for the earlier assignment (or left in the consumer by it) stopped the new
+ * one for good while the source believed it was running: a run stalled short of the end.
+ */
+class KafkaPollerTest {
+
+  @TempDir
+  static Path dir;
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    broker.stop();
+  }
+
+  @Test
+  void aPartitionAssignedAgainIsReadAgainWhateverTheEarlierAssignmentPaused() throws Exception {
+    String topic = "epochs";
+    try (Topics topics = new Topics(broker.bootstrapServers())) {
+      topics.create(topic, 1);
+    }
+    TopicPartition tp = new TopicPartition(topic, 0);
+    Recorder events = new Recorder();
+    KafkaSourceConfig config = new KafkaSourceConfig(broker.bootstrapServers(), List.of(topic), "g-epochs", "earliest",
+        1000, Duration.ofMillis(100), Duration.ofSeconds(1), 4000, Duration.ZERO, Map.of());
+    KafkaPoller poller = new KafkaPoller(config, Runnable::run, events);
+    poller.start();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      send(producer, topic, 0, 10);
+      await(() -> events.highest.get() >= 9, "the first 10 records read", events);
+      int first = events.epoch.get();
+      poller.pause(tp, first);
+
+      // a second member joins and leaves: the partition is revoked and assigned to the poller again
+      int beforeLeave;
+      try (KafkaConsumer<byte[], byte[]> other = consumer("g-epochs")) {
+        other.subscribe(List.of(topic));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.epoch.get() == first && System.nanoTime() < until) {
+          other.poll(Duration.ofMillis(100));
+        }
+        assertTrue(events.epoch.get() > first, "no rebalance within 60 s after a second member joined: " + events);
+        beforeLeave = events.epoch.get();
+      }
+      await(() -> events.epoch.get() > beforeLeave && events.assignedNow.get(),
+          "the partition assigned to the poller again after the second member left", events);
+
+      poller.pause(tp, first); // late, from the earlier assignment: must not stop the new one
+      send(producer, topic, 10, 10);
+      await(() -> events.highest.get() >= 19, "the records written after the reassignment read", events);
+    } finally {
+      poller.stop(Map.of()).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void await(BooleanSupplier condition, String what, Recorder events) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < until, "not within 60 s: " + what + "; " + events);
+      Thread.sleep(20);
+    }
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int from, int n) throws Exception {
+    for (int i = from; i < from + n; i++) {
+      producer.send(new ProducerRecord<>(topic, 0, null, ("v" + i).getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The poller's events, recorded (they arrive on the consumer thread: post runs them there). */
+  private static final class Recorder implements KafkaPoller.Events {
+    final AtomicInteger epoch = new AtomicInteger();
+    final AtomicLong highest = new AtomicLong(-1);
+    final java.util.concurrent.atomic.AtomicBoolean assignedNow = new java.util.concurrent.atomic.AtomicBoolean();
+    final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+    @Override
+    public void assigned(TopicPartition tp, long position, long[] doneRuns, int epoch) {
+      this.epoch.set(epoch);
+      assignedNow.set(true);
+      counts.merge("assigned", 1, Integer::sum);
+    }
+
+    @Override
+    public void revoking(Collection<TopicPartition> parts, CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit) {
+      assignedNow.set(false);
+      counts.merge("revoked", 1, Integer::sum);
+      commit.complete(Map.of());
+    }
+
+    @Override
+    public void lost(Collection<TopicPartition> parts) {
+      assignedNow.set(false);
+      counts.merge("lost", 1, Integer::sum);
+    }
+
+    @Override
+    public void records(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+      highest.accumulateAndGet(records.get(records.size() - 1).offset(), Math::max);
+    }
+
+    @Override
+    public void health(String problem, Map<TopicPartition, Long> lag) {
+    }
+
+    @Override
+    public void commitFailed(String why) {
+    }
+
+    @Override
+    public String toString() {
+      return "epoch " + epoch + ", highest offset read " + highest + ", assigned " + assignedNow + ", " + counts;
+    }
+  }
+}
