@@ -327,8 +327,8 @@ public final class UdfClient {
   void protocolViolation(String detail, int affected) {
     stats.protocolViolations++;
     health.violation(detail);
-    LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
-        address, detail, affected);
+    LOG.warn("UDF protocol violation ({}); cancelling the stream and resending its elements: address={} detail={} inFlight={}",
+        mode == null ? "map" : mode.mapMode(), address, detail, affected);
   }
 
   private Pending accept(UdfElement element, long now) {
