@@ -1,0 +1,83 @@
+package io.flowmesh.examples.numaflow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code stream-map} subcommand: {@link WordsMapStreamer} on the SDK's
+ * {@code mapstreamer.Server}. Its arguments are the other modes' ({@link SdkServerOptions})
+ * plus {@code --delay-ms N} between two words; the default socket is Numaflow's
+ * {@code /var/run/numaflow/mapstream.sock}, the server-info file {@code mapper-server-info}.
+ */
+final class SdkStreamServer {
+
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar stream-map [--delay-ms N]"
+      + " [--port N | --socket /path/mapstream.sock] [--server-info-file PATH]";
+
+  private SdkStreamServer() {
+  }
+
+  /** Parses {@code args} (after {@code stream-map}) and builds the server. */
+  static SdkServer create(List<String> args) {
+    List<String> rest = new ArrayList<>(List.of("unary-map"));
+    long delay = 0;
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--delay-ms")) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException("option --delay-ms needs a value");
+        }
+        delay = parseDelay(args.get(++i));
+      } else {
+        rest.add(args.get(i));
+      }
+    }
+    SdkServerOptions options = SdkServerOptions.parse(rest);
+    boolean local = options.socket() == null && (options.port() != null || System.getenv("NUMAFLOW_POD") == null);
+    String address = local
+        ? "tcp://0.0.0.0:" + (options.port() == null ? 50051 : options.port())
+        : "unix://" + (options.socket() == null ? "/var/run/numaflow/mapstream.sock" : options.socket());
+    var config = io.numaproj.numaflow.mapstreamer.GRPCConfig.newBuilder().isLocal(local);
+    if (options.port() != null) {
+      config.port(options.port());
+    }
+    if (options.socket() != null) {
+      config.socketPath(options.socket().toString());
+    }
+    if (options.serverInfoFile() != null) {
+      config.infoFilePath(options.serverInfoFile().toString());
+    }
+    var server = new io.numaproj.numaflow.mapstreamer.Server(new WordsMapStreamer(delay), config.build());
+    return new SdkServer() {
+      public void start() throws Exception {
+        if (options.serverInfoFile() != null) { // SDK 0.9.2's mapstreamer.Server writes it even on TCP
+          java.nio.file.Files.createDirectories(options.serverInfoFile().getParent());
+        }
+        server.start();
+      }
+
+      public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+      }
+
+      public void stop() throws InterruptedException {
+        server.stop();
+      }
+
+      public String address() {
+        return address;
+      }
+    };
+  }
+
+  private static long parseDelay(String value) {
+    try {
+      long ms = Long.parseLong(value);
+      if (ms >= 0 && ms <= 60_000) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--delay-ms '" + value + "' is not a delay of 0..60000 ms");
+  }
+}
