@@ -6,12 +6,13 @@ import java.util.List;
 /**
  * The {@code stream-map} subcommand: {@link WordsMapStreamer} on the SDK's
  * {@code mapstreamer.Server}. Its arguments are the other modes' ({@link SdkServerOptions})
- * plus {@code --delay-ms N} between two words; the default socket is Numaflow's
+ * plus {@code --delay-ms N} between two words and {@code --address tcp://HOST:PORT|unix:///PATH}
+ * (as {@code scripts/run-local.sh} passes it); the default socket is Numaflow's
  * {@code /var/run/numaflow/mapstream.sock}, the server-info file {@code mapper-server-info}.
  */
 final class SdkStreamServer {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar stream-map [--delay-ms N]"
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar stream-map [--delay-ms N] [--address tcp://HOST:PORT|unix:///PATH]"
       + " [--port N | --socket /path/mapstream.sock] [--server-info-file PATH]";
 
   private SdkStreamServer() {
@@ -27,6 +28,15 @@ final class SdkStreamServer {
           throw new IllegalArgumentException("option --delay-ms needs a value");
         }
         delay = parseDelay(args.get(++i));
+      } else if (args.get(i).equals("--address") && i + 1 < args.size()) { // as run-local.sh passes it
+        String address = args.get(++i);
+        if (address.startsWith("tcp://") && address.lastIndexOf(':') > 5) {
+          rest.addAll(List.of("--port", address.substring(address.lastIndexOf(':') + 1)));
+        } else if (address.startsWith("unix://")) {
+          rest.addAll(List.of("--socket", address.substring("unix://".length())));
+        } else {
+          throw new IllegalArgumentException("--address '" + address + "' is neither tcp://HOST:PORT nor unix:///PATH");
+        }
       } else {
         rest.add(args.get(i));
       }
