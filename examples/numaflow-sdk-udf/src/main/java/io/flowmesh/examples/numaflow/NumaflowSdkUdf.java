@@ -28,7 +28,7 @@ public final class NumaflowSdkUdf {
       System.out.println("An uppercase map UDF on Numaflow's official Java SDK, to run behind map-service.\n"
           + SdkServerOptions.USAGE + "\n"
           + "  unary-map | batch-map     the map mode (aliases: map or unary, batch); map-service's map.mode must match\n"
-          + "  stream-map [--delay-ms N] splits each value into words, one result each (N ms apart)\n"
+          + "  stream-map [--delay-ms N] [--chunk N]  one result per word of each value (or per N characters), N ms apart\n"
           + "  --port N                  serve TCP on all interfaces, port N (no server-info file is read by map-service)\n"
           + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
@@ -67,7 +67,7 @@ public final class NumaflowSdkUdf {
       return;
     }
     server.start();
-    System.out.println("udf numaflow-sdk-words listening on " + server.address() + " mode=stream-map");
+    System.out.println("udf stream-map listening on " + server.address() + " mode=stream-map (numaflow-sdk-words)");
     System.out.flush();
     server.awaitTermination();
   }

@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * The {@code stream-map} subcommand: {@link WordsMapStreamer} on the SDK's
  * {@code mapstreamer.Server}. Its arguments are the other modes' ({@link SdkServerOptions})
- * plus {@code --delay-ms N} between two words and {@code --address tcp://HOST:PORT|unix:///PATH}
+ * plus {@code --delay-ms N} between two words, {@code --chunk N} (pieces of N characters
+ * instead of words) and {@code --address tcp://HOST:PORT|unix:///PATH}
  * (as {@code scripts/run-local.sh} passes it); the default socket is Numaflow's
  * {@code /var/run/numaflow/mapstream.sock}, the server-info file {@code mapper-server-info}.
  */
 final class SdkStreamServer {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar stream-map [--delay-ms N] [--address tcp://HOST:PORT|unix:///PATH]"
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar stream-map [--delay-ms N] [--chunk N] [--address tcp://HOST:PORT|unix:///PATH]"
       + " [--port N | --socket /path/mapstream.sock] [--server-info-file PATH]";
 
   private SdkStreamServer() {
@@ -22,12 +23,15 @@ final class SdkStreamServer {
   static SdkServer create(List<String> args) {
     List<String> rest = new ArrayList<>(List.of("unary-map"));
     long delay = 0;
+    int chunk = 0;
     for (int i = 0; i < args.size(); i++) {
       if (args.get(i).equals("--delay-ms")) {
         if (i + 1 >= args.size()) {
           throw new IllegalArgumentException("option --delay-ms needs a value");
         }
         delay = parseDelay(args.get(++i));
+      } else if (args.get(i).equals("--chunk") && i + 1 < args.size()) {
+        chunk = parseChunk(args.get(++i));
       } else if (args.get(i).equals("--address") && i + 1 < args.size()) { // as run-local.sh passes it
         String address = args.get(++i);
         if (address.startsWith("tcp://") && address.lastIndexOf(':') > 5) {
@@ -56,7 +60,7 @@ final class SdkStreamServer {
     if (options.serverInfoFile() != null) {
       config.infoFilePath(options.serverInfoFile().toString());
     }
-    var server = new io.numaproj.numaflow.mapstreamer.Server(new WordsMapStreamer(delay), config.build());
+    var server = new io.numaproj.numaflow.mapstreamer.Server(new WordsMapStreamer(delay, chunk), config.build());
     return new SdkServer() {
       public void start() throws Exception {
         if (options.serverInfoFile() != null) { // SDK 0.9.2's mapstreamer.Server writes it even on TCP
@@ -77,6 +81,18 @@ final class SdkStreamServer {
         return address;
       }
     };
+  }
+
+  private static int parseChunk(String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--chunk '" + value + "' is not a length of at least 1");
   }
 
   private static long parseDelay(String value) {

@@ -8,23 +8,28 @@ import io.numaproj.numaflow.mapstreamer.OutputObserver;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Stream map: splits each element's value (UTF-8) at whitespace and sends one result per word,
+ * Stream map: splits each element's value (UTF-8) at whitespace (or into pieces of {@code chunk}
+ * characters) and sends one result per word,
  * keeping the element's keys; optionally waits {@code delayMillis} between two words, so the
  * results of one element arrive spread out in time. A value with no word gets no result.
  */
 public final class WordsMapStreamer extends MapStreamer {
 
   private final long delayMillis;
+  private final int chunk;
 
-  public WordsMapStreamer(long delayMillis) {
+  /** {@code chunk > 0}: pieces of that many characters instead of words (for values without spaces). */
+  public WordsMapStreamer(long delayMillis, int chunk) {
     this.delayMillis = delayMillis;
+    this.chunk = chunk;
   }
 
   @Override
   public void processMessage(String[] keys, Datum datum, OutputObserver out) {
     String text = new String(datum.getValue(), StandardCharsets.UTF_8);
     boolean first = true;
-    for (String word : text.split("\\s+")) {
+    String[] words = chunk > 0 ? text.split("(?<=\\G.{" + chunk + "})") : text.split("\\s+");
+    for (String word : words) {
       if (word.isEmpty()) {
         continue;
       }
