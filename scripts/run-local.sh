@@ -27,6 +27,8 @@ Options:
   --udf NAME       example UDF to start: cat, uppercase (default), flatmap, filter,
                    latency or faulty; UDF_ARGS after -- are passed to it
                    (e.g. --udf latency -- --latency 95%:1ms,5%:50ms)
+  --stream-map     start the Numaflow SDK MapStreamer example instead (examples/numaflow-sdk-udf:
+                   one result per word; UDF_ARGS e.g. -- --delay-ms 5), map.mode=stream-map
   --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
@@ -83,6 +85,7 @@ while [[ $# -gt 0 ]]; do
     --interval=*) interval="${1#*=}"; shift ;;
     --build) rebuild=true; shift ;;
     --keep-running) keep_running=true; shift ;;
+    --stream-map) stream_map=true; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; udf_args=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -171,6 +174,14 @@ else
   if [[ "${FLOWMESH_MAP_MODE:-map}" == batch-map ]]; then
     udf_args+=(--mode batch-map)
   fi
+fi
+
+# --stream-map: the SDK MapStreamer example (one result per word), map in stream-map mode.
+if ${stream_map:-false} && $start_udf; then
+  udf_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+  [[ -f "$udf_jar" ]] || die "$udf_jar is missing: build it with mvn -B -q package -DskipTests"
+  udf_name=stream-map
+  export FLOWMESH_MAP_MODE="${FLOWMESH_MAP_MODE:-stream-map}"
 fi
 
 # Something else on a port would answer our readiness polls: refuse to start instead.

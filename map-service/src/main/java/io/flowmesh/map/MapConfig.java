@@ -31,16 +31,13 @@ public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Dur
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
-    String modeName = s.get(MapKeys.MODE);
-    if (modeName.equals("stream-map")) {
-      s.problem(MapKeys.MODE, "stream-map is not supported yet; allowed: unary-map (alias map), batch-map");
-    }
-    boolean batch = modeName.equals("batch-map");
+    UdfMode mode = UdfMode.parse(s.get(MapKeys.MODE));
+    boolean batch = mode == UdfMode.BATCH;
     OnFailure onFailure = OnFailure.valueOf(s.get(MapKeys.UDF_ON_FAILURE).toUpperCase(Locale.ROOT).replace('-', '_'));
     UdfConnection connection = MapKeys.UDF.read(s); // reports the transport's problems
     UdfConfig udf = UdfConfig.builder()
         .connection(connection)
-        .mode(batch ? UdfMode.BATCH : UdfMode.UNARY)
+        .mode(mode)
         .modeConfigured(s.source(MapKeys.MODE) != Settings.Source.DEFAULT)
         .retryMaxAttempts(s.get(MapKeys.UDF_MAX_ATTEMPTS))
         .retryBackoff(s.get(MapKeys.UDF_RETRY_BACKOFF), s.get(MapKeys.UDF_RETRY_MAX_BACKOFF))

@@ -29,8 +29,9 @@ public final class MapKeys {
       "permits: most elements in the UDF at once, per instance");
   public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "unary-map",
       Types.oneOf("unary-map", "map", "batch-map", "stream-map"),
-      "the UDF's map mode, Numaflow's names: unary-map (alias map; each element answered on its own, out of order) or "
-          + "batch-map (a batch per MapFn stream, closed by an EOT); stream-map is not supported yet. Must match the "
+      "the UDF's map mode, Numaflow's names: unary-map (alias map; each element answered on its own, out of order), "
+          + "batch-map (a batch per MapFn stream, closed by an EOT) or stream-map (each element answered by 0..n "
+          + "results and an EOT of its own; Numaflow's socket mapstream.sock). Must match the "
           + "UDF's mode; unset, a server-info file (udf.server-info-file) chooses it");
   public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.of("map.batch-size", "64", Types.intRange(1, 100_000),
       "batch-map: elements per batch");

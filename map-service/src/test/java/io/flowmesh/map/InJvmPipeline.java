@@ -40,7 +40,12 @@ final class InJvmPipeline implements AutoCloseable {
 
   /** Starts the source ({@code n} messages {@code m0..}, values {@code v0..}), map-service with {@code mapArgs}, then the sink. */
   InJvmPipeline start(int n, String udfAddress, String... mapArgs) {
-    source = keep(TestSource.counting(n, 0));
+    return start(TestSource.counting(n, 0), udfAddress, mapArgs);
+  }
+
+  /** As {@link #start(int, String, String...)} with a source of one's own. */
+  InJvmPipeline start(TestSource testSource, String udfAddress, String... mapArgs) {
+    source = keep(testSource);
     int edgePort = PortFinder.freePort();
     List<String> args = new ArrayList<>(List.of("--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
         "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2"));

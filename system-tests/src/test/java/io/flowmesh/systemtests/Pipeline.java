@@ -82,6 +82,13 @@ final class Pipeline implements AutoCloseable {
     return start(new Pipeline(dir, udfJar, null, overrides));
   }
 
+  /** As {@link #startWithUdfJar(Path, Path, Map)} with a subcommand: {@code java -jar udfJar udfName --address ... udfArgs...}. */
+  static Pipeline startWithUdfJar(Path dir, Path udfJar, String udfName, List<String> udfArgs, Map<String, String> overrides) {
+    Pipeline p = new Pipeline(dir, udfJar, udfName, overrides);
+    p.udfArgs = List.copyOf(udfArgs);
+    return start(p);
+  }
+
   private static Pipeline start(Pipeline p) {
     try {
       p.startUdf();

@@ -14,10 +14,19 @@ import java.util.List;
  */
 interface Dispatcher extends StallWatch.Restart {
 
+  /** The dispatcher of {@code mode} for {@code client}. */
+  static Dispatcher forMode(UdfMode mode, UdfClient client) {
+    return switch (mode) {
+      case UNARY -> new UnaryDispatcher(client);
+      case BATCH -> new BatchDispatcher(client);
+      case STREAM -> new StreamDispatcher(client);
+    };
+  }
+
   /** Opens the first stream; completes when the UDF answered its handshake. */
   Future<Void> start();
 
-  /** Sends one element (unary mode). */
+  /** Sends one element (unary and stream mode). */
   void submit(Pending element);
 
   /** Sends one batch (batch mode). */

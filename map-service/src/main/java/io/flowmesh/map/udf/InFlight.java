@@ -44,6 +44,7 @@ final class InFlight {
       byId.remove(p.id);
       p.id = null;
       p.carrier = null;
+      p.partial = null;
     }
   }
 
@@ -58,6 +59,21 @@ final class InFlight {
   /** True, once, if {@code id} was retired: its response is late. */
   boolean takeRetired(String id) {
     return retired.take(id);
+  }
+
+  /** True if {@code id} was retired and not yet taken: a late answer may still come (stream-map). */
+  boolean isRetired(String id) {
+    return retired.contains(id);
+  }
+
+  /** The oldest attempt travelling on {@code carrier}, or null. */
+  Pending oldestOn(Object carrier) {
+    for (Pending p : byId.values()) {
+      if (p.carrier == carrier) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** True if an id of that text was issued by this client at some point. */

@@ -34,6 +34,13 @@ final class MapFrames {
         + CodedOutputStream.computeStringSize(MapRequest.ID_FIELD_NUMBER, id);
   }
 
+  /** Why {@code request} cannot be sent (its message exceeds {@code maxMessageSize}), or null. */
+  static String tooLarge(MapRequest.Request request, int maxMessageSize) {
+    int size = requestFrameSize(request, "18446744073709551615") - GrpcFrames.PREFIX;
+    return size <= maxMessageSize ? null
+        : "request of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize;
+  }
+
   /**
    * Appends {@code MapRequest{request, id}} as a frame, encoding the two fields directly:
    * no {@code MapRequest} is built per element.

@@ -25,14 +25,10 @@ final class ModeCheck {
    * {@code map.mode} was set to another one, which is then {@code health}'s mismatch.
    *
    * @throws IllegalArgumentException for a MAP_MODE that is no map mode
-   * @throws IllegalStateException for stream-map, which map-service does not support yet
    */
   static UdfMode modeFrom(ServerInfo info, UdfConfig config, UdfHealth health) {
+    LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
     UdfMode m = UdfMode.of(info, config.serverInfoFile());
-    if (m == UdfMode.STREAM) {
-      throw new IllegalStateException("UDF server info " + config.serverInfoFile()
-          + " says MAP_MODE=stream-map, which map-service does not support yet");
-    }
     if (m != config.mode() && config.modeConfigured()) {
       mismatch(health, m, config.mode(), "its server-info file " + config.serverInfoFile() + " says MAP_MODE="
           + m.mapMode() + "; or leave map.mode unset to follow that file");

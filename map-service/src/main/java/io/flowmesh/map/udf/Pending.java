@@ -1,5 +1,9 @@
 package io.flowmesh.map.udf;
 
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+
+import java.util.List;
+
 /**
  * The client's record of one element from the moment it is handed over until the listener
  * is told: the id of its current attempt, the failed attempts so far, and where it was sent.
@@ -16,6 +20,11 @@ final class Pending {
   Object carrier;
   /** When the current attempt was sent, {@link System#nanoTime()}. */
   long sentAtNanos;
+  /**
+   * stream-map: the results of the current attempt received before its EOT, or null. Dropped
+   * when the attempt is taken off the wire without an EOT, so nothing of it leaks.
+   */
+  List<MapResponse.Result> partial;
   /** When a retry is due, {@link System#nanoTime()}. */
   long dueNanos;
   /** Failed attempts so far. */

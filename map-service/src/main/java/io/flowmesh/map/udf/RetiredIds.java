@@ -38,6 +38,11 @@ final class RetiredIds {
     return ids.remove(id);
   }
 
+  /** True if {@code id} is retired, without taking it. */
+  boolean contains(String id) {
+    return ids.contains(id);
+  }
+
   int size() {
     return ids.size();
   }

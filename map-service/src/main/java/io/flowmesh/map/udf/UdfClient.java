@@ -2,8 +2,6 @@ package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.runtime.udf.GrpcFrames;
-import io.flowmesh.runtime.udf.ServerInfo;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StallWatch;
 import io.flowmesh.runtime.udf.UdfAddress;
@@ -24,7 +22,8 @@ import java.util.List;
  * The map vertex's client of its UDF (Numaflow {@code map.v1}, over gRPC).
  *
  * <p>In unary mode ({@link #map}) every element travels as one request on one long-lived
- * {@code MapFn} stream and is answered out of order; in batch mode ({@link #mapBatch}) each
+ * {@code MapFn} stream and is answered out of order; in stream mode (also {@link #map}) the
+ * same, but each element is answered by 0..n responses and then an EOT of its own; in batch mode ({@link #mapBatch}) each
  * batch has its own stream, and several batches may be in flight. Each element gets
  * exactly one callback on the {@link UdfListener}.
  *
@@ -123,7 +122,7 @@ public final class UdfClient {
     startCalled = true;
     Future<UdfMode> chosen = config.serverInfoFile() == null
         ? Future.succeededFuture(config.mode())
-        : ServerInfoReader.read(vertx, config.serverInfoFile(), config.serverInfoTimeout()).map(this::modeFrom);
+        : ServerInfoReader.read(vertx, config.serverInfoFile(), config.serverInfoTimeout()).map(info -> ModeCheck.modeFrom(info, config, health));
     return chosen.compose(m -> {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
@@ -132,7 +131,7 @@ public final class UdfClient {
         return Future.<Void>future(p -> { }); // not started: nothing could be answered correctly
       }
       mode = m;
-      dispatcher = m == UdfMode.BATCH ? new BatchDispatcher(this) : new UnaryDispatcher(this);
+      dispatcher = Dispatcher.forMode(m, this);
       sweepTimer = vertx.setPeriodic(config.sweepPeriodMillis(), id -> sweep());
       LOG.info("UDF client starting: address={} mode={} transport={}", address, m.mapMode(),
           vertx.isNativeTransportEnabled() ? "native" : "nio");
@@ -146,10 +145,10 @@ public final class UdfClient {
     return mode;
   }
 
-  /** Sends one element (unary mode). The listener hears about it exactly once. */
+  /** Sends one element (unary or stream mode). The listener hears about it exactly once. */
   public void map(UdfElement element) {
     checkThread();
-    requireMode(UdfMode.UNARY, "map()");
+    requireMode(false, "map()");
     Pending p = accept(element, System.nanoTime());
     if (p != null) {
       dispatcher.submit(p);
@@ -162,7 +161,7 @@ public final class UdfClient {
    */
   public void mapBatch(List<? extends UdfElement> batch) {
     checkThread();
-    requireMode(UdfMode.BATCH, "mapBatch()");
+    requireMode(true, "mapBatch()");
     long now = System.nanoTime();
     List<Pending> accepted = new ArrayList<>(batch.size());
     for (UdfElement e : batch) {
@@ -286,6 +285,11 @@ public final class UdfClient {
 
   /** The UDF answered {@code p}: tell the listener. */
   void deliver(Pending p, MapResponse response, long now) {
+    deliver(p, response.getResultsList(), now);
+  }
+
+  /** The UDF answered {@code p} with {@code results} (stream-map: all its responses up to the EOT). */
+  void deliver(Pending p, List<MapResponse.Result> results, long now) {
     long callNanos = now - p.sentAtNanos;
     inFlight.remove(p);
     complete(p);
@@ -294,7 +298,7 @@ public final class UdfClient {
     health.answered();
     try {
       listener.onCallTime(callNanos);
-      listener.onResults(p.element, response.getResultsList());
+      listener.onResults(p.element, results);
     } catch (RuntimeException e) {
       LOG.error("UdfListener.onResults threw; the element counts as delivered", e);
     }
@@ -323,8 +327,8 @@ public final class UdfClient {
   void protocolViolation(String detail, int affected) {
     stats.protocolViolations++;
     health.violation(detail);
-    LOG.warn("UDF protocol violation; cancelling the stream and resending its elements: address={} detail={} inFlight={}",
-        address, detail, affected);
+    LOG.warn("UDF protocol violation ({}); cancelling the stream and resending its elements: address={} detail={} inFlight={}",
+        mode == null ? "map" : mode.mapMode(), address, detail, affected);
   }
 
   private Pending accept(UdfElement element, long now) {
@@ -336,10 +340,9 @@ public final class UdfClient {
     }
     elements++;
     Pending p = new Pending(element);
-    int size = MapFrames.requestFrameSize(element.request(), "18446744073709551615") - GrpcFrames.PREFIX;
-    if (size > config.maxMessageSize()) {
-      p.recordFailure(UdfFailure.Reason.TOO_LARGE, "request of " + size
-          + " bytes exceeds udf.max-message-size " + config.maxMessageSize());
+    String tooLarge = MapFrames.tooLarge(element.request(), config.maxMessageSize());
+    if (tooLarge != null) {
+      p.recordFailure(UdfFailure.Reason.TOO_LARGE, tooLarge);
       context.runOnContext(v -> giveUp(p, p.failure()));
       return null;
     }
@@ -379,17 +382,12 @@ public final class UdfClient {
     }
   }
 
-  private UdfMode modeFrom(ServerInfo info) {
-    LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    return ModeCheck.modeFrom(info, config, health);
-  }
-
-  private void requireMode(UdfMode wanted, String method) {
+  private void requireMode(boolean batch, String method) {
     if (dispatcher == null) {
       throw new IllegalStateException("UdfClient." + method + " before start() completed");
     }
-    if (mode != wanted) {
-      throw new IllegalStateException("UdfClient." + method + " is for " + wanted.mapMode()
+    if ((mode == UdfMode.BATCH) != batch) {
+      throw new IllegalStateException("UdfClient." + method + " is for " + (batch ? "batch-map" : "unary-map or stream-map")
           + " but the UDF runs " + mode.mapMode());
     }
   }

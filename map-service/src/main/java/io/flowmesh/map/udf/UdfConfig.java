@@ -84,9 +84,7 @@ public record UdfConfig(
     List<String> bad = new ArrayList<>();
     UdfChecks.address(bad, "udf.address", c.address);
     if (c.mode == null) {
-      bad.add("map.mode: missing; allowed: unary-map, batch-map");
-    } else if (c.mode == UdfMode.STREAM) {
-      bad.add("map.mode: stream-map is not supported yet; allowed: unary-map, batch-map");
+      bad.add("map.mode: missing; allowed: unary-map, batch-map, stream-map");
     }
     UdfChecks.positive(bad, "udf.timeout", c.timeout);
     if (c.retryMaxAttempts < 1) {

@@ -10,7 +10,10 @@ public enum UdfMode {
   UNARY("unary-map"),
   /** One {@code MapFn} stream per batch: N requests and an EOT, N responses and an EOT. */
   BATCH("batch-map"),
-  /** Several responses per element; not supported by {@link UdfClient} yet. */
+  /**
+   * As unary, but each element is answered by 0..n responses carrying its id and then one
+   * {@code status{eot}} with its id; many elements in flight at once.
+   */
   STREAM("stream-map");
 
   /** The server-info metadata key of the map mode. */

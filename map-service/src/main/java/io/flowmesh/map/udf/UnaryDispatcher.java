@@ -24,28 +24,28 @@ import java.util.List;
  * <h2>Concurrency</h2>
  * Confined to the client's event loop.
  */
-final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
+class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(UnaryDispatcher.class);
 
-  private final UdfClient client;
-  private final InFlight inFlight;
-  private final UdfStats stats;
+  final UdfClient client;
+  final InFlight inFlight;
+  final UdfStats stats;
   private final long timeoutNanos;
   /** Elements waiting for an open stream. */
   private final ArrayDeque<Pending> ready = new ArrayDeque<>();
   /** Elements waiting for their retry backoff. */
   private final ArrayList<Pending> retrying = new ArrayList<>();
   private final ArrayList<Pending> scratch = new ArrayList<>();
-  private MapFnStream stream;
+  MapFnStream stream;
   private long connectedAtNanos;
   private boolean opened;
   private long reconnectAtNanos;
-  private int consecutiveFailures;
+  int consecutiveFailures;
   private Promise<Void> started;
   private boolean closed;
   /** True once the UDF answered any element: its mode is then not in doubt. */
-  private boolean everAnswered;
+  boolean everAnswered;
   /** When the first request still unanswered by a UDF that never answered was sent; 0 for none. */
   private long silentSinceNanos;
   private ModeProbe probe;
@@ -276,6 +276,11 @@ final class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     scratch.clear();
     LOG.warn("UDF requests timed out; retrying or failing them: address={} timedOut={} timeout={}",
         client.address(), expired, client.config().timeout());
+    afterTimeouts(now);
+  }
+
+  /** Called after attempts timed out and were retired; unary needs nothing more. */
+  void afterTimeouts(long now) {
   }
 
   @Override

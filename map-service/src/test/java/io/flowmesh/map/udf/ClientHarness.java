@@ -31,6 +31,8 @@ final class ClientHarness implements UdfListener {
   final List<Integer> answerOrder = new ArrayList<>();
   final Map<Integer, Integer> answers = new HashMap<>();
   final Map<Integer, UdfFailure> failures = new HashMap<>();
+  /** The result values each element was answered with (stream-map tests). */
+  final Map<Integer, List<String>> values = new HashMap<>();
   int duplicates;
   int wrongPayloads;
   int callTimes;
@@ -52,6 +54,7 @@ final class ClientHarness implements UdfListener {
       duplicates++;
     }
     answerOrder.add(e.index);
+    values.put(e.index, results.stream().map(r -> r.getValue().toStringUtf8()).toList());
     if (results.size() != 1 || !results.get(0).getValue().equals(e.request().getValue())) {
       wrongPayloads++;
     }

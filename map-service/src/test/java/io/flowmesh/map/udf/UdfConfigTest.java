@@ -23,7 +23,7 @@ class UdfConfigTest {
   void everyBadFieldGetsOneMessageNamingItsKey() {
     UdfConfig c = UdfConfig.builder()
         .address("http://x")
-        .mode(UdfMode.STREAM)
+        .mode(null)
         .timeout(Duration.ZERO)
         .retryMaxAttempts(0)
         .retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1))

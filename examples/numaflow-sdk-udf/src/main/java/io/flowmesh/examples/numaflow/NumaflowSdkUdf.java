@@ -28,11 +28,16 @@ public final class NumaflowSdkUdf {
       System.out.println("An uppercase map UDF on Numaflow's official Java SDK, to run behind map-service.\n"
           + SdkServerOptions.USAGE + "\n"
           + "  unary-map | batch-map     the map mode (aliases: map or unary, batch); map-service's map.mode must match\n"
+          + "  stream-map [--delay-ms N] [--chunk N]  one result per word of each value (or per N characters), N ms apart\n"
           + "  --port N                  serve TCP on all interfaces, port N (no server-info file is read by map-service)\n"
           + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
           + "  --help, --version         print this or the version and exit\n"
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
+      return;
+    }
+    if (!all.isEmpty() && all.get(0).equals("stream-map")) {
+      streamMap(all.subList(1, all.size()));
       return;
     }
     SdkServerOptions options;
@@ -47,6 +52,22 @@ public final class NumaflowSdkUdf {
     server.start();
     System.out.println("udf numaflow-sdk-uppercase listening on " + server.address()
         + " mode=" + (options.batch() ? "batch-map" : "unary-map"));
+    System.out.flush();
+    server.awaitTermination();
+  }
+
+  /** The stream-map subcommand: {@link WordsMapStreamer}, one result per word. */
+  private static void streamMap(List<String> args) throws Exception {
+    SdkServer server;
+    try {
+      server = SdkStreamServer.create(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("numaflow-sdk-udf: " + e.getMessage() + "; " + SdkStreamServer.USAGE);
+      System.exit(2);
+      return;
+    }
+    server.start();
+    System.out.println("udf stream-map listening on " + server.address() + " mode=stream-map (numaflow-sdk-words)");
     System.out.flush();
     server.awaitTermination();
   }

@@ -28,7 +28,6 @@ record SdkServerOptions(boolean batch, Integer port, Path socket, Path serverInf
     boolean batch = switch (args.get(0)) {
       case "unary-map", "map", "unary" -> false;
       case "batch-map", "batch" -> true;
-      case "stream-map" -> throw new IllegalArgumentException("stream-map is not supported yet; use unary-map or batch-map");
       default -> throw new IllegalArgumentException("first argument '" + args.get(0)
           + "' is not a map mode; use unary-map (alias map or unary) or batch-map (alias batch)");
     };
