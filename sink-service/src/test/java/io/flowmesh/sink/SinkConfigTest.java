@@ -67,10 +67,10 @@ class SinkConfigTest {
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
     List<String> p = problems("--sink.type=s3", "--sink.upstream=nohost", "--sink.instances=0", "--sink.fsync=yes");
     assertEquals(List.of(
-        "sink.type='s3' (from --sink.type): allowed is one of log, blackhole, file, kafka",
+        "sink.type='s3' (from --sink.type): allowed is one of log, blackhole, file, kafka, udsink",
+        "sink.fsync='yes' (from --sink.fsync): allowed is true or false",
         "sink.upstream='nohost' (from --sink.upstream): allowed is host:port, or several separated by commas, e.g. 127.0.0.1:7002,127.0.0.2:7002",
-        "sink.instances='0' (from --sink.instances): allowed is an integer from 1 to 64",
-        "sink.fsync='yes' (from --sink.fsync): allowed is true or false"), p);
+        "sink.instances='0' (from --sink.instances): allowed is an integer from 1 to 64"), p);
   }
 
   @Test
