@@ -20,6 +20,11 @@ public final class NumaflowSdkUdf {
 
   public static void main(String[] args) throws Exception {
     List<String> all = List.of(args);
+    // udsink: a user-defined sink (FileSinker), its own options.
+    if (!all.isEmpty() && all.get(0).equals("udsink")) {
+      FileSinker.run(all.subList(1, all.size()));
+      return;
+    }
     if (all.contains("--version")) {
       System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
       return;
