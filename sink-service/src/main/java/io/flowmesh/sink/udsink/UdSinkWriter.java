@@ -79,7 +79,8 @@ public final class UdSinkWriter implements SinkWriter {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
-    Attempt a = new Attempt(batch, Vertx.currentContext());
+    Context caller = Vertx.currentContext();
+    Attempt a = new Attempt(batch, caller == null ? vertx.getOrCreateContext() : caller);
     a.round(1, allIndexes(batch.size()));
     return a.done.future();
   }
