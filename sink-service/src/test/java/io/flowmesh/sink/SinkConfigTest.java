@@ -64,6 +64,22 @@ class SinkConfigTest {
   }
 
   @Test
+  void fallbackAndOnSuccessSinksAreConfiguredLikeThePrimaryAndCheckedAlike(@TempDir Path dir) {
+    assertTrue(problems("--sink.on-failure=fallback").stream().anyMatch(p -> p.contains("sink.on-failure=fallback needs a fallback sink")),
+        "on-failure=fallback without a fallback sink is refused");
+    assertTrue(problems("--sink.fallback.type=file").stream().anyMatch(p -> p.contains("sink.fallback.type=file needs sink.fallback.path")),
+        "a file fallback needs its path");
+    Settings s = load(new String[] {"--sink.type=udsink", "--sink.udsink.address=tcp://127.0.0.1:5555", "--sink.on-failure=fallback",
+        "--sink.fallback.type=file", "--sink.fallback.path=" + dir.resolve("fb.ndjson"), "--sink.on-success.type=udsink"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    SinkConfig c = SinkConfig.from(s);
+    assertEquals("udsink", c.type());
+    assertEquals("tcp://127.0.0.1:5555", c.primary().udsink().address());
+    assertEquals(dir.resolve("fb.ndjson"), c.fallback().path());
+    assertEquals("unix:///var/run/numaflow/ons-sink.sock", c.onSuccess().udsink().address(), "Numaflow's on-success socket by default");
+  }
+
+  @Test
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
     List<String> p = problems("--sink.type=s3", "--sink.upstream=nohost", "--sink.instances=0", "--sink.fsync=yes");
     assertEquals(List.of(

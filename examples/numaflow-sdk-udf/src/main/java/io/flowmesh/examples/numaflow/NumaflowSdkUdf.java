@@ -37,6 +37,7 @@ public final class NumaflowSdkUdf {
           + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
           + "  --help, --version         print this or the version and exit\n"
+          + "udsink: a user-defined sink (sink.type=udsink) instead; " + FileSinker.USAGE + "\n"
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
       return;
     }
