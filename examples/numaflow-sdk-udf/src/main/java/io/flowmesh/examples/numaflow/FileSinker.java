@@ -39,9 +39,25 @@ final class FileSinker extends Sinker {
   private final Set<String> failedOnce = new HashSet<>();
 
   FileSinker(Path file, double failureFraction, double fallbackFraction) throws IOException {
+    boolean torn = endsTorn(file);
     this.out = new BufferedOutputStream(new FileOutputStream(file.toFile(), true), 64 * 1024);
+    if (torn) {
+      // A crash (kill -9) mid-write left half a line: end it, so the next line is not glued to it.
+      out.write('\n');
+      out.flush();
+    }
     this.failureFraction = failureFraction;
     this.fallbackFraction = fallbackFraction;
+  }
+
+  private static boolean endsTorn(Path file) throws IOException {
+    if (!java.nio.file.Files.exists(file) || java.nio.file.Files.size(file) == 0) {
+      return false;
+    }
+    try (var f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      f.seek(f.length() - 1);
+      return f.read() != '\n';
+    }
   }
 
   /** Where in [0, 1) the id falls: the same for the same id in every run. */
