@@ -30,6 +30,9 @@ Options:
   --stream-map     start the Numaflow SDK MapStreamer example instead (examples/numaflow-sdk-udf:
                    one result per word; UDF_ARGS e.g. -- --delay-ms 5), map.mode=stream-map
   --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
+  --udsink         write through a user-defined sink: the Numaflow SDK example Sinker
+                   (numaflow-sdk-udf.jar udsink), 1% FAILURE (retried), 1% FALLBACK
+                   (to a fallback file sink); see docs/udsink.md
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
   --interval SECS  seconds between progress lines (default 2; 0 = none)
@@ -74,6 +77,7 @@ root="$(cd "$here/.." && pwd)"
 
 udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_running=false
 udf_args=()
+udsink=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
@@ -81,6 +85,7 @@ while [[ $# -gt 0 ]]; do
     --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
     --udf-port=*) udf_port="${1#*=}"; shift ;;
     --free-ports) free_ports=true; shift ;;
+    --udsink) udsink=true; shift ;;
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
     --interval=*) interval="${1#*=}"; shift ;;
     --build) rebuild=true; shift ;;
@@ -143,6 +148,7 @@ default_port() {
 }
 
 export FLOWMESH_SOURCE_RATE="${FLOWMESH_SOURCE_RATE:-1000}"
+$udsink && export FLOWMESH_SINK_TYPE=udsink
 export FLOWMESH_SINK_TYPE="${FLOWMESH_SINK_TYPE:-file}"
 if [[ -z "${FLOWMESH_EDGE_TOKEN:-}" ]]; then
   FLOWMESH_EDGE_TOKEN="$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
@@ -278,6 +284,7 @@ stop_all() {
   stop source
   stop map
   if $start_udf; then stop sink udf; else stop sink; fi
+  if $udsink; then stop udsink; fi
   echo "run-local: stopped; logs in $run"
 }
 
@@ -333,6 +340,25 @@ if $start_udf; then
   $stop_requested || grep -q ' listening on ' "$run/udf.log" || fail_start "the UDF did not listen within 120 s" udf
 else
   echo "run-local: using your UDF at $FLOWMESH_UDF_ADDRESS (FLOWMESH_UDF_ADDRESS)"
+fi
+
+# --udsink: the SDK example sink, its file and a fallback file sink.
+if $udsink && ! $stop_requested; then
+  sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build with mvn -B -q package -DskipTests"
+  if $free_ports; then pick_port; udsink_port="$REPLY"; else udsink_port=50061; fi
+  export FLOWMESH_SINK_UDSINK_ADDRESS="tcp://127.0.0.1:$udsink_port"
+  export FLOWMESH_SINK_FALLBACK_TYPE="${FLOWMESH_SINK_FALLBACK_TYPE:-file}"
+  export FLOWMESH_SINK_FALLBACK_PATH="${FLOWMESH_SINK_FALLBACK_PATH:-$run/fallback.ndjson}"
+  echo "run-local: starting the SDK udsink on $FLOWMESH_SINK_UDSINK_ADDRESS (writes $run/udsink.txt; fallback $FLOWMESH_SINK_FALLBACK_PATH)"
+  launch udsink "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" udsink --port "$udsink_port" --out "$run/udsink.txt" \
+    --failure-fraction 0.01 --fallback-fraction 0.01
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/udsink.log" 2>/dev/null && break
+    $stop_requested && break
+    alive udsink || fail_start "the SDK udsink exited during start" udsink
+    pause 0.1
+  done
 fi
 
 if ! $stop_requested; then

@@ -9,10 +9,7 @@ import io.flowmesh.runtime.service.VertexMain;
 import io.flowmesh.sink.engine.SinkMetrics;
 import io.flowmesh.sink.engine.SinkOptions;
 import io.flowmesh.sink.engine.SinkVerticle;
-import io.flowmesh.sink.writer.BlackholeWriter;
-import io.flowmesh.sink.writer.FileWriter;
-import io.flowmesh.sink.writer.KafkaWriter;
-import io.flowmesh.sink.writer.LogWriter;
+import io.flowmesh.sink.udsink.UdSinkOutcomes;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -25,7 +22,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The sink-service: log, blackhole or NDJSON file, subscribed to its upstream's edge. */
+/** The sink-service: log, blackhole, NDJSON file, Kafka or a user-defined sink (with fallback and on-success sinks), subscribed to its upstream's edge. */
 public final class SinkMain extends VertexMain<SinkConfig> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SinkMain.class);
@@ -68,7 +65,8 @@ public final class SinkMain extends VertexMain<SinkConfig> {
     byte[] random = new byte[3];
     new SecureRandom().nextBytes(random);
     String prefix = "sink-" + HexFormat.of().formatHex(random);
-    return writer(vertx, config).compose(writer -> {
+    return SinkWriters.open(vertx, config, new UdSinkOutcomes(registry)).compose(opened -> {
+      SinkWriter writer = opened.writer();
       List<SinkVerticle> instances = new ArrayList<>();
       List<Future<String>> deployed = new ArrayList<>();
       for (int i = 0; i < config.instances(); i++) {
@@ -77,24 +75,10 @@ public final class SinkMain extends VertexMain<SinkConfig> {
         deployed.add(vertx.deployVerticle(v));
       }
       return Future.all(deployed)
-          .<Vertex>map(cf -> new SinkVertex(config, instances, writer))
+          .<Vertex>map(cf -> new SinkVertex(config, instances, writer, opened::close))
           .onSuccess(v -> LOG.info("sink started type={} writer={} upstream={} instances={} dedupeWindow={} throttle={}",
               config.type(), writer.describe(), HostPort.join(config.upstream()), config.instances(), config.dedupeWindow(), config.throttle()))
-          .onFailure(e -> writer.close());
+          .onFailure(e -> opened.close());
     });
-  }
-
-  private static Future<SinkWriter> writer(Vertx vertx, SinkConfig config) {
-    switch (config.type()) {
-      case "file":
-        return FileWriter.open(vertx, config.path(), config.fsync(), config.maxFileBytes(), config.keepFiles()).map(w -> w);
-      case "blackhole":
-        return Future.succeededFuture(new BlackholeWriter());
-      case "kafka":
-        return KafkaWriter.open(vertx, config.kafkaBootstrap(), config.kafkaTopic(), config.kafkaMaxBytes(), config.kafkaClient())
-            .map(w -> w);
-      default:
-        return Future.succeededFuture(new LogWriter(vertx, System.out));
-    }
   }
 }

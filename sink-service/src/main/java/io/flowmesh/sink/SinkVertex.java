@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The running sink vertex: its verticle instances and their shared writer. Ready when at least
@@ -25,11 +26,13 @@ public final class SinkVertex implements Vertex {
   private final SinkConfig config;
   private final List<SinkVerticle> instances;
   private final SinkWriter writer;
+  private final Supplier<Future<Void>> closeWriters;
 
-  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer) {
+  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer, Supplier<Future<Void>> closeWriters) {
     this.config = config;
     this.instances = List.copyOf(instances);
     this.writer = writer;
+    this.closeWriters = closeWriters;
   }
 
   @Override
@@ -81,6 +84,6 @@ public final class SinkVertex implements Vertex {
   public Future<Void> stop(Duration timeout) {
     List<Future<Void>> all = new ArrayList<>();
     instances.forEach(i -> all.add(i.shutdown(timeout)));
-    return Future.join(all).transform(ar -> writer.close());
+    return Future.join(all).transform(ar -> closeWriters.get());
   }
 }

@@ -64,13 +64,29 @@ class SinkConfigTest {
   }
 
   @Test
+  void fallbackAndOnSuccessSinksAreConfiguredLikeThePrimaryAndCheckedAlike(@TempDir Path dir) {
+    assertTrue(problems("--sink.on-failure=fallback").stream().anyMatch(p -> p.contains("sink.on-failure=fallback needs a fallback sink")),
+        "on-failure=fallback without a fallback sink is refused");
+    assertTrue(problems("--sink.fallback.type=file").stream().anyMatch(p -> p.contains("sink.fallback.type=file needs sink.fallback.path")),
+        "a file fallback needs its path");
+    Settings s = load(new String[] {"--sink.type=udsink", "--sink.udsink.address=tcp://127.0.0.1:5555", "--sink.on-failure=fallback",
+        "--sink.fallback.type=file", "--sink.fallback.path=" + dir.resolve("fb.ndjson"), "--sink.on-success.type=udsink"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    SinkConfig c = SinkConfig.from(s);
+    assertEquals("udsink", c.type());
+    assertEquals("tcp://127.0.0.1:5555", c.primary().udsink().address());
+    assertEquals(dir.resolve("fb.ndjson"), c.fallback().path());
+    assertEquals("unix:///var/run/numaflow/ons-sink.sock", c.onSuccess().udsink().address(), "Numaflow's on-success socket by default");
+  }
+
+  @Test
   void aBadValueNamesTheKeyTheValueAndWhatIsAllowed() {
     List<String> p = problems("--sink.type=s3", "--sink.upstream=nohost", "--sink.instances=0", "--sink.fsync=yes");
     assertEquals(List.of(
-        "sink.type='s3' (from --sink.type): allowed is one of log, blackhole, file, kafka",
+        "sink.type='s3' (from --sink.type): allowed is one of log, blackhole, file, kafka, udsink",
+        "sink.fsync='yes' (from --sink.fsync): allowed is true or false",
         "sink.upstream='nohost' (from --sink.upstream): allowed is host:port, or several separated by commas, e.g. 127.0.0.1:7002,127.0.0.2:7002",
-        "sink.instances='0' (from --sink.instances): allowed is an integer from 1 to 64",
-        "sink.fsync='yes' (from --sink.fsync): allowed is true or false"), p);
+        "sink.instances='0' (from --sink.instances): allowed is an integer from 1 to 64"), p);
   }
 
   @Test

@@ -20,6 +20,11 @@ public final class NumaflowSdkUdf {
 
   public static void main(String[] args) throws Exception {
     List<String> all = List.of(args);
+    // udsink: a user-defined sink (FileSinker), its own options.
+    if (!all.isEmpty() && all.get(0).equals("udsink")) {
+      FileSinker.run(all.subList(1, all.size()));
+      return;
+    }
     if (all.contains("--version")) {
       System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
       return;
@@ -33,6 +38,7 @@ public final class NumaflowSdkUdf {
           + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
           + "  --help, --version         print this or the version and exit\n"
+          + "udsink: a user-defined sink (sink.type=udsink) instead; " + FileSinker.USAGE + "\n"
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
       return;
     }

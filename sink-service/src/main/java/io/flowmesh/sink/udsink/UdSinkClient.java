@@ -1,0 +1,303 @@
+package io.flowmesh.sink.udsink;
+
+import com.google.protobuf.Timestamp;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.udf.sink.v1.Handshake;
+import io.flowmesh.proto.udf.sink.v1.SinkRequest;
+import io.flowmesh.proto.udf.sink.v1.SinkResponse;
+import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
+import io.flowmesh.runtime.udf.Backoff;
+import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.ServerInfoReader;
+import io.flowmesh.runtime.udf.StreamEnd;
+import io.flowmesh.runtime.udf.UdfChannel;
+import io.flowmesh.runtime.udf.UdfConnection;
+import io.flowmesh.runtime.udf.UdfService;
+import io.flowmesh.runtime.udf.UdfStream;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code sink.v1.Sink/SinkFn} stream to one user-defined sink: sends a batch of
+ * {@code SinkRequest}s closed by {@code status{eot}}, and gathers one result per id up to the
+ * server's {@code eot}. One batch is outstanding at a time; the others queue. A protocol fault
+ * (no handshake answer, a result for an id not in the batch or twice, {@code eot} before every
+ * id was answered, undecodable bytes, a batch unanswered for the stall timeout) is counted, logged
+ * once, fails that batch and restarts the stream; a broken stream is reopened with backoff when
+ * the next batch comes.
+ *
+ * <h2>Concurrency</h2>
+ * Confined to its own event-loop context; {@link #call} may be called from any thread and
+ * completes on that context.
+ */
+final class UdSinkClient implements UdfStream.Events<SinkResponse> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UdSinkClient.class);
+  private static final byte[] HANDSHAKE = GrpcFrames.frame(
+      SinkRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
+  private static final byte[] EOT = GrpcFrames.frame(
+      SinkRequest.newBuilder().setStatus(TransmissionStatus.newBuilder().setEot(true)).build());
+
+  /** What one batch got back: the result of each message, by index. */
+  record Answer(SinkResponse.Result[] results) {
+  }
+
+  /** A protocol fault of the user-defined sink; its message names udsink and the fault. */
+  static final class ProtocolFault extends RuntimeException {
+    ProtocolFault(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final UdfConnection connection;
+  private final String role;
+  private final UdSinkOutcomes outcomes;
+  private final Backoff backoff;
+  private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  private UdfChannel channel;
+  private UdfStream.Spec<SinkResponse> spec;
+  private UdfStream<SinkResponse> stream;
+  private Call current;
+  private int failedOpens;
+  private boolean opening;
+  private boolean closed;
+  private long stallTimer = -1;
+
+  private final class Call {
+    final List<Message> batch;
+    final Map<String, Integer> index;
+    final SinkResponse.Result[] results;
+    final Promise<Answer> promise = Promise.promise();
+    int answered;
+
+    Call(List<Message> batch) {
+      this.batch = batch;
+      this.index = new HashMap<>(batch.size() * 2);
+      for (int i = 0; i < batch.size(); i++) {
+        index.put(batch.get(i).getId(), i);
+      }
+      this.results = new SinkResponse.Result[batch.size()];
+    }
+  }
+
+  UdSinkClient(Vertx vertx, UdfConnection connection, String role, UdSinkOutcomes outcomes) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.connection = connection;
+    this.role = role;
+    this.outcomes = outcomes;
+    this.backoff = new Backoff(connection.reconnectInitialBackoff(), connection.reconnectMaxBackoff());
+  }
+
+  /** Reads the server-info file when one is configured, and makes the channel; the stream opens with the first batch. */
+  Future<Void> start() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      Future<?> info = connection.serverInfoFile() == null ? Future.succeededFuture()
+          : ServerInfoReader.read(vertx, connection.serverInfoFile(), connection.serverInfoTimeout());
+      info.onComplete(ar -> {
+        if (ar.failed()) {
+          p.fail(ar.cause());
+          return;
+        }
+        channel = new UdfChannel(vertx, connection, UdfService.SINK);
+        spec = new UdfStream.Spec<>(channel.method("SinkFn"), HANDSHAKE, SinkResponse.parser(),
+            r -> r.hasHandshake() && r.getHandshake().getSot(), "SinkResponse");
+        p.complete();
+      });
+    });
+    return p.future();
+  }
+
+  String address() {
+    return connection.address();
+  }
+
+  /** Sends {@code batch} (ids unique); completes, on this client's context, with a result for every message or a failure. */
+  Future<Answer> call(List<Message> batch) {
+    Call c = new Call(batch);
+    context.runOnContext(v -> {
+      if (closed) {
+        c.promise.fail(new IllegalStateException("udsink " + connection.address() + " is closed"));
+        return;
+      }
+      queue.add(c);
+      next();
+    });
+    return c.promise.future();
+  }
+
+  private void next() {
+    if (current != null || queue.isEmpty()) {
+      return;
+    }
+    if (stream == null || !stream.isOpen()) {
+      if (!opening) {
+        opening = true;
+        long delay = failedOpens == 0 ? 0 : backoff.delayNanos(failedOpens) / 1_000_000;
+        if (delay <= 0) {
+          openStream();
+        } else {
+          vertx.setTimer(delay, id -> openStream());
+        }
+      }
+      return;
+    }
+    current = queue.poll();
+    for (Message m : current.batch) {
+      stream.send(GrpcFrames.frame(SinkRequest.newBuilder().setRequest(request(m)).build()));
+    }
+    stream.send(EOT);
+    armStall();
+  }
+
+  private static SinkRequest.Request request(Message m) {
+    SinkRequest.Request.Builder b = SinkRequest.Request.newBuilder().setId(m.getId()).setValue(m.getValue())
+        .addAllKeys(m.getKeysList()).putAllHeaders(m.getHeadersMap());
+    if (m.getEventTime() > 0) {
+      b.setEventTime(timestamp(m.getEventTime()));
+    }
+    return b.build();
+  }
+
+  private static Timestamp timestamp(long millis) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+  }
+
+  private void openStream() {
+    if (closed) {
+      return;
+    }
+    stream = new UdfStream<>(channel, spec, context, true, this);
+    stream.open();
+  }
+
+  private void armStall() {
+    cancelStall();
+    stallTimer = vertx.setTimer(Math.max(1, connection.stallTimeout().toMillis()), id -> {
+      stallTimer = -1;
+      if (current != null && stream != null) {
+        stream.fail("no answer to a batch of " + current.batch.size() + " within " + connection.stallTimeout()
+            + " (" + current.answered + " results so far)");
+      }
+    });
+  }
+
+  private void cancelStall() {
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
+    }
+  }
+
+  @Override
+  public void onOpen(UdfStream<SinkResponse> s) {
+    opening = false;
+    if (failedOpens > 0) {
+      LOG.info("udsink reconnected role={} address={}", role, connection.address());
+    }
+    failedOpens = 0;
+    next();
+  }
+
+  @Override
+  public void onResponse(UdfStream<SinkResponse> s, SinkResponse r) {
+    Call c = current;
+    if (c == null) {
+      s.fail("a response while no batch was outstanding");
+      return;
+    }
+    for (int i = 0, n = r.getResultsCount(); i < n; i++) {
+      SinkResponse.Result result = r.getResults(i);
+      Integer at = c.index.get(result.getId());
+      if (at == null) {
+        s.fail("a result for unknown id '" + result.getId() + "' (not in the batch of " + c.batch.size() + ")");
+        return;
+      }
+      if (c.results[at] != null) {
+        s.fail("a second result for id '" + result.getId() + "'");
+        return;
+      }
+      c.results[at] = result;
+      c.answered++;
+    }
+    if (r.hasStatus() && r.getStatus().getEot()) {
+      if (c.answered < c.batch.size()) {
+        s.fail("fewer results than requests: eot after " + c.answered + " of " + c.batch.size());
+        return;
+      }
+      cancelStall();
+      current = null;
+      c.promise.complete(new Answer(c.results));
+      next();
+    } else {
+      armStall();
+    }
+  }
+
+  @Override
+  public void onEnd(UdfStream<SinkResponse> s, StreamEnd end) {
+    cancelStall();
+    stream = null;
+    boolean wasOpening = opening;
+    opening = false;
+    failedOpens++;
+    String what;
+    if (end.kind() == StreamEnd.Kind.VIOLATION) {
+      outcomes.protocolError();
+      what = "protocol error: " + end.detail();
+      LOG.error("udsink protocol error role={} address={} fault={} (batch failed, stream restarted)", role,
+          connection.address(), end.detail());
+    } else {
+      what = end.toString();
+      if (failedOpens == 1 || failedOpens % 50 == 0) {
+        LOG.warn("udsink stream ended role={} address={} {} ({}; reconnecting with backoff)", role, connection.address(), end,
+            wasOpening ? "while opening" : "batch retried");
+      }
+    }
+    RuntimeException cause = end.kind() == StreamEnd.Kind.VIOLATION
+        ? new ProtocolFault("udsink " + connection.address() + " " + what)
+        : new IllegalStateException("udsink " + connection.address() + " " + what);
+    Call c = current;
+    current = null;
+    if (c != null) {
+      c.promise.fail(cause);
+    } else if (wasOpening) {
+      // Nothing was sent yet: the queued batches wait for the next attempt, unless the sink is unreachable for good.
+      Call head = queue.poll();
+      if (head != null) {
+        head.promise.fail(cause);
+      }
+    }
+    next();
+  }
+
+  Future<Void> close() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      closed = true;
+      cancelStall();
+      if (stream != null) {
+        stream.finish();
+      }
+      IllegalStateException gone = new IllegalStateException("udsink " + connection.address() + " is closed");
+      if (current != null) {
+        current.promise.tryFail(gone);
+      }
+      queue.forEach(c -> c.promise.tryFail(gone));
+      queue.clear();
+      (channel == null ? Future.<Void>succeededFuture() : channel.close()).onComplete(ar -> p.complete());
+    });
+    return p.future();
+  }
+}

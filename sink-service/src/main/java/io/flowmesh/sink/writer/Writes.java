@@ -1,0 +1,59 @@
+package io.flowmesh.sink.writer;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.vertx.core.Future;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Writes a list of messages with any {@link SinkWriter}, whichever way it takes them: the
+ * messages themselves ({@link SinkWriter#send}) or encoded bytes ({@link SinkWriter#write}, into
+ * a buffer of this call). Used where one writer hands messages on to another (fallback,
+ * on-success).
+ */
+public final class Writes {
+
+  private Writes() {
+  }
+
+  /**
+   * Writes {@code batch} with {@code w}; completes on the caller's context with the indexes that
+   * finally failed (every index when a byte writer's write failed, with {@code error[0]} set to why).
+   */
+  public static Future<BitSet> send(SinkWriter w, List<Message> batch, String[] error) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(new BitSet());
+    }
+    if (w.sendsMessages()) {
+      return w.send(batch).transform(ar -> {
+        if (ar.failed()) {
+          error[0] = String.valueOf(ar.cause().getMessage());
+          return Future.succeededFuture(all(batch.size()));
+        }
+        if (!ar.result().isEmpty()) {
+          error[0] = w.lastError();
+        }
+        return Future.succeededFuture(ar.result());
+      });
+    }
+    OutBuffer out = new OutBuffer();
+    if (w.writes()) {
+      for (Message m : batch) {
+        w.encode(m, out);
+      }
+    }
+    return w.write(out).transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(new BitSet());
+      }
+      error[0] = String.valueOf(ar.cause().getMessage());
+      return Future.succeededFuture(all(batch.size()));
+    });
+  }
+
+  private static BitSet all(int n) {
+    BitSet b = new BitSet(n);
+    b.set(0, n);
+    return b;
+  }
+}
