@@ -20,6 +20,10 @@ public final class NumaflowSdkUdf {
 
   public static void main(String[] args) throws Exception {
     List<String> all = List.of(args);
+    if (!all.isEmpty() && all.get(0).equals("source")) { // a user-defined source, not a map
+      NumberedSourceMain.run(all.subList(1, all.size()));
+      return;
+    }
     if (all.contains("--version")) {
       System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
       return;
@@ -32,6 +36,7 @@ public final class NumaflowSdkUdf {
           + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
           + "  --help, --version         print this or the version and exit\n"
+          + "Or a user-defined source (source.v1): " + NumberedSourceMain.USAGE + "\n"
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
       return;
     }
