@@ -93,7 +93,8 @@ class UdSourceProcessTest {
       restarted = startSource(dir, "udsource-restarted", n, state, where);
       Await.until("source ready again", Duration.ofSeconds(30), () -> Http.status(src.url("/readyz")) == 200, p::logs);
       awaitComplete(p, state, n);
-      assertTrue(src.status().getJsonObject("udsource").getLong("protocolFaults") == 0, "a restart is not a protocol fault");
+      assertEquals(0L, src.status().getJsonObject("udsource").getLong("protocolFaults"), () -> "a restart is not a protocol fault:\n"
+          + src.process().logText().lines().filter(l -> l.contains("udsource")).limit(20).reduce("", (a, b) -> a + b + "\n"));
       assertTrue(MetricsText.parse(src.get("/metrics").body()).sum("flowmesh_source_udsource_reconnects_total") >= 1, "reconnect counted");
     } finally {
       if (restarted != null) {

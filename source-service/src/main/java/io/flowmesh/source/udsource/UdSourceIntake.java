@@ -224,7 +224,9 @@ public final class UdSourceIntake implements Producer {
     ackStream.cancel();
     cancelReadTimer();
     reading = false;
-    if (end.kind() == StreamEnd.Kind.VIOLATION) {
+    // A stream cut off without its trailers is a UDF that died (kill -9), not one that broke the protocol.
+    boolean cutOff = end.kind() == StreamEnd.Kind.VIOLATION && end.detail().startsWith("the stream ended");
+    if (end.kind() == StreamEnd.Kind.VIOLATION && !cutOff) {
       faults++;
       udMetrics.fault();
       health.violation(method + ": " + end.detail());
@@ -232,7 +234,7 @@ public final class UdSourceIntake implements Producer {
         LOG.error("udsource at {} broke the source.v1 protocol on {}: {}; its streams are restarted{}", channel.address(), method,
             end.detail(), faultLog.suppressedSuffix());
       }
-    } else if (!wasOpen || end.kind() == StreamEnd.Kind.TRANSPORT) {
+    } else if (!wasOpen || cutOff || end.kind() == StreamEnd.Kind.TRANSPORT) {
       health.unreachable(end.detail());
     } else {
       LOG.warn("udsource at {}: {} ended: {}; reconnecting", channel.address(), method, end);
