@@ -27,6 +27,9 @@ Options:
   --udf NAME       example UDF to start: cat, uppercase (default), flatmap, filter,
                    latency or faulty; UDF_ARGS after -- are passed to it
                    (e.g. --udf latency -- --latency 95%:1ms,5%:50ms)
+  --udsource N     source.type=udsource: start the user-defined source on Numaflow's Java SDK
+                   (examples/numaflow-sdk-udf, N numbered records over 2 partitions, acked state in
+                   .run/<ts>/udsource-state) on TCP port 50052 (free with --free-ports)
   --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
@@ -72,12 +75,14 @@ root="$(cd "$here/.." && pwd)"
 
 udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_running=false
 udf_args=()
+udsource_records="" start_udsource=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
     --udf=*) udf_name="${1#*=}"; shift ;;
     --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
     --udf-port=*) udf_port="${1#*=}"; shift ;;
+    --udsource) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--udsource needs a record count"; udsource_records="$2"; start_udsource=true; shift 2 ;;
     --free-ports) free_ports=true; shift ;;
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
     --interval=*) interval="${1#*=}"; shift ;;
@@ -265,6 +270,7 @@ stop_all() {
   echo
   echo "run-local: stopping (source, then map, then sink and UDF; Ctrl-C again to kill)"
   stop source
+  if $start_udsource; then stop udsource; fi
   stop map
   if $start_udf; then stop sink udf; else stop sink; fi
   echo "run-local: stopped; logs in $run"
@@ -322,6 +328,24 @@ if $start_udf; then
   $stop_requested || grep -q ' listening on ' "$run/udf.log" || fail_start "the UDF did not listen within 120 s" udf
 else
   echo "run-local: using your UDF at $FLOWMESH_UDF_ADDRESS (FLOWMESH_UDF_ADDRESS)"
+fi
+
+# --udsource: the SDK's user-defined source, started before the source-service that reads it.
+if $start_udsource && ! $stop_requested; then
+  sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build first (mvn -B -q package -DskipTests)"
+  if $free_ports; then pick_port; udsource_port="$REPLY"; else udsource_port=50052; fi
+  port_in_use "$udsource_port" && die "port $udsource_port (the udsource's) is in use: use --free-ports"
+  export FLOWMESH_SOURCE_TYPE=udsource FLOWMESH_SOURCE_UDSOURCE_ADDRESS="tcp://127.0.0.1:$udsource_port"
+  echo "run-local: starting the SDK udsource ($udsource_records records) on $FLOWMESH_SOURCE_UDSOURCE_ADDRESS"
+  launch udsource "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source --records "$udsource_records" \
+    --state "$run/udsource-state" --port "$udsource_port"
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/udsource.log" 2>/dev/null && break
+    $stop_requested && break
+    alive udsource || fail_start "the udsource exited during start" udsource
+    pause 0.1
+  done
 fi
 
 if ! $stop_requested; then
