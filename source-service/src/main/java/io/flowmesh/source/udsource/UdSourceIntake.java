@@ -279,7 +279,8 @@ public final class UdSourceIntake implements Producer {
     UdfStream<ReadResponse> s = readStream;
     readTimer = vertx.setTimer(Math.max(1, config.readTimeout().toMillis() + conn.timeout().toMillis()), id -> {
       readTimer = -1;
-      s.fail("no status{eot} within " + config.readTimeout() + " + " + conn.timeout() + " of a ReadRequest for " + requested
+      s.fail("no status{eot} within " + config.readTimeout().toMillis() + "ms + " + conn.timeout().toMillis()
+          + "ms (read-timeout + timeout) of a ReadRequest for " + requested
           + " records (" + received + " results so far)");
     });
   }
