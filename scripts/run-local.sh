@@ -29,6 +29,9 @@ Options:
                    (e.g. --udf latency -- --latency 95%:1ms,5%:50ms)
   --stream-map     start the Numaflow SDK MapStreamer example instead (examples/numaflow-sdk-udf:
                    one result per word; UDF_ARGS e.g. -- --delay-ms 5), map.mode=stream-map
+  --udsource N     source.type=udsource: start the user-defined source on Numaflow's Java SDK
+                   (examples/numaflow-sdk-udf, N numbered records over 2 partitions, acked state in
+                   .run/<ts>/udsource-state) on TCP port 50052 (free with --free-ports)
   --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
   --udsink         write through a user-defined sink: the Numaflow SDK example Sinker
                    (numaflow-sdk-udf.jar udsink), 1% FAILURE (retried), 1% FALLBACK
@@ -78,12 +81,14 @@ root="$(cd "$here/.." && pwd)"
 udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_running=false
 udf_args=()
 udsink=false
+udsource_records="" start_udsource=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
     --udf=*) udf_name="${1#*=}"; shift ;;
     --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
     --udf-port=*) udf_port="${1#*=}"; shift ;;
+    --udsource) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--udsource needs a record count"; udsource_records="$2"; start_udsource=true; shift 2 ;;
     --free-ports) free_ports=true; shift ;;
     --udsink) udsink=true; shift ;;
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
@@ -282,6 +287,7 @@ stop_all() {
   echo
   echo "run-local: stopping (source, then map, then sink and UDF; Ctrl-C again to kill)"
   stop source
+  if $start_udsource; then stop udsource; fi
   stop map
   if $start_udf; then stop sink udf; else stop sink; fi
   if $udsink; then stop udsink; fi
@@ -357,6 +363,24 @@ if $udsink && ! $stop_requested; then
     grep -q ' listening on ' "$run/udsink.log" 2>/dev/null && break
     $stop_requested && break
     alive udsink || fail_start "the SDK udsink exited during start" udsink
+    pause 0.1
+  done
+fi
+
+# --udsource: the SDK's user-defined source, started before the source-service that reads it.
+if $start_udsource && ! $stop_requested; then
+  sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build first (mvn -B -q package -DskipTests)"
+  if $free_ports; then pick_port; udsource_port="$REPLY"; else udsource_port=50052; fi
+  port_in_use "$udsource_port" && die "port $udsource_port (the udsource's) is in use: use --free-ports"
+  export FLOWMESH_SOURCE_TYPE=udsource FLOWMESH_SOURCE_UDSOURCE_ADDRESS="tcp://127.0.0.1:$udsource_port"
+  echo "run-local: starting the SDK udsource ($udsource_records records) on $FLOWMESH_SOURCE_UDSOURCE_ADDRESS"
+  launch udsource "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source --records "$udsource_records" \
+    --state "$run/udsource-state" --port "$udsource_port"
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/udsource.log" 2>/dev/null && break
+    $stop_requested && break
+    alive udsource || fail_start "the udsource exited during start" udsource
     pause 0.1
   done
 fi

@@ -8,6 +8,7 @@ import io.flowmesh.source.generator.GeneratorConfig;
 import io.flowmesh.source.http.IngestConfig;
 import java.nio.charset.StandardCharsets;
 import io.flowmesh.source.kafka.KafkaSourceConfig;
+import io.flowmesh.source.udsource.UdSourceConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -29,10 +30,11 @@ import java.util.TreeMap;
  * @param ingest the HTTP ingest's settings (used when {@code type=http})
  * @param allowedSubscribers the vertex names that may subscribe to the edge
  * @param kafka the Kafka source's settings (used when {@code type=kafka})
+ * @param udsource the user-defined source's settings (used when {@code type=udsource})
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
     Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
-    KafkaSourceConfig kafka) {
+    KafkaSourceConfig kafka, UdSourceConfig udsource) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -40,6 +42,10 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
 
   public boolean isKafka() {
     return type.equals("kafka");
+  }
+
+  public boolean isUdsource() {
+    return type.equals("udsource");
   }
 
   /** Reads and checks every {@code source.*} key; problems are recorded in {@code s}. */
@@ -83,7 +89,13 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
-        kafka(s));
+        kafka(s), udsource(s));
+  }
+
+  private static UdSourceConfig udsource(Settings s) {
+    return new UdSourceConfig(SourceKeys.UDSOURCE.read(s), s.get(SourceKeys.UDSOURCE_MAX_BATCH),
+        positive(s, SourceKeys.UDSOURCE_READ_TIMEOUT, Duration.ofSeconds(1)),
+        positive(s, SourceKeys.UDSOURCE_POLL_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.MAX_DELAY));
   }
 
   private static KafkaSourceConfig kafka(Settings s) {

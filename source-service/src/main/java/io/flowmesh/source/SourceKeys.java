@@ -2,6 +2,7 @@ package io.flowmesh.source;
 
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.udf.UdfKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,9 @@ public final class SourceKeys {
   private SourceKeys() {
   }
 
-  public static final ConfigKey<String> TYPE = ConfigKey.of("source.type", "generator", Types.oneOf("generator", "http", "kafka"),
-      "generator: synthetic messages against credit; http: POST /ingest; kafka: records of Kafka topics (source.kafka.*)");
+  public static final ConfigKey<String> TYPE = ConfigKey.of("source.type", "generator", Types.oneOf("generator", "http", "kafka", "udsource"),
+      "generator: synthetic messages against credit; http: POST /ingest; kafka: records of Kafka topics (source.kafka.*);"
+      + " udsource: a Numaflow source.v1 UDF (source.udsource.*)");
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.of("source.http.port", "8081", Types.PORT,
       "port of /livez, /readyz, /metrics, /status and (http) /ingest; 0 = any free port");
   public static final ConfigKey<Integer> EDGE_PORT = ConfigKey.of("source.edge.port", "7001", Types.PORT,
@@ -96,11 +98,29 @@ public final class SourceKeys {
           "key.deserializer", "keys are read as bytes",
           "value.deserializer", "values are read as bytes"));
 
+  /** The connection to the user-defined source ({@code source.type=udsource}). */
+  public static final UdfKeys UDSOURCE = UdfKeys.under("source.udsource").defaultAddress("unix:///var/run/numaflow/source.sock")
+      .describe("address", "udsource: the source.v1 UDF, tcp://host:port or unix:///path (Numaflow's socket is"
+          + " /var/run/numaflow/source.sock; the Java SDK serves tcp://127.0.0.1:50051 when NUMAFLOW_POD is unset)")
+      .describe("server-info-file", "udsource: the SDK's server-info file (Numaflow's is /var/run/numaflow/sourcer-server-info),"
+          + " read before connecting; unset = none")
+      .build();
+  public static final ConfigKey<Integer> UDSOURCE_MAX_BATCH = ConfigKey.of("source.udsource.max-batch", "500",
+      Types.intRange(1, 1 << 20), "udsource: the most records one ReadRequest asks for (fewer when downstream credit allows fewer)");
+  public static final ConfigKey<Duration> UDSOURCE_READ_TIMEOUT = ConfigKey.of("source.udsource.read-timeout", "1s", Types.DURATION,
+      "udsource: timeout_in_ms of each ReadRequest (how long the UDF may wait to fill it); no status{eot} within this plus"
+      + " source.udsource.timeout is a protocol fault");
+  public static final ConfigKey<Duration> UDSOURCE_POLL_INTERVAL = ConfigKey.of("source.udsource.poll-interval", "1s", Types.DURATION,
+      "udsource: how often IsReady, PendingFn and PartitionsFn are called (readiness, the pending metric, /status)");
+
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
-    return List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
         STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
-        KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT);
+        KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT, UDSOURCE_MAX_BATCH, UDSOURCE_READ_TIMEOUT,
+        UDSOURCE_POLL_INTERVAL));
+    all.addAll(UDSOURCE.all());
+    return List.copyOf(all);
   }
 }

@@ -13,6 +13,8 @@ import io.flowmesh.source.http.HttpIngest;
 import io.flowmesh.source.http.IngestRoute;
 import io.flowmesh.source.kafka.KafkaIntake;
 import io.flowmesh.source.kafka.KafkaMetrics;
+import io.flowmesh.source.udsource.UdSourceIntake;
+import io.flowmesh.source.udsource.UdSourceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,6 +54,7 @@ public final class SourceMain extends VertexMain<SourceConfig> {
     SourceMetrics metrics = new SourceMetrics(registry, config.type());
     HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics) : null;
     Producer producer = ingest != null ? ingest
+        : config.isUdsource() ? new UdSourceIntake(config.udsource(), config.idleTimeout(), metrics, new UdSourceMetrics(registry))
         : config.isKafka() ? new KafkaIntake(config.kafka(), config.idleTimeout(), metrics, new KafkaMetrics(registry))
         : new Generator(config.generator(), metrics);
     SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(),

@@ -73,7 +73,7 @@ class SourceConfigTest {
     List<String> p = problems("--source.rate=fast", "--source.type=pulsar", "--source.edge.port=70000");
     assertEquals(3, p.size(), p.toString());
     assertTrue(p.contains("source.rate='fast' (from --source.rate): allowed is a number from 0.0 to 1.0E9"), p.toString());
-    assertTrue(p.contains("source.type='pulsar' (from --source.type): allowed is one of generator, http, kafka"), p.toString());
+    assertTrue(p.contains("source.type='pulsar' (from --source.type): allowed is one of generator, http, kafka, udsource"), p.toString());
     assertTrue(p.contains("source.edge.port='70000' (from --source.edge.port): allowed is an integer from 0 to 65535"), p.toString());
   }
 

@@ -25,6 +25,10 @@ public final class NumaflowSdkUdf {
       FileSinker.run(all.subList(1, all.size()));
       return;
     }
+    if (!all.isEmpty() && all.get(0).equals("source")) { // a user-defined source, not a map
+      NumberedSourceMain.run(all.subList(1, all.size()));
+      return;
+    }
     if (all.contains("--version")) {
       System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
       return;
@@ -39,6 +43,7 @@ public final class NumaflowSdkUdf {
           + "  --server-info-file PATH   where the SDK writes its server-info file\n"
           + "  --help, --version         print this or the version and exit\n"
           + "udsink: a user-defined sink (sink.type=udsink) instead; " + FileSinker.USAGE + "\n"
+          + "Or a user-defined source (source.v1): " + NumberedSourceMain.USAGE + "\n"
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
       return;
     }
