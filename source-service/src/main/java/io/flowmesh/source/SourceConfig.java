@@ -7,6 +7,7 @@ import io.flowmesh.source.generator.GeneratorConfig;
 import io.flowmesh.source.http.IngestConfig;
 import java.nio.charset.StandardCharsets;
 import io.flowmesh.source.kafka.KafkaSourceConfig;
+import io.flowmesh.source.transformer.TransformerConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -26,10 +27,11 @@ import java.util.Set;
  * @param ingest the HTTP ingest's settings (used when {@code type=http})
  * @param allowedSubscribers the vertex names that may subscribe to the edge
  * @param kafka the Kafka source's settings (used when {@code type=kafka})
+ * @param transformer the source transformer's settings ({@code source.transformer.*}, any type)
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
     Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
-    KafkaSourceConfig kafka) {
+    KafkaSourceConfig kafka, TransformerConfig transformer) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -80,7 +82,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
-        kafka(s));
+        kafka(s), TransformerConfig.from(s));
   }
 
   private static KafkaSourceConfig kafka(Settings s) {
