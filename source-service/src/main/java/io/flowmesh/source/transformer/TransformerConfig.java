@@ -19,7 +19,7 @@ import java.util.List;
 public record TransformerConfig(boolean enabled, int concurrency, UdfConnection connection) {
 
   /** Numaflow's socket of the source transformer. */
-  public static final String DEFAULT_ADDRESS = "unix:///var/run/numaflow/sourcetransformer.sock";
+  public static final String DEFAULT_ADDRESS = "unix:///var/run/numaflow/sourcetransform.sock";
 
   public static final UdfKeys UDF = UdfKeys.under("source.transformer").defaultAddress(DEFAULT_ADDRESS)
       .describe("server-info-file", "the SDK's server-info file (Numaflow: /var/run/numaflow/sourcetransformer-server-info), "

@@ -35,6 +35,11 @@ public final class NumaflowSdkUdf {
           + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
       return;
     }
+    if (!all.isEmpty() && all.get(0).equals("source-transformer")) {
+      // The source transformer (EvenOddTransformer): its own options, see its usage.
+      EvenOddTransformer.serve(all.subList(1, all.size()));
+      return;
+    }
     SdkServerOptions options;
     try {
       options = SdkServerOptions.parse(List.of(args));
