@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The source transformer between a producer and the edge: an {@link EdgeServer.Intake} that sends
  * each offered message to the user's {@code SourceTransformFn} and puts what comes back on the
  * edge. At most {@code concurrency} inputs are in the UDF; answers come back out of order, each
- * with 0..n results. A result tagged {@code __DROP__} is dropped. The outputs of input {@code id}
+ * with 0..n results. A result tagged {@code U+005C__DROP__} is dropped. The outputs of input {@code id}
  * are named {@code id} (exactly one result) or {@code id/<index>}, so a redelivered input gives the
  * same ids. The input is acked to its producer once every output is acked (at once with none).
  *
@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class TransformStage implements EdgeServer.Intake, UdfStream.Events<SourceTransformResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
-  /** Numaflow's tag that drops a result. */
-  public static final String DROP = "__DROP__";
+  /** Numaflow's tag that drops a result (the SDKs' {@code Message.DROP}). */
+  public static final String DROP = "U+005C__DROP__";
   static final String KIND = "source transformer";
 
   /** One input in the stage: sent or waiting to be, then its outputs outstanding on the edge. */

@@ -6,8 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The source transformer's counters: inputs answered, results dropped ({@code __DROP__} or no
- * result), and errors by fault ({@code unreachable}, {@code handshake}, {@code unknown-id},
+ * The source transformer's counters: inputs answered, results dropped (tagged {@code U+005C__DROP__}), and errors by fault ({@code unreachable}, {@code handshake}, {@code unknown-id},
  * {@code malformed}, {@code timeout}, {@code status}, {@code transport}).
  *
  * <p>Concurrency: Micrometer's counters are thread-safe; they are incremented once per response.
@@ -27,7 +26,7 @@ final class TransformerMetrics {
     outputs = Counter.builder("flowmesh.source.transformer.outputs")
         .description("Messages the source transformer's results put on the edge").register(registry);
     dropped = Counter.builder("flowmesh.source.transformer.dropped")
-        .description("Source transformer results dropped (tagged __DROP__)").register(registry);
+        .description("Source transformer results dropped (tagged U+005C__DROP__)").register(registry);
   }
 
   void answered(int kept, int drops) {
