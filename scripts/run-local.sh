@@ -28,6 +28,10 @@ Options:
                    latency or faulty; UDF_ARGS after -- are passed to it
                    (e.g. --udf latency -- --latency 95%:1ms,5%:50ms)
   --udf-port PORT  TCP port of the example UDF (default 50051, or free with --free-ports)
+  --transformer    also start the Numaflow SDK example source transformer (event time to
+                   the second, tags even/odd, drops values starting with a digit) on TCP
+                   port 55001 (or free with --free-ports); the source sends every message
+                   through it (source.transformer.enabled=true)
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
   --interval SECS  seconds between progress lines (default 2; 0 = none)
@@ -72,12 +76,14 @@ root="$(cd "$here/.." && pwd)"
 
 udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_running=false
 udf_args=()
+transformer=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
     --udf=*) udf_name="${1#*=}"; shift ;;
     --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
     --udf-port=*) udf_port="${1#*=}"; shift ;;
+    --transformer) transformer=true; shift ;;
     --free-ports) free_ports=true; shift ;;
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
     --interval=*) interval="${1#*=}"; shift ;;
@@ -108,6 +114,9 @@ missing=false
 for jar in "$source_jar" "$map_jar" "$sink_jar" "$udf_jar"; do
   [[ -f "$jar" ]] || missing=true
 done
+# --transformer: the source transformer of the SDK examples
+sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+if $transformer && [[ ! -f "$sdk_jar" ]]; then missing=true; fi
 if $rebuild || $missing; then
   command -v mvn >/dev/null 2>&1 || die "jars missing and mvn not found: install Maven 3.8+ to build"
   echo "run-local: building (mvn -B -q install -DskipTests) ..."
@@ -267,6 +276,7 @@ stop_all() {
   stop source
   stop map
   if $start_udf; then stop sink udf; else stop sink; fi
+  if $transformer; then stop transformer; fi
   echo "run-local: stopped; logs in $run"
 }
 
@@ -322,6 +332,20 @@ if $start_udf; then
   $stop_requested || grep -q ' listening on ' "$run/udf.log" || fail_start "the UDF did not listen within 120 s" udf
 else
   echo "run-local: using your UDF at $FLOWMESH_UDF_ADDRESS (FLOWMESH_UDF_ADDRESS)"
+fi
+
+# --transformer: start it before the source, which is not ready until it reaches it
+if $transformer && ! $stop_requested; then
+  if $free_ports; then pick_port; transformer_port="$REPLY"; else transformer_port=55001; fi
+  export FLOWMESH_SOURCE_TRANSFORMER_ENABLED=true
+  export FLOWMESH_SOURCE_TRANSFORMER_ADDRESS="tcp://127.0.0.1:$transformer_port"
+  echo "run-local: starting the source transformer on $FLOWMESH_SOURCE_TRANSFORMER_ADDRESS"
+  launch transformer "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source-transformer --port "$transformer_port" --drop '^[0-9]'
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/transformer.log" 2>/dev/null && break
+    alive transformer || fail_start "the source transformer exited during start" transformer
+    pause 0.1
+  done
 fi
 
 if ! $stop_requested; then
