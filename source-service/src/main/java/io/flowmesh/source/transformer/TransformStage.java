@@ -211,7 +211,6 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   public void onResponse(UdfStream<SourceTransformResponse> s, SourceTransformResponse response) {
     Pending p = inFlight.remove(response.getId());
     if (p == null) {
-      metrics.error("unknown-id");
       s.fail("a response for id '" + response.getId() + "', which is not in flight on this stream");
       return;
     }
