@@ -91,6 +91,8 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   /** Whether the current stream got its handshake answer. */
   private boolean streamOpened;
   private boolean closed;
+  /** The fault last logged at WARN; the same fault again is logged at DEBUG until a valid answer. */
+  private String lastLogged;
 
   /**
    * @param upstream told when an input is done (every output acked): the producer's ack
@@ -194,13 +196,12 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   }
 
   private Timestamp timestamp(long millis) {
-    return ts.setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+    return ts.setSeconds(Math.floorDiv(millis, 1000)).setNanos(Math.floorMod(millis, 1000) * 1_000_000).build();
   }
 
   @Override
   public void onOpen(UdfStream<SourceTransformResponse> s) {
     streamOpened = true;
-    attempt = 0;
     health.reachable();
     while (!unsent.isEmpty() && s.isOpen()) {
       send(unsent.poll());
@@ -215,6 +216,8 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
       return;
     }
     health.answered();
+    attempt = 0;
+    lastLogged = null;
     List<SourceTransformResponse.Result> results = response.getResultsList();
     int kept = 0;
     for (int i = 0; i < results.size(); i++) {
@@ -279,11 +282,15 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
       health.unreachable(end.detail());
     } else if (end.kind() == StreamEnd.Kind.VIOLATION) {
       health.violation(end.detail());
-      LOG.warn("{} at {} broke the sourcetransformer.v1 protocol ({}): {}; {} message(s) in flight are sent again on a new stream",
+      boolean again = fault.equals(lastLogged);
+      lastLogged = fault;
+      (again ? LOG.atDebug() : LOG.atWarn()).log("{} at {} broke the sourcetransformer.v1 protocol ({}): {}; {} message(s) in flight are sent again on a new stream",
           KIND, channel.address(), fault, end.detail(), inFlight.size());
     } else {
       health.unreachable(end.toString());
-      LOG.warn("{} at {} stream ended ({}): {}; {} message(s) in flight are sent again on a new stream",
+      boolean again = fault.equals(lastLogged);
+      lastLogged = fault;
+      (again ? LOG.atDebug() : LOG.atWarn()).log("{} at {} stream ended ({}): {}; {} message(s) in flight are sent again on a new stream",
           KIND, channel.address(), fault, end, inFlight.size());
     }
     requeueInFlight();

@@ -70,7 +70,7 @@ class TransformerFaultTest {
     until(() -> errors(metricFault) >= 1, 20_000, () -> "errors{fault=" + metricFault + "}");
     until(() -> {
       Readiness r = OnLoop.await(source.vertex().readiness(), 5000);
-      return !r.ready() && r.reason().contains("source transformer at " + address.substring("tcp://".length()))
+      return !r.ready() && r.reason().contains("source transformer broke the sourcetransformer.v1 protocol")
           && r.reason().contains(reasonPart);
     }, 20_000, () -> "/readyz naming the transformer and '" + reasonPart + "': "
         + OnLoop.await(source.vertex().readiness(), 5000).reason());
