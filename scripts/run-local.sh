@@ -36,6 +36,10 @@ Options:
   --udsink         write through a user-defined sink: the Numaflow SDK example Sinker
                    (numaflow-sdk-udf.jar udsink), 1% FAILURE (retried), 1% FALLBACK
                    (to a fallback file sink); see docs/udsink.md
+  --transformer    also start the Numaflow SDK example source transformer (event time to
+                   the second, tags even/odd, drops values starting with a digit) on TCP
+                   port 55001 (or free with --free-ports); the source sends every message
+                   through it (source.transformer.enabled=true)
   --free-ports     choose free ports at run time for every port not set in the
                    environment (HTTP, edges, UDF) instead of the defaults
   --interval SECS  seconds between progress lines (default 2; 0 = none)
@@ -82,6 +86,7 @@ udf_name=uppercase udf_port="" free_ports=false interval=2 rebuild=false keep_ru
 udf_args=()
 udsink=false
 udsource_records="" start_udsource=false
+transformer=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --udf) [[ $# -ge 2 ]] || die "--udf needs a name"; udf_name="$2"; shift 2 ;;
@@ -89,6 +94,7 @@ while [[ $# -gt 0 ]]; do
     --udf-port) [[ $# -ge 2 ]] || die "--udf-port needs a port"; udf_port="$2"; shift 2 ;;
     --udf-port=*) udf_port="${1#*=}"; shift ;;
     --udsource) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || die "--udsource needs a record count"; udsource_records="$2"; start_udsource=true; shift 2 ;;
+    --transformer) transformer=true; shift ;;
     --free-ports) free_ports=true; shift ;;
     --udsink) udsink=true; shift ;;
     --interval) [[ $# -ge 2 ]] || die "--interval needs seconds"; interval="$2"; shift 2 ;;
@@ -121,6 +127,9 @@ missing=false
 for jar in "$source_jar" "$map_jar" "$sink_jar" "$udf_jar"; do
   [[ -f "$jar" ]] || missing=true
 done
+# --transformer: the source transformer of the SDK examples
+sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
+if $transformer && [[ ! -f "$sdk_jar" ]]; then missing=true; fi
 if $rebuild || $missing; then
   command -v mvn >/dev/null 2>&1 || die "jars missing and mvn not found: install Maven 3.8+ to build"
   echo "run-local: building (mvn -B -q install -DskipTests) ..."
@@ -268,7 +277,7 @@ pause() {
 
 # stop NAME...: SIGTERM, then wait until they exited (a second signal kills them).
 stop() {
-  local name waiting
+  local name waiting tries=0
   for name in "$@"; do
     alive "$name" && kill -TERM "$(pid_of "$name")" 2>/dev/null || true
   done
@@ -276,6 +285,13 @@ stop() {
     waiting=()
     for name in "$@"; do alive "$name" && waiting+=("$name"); done
     ((${#waiting[@]} == 0)) && break
+    # a process that ignores SIGTERM (the SDK's transformer server does) is killed after 30 s
+    if ((++tries > 300)); then
+      for name in "${waiting[@]}"; do
+        echo "run-local: $name did not stop within 30 s of SIGTERM: killing it"
+        kill -KILL "$(pid_of "$name")" 2>/dev/null || true
+      done
+    fi
     pause 0.1
   done
   for name in "$@"; do
@@ -291,6 +307,7 @@ stop_all() {
   stop map
   if $start_udf; then stop sink udf; else stop sink; fi
   if $udsink; then stop udsink; fi
+  if $transformer; then stop transformer; fi
   echo "run-local: stopped; logs in $run"
 }
 
@@ -381,6 +398,21 @@ if $start_udsource && ! $stop_requested; then
     grep -q ' listening on ' "$run/udsource.log" 2>/dev/null && break
     $stop_requested && break
     alive udsource || fail_start "the udsource exited during start" udsource
+    pause 0.1
+  done
+fi
+
+# --transformer: start it before the source, which is not ready until it reaches it
+if $transformer && ! $stop_requested; then
+  if $free_ports; then pick_port; transformer_port="$REPLY"; else transformer_port=55001; fi
+  export FLOWMESH_SOURCE_TRANSFORMER_ENABLED=true
+  export FLOWMESH_SOURCE_TRANSFORMER_ADDRESS="tcp://127.0.0.1:$transformer_port"
+  echo "run-local: starting the source transformer on $FLOWMESH_SOURCE_TRANSFORMER_ADDRESS"
+  launch transformer "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source-transformer --port "$transformer_port" --drop '^[0-9]'
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/transformer.log" 2>/dev/null && break
+    $stop_requested && break
+    alive transformer || fail_start "the source transformer exited during start" transformer
     pause 0.1
   done
 fi

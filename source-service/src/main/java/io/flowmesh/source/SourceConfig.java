@@ -9,6 +9,7 @@ import io.flowmesh.source.http.IngestConfig;
 import java.nio.charset.StandardCharsets;
 import io.flowmesh.source.kafka.KafkaSourceConfig;
 import io.flowmesh.source.udsource.UdSourceConfig;
+import io.flowmesh.source.transformer.TransformerConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,10 +32,11 @@ import java.util.TreeMap;
  * @param allowedSubscribers the vertex names that may subscribe to the edge
  * @param kafka the Kafka source's settings (used when {@code type=kafka})
  * @param udsource the user-defined source's settings (used when {@code type=udsource})
+ * @param transformer the source transformer's settings ({@code source.transformer.*}, any type)
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
     Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
-    KafkaSourceConfig kafka, UdSourceConfig udsource) {
+    KafkaSourceConfig kafka, UdSourceConfig udsource, TransformerConfig transformer) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -89,7 +91,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
-        kafka(s), udsource(s));
+        kafka(s), udsource(s), TransformerConfig.from(s));
   }
 
   private static UdSourceConfig udsource(Settings s) {

@@ -121,6 +121,7 @@ public final class SourceKeys {
         KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT, UDSOURCE_MAX_BATCH, UDSOURCE_READ_TIMEOUT,
         UDSOURCE_POLL_INTERVAL));
     all.addAll(UDSOURCE.all());
+    all.addAll(io.flowmesh.source.transformer.TransformerConfig.keys());
     return List.copyOf(all);
   }
 }

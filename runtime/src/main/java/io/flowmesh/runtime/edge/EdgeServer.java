@@ -65,6 +65,7 @@ public final class EdgeServer {
   private final SubscriberAuth auth;
   private final Handler<Void> dispatchTask = v -> dispatch();
   private Handler<Void> demandHandler;
+  private Intake intake;
   private AckListener ackListener = (m, a) -> { };
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -136,6 +137,19 @@ public final class EdgeServer {
     if (m.getValue().size() > options.maxMessageBytes()) {
       throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
     }
+    if (intake != null) {
+      return !closing && intake.offer(m, attachment);
+    }
+    return enqueue(m, attachment);
+  }
+
+  /**
+   * Queues a message past the {@link Intake}, if there is one (the intake's own way in).
+   *
+   * @return false when the queue is full
+   */
+  public boolean enqueue(Message m, Object attachment) {
+    checkThread();
     if (closing || !queue.offer(m, attachment)) {
       return false;
     }
@@ -143,9 +157,25 @@ public final class EdgeServer {
     return true;
   }
 
-  /** Room left in the queue. */
+  /**
+   * A stage between what producers {@link #offer} and the queue (the source transformer): from
+   * now on {@link #offer} hands messages to it, and {@link #demand()} and {@link #room()} are
+   * capped by it; it puts its outputs in the queue with {@link #enqueue}.
+   */
+  public EdgeServer intake(Intake stage) {
+    this.intake = stage;
+    return this;
+  }
+
+  /** Tells the demand handler, at the end of this turn, that demand may have grown (an intake freed room). */
+  public void signalDemand() {
+    scheduleDispatch();
+  }
+
+  /** Room left in the queue (capped by the {@link Intake}, if any). */
   public int room() {
-    return closing ? 0 : queue.room();
+    int r = closing ? 0 : queue.room();
+    return intake == null ? r : (int) Math.min(r, intake.room());
   }
 
   /** Messages queued and not yet sent. */
@@ -164,7 +194,21 @@ public final class EdgeServer {
         total = CreditBalance.saturatedAdd(total, Math.min(s.credit.available(), s.unacked.room()));
       }
     }
-    return closing ? 0 : Math.max(0, Math.min(total, queue.room()) - queue.size());
+    long d = closing ? 0 : Math.max(0, Math.min(total, queue.room()) - queue.size());
+    return intake == null ? d : Math.min(d, intake.room());
+  }
+
+  /** A stage that takes what producers offer before it reaches the queue; see {@link #intake(Intake)}. */
+  public interface Intake {
+    /** Takes {@code m}; false when the stage is full. */
+    boolean offer(Message m, Object attachment);
+
+    /** How many more messages the stage takes now. */
+    long room();
+
+    /** After each dispatch: the queue may have room for what the stage holds. */
+    default void pull() {
+    }
   }
 
   /** Called, at most once per event-loop turn, when {@link #demand()} may have grown. */
@@ -483,6 +527,9 @@ public final class EdgeServer {
         break;
       }
       sendBatch(s);
+    }
+    if (intake != null && !closing) {
+      intake.pull();
     }
     if (demandHandler != null && !closing && demand() > 0) {
       demandHandler.handle(null);

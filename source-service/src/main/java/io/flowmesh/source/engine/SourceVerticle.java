@@ -1,12 +1,15 @@
 package io.flowmesh.source.engine;
 
 import io.flowmesh.runtime.service.OnContext;
+import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
+import io.flowmesh.source.transformer.TransformStage;
+import io.flowmesh.source.transformer.TransformerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,6 +43,10 @@ public final class SourceVerticle extends VerticleBase {
   private final SourceMetrics metrics;
   private final Producer producer;
   private EdgeServer server;
+  private TransformerConfig transformerConfig;
+  private Duration maxDelay = Duration.ofSeconds(1);
+  private Duration idleTimeout = Duration.ofSeconds(1);
+  private TransformStage transformer;
   private OrphanWatch watch;
   private IdSequence ids;
   private long tickTimer = -1;
@@ -69,14 +76,32 @@ public final class SourceVerticle extends VerticleBase {
     this.producer = producer;
   }
 
+  /**
+   * Puts the source transformer between the producer and the edge when {@code config.enabled()};
+   * its event times feed the watermark ({@code maxDelay}, {@code idleTimeout} as for event-time sources).
+   */
+  public SourceVerticle transformer(TransformerConfig config, Duration maxDelay, Duration idleTimeout) {
+    this.transformerConfig = config;
+    this.maxDelay = maxDelay;
+    this.idleTimeout = idleTimeout;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, registry);
     ids = new IdSequence(idPrefix);
-    server.ackListener((m, a) -> {
+    AckListener toProducer = (m, a) -> {
       ackedSinceTick++;
       producer.acked(m, a);
-    });
+    };
+    if (transformerConfig != null && transformerConfig.enabled()) {
+      transformer = new TransformStage(vertx, server, transformerConfig, registry, toProducer, maxDelay, idleTimeout);
+      server.ackListener(transformer::acked);
+      transformer.start();
+    } else {
+      server.ackListener(toProducer);
+    }
     producer.start(vertx, server, ids);
     // A source keeps what it has (it is the origin); the watch only says when nobody reads it.
     watch = new OrphanWatch(vertx, server, edgeOptions.reconnectMax(), edgeOptions.reconnectMax(),
@@ -90,7 +115,8 @@ public final class SourceVerticle extends VerticleBase {
   private void tick() {
     long now = System.currentTimeMillis();
     producer.tick(now);
-    server.watermark(producer.watermark(now));
+    long wm = producer.watermark(now);
+    server.watermark(transformer == null ? wm : Math.min(wm, transformer.watermark(now)));
     metrics.watermark(server.watermark());
     metrics.acked(ackedSinceTick);
     ackedSinceTick = 0;
@@ -122,7 +148,8 @@ public final class SourceVerticle extends VerticleBase {
       if (unread != null) {
         return Readiness.notReady(unread);
       }
-      return producer.readiness();
+      Readiness r = producer.readiness();
+      return transformer == null || !r.ready() ? r : transformer.readiness();
     });
   }
 
@@ -133,6 +160,9 @@ public final class SourceVerticle extends VerticleBase {
           .put("edgePort", server.port()).put("stopping", stopping)
           .put("watermark", server.watermark()).put("watermarkTime", Watermarks.format(server.watermark()));
       producer.status(j);
+      if (transformer != null) {
+        transformer.status(j);
+      }
       return j.put("edge", server.status().put("subscription", watch.status()));
     });
   }
@@ -149,13 +179,16 @@ public final class SourceVerticle extends VerticleBase {
       stopping = true;
       producer.stop();
       LOG.info("source draining queued={} unacked={} timeoutMs={}", server.queued(), server.unacked(), timeout.toMillis());
-      return server.drain(timeout.toMillis()).compose(v -> {
+      long start = System.nanoTime();
+      Future<Void> held = transformer == null ? Future.succeededFuture() : transformer.drain(timeout.toMillis());
+      return held.compose(x -> server.drain(Math.max(1, timeout.toMillis() - (System.nanoTime() - start) / 1_000_000))).compose(v -> {
         vertx.cancelTimer(tickTimer);
         watch.stop();
         tick();
         LOG.info("source drained acked={} redelivered={} left={}", server.acked(), server.redelivered(),
             server.queued() + server.unacked());
-        return producer.close().eventually(server::close);
+        Future<Void> closed = transformer == null ? producer.close() : transformer.close().eventually(producer::close);
+        return closed.eventually(server::close);
       });
     });
   }

@@ -51,6 +51,11 @@ public final class NumaflowSdkUdf {
       streamMap(all.subList(1, all.size()));
       return;
     }
+    if (!all.isEmpty() && all.get(0).equals("source-transformer")) {
+      // The source transformer (EvenOddTransformer): its own options, see its usage.
+      EvenOddTransformer.serve(all.subList(1, all.size()));
+      return;
+    }
     SdkServerOptions options;
     try {
       options = SdkServerOptions.parse(List.of(args));
