@@ -21,9 +21,14 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts the vertex's jar with this environment (which must set its HTTP port). */
   static ServiceProcess start(Vertex vertex, Map<String, String> env, Path dir) {
+    return start(vertex, env, dir, JavaProcess.JVM_OPTIONS);
+  }
+
+  /** As {@link #start(Vertex, Map, Path)} with these JVM options. */
+  static ServiceProcess start(Vertex vertex, Map<String, String> env, Path dir, List<String> jvmOptions) {
     String portEnv = Keys.envName(vertex.httpPortKey());
     int port = Integer.parseInt(env.get(portEnv));
-    return new ServiceProcess(vertex, JavaProcess.start(vertex.id(), vertex.jar(), List.of(), env, dir), port);
+    return new ServiceProcess(vertex, JavaProcess.start(vertex.id(), vertex.jar(), jvmOptions, List.of(), env, dir), port);
   }
 
   Vertex vertex() {
