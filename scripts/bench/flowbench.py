@@ -550,12 +550,15 @@ class IdCounter(threading.Thread):
                                                           self.punched, end - self.punched) == 0:
                     self.punched = end
 
-    def finish(self):
+    def finish(self, produced=None):
+        """Stops reading (after a last read); lines, distinct ids and up to ten ids missing below
+        `produced` (default: the expected count)."""
         self.halt.set()
         self.join()
         missing = []
-        if self.distinct < self.expected:
-            for n in range(self.expected):
+        upto = min(self.expected, int(produced)) if produced is not None else self.expected
+        if self.distinct < upto:
+            for n in range(upto):
                 if not self.seen[n >> 3] & (1 << (n & 7)):
                     missing.append(n)
                     if len(missing) >= 10:
@@ -944,7 +947,7 @@ class Bench:
             sampler.stop()
             p.stop()
         log(f"s6: counting the last ids in {path}")
-        lines, distinct, missing = ids.finish()
+        lines, distinct, missing = ids.finish(final["produced"])
         if not self.args.keep_files and os.path.exists(path):
             os.remove(path)
         s = sorted(sampler.samples + [final], key=lambda x: x["t"])
