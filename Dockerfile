@@ -54,6 +54,9 @@ COPY --from=build /src/source-service/target/source-service.jar /app/source-serv
 COPY --from=build /src/map-service/target/map-service.jar /app/map-service.jar
 COPY --from=build /src/sink-service/target/sink-service.jar /app/sink-service.jar
 COPY --from=build /src/examples/udf-server/target/flowmesh-udf.jar /app/flowmesh-udf.jar
+# The JVM options of a map vertex (a java argument file; docs/running.md). The compose file's map
+# service uses them through JDK_JAVA_OPTIONS=@/app/map-service.jvm.options.
+COPY map-service/jvm.options /app/map-service.jvm.options
 # Heap from the container's memory limit; DNS answers cached 5 s (not 30 s) so a vertex sees
 # new replicas of its upstream soon after `docker compose up --scale`.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dsun.net.inetaddr.ttl=5"

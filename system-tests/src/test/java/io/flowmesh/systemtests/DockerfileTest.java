@@ -105,6 +105,16 @@ class DockerfileTest {
   }
 
   @Test
+  void theMapServiceOfComposeRunsWithTheMapVertexJvmOptionsFileTheImageHolds() {
+    List<String> copies = Dockerfile.load().runtime().args("COPY");
+    assertTrue(copies.contains("map-service/jvm.options /app/map-service.jvm.options"), "the image holds them: " + copies);
+    Map<String, String> env = ComposeFile.ofProject().environment("map");
+    assertEquals("@/app/map-service.jvm.options", env.get("JDK_JAVA_OPTIONS"), "map's JDK_JAVA_OPTIONS");
+    assertEquals("2", env.get("MALLOC_ARENA_MAX"), "map's MALLOC_ARENA_MAX");
+    assertTrue(Files.isRegularFile(Project.path("map-service/jvm.options")));
+  }
+
+  @Test
   void theToolsTheComposeHealthChecksRunAreInTheImage() {
     ComposeFile compose = ComposeFile.ofProject();
     String installs = String.join(" ", Dockerfile.load().runtime().args("RUN"));

@@ -37,12 +37,17 @@ final class JavaProcess implements AutoCloseable {
    * @param dir working directory; the log is {@code dir/<name>.log} (appended to across restarts)
    */
   static JavaProcess start(String name, Path jar, List<String> args, Map<String, String> env, Path dir) {
+    return start(name, jar, JVM_OPTIONS, args, env, dir);
+  }
+
+  /** As {@link #start(String, Path, List, Map, Path)} with these JVM options instead of {@link #JVM_OPTIONS}. */
+  static JavaProcess start(String name, Path jar, List<String> jvmOptions, List<String> args, Map<String, String> env, Path dir) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build first (mvn -B -q install -DskipTests)");
     }
     List<String> command = new ArrayList<>();
     command.add(Project.java().toString());
-    command.addAll(JVM_OPTIONS);
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);

@@ -32,6 +32,8 @@ final class Pipeline implements AutoCloseable {
   private final Map<Vertex, ServiceProcess> services = new EnumMap<>(Vertex.class);
   /** Arguments after the UDF's name and address (e.g. the faulty UDF's faults). */
   private List<String> udfArgs = List.of();
+  /** JVM options of map-service (the tests' small defaults unless a test gives the map vertex's own). */
+  private List<String> mapJvmOptions = JavaProcess.JVM_OPTIONS;
   private JavaProcess udf;
 
   private Pipeline(Path dir, String udfName, Map<String, String> overrides) {
@@ -89,11 +91,23 @@ final class Pipeline implements AutoCloseable {
     return start(p);
   }
 
+  /**
+   * As {@link #start(Path, String, Map)} with arguments after the UDF's name (e.g. {@code --mode batch-map})
+   * and map-service's own JVM options.
+   */
+  static Pipeline start(Path dir, String udfName, List<String> udfArgs, List<String> mapJvmOptions,
+      Map<String, String> overrides) {
+    Pipeline p = new Pipeline(dir, udfName, overrides);
+    p.udfArgs = List.copyOf(udfArgs);
+    p.mapJvmOptions = List.copyOf(mapJvmOptions);
+    return start(p);
+  }
+
   private static Pipeline start(Pipeline p) {
     try {
       p.startUdf();
       for (Vertex v : Vertex.values()) {
-        p.services.put(v, ServiceProcess.start(v, p.env, p.dir));
+        p.services.put(v, ServiceProcess.start(v, p.env, p.dir, v == Vertex.MAP ? p.mapJvmOptions : JavaProcess.JVM_OPTIONS));
       }
       for (Vertex v : Vertex.values()) {
         p.services.get(v).awaitReady(START_TIMEOUT);

@@ -26,9 +26,18 @@ final class ServiceProcess implements AutoCloseable {
 
   /** As {@link #start(Vertex, Map, Path)}, logging to {@code dir/<name>.log} (e.g. a second replica). */
   static ServiceProcess start(Vertex vertex, String name, Map<String, String> env, Path dir) {
+    return start(vertex, name, env, dir, JavaProcess.JVM_OPTIONS);
+  }
+
+  /** As {@link #start(Vertex, Map, Path)} with these JVM options. */
+  static ServiceProcess start(Vertex vertex, Map<String, String> env, Path dir, List<String> jvmOptions) {
+    return start(vertex, vertex.id(), env, dir, jvmOptions);
+  }
+
+  private static ServiceProcess start(Vertex vertex, String name, Map<String, String> env, Path dir, List<String> jvmOptions) {
     String portEnv = Keys.envName(vertex.httpPortKey());
     int port = Integer.parseInt(env.get(portEnv));
-    return new ServiceProcess(vertex, JavaProcess.start(name, vertex.jar(), List.of(), env, dir), port);
+    return new ServiceProcess(vertex, JavaProcess.start(name, vertex.jar(), jvmOptions, List.of(), env, dir), port);
   }
 
   Vertex vertex() {

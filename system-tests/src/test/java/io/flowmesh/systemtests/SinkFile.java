@@ -76,6 +76,49 @@ final class SinkFile {
     }
   }
 
+  /** Lines, distinct ids and repeated ids of one generator prefix, counted without keeping the lines. */
+  record IdCount(long lines, long distinct, long repeated, long foreign, List<Long> missing) {
+  }
+
+  private static final Pattern LINE_ID = Pattern.compile("^\\{\"id\":\"(.+)-(\\d+)/0\"");
+
+  /**
+   * Streams a large sink file: ids {@code <prefix>-<n>/0} with {@code n} in {@code [0, expected)}
+   * are marked in a bit set (a million lines need 125 KB, not a map of strings); any other id
+   * counts as foreign. {@code missing} lists up to ten absent {@code n}.
+   */
+  static IdCount countIds(Path file, String prefix, int expected) {
+    java.util.BitSet seen = new java.util.BitSet(expected);
+    long n = 0;
+    long repeated = 0;
+    long foreign = 0;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        n++;
+        Matcher m = LINE_ID.matcher(line);
+        long c = m.find() && m.group(1).equals(prefix) ? Long.parseLong(m.group(2)) : -1;
+        if (c < 0 || c >= expected) {
+          foreign++;
+        } else if (seen.get((int) c)) {
+          repeated++;
+        } else {
+          seen.set((int) c);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Long> missing = new java.util.ArrayList<>();
+    for (int i = seen.nextClearBit(0); i < expected && missing.size() < 10; i = seen.nextClearBit(i + 1)) {
+      missing.add((long) i);
+    }
+    return new IdCount(n, seen.cardinality(), repeated, foreign, missing);
+  }
+
   long lines() {
     return lines;
   }
