@@ -65,7 +65,9 @@ class SourceConfigTest {
             + " enable.auto.commit itself; the source commits only what is safe, every source.kafka.commit-interval",
         "source.kafka.client.group.id='g' (from --source.kafka.client.group.id): Flowmesh sets group.id itself; use"
             + " source.kafka.group-id"), s.problems());
-    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"), SourceConfig.from(s).kafka().client());
+    // with the session settings source.kafka.session-timeout gives (default 45 s, heartbeat a third, at most 3 s)
+    assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "session.timeout.ms", "45000",
+        "heartbeat.interval.ms", "3000"), SourceConfig.from(s).kafka().client());
   }
 
   @Test

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param revokeTimeout on a rebalance, how long in-flight records of revoked partitions may take to be acked
  * @param maxMetadataChars the largest commit metadata (the broker's offset.metadata.max.bytes is 4096 by default)
  * @param maxDelay a partition's watermark trails the largest record timestamp by this
- * @param client any other consumer property ({@code source.kafka.client.*}), passed through as it is (printed with its secrets masked)
+ * @param client the consumer's other properties: the session timeout and heartbeat from {@code source.kafka.session-timeout},
+ *     then {@code source.kafka.client.*} passed through as they are (printed with their secrets masked)
  */
 public record KafkaSourceConfig(String bootstrapServers, List<String> topics, String groupId, String startPosition,
     int maxUnackedPerPartition, Duration commitInterval, Duration revokeTimeout, int maxMetadataChars, Duration maxDelay,
