@@ -35,7 +35,7 @@ class MapVertexNameTest {
   }
 
   private static String get(int port, String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), path + ": " + r.body());
     return r.body();

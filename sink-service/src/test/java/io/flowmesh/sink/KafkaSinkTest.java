@@ -109,7 +109,7 @@ class KafkaSinkTest {
     // The producer registers its metrics under its client.id: the one named in the flag sent the 100 records.
     until(() -> recordsSentBy("flowmesh-sink-test") == 100.0, 30_000,
         () -> "100 records sent by the producer with client.id flowmesh-sink-test, got " + recordsSentBy("flowmesh-sink-test"));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sink.httpPort() + "/status")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
