@@ -83,9 +83,12 @@ public final class KafkaBroker implements AutoCloseable {
       String clusterId = clusterId();
       Process format = java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString())
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-      if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+      boolean ended = format.waitFor(60, TimeUnit.SECONDS);
+      if (!ended || format.exitValue() != 0) {
+        String how = ended ? "exit " + format.exitValue() : "no exit within 60 s";
         format.destroyForcibly();
-        throw new IOException("formatting the Kafka storage in " + dataDir + " failed; see " + logFile());
+        throw new IOException("formatting the Kafka storage in " + dataDir + " failed (" + how + "); the end of "
+            + logFile() + ":\n" + tail(logFile(), 20));
       }
     }
     process = java("kafka.Kafka", config.toString()).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
@@ -162,6 +165,16 @@ public final class KafkaBroker implements AutoCloseable {
         "-cp", libDir.resolve("*").toString(), mainClass));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true);
+  }
+
+  /** The last {@code lines} lines of {@code file}, or why they cannot be read. */
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   /** A quiet log4j2 configuration (WARN and above) beside the data. */
