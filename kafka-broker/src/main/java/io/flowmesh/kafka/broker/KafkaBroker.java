@@ -199,11 +199,20 @@ public final class KafkaBroker implements AutoCloseable {
     return file.toString();
   }
 
-  /** A random cluster id in Kafka's form: a UUID's 16 bytes, base64url without padding. */
-  private static String clusterId() {
-    UUID u = UUID.randomUUID();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+  /**
+   * A random cluster id in Kafka's form: a UUID's 16 bytes, base64url without padding. An id that
+   * starts with '-' (1 in 64) is drawn again: the storage tool's argument parser takes it for an
+   * option and fails with "--cluster-id: expected one argument" (Kafka's own Uuid does the same).
+   */
+  static String clusterId() {
+    while (true) {
+      UUID u = UUID.randomUUID();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+      String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+      if (id.charAt(0) != '-') {
+        return id;
+      }
+    }
   }
 
   private static boolean accepts(int port) {

@@ -24,6 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaBrokerTest {
 
   @Test
+  void aClusterIdNeverStartsWithADashThatTheStorageToolWouldReadAsAnOption() {
+    // 1 in 64 random ids starts with '-'; 5,000 draws would hit one with probability 1 - 1e-34.
+    for (int i = 0; i < 5_000; i++) {
+      String id = KafkaBroker.clusterId();
+      assertEquals(22, id.length(), id);
+      assertFalse(id.startsWith("-"), id);
+    }
+  }
+
+  @Test
   void aRealBrokerKeepsItsRecordsAcrossARestartOnTheSamePort(@TempDir Path dir) throws Exception {
     try (KafkaBroker broker = KafkaBroker.onFreePorts(dir).start()) {
       try (Topics topics = new Topics(broker.bootstrapServers())) {

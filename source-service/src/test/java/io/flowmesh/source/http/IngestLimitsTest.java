@@ -175,7 +175,7 @@ class IngestLimitsTest {
 
   @Test
   void getOnIngestAnswers405WithAllowPostAndAJsonBody() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + source.httpPort() + "/ingest")).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(405, r.statusCode(), r.body());
     assertEquals("POST", r.headers().firstValue("Allow").orElse(null));
@@ -185,7 +185,7 @@ class IngestLimitsTest {
 
   @Test
   void anUnknownPathAnswers404AsJsonAndStatusNeedsTheHttpTokenWhichItMasks() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + source.httpPort();
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/ingest/x")).GET().build(),
         HttpResponse.BodyHandlers.ofString());

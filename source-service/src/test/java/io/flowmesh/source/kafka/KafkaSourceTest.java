@@ -213,7 +213,7 @@ class KafkaSourceTest {
         "--source.kafka.client.sasl.jaas.config=" + jaas);
     until(() -> memberClientIds("g-client").contains("flowmesh-client-test"), 60_000,
         () -> "the broker sees group g-client's member with client.id flowmesh-client-test: " + memberClientIds("g-client"));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + "/status")).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
