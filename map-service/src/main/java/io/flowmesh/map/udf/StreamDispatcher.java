@@ -39,6 +39,12 @@ final class StreamDispatcher extends UnaryDispatcher {
     super(client);
   }
 
+  /** A stream-map server answers a lone EOT with an EOT too: the batch-map probe cannot tell them apart. */
+  @Override
+  boolean probesForBatchMode() {
+    return false;
+  }
+
   @Override
   public void onResponse(MapFnStream s, MapResponse response) {
     String id = response.getId();

@@ -225,7 +225,8 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   private void checkMode(long now) {
     if (probe != null) {
       probe.sweep(now);
-    } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()) {
+    } else if (!probed && probesForBatchMode() && !everAnswered && silentSinceNanos != 0
+        && now - silentSinceNanos >= client.modeCheckNanos()) {
       probed = true;
       long silentMillis = (now - silentSinceNanos) / 1_000_000;
       probe = new ModeProbe(client, batch -> {
@@ -237,6 +238,15 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
         }
       }, now);
     }
+  }
+
+  /**
+   * Whether a UDF silent since its first request is probed for batch-map. The probe tells a unary
+   * server from a batch-map one; a stream-map server answers the lone EOT with an EOT as a batch-map
+   * server does, so in stream-map mode the probe would take a slow stream-map UDF for batch-map.
+   */
+  boolean probesForBatchMode() {
+    return true;
   }
 
   /** Stops sending: what is on the stream goes back to waiting, uncharged, for {@link #close}. */
