@@ -2,7 +2,6 @@ package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -11,7 +10,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
-import io.vertx.grpc.common.GrpcStatus;
+import java.util.function.BooleanSupplier;
 
 /**
  * The downstream end of an edge: dials its upstream, says hello, grants credit from the free room
@@ -38,6 +37,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private final Context context;
   private final Thread eventLoop = Thread.currentThread();
   private final String subscriberId;
+  private final String upstreamVertex;
   private final HostPort upstream;
   private final EdgeOptions options;
   private final SubscriberLink link;
@@ -51,9 +51,10 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private long received;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
-  private Handler<Boolean> connectionHandler;
   /** While true no credit is granted (see {@link #holdCredit}). */
   private boolean creditHeld;
+  /** Whether this edge's upstream vertex counts as gone ({@link UpstreamSet#gone}); set by the set that made it. */
+  BooleanSupplier upstreamGone = () -> false;
 
   /**
    * @param vertex this vertex's name, sent in the hello
@@ -62,31 +63,39 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
    */
   public EdgeSubscriber(Vertx vertx, String vertex, String subscriberId, HostPort upstream, EdgeOptions options,
       MeterRegistry registry) {
+    this(vertx, vertex, "", subscriberId, upstream, options, registry);
+  }
+
+  /**
+   * @param upstreamVertex the name of the upstream vertex as configured ({@code Y.upstream.<vertex>}),
+   *     sent in {@code Hello.upstream_vertex}; empty for an unnamed upstream
+   */
+  public EdgeSubscriber(Vertx vertx, String vertex, String upstreamVertex, String subscriberId, HostPort upstream,
+      EdgeOptions options, MeterRegistry registry) {
     this.context = vertx.getOrCreateContext();
     if (!Context.isOnEventLoopThread()) {
       throw new IllegalStateException("EdgeSubscriber must be created on an event-loop thread");
     }
     this.subscriberId = subscriberId;
+    this.upstreamVertex = upstreamVertex;
     this.upstream = upstream;
     this.options = options;
     this.grantThreshold = Math.max(1, Math.min(options.inputCapacity(), options.maxUnacked()) / 4);
     this.metrics = new EdgeSubscriberMetrics(registry, vertex, upstream.toString());
-    this.link = new SubscriberLink(vertx, vertex, "", subscriberId, upstream, options, metrics, new SubscriberLink.Events() {
+    this.link = new SubscriberLink(vertx, vertex, upstreamVertex, subscriberId, upstream, options, metrics, new SubscriberLink.Events() {
       @Override
       public long initialCredit(SubscriberSession s) {
         return grantable(s);
       }
 
       @Override
-      public void opened(SubscriberSession s) {
-        if (connectionHandler != null) {
-          connectionHandler.handle(true);
-        }
+      public void batch(SubscriberSession s, Batch batch) {
+        onBatch(s, batch);
       }
 
       @Override
-      public void frame(SubscriberSession s, UpstreamFrame frame) {
-        onFrame(s, frame);
+      public void watermark(long wm) {
+        advanceWatermark(wm);
       }
 
       @Override
@@ -116,13 +125,28 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   /** Told true when a stream opens and false when it is lost. */
   public EdgeSubscriber connectionHandler(Handler<Boolean> h) {
-    this.connectionHandler = h;
+    link.connectionHandler(h);
     return this;
   }
 
   /** The latest watermark the upstream sent, {@link Watermarks#NONE} before any. */
   public long watermark() {
     return watermark;
+  }
+
+  /**
+   * The watermark this edge holds its vertex's input watermark at: {@link #watermark()}, or
+   * {@link Long#MAX_VALUE} while its upstream vertex counts as gone (no replica connected for
+   * longer than the grace, {@link UpstreamSet#gone}), so a gone upstream of a join does not hold
+   * the join back forever.
+   */
+  public long inputWatermark() {
+    return upstreamGone.getAsBoolean() ? Long.MAX_VALUE : watermark;
+  }
+
+  /** The upstream vertex's name as configured, empty for an unnamed upstream. */
+  public String upstreamVertex() {
+    return upstreamVertex;
   }
 
   /**
@@ -222,7 +246,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /** This edge's state for {@code /status}. */
   public JsonObject status() {
     EdgeException failure = link.lastFailure();
-    return new JsonObject().put("upstream", upstream.toString()).put("subscriber", subscriberId)
+    return new JsonObject().put("upstream", upstream.toString()).put("upstreamVertex", upstreamVertex).put("subscriber", subscriberId)
         .put("connected", connected()).put("buffered", buffer.size()).put("bufferedBytes", buffer.bytes())
         .put("unacked", unacked()).put("credit", creditOutstanding()).put("received", received)
         .put("reconnects", link.reconnects()).put("watermark", watermark).put("creditHeld", creditHeld)
@@ -276,55 +300,21 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private void onLost(SubscriberSession s) {
     // What is buffered belongs to the lost stream; the upstream requeued it and will send it again.
     buffer.purge(s);
-    if (connectionHandler != null) {
-      connectionHandler.handle(false);
-    }
     EdgeException failure = link.lastFailure();
     if (exceptionHandler != null && failure != null) {
       exceptionHandler.handle(failure);
     }
   }
 
-  private void onFrame(SubscriberSession s, UpstreamFrame frame) {
-    switch (frame.getKindCase()) {
-      case BATCH:
-        onBatch(s, frame.getBatch());
-        break;
-      case WATERMARK:
-        advanceWatermark(frame.getWatermark().getWatermark());
-        break;
-      default:
-        link.abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an empty frame");
-        break;
-    }
-  }
-
   private void onBatch(SubscriberSession s, Batch batch) {
-    int n = batch.getMessagesCount();
-    long outstanding = s.credit.available();
-    long over = s.credit.receive(n);
-    if (over > 0) {
-      link.abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream " + upstream + " went " + over + " messages over its credit: a batch of "
-          + n + " with only " + outstanding + " credit outstanding");
-      return;
-    }
-    if (batch.getFirstSeq() != s.expectedSeq) {
-      link.abort(s, GrpcStatus.INVALID_ARGUMENT, "batch starts at seq " + batch.getFirstSeq() + ", expected " + s.expectedSeq);
-      return;
-    }
     advanceWatermark(batch.getWatermark());
+    int n = batch.getMessagesCount();
     long payload = 0;
     for (int i = 0; i < n; i++) {
       Message m = batch.getMessages(i);
-      int size = m.getValue().size();
-      if (size > options.maxMessageBytes()) {
-        link.abort(s, GrpcStatus.RESOURCE_EXHAUSTED, new MessageTooLargeException(m.getId(), size, options.maxMessageBytes()).getMessage());
-        return;
-      }
       buffer.add(new Delivery(m, watermark, s.expectedSeq + i, s));
-      payload += size;
+      payload += m.getValue().size();
     }
-    s.expectedSeq += n;
     received += n;
     metrics.received.increment(n);
     metrics.receivedBytes.increment(payload);

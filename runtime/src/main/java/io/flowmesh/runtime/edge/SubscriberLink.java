@@ -2,14 +2,17 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Abort;
+import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcClient;
 import io.flowmesh.proto.edge.v1.Hello;
+import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection half of an {@link EdgeSubscriber}: dials the upstream, says hello, reads its
  * frames, notices a lost stream and redials with capped exponential backoff and jitter, aborts on
- * a protocol violation, and ends the stream on close. What arrives on a stream, and what a lost
- * stream means for the buffered messages, is the subscriber's ({@link Events}).
+ * a protocol violation (a batch over its credit, out of sequence, or with a message over
+ * {@code edge.max-message-bytes}; an empty frame), and ends the stream on close. What arrives on a
+ * stream, and what a lost stream means for the buffered messages, is the subscriber's ({@link Events}).
  *
  * <p>Concurrency: owned by its subscriber's event loop.
  */
@@ -44,10 +48,11 @@ final class SubscriberLink {
     /** The credit to announce in the hello of the new stream {@code s}. */
     long initialCredit(SubscriberSession s);
 
-    /** {@code s} is open (hello written). */
-    void opened(SubscriberSession s);
+    /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes). */
+    void batch(SubscriberSession s, Batch batch);
 
-    void frame(SubscriberSession s, UpstreamFrame frame);
+    /** A watermark heartbeat. */
+    void watermark(long watermark);
 
     /** {@code s} was lost (already marked closed); a redial is scheduled. */
     void lost(SubscriberSession s);
@@ -68,6 +73,7 @@ final class SubscriberLink {
   private int attempt;
   private long reconnects;
   private EdgeException lastFailure;
+  private Handler<Boolean> connectionHandler;
 
   SubscriberLink(Vertx vertx, String vertex, String upstreamVertex, String subscriberId, HostPort upstream, EdgeOptions options,
       EdgeSubscriberMetrics metrics, Events events) {
@@ -85,6 +91,11 @@ final class SubscriberLink {
         .setHttp2MultiplexingLimit(1);
     options.tls().applyTo(http);
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(options.maxFrameBytes()), http);
+  }
+
+  /** Told true when a stream opens and false when it is lost. */
+  void connectionHandler(Handler<Boolean> h) {
+    this.connectionHandler = h;
   }
 
   /** The open stream, or null. */
@@ -173,7 +184,7 @@ final class SubscriberLink {
           return;
         }
         if (!s.closed) {
-          events.frame(s, frame);
+          onFrame(s, frame);
         }
       });
       response.invalidMessageHandler(e -> {
@@ -195,7 +206,48 @@ final class SubscriberLink {
     });
     LOG.info("edge connected vertex={} subscriber={} upstream={}{} initialCredit={}", vertex, subscriberId, upstream,
         upstreamVertex.isEmpty() ? "" : " upstreamVertex=" + upstreamVertex, initial);
-    events.opened(s);
+    if (connectionHandler != null) {
+      connectionHandler.handle(true);
+    }
+  }
+
+  private void onFrame(SubscriberSession s, UpstreamFrame frame) {
+    switch (frame.getKindCase()) {
+      case BATCH:
+        onBatch(s, frame.getBatch());
+        break;
+      case WATERMARK:
+        events.watermark(frame.getWatermark().getWatermark());
+        break;
+      default:
+        abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an empty frame");
+        break;
+    }
+  }
+
+  private void onBatch(SubscriberSession s, Batch batch) {
+    int n = batch.getMessagesCount();
+    long outstanding = s.credit.available();
+    long over = s.credit.receive(n);
+    if (over > 0) {
+      abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream " + upstream + " went " + over + " messages over its credit: a batch of "
+          + n + " with only " + outstanding + " credit outstanding");
+      return;
+    }
+    if (batch.getFirstSeq() != s.expectedSeq) {
+      abort(s, GrpcStatus.INVALID_ARGUMENT, "batch starts at seq " + batch.getFirstSeq() + ", expected " + s.expectedSeq);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      Message m = batch.getMessages(i);
+      int size = m.getValue().size();
+      if (size > options.maxMessageBytes()) {
+        abort(s, GrpcStatus.RESOURCE_EXHAUSTED, new MessageTooLargeException(m.getId(), size, options.maxMessageBytes()).getMessage());
+        return;
+      }
+    }
+    events.batch(s, batch);
+    s.expectedSeq += n;
   }
 
   private void ended(SubscriberSession s, GrpcClientResponse<SubscriberFrame, UpstreamFrame> response) {
@@ -216,6 +268,9 @@ final class SubscriberLink {
     s.closed = true;
     if (session == s) {
       session = null;
+    }
+    if (connectionHandler != null) {
+      connectionHandler.handle(false);
     }
     events.lost(s);
     retry(why);
