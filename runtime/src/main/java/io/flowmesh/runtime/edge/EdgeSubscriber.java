@@ -312,7 +312,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     long payload = 0;
     for (int i = 0; i < n; i++) {
       Message m = batch.getMessages(i);
-      buffer.add(new Delivery(m, watermark, s.expectedSeq + i, s));
+      buffer.add(new Delivery(m, watermark, batch.getFirstSeq() + i, s));
       payload += m.getValue().size();
     }
     received += n;

@@ -48,7 +48,7 @@ final class SubscriberLink {
     /** The credit to announce in the hello of the new stream {@code s}. */
     long initialCredit(SubscriberSession s);
 
-    /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes). */
+    /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes); its first seq is {@code batch.getFirstSeq()}. */
     void batch(SubscriberSession s, Batch batch);
 
     /** A watermark heartbeat. */
@@ -246,8 +246,8 @@ final class SubscriberLink {
         return;
       }
     }
-    events.batch(s, batch);
     s.expectedSeq += n;
+    events.batch(s, batch);
   }
 
   private void ended(SubscriberSession s, GrpcClientResponse<SubscriberFrame, UpstreamFrame> response) {
