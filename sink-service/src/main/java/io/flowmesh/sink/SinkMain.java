@@ -1,7 +1,6 @@
 package io.flowmesh.sink;
 
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.Common;
 import io.flowmesh.runtime.service.Vertex;
@@ -77,7 +76,7 @@ public final class SinkMain extends VertexMain<SinkConfig> {
       return Future.all(deployed)
           .<Vertex>map(cf -> new SinkVertex(config, instances, writer, opened::close))
           .onSuccess(v -> LOG.info("sink started type={} writer={} upstream={} instances={} dedupeWindow={} throttle={}",
-              config.type(), writer.describe(), HostPort.join(config.upstream()), config.instances(), config.dedupeWindow(), config.throttle()))
+              config.type(), writer.describe(), config.upstream().describe(), config.instances(), config.dedupeWindow(), config.throttle()))
           .onFailure(e -> opened.close());
     });
   }

@@ -1,6 +1,5 @@
 package io.flowmesh.sink;
 
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
@@ -51,7 +50,7 @@ public final class SinkVertex implements Vertex {
         resolveError = resolveError == null ? h.resolveError() : resolveError;
       }
       if (connected == 0) {
-        return Readiness.notReady("no edge to upstream " + HostPort.join(config.upstream()) + " is connected"
+        return Readiness.notReady("no edge to upstream " + config.upstream().describe() + " is connected"
             + (resolveError == null ? "" : " (" + resolveError + ")"));
       }
       return Readiness.READY;
@@ -75,7 +74,7 @@ public final class SinkVertex implements Vertex {
         watermark = Math.min(watermark, j.getLong("watermark"));
       }
       return new JsonObject().put("type", config.type()).put("writer", writer.describe())
-          .put("upstream", HostPort.join(config.upstream())).put("written", written).put("duplicates", duplicates)
+          .put("upstream", config.upstream().describe()).put("written", written).put("duplicates", duplicates)
           .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark)).put("instances", list);
     });
   }
