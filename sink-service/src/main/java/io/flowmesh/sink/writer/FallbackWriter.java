@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ public final class FallbackWriter implements SinkWriter {
   private final SinkWriter fallback;
   private final UdSinkOutcomes outcomes;
   private final AtomicBoolean primaryFailing = new AtomicBoolean();
+  /** Encoding buffers for byte writers, one per batch in flight, reused (the instances write concurrently). */
+  private final ConcurrentLinkedQueue<OutBuffer> buffers = new ConcurrentLinkedQueue<>();
   private volatile String primaryError;
   private volatile String lastError;
 
@@ -49,6 +52,8 @@ public final class FallbackWriter implements SinkWriter {
   @Override
   public Future<BitSet> send(List<Message> batch) {
     String[] why = new String[1];
+    OutBuffer reused = buffers.poll();
+    OutBuffer out = reused == null ? new OutBuffer() : reused;
     // A message writer's call that failed as a whole (a udsink's stream broke, a protocol fault) said
     // nothing final about any message: it fails, so the batch is nacked and retried, not diverted.
     Future<BitSet> written = primary.sendsMessages()
@@ -56,41 +61,44 @@ public final class FallbackWriter implements SinkWriter {
           why[0] = failed.isEmpty() ? null : primary.lastError();
           return failed;
         })
-        : Writes.send(primary, batch, why);
-    return written.compose(failed -> {
-      if (failed.isEmpty()) {
-        if (primaryFailing.compareAndSet(true, false)) {
-          LOG.info("primary sink recovered writer={} (no longer writing to the fallback sink)", primary.describe());
-        }
-        return Future.succeededFuture(failed);
+        : Writes.send(primary, batch, why, out);
+    return written.compose(failed -> divert(batch, failed, why[0], out)).andThen(ar -> buffers.add(out));
+  }
+
+  /** Writes what {@code failed} names of {@code batch} to the fallback sink; completes with what failed there too. */
+  private Future<BitSet> divert(List<Message> batch, BitSet failed, String primaryWhy, OutBuffer out) {
+    if (failed.isEmpty()) {
+      if (primaryFailing.compareAndSet(true, false)) {
+        LOG.info("primary sink recovered writer={} (no longer writing to the fallback sink)", primary.describe());
       }
-      int n = failed.cardinality();
-      outcomes.primaryFailed(n);
-      primaryError = why[0];
-      if (primaryFailing.compareAndSet(false, true)) {
-        LOG.warn("primary sink failing writer={} cause={}: writing what it fails to the fallback sink {} (sink.on-failure=fallback)",
-            primary.describe(), why[0], fallback.describe());
+      return Future.succeededFuture(failed);
+    }
+    int n = failed.cardinality();
+    outcomes.primaryFailed(n);
+    primaryError = primaryWhy;
+    if (primaryFailing.compareAndSet(false, true)) {
+      LOG.warn("primary sink failing writer={} cause={}: writing what it fails to the fallback sink {} (sink.on-failure=fallback)",
+          primary.describe(), primaryWhy, fallback.describe());
+    }
+    List<Message> rest = new ArrayList<>(n);
+    int[] at = new int[n];
+    for (int i = failed.nextSetBit(0), k = 0; i >= 0; i = failed.nextSetBit(i + 1), k++) {
+      rest.add(batch.get(i));
+      at[k] = i;
+    }
+    String[] fbWhy = new String[1];
+    return Writes.send(fallback, rest, fbWhy, out).map(bad -> {
+      BitSet still = new BitSet();
+      for (int k = bad.nextSetBit(0); k >= 0; k = bad.nextSetBit(k + 1)) {
+        still.set(at[k]);
       }
-      List<Message> rest = new ArrayList<>(n);
-      int[] at = new int[n];
-      for (int i = failed.nextSetBit(0), k = 0; i >= 0; i = failed.nextSetBit(i + 1), k++) {
-        rest.add(batch.get(i));
-        at[k] = i;
+      int lost = bad.cardinality();
+      outcomes.fallback(n - lost);
+      if (lost > 0) {
+        outcomes.fallbackFailed(lost);
       }
-      String[] fbWhy = new String[1];
-      return Writes.send(fallback, rest, fbWhy).map(bad -> {
-        BitSet still = new BitSet();
-        for (int k = bad.nextSetBit(0); k >= 0; k = bad.nextSetBit(k + 1)) {
-          still.set(at[k]);
-        }
-        int lost = bad.cardinality();
-        outcomes.fallback(n - lost);
-        if (lost > 0) {
-          outcomes.fallbackFailed(lost);
-        }
-        lastError = lost == 0 ? null : why[0] + "; and the fallback sink " + fallback.describe() + " failed: " + fbWhy[0];
-        return still;
-      });
+      lastError = lost == 0 ? null : primaryWhy + "; and the fallback sink " + fallback.describe() + " failed: " + fbWhy[0];
+      return still;
     });
   }
 

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
+import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.sink.writer.HeldWriter;
 import io.flowmesh.sink.writer.SinkWriter;
@@ -183,10 +184,16 @@ class UdSinkProtocolFaultTest {
   private void assertFault(Mode fault, String detail) throws Exception {
     mode.set(fault);
     ExecutionException e = null;
-    try {
-      send(batch("a", 3)).get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException x) {
-      e = x;
+    try (LogCapture log = new LogCapture(UdSinkClient.class)) {
+      try {
+        send(batch("a", 3)).get(20, TimeUnit.SECONDS);
+      } catch (ExecutionException x) {
+        e = x;
+      }
+      List<String> errors = log.lines().stream().filter(l -> l.startsWith("ERROR")).toList();
+      assertEquals(1, errors.size(), "one error line: " + errors);
+      assertTrue(errors.get(0).startsWith("ERROR udsink protocol error role=primary sink address=tcp://127.0.0.1:")
+          && errors.get(0).contains("fault=" + detail), errors.get(0));
     }
     assertTrue(e != null, "the batch failed");
     String msg = e.getCause().getMessage();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.sink.udsink.UdSinkOutcomes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -60,6 +61,7 @@ class FallbackWriterTest {
   @Test
   void aBatchTheFilePrimaryFailedIsDoneOnlyOnceTheFallbackWroteIt() throws Exception {
     List<Message> batch = batch(5);
+    LogCapture log = new LogCapture(FallbackWriter.class);
     CompletableFuture<BitSet> done = send(batch);
     until(() -> fallback.held() == 1, 10_000, () -> "the fallback to be given the batch the primary failed");
     assertFalse(done.isDone(), "not done (so not acked) while the fallback's write is outstanding");
@@ -73,6 +75,16 @@ class FallbackWriterTest {
     assertTrue(writer.primaryError().contains("/dev/full") && writer.primaryError().contains("No space left on device"),
         writer.primaryError());
     assertNull(writer.lastError(), "no error reported for the batch: the fallback took it");
+
+    // A second failing batch: counted, but the failing spell was logged once.
+    fallback.answerAtOnce();
+    assertTrue(send(batch(3)).get(10, TimeUnit.SECONDS).isEmpty());
+    assertEquals(8, count("primary-failed"));
+    assertEquals(8, count("fallback"));
+    log.close();
+    List<String> lines = log.lines();
+    assertEquals(1, lines.size(), "one line per failing spell: " + lines);
+    assertTrue(lines.get(0).startsWith("WARN primary sink failing writer=file /dev/full"), lines.get(0));
   }
 
   @Test
