@@ -101,7 +101,7 @@ public final class FakeSinkServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  public void close() {
+    server.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
   }
 }
