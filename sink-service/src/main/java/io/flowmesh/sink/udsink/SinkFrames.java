@@ -63,7 +63,7 @@ final class SinkFrames {
         cos.writeTag(EVENT_TIME, 2);
         cos.writeUInt32NoTag(timestampSize(eventTime));
         long seconds = Math.floorDiv(eventTime, 1000);
-        int nanos = (int) Math.floorMod(eventTime, 1000) * 1_000_000;
+        int nanos = Math.floorMod(eventTime, 1000) * 1_000_000;
         if (seconds != 0) {
           cos.writeInt64(1, seconds);
         }
@@ -122,7 +122,7 @@ final class SinkFrames {
   /** {@code google.protobuf.Timestamp} of epoch {@code millis}. */
   private static int timestampSize(long millis) {
     long seconds = Math.floorDiv(millis, 1000);
-    int nanos = (int) Math.floorMod(millis, 1000) * 1_000_000;
+    int nanos = Math.floorMod(millis, 1000) * 1_000_000;
     return (seconds == 0 ? 0 : CodedOutputStream.computeInt64Size(1, seconds)) + (nanos == 0 ? 0 : CodedOutputStream.computeInt32Size(2, nanos));
   }
 }

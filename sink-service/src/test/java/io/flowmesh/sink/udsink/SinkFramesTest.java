@@ -53,7 +53,7 @@ class SinkFramesTest {
         .addAllKeys(m.getKeysList()).putAllHeaders(m.getHeadersMap());
     if (m.getEventTime() > 0) {
       long millis = m.getEventTime();
-      b.setEventTime(Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000));
+      b.setEventTime(Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos(Math.floorMod(millis, 1000) * 1_000_000));
     }
     return b.build();
   }
