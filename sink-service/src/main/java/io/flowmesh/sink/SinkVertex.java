@@ -5,6 +5,8 @@ import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
 import io.flowmesh.sink.engine.InstanceHealth;
 import io.flowmesh.sink.engine.SinkVerticle;
+import io.flowmesh.sink.udsink.UdSinkOutcomes;
+import io.flowmesh.sink.writer.FallbackWriter;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The running sink vertex: its verticle instances and their shared writer. Ready when at least
- * one edge to the upstream is connected and no instance's writer is failing.
+ * one edge to the upstream is connected and no instance's writer is failing (with
+ * {@code sink.on-failure=fallback}, a primary whose failures the fallback sink takes is not
+ * failing; {@code /status} shows it as {@code primaryFailing} and {@code primaryError}).
  *
  * <p>Concurrency: callable from any thread; every call hops onto the instances' event loops.
  */
@@ -26,9 +30,12 @@ public final class SinkVertex implements Vertex {
   private final List<SinkVerticle> instances;
   private final SinkWriter writer;
   private final Supplier<Future<Void>> closeWriters;
+  private final UdSinkOutcomes outcomes;
 
-  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer, Supplier<Future<Void>> closeWriters) {
+  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer, UdSinkOutcomes outcomes,
+      Supplier<Future<Void>> closeWriters) {
     this.config = config;
+    this.outcomes = outcomes;
     this.instances = List.copyOf(instances);
     this.writer = writer;
     this.closeWriters = closeWriters;
@@ -73,9 +80,13 @@ public final class SinkVertex implements Vertex {
         duplicates += j.getLong("duplicates");
         watermark = Math.min(watermark, j.getLong("watermark"));
       }
-      return new JsonObject().put("type", config.type()).put("writer", writer.describe())
+      JsonObject status = new JsonObject().put("type", config.type()).put("writer", writer.describe())
           .put("upstream", config.upstream().describe()).put("written", written).put("duplicates", duplicates)
-          .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark)).put("instances", list);
+          .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark)).put("outcomes", outcomes.toJson());
+      if (writer instanceof FallbackWriter f) {
+        status.put("primaryFailing", f.primaryFailing()).put("primaryError", f.primaryError());
+      }
+      return status.put("instances", list);
     });
   }
 
