@@ -17,6 +17,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ public final class EdgeServer {
   static final int INBOUND_STREAM_WINDOW = 256 * 1024;
   /** HTTP/2 window of each connection towards this server, in bytes. */
   static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
+  /** How long {@link #close()} keeps a connection open for its subscribers to read the end of their streams. */
+  static final long CLOSE_GRACE_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -266,7 +269,16 @@ public final class EdgeServer {
     return done.future();
   }
 
-  /** Stops serving; unacked messages are lost to this process (the source's own replay covers them). */
+  /**
+   * Stops serving; unacked messages are lost to this process (the source's own replay covers them).
+   *
+   * <p>Every stream is ended first with {@code UNAVAILABLE} and the reason; then the HTTP server
+   * shuts down gracefully (GOAWAY, no new stream), and each connection is closed once its streams
+   * are done — a subscriber ends its side after reading the status — or after
+   * {@value #CLOSE_GRACE_MILLIS} ms. Closing at once could reset a connection on which a subscriber
+   * is still writing acks: it would then see "Broken pipe" instead of the status, and could lose the
+   * status itself.
+   */
   public Future<Void> close() {
     checkThread();
     closing = true;
@@ -278,7 +290,7 @@ public final class EdgeServer {
         s.endResponse(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
       }
     }
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture() : server.shutdown(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   // ---- called by EdgeStreams ----
