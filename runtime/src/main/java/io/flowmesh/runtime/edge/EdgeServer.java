@@ -16,7 +16,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * sends them in batches to subscribers that have credit. Per subscriber it keeps the credit and
  * the unacked messages; when an edge closes for any reason, or a subscriber nacks, the unacked
  * messages go back to the front of the queue for the next subscriber with credit.
+ *
+ * <p>With named edges ({@link EdgeRoutes}, {@code X.edge.to}) each downstream vertex has its own
+ * queue and subscribers, a message goes on every edge whose tag condition it meets, and it is
+ * acked to the producer once every copy is ({@link OutboundEdges}); the queue bound is shared.
  *
  * <p>Producers {@link #offer} messages (false when the queue is full) and may listen for
  * {@link #demandHandler demand}: how many messages subscribers could take right now, so a
@@ -51,7 +54,7 @@ public final class EdgeServer {
   private final Thread eventLoop = Thread.currentThread();
   private final String vertex;
   private final EdgeOptions options;
-  private final OutboundEdge edge;
+  private final OutboundEdges outbound;
   private final EdgeStreams streams;
   private final Handler<Void> dispatchTask = v -> dispatch();
   private final Handler<Void> drainTask = v -> scheduleDispatch();
@@ -71,6 +74,16 @@ public final class EdgeServer {
    * @param queueCapacity how many messages producers may queue
    */
   public EdgeServer(Vertx vertx, String vertex, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
+    this(vertx, vertex, options, queueCapacity, EdgeRoutes.SINGLE, registry);
+  }
+
+  /**
+   * @param vertx the Vert.x instance; the current context becomes the edge's context
+   * @param vertex this vertex's name, for logs, metrics and the edges' names
+   * @param queueCapacity how many messages producers may queue (on any of the edges)
+   * @param routes the outbound edges ({@code X.edge.to}) and their tag conditions
+   */
+  public EdgeServer(Vertx vertx, String vertex, EdgeOptions options, int queueCapacity, EdgeRoutes routes, MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     if (!Context.isOnEventLoopThread()) {
@@ -78,8 +91,9 @@ public final class EdgeServer {
     }
     this.vertex = vertex;
     this.options = options;
-    this.edge = new OutboundEdge(vertex, options, queueCapacity, registry);
-    this.streams = new EdgeStreams(vertx, this, vertex, options, new SubscriberAuth(vertex, options, registry), edge);
+    this.outbound = new OutboundEdges(vertex, options, queueCapacity, routes, registry);
+    this.streams = new EdgeStreams(vertx, this, vertex, options, new SubscriberAuth(vertex, options, !routes.single(), registry),
+        outbound);
   }
 
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
@@ -98,9 +112,10 @@ public final class EdgeServer {
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
-      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}", vertex, host, p,
+      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}{}", vertex, host, p,
           !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on",
-          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers());
+          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers(),
+          outbound.routes.single() ? "" : " edges=" + outbound.routes.routes());
       if (exposed != null) {
         LOG.warn(exposed);
       }
@@ -113,7 +128,8 @@ public final class EdgeServer {
   }
 
   /**
-   * Queues a message for the next subscriber with credit.
+   * Queues a message for the next subscriber with credit; with named edges, on every edge whose
+   * tag condition it meets (on none: dropped, counted, and acked as done at the end of this turn).
    *
    * @param attachment handed back to the {@link AckListener} when the message is acked
    * @return false when the queue is full
@@ -137,7 +153,7 @@ public final class EdgeServer {
    */
   public boolean enqueue(Message m, Object attachment) {
     checkThread();
-    if (closing || !edge.queue.offer(m, attachment)) {
+    if (closing || !outbound.offer(m, attachment)) {
       return false;
     }
     scheduleDispatch();
@@ -159,24 +175,24 @@ public final class EdgeServer {
     scheduleDispatch();
   }
 
-  /** Room left in the queue (capped by the {@link Intake}, if any). */
+  /** Room left under the queue bound (capped by the {@link Intake}, if any). */
   public int room() {
-    int r = closing ? 0 : edge.queue.room();
+    int r = closing ? 0 : outbound.room();
     return intake == null ? r : (int) Math.min(r, intake.room());
   }
 
-  /** Messages queued and not yet sent. */
+  /** Messages queued (on at least one edge) and not yet sent. */
   public int queued() {
-    return edge.queue.size();
+    return outbound.held();
   }
 
   /**
    * How many more messages subscribers could take now: their credit (and window room) summed,
-   * less what is already queued, never negative. A generator produces at most this many.
+   * less what is already queued, never negative; with named edges, the most any one edge could
+   * take, within the shared bound. A generator produces at most this many.
    */
   public long demand() {
-    long total = edge.takeable();
-    long d = closing ? 0 : Math.max(0, Math.min(total, edge.queue.room()) - edge.queue.size());
+    long d = closing ? 0 : outbound.demand();
     return intake == null ? d : Math.min(d, intake.room());
   }
 
@@ -216,31 +232,39 @@ public final class EdgeServer {
     return watermark;
   }
 
-  /** Messages sent and not yet acknowledged, over all subscribers. */
+  /** Messages sent and not yet acknowledged, over all subscribers (each copy on each edge). */
   public int unacked() {
-    return edge.unacked();
+    return outbound.unacked();
   }
 
-  /** Subscribers that said hello and are connected. */
+  /** Subscribers that said hello and are connected, on every edge. */
   public int subscriberCount() {
-    return edge.subscriberCount();
+    return outbound.subscriberCount();
   }
 
-  /** Messages put back in the queue so far (nacks and lost edges). */
+  /** Messages put back in a queue so far (nacks and lost edges). */
   public long redelivered() {
-    return edge.redelivered;
+    return outbound.redelivered();
   }
 
-  /** Messages acknowledged so far. */
+  /** Messages acknowledged so far (with several edges: once every copy of a message was). */
   public long acked() {
     return acked;
   }
 
-  /** The edge's state for {@code /status}. */
+  /**
+   * The edge's state for {@code /status}; with named edges also {@code dropped} (no edge took them)
+   * and {@code edges}: per edge its subscribers, queued, unacked, sent, acked, redelivered and
+   * {@code notMatched} (messages its condition did not take).
+   */
   public JsonObject status() {
-    return new JsonObject().put("port", port()).put("queued", edge.queue.size()).put("queueCapacity", edge.queue.capacity())
-        .put("unacked", unacked()).put("acked", acked).put("redelivered", edge.redelivered)
-        .put("watermark", watermark).put("subscribers", edge.subscribersStatus());
+    JsonObject j = new JsonObject().put("port", port()).put("queued", outbound.held()).put("queueCapacity", outbound.capacity())
+        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered()).put("watermark", watermark);
+    if (outbound.routes.single()) {
+      return j.put("subscribers", outbound.edges[0].subscribersStatus());
+    }
+    outbound.status(j);
+    return j.put("subscribers", streams.pendingStatus());
   }
 
   /**
@@ -255,10 +279,10 @@ public final class EdgeServer {
     Handler<Long> check = new Handler<>() {
       @Override
       public void handle(Long id) {
-        if (edge.queue.isEmpty() && unacked() == 0) {
+        if (outbound.empty()) {
           done.tryComplete();
         } else if (System.nanoTime() > deadline) {
-          LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, edge.queue.size(), unacked());
+          LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, outbound.held(), unacked());
           done.tryComplete();
         } else {
           vertx.setTimer(10, this);
@@ -285,20 +309,19 @@ public final class EdgeServer {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    for (Subscription s : new ArrayList<>(edge.subscribers)) {
-      if (!s.closed) {
-        s.endResponse(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
-      }
-    }
+    streams.endAll(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
     return server == null ? Future.succeededFuture() : server.shutdown(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   // ---- called by EdgeStreams ----
 
-  /** A message acknowledged on an edge: told to the {@link AckListener}. */
+  /** A message acknowledged on an edge: told to the {@link AckListener} once every copy of it was. */
   void acked(Message m, Object attachment) {
-    acked++;
-    ackListener.acked(m, attachment);
+    Object tell = outbound.ackedCopy(attachment);
+    if (tell != OutboundEdges.NOT_YET) {
+      acked++;
+      ackListener.acked(m, tell);
+    }
   }
 
   // ---- dispatch ----
@@ -312,13 +335,16 @@ public final class EdgeServer {
 
   private void dispatch() {
     dispatchScheduled = false;
-    edge.updateGaugeTotals();
-    while (!edge.queue.isEmpty()) {
-      Subscription s = edge.nextReady(drainTask);
-      if (s == null) {
-        break;
+    outbound.ackUnmatched(ackListener);
+    for (OutboundEdge edge : outbound.edges) {
+      edge.updateGaugeTotals();
+      while (!edge.queue.isEmpty()) {
+        Subscription s = edge.nextReady(drainTask);
+        if (s == null) {
+          break;
+        }
+        edge.sendBatch(s, watermark);
       }
-      edge.sendBatch(s, watermark);
     }
     if (intake != null && !closing) {
       intake.pull();
@@ -326,11 +352,16 @@ public final class EdgeServer {
     if (demandHandler != null && !closing && demand() > 0) {
       demandHandler.handle(null);
     }
-    edge.updateGaugeTotals();
+    for (OutboundEdge edge : outbound.edges) {
+      edge.updateGaugeTotals();
+    }
   }
 
   private void heartbeat() {
-    edge.heartbeat(System.nanoTime(), options.heartbeatInterval().toNanos(), watermark);
+    long now = System.nanoTime();
+    for (OutboundEdge edge : outbound.edges) {
+      edge.heartbeat(now, options.heartbeatInterval().toNanos(), watermark);
+    }
   }
 
   private void checkThread() {
@@ -344,22 +375,14 @@ public final class EdgeServer {
   /**
    * Removes every queued message, oldest first, handing each with its attachment to {@code to}
    * (the vertex gives the inputs behind them back upstream). Unacked messages stay with their
-   * subscribers.
+   * subscribers; with several edges a message is handed back once, and its copies already sent
+   * are not told when acked.
    *
    * @return how many were taken
    */
   public int takeQueued(AckListener to) {
     checkThread();
-    int n = 0;
-    OutboundQueue queue = edge.queue;
-    while (!queue.isEmpty()) {
-      Message m = queue.peek();
-      Object a = queue.peekAttachment();
-      queue.remove();
-      to.acked(m, a);
-      n++;
-    }
-    return n;
+    return outbound.takeQueued(to);
   }
 
   /** For tests and logs: where this edge is served. */

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The upstream's side of the edge protocol, one {@code Subscribe} stream at a time: the checks at
- * open and at the hello, credit, acks, nacks, aborts, protocol violations, and what happens to a
- * stream's unacked messages when it ends (back to the front of its edge's queue).
+ * open and at the hello (with named edges, the hello's vertex chooses the edge, or the stream is
+ * refused), credit, acks, nacks, aborts, protocol violations, and what happens to a stream's unacked
+ * messages when it ends (back to the front of its edge's queue).
  *
  * <h2>Concurrency</h2>
  * Owned by its {@link EdgeServer}'s event loop, where the gRPC server delivers every frame.
@@ -34,21 +35,28 @@ final class EdgeStreams {
   private final String vertex;
   private final EdgeOptions options;
   private final SubscriberAuth auth;
-  private final OutboundEdge edge;
+  private final OutboundEdges outbound;
+  /** Named edges: streams before their hello, which chooses the edge. */
+  private final List<Subscription> pending = new ArrayList<>();
   private final LogLimiter violationLog = new LogLimiter(1000);
 
-  EdgeStreams(Vertx vertx, EdgeServer server, String vertex, EdgeOptions options, SubscriberAuth auth, OutboundEdge edge) {
+  EdgeStreams(Vertx vertx, EdgeServer server, String vertex, EdgeOptions options, SubscriberAuth auth, OutboundEdges outbound) {
     this.vertx = vertx;
     this.server = server;
     this.vertex = vertex;
     this.options = options;
     this.auth = auth;
-    this.edge = edge;
+    this.outbound = outbound;
   }
 
   void accept(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request) {
     Subscription s = new Subscription(request, options.maxUnackedSpan());
-    edge.subscribers.add(s);
+    if (outbound.routes.single()) {
+      s.edge = outbound.edges[0];
+      s.edge.subscribers.add(s);
+    } else {
+      pending.add(s);
+    }
     request.messageHandler(msg -> {
       SubscriberFrame frame;
       try {
@@ -130,8 +138,14 @@ final class EdgeStreams {
           + " is not supported; upstream vertex " + vertex + " speaks version " + EdgeOptions.PROTOCOL_VERSION);
       return;
     }
-    if (refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
+    if (refuseIf(s, auth.atEdge(hello.getVertex(), hello.getUpstreamVertex(), outbound.routes))
+        || refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
       return;
+    }
+    if (s.edge == null) {
+      pending.remove(s);
+      s.edge = outbound.edgeTo(hello.getVertex());
+      s.edge.subscribers.add(s);
     }
     s.helloReceived = true;
     s.subscriberId = hello.getSubscriberId();
@@ -151,15 +165,15 @@ final class EdgeStreams {
         n++;
         server.acked(s.unacked.lastMessage(), s.unacked.lastAttachment());
       } else if (r == UnackedWindow.AckResult.NEVER_SENT) {
-        edge.metrics.acked.increment(n);
+        s.edge.metrics.acked.increment(n);
         violation(s, GrpcStatus.INVALID_ARGUMENT, "ack for seq " + seq + ", which was never sent on this edge (next seq is "
             + s.unacked.nextSeq() + ")");
         return;
       }
     }
     s.acked += n;
-    edge.acked += n;
-    edge.metrics.acked.increment(n);
+    s.edge.acked += n;
+    s.edge.metrics.acked.increment(n);
     server.scheduleDispatch();
   }
 
@@ -172,14 +186,11 @@ final class EdgeStreams {
         attachments.add(s.unacked.lastAttachment());
       }
     }
+    OutboundEdge edge = s.edge;
     edge.metrics.nacked.increment(back.size());
     LOG.debug("edge nack subscriber={} count={} reason={}", s.name(), back.size(), reason);
     vertx.setTimer(options.nackBackoff().toMillis(), id -> {
-      for (int i = back.size() - 1; i >= 0; i--) {
-        edge.queue.pushFront(back.get(i), attachments.get(i));
-      }
-      edge.redelivered += back.size();
-      edge.metrics.redelivered.increment(back.size());
+      edge.requeueNacked(back, attachments);
       server.scheduleDispatch();
     });
   }
@@ -199,7 +210,7 @@ final class EdgeStreams {
     if (s.closed) {
       return;
     }
-    edge.metrics.violations.increment();
+    outbound.metrics().violations.increment();
     if (violationLog.allow()) {
       LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
           violationLog.suppressedSuffix());
@@ -213,11 +224,36 @@ final class EdgeStreams {
       return;
     }
     s.closed = true;
-    edge.subscribers.remove(s);
-    int back = edge.requeue(s);
+    int back = 0;
+    if (s.edge == null) {
+      pending.remove(s);
+    } else {
+      s.edge.subscribers.remove(s);
+      back = s.edge.requeue(s);
+    }
     if (s.helloReceived) {
       LOG.info("edge closed vertex={} subscriber={} requeued={} why={}", vertex, s.name(), back, why);
     }
     server.scheduleDispatch();
+  }
+
+  /** Ends every stream not yet ended, on every edge, with {@code status} and {@code message}. */
+  void endAll(GrpcStatus status, String message) {
+    List<Subscription> all = new ArrayList<>(pending);
+    for (OutboundEdge e : outbound.edges) {
+      all.addAll(e.subscribers);
+    }
+    for (Subscription s : all) {
+      if (!s.closed) {
+        s.endResponse(status, message);
+      }
+    }
+  }
+
+  /** Streams that have not said hello yet (named edges only; with one edge they are listed with it). */
+  io.vertx.core.json.JsonArray pendingStatus() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    pending.forEach(s -> a.add(s.status()));
+    return a;
   }
 }

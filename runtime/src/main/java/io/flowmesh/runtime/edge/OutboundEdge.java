@@ -6,33 +6,44 @@ import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One outbound edge of an {@link EdgeServer}: the queue of messages waiting for a subscriber, the
  * subscribers (the replicas of one downstream vertex) each with its credit and unacked window, and
- * the sending of batches to whichever of them has credit, in turn.
+ * the sending of batches to whichever of them has credit, in turn. What enters and leaves the queue
+ * is accounted with the {@link OutboundEdges} it belongs to (the shared bound, fan-out copies).
  *
  * <h2>Concurrency</h2>
  * Owned by its {@link EdgeServer}'s event loop.
  */
 final class OutboundEdge {
 
+  /** The downstream vertex of a named edge ({@code X.edge.to}); null for the single unnamed edge. */
+  final String to;
   final OutboundQueue queue;
   final List<Subscription> subscribers = new ArrayList<>();
-  final EdgeServerMetrics metrics;
+  final OutboundEdgeMetrics metrics;
+  private final OutboundEdges all;
   private final EdgeOptions options;
   private int cursor;
   /** Messages put back in the queue (nacks and lost streams). */
   long redelivered;
   /** Messages acknowledged on this edge. */
   long acked;
+  /** Messages sent on this edge. */
+  long sent;
+  /** Messages this edge's condition did not take. */
+  long notMatched;
 
-  OutboundEdge(String vertex, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
+  OutboundEdge(OutboundEdges all, String vertex, String to, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
+    this.all = all;
+    this.to = to;
     this.options = options;
     this.queue = new OutboundQueue(queueCapacity);
-    this.metrics = new EdgeServerMetrics(registry, vertex, queue);
+    this.metrics = new OutboundEdgeMetrics(registry, vertex, to, queue);
   }
 
   /** What the open subscribers could take now: their credit, each capped by its window's room, summed. */
@@ -85,11 +96,28 @@ final class OutboundEdge {
   /** Puts a lost or closed subscriber's unacked messages back at the front of the queue; how many. */
   int requeue(Subscription s) {
     int before = queue.size();
-    s.unacked.drainNewestFirst((seq, m, a) -> queue.pushFront(m, a));
+    s.unacked.drainNewestFirst((seq, m, a) -> {
+      if (all.backToQueue(a)) {
+        queue.pushFront(m, a);
+      }
+    });
     int back = queue.size() - before;
     redelivered += back;
     metrics.redelivered.increment(back);
     return back;
+  }
+
+  /** Puts nacked messages back at the front of the queue, in their order, after the nack backoff. */
+  void requeueNacked(List<io.flowmesh.proto.edge.v1.Message> back, List<Object> attachments) {
+    int n = 0;
+    for (int i = back.size() - 1; i >= 0; i--) {
+      if (all.backToQueue(attachments.get(i))) {
+        queue.pushFront(back.get(i), attachments.get(i));
+        n++;
+      }
+    }
+    redelivered += n;
+    metrics.redelivered.increment(n);
   }
 
   /**
@@ -125,8 +153,10 @@ final class OutboundEdge {
       if (count > 0 && bytes + size > budget) {
         break;
       }
-      s.unacked.add(m, queue.peekAttachment());
+      Object a = queue.peekAttachment();
+      s.unacked.add(m, a);
       queue.remove();
+      all.leftQueue(a);
       batch.addMessages(m);
       bytes += size;
       payload += m.getValue().size();
@@ -134,6 +164,7 @@ final class OutboundEdge {
     }
     s.credit.consume(count);
     s.sent += count;
+    sent += count;
     s.lastSendNanos = System.nanoTime();
     s.lastWatermarkSent = watermark;
     s.response.write(UpstreamFrame.newBuilder().setBatch(batch).build());
@@ -154,6 +185,13 @@ final class OutboundEdge {
             .setWatermark(io.flowmesh.proto.edge.v1.Watermark.newBuilder().setWatermark(watermark)).build());
       }
     }
+  }
+
+  /** A named edge's figures for {@code /status}. */
+  JsonObject status() {
+    return new JsonObject().put("to", to).put("subscriberCount", subscriberCount()).put("queued", queue.size())
+        .put("unacked", unacked()).put("sent", sent).put("acked", acked).put("redelivered", redelivered)
+        .put("notMatched", notMatched).put("subscribers", subscribersStatus());
   }
 
   /** The subscribers for {@code /status}. */
