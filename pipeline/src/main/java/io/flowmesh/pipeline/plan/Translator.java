@@ -153,16 +153,18 @@ public final class Translator {
 
   /** The address the vertex is given for {@code u}; a process to start goes into {@code udfs}. */
   private String udf(VertexSpec v, UdfSpec u, List<UdfPlan> udfs, List<String> problems) {
+    // an address in the settings (e.g. --set cat:udf.address=...) counts as the section's own
+    String given = u.address() != null ? u.address() : v.settings().get(u.addressKey());
     if (!u.startsHere()) {
-      if (u.address() == null) {
+      if (given == null) {
         problems.add(v.label() + ": " + u.what() + " is only a container image (" + u.container().image()
             + "), which the local runner cannot start: add " + u.what() + ".command, " + u.what() + ".builtin or "
-            + u.what() + ".address");
+            + u.what() + ".address (or --set " + v.name() + ":" + u.addressKey() + "=ADDRESS)");
       }
-      return u.address();
+      return given;
     }
-    String port = u.address() == null ? String.valueOf(ports.getAsInt()) : "";
-    String address = u.address() != null ? u.address() : "tcp://" + HOST + ":" + port;
+    String port = given == null ? String.valueOf(ports.getAsInt()) : "";
+    String address = given != null ? given : "tcp://" + HOST + ":" + port;
     List<String> command = new ArrayList<>();
     if (u.builtin() != null) {
       command.addAll(builtinLauncher);

@@ -6,6 +6,7 @@ import io.flowmesh.pipeline.plan.Translator;
 import io.flowmesh.pipeline.plan.UdfPlan;
 import io.flowmesh.pipeline.spec.PipelineSpec;
 import io.flowmesh.pipeline.spec.SpecException;
+import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
 import io.flowmesh.pipeline.spec.VertexKind;
 import java.io.PrintStream;
@@ -43,7 +44,10 @@ public final class Main {
         --interval SECS    seconds between progress lines (default 5)
         --ready-timeout SECS  how long to wait for every service to be ready (default 120)
         --keep-running     stay up after a bounded run is complete, until Ctrl-C
-        --run-dir DIR      where the logs and the settings files go (default .run/<pipeline>-<time>)
+        --run-dir DIR      where the logs and the settings files go (default .run/<pipeline>-<time>-<pid>);
+                           ${run} in the spec's settings and commands stands for it
+        --set VERTEX:KEY=VALUE  a setting of one vertex (as in its settings:), winning over the file;
+                           e.g. --set in:source.count=10000 for a bounded run (repeatable)
         -h, --help         this help
 
       Environment: JAVA_OPTS, JVM options for every service and builtin UDF (default -Xmx256m).
@@ -64,6 +68,7 @@ public final class Main {
     Duration interval = Duration.ofSeconds(5);
     Duration readyTimeout = Duration.ofSeconds(120);
     Path runDir = null;
+    List<String> sets = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -77,6 +82,7 @@ public final class Main {
           case "--interval" -> interval = Duration.ofSeconds(seconds(a, args, ++i));
           case "--ready-timeout" -> readyTimeout = Duration.ofSeconds(seconds(a, args, ++i));
           case "--run-dir" -> runDir = Path.of(value(a, args, ++i));
+          case "--set" -> sets.add(value(a, args, ++i));
           default -> {
             if (a.startsWith("-") || specFile != null) {
               throw new IllegalArgumentException("unexpected argument '" + a + "'");
@@ -105,7 +111,7 @@ public final class Main {
     String token = HexFormat.of().formatHex(randomBytes());
     RunPlan plan;
     try {
-      PipelineSpec spec = SpecParser.load(specFile);
+      PipelineSpec spec = SpecOverrides.apply(SpecParser.load(specFile), sets);
       plan = Translator.forThisBuild(new FreePorts(), builtin).translate(spec, token);
     } catch (SpecException e) {
       out.println("flowmesh-pipeline: " + e.getMessage());

@@ -103,7 +103,10 @@ public final class Runner {
         if (stopping) {
           return;
         }
-        udfs.put(u, ChildProcess.start(u.process(), u.command(), u.env(), cwd, dir.resolve(u.process() + ".log"), true));
+        List<String> command = u.command().stream().map(this::resolve).toList();
+        Map<String, String> env = new LinkedHashMap<>();
+        u.env().forEach((k, v) -> env.put(k, resolve(v)));
+        udfs.put(u, ChildProcess.start(u.process(), command, env, cwd, dir.resolve(u.process() + ".log"), true));
       }
     }
     List<ServicePlan> downstreamFirst = new ArrayList<>();
@@ -112,7 +115,9 @@ public final class Runner {
     order.forEach(v -> downstreamFirst.addAll(plan.servicesOf(v)));
     for (ServicePlan s : downstreamFirst) {
       Path config = dir.resolve(s.process() + ".yaml");
-      writeConfig(config, s.settings());
+      Map<String, String> settings = new LinkedHashMap<>();
+      s.settings().forEach((k, v) -> settings.put(k, resolve(v)));
+      writeConfig(config, settings);
       List<String> command = new ArrayList<>(options.javaCommand());
       command.add("-jar");
       command.add(serviceJar(options.root(), s.kind()).toString());
@@ -127,6 +132,11 @@ public final class Runner {
       }
     }
     out.println("flowmesh-pipeline: started " + services.size() + " services and " + udfs.size() + " UDF processes; logs in " + dir);
+  }
+
+  /** {@code text} with {@code ${run}} replaced by the run folder. */
+  private String resolve(String text) {
+    return text.replace("${run}", options.runDir().toString());
   }
 
   /** The settings as a flat YAML file, every key and value quoted; the edge token goes by the environment. */

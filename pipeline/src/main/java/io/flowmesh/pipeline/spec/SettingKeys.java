@@ -63,6 +63,11 @@ final class SettingKeys {
     if (catalog.classify(key) == KeyCatalog.Kind.OWN) {
       return null;
     }
+    for (VertexKind other : VertexKind.values()) {
+      if (other != kind && CATALOGS.get(other).classify(key) == KeyCatalog.Kind.OWN) {
+        return key + " is a key of " + other.service() + " vertices: a " + kind.service() + " vertex does not read it";
+      }
+    }
     String suggestion = catalog.suggestKey(key);
     return key + " is not a key of a " + kind.service() + " vertex"
         + (suggestion != null ? " (did you mean " + suggestion + "?)" : " (java -jar " + kind.service() + "-service.jar --help lists them)");

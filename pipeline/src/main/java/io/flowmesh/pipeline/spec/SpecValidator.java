@@ -102,7 +102,7 @@ public final class SpecValidator {
       if (v.kind() != VertexKind.SOURCE && !reached.contains(v.name())) {
         problems.add(v.label() + " is unreachable: no path from a source leads to it");
       }
-      if (v.kind() != VertexKind.SINK && out.getOrDefault(v.name(), List.of()).isEmpty()) {
+      if (v.kind() != VertexKind.SINK && spec.edgesFrom(v.name()).isEmpty()) {
         problems.add(v.label() + " has no outbound edge: its messages would go nowhere");
       }
       if (v.kind() == VertexKind.SINK && v.replicas() > 1 && "file".equals(v.settings().get("sink.type"))) {
