@@ -214,22 +214,19 @@ public final class Runner {
   private void printEndpoints() {
     out.println();
     out.println("Pipeline '" + plan.spec().name() + "' is running. Endpoints:");
-    int width = services.keySet().stream().mapToInt(s -> s.process().length()).max().orElse(4);
+    int width = allProcesses().stream().mapToInt(p -> p.name().length()).max().orElse(4);
     for (String vertex : plan.order()) {
       for (ServicePlan s : plan.servicesOf(vertex)) {
         String base = "http://127.0.0.1:" + s.httpPort();
-        out.printf("  %-" + width + "s %-6s %s/livez %s/readyz %s/metrics %s/status%s%n", s.process(), s.kind().service(), base, base,
-            base, base, s.edgePort() > 0 ? "  (edge 127.0.0.1:" + s.edgePort() + ")" : "");
+        out.printf("  %-" + width + "s %-6s %s/livez %s/readyz %s/metrics %s/status%s  (pid %d)%n", s.process(), s.kind().service(),
+            base, base, base, base, s.edgePort() > 0 ? "  edge 127.0.0.1:" + s.edgePort() : "", services.get(s).pid());
       }
     }
-    for (UdfPlan u : plan.udfs()) {
-      out.printf("  %-" + width + "s %-6s %s (gRPC)%n", u.process(), "udf", u.address());
-    }
+    udfs.forEach((u, p) -> out.printf("  %-" + width + "s %-6s %s (gRPC, UDF of %s)  (pid %d)%n", u.process(), "udf", u.address(),
+        u.vertex(), p.pid()));
     for (VertexSpec v : plan.spec().vertices()) {
-      if (v.udfs().stream().anyMatch(u -> !u.startsHere() && u.address() != null)) {
-        v.udfs().stream().filter(u -> !u.startsHere()).forEach(u ->
-            out.printf("  %-" + width + "s %-6s %s (yours, not started here)%n", v.name(), "udf", u.address()));
-      }
+      v.udfs().stream().filter(u -> !u.startsHere()).forEach(u -> out.printf("  %-" + width + "s %-6s %s (yours, not started here)%n",
+          v.name(), u.what(), u.address() != null ? u.address() : v.settings().get(u.addressKey())));
     }
     out.println("  logs and settings: " + options.runDir());
     out.println("Ctrl-C stops everything.");
@@ -350,11 +347,6 @@ public final class Runner {
       out.println("flowmesh-pipeline: " + p.name() + " did not stop within " + limit.toSeconds() + " s of SIGTERM: killing it");
       p.kill();
     }
-  }
-
-  /** The process ids of everything started (for tests: none may outlive the runner). */
-  public List<Long> pids() {
-    return allProcesses().stream().map(ChildProcess::pid).toList();
   }
 
   private static void pause(Duration d) {

@@ -58,7 +58,7 @@ public final class SpecParser {
           : e.getClass().getSimpleName() + ": " + e.getMessage();
       throw new SpecException(file.toString(), List.of("cannot read the spec: " + why));
     }
-    String fallbackName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    String fallbackName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "").replaceAll("[^A-Za-z0-9._-]", "-");
     return parse(text, file.toString(), fallbackName);
   }
 
@@ -100,7 +100,9 @@ public final class SpecParser {
     Fields metadata = top.object("metadata");
     if (metadata != null) {
       String n = metadata.string("name");
-      if (n != null) {
+      if (n != null && !n.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+        problems.add(metadata.where("name") + " '" + n + "' is not a name: 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit");
+      } else if (n != null) {
         name = n;
       }
       metadata.rejectRest(METADATA_HINTS::get);

@@ -131,6 +131,12 @@ class SpecValidationTest {
   }
 
   @Test
+  void badPipelineName() {
+    assertEquals(List.of("metadata.name '../x' is not a name: 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit"),
+        problems(pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("name: p", "name: ../x")));
+  }
+
+  @Test
   void duplicateEdge() {
     assertEquals(List.of("edge in -> cat is given more than once"),
         problems(pipeline(CHAIN_VERTICES, CHAIN_EDGES + "    - {from: in, to: cat}\n")));
