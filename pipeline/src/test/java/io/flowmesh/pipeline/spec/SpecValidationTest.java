@@ -204,6 +204,15 @@ class SpecValidationTest {
   }
 
   @Test
+  void pipelineSettingsTakeOnlyKeysEveryVertexHas() {
+    String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("spec:\n", "spec:\n  settings: {log.level: debug, map.concurrency: 4}\n");
+    assertEquals(List.of("spec.settings: map.concurrency is not a key every vertex has: set it in the settings of the vertices it is for"),
+        problems(yaml));
+    PipelineSpec spec = parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("spec:\n", "spec:\n  settings: {log.level: debug}\n"));
+    spec.vertices().forEach(v -> assertEquals("debug", v.settings().get("log.level"), v.name()));
+  }
+
+  @Test
   void wrongKind() {
     assertEquals(List.of("kind 'MonoVertex' is not supported: only Pipeline (write the MonoVertex as a pipeline: source -> map -> sink)"),
         problems(pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("kind: Pipeline", "kind: MonoVertex")));
