@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scripts/run-spec.sh running examples/pipelines/three-maps.yaml as real processes: a source, three
  * maps each with its own UDF process, a file sink. A bounded run ends by itself with every message
  * at the sink exactly once, upper-cased by the middle map, and no process left behind; an unbounded
- * one stops on SIGTERM, leaving nothing behind either.
+ * one stops on SIGTERM, leaving nothing behind either. And a pipeline file in Numaflow's own shape
+ * runs, its image-only UDF pointed at one the test started.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RunSpecTest {
@@ -119,6 +120,35 @@ class RunSpecTest {
       for (long pid : pids) {
         assertFalse(alive(pid), "process " + pid + " still running after the runner stopped");
       }
+    }
+  }
+
+  @Test
+  void aPipelineInNumaflowsOwnShapeRunsWithItsImageUdfPointedAtALocalOne(@TempDir Path dir) {
+    // the pipeline module's test resource: Numaflow's header, a generator at 5 per second, the UDF only as an image, a log sink
+    Path spec = Project.path("pipeline/src/test/resources/numaflow/simple-pipeline.yaml");
+    int port = Ports.free();
+    int count = 15;
+    try (JavaProcess udf = JavaProcess.start("cat-udf", Project.udfJar(), List.of("cat", "--address", "tcp://127.0.0.1:" + port),
+        Map.of(), dir)) {
+      Await.until("the cat UDF listening", Duration.ofMinutes(2), () -> Ports.listening(port), () -> udf.logTail(20));
+      try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", dir.resolve("run").toString(),
+          "--set", "in:source.count=" + count, "--set", "cat:udf.address=tcp://127.0.0.1:" + port, spec.toString())) {
+        Await.whileProgressing("the bounded run to end", Duration.ofSeconds(150), () -> !runner.alive(), () -> {
+          String out = runner.logText();
+          return out.contains("Ctrl-C stops") ? lastSinkProgress(out) : out.length();
+        }, () -> runner.logTail(40));
+        String output = runner.logText();
+        assertEquals(0, runner.process().exitValue(), output);
+        assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
+        assertTrue(output.contains("tcp://127.0.0.1:" + port + " (yours, not started here)"), output);
+        List<Long> pids = pids(output);
+        assertEquals(3, pids.size(), "3 services, no UDF process started:\n" + output);
+        for (long pid : pids) {
+          assertFalse(alive(pid), "process " + pid + " still running after the runner exited");
+        }
+      }
+      assertTrue(udf.alive(), "the runner leaves a UDF it did not start alone");
     }
   }
 }

@@ -54,7 +54,10 @@ final class Fields {
   }
 
   private static String where(String owner, String path) {
-    return owner.isEmpty() ? path : owner + ": " + path;
+    if (owner.isEmpty()) {
+      return path.isEmpty() ? "the spec" : path;
+    }
+    return path.isEmpty() ? owner : owner + ": " + path;
   }
 
   String owner() {

@@ -137,6 +137,13 @@ class SpecValidationTest {
   }
 
   @Test
+  void missingFieldsAreNamed() {
+    String vertices = CHAIN_VERTICES + "    - source: {generator: {}}\n";
+    assertEquals(List.of("spec.vertices[3] needs 'name'", "spec.edges[2] needs 'to'"),
+        problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat}\n")));
+  }
+
+  @Test
   void duplicateEdge() {
     assertEquals(List.of("edge in -> cat is given more than once"),
         problems(pipeline(CHAIN_VERTICES, CHAIN_EDGES + "    - {from: in, to: cat}\n")));
