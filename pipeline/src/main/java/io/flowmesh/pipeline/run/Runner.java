@@ -168,7 +168,7 @@ public final class Runner {
       }
       String exited = firstExited();
       if (exited != null) {
-        return exited + " during start";
+        return exited;
       }
       for (ServicePlan s : services.keySet()) {
         if (!ready.contains(s)) {
@@ -193,11 +193,11 @@ public final class Runner {
     return null;
   }
 
-  /** "X exited with status N" and the end of its log for the first process that ended, or null. */
+  /** "X exited with status N during start" and the end of its log for the first process that ended, or null. */
   private String firstExited() {
     for (ChildProcess p : allProcesses()) {
       if (!p.alive()) {
-        return p.name() + " exited with status " + p.process().exitValue() + "\n" + p.logTail(15);
+        return p.name() + " exited with status " + p.process().exitValue() + " during start\n" + p.logTail(15);
       }
     }
     return null;
