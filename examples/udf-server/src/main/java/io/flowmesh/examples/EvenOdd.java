@@ -1,5 +1,6 @@
 package io.flowmesh.examples;
 
+import com.google.protobuf.ByteString;
 import io.flowmesh.udf.Datum;
 import io.flowmesh.udf.MapResult;
 import io.flowmesh.udf.UdfArgs;
@@ -9,9 +10,10 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Tags each element whose value is a decimal number ({@code 42}) {@code even} or {@code odd}; the
- * value passes unchanged, and any other value passes untagged. For conditional forwarding:
- * {@code map.edge.condition.sink-even=or:even}.
+ * Tags each element {@code even} or {@code odd}: by the number's parity when its value is a
+ * decimal number ({@code 42} is even), otherwise by the parity of its last byte (so a generator's
+ * random payloads split about half and half); an empty value passes untagged. The value passes
+ * unchanged. For conditional forwarding: {@code map.edge.condition.sink-even=or:even}.
  */
 public final class EvenOdd {
 
@@ -19,13 +21,13 @@ public final class EvenOdd {
   }
 
   static Future<List<MapResult>> tag(Datum datum) {
-    String value = datum.valueUtf8();
-    boolean number = !value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9');
+    ByteString value = datum.value();
     MapResult out = MapResult.passThrough(datum);
-    if (!number) {
+    if (value.isEmpty()) {
       return Future.succeededFuture(List.of(out));
     }
-    boolean even = (value.charAt(value.length() - 1) - '0') % 2 == 0;
+    // The digits' codes '0'..'9' (48..57) have the digits' parity, so one rule serves both cases.
+    boolean even = (value.byteAt(value.size() - 1) & 1) == 0;
     return Future.succeededFuture(List.of(out.withTags(even ? "even" : "odd")));
   }
 
