@@ -202,6 +202,7 @@ final class SubscriberLink {
       response.endHandler(v -> {
         s.ended.tryComplete();
         ended(s, response);
+        endOurSide(s);
       });
     });
     LOG.info("edge connected vertex={} subscriber={} upstream={}{} initialCredit={}", vertex, subscriberId, upstream,
@@ -259,6 +260,18 @@ final class SubscriberLink {
       LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), message == null ? "none" : message);
     }
     lost(s, "upstream ended the stream with " + Reasons.status(status, message));
+  }
+
+  /**
+   * The upstream ended the stream: end ours too, so the HTTP/2 stream is closed on both sides and
+   * an upstream shutting down gracefully can close the connection now instead of after its grace.
+   */
+  private static void endOurSide(SubscriberSession s) {
+    try {
+      s.request.end();
+    } catch (IllegalStateException alreadyEnded) {
+      // closed from our side first: nothing to end
+    }
   }
 
   private void lost(SubscriberSession s, String why) {
