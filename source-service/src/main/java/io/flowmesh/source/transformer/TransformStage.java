@@ -185,7 +185,13 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     }
     streamOpened = false;
     stream = new UdfStream<>(channel, spec, vertx.getOrCreateContext(), true, this);
-    stream.open();
+    try {
+      stream.open();
+    } catch (IllegalStateException e) { // the channel's HTTP client is closed: Vert.x is closing under us
+      LOG.debug("{} at {} not reopened: {}", KIND, channel.address(), e.getMessage());
+      stream = null;
+      closed = true;
+    }
   }
 
   private void readServerInfo() {

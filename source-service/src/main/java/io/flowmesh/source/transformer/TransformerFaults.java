@@ -65,8 +65,9 @@ final class TransformerFaults {
    * The server-info file {@code file} could not be read or is not a source transformer's:
    * {@code why} (a {@link io.flowmesh.runtime.udf.ServerInfoReader} failure names the file itself).
    */
-  void serverInfoFailed(String file, String why, long retryMillis) {
+  void serverInfoFailed(String file, String cause, long retryMillis) {
     metrics.error("server-info");
+    String why = cause.replaceAll("\\s*\\R\\s*", " "); // one line (a JSON parser's message spans two)
     String generic = "UDF server-info file " + file;
     serverInfoProblem = TransformStage.KIND + " " + (why.startsWith(generic) ? why.substring("UDF ".length())
         : "server-info file " + file + ": " + why) + "; nothing is sent to the transformer until it is right";

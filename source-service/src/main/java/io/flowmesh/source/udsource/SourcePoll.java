@@ -64,6 +64,14 @@ final class SourcePoll {
   }
 
   private void poll() {
+    try {
+      call();
+    } catch (IllegalStateException e) { // the channel's HTTP client is closed: Vert.x is closing under us
+      stop();
+    }
+  }
+
+  private void call() {
     channel.isReady().onComplete(ar -> isReadyProblem = ar.failed() ? health.unreachableLine(ar.cause())
         : ar.result() ? null : "udsource at " + channel.address() + " is not ready (IsReady answered false)");
     pendingCall.call().onComplete(ar -> {

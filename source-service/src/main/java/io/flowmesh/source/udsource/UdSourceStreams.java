@@ -155,8 +155,14 @@ final class UdSourceStreams {
     });
     UdfStream<ReadResponse> r = read;
     UdfStream<AckResponse> a = ack;
-    r.open();
-    a.open();
+    try {
+      r.open();
+      a.open();
+    } catch (IllegalStateException e) { // the channel's HTTP client is closed: Vert.x is closing under us
+      LOG.debug("udsource at {} not reconnected: {}", channel.address(), e.getMessage());
+      close();
+      return;
+    }
     vertx.setTimer(Math.max(1, conn.timeout().toMillis()), id -> {
       if (r == read && !r.isOpen()) {
         r.fail("no handshake response on ReadFn within " + conn.timeout() + " (" + conn.key("timeout") + ")");

@@ -67,7 +67,7 @@ class TransformerFaultTest {
     source = new SourceMain().launch(new String[] {"--source.http.port=0", "--source.edge.port=0", "--vertx.event-loops=1",
         "--source.count=" + COUNT, "--source.rate=0", "--source.id-prefix=f", "--source.transformer.enabled=true",
         "--source.transformer.address=" + address, "--source.transformer.reconnect.initial-backoff=50ms",
-        "--source.transformer.reconnect.max-backoff=200ms", "--source.transformer.timeout=1s"}, Map.of());
+        "--source.transformer.reconnect.max-backoff=200ms", "--source.transformer.timeout=5s"}, Map.of());
     Set<String> ids = ConcurrentHashMap.newKeySet();
     Map<String, List<String>> tags = new ConcurrentHashMap<>();
     int port = OnLoop.await(((SourceVertex) source.vertex()).edgePort(), 5000);
@@ -81,31 +81,36 @@ class TransformerFaultTest {
       }).start();
       return s;
     });
-    until(() -> errors(metricFault) >= 2, 20_000, () -> "errors{fault=" + metricFault + "} twice (again after a restart)");
+    until(() -> errors(metricFault) >= 2, 60_000, () -> "errors{fault=" + metricFault + "} twice (again after a restart)");
     until(() -> {
       Readiness r = OnLoop.await(source.vertex().readiness(), 5000);
       return !r.ready() && r.reason().contains("source transformer broke the sourcetransformer.v1 protocol")
           && r.reason().contains(reasonPart);
-    }, 20_000, () -> "/readyz naming the transformer and '" + reasonPart + "': "
+    }, 60_000, () -> "/readyz naming the transformer and '" + reasonPart + "': "
         + OnLoop.await(source.vertex().readiness(), 5000).reason());
     List<String> errorLines = log.lines().stream().filter(l -> l.startsWith("ERROR ")).toList();
+    if (fault == FakeTransformer.Fault.FEWER) {
+      // On a slow machine an answered id may miss the timeout too (its own line, then answered): count the unanswered ones'.
+      assertTrue(errorLines.stream().allMatch(l -> l.contains("(timeout)")), "only timeouts: " + errorLines);
+      errorLines = errorLines.stream().filter(l -> l.matches(".*no response for id 'f-\\d*3'.*")).toList();
+    }
     assertEquals(1, errorLines.size(), "one ERROR line for the fault, however often it comes: " + log.lines());
     assertTrue(errorLines.get(0).contains("source transformer at " + address)
         && errorLines.get(0).contains("(" + metricFault + ")") && errorLines.get(0).contains(reasonPart), errorLines.get(0));
     assertEquals("generator", OnLoop.await(source.vertex().status(), 5000).getString("type"), "the service still answers");
     if (fault == FakeTransformer.Fault.FEWER) {
-      until(() -> ids.size() == COUNT - 4, 20_000, () -> "all but f-3, f-13, f-23, f-33 pass, got " + ids.size());
+      until(() -> ids.size() == COUNT - 4, 60_000, () -> "all but f-3, f-13, f-23, f-33 pass, got " + ids.size());
       assertTrue(List.of("f-3", "f-13", "f-23", "f-33").stream().noneMatch(ids::contains), "an unanswered one passed: " + ids);
     } else {
       assertTrue(ids.isEmpty(), "nothing passes a faulty transformer: " + ids);
     }
     fake.fault = FakeTransformer.Fault.NONE;
-    until(() -> ids.size() == COUNT, 20_000, () -> COUNT + " messages after the transformer recovered, got " + ids.size());
+    until(() -> ids.size() == COUNT, 60_000, () -> COUNT + " messages after the transformer recovered, got " + ids.size());
     for (int i = 0; i < COUNT; i++) {
       assertTrue(ids.contains("f-" + i), "f-" + i + " arrived under its own id");
       assertEquals(List.of("t"), tags.get("f-" + i), "tags of f-" + i);
     }
-    until(() -> OnLoop.await(source.vertex().readiness(), 5000).ready(), 20_000, () -> "ready again");
+    until(() -> OnLoop.await(source.vertex().readiness(), 5000).ready(), 60_000, () -> "ready again");
     assertFalse(fake.streams.get() < 2, "a new stream after the fault");
   }
 

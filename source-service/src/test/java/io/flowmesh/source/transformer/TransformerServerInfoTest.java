@@ -77,7 +77,7 @@ class TransformerServerInfoTest {
       List<String> errorLines = log.lines().stream().filter(l -> l.startsWith("ERROR ")).toList();
       assertEquals(1, errorLines.size(), name + ": one ERROR line, not one per attempt: " + log.lines());
       assertTrue(errorLines.get(0).contains("source transformer server-info file " + info)
-          && errorLines.get(0).contains(why), name + ": " + errorLines.get(0));
+          && errorLines.get(0).contains(why) && !errorLines.get(0).contains("\n"), name + ": " + errorLines.get(0));
       Readiness r = OnLoop.await(source.vertex().readiness(), 5000);
       assertTrue(!r.ready() && r.reason().contains("source transformer server-info file " + info) && r.reason().contains(why),
           name + ": /readyz " + r.reason());
