@@ -34,11 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code NackRequest} was shaped. With {@code nackImplemented=false} it answers {@code NackFn} as
  * the Java SDK 0.9.2 does: grpc-status 12 (UNIMPLEMENTED).
  */
-final class FakeSource {
+public final class FakeSource {
 
-  final List<Offset> sent = new CopyOnWriteArrayList<>();
-  final List<Offset> acked = new CopyOnWriteArrayList<>();
-  final List<Offset> nacked = new CopyOnWriteArrayList<>();
+  public final List<Offset> sent = new CopyOnWriteArrayList<>();
+  public final List<Offset> acked = new CopyOnWriteArrayList<>();
+  public final List<Offset> nacked = new CopyOnWriteArrayList<>();
   /** Offsets per {@code NackRequest.Request}, over every call. */
   final List<Integer> offsetsPerNackRequest = new CopyOnWriteArrayList<>();
   final AtomicInteger nackCalls = new AtomicInteger();
@@ -47,21 +47,21 @@ final class FakeSource {
   private int next;
   private HttpServer server;
 
-  FakeSource(int records, boolean nackImplemented) {
+  public FakeSource(int records, boolean nackImplemented) {
     this.records = records;
     this.nackImplemented = nackImplemented;
   }
 
-  static Offset offset(int i) {
+  public static Offset offset(int i) {
     return Offset.newBuilder().setOffset(ByteString.copyFromUtf8("o-" + i)).setPartitionId(i % 2).build();
   }
 
-  String start(Vertx vertx) throws Exception {
+  public String start(Vertx vertx) throws Exception {
     server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true)).requestHandler(this::serve);
     return "tcp://127.0.0.1:" + server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
   }
 
-  void stop() throws Exception {
+  public void stop() throws Exception {
     if (server != null) {
       server.close().await(10, TimeUnit.SECONDS);
     }
