@@ -32,8 +32,6 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import svgchart  # noqa: E402
 
-# a map vertex's buffers, as compose sets them beside map-service/jvm.options (docs/running.md)
-MAP_VERTEX_ARGS = ["--edge.input-capacity=1024", "--map.output-capacity=1024"]
 JARS = {
     "source": "source-service/target/source-service.jar",
     "map": "map-service/target/map-service.jar",
@@ -1248,10 +1246,9 @@ def parse_args(argv):
                     help="JVM options of every process")
     ap.add_argument("--map-jvm-opts", default=None,
                     help="JVM options of map-service, instead of --jvm-opts (default: map-service/jvm.options, "
-                         "the options a map vertex ships with, and with them its buffers: "
-                         + " ".join(MAP_VERTEX_ARGS) + " before any --map-arg)")
+                         "the options a map vertex ships with)")
     ap.add_argument("--map-env", action="append", default=None,
-                    help="environment of map-service, KEY=VALUE (repeatable; default MALLOC_ARENA_MAX=2 as in compose)")
+                    help="environment of map-service, KEY=VALUE (repeatable; default MALLOC_ARENA_MAX=2 as in the image)")
     ap.add_argument("--map-arg", action="append", default=[],
                     help="extra map-service flag for the cat pipelines (scenarios 2, 4, 5, 6, 8), e.g. --map-arg=--map.instances=1 (repeatable)")
     ap.add_argument("--service-arg", action="append", default=[],
@@ -1263,8 +1260,6 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     if a.map_jvm_opts is None:
         a.map_jvm_opts = " ".join(jvm_options_file(os.path.join(ROOT, "map-service", "jvm.options")))
-        # the heap in jvm.options is sized for these buffers (a later --map-arg wins)
-        a.map_arg = MAP_VERTEX_ARGS + a.map_arg
     if a.map_env is None:
         a.map_env = ["MALLOC_ARENA_MAX=2"]
     bad_env = [x for x in a.map_env if "=" not in x]

@@ -48,11 +48,8 @@ class BatchMapSoakSmokeTest {
     env.put("FLOWMESH_SOURCE_ID_PREFIX", PREFIX);
     env.put("FLOWMESH_MAP_MODE", "batch-map");
     env.put("FLOWMESH_MAP_BATCH_SIZE", "500");
-    // as compose sets them for map beside its JVM options (docs/running.md); harmless for the
-    // other two (the sink's input buffer is smaller too)
+    // as the image sets it for map (docs/running.md); harmless for the other two
     env.put("MALLOC_ARENA_MAX", "2");
-    env.put("FLOWMESH_EDGE_INPUT_CAPACITY", "1024");
-    env.put("FLOWMESH_MAP_OUTPUT_CAPACITY", "1024");
     List<String> mapJvm = List.of("@" + Project.path("map-service/jvm.options"));
     try (Pipeline p = Pipeline.start(dir, "cat", List.of("--mode", "batch-map"), mapJvm, env)) {
       Map<String, Long> logStart = logSizes(p);

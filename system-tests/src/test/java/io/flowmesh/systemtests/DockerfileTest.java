@@ -111,9 +111,6 @@ class DockerfileTest {
     Map<String, String> env = ComposeFile.ofProject().environment("map");
     assertEquals("@/app/map-service.jvm.options", env.get("JDK_JAVA_OPTIONS"), "map's JDK_JAVA_OPTIONS");
     assertEquals("2", env.get("MALLOC_ARENA_MAX"), "map's MALLOC_ARENA_MAX");
-    // the heap in jvm.options is sized for these buffers, not for the services' defaults
-    assertEquals("1024", env.get("FLOWMESH_EDGE_INPUT_CAPACITY"), "map's edge.input-capacity");
-    assertEquals("1024", env.get("FLOWMESH_MAP_OUTPUT_CAPACITY"), "map's map.output-capacity");
     assertTrue(Files.isRegularFile(Project.path("map-service/jvm.options")));
   }
 
