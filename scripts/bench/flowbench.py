@@ -47,7 +47,7 @@ NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat)
          3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
          5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep",
          8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop",
-         9: "three-map chain vs one map (cat), same run"}
+         9: "three-map chain (and fan-out) vs one map (cat), same run"}
 
 
 class BenchError(Exception):
@@ -1247,9 +1247,10 @@ def parse_args(argv):
     ap.add_argument("--kafka-loops", default="kafka-clients,vertx",
                     help="scenario 8: the plain loops measured beside Flowmesh, in order: kafka-clients (the limit, "
                          "measured first), vertx (vertx-kafka-client, measured last); default both")
-    ap.add_argument("--graph-shapes", default="single,chain3",
+    ap.add_argument("--graph-shapes", default="single,chain3,fanout2",
                     help="scenario 9: the pipelines measured one after the other in the same run, in order: "
-                         "single (source -> map(cat) -> sink), chain3 (source -> map(cat) x 3 -> sink); default both")
+                         "single (source -> map(cat) -> sink), chain3 (source -> map(cat) x 3 -> sink), "
+                         "fanout2 (source -> map(cat) -> two sinks by map.edge.to); default all three")
     ap.add_argument("--max-rate", type=float, default=150000,
                     help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
     ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",
@@ -1283,8 +1284,8 @@ def parse_args(argv):
     if any(c not in ("kafka-clients", "vertx") for c in loops) or len(set(loops)) != len(loops):
         ap.error(f"--kafka-loops takes kafka-clients and/or vertx, each once, not '{a.kafka_loops}'")
     shapes = [c.strip() for c in a.graph_shapes.split(",") if c.strip()]
-    if not shapes or any(c not in ("single", "chain3") for c in shapes) or len(set(shapes)) != len(shapes):
-        ap.error(f"--graph-shapes takes single and/or chain3, each once, not '{a.graph_shapes}'")
+    if not shapes or any(c not in ("single", "chain3", "fanout2") for c in shapes) or len(set(shapes)) != len(shapes):
+        ap.error(f"--graph-shapes takes single, chain3 and/or fanout2, each once, not '{a.graph_shapes}'")
     if a.kafka_records < 1000 or a.kafka_partitions < 1:
         ap.error("--kafka-records must be at least 1000 and --kafka-partitions at least 1")
     if a.reps < 3:

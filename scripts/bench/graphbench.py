@@ -5,14 +5,12 @@ Shapes (--graph-shapes, measured one after the other in the given order, each wi
   chain3  source -> map1(cat) -> map2(cat) -> map3(cat) -> sink, each map its own process with its own UDF
           process, wired as a user runs a chain by hand (docs/running.md): vertex.name per map, map.upstream
           on the previous vertex's edge, allowed-subscribers naming the next vertex
+  fanout2 source -> map(cat) -> two blackhole sinks, sink-a and sink-b (`--map.edge.to=sink-a,sink-b`, no
+          condition: every output goes to both); throughput is what reached both sinks (the lower of their
+          counts) per second, so CPU per million is per message in
 Throughput is what the (blackhole) sink writes per second; CPU per million from /proc per process, so the table
-says which process pays for the extra hops. The ratios are chain3 / single from the same run.
-
-TODO(fan-out, issue 15): once `map.edge.to` is on main, add a shape "fanout2": one map with
-`--map.edge.to=sink-a,sink-b` and two blackhole sinks (`--vertex.name=sink-a` / `sink-b`, both
-`--sink.upstream=<map edge>`), measured against "single" (one sink); throughput per sink and in total,
-CPU per million over the sum written. It needs a snapshot summing both sinks' flowmesh_sink_messages_total
-(override GraphPipeline.snapshot) and an entry in SHAPES below and in --graph-shapes' check in flowbench.py.
+says which process pays for the extra hops or the second edge. The ratios are chain3 / single and fanout2 / single,
+from the same run.
 """
 
 import os
@@ -21,8 +19,8 @@ import secrets
 import flowbench as fb
 import svgchart
 
-SINGLE, CHAIN3 = "single", "chain3"
-CONFIGS = {SINGLE: "source->map(cat)->sink", CHAIN3: "source->map(cat)x3->sink"}
+SINGLE, CHAIN3, FANOUT2 = "single", "chain3", "fanout2"
+CONFIGS = {SINGLE: "source->map(cat)->sink", CHAIN3: "source->map(cat)x3->sink", FANOUT2: "source->map(cat)->2 sinks"}
 
 
 class ChainPipeline(fb.Pipeline):
@@ -70,10 +68,56 @@ class ChainPipeline(fb.Pipeline):
         self.b.reg.stop([self.procs[n] for n in order if n in self.procs])
 
 
+class FanoutPipeline(fb.Pipeline):
+    """source -> map -> sink-a and sink-b, the map's outbound edges named by map.edge.to (no conditions)."""
+
+    SINKS = ("sink-a", "sink-b")
+
+    def __init__(self, bench, tag):
+        super().__init__(bench, tag, udf="cat", sink_args=["--sink.type=blackhole"], map_args=bench.args.map_arg)
+        self.sink_ports = {"sink-a": self.sink_http, "sink-b": fb.free_ports(1)[0]}
+        for n, port in self.sink_ports.items():
+            self.urls[n] = f"http://127.0.0.1:{port}"
+
+    def start(self):
+        common = ["--bind.host=127.0.0.1", "--shutdown.timeout=5s", "--edge.reconnect-max=500ms"] + self.b.args.service_arg
+        ua = [self.udf, "--address", f"tcp://127.0.0.1:{self.udf_port}"] + self.udf_args
+        self.procs["udf"] = self.b.reg.start("udf", self._java("udf") + ua, os.path.join(self.dir, "udf.log"))
+        self._await_log("udf", " listening on ", 60)
+        env = {"FLOWMESH_EDGE_TOKEN": secrets.token_hex(24)}
+        src = ["--source.http.port=%d" % self.src_http, "--source.edge.port=%d" % self.src_edge,
+               "--source.id-prefix=bench"] + common + self.source_args
+        self.procs["source"] = self.b.reg.start("source", self._java("source") + src, os.path.join(self.dir, "source.log"), env)
+        mp = ["--map.http.port=%d" % self.map_http, "--map.edge.port=%d" % self.map_edge,
+              "--map.upstream=127.0.0.1:%d" % self.src_edge, "--map.edge.to=" + ",".join(self.SINKS),
+              "--udf.address=tcp://127.0.0.1:%d" % self.udf_port, "--udf.reconnect.max-backoff=500ms"] + common + self.map_args
+        self.procs["map"] = self.b.reg.start("map", self._java("map") + mp, os.path.join(self.dir, "map.log"),
+                                             {**env, **self.b.map_env})
+        for n in self.SINKS:
+            sk = [f"--vertex.name={n}", "--sink.http.port=%d" % self.sink_ports[n],
+                  "--sink.upstream=127.0.0.1:%d" % self.map_edge] + common + self.sink_args
+            self.procs[n] = self.b.reg.start(n, self._java(n, kind="sink") + sk, os.path.join(self.dir, n + ".log"), env)
+        for name in ("source", "map") + self.SINKS:
+            self._await_ready(name, 90)
+        return self
+
+    def snapshot(self):
+        """As one sink's, with `written` the lower of the two sinks' counts: messages that reached both."""
+        snap = super().snapshot()  # scrapes urls["sink"], which is sink-a's
+        b, _ = self.metrics("sink-b")
+        a_written, b_written = snap["written"], b.get("flowmesh_sink_messages_total")
+        snap["written"] = None if a_written is None or b_written is None else min(a_written, b_written)
+        return snap
+
+    def stop(self):
+        self.b.reg.stop([self.procs[n] for n in ("source", "map") + self.SINKS + ("udf",) if n in self.procs])
+
+
 SHAPES = {
     SINGLE: lambda bench: fb.Pipeline(bench, "s9-single", udf="cat", sink_args=["--sink.type=blackhole"],
                                       map_args=bench.args.map_arg),
     CHAIN3: lambda bench: ChainPipeline(bench, "s9-chain3", 3),
+    FANOUT2: lambda bench: FanoutPipeline(bench, "s9-fanout2"),
 }
 
 
@@ -131,6 +175,14 @@ def run(bench):
                   (sum(udfs) / len(udfs)) / b["per"]["udf"] if udfs and b["per"].get("udf") else None, "", load=load)
         bench.add(9, label, "extra CPU per million per added map hop (map + its UDF), (chain - single) / 2",
                   (a["cpu"] - b["cpu"]) / 2, "CPU-s/M", load=load)
+    if SINGLE in res and FANOUT2 in res:
+        a, b = res[FANOUT2], res[SINGLE]
+        load = max(a["load"], b["load"])
+        label = f"{CONFIGS[FANOUT2]} / {CONFIGS[SINGLE]}"
+        bench.add(9, label, "throughput ratio (messages in, each reaching both sinks)", a["rate"] / b["rate"], "", load=load)
+        bench.add(9, label, "CPU per million ratio (all processes, per message in)", a["cpu"] / b["cpu"], "", load=load)
+        bench.add(9, label, "CPU per million of the map (two edges / one)",
+                  a["per"]["map"] / b["per"]["map"] if a["per"].get("map") and b["per"].get("map") else None, "", load=load)
     if res:
         svgchart.bar_chart(bench.chart("s9-chain-throughput.svg"), "One map vs a chain of three maps (cat), 500-byte messages",
                            [(CONFIGS[s], [res[s]["rate"]]) for s in res], ["median msg/s"], "messages / s",
