@@ -184,7 +184,7 @@ def run(bench):
         bench.add(9, label, "CPU per million of the map (two edges / one)",
                   a["per"]["map"] / b["per"]["map"] if a["per"].get("map") and b["per"].get("map") else None, "", load=load)
     if res:
-        svgchart.bar_chart(bench.chart("s9-chain-throughput.svg"), "One map vs a chain of three maps (cat), 500-byte messages",
+        svgchart.bar_chart(bench.chart("s9-graph-throughput.svg"), "Pipeline shapes (cat UDF), 500-byte messages",
                            [(CONFIGS[s], [res[s]["rate"]]) for s in res], ["median msg/s"], "messages / s",
                            subtitle=bench.subtitle(details[next(iter(res))]),
                            reps=[("", [res[s]["rates"]]) for s in res])
