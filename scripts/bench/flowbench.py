@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Flowmesh benchmarks: the real jars as separate processes on loopback, eight scenarios.
+"""Flowmesh benchmarks: the real jars as separate processes on loopback, nine scenarios.
 
 Started by scripts/bench.sh (which builds the jars when missing); Python 3 standard library only.
 Scenario 8 (kafkabench.py) also runs a local Kafka broker (the kafka-broker module) and
@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.request
 
-# kafkabench (scenario 8) imports this module by name; run as a script, it is __main__: one module, not two.
+# kafkabench (scenario 8) and graphbench (9) import this module by name; run as a script, it is __main__: one module, not two.
 sys.modules.setdefault("flowbench", sys.modules[__name__])
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -42,11 +42,12 @@ TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SKEW = "95%:1ms,5%:50ms"
 SKEW_MEAN_MS = 0.95 * 1 + 0.05 * 50  # 3.45 ms
-ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8]
+ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9]
 NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat) -> sink)",
          3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
          5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep",
-         8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop"}
+         8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop",
+         9: "three-map chain (and fan-out) vs one map (cat), same run"}
 
 
 class BenchError(Exception):
@@ -267,10 +268,12 @@ class Pipeline:
     def gc_log(self, name):
         return os.path.join(self.dir, name + "-gc.log")
 
-    def _java(self, name, extra_jvm=None):
+    def _java(self, name, extra_jvm=None, kind=None):
         # map-service runs with its own options only (the documented defaults of a map vertex),
-        # the others with --jvm-opts; every JVM logs its collections (wall-clock time, for windows)
-        if name == "map":
+        # the others with --jvm-opts; every JVM logs its collections (wall-clock time, for windows).
+        # `kind` (source, map, sink, udf) when the process's name is another, e.g. map2 of a chain
+        kind = kind or name
+        if kind == "map":
             opts = list(self.map_jvm if self.map_jvm is not None else self.b.map_jvm_opts)
         else:
             opts = list(self.b.jvm_opts)
@@ -280,7 +283,7 @@ class Pipeline:
         if self.jfr and name in self.jfr:
             opts.append(f"-XX:StartFlightRecording=settings={self.b.jfc()},filename={os.path.join(self.dir, name + '.jfr')},"
                         f"delay={int(self.b.args.warmup)}s,duration={int(self.b.args.seconds * self.b.args.reps)}s")
-        jar = self.b.args.map_jar if name == "map" and self.b.args.map_jar else os.path.join(ROOT, JARS[name])
+        jar = self.b.args.map_jar if kind == "map" and self.b.args.map_jar else os.path.join(ROOT, JARS[kind])
         return [self.b.java] + opts + ["-jar", jar]
 
     def start(self):
@@ -1048,6 +1051,10 @@ class Bench:
         import kafkabench  # noqa: E402 - after this module is complete (it subclasses Pipeline)
         kafkabench.run(self)
 
+    def s9(self):
+        import graphbench  # noqa: E402 - after this module is complete (it subclasses Pipeline)
+        graphbench.run(self)
+
     # --- output ----------------------------------------------------------------------------------
     def subtitle(self, ws):
         return (f"median of {len(ws)} x {ws[0]['seconds']:.0f} s windows after a {self.args.warmup} s warm-up; "
@@ -1216,7 +1223,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="Scenarios: " + "; ".join(f"{k} {v}" for k, v in NAMES.items()))
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8", help="comma-separated scenario numbers (default all)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9", help="comma-separated scenario numbers (default all)")
     ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
     ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
     ap.add_argument("--warmup", type=float, default=15, help="warm-up seconds before measuring (>= 5; default 15)")
@@ -1240,6 +1247,10 @@ def parse_args(argv):
     ap.add_argument("--kafka-loops", default="kafka-clients,vertx",
                     help="scenario 8: the plain loops measured beside Flowmesh, in order: kafka-clients (the limit, "
                          "measured first), vertx (vertx-kafka-client, measured last); default both")
+    ap.add_argument("--graph-shapes", default="single,chain3,fanout2",
+                    help="scenario 9: the pipelines measured one after the other in the same run, in order: "
+                         "single (source -> map(cat) -> sink), chain3 (source -> map(cat) x 3 -> sink), "
+                         "fanout2 (source -> map(cat) -> two sinks by map.edge.to); default all three")
     ap.add_argument("--max-rate", type=float, default=150000,
                     help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
     ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",
@@ -1268,10 +1279,13 @@ def parse_args(argv):
     a.scenario_list = sorted({int(x) for x in a.scenarios.split(",") if x.strip()})
     bad = [s for s in a.scenario_list if s not in ALL_SCENARIOS]
     if bad:
-        ap.error(f"unknown scenario(s) {bad}: choose from 1-8")
+        ap.error(f"unknown scenario(s) {bad}: choose from 1-9")
     loops = [c.strip() for c in a.kafka_loops.split(",") if c.strip()]
     if any(c not in ("kafka-clients", "vertx") for c in loops) or len(set(loops)) != len(loops):
         ap.error(f"--kafka-loops takes kafka-clients and/or vertx, each once, not '{a.kafka_loops}'")
+    shapes = [c.strip() for c in a.graph_shapes.split(",") if c.strip()]
+    if not shapes or any(c not in ("single", "chain3", "fanout2") for c in shapes) or len(set(shapes)) != len(shapes):
+        ap.error(f"--graph-shapes takes single, chain3 and/or fanout2, each once, not '{a.graph_shapes}'")
     if a.kafka_records < 1000 or a.kafka_partitions < 1:
         ap.error("--kafka-records must be at least 1000 and --kafka-partitions at least 1")
     if a.reps < 3:

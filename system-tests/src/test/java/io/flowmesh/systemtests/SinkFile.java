@@ -18,11 +18,16 @@ import java.util.stream.Collectors;
 /**
  * What the file sink wrote: one NDJSON object per line ({@code id}, {@code keys},
  * {@code event_time}, {@code value}). Generator ids are {@code <prefix>-<n>} with consecutive
- * {@code n}; map's outputs are {@code <input id>/<index>}.
+ * {@code n}; map's outputs are {@code <input id>/<index>}, so after one map {@code <prefix>-<n>/0}
+ * and after a chain of three {@code <prefix>-<n>/0/0/0} (the id suffix, {@link #read(Path, String)}).
  */
 final class SinkFile {
 
-  private static final Pattern ID = Pattern.compile("^(.+)-(\\d+)/0$");
+  /** The suffix of ids after one map with one output per input. */
+  static final String ONE_MAP = "/0";
+
+  /** {@code <prefix>-<n><suffix>}. */
+  private final Pattern id;
 
   /** Occurrences of each id. */
   private final Map<String, Integer> counts = new HashMap<>();
@@ -30,7 +35,8 @@ final class SinkFile {
   private final Map<String, String> values = new HashMap<>();
   private final long lines;
 
-  private SinkFile(Path file) {
+  private SinkFile(Path file, String idSuffix) {
+    id = Pattern.compile("^(.+)-(\\d+)" + Pattern.quote(idSuffix) + "$");
     long n = 0;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -51,7 +57,12 @@ final class SinkFile {
   }
 
   static SinkFile read(Path file) {
-    return new SinkFile(file);
+    return new SinkFile(file, ONE_MAP);
+  }
+
+  /** As {@link #read(Path)} for ids {@code <prefix>-<n><idSuffix>}, e.g. {@code /0/0/0} after three maps. */
+  static SinkFile read(Path file, String idSuffix) {
+    return new SinkFile(file, idSuffix);
   }
 
   /** Lines in the file without parsing them (cheap enough to poll). */
@@ -137,11 +148,11 @@ final class SinkFile {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
-  /** The generator counters {@code n} of the ids {@code <prefix>-<n>/0}, sorted. */
+  /** The generator counters {@code n} of the ids {@code <prefix>-<n><suffix>}, sorted. */
   TreeSet<Long> counters(String prefix) {
     TreeSet<Long> out = new TreeSet<>();
     for (String id : counts.keySet()) {
-      Matcher m = ID.matcher(id);
+      Matcher m = this.id.matcher(id);
       if (m.matches() && m.group(1).equals(prefix)) {
         out.add(Long.parseLong(m.group(2)));
       }
@@ -151,7 +162,7 @@ final class SinkFile {
 
   /** The id prefixes seen (one per source start). */
   List<String> prefixes() {
-    return counts.keySet().stream().map(ID::matcher).filter(Matcher::matches).map(m -> m.group(1)).distinct().sorted().toList();
+    return counts.keySet().stream().map(id::matcher).filter(Matcher::matches).map(m -> m.group(1)).distinct().sorted().toList();
   }
 
   /**
