@@ -225,7 +225,8 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   private void checkMode(long now) {
     if (probe != null) {
       probe.sweep(now);
-    } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()) {
+    } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()
+        && !client.modeDeclared()) {
       probed = true;
       long silentMillis = (now - silentSinceNanos) / 1_000_000;
       probe = new ModeProbe(client, batch -> {
