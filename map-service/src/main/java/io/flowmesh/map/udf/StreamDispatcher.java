@@ -102,6 +102,17 @@ final class StreamDispatcher extends UnaryDispatcher {
     }
   }
 
+  /**
+   * Never: an SDK 0.9.2 stream-map server answers the probe's lone EOT with an EOT without id,
+   * exactly as a batch-map server does, so a stream-map UDF slow to answer its first elements (a
+   * loaded machine) would be taken for batch-map and halted. A batch-map UDF behind stream-map
+   * shows as timeouts and a stall instead.
+   */
+  @Override
+  boolean probesForBatch() {
+    return false;
+  }
+
   @Override
   void afterTimeouts(long now) {
     if (stream != null && stream == withoutIds) {

@@ -290,11 +290,7 @@ public final class UdfClient {
     return config.modeCheckNanos();
   }
 
-  /**
-   * True if the mode in use is the one the UDF's server-info file declared: a silent first
-   * exchange is then not probed for batch-map (an SDK 0.9.2 stream-map server answers the probe's
-   * lone EOT with an EOT without id, as a batch-map server does).
-   */
+  /** True if the mode in use is the one the UDF's server-info file declared. */
   boolean modeDeclared() {
     return config.connection().serverInfoFile() != null;
   }

@@ -226,7 +226,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     if (probe != null) {
       probe.sweep(now);
     } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()
-        && !client.modeDeclared()) {
+        && probesForBatch()) {
       probed = true;
       long silentMillis = (now - silentSinceNanos) / 1_000_000;
       probe = new ModeProbe(client, batch -> {
@@ -238,6 +238,14 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
         }
       }, now);
     }
+  }
+
+  /**
+   * Whether a silent first exchange is probed for batch-map: not when the UDF's server-info file
+   * declared the mode in use (the UDF said what it speaks).
+   */
+  boolean probesForBatch() {
+    return !client.modeDeclared();
   }
 
   /** Stops sending: what is on the stream goes back to waiting, uncharged, for {@link #close}. */
