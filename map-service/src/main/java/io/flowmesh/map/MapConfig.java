@@ -5,8 +5,9 @@ import io.flowmesh.map.udf.OnFailure;
 import io.flowmesh.map.udf.UdfConfig;
 import io.flowmesh.map.udf.UdfMode;
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.Upstreams;
 import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.edge.EdgeRoutes;
 import io.flowmesh.runtime.udf.UdfConnection;
 import java.time.Duration;
 import java.util.List;
@@ -18,15 +19,16 @@ import java.util.Set;
  *
  * @param httpPort HTTP port
  * @param edgePort the downstream edge's port
- * @param upstream the source's edge addresses (one or more)
+ * @param upstream the upstream vertices: one unnamed ({@code map.upstream}) or named ones ({@code map.upstream.<vertex>}, a join)
  * @param resolveInterval how often the upstream name is resolved again
  * @param instances verticle instances (0 = event loops)
  * @param engine the engine's settings (batch mode may still change from the server-info file)
  * @param udf the UDF client's settings
  * @param allowedSubscribers the vertex names that may subscribe to the edge
+ * @param routes the outbound edges ({@code map.edge.to}) and their tag conditions
  */
-public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Duration resolveInterval, int instances,
-    EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers) {
+public record MapConfig(int httpPort, int edgePort, Upstreams upstream, Duration resolveInterval, int instances,
+    EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers, EdgeRoutes routes) {
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
@@ -50,8 +52,11 @@ public record MapConfig(int httpPort, int edgePort, List<HostPort> upstream, Dur
     EngineConfig engine = new EngineConfig(s.get(MapKeys.CONCURRENCY), batch, s.get(MapKeys.BATCH_SIZE),
         s.get(MapKeys.BATCH_TIMEOUT), s.get(MapKeys.ORDERING).equals("key"), s.get(MapKeys.OUTPUT_CAPACITY),
         onFailure == OnFailure.DROP);
-    return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT), s.get(MapKeys.UPSTREAM),
-        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf, s.get(MapKeys.ALLOWED_SUBSCRIBERS));
+    EdgeRoutes routes = EdgeRoutes.read(s, MapKeys.EDGE_TO, MapKeys.EDGE_CONDITION);
+    return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT),
+        Upstreams.read(s, MapKeys.UPSTREAM, MapKeys.UPSTREAM_NAMED, MapKeys.UPSTREAM_GONE_AFTER),
+        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf,
+        EdgeRoutes.allowedSubscribers(s, MapKeys.ALLOWED_SUBSCRIBERS, routes), routes);
   }
 
   /** The UDF client's checks say {@code key: what}; report them against our key, with where its value came from. */

@@ -3,6 +3,8 @@ package io.flowmesh.map;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.edge.Upstreams;
+import io.flowmesh.runtime.edge.EdgeRoutes;
 import io.flowmesh.runtime.udf.UdfKeys;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,12 @@ public final class MapKeys {
   public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("map.edge.allowed-subscribers", "sink", Types.NAMES,
       "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED; "
       + "* allows any name");
+  public static final ConfigKey<Set<String>> EDGE_TO = EdgeRoutes.toKey("map");
+  public static final ConfigKey<String> EDGE_CONDITION = EdgeRoutes.conditionKey("map");
   public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("map.upstream", "127.0.0.1:7001", Types.HOST_PORTS,
       "the source's edge, host:port; several separated by commas; a name resolving to several addresses subscribes to each");
+  public static final ConfigKey<String> UPSTREAM_NAMED = Upstreams.namedKey("map");
+  public static final ConfigKey<Duration> UPSTREAM_GONE_AFTER = Upstreams.goneAfterKey("map");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),
@@ -75,9 +81,10 @@ public final class MapKeys {
   public static final ConfigKey<Boolean> UDF_TLS_VERIFY_HOST = UDF.tlsVerifyHost();
 
   public static List<ConfigKey<?>> all() {
-    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
+    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
         INSTANCES, OUTPUT_CAPACITY, UDF_ADDRESS, UDF_TIMEOUT, UDF_MAX_ATTEMPTS, UDF_RETRY_BACKOFF, UDF_RETRY_MAX_BACKOFF,
         UDF_ON_FAILURE, UDF_STALL_TIMEOUT, UDF_MAX_MESSAGE, UDF_RECONNECT_BACKOFF, UDF_RECONNECT_MAX_BACKOFF, UDF_SERVER_INFO,
-        UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST);
+        UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST,
+        UPSTREAM_NAMED, UPSTREAM_GONE_AFTER);
   }
 }

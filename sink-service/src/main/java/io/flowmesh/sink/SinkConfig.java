@@ -1,11 +1,10 @@
 package io.flowmesh.sink;
 
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.Upstreams;
 import io.flowmesh.sink.engine.SinkOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +26,7 @@ import java.util.Map;
  * @param retryInitial udsink: first delay before a resend
  * @param retryMax udsink: cap of the delay before a resend
  */
-public record SinkConfig(WriterSpec primary, WriterSpec fallback, WriterSpec onSuccess, int httpPort, List<HostPort> upstream,
+public record SinkConfig(WriterSpec primary, WriterSpec fallback, WriterSpec onSuccess, int httpPort, Upstreams upstream,
     Duration resolveInterval, int instances, int dedupeWindow, double throttle, long maxBatchBytes, Duration retryBackoff,
     String onFailure, int retryAttempts, Duration retryInitial, Duration retryMax) {
 
@@ -50,7 +49,8 @@ public record SinkConfig(WriterSpec primary, WriterSpec fallback, WriterSpec onS
     if ("fallback".equals(onFailure) && !fallback.present()) {
       s.problem(SinkKeys.ON_FAILURE, "sink.on-failure=fallback needs a fallback sink: set sink.fallback.type (log, file, kafka or udsink)");
     }
-    return new SinkConfig(primary, fallback, onSuccess, s.get(SinkKeys.HTTP_PORT), s.get(SinkKeys.UPSTREAM), resolve,
+    return new SinkConfig(primary, fallback, onSuccess, s.get(SinkKeys.HTTP_PORT),
+        Upstreams.read(s, SinkKeys.UPSTREAM, SinkKeys.UPSTREAM_NAMED, SinkKeys.UPSTREAM_GONE_AFTER), resolve,
         s.get(SinkKeys.INSTANCES), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
         onFailure, s.get(SinkKeys.RETRY_ATTEMPTS), s.get(SinkKeys.RETRY_INITIAL_BACKOFF), s.get(SinkKeys.RETRY_MAX_BACKOFF));
   }

@@ -3,6 +3,7 @@ package io.flowmesh.sink;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.edge.Upstreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class SinkKeys {
       "port of /livez, /readyz, /metrics and /status; 0 = any free port");
   public static final ConfigKey<List<HostPort>> UPSTREAM = ConfigKey.of("sink.upstream", "127.0.0.1:7002", Types.HOST_PORTS,
       "the upstream vertex's edge, host:port; several separated by commas (one subscription each); a name resolving to several addresses gets one subscription per address");
+  public static final ConfigKey<String> UPSTREAM_NAMED = Upstreams.namedKey("sink");
+  public static final ConfigKey<Duration> UPSTREAM_GONE_AFTER = Upstreams.goneAfterKey("sink");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.DURATION,
       "how often the upstream's name is resolved again (new addresses subscribed, gone ones closed)");
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("sink.instances", "1", Types.intRange(1, 64),
@@ -54,6 +57,8 @@ public final class SinkKeys {
     List<ConfigKey<?>> all = new ArrayList<>(List.of(TYPE, HTTP_PORT, UPSTREAM, RESOLVE_INTERVAL, INSTANCES, PATH, FSYNC, MAX_FILE_BYTES,
         KEEP_FILES, DEDUPE_WINDOW, THROTTLE, MAX_BATCH_BYTES, RETRY_BACKOFF, ON_FAILURE, RETRY_ATTEMPTS, RETRY_INITIAL_BACKOFF,
         RETRY_MAX_BACKOFF, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_MAX_BYTES, KAFKA_CLIENT));
+    all.add(UPSTREAM_NAMED);
+    all.add(UPSTREAM_GONE_AFTER);
     all.addAll(WriterKeys.PRIMARY.udsink.all());
     for (WriterKeys extra : List.of(WriterKeys.FALLBACK, WriterKeys.ON_SUCCESS)) {
       all.add(extra.type);

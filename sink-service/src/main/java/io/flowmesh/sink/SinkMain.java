@@ -1,7 +1,6 @@
 package io.flowmesh.sink;
 
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.Common;
 import io.flowmesh.runtime.service.Vertex;
@@ -65,7 +64,8 @@ public final class SinkMain extends VertexMain<SinkConfig> {
     byte[] random = new byte[3];
     new SecureRandom().nextBytes(random);
     String prefix = "sink-" + HexFormat.of().formatHex(random);
-    return SinkWriters.open(vertx, config, new UdSinkOutcomes(registry)).compose(opened -> {
+    UdSinkOutcomes outcomes = new UdSinkOutcomes(registry);
+    return SinkWriters.open(vertx, config, outcomes).compose(opened -> {
       SinkWriter writer = opened.writer();
       List<SinkVerticle> instances = new ArrayList<>();
       List<Future<String>> deployed = new ArrayList<>();
@@ -75,9 +75,9 @@ public final class SinkMain extends VertexMain<SinkConfig> {
         deployed.add(vertx.deployVerticle(v));
       }
       return Future.all(deployed)
-          .<Vertex>map(cf -> new SinkVertex(config, instances, writer, opened::close))
+          .<Vertex>map(cf -> new SinkVertex(config, instances, writer, outcomes, opened::close))
           .onSuccess(v -> LOG.info("sink started type={} writer={} upstream={} instances={} dedupeWindow={} throttle={}",
-              config.type(), writer.describe(), HostPort.join(config.upstream()), config.instances(), config.dedupeWindow(), config.throttle()))
+              config.type(), writer.describe(), config.upstream().describe(), config.instances(), config.dedupeWindow(), config.throttle()))
           .onFailure(e -> opened.close());
     });
   }

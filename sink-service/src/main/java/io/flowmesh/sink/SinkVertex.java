@@ -1,11 +1,12 @@
 package io.flowmesh.sink;
 
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
 import io.flowmesh.sink.engine.InstanceHealth;
 import io.flowmesh.sink.engine.SinkVerticle;
+import io.flowmesh.sink.udsink.UdSinkOutcomes;
+import io.flowmesh.sink.writer.FallbackWriter;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * The running sink vertex: its verticle instances and their shared writer. Ready when at least
- * one edge to the upstream is connected and no instance's writer is failing.
+ * one edge to the upstream is connected and no instance's writer is failing (with
+ * {@code sink.on-failure=fallback}, a primary whose failures the fallback sink takes is not
+ * failing; {@code /status} shows it as {@code primaryFailing} and {@code primaryError}).
  *
  * <p>Concurrency: callable from any thread; every call hops onto the instances' event loops.
  */
@@ -27,9 +30,12 @@ public final class SinkVertex implements Vertex {
   private final List<SinkVerticle> instances;
   private final SinkWriter writer;
   private final Supplier<Future<Void>> closeWriters;
+  private final UdSinkOutcomes outcomes;
 
-  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer, Supplier<Future<Void>> closeWriters) {
+  SinkVertex(SinkConfig config, List<SinkVerticle> instances, SinkWriter writer, UdSinkOutcomes outcomes,
+      Supplier<Future<Void>> closeWriters) {
     this.config = config;
+    this.outcomes = outcomes;
     this.instances = List.copyOf(instances);
     this.writer = writer;
     this.closeWriters = closeWriters;
@@ -51,7 +57,7 @@ public final class SinkVertex implements Vertex {
         resolveError = resolveError == null ? h.resolveError() : resolveError;
       }
       if (connected == 0) {
-        return Readiness.notReady("no edge to upstream " + HostPort.join(config.upstream()) + " is connected"
+        return Readiness.notReady("no edge to upstream " + config.upstream().describe() + " is connected"
             + (resolveError == null ? "" : " (" + resolveError + ")"));
       }
       return Readiness.READY;
@@ -74,9 +80,13 @@ public final class SinkVertex implements Vertex {
         duplicates += j.getLong("duplicates");
         watermark = Math.min(watermark, j.getLong("watermark"));
       }
-      return new JsonObject().put("type", config.type()).put("writer", writer.describe())
-          .put("upstream", HostPort.join(config.upstream())).put("written", written).put("duplicates", duplicates)
-          .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark)).put("instances", list);
+      JsonObject status = new JsonObject().put("type", config.type()).put("writer", writer.describe())
+          .put("upstream", config.upstream().describe()).put("written", written).put("duplicates", duplicates)
+          .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark)).put("outcomes", outcomes.toJson());
+      if (writer instanceof FallbackWriter f) {
+        status.put("primaryFailing", f.primaryFailing()).put("primaryError", f.primaryError());
+      }
+      return status.put("instances", list);
     });
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.service.KnownKeys;
@@ -42,7 +41,7 @@ class SinkConfigTest {
     assertEquals(List.of(), s.problems());
     SinkConfig c = SinkConfig.from(s);
     assertEquals("log", c.type());
-    assertEquals("127.0.0.1:7002", HostPort.join(c.upstream()));
+    assertEquals("127.0.0.1:7002", c.upstream().describe());
     assertEquals(8083, c.httpPort());
     assertEquals(1, c.instances());
     assertEquals(0, c.dedupeWindow());

@@ -33,10 +33,11 @@ import java.util.TreeMap;
  * @param kafka the Kafka source's settings (used when {@code type=kafka})
  * @param udsource the user-defined source's settings (used when {@code type=udsource})
  * @param transformer the source transformer's settings ({@code source.transformer.*}, any type)
+ * @param routes the outbound edges ({@code source.edge.to}) and their tag conditions
  */
 public record SourceConfig(String type, int httpPort, int edgePort, int queueCapacity, String idPrefix, Duration idleTimeout,
     Duration watermarkInterval, GeneratorConfig generator, IngestConfig ingest, Set<String> allowedSubscribers,
-    KafkaSourceConfig kafka, UdSourceConfig udsource, TransformerConfig transformer) {
+    KafkaSourceConfig kafka, UdSourceConfig udsource, TransformerConfig transformer, io.flowmesh.runtime.edge.EdgeRoutes routes) {
 
   public boolean isHttp() {
     return type.equals("http");
@@ -89,9 +90,11 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
+    io.flowmesh.runtime.edge.EdgeRoutes routes = io.flowmesh.runtime.edge.EdgeRoutes.read(s, SourceKeys.EDGE_TO, SourceKeys.EDGE_CONDITION);
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
-        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest, s.get(SourceKeys.ALLOWED_SUBSCRIBERS),
-        kafka(s), udsource(s), TransformerConfig.from(s));
+        s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest,
+        io.flowmesh.runtime.edge.EdgeRoutes.allowedSubscribers(s, SourceKeys.ALLOWED_SUBSCRIBERS, routes),
+        kafka(s), udsource(s), TransformerConfig.from(s), routes);
   }
 
   private static UdSourceConfig udsource(Settings s) {

@@ -24,6 +24,8 @@ public final class SourceKeys {
   public static final ConfigKey<Set<String>> ALLOWED_SUBSCRIBERS = ConfigKey.of("source.edge.allowed-subscribers", "map", Types.NAMES,
       "vertex names that may subscribe to the edge (their hello's vertex); any other is refused with PERMISSION_DENIED. "
       + "Add sink when a sink reads the source directly; * allows any name");
+  public static final ConfigKey<Set<String>> EDGE_TO = io.flowmesh.runtime.edge.EdgeRoutes.toKey("source");
+  public static final ConfigKey<String> EDGE_CONDITION = io.flowmesh.runtime.edge.EdgeRoutes.conditionKey("source");
   public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.of("source.queue-capacity", "10000", Types.intRange(1, 1 << 24),
       "messages queued for a subscriber with credit; the http source's bounded buffer");
   public static final ConfigKey<String> ID_PREFIX = ConfigKey.of("source.id-prefix", null, Types.STRING,
@@ -115,7 +117,7 @@ public final class SourceKeys {
 
   /** Every source key. */
   public static List<ConfigKey<?>> keys() {
-    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
+    List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
         STALL_TIMEOUT, REQUEST_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
         KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT, UDSOURCE_MAX_BATCH, UDSOURCE_READ_TIMEOUT,

@@ -60,7 +60,8 @@ public final class SourceMain extends VertexMain<SourceConfig> {
     SourceVerticle verticle = new SourceVerticle(common.host(), config.edgePort(), config.queueCapacity(),
         common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())),
         config.idPrefix(), config.watermarkInterval(), registry, metrics, producer, common.vertexName())
-        .transformer(config.transformer(), config.ingest().maxDelay(), config.idleTimeout());
+        .transformer(config.transformer(), config.ingest().maxDelay(), config.idleTimeout())
+        .routes(config.routes());
     IngestRoute route = ingest == null ? null
         : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);
     return vertx.deployVerticle(verticle).map(id -> new SourceVertex(verticle, route));

@@ -1,34 +1,28 @@
 package io.flowmesh.systemtests;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.flowmesh.pipeline.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code java -jar} child process, as a user starts it: its own environment (the test JVM's,
  * without any {@code FLOWMESH_*} variable, plus what the test gives), stdout and stderr in a log
- * file. {@link #close()} stops it whatever happened.
+ * file. {@link #close()} stops it whatever happened. The process itself is the pipeline runner's
+ * {@link ChildProcess}; this adds the test's JVM options, the {@link ProcessReaper} and waits.
  */
 final class JavaProcess implements AutoCloseable {
 
   /** Small heaps and the serial collector: four JVMs share two cores with other builds. */
   static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-  private final String name;
-  private final Process process;
-  private final Path log;
+  private final ChildProcess child;
 
-  private JavaProcess(String name, Process process, Path log) {
-    this.name = name;
-    this.process = process;
-    this.log = log;
+  private JavaProcess(ChildProcess child) {
+    this.child = child;
   }
 
   /**
@@ -56,60 +50,44 @@ final class JavaProcess implements AutoCloseable {
 
   /** Starts any command the same way (used for scripts). */
   static JavaProcess start(String name, List<String> command, Map<String, String> env, Path dir) {
-    Path log = dir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("FLOWMESH_") || k.equals("JAVA_TOOL_OPTIONS"));
-    builder.environment().putAll(env);
-    try {
-      Process process = builder.start();
-      ProcessReaper.register(process);
-      return new JavaProcess(name, process, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command, e);
-    }
+    ChildProcess child = ChildProcess.start(name, command, env, dir, dir.resolve(name + ".log"), false);
+    ProcessReaper.register(child.process());
+    return new JavaProcess(child);
   }
 
   String name() {
-    return name;
+    return child.name();
   }
 
   Process process() {
-    return process;
+    return child.process();
   }
 
   boolean alive() {
-    return process.isAlive();
+    return child.alive();
   }
 
   Path log() {
-    return log;
+    return child.log();
   }
 
   String logText() {
-    try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return child.logText();
   }
 
   /** The last {@code lines} lines of the log, labelled, for failure messages. */
   String logTail(int lines) {
-    List<String> all = logText().lines().toList();
-    List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
-    return "--- " + name + " (" + (alive() ? "running" : "exited " + process.exitValue()) + "), last lines of " + log
-        + "\n" + String.join("\n", tail);
+    return child.logTail(lines);
   }
 
   /** Waits until the log contains {@code text}; fails at once if the process exits first. */
   void awaitLog(String text, Duration timeout) {
-    Await.until(name + " to log '" + text + "'", timeout, () -> {
+    Await.until(name() + " to log '" + text + "'", timeout, () -> {
       if (logText().contains(text)) {
         return true;
       }
       if (!alive()) {
-        throw new AssertionError(name + " exited before logging '" + text + "'\n" + logTail(30));
+        throw new AssertionError(name() + " exited before logging '" + text + "'\n" + logTail(30));
       }
       return false;
     }, () -> logTail(30));
@@ -121,32 +99,18 @@ final class JavaProcess implements AutoCloseable {
 
   /** Sends SIGTERM and waits up to {@code timeout}; kills it (SIGKILL) if it has not exited by then. */
   Stopped terminate(Duration timeout) {
-    long start = System.nanoTime();
-    process.destroy();
-    boolean exited = waitFor(timeout);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    if (!exited) {
-      process.destroyForcibly();
-      waitFor(Duration.ofSeconds(10));
-    }
-    return new Stopped(process.exitValue(), took, exited);
+    ChildProcess.Stopped s = child.terminate(timeout);
+    return new Stopped(s.exitCode(), s.took(), s.inTime());
   }
 
   /** Waits for the process to exit on its own. */
   boolean waitFor(Duration timeout) {
-    try {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return child.waitFor(timeout);
   }
 
   /** Stops the process if still running: SIGTERM, then SIGKILL after 20 s. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      terminate(Duration.ofSeconds(20));
-    }
+    child.close();
   }
 }

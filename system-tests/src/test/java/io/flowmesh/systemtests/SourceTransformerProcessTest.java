@@ -60,12 +60,19 @@ class SourceTransformerProcessTest {
   @Test
   void overAUnixSocketDroppedMessagesAreAbsentAndTheRestArriveWithTheTransformersEventTime(@TempDir Path dir) throws IOException {
     Path socket = dir.resolve("st.sock");
-    run(dir, List.of("--socket", socket.toString()), "unix://" + socket, 3_000);
+    Path info = dir.resolve("sourcetransformer-server-info");
+    Map<String, String> env = new java.util.HashMap<>(env("unix://" + socket, 3_000, "0"));
+    env.put("FLOWMESH_SOURCE_TRANSFORMER_SERVER_INFO_FILE", info.toString()); // the SDK's own file, read and checked first
+    run(dir, List.of("--socket", socket.toString(), "--server-info-file", info.toString()), env, 3_000);
   }
 
   private void run(Path dir, List<String> where, String address, int count) throws IOException {
+    run(dir, where, env(address, count, "0"), count);
+  }
+
+  private void run(Path dir, List<String> where, Map<String, String> env, int count) throws IOException {
     try (JavaProcess transformer = startTransformer(dir, where);
-         Pipeline p = Pipeline.start(dir, "cat", env(address, count, "0"))) {
+         Pipeline p = Pipeline.start(dir, "cat", env)) {
       ServiceProcess source = p.service(Vertex.SOURCE);
       Await.until("the source to report its bounded run complete", Duration.ofSeconds(90),
           () -> source.status().getBoolean("complete", false), p::logs);

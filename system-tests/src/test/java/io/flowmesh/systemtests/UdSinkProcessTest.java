@@ -22,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code sink.type=udsink} with the official Numaflow Java SDK (0.9.2) as a real process: the
  * example {@code FileSinker} (numaflow-sdk-udf's {@code udsink}) behind generator → map → sink,
  * over TCP and over a Unix socket, answering FAILURE for a fraction of ids on their first attempt
- * and FALLBACK for another; and a kill -9 of the SDK sink mid-run.
+ * (each then written on its retry) and FALLBACK for another (in the fallback file), the counts
+ * exact in /metrics and /status; and a kill -9 of the SDK sink mid-run. SDK 0.9.2 cannot answer
+ * ON_SUCCESS, SERVE or NACK: those are covered against a current-proto server in sink-service's
+ * UdSinkProtocolFaultTest.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class UdSinkProcessTest {
@@ -33,7 +36,7 @@ class UdSinkProcessTest {
   private static final double FALLBACK = 0.01;
 
   /** The example's choice of ids, as FileSinker.share computes it. */
-  private static double share(String id) {
+  static double share(String id) {
     return ((id.hashCode() * 0x9E3779B1) >>> 8) / (double) (1 << 24);
   }
 
@@ -53,7 +56,10 @@ class UdSinkProcessTest {
       all.addAll(fellBack);
       for (String id : all) {
         double s = share(id);
-        expectFailed += s < FAILURE ? 1 : 0;
+        if (s < FAILURE) {
+          expectFailed++;
+          assertTrue(written.contains(id), "answered FAILURE first, written by the SDK sink on its retry: " + id);
+        }
         expectFallback += s >= FAILURE && s < FAILURE + FALLBACK ? 1 : 0;
       }
       assertEquals(COUNT, all.size(), "every message in the SDK sink's file or the fallback file");
@@ -66,6 +72,11 @@ class UdSinkProcessTest {
       assertEquals(expectFallback, outcome(m, "fallback"), "fallback writes counted");
       assertEquals(COUNT, m.sum("flowmesh_sink_messages_total"), "done (written by the udsink or its fallback) counted");
       assertEquals(0, m.sum("flowmesh_sink_udsink_protocol_errors_total"), "no protocol errors");
+      assertEquals(0, outcome(m, "unsupported-serve") + outcome(m, "unsupported-nack"), "SDK 0.9.2 answers no SERVE or NACK");
+      var outcomes = p.service(Vertex.SINK).status().getJsonObject("outcomes");
+      assertEquals(expectFailed, outcomes.getLong("failed"), "/status: FAILURE answers");
+      assertEquals(expectFallback, outcomes.getLong("fallback"), "/status: fallback writes");
+      assertEquals(0, outcomes.getLong("unsupportedServe"), "/status: SERVE answers (not supported)");
     } finally {
       sdk.close();
     }
@@ -127,7 +138,8 @@ class UdSinkProcessTest {
     assertEquals(COUNT, source.status().getLong("acked"), "acked end to end");
   }
 
-  private static double outcome(MetricsText m, String outcome) {
+  /** {@code flowmesh_sink_outcomes_total{outcome=...}}. */
+  static double outcome(MetricsText m, String outcome) {
     return m.samples().stream().filter(s -> s.name().equals("flowmesh_sink_outcomes_total") && outcome.equals(s.labels().get("outcome")))
         .mapToDouble(MetricsText.Sample::value).sum();
   }

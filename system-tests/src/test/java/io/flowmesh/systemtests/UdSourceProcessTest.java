@@ -103,6 +103,34 @@ class UdSourceProcessTest {
     }
   }
 
+  @Test
+  void stoppingWithOffsetsUnackedAgainstTheSdkSourceWithoutNackFnIsCleanAndSaysSoInOneInfoLine(@TempDir Path dir) {
+    int n = 40_000;
+    int port = Ports.free(1)[0];
+    Path state = dir.resolve("source-state");
+    Map<String, String> env = env(n, "tcp://127.0.0.1:" + port, null);
+    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", "3s");
+    try (JavaProcess sdk = startSource(dir, "udsource", n, state, List.of("--port", String.valueOf(port)));
+        Pipeline p = Pipeline.start(dir, "uppercase", env)) {
+      Await.until("some records written", Duration.ofSeconds(60), () -> SinkFile.countLines(p.sinkFile()) >= 500, p::logs);
+      p.service(Vertex.SINK).process().process().destroyForcibly(); // no ack comes any more
+      ServiceProcess src = p.service(Vertex.SOURCE);
+      Await.until("records read and not acked at the source", Duration.ofSeconds(30),
+          () -> src.status().getLong("unacked", 0L) > 0, p::logs);
+      JavaProcess.Stopped stopped = src.process().terminate(Duration.ofSeconds(60));
+      String log = src.process().logText();
+      assertTrue(stopped.inTime() && (stopped.exitCode() == 143 || stopped.exitCode() == 0),
+          "the source stops by itself after SIGTERM: " + stopped + "\n" + src.process().logTail(30));
+      List<String> nackLines = log.lines().filter(l -> l.contains("NackFn")).toList();
+      assertEquals(1, nackLines.size(), "one line about NackFn: " + nackLines);
+      assertTrue(nackLines.get(0).contains(" INFO ") && nackLines.get(0).contains("has no NackFn (UNIMPLEMENTED"), nackLines.get(0));
+      assertTrue(log.lines().noneMatch(l -> l.contains(" ERROR ")), "no ERROR line:\n" + src.process().logTail(30));
+      assertTrue(log.contains("source drained"), "the graceful path ran:\n" + src.process().logTail(30));
+      assertTrue(sdk.alive(), "the SDK source still serves\n" + sdk.logTail(20));
+      assertTrue(acked(state) < n, "stopped mid-run (acked " + acked(state) + " of " + n + ")");
+    }
+  }
+
   private static Map<String, String> env(int n, String address, Path serverInfo) {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "FLOWMESH_SOURCE_TYPE", "udsource",

@@ -24,6 +24,7 @@ public final class Main {
     EXAMPLES.put("filter", Filter::configure);
     EXAMPLES.put("latency", Latency::configure);
     EXAMPLES.put("faulty", Faulty::configure);
+    EXAMPLES.put("even-odd", EvenOdd::configure);
     EXAMPLES.put("words", Words::configure); // stream-map: run with --mode stream-map
   }
 

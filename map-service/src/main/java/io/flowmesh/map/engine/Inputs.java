@@ -23,6 +23,8 @@ final class Inputs {
   }
 
   private final List<Input> list = new ArrayList<>();
+  /** Where the next {@link #fetchUpTo} starts, turning round so no input is always served first. */
+  private int cursor;
 
   /** Adds {@code sub}, paused, holding credit when {@code holdCredit}. */
   Input add(EdgeSubscriber sub, boolean holdCredit) {
@@ -38,10 +40,18 @@ final class Inputs {
     sub.pause();
   }
 
-  /** Lets each input supply up to {@code free} messages beyond what it was already asked for. */
+  /**
+   * Lets each input supply up to {@code free} messages beyond what it was already asked for,
+   * starting one input further each call: every input (each replica of each upstream vertex of a
+   * join) gets the same demand, so a fast upstream fills at most its own share of the engine's
+   * free window and a slow one is served whenever it has something.
+   */
   void fetchUpTo(long free) {
-    for (int i = 0; i < list.size(); i++) {
-      Input in = list.get(i);
+    int n = list.size();
+    int start = cursor < n ? cursor : 0;
+    cursor = n == 0 ? 0 : (start + 1) % n;
+    for (int k = 0; k < n; k++) {
+      Input in = list.get((start + k) % n);
       long want = free - in.requested;
       if (want > 0) {
         in.requested += want;
@@ -67,12 +77,16 @@ final class Inputs {
     }
   }
 
-  /** The lowest of the inputs' watermarks and of the arrival watermarks they buffer; {@link Long#MAX_VALUE} when none. */
+  /**
+   * The lowest of the inputs' watermarks (a gone upstream vertex's not counted, {@link
+   * EdgeSubscriber#inputWatermark}) and of the arrival watermarks they buffer; {@link
+   * Long#MAX_VALUE} when none.
+   */
   long lowWatermark() {
     long low = Long.MAX_VALUE;
     for (int i = 0; i < list.size(); i++) {
       EdgeSubscriber s = list.get(i).sub;
-      low = Math.min(low, Math.min(s.watermark(), s.oldestBufferedWatermark()));
+      low = Math.min(low, Math.min(s.inputWatermark(), s.oldestBufferedWatermark()));
     }
     return low;
   }

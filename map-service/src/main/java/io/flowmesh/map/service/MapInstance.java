@@ -6,10 +6,10 @@ import io.flowmesh.map.engine.EngineStats;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfMode;
-import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
+import io.flowmesh.runtime.edge.UpstreamGroup;
 import io.flowmesh.runtime.edge.UpstreamSet;
 import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.service.OnContext;
@@ -44,7 +44,7 @@ final class MapInstance extends VerticleBase {
   private final OutputEdge edge;
   private final Context edgeContext;
   private final MapMetrics metrics;
-  private UpstreamSet upstreams;
+  private UpstreamGroup upstreams;
   private InstancePort port;
   private UdfClient udf;
   private MapEngine engine;
@@ -89,7 +89,7 @@ final class MapInstance extends VerticleBase {
       }
       metrics.bindEngine(engine);
       udfError = null;
-      upstreams = new UpstreamSet(vertx, vertexName, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
+      upstreams = new UpstreamGroup(vertx, vertexName, config.upstream(), config.resolveInterval(), edgeOptions, metrics.registry(),
           processId + "/" + index, new UpstreamSet.Listener() {
             @Override
             public void added(EdgeSubscriber s) {
@@ -129,7 +129,7 @@ final class MapInstance extends VerticleBase {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": " + udfError));
       }
       if (upstreams.connected() == 0) {
-        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + HostPort.join(config.upstream())));
+        return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream().describe()));
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
           : Readiness.notReady("instance " + index + ": UDF at " + config.udf().connection().address() + " is not ready"))
@@ -145,6 +145,9 @@ final class MapInstance extends VerticleBase {
         upstreams.subscribers().forEach(s -> up.add(s.status()));
       }
       j.put("upstream", up);
+      if (upstreams != null) {
+        j.put("upstreamVertices", upstreams.status());
+      }
       String problem = udf.problem();
       if (problem != null) {
         j.put("udfProblem", problem);

@@ -130,7 +130,8 @@ public final class MapVertex implements Vertex {
     public Future<?> start() {
       int capacity = instances * config.engine().outputCapacity() + 1024;
       EdgeServer server = new EdgeServer(vertx, common.vertexName(),
-          common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())), capacity, registry);
+          common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())), capacity,
+          config.routes(), registry);
       edge = new OutputEdge(server, instances);
       edge.watch(new OrphanWatch(vertx, server, common.edge().reconnectMax(), common.orphanTimeout(),
           CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), edge));

@@ -39,6 +39,12 @@ final class StreamDispatcher extends UnaryDispatcher {
     super(client);
   }
 
+  /** A stream-map server answers a lone EOT with an EOT too: the batch-map probe cannot tell them apart. */
+  @Override
+  boolean probesForBatchMode() {
+    return false;
+  }
+
   @Override
   public void onResponse(MapFnStream s, MapResponse response) {
     String id = response.getId();
@@ -100,17 +106,6 @@ final class StreamDispatcher extends UnaryDispatcher {
     } else {
       s.fail("stream-map: " + (eot ? "an EOT" : "results") + " for id=" + id + ", which was never issued");
     }
-  }
-
-  /**
-   * Never: an SDK 0.9.2 stream-map server answers the probe's lone EOT with an EOT without id,
-   * exactly as a batch-map server does, so a stream-map UDF slow to answer its first elements (a
-   * loaded machine) would be taken for batch-map and halted. A batch-map UDF behind stream-map
-   * shows as timeouts and a stall instead.
-   */
-  @Override
-  boolean probesForBatch() {
-    return false;
   }
 
   @Override

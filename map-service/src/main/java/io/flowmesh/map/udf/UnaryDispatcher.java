@@ -225,8 +225,8 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   private void checkMode(long now) {
     if (probe != null) {
       probe.sweep(now);
-    } else if (!probed && !everAnswered && silentSinceNanos != 0 && now - silentSinceNanos >= client.modeCheckNanos()
-        && probesForBatch()) {
+    } else if (!probed && probesForBatchMode() && !everAnswered && silentSinceNanos != 0
+        && now - silentSinceNanos >= client.modeCheckNanos()) {
       probed = true;
       long silentMillis = (now - silentSinceNanos) / 1_000_000;
       probe = new ModeProbe(client, batch -> {
@@ -241,10 +241,12 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   }
 
   /**
-   * Whether a silent first exchange is probed for batch-map: not when the UDF's server-info file
-   * declared the mode in use (the UDF said what it speaks).
+   * Whether a UDF silent since its first request is probed for batch-map. The probe tells a unary
+   * server from a batch-map one; a stream-map server answers the lone EOT with an EOT as a batch-map
+   * server does, so in stream-map mode the probe would take a slow stream-map UDF for batch-map. Nor
+   * is a UDF probed whose server-info file declared the mode in use (it said what it speaks).
    */
-  boolean probesForBatch() {
+  boolean probesForBatchMode() {
     return !client.modeDeclared();
   }
 

@@ -1,13 +1,7 @@
 package io.flowmesh.runtime.edge;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
-import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.edge.v1.SubscriberFrame;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
-import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,17 +11,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.common.InvalidMessageException;
-import io.vertx.grpc.common.MessageSizeOverflowException;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
-import io.vertx.grpc.server.GrpcServerRequest;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * sends them in batches to subscribers that have credit. Per subscriber it keeps the credit and
  * the unacked messages; when an edge closes for any reason, or a subscriber nacks, the unacked
  * messages go back to the front of the queue for the next subscriber with credit.
+ *
+ * <p>With named edges ({@link EdgeRoutes}, {@code X.edge.to}) each downstream vertex has its own
+ * queue and subscribers, a message goes on every edge whose tag condition it meets, and it is
+ * acked to the producer once every copy is ({@link OutboundEdges}); the queue bound is shared.
  *
  * <p>Producers {@link #offer} messages (false when the queue is full) and may listen for
  * {@link #demandHandler demand}: how many messages subscribers could take right now, so a
@@ -53,17 +46,18 @@ public final class EdgeServer {
   static final int INBOUND_STREAM_WINDOW = 256 * 1024;
   /** HTTP/2 window of each connection towards this server, in bytes. */
   static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
+  /** How long {@link #close()} keeps a connection open for its subscribers to read the end of their streams. */
+  static final long CLOSE_GRACE_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final Context context;
   private final Thread eventLoop = Thread.currentThread();
   private final String vertex;
   private final EdgeOptions options;
-  private final OutboundQueue queue;
-  private final List<Subscription> subscribers = new ArrayList<>();
-  private final EdgeServerMetrics metrics;
-  private final SubscriberAuth auth;
+  private final OutboundEdges outbound;
+  private final EdgeStreams streams;
   private final Handler<Void> dispatchTask = v -> dispatch();
+  private final Handler<Void> drainTask = v -> scheduleDispatch();
   private Handler<Void> demandHandler;
   private Intake intake;
   private AckListener ackListener = (m, a) -> { };
@@ -71,11 +65,8 @@ public final class EdgeServer {
   private long heartbeatTimer = -1;
   private long watermark = Watermarks.NONE;
   private boolean dispatchScheduled;
-  private int cursor;
-  private long redelivered;
   private long acked;
   private boolean closing;
-  private final LogLimiter violationLog = new LogLimiter(1000);
 
   /**
    * @param vertx the Vert.x instance; the current context becomes the edge's context
@@ -83,6 +74,16 @@ public final class EdgeServer {
    * @param queueCapacity how many messages producers may queue
    */
   public EdgeServer(Vertx vertx, String vertex, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
+    this(vertx, vertex, options, queueCapacity, EdgeRoutes.SINGLE, registry);
+  }
+
+  /**
+   * @param vertx the Vert.x instance; the current context becomes the edge's context
+   * @param vertex this vertex's name, for logs, metrics and the edges' names
+   * @param queueCapacity how many messages producers may queue (on any of the edges)
+   * @param routes the outbound edges ({@code X.edge.to}) and their tag conditions
+   */
+  public EdgeServer(Vertx vertx, String vertex, EdgeOptions options, int queueCapacity, EdgeRoutes routes, MeterRegistry registry) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     if (!Context.isOnEventLoopThread()) {
@@ -90,16 +91,16 @@ public final class EdgeServer {
     }
     this.vertex = vertex;
     this.options = options;
-    this.queue = new OutboundQueue(queueCapacity);
-    this.metrics = new EdgeServerMetrics(registry, vertex, queue);
-    this.auth = new SubscriberAuth(vertex, options, registry);
+    this.outbound = new OutboundEdges(vertex, options, queueCapacity, routes, registry);
+    this.streams = new EdgeStreams(vertx, this, vertex, options, new SubscriberAuth(vertex, options, !routes.single(), registry),
+        outbound);
   }
 
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     checkThread();
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxFrameBytes()));
-    grpc.callHandler(EdgeGrpcService.Subscribe, this::accept);
+    grpc.callHandler(EdgeGrpcService.Subscribe, streams::accept);
     // These windows bound what subscribers may send here, never what this server sends (that is the
     // subscriber's window). Subscribers send only small frames (hello, credit, acks), so a small window
     // suffices, and it caps what a peer can push before its frame's length prefix is read and refused.
@@ -111,9 +112,10 @@ public final class EdgeServer {
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
-      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}", vertex, host, p,
+      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}{}", vertex, host, p,
           !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on",
-          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers());
+          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers(),
+          outbound.routes.single() ? "" : " edges=" + outbound.routes.routes());
       if (exposed != null) {
         LOG.warn(exposed);
       }
@@ -126,7 +128,8 @@ public final class EdgeServer {
   }
 
   /**
-   * Queues a message for the next subscriber with credit.
+   * Queues a message for the next subscriber with credit; with named edges, on every edge whose
+   * tag condition it meets (on none: dropped, counted, and acked as done at the end of this turn).
    *
    * @param attachment handed back to the {@link AckListener} when the message is acked
    * @return false when the queue is full
@@ -150,7 +153,7 @@ public final class EdgeServer {
    */
   public boolean enqueue(Message m, Object attachment) {
     checkThread();
-    if (closing || !queue.offer(m, attachment)) {
+    if (closing || !outbound.offer(m, attachment)) {
       return false;
     }
     scheduleDispatch();
@@ -172,29 +175,24 @@ public final class EdgeServer {
     scheduleDispatch();
   }
 
-  /** Room left in the queue (capped by the {@link Intake}, if any). */
+  /** Room left under the queue bound (capped by the {@link Intake}, if any). */
   public int room() {
-    int r = closing ? 0 : queue.room();
+    int r = closing ? 0 : outbound.room();
     return intake == null ? r : (int) Math.min(r, intake.room());
   }
 
-  /** Messages queued and not yet sent. */
+  /** Messages queued (on at least one edge) and not yet sent. */
   public int queued() {
-    return queue.size();
+    return outbound.held();
   }
 
   /**
    * How many more messages subscribers could take now: their credit (and window room) summed,
-   * less what is already queued, never negative. A generator produces at most this many.
+   * less what is already queued, never negative; with named edges, the most any one edge could
+   * take, within the shared bound. A generator produces at most this many.
    */
   public long demand() {
-    long total = 0;
-    for (Subscription s : subscribers) {
-      if (s.helloReceived && !s.closed) {
-        total = CreditBalance.saturatedAdd(total, Math.min(s.credit.available(), s.unacked.room()));
-      }
-    }
-    long d = closing ? 0 : Math.max(0, Math.min(total, queue.room()) - queue.size());
+    long d = closing ? 0 : outbound.demand();
     return intake == null ? d : Math.min(d, intake.room());
   }
 
@@ -234,57 +232,39 @@ public final class EdgeServer {
     return watermark;
   }
 
-  /** Messages sent and not yet acknowledged, over all subscribers. */
+  /** Messages sent and not yet acknowledged, over all subscribers (each copy on each edge). */
   public int unacked() {
-    int n = 0;
-    for (Subscription s : subscribers) {
-      n += s.unacked.count();
-    }
-    return n;
+    return outbound.unacked();
   }
 
-  /** Subscribers that said hello and are connected. */
+  /** Subscribers that said hello and are connected, on every edge. */
   public int subscriberCount() {
-    int n = 0;
-    for (Subscription s : subscribers) {
-      if (s.helloReceived && !s.closed) {
-        n++;
-      }
-    }
-    return n;
+    return outbound.subscriberCount();
   }
 
-  /** Messages put back in the queue so far (nacks and lost edges). */
+  /** Messages put back in a queue so far (nacks and lost edges). */
   public long redelivered() {
-    return redelivered;
+    return outbound.redelivered();
   }
 
-  /** Messages acknowledged so far. */
+  /** Messages acknowledged so far (with several edges: once every copy of a message was). */
   public long acked() {
     return acked;
   }
 
-  /** Refreshes the totals the gauges read; on the event loop, once per dispatch. */
-  private void updateGaugeTotals() {
-    long credit = 0;
-    int unackedTotal = 0;
-    for (int i = 0; i < subscribers.size(); i++) {
-      Subscription s = subscribers.get(i);
-      credit = CreditBalance.saturatedAdd(credit, s.credit.available());
-      unackedTotal += s.unacked.count();
-    }
-    metrics.creditSeen = credit;
-    metrics.unackedSeen = unackedTotal;
-    metrics.subscribersSeen = subscribers.size();
-  }
-
-  /** The edge's state for {@code /status}. */
+  /**
+   * The edge's state for {@code /status}; with named edges also {@code dropped} (no edge took them)
+   * and {@code edges}: per edge its subscribers, queued, unacked, sent, acked, redelivered and
+   * {@code notMatched} (messages its condition did not take).
+   */
   public JsonObject status() {
-    JsonArray subs = new JsonArray();
-    subscribers.forEach(s -> subs.add(s.status()));
-    return new JsonObject().put("port", port()).put("queued", queue.size()).put("queueCapacity", queue.capacity())
-        .put("unacked", unacked()).put("acked", acked).put("redelivered", redelivered)
-        .put("watermark", watermark).put("subscribers", subs);
+    JsonObject j = new JsonObject().put("port", port()).put("queued", outbound.held()).put("queueCapacity", outbound.capacity())
+        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered()).put("watermark", watermark);
+    if (outbound.routes.single()) {
+      return j.put("subscribers", outbound.edges[0].subscribersStatus());
+    }
+    outbound.status(j);
+    return j.put("subscribers", streams.pendingStatus());
   }
 
   /**
@@ -299,10 +279,10 @@ public final class EdgeServer {
     Handler<Long> check = new Handler<>() {
       @Override
       public void handle(Long id) {
-        if (queue.isEmpty() && unacked() == 0) {
+        if (outbound.empty()) {
           done.tryComplete();
         } else if (System.nanoTime() > deadline) {
-          LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, queue.size(), unacked());
+          LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, outbound.held(), unacked());
           done.tryComplete();
         } else {
           vertx.setTimer(10, this);
@@ -313,205 +293,40 @@ public final class EdgeServer {
     return done.future();
   }
 
-  /** Stops serving; unacked messages are lost to this process (the source's own replay covers them). */
+  /**
+   * Stops serving; unacked messages are lost to this process (the source's own replay covers them).
+   *
+   * <p>Every stream is ended first with {@code UNAVAILABLE} and the reason; then the HTTP server
+   * shuts down gracefully (GOAWAY, no new stream), and each connection is closed once its streams
+   * are done — a subscriber ends its side after reading the status — or after
+   * {@value #CLOSE_GRACE_MILLIS} ms. Closing at once could reset a connection on which a subscriber
+   * is still writing acks: it would then see "Broken pipe" instead of the status, and could lose the
+   * status itself.
+   */
   public Future<Void> close() {
     checkThread();
     closing = true;
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    for (Subscription s : new ArrayList<>(subscribers)) {
-      if (!s.closed) {
-        s.endResponse(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
-      }
-    }
-    return server == null ? Future.succeededFuture() : server.close();
+    streams.endAll(GrpcStatus.UNAVAILABLE, "upstream vertex " + vertex + " is shutting down");
+    return server == null ? Future.succeededFuture() : server.shutdown(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  // ---- per-edge protocol ----
+  // ---- called by EdgeStreams ----
 
-  private void accept(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request) {
-    Subscription s = new Subscription(request, options.maxUnackedSpan());
-    subscribers.add(s);
-    request.messageHandler(msg -> {
-      SubscriberFrame frame;
-      try {
-        frame = Frames.parse(msg, SubscriberFrame.parser());
-      } catch (InvalidProtocolBufferException e) {
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
-        return;
-      }
-      onFrame(s, frame);
-    });
-    request.invalidMessageHandler(e -> onInvalidMessage(s, e));
-    request.endHandler(v -> {
-      closed(s, "the subscriber ended the stream");
-      s.endResponse(GrpcStatus.OK, null);
-    });
-    request.exceptionHandler(e -> closed(s, "stream reset: " + Reasons.of(e)));
-    s.response.exceptionHandler(e -> closed(s, "stream failed: " + Reasons.of(e)
-        + " (connection lost; the downstream vertex may have been stopped)"));
-    refuseIf(s, auth.atOpen(request));
-  }
-
-  /** Ends a stream that failed a {@link SubscriberAuth} check (null: it passed); true when refused. */
-  private boolean refuseIf(Subscription s, SubscriberAuth.Refusal r) {
-    if (r == null) {
-      return false;
+  /** A message acknowledged on an edge: told to the {@link AckListener} once every copy of it was. */
+  void acked(Message m, Object attachment) {
+    Object tell = outbound.ackedCopy(attachment);
+    if (tell != OutboundEdges.NOT_YET) {
+      acked++;
+      ackListener.acked(m, tell);
     }
-    auth.refused(s.request.connection().remoteAddress(), r);
-    s.endResponse(r.status(), r.message());
-    closed(s, "refused: " + r.reason());
-    return true;
-  }
-
-  private void onFrame(Subscription s, SubscriberFrame frame) {
-    if (s.closed) {
-      return;
-    }
-    switch (frame.getKindCase()) {
-      case HELLO:
-        onHello(s, frame.getHello());
-        return;
-      case KIND_NOT_SET:
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "empty frame (no hello, credit, ack, nack or abort)");
-        return;
-      default:
-        break;
-    }
-    if (!s.helloReceived) {
-      violation(s, GrpcStatus.FAILED_PRECONDITION, "first frame must be a hello, got " + frame.getKindCase().name().toLowerCase());
-      return;
-    }
-    switch (frame.getKindCase()) {
-      case CREDIT:
-        s.credit.add(frame.getCredit().getMessages());
-        scheduleDispatch();
-        break;
-      case ACK:
-        onAck(s, frame.getAck().getSeqsList());
-        break;
-      case NACK:
-        onNack(s, frame.getNack().getSeqsList(), frame.getNack().getReason());
-        break;
-      case ABORT:
-        LOG.warn("edge aborted by subscriber={} code={} reason={}", s.name(), frame.getAbort().getCode(), frame.getAbort().getMessage());
-        s.endResponse(GrpcStatus.CANCELLED, "aborted by the subscriber: " + frame.getAbort().getMessage());
-        closed(s, "aborted by the subscriber");
-        break;
-      default:
-        break;
-    }
-  }
-
-  private void onHello(Subscription s, Hello hello) {
-    if (s.helloReceived) {
-      violation(s, GrpcStatus.FAILED_PRECONDITION, "a second hello on the same edge");
-      return;
-    }
-    if (hello.getProtocolVersion() != EdgeOptions.PROTOCOL_VERSION) {
-      violation(s, GrpcStatus.FAILED_PRECONDITION, "edge protocol version " + hello.getProtocolVersion()
-          + " is not supported; upstream vertex " + vertex + " speaks version " + EdgeOptions.PROTOCOL_VERSION);
-      return;
-    }
-    if (refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
-      return;
-    }
-    s.helloReceived = true;
-    s.subscriberId = hello.getSubscriberId();
-    s.vertex = hello.getVertex();
-    s.credit.add(hello.getInitialCredit());
-    s.lastSendNanos = System.nanoTime();
-    LOG.info("edge subscribed vertex={} subscriber={} initialCredit={}", vertex, s.name(), hello.getInitialCredit());
-    scheduleDispatch();
-  }
-
-  private void onAck(Subscription s, List<Long> seqs) {
-    int n = 0;
-    for (int i = 0, size = seqs.size(); i < size; i++) {
-      long seq = seqs.get(i);
-      UnackedWindow.AckResult r = s.unacked.ack(seq);
-      if (r == UnackedWindow.AckResult.ACKED) {
-        n++;
-        ackListener.acked(s.unacked.lastMessage(), s.unacked.lastAttachment());
-      } else if (r == UnackedWindow.AckResult.NEVER_SENT) {
-        metrics.acked.increment(n);
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "ack for seq " + seq + ", which was never sent on this edge (next seq is "
-            + s.unacked.nextSeq() + ")");
-        return;
-      }
-    }
-    s.acked += n;
-    acked += n;
-    metrics.acked.increment(n);
-    scheduleDispatch();
-  }
-
-  private void onNack(Subscription s, List<Long> seqs, String reason) {
-    List<Message> back = new ArrayList<>(seqs.size());
-    List<Object> attachments = new ArrayList<>(seqs.size());
-    for (long seq : seqs) {
-      if (s.unacked.ack(seq) == UnackedWindow.AckResult.ACKED) {
-        back.add(s.unacked.lastMessage());
-        attachments.add(s.unacked.lastAttachment());
-      }
-    }
-    metrics.nacked.increment(back.size());
-    LOG.debug("edge nack subscriber={} count={} reason={}", s.name(), back.size(), reason);
-    vertx.setTimer(options.nackBackoff().toMillis(), id -> {
-      for (int i = back.size() - 1; i >= 0; i--) {
-        queue.pushFront(back.get(i), attachments.get(i));
-      }
-      redelivered += back.size();
-      metrics.redelivered.increment(back.size());
-      scheduleDispatch();
-    });
-  }
-
-  private void onInvalidMessage(Subscription s, InvalidMessageException e) {
-    if (e instanceof MessageSizeOverflowException tooLarge) {
-      // Vert.x read only the length prefix and skips the body; the reset stops the peer sending it.
-      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + tooLarge.messageSize() + " bytes is over edge.max-frame-bytes="
-          + options.maxFrameBytes());
-      s.response.cancel();
-    } else {
-      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
-    }
-  }
-
-  private void violation(Subscription s, GrpcStatus status, String message) {
-    if (s.closed) {
-      return;
-    }
-    metrics.violations.increment();
-    if (violationLog.allow()) {
-      LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
-          violationLog.suppressedSuffix());
-    }
-    s.endResponse(status, message);
-    closed(s, "protocol violation");
-  }
-
-  private void closed(Subscription s, String why) {
-    if (s.closed) {
-      return;
-    }
-    s.closed = true;
-    subscribers.remove(s);
-    int before = queue.size();
-    s.unacked.drainNewestFirst((seq, m, a) -> queue.pushFront(m, a));
-    int back = queue.size() - before;
-    redelivered += back;
-    metrics.redelivered.increment(back);
-    if (s.helloReceived) {
-      LOG.info("edge closed vertex={} subscriber={} requeued={} why={}", vertex, s.name(), back, why);
-    }
-    scheduleDispatch();
   }
 
   // ---- dispatch ----
 
-  private void scheduleDispatch() {
+  void scheduleDispatch() {
     if (!dispatchScheduled) {
       dispatchScheduled = true;
       context.runOnContext(dispatchTask);
@@ -520,13 +335,16 @@ public final class EdgeServer {
 
   private void dispatch() {
     dispatchScheduled = false;
-    updateGaugeTotals();
-    while (!queue.isEmpty()) {
-      Subscription s = nextReady();
-      if (s == null) {
-        break;
+    outbound.ackUnmatched(ackListener);
+    for (OutboundEdge edge : outbound.edges) {
+      edge.updateGaugeTotals();
+      while (!edge.queue.isEmpty()) {
+        Subscription s = edge.nextReady(drainTask);
+        if (s == null) {
+          break;
+        }
+        edge.sendBatch(s, watermark);
       }
-      sendBatch(s);
     }
     if (intake != null && !closing) {
       intake.pull();
@@ -534,65 +352,15 @@ public final class EdgeServer {
     if (demandHandler != null && !closing && demand() > 0) {
       demandHandler.handle(null);
     }
-    updateGaugeTotals();
-  }
-
-  private Subscription nextReady() {
-    int n = subscribers.size();
-    for (int i = 0; i < n; i++) {
-      Subscription s = subscribers.get((cursor + i) % n);
-      if (s.canSend()) {
-        cursor = (cursor + i + 1) % n;
-        return s;
-      }
-      if (s.open() && s.response.writeQueueFull()) {
-        s.response.drainHandler(v -> scheduleDispatch());
-      }
+    for (OutboundEdge edge : outbound.edges) {
+      edge.updateGaugeTotals();
     }
-    return null;
-  }
-
-  private void sendBatch(Subscription s) {
-    long limit = Math.min(Math.min(queue.size(), options.maxBatch()), Math.min(s.credit.available(), s.unacked.room()));
-    long budget = options.maxFrameBytes() - 1024L;
-    Batch.Builder batch = Batch.newBuilder().setFirstSeq(s.unacked.nextSeq()).setWatermark(watermark);
-    int count = 0;
-    long bytes = 0;
-    long payload = 0;
-    while (count < limit) {
-      Message m = queue.peek();
-      int size = EdgeOptions.estimatedSize(m);
-      if (count > 0 && bytes + size > budget) {
-        break;
-      }
-      s.unacked.add(m, queue.peekAttachment());
-      queue.remove();
-      batch.addMessages(m);
-      bytes += size;
-      payload += m.getValue().size();
-      count++;
-    }
-    s.credit.consume(count);
-    s.sent += count;
-    s.lastSendNanos = System.nanoTime();
-    s.lastWatermarkSent = watermark;
-    s.response.write(UpstreamFrame.newBuilder().setBatch(batch).build());
-    metrics.sent.increment(count);
-    metrics.sentBytes.increment(payload);
-    metrics.batches.increment();
   }
 
   private void heartbeat() {
     long now = System.nanoTime();
-    long interval = options.heartbeatInterval().toNanos();
-    for (Subscription s : subscribers) {
-      if (s.open() && watermark > s.lastWatermarkSent && now - s.lastSendNanos >= interval
-          && !s.response.writeQueueFull()) {
-        s.lastWatermarkSent = watermark;
-        s.lastSendNanos = now;
-        s.response.write(UpstreamFrame.newBuilder()
-            .setWatermark(io.flowmesh.proto.edge.v1.Watermark.newBuilder().setWatermark(watermark)).build());
-      }
+    for (OutboundEdge edge : outbound.edges) {
+      edge.heartbeat(now, options.heartbeatInterval().toNanos(), watermark);
     }
   }
 
@@ -607,21 +375,14 @@ public final class EdgeServer {
   /**
    * Removes every queued message, oldest first, handing each with its attachment to {@code to}
    * (the vertex gives the inputs behind them back upstream). Unacked messages stay with their
-   * subscribers.
+   * subscribers; with several edges a message is handed back once, and its copies already sent
+   * are not told when acked.
    *
    * @return how many were taken
    */
   public int takeQueued(AckListener to) {
     checkThread();
-    int n = 0;
-    while (!queue.isEmpty()) {
-      Message m = queue.peek();
-      Object a = queue.peekAttachment();
-      queue.remove();
-      to.acked(m, a);
-      n++;
-    }
-    return n;
+    return outbound.takeQueued(to);
   }
 
   /** For tests and logs: where this edge is served. */

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * frame is read: the {@code authorization: Bearer <edge.token>} metadata, when the upstream has a
  * token ({@code UNAUTHENTICATED} when it is missing or wrong). At the hello: the claimed vertex
  * must be one this upstream serves, and with mutual TLS the client certificate must name it
- * ({@code PERMISSION_DENIED} otherwise; see {@link PeerNames}). A refusal says what was wrong —
+ * ({@code PERMISSION_DENIED} otherwise; see {@link PeerNames}); with named edges ({@code X.edge.to})
+ * the hello must name one of them and, when it names its upstream, this vertex ({@code NOT_FOUND}
+ * otherwise, naming the edge {@code upstream -> vertex}). A refusal says what was wrong —
  * never the secret — and is counted in {@code flowmesh_edge_refused_total{reason}} and logged at
  * most once a minute per peer host.
  *
@@ -37,6 +39,8 @@ final class SubscriberAuth {
   static final String WRONG_TOKEN = "wrong-token";
   static final String VERTEX_NOT_ALLOWED = "vertex-not-allowed";
   static final String CERTIFICATE_MISMATCH = "certificate-mismatch";
+  static final String UNKNOWN_EDGE = "unknown-edge";
+  static final String WRONG_UPSTREAM = "wrong-upstream";
   private static final long LOG_INTERVAL_MILLIS = 60_000;
   private static final int PEERS_REMEMBERED = 1024;
 
@@ -57,13 +61,22 @@ final class SubscriberAuth {
   };
 
   SubscriberAuth(String vertex, EdgeOptions options, MeterRegistry registry) {
+    this(vertex, options, false, registry);
+  }
+
+  /** @param namedEdges whether the vertex has named edges ({@code X.edge.to}): then edge refusals are counted too */
+  SubscriberAuth(String vertex, EdgeOptions options, boolean namedEdges, MeterRegistry registry) {
     this.vertex = vertex;
     this.auth = options.auth();
     this.token = auth.token() == null ? null : new BearerToken(auth.token());
     this.mutualTls = options.tls().enabled() && options.tls().mutual();
-    for (String reason : List.of(NO_TOKEN, WRONG_TOKEN, VERTEX_NOT_ALLOWED, CERTIFICATE_MISMATCH)) {
+    List<String> reasons = namedEdges
+        ? List.of(NO_TOKEN, WRONG_TOKEN, VERTEX_NOT_ALLOWED, CERTIFICATE_MISMATCH, UNKNOWN_EDGE, WRONG_UPSTREAM)
+        : List.of(NO_TOKEN, WRONG_TOKEN, VERTEX_NOT_ALLOWED, CERTIFICATE_MISMATCH);
+    for (String reason : reasons) {
       refused.put(reason, Counter.builder("flowmesh.edge.refused")
-          .description("Subscribe streams refused: no or wrong edge token, a vertex this edge does not serve, a certificate naming another vertex")
+          .description("Subscribe streams refused: no or wrong edge token, a vertex this edge does not serve, a certificate naming "
+              + "another vertex, an edge this vertex does not have")
           .tag("vertex", vertex).tag("reason", reason).register(registry));
     }
   }
@@ -84,6 +97,32 @@ final class SubscriberAuth {
           + vertex + "'s edge.token (every service of the pipeline needs the same FLOWMESH_EDGE_TOKEN)");
     }
     return null;
+  }
+
+  /**
+   * At the hello, with named edges: null when vertex {@code claimed} is one this vertex has an edge to
+   * and {@code upstream} (the upstream the subscriber expects; empty when it has only an address) is
+   * this vertex.
+   */
+  Refusal atEdge(String claimed, String upstream, EdgeRoutes routes) {
+    if (routes.single()) {
+      return null;
+    }
+    if (!upstream.isEmpty() && !upstream.equals(vertex)) {
+      return new Refusal(GrpcStatus.NOT_FOUND, WRONG_UPSTREAM, "edge " + clip(upstream) + " -> " + clip(claimed) + ": this is vertex "
+          + vertex + ", not " + PeerNames.quote(upstream) + " (the subscriber's address for its upstream "
+          + PeerNames.quote(upstream) + " leads to vertex " + vertex + ")");
+    }
+    if (!routes.names().contains(claimed)) {
+      return new Refusal(GrpcStatus.NOT_FOUND, UNKNOWN_EDGE, "edge " + vertex + " -> " + clip(claimed) + ": vertex " + vertex
+          + " has no edge to vertex " + PeerNames.quote(claimed) + "; its edges go to " + routes.names() + " (" + routes.toKey() + ")");
+    }
+    return null;
+  }
+
+  /** A peer-supplied name in an edge's name: at most 64 characters. */
+  private static String clip(String name) {
+    return name.length() > 64 ? name.substring(0, 64) + "…" : name;
   }
 
   /** At the hello, which claims {@code claimed}: null when it may subscribe. */

@@ -1,5 +1,8 @@
 package io.flowmesh.runtime.edge;
 
+import io.flowmesh.proto.edge.v1.Ack;
+import io.flowmesh.proto.edge.v1.Credit;
+import io.flowmesh.proto.edge.v1.Nack;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.Promise;
@@ -49,5 +52,29 @@ final class SubscriberSession {
     }
     nacks[nackCount++] = seq;
     nackReason = reason;
+  }
+
+  /** Writes the acks, nacks and credit gathered since the last flush, one frame of each kind at most. */
+  void flush() {
+    if (ackCount > 0) {
+      Ack.Builder ack = Ack.newBuilder();
+      for (int i = 0; i < ackCount; i++) {
+        ack.addSeqs(acks[i]);
+      }
+      ackCount = 0;
+      request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+    }
+    if (nackCount > 0) {
+      Nack.Builder nack = Nack.newBuilder().setReason(nackReason);
+      for (int i = 0; i < nackCount; i++) {
+        nack.addSeqs(nacks[i]);
+      }
+      nackCount = 0;
+      request.write(SubscriberFrame.newBuilder().setNack(nack).build());
+    }
+    if (unannouncedCredit > 0) {
+      request.write(SubscriberFrame.newBuilder().setCredit(Credit.newBuilder().setMessages(unannouncedCredit)).build());
+      unannouncedCredit = 0;
+    }
   }
 }

@@ -23,6 +23,8 @@ final class Subscription {
   final String remote;
   final CreditBalance credit = new CreditBalance();
   final UnackedWindow unacked;
+  /** The outbound edge it reads: set at open (one edge) or at its hello (named edges). */
+  OutboundEdge edge;
   String subscriberId = "?";
   String vertex = "?";
   boolean helloReceived;

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * closed (its unacked messages go back to the upstream's queue). Literal IP addresses are not
  * re-resolved; a name whose lookup fails keeps the subscribers it had.
  *
+ * <p>One set is one upstream vertex: unnamed ({@code Y.upstream}) or named ({@code
+ * Y.upstream.<vertex>}, said in every hello as {@code upstream_vertex}); a join has one set per
+ * upstream vertex ({@link UpstreamGroup}). The set is {@link #gone} once none of its subscribers
+ * has had an open stream for {@code goneAfter}: its subscribers then stop holding the vertex's
+ * input watermark back ({@link EdgeSubscriber#inputWatermark}) until one connects again.
+ *
  * <h2>Concurrency</h2>
  * Confined to the owning verticle's event loop; only the lookup runs on a worker.
  */
@@ -41,6 +49,8 @@ public final class UpstreamSet {
 
   private final Vertx vertx;
   private final String vertex;
+  private final String upstreamVertex;
+  private final long goneAfterNanos;
   private final List<HostPort> upstreams;
   private final Duration resolveInterval;
   private final EdgeOptions options;
@@ -56,6 +66,9 @@ public final class UpstreamSet {
   private boolean resolving;
   private boolean closed;
   private String resolveError;
+  private int open;
+  /** When the last open stream was lost (or the set started), while none is open. */
+  private long noneOpenSinceNanos = System.nanoTime();
 
   /**
    * @param vertex the vertex these subscriptions belong to (map, sink): said in the hello and
@@ -65,11 +78,24 @@ public final class UpstreamSet {
    */
   public UpstreamSet(Vertx vertx, String vertex, List<HostPort> upstreams, Duration resolveInterval, EdgeOptions options,
       MeterRegistry registry, String idPrefix, Listener listener, Resolver resolver) {
+    this(vertx, vertex, new Upstreams.Vertex("", upstreams), Duration.ofNanos(Long.MAX_VALUE), resolveInterval, options,
+        registry, idPrefix, listener, resolver);
+  }
+
+  /**
+   * @param upstream the upstream vertex: its name (empty when unnamed) and its edge addresses
+   * @param goneAfter how long without an open stream on any replica before the set counts as {@link #gone}
+   */
+  public UpstreamSet(Vertx vertx, String vertex, Upstreams.Vertex upstream, Duration goneAfter, Duration resolveInterval,
+      EdgeOptions options, MeterRegistry registry, String idPrefix, Listener listener, Resolver resolver) {
+    List<HostPort> upstreams = upstream.addresses();
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("no upstream address");
     }
     this.vertx = vertx;
     this.vertex = vertex;
+    this.upstreamVertex = upstream.name();
+    this.goneAfterNanos = goneAfter.toNanos();
     this.upstreams = List.copyOf(upstreams);
     this.resolveInterval = resolveInterval;
     this.options = options;
@@ -132,7 +158,9 @@ public final class UpstreamSet {
     for (HostPort address : addresses) {
       if (!byAddress.containsKey(address)) {
         String id = idPrefix + "/" + created++;
-        EdgeSubscriber s = new EdgeSubscriber(vertx, vertex, id, address, options, registry);
+        EdgeSubscriber s = new EdgeSubscriber(vertx, vertex, upstreamVertex, id, address, options, registry);
+        s.upstreamGone = this::gone;
+        s.connectionHandler(up -> opened(up ? 1 : -1));
         byAddress.put(address, s);
         listener.added(s);
         s.start();
@@ -150,8 +178,60 @@ public final class UpstreamSet {
   }
 
   private Future<Void> drop(EdgeSubscriber s) {
+    if (s.connected()) {
+      opened(-1);
+    }
+    s.connectionHandler(null);
     listener.removed(s);
     return s.close();
+  }
+
+  private void opened(int delta) {
+    open += delta;
+    if (open == 0) {
+      noneOpenSinceNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Whether this upstream vertex counts as gone: no subscriber has had an open stream for {@code
+   * goneAfter} (since the last one was lost, or since the start if none ever opened).
+   */
+  public boolean gone() {
+    return open == 0 && System.nanoTime() - noneOpenSinceNanos >= goneAfterNanos;
+  }
+
+  /** The upstream vertex's name as configured, empty when unnamed. */
+  public String upstreamVertex() {
+    return upstreamVertex;
+  }
+
+  /**
+   * This upstream vertex's watermark: the lowest over its replicas' ({@link Watermarks#NONE} until
+   * each has sent one); {@link Long#MAX_VALUE} when there is no replica.
+   */
+  public long watermark() {
+    long low = Long.MAX_VALUE;
+    for (EdgeSubscriber s : byAddress.values()) {
+      low = Math.min(low, s.watermark());
+    }
+    return low;
+  }
+
+  /** {@link #watermark()} while this vertex counts, {@link Long#MAX_VALUE} once it is {@link #gone}. */
+  public long inputWatermark() {
+    return gone() ? Long.MAX_VALUE : watermark();
+  }
+
+  /** This upstream vertex for {@code /status}: its name, watermark, whether it is gone, and its replicas' edges. */
+  public JsonObject status() {
+    JsonArray replicas = new JsonArray();
+    byAddress.values().forEach(s -> replicas.add(s.status()));
+    long wm = watermark();
+    return new JsonObject().put("vertex", upstreamVertex).put("addresses", HostPort.join(upstreams))
+        .put("connected", connected()).put("gone", gone()).put("watermark", wm == Long.MAX_VALUE ? Watermarks.NONE : wm)
+        .put("watermarkTime", Watermarks.format(wm == Long.MAX_VALUE ? Watermarks.NONE : wm))
+        .put("resolveError", resolveError).put("replicas", replicas);
   }
 
   /** The current subscribers, one per address. */

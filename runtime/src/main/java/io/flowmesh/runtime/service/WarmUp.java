@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -59,12 +60,16 @@ public final class WarmUp {
     try {
       HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
           .requestHandler(req -> req.body().onComplete(b -> req.response().end(Buffer.buffer(frame))));
-      Future<Buffer> roundTrip = server.listen().compose(s -> vertx.createHttpClient(new HttpClientOptions()
-              .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false))
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+      Future<Buffer> roundTrip = server.listen().compose(s -> client
           .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(s.actualPort()).setURI("/"))
           .compose(req -> req.send(Buffer.buffer(frame)))
           .compose(resp -> resp.body()));
       roundTrip.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // The client goes first: a server closing under a pooled connection makes Vert.x's pool log
+      // "Connection evicted" at WARN, which would be the first line of every service's log.
+      client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       LOG.debug("warm-up took {} ms", (System.nanoTime() - start) / 1_000_000);
     } catch (Exception e) {
       LOG.debug("warm-up incomplete, continuing: {}", e.toString());

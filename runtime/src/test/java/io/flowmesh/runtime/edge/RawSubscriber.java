@@ -69,6 +69,12 @@ final class RawSubscriber {
         .setProtocolVersion(version).setInitialCredit(credit)).build());
   }
 
+  /** A hello naming the upstream vertex the subscriber expects ({@code Hello.upstream_vertex}). */
+  void hello(String id, String vertex, String upstreamVertex, int version, long credit) {
+    send(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(id).setVertex(vertex)
+        .setUpstreamVertex(upstreamVertex).setProtocolVersion(version).setInitialCredit(credit)).build());
+  }
+
   void credit(long n) {
     send(SubscriberFrame.newBuilder().setCredit(Credit.newBuilder().setMessages(n)).build());
   }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Abort;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
+import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.Context;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RawUpstream {
 
   final AtomicReference<Abort> abort = new AtomicReference<>();
+  /** The last hello received. */
+  final AtomicReference<Hello> hello = new AtomicReference<>();
   private final Vertx vertx;
   private final Context context;
   private final int over;
@@ -33,6 +36,7 @@ final class RawUpstream {
       GrpcServer grpc = GrpcServer.server(vertx);
       grpc.callHandler(EdgeGrpcService.Subscribe, req -> req.handler(frame -> {
         if (frame.hasHello()) {
+          hello.set(frame.getHello());
           Batch.Builder b = Batch.newBuilder().setFirstSeq(0);
           for (long i = 0; i < frame.getHello().getInitialCredit() + over; i++) {
             b.addMessages(Message.newBuilder().setId("r" + i).setValue(ByteString.copyFromUtf8("v")));

@@ -4,6 +4,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
+import io.flowmesh.runtime.edge.UpstreamGroup;
 import io.flowmesh.runtime.edge.UpstreamSet;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.errors.Reasons;
@@ -60,7 +61,7 @@ public final class SinkVerticle extends VerticleBase {
   private PendingBatch pending = new PendingBatch();
   private PendingBatch inWrite = new PendingBatch();
   private Intake intake;
-  private UpstreamSet upstreams;
+  private UpstreamGroup upstreams;
   private DedupeWindow window;
   private HashSet<String> inFlight;
   private boolean writing;
@@ -104,7 +105,7 @@ public final class SinkVerticle extends VerticleBase {
   }
 
   private Future<Void> subscribe(double rate) {
-    upstreams = new UpstreamSet(vertx, options.vertexName(), options.upstream(), options.resolveInterval(), options.edge(), registry,
+    upstreams = new UpstreamGroup(vertx, options.vertexName(), options.upstream(), options.resolveInterval(), options.edge(), registry,
         subscriberPrefix, new UpstreamSet.Listener() {
           @Override
           public void added(EdgeSubscriber s) {
@@ -287,14 +288,12 @@ public final class SinkVerticle extends VerticleBase {
     }
   }
 
-  /** The minimum watermark over the connected edges, kept monotonic. */
+  /**
+   * The minimum watermark over the edges (each upstream vertex's replicas, every upstream vertex of
+   * a join), a gone upstream vertex's not counted ({@link EdgeSubscriber#inputWatermark}), kept monotonic.
+   */
   private void updateWatermark() {
-    long min = Long.MAX_VALUE;
-    for (EdgeSubscriber s : upstreams.subscribers()) {
-      if (s.connected()) {
-        min = Math.min(min, s.watermark());
-      }
-    }
+    long min = upstreams.inputWatermark();
     if (min != Long.MAX_VALUE && min > watermark) {
       watermark = min;
       metrics.watermark(index, watermark);
@@ -316,7 +315,8 @@ public final class SinkVerticle extends VerticleBase {
           .put("pendingBytes", pending.bytes()).put("writing", inWrite.size()).put("writingBytes", inWrite.bytes())
           .put("held", intake.held()).put("dedupeIds", window == null ? 0 : window.size())
           .put("watermark", watermark).put("watermarkTime", Watermarks.format(watermark))
-          .put("resolveError", upstreams.resolveError()).put("edges", edges);
+          .put("resolveError", upstreams.resolveError()).put("edges", edges)
+          .put("upstreamVertices", upstreams.status());
     });
   }
 

@@ -1,13 +1,8 @@
 package io.flowmesh.sink.udsink;
 
-import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.udf.sink.v1.Handshake;
-import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
-import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.flowmesh.runtime.udf.UdfChannel;
@@ -18,10 +13,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +36,6 @@ import org.slf4j.LoggerFactory;
 final class UdSinkClient implements UdfStream.Events<SinkResponse> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdSinkClient.class);
-  private static final byte[] HANDSHAKE = GrpcFrames.frame(
-      SinkRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
-  private static final byte[] EOT = GrpcFrames.frame(
-      SinkRequest.newBuilder().setStatus(TransmissionStatus.newBuilder().setEot(true)).build());
-
-  /** What one batch got back: the result of each message, by index. */
-  record Answer(SinkResponse.Result[] results) {
-  }
 
   /** A protocol fault of the user-defined sink; its message names udsink and the fault. */
   static final class ProtocolFault extends RuntimeException {
@@ -64,6 +51,10 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
   private final UdSinkOutcomes outcomes;
   private final Backoff backoff;
   private final ArrayDeque<Call> queue = new ArrayDeque<>();
+  private final SinkFrames frames = new SinkFrames();
+  /** Id to position in the outstanding batch, filled only once a server answers out of order; reused. */
+  private final HashMap<String, Integer> index = new HashMap<>();
+  private boolean indexed;
   private UdfChannel channel;
   private UdfStream.Spec<SinkResponse> spec;
   private UdfStream<SinkResponse> stream;
@@ -73,19 +64,17 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
   private boolean closed;
   private long stallTimer = -1;
 
-  private final class Call {
+  /** One batch: its results by position in the batch. */
+  private static final class Call {
     final List<Message> batch;
-    final Map<String, Integer> index;
     final SinkResponse.Result[] results;
-    final Promise<Answer> promise = Promise.promise();
+    final Promise<SinkResponse.Result[]> promise = Promise.promise();
     int answered;
+    /** The position the next result most likely answers: servers answer in the order sent. */
+    int next;
 
     Call(List<Message> batch) {
       this.batch = batch;
-      this.index = new HashMap<>(batch.size() * 2);
-      for (int i = 0; i < batch.size(); i++) {
-        index.put(batch.get(i).getId(), i);
-      }
       this.results = new SinkResponse.Result[batch.size()];
     }
   }
@@ -111,7 +100,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
           return;
         }
         channel = new UdfChannel(vertx, connection, UdfService.SINK);
-        spec = new UdfStream.Spec<>(channel.method("SinkFn"), HANDSHAKE, SinkResponse.parser(),
+        spec = new UdfStream.Spec<>(channel.method("SinkFn"), SinkFrames.HANDSHAKE, SinkResponse.parser(),
             r -> r.hasHandshake() && r.getHandshake().getSot(), "SinkResponse");
         p.complete();
       });
@@ -123,8 +112,11 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
     return connection.address();
   }
 
-  /** Sends {@code batch} (ids unique); completes, on this client's context, with a result for every message or a failure. */
-  Future<Answer> call(List<Message> batch) {
+  /**
+   * Sends {@code batch} (ids unique); completes, on this client's context, with the result of every
+   * message by its position in {@code batch}, or a failure.
+   */
+  Future<SinkResponse.Result[]> call(List<Message> batch) {
     Call c = new Call(batch);
     context.runOnContext(v -> {
       if (closed) {
@@ -154,24 +146,32 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
       return;
     }
     current = queue.poll();
-    for (Message m : current.batch) {
-      stream.send(GrpcFrames.frame(SinkRequest.newBuilder().setRequest(request(m)).build()));
+    index.clear();
+    indexed = false;
+    Buffer out = stream.queue();
+    List<Message> batch = current.batch;
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      frames.appendRequest(out, batch.get(i));
     }
-    stream.send(EOT);
+    out.appendBytes(SinkFrames.EOT);
+    stream.commit();
     armStall();
   }
 
-  private static SinkRequest.Request request(Message m) {
-    SinkRequest.Request.Builder b = SinkRequest.Request.newBuilder().setId(m.getId()).setValue(m.getValue())
-        .addAllKeys(m.getKeysList()).putAllHeaders(m.getHeadersMap());
-    if (m.getEventTime() > 0) {
-      b.setEventTime(timestamp(m.getEventTime()));
+  /** The position in {@code c}'s batch that {@code id} answers, or -1 when no message of the batch has it. */
+  private int positionOf(Call c, String id) {
+    List<Message> batch = c.batch;
+    if (c.next < batch.size() && batch.get(c.next).getId().equals(id)) {
+      return c.next++;
     }
-    return b.build();
-  }
-
-  private static Timestamp timestamp(long millis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+    if (!indexed) {
+      indexed = true;
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        index.put(batch.get(i).getId(), i);
+      }
+    }
+    Integer at = index.get(id);
+    return at == null ? -1 : at;
   }
 
   private void openStream() {
@@ -219,8 +219,8 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
     }
     for (int i = 0, n = r.getResultsCount(); i < n; i++) {
       SinkResponse.Result result = r.getResults(i);
-      Integer at = c.index.get(result.getId());
-      if (at == null) {
+      int at = positionOf(c, result.getId());
+      if (at < 0) {
         s.fail("a result for unknown id '" + result.getId() + "' (not in the batch of " + c.batch.size() + ")");
         return;
       }
@@ -238,7 +238,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
       }
       cancelStall();
       current = null;
-      c.promise.complete(new Answer(c.results));
+      c.promise.complete(c.results);
       next();
     } else {
       armStall();

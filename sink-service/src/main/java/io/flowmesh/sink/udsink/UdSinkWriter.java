@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.slf4j.Logger;
@@ -81,28 +82,24 @@ public final class UdSinkWriter implements SinkWriter {
     }
     Context caller = Vertx.currentContext();
     Attempt a = new Attempt(batch, caller == null ? vertx.getOrCreateContext() : caller);
-    a.round(1, allIndexes(batch.size()));
+    a.round(1, null);
     return a.done.future();
   }
 
-  private static List<Integer> allIndexes(int n) {
-    List<Integer> all = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      all.add(i);
-    }
-    return all;
-  }
-
-  /** One batch's way through the sink: rounds of sends of what is still failing, then the fallback and on-success writes. */
+  /**
+   * One batch's way through the sink: rounds of sends of what is still failing, then the fallback
+   * and on-success writes. Positions are indexes into the batch; per-message state is made only
+   * for the messages that need it (resent, falling back, copied on success).
+   */
   private final class Attempt {
     final List<Message> batch;
     final Context caller;
     final Promise<BitSet> done = Promise.promise();
     final BitSet failed = new BitSet();
-    final List<Message> toFallback = new ArrayList<>();
-    final List<Integer> fallbackAt = new ArrayList<>();
-    final List<Message> toOnSuccess = new ArrayList<>();
-    final List<Integer> onSuccessAt = new ArrayList<>();
+    /** Positions answered FALLBACK, or null. */
+    BitSet toFallback;
+    /** What goes to the on-success sink, by position (the given message or the original), or null. */
+    Message[] toOnSuccess;
     String error;
 
     Attempt(List<Message> batch, Context caller) {
@@ -110,10 +107,14 @@ public final class UdSinkWriter implements SinkWriter {
       this.caller = caller;
     }
 
-    void round(int n, List<Integer> which) {
-      List<Message> subset = which.size() == batch.size() ? batch : new ArrayList<>(which.size());
-      if (subset != batch) {
-        which.forEach(i -> subset.add(batch.get(i)));
+    /** Sends the messages at {@code which} (null: the whole batch, in order). */
+    void round(int n, int[] which) {
+      List<Message> subset = batch;
+      if (which != null) {
+        subset = new ArrayList<>(which.length);
+        for (int i : which) {
+          subset.add(batch.get(i));
+        }
       }
       client.call(subset).onComplete(ar -> {
         if (ar.failed()) {
@@ -121,112 +122,170 @@ public final class UdSinkWriter implements SinkWriter {
           caller.runOnContext(v -> done.fail(ar.cause()));
           return;
         }
-        SinkResponse.Result[] results = ar.result().results();
-        List<Integer> retry = new ArrayList<>();
-        int nacks = 0;
-        int serves = 0;
-        for (int k = 0; k < results.length; k++) {
-          SinkResponse.Result r = results[k];
-          int i = which.get(k);
-          Status s = r.getStatus();
-          switch (s) {
-            case SUCCESS -> { }
-            case FAILURE, NACK -> {
-              retry.add(i);
-              error = r.getErrMsg().isEmpty() ? "udsink answered " + s : "udsink answered " + s + ": " + r.getErrMsg();
-              if (s == Status.NACK) {
-                nacks++;
-              }
-            }
-            case FALLBACK -> {
-              toFallback.add(batch.get(i));
-              fallbackAt.add(i);
-            }
-            case ON_SUCCESS -> {
-              Message m = batch.get(i);
-              if (r.hasOnSuccessMsg()) {
-                m = m.toBuilder().setValue(r.getOnSuccessMsg().getValue()).clearKeys().addAllKeys(r.getOnSuccessMsg().getKeysList()).build();
-              }
-              toOnSuccess.add(m);
-              onSuccessAt.add(i);
-            }
-            case SERVE -> serves++;
-            default -> {
-              retry.add(i);
-              error = "udsink answered an unknown status " + r.getStatusValue() + " for id '" + r.getId() + "'";
-            }
-          }
-        }
-        if (!retry.isEmpty()) {
-          outcomes.failed(retry.size());
-        }
-        unsupported(nacks, serves);
-        if (!retry.isEmpty() && n < attempts) {
-          vertx.setTimer(Math.max(1, retryBackoff.delayNanos(n) / 1_000_000), id -> round(n + 1, retry));
-          return;
-        }
-        retry.forEach(failed::set);
-        routeOn();
+        answered(n, which, ar.result());
       });
     }
 
-    void unsupported(int nacks, int serves) {
-      if (nacks + serves == 0) {
+    void answered(int n, int[] which, SinkResponse.Result[] results) {
+      int[] retry = null;
+      int retries = 0;
+      int nacks = 0;
+      int serves = 0;
+      for (int k = 0; k < results.length; k++) {
+        SinkResponse.Result r = results[k];
+        int i = which == null ? k : which[k];
+        Status s = r.getStatus();
+        switch (s) {
+          case SUCCESS -> { }
+          case FAILURE, NACK -> {
+            if (retry == null) {
+              retry = new int[results.length - k];
+            }
+            retry[retries++] = i;
+            error = r.getErrMsg().isEmpty() ? "udsink answered " + s : "udsink answered " + s + ": " + r.getErrMsg();
+            if (s == Status.NACK) {
+              nacks++;
+            }
+          }
+          case FALLBACK -> {
+            if (toFallback == null) {
+              toFallback = new BitSet(batch.size());
+            }
+            toFallback.set(i);
+          }
+          case ON_SUCCESS -> {
+            Message m = batch.get(i);
+            if (r.hasOnSuccessMsg()) {
+              m = m.toBuilder().setValue(r.getOnSuccessMsg().getValue()).clearKeys().addAllKeys(r.getOnSuccessMsg().getKeysList()).build();
+            }
+            if (toOnSuccess == null) {
+              toOnSuccess = new Message[batch.size()];
+            }
+            toOnSuccess[i] = m;
+          }
+          case SERVE -> serves++;
+          default -> {
+            if (retry == null) {
+              retry = new int[results.length - k];
+            }
+            retry[retries++] = i;
+            error = "udsink answered an unknown status " + r.getStatusValue() + " for id '" + r.getId() + "'";
+          }
+        }
+      }
+      if (retries > 0) {
+        outcomes.failed(retries);
+      }
+      unsupported(nacks, serves);
+      if (retries > 0 && n < attempts) {
+        int[] again = retries == retry.length ? retry : Arrays.copyOf(retry, retries);
+        vertx.setTimer(Math.max(1, retryBackoff.delayNanos(n) / 1_000_000), id -> round(n + 1, again));
         return;
       }
-      outcomes.unsupported(nacks + serves);
-      if (nacks > 0 && !toldNack) {
-        toldNack = true;
-        LOG.warn("udsink answered NACK, which Flowmesh does not support yet: treated as FAILURE (retried); counted in"
-            + " flowmesh_sink_outcomes_total{outcome=unsupported}");
+      for (int k = 0; k < retries; k++) {
+        failed.set(retry[k]);
       }
-      if (serves > 0 && !toldServe) {
-        toldServe = true;
-        LOG.warn("udsink answered SERVE, which Flowmesh does not support yet: the message is taken as written; counted in"
-            + " flowmesh_sink_outcomes_total{outcome=unsupported}");
+      routeOn();
+    }
+
+    void unsupported(int nacks, int serves) {
+      if (nacks > 0) {
+        outcomes.nack(nacks);
+        if (!toldNack) {
+          toldNack = true;
+          LOG.warn("udsink answered NACK, which Flowmesh does not support yet: treated as FAILURE (retried); counted in"
+              + " flowmesh_sink_outcomes_total{outcome=unsupported-nack}");
+        }
+      }
+      if (serves > 0) {
+        outcomes.serve(serves);
+        if (!toldServe) {
+          toldServe = true;
+          LOG.warn("udsink answered SERVE, which Flowmesh does not support yet: the message is taken as written, nothing is"
+              + " served; counted in flowmesh_sink_outcomes_total{outcome=unsupported-serve}");
+        }
       }
     }
 
     /** Writes the FALLBACK and ON_SUCCESS subsets, then completes. */
     void routeOn() {
+      if (toFallback == null && toOnSuccess == null) {
+        caller.runOnContext(v -> finish());
+        return;
+      }
       caller.runOnContext(v -> {
-        Future<Void> fb = forward(fallback, toFallback, fallbackAt, "fallback", "FALLBACK").onSuccess(x -> outcomes.fallback(toFallback.size()));
-        Future<Void> ons = forward(onSuccess, toOnSuccess, onSuccessAt, "on-success", "ON_SUCCESS");
-        Future.join(fb, ons).onComplete(x -> {
-          if (!failed.isEmpty()) {
-            lastError = error;
-          }
-          done.complete(failed);
-        });
+        Future<Void> fb = toFallback == null ? Future.succeededFuture() : fallBack();
+        Future<Void> ons = toOnSuccess == null ? Future.succeededFuture() : copyOnSuccess();
+        Future.join(fb, ons).onComplete(x -> finish());
       });
     }
 
-    /** Writes {@code list} with {@code to}; what it could not write is marked failed. */
-    Future<Void> forward(SinkWriter to, List<Message> list, List<Integer> at, String name, String status) {
-      if (list.isEmpty()) {
-        return Future.succeededFuture();
+    void finish() {
+      if (!failed.isEmpty()) {
+        lastError = error;
       }
-      if (to == null) {
-        if (status.equals("ON_SUCCESS")) {
-          return Future.succeededFuture();
+      done.complete(failed);
+    }
+
+    Future<Void> fallBack() {
+      int[] at = toFallback.stream().toArray();
+      if (fallback == null) {
+        for (int i : at) {
+          failed.set(i);
         }
-        at.forEach(failed::set);
-        error = "udsink answered " + status + " but no " + name + " sink is configured (sink." + name + ".type)";
+        error = "udsink answered FALLBACK but no fallback sink is configured (sink.fallback.type)";
         return Future.failedFuture(error);
       }
-      String[] why = new String[1];
-      return Writes.send(to, list, why).compose(bad -> {
-        bad.stream().forEach(k -> failed.set(at.get(k)));
-        if (!bad.isEmpty()) {
-          error = name + " sink " + to.describe() + " failed: " + why[0];
-          return Future.failedFuture(error);
+      List<Message> list = new ArrayList<>(at.length);
+      for (int i : at) {
+        list.add(batch.get(i));
+      }
+      return forward(fallback, list, at, "fallback", (written, lost) -> {
+        outcomes.fallback(written);
+        if (lost > 0) {
+          outcomes.fallbackFailed(lost);
         }
-        if (status.equals("ON_SUCCESS")) {
-          outcomes.onSuccess(list.size());
-        }
-        return Future.succeededFuture();
       });
     }
+
+    Future<Void> copyOnSuccess() {
+      if (onSuccess == null) {
+        return Future.succeededFuture();
+      }
+      List<Message> list = new ArrayList<>();
+      int[] at = new int[toOnSuccess.length];
+      for (int i = 0; i < toOnSuccess.length; i++) {
+        if (toOnSuccess[i] != null) {
+          at[list.size()] = i;
+          list.add(toOnSuccess[i]);
+        }
+      }
+      return forward(onSuccess, list, at, "on-success", (written, lost) -> outcomes.onSuccess(written));
+    }
+
+    /**
+     * Writes {@code list} with {@code to}; what it could not write (its position in {@code at}) is
+     * marked failed; {@code counts} hears how many were written and how many not.
+     */
+    Future<Void> forward(SinkWriter to, List<Message> list, int[] at, String name, IntBinaryConsumer counts) {
+      String[] why = new String[1];
+      return Writes.send(to, list, why).compose(bad -> {
+        counts.accept(list.size() - bad.cardinality(), bad.cardinality());
+        if (bad.isEmpty()) {
+          return Future.succeededFuture();
+        }
+        for (int k = bad.nextSetBit(0); k >= 0; k = bad.nextSetBit(k + 1)) {
+          failed.set(at[k]);
+        }
+        error = name + " sink " + to.describe() + " failed: " + why[0];
+        return Future.failedFuture(error);
+      });
+    }
+  }
+
+  /** Two counts: written and not. */
+  private interface IntBinaryConsumer {
+    void accept(int written, int lost);
   }
 
   @Override

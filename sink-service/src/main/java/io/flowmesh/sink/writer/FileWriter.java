@@ -169,6 +169,8 @@ public final class FileWriter implements SinkWriter {
     Future<Void> closed = worker.executeBlocking(() -> {
       try (FileChannel c = channel) {
         c.force(true);
+      } catch (IOException e) {
+        throw new IOException("closing " + path + ": flushing it to disk failed: " + e.getMessage(), e);
       }
       return null;
     }, false);

@@ -13,6 +13,9 @@ import java.util.List;
  */
 public final class Writes {
 
+  /** A reused buffer that a large batch grew past this is given back on its next use. */
+  private static final int KEEP = 8 << 20;
+
   private Writes() {
   }
 
@@ -21,6 +24,15 @@ public final class Writes {
    * finally failed (every index when a byte writer's write failed, with {@code error[0]} set to why).
    */
   public static Future<BitSet> send(SinkWriter w, List<Message> batch, String[] error) {
+    return send(w, batch, error, null);
+  }
+
+  /**
+   * As {@link #send(SinkWriter, List, String[])}, encoding into {@code out} (emptied first) for a
+   * byte writer; null makes a buffer for this call. The caller leaves {@code out} alone until the
+   * returned future completes.
+   */
+  public static Future<BitSet> send(SinkWriter w, List<Message> batch, String[] error, OutBuffer out) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
@@ -36,7 +48,11 @@ public final class Writes {
         return Future.succeededFuture(ar.result());
       });
     }
-    OutBuffer out = new OutBuffer();
+    if (out == null) {
+      out = new OutBuffer();
+    } else {
+      out.reset(KEEP);
+    }
     if (w.writes()) {
       for (Message m : batch) {
         w.encode(m, out);

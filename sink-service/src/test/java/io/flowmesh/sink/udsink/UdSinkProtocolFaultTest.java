@@ -1,24 +1,21 @@
 package io.flowmesh.sink.udsink;
 
+import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.udf.sink.v1.Handshake;
-import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
-import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.runtime.udf.UdfConnection;
+import io.flowmesh.sink.writer.HeldWriter;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,36 +31,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Protocol faults of a user-defined sink, from a fake {@code sink.v1} server in this test (raw
- * gRPC over HTTP/2): each fails its batch with an error naming udsink and the fault, is counted in
- * {@code flowmesh_sink_udsink_protocol_errors_total}, and the next batch against a well-behaved
- * server is written (the writer stays usable); plus the per-status routing of ON_SUCCESS, SERVE
- * and NACK, which SDK 0.9.2 cannot answer.
+ * A user-defined sink's answers from a fake {@code sink.v1} server in this test (raw gRPC over
+ * HTTP/2, current proto): protocol faults each fail their batch with an error naming udsink and the
+ * fault, are counted in {@code flowmesh_sink_udsink_protocol_errors_total}, and the next batch
+ * against a well-behaved server is written (the writer stays usable); and the per-status routing
+ * of FALLBACK, ON_SUCCESS, SERVE and NACK (SDK 0.9.2 answers only SUCCESS, FAILURE and FALLBACK).
+ * A batch is done (and so acked by the sink verticle) only once its fallback and on-success
+ * writes are done: the test holds those writes and looks.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UdSinkProtocolFaultTest {
 
-  enum Mode { GOOD, NO_HANDSHAKE, UNKNOWN_ID, FEWER, GARBAGE, ON_SUCCESS, SERVE_NACK }
+  enum Mode { GOOD, NO_HANDSHAKE, UNKNOWN_ID, FEWER, GARBAGE, OUT_OF_ORDER, FALLBACK, ON_SUCCESS, SERVE_NACK }
 
   private Vertx vertx;
-  private HttpServer server;
+  private FakeSinkServer server;
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.GOOD);
   private SimpleMeterRegistry registry;
   private SinkWriter writer;
-  private final List<Message> onSuccessGot = new ArrayList<>();
+  private final HeldWriter fallback = new HeldWriter().answerAtOnce();
+  private final HeldWriter onSuccess = new HeldWriter().answerAtOnce();
   private final List<String> nackedOnce = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    server = vertx.createHttpServer().requestHandler(this::serve);
-    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = FakeSinkServer.start(vertx, 0, new FakeSinkServer.Answers() {
+      @Override
+      public boolean handshake() {
+        return mode.get() != Mode.NO_HANDSHAKE;
+      }
+
+      @Override
+      public void batch(HttpServerResponse resp, List<String> ids) {
+        answer(resp, ids);
+      }
+    });
     registry = new SimpleMeterRegistry();
-    UdfConnection conn = UdfConnection.builder("sink.udsink").address("tcp://127.0.0.1:" + server.actualPort())
+    UdfConnection conn = UdfConnection.builder("sink.udsink").address("tcp://127.0.0.1:" + server.port())
         .timeout(Duration.ofSeconds(5)).stallTimeout(Duration.ofSeconds(5))
         .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50)).build();
-    SinkWriter onSuccess = new RecordingWriter(onSuccessGot);
-    writer = UdSinkWriter.open(vertx, conn, "primary sink", null, onSuccess, 3, Duration.ofMillis(5), Duration.ofMillis(20),
+    writer = UdSinkWriter.open(vertx, conn, "primary sink", fallback, onSuccess, 3, Duration.ofMillis(5), Duration.ofMillis(20),
         new UdSinkOutcomes(registry)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -80,7 +88,7 @@ class UdSinkProtocolFaultTest {
 
   @Test
   void aResultForAnUnknownIdIsAProtocolErrorAndTheNextBatchIsWritten() throws Exception {
-    assertFault(Mode.UNKNOWN_ID, "a result for unknown id 'nope'");
+    assertFault(Mode.UNKNOWN_ID, "a result for unknown id 'nope' (not in the batch of 3)");
   }
 
   @Test
@@ -94,33 +102,98 @@ class UdSinkProtocolFaultTest {
   }
 
   @Test
-  void onSuccessCopiesGoToTheOnSuccessSinkWithTheGivenMessageOrTheOriginal() throws Exception {
-    mode.set(Mode.ON_SUCCESS);
-    BitSet failed = send(batch("s", 3)).get(20, TimeUnit.SECONDS);
-    assertTrue(failed.isEmpty(), "nothing failed: " + failed);
-    assertEquals(3, onSuccessGot.size());
-    assertEquals("replaced-s-0", onSuccessGot.get(0).getValue().toStringUtf8(), "the on_success_msg the server gave");
-    assertEquals("value-s-1", onSuccessGot.get(1).getValue().toStringUtf8(), "no on_success_msg: the original");
-    assertEquals(3, count("flowmesh.sink.outcomes", "on-success"));
+  void resultsInAnyOrderEachGoToTheirOwnMessage() throws Exception {
+    mode.set(Mode.OUT_OF_ORDER);
+    BitSet failed = send(batch("o", 6)).get(20, TimeUnit.SECONDS);
+    assertEquals(List.of(5), failed.stream().boxed().toList(), "only o-5, answered FAILURE on every attempt, failed");
+    assertEquals(3, count("failed"), "o-5's three FAILURE answers");
+    assertEquals(0, registry.get("flowmesh.sink.udsink.protocol.errors").counter().count());
   }
 
   @Test
-  void serveAndNackAreCountedUnsupportedAndNackIsRetriedAsFailure() throws Exception {
+  void fallbackAnswersGoToTheFallbackSinkAndTheBatchIsDoneOnlyOnceThatWriteIs() throws Exception {
+    mode.set(Mode.FALLBACK);
+    fallback.hold();
+    CompletableFuture<BitSet> done = send(batch("f", 10));
+    until(() -> fallback.held() == 1, 10_000, () -> "the fallback to be given the FALLBACK answers");
+    assertFalse(done.isDone(), "not done (so not acked) while the fallback's write is outstanding");
+    assertEquals(List.of("f-1", "f-4", "f-7"), fallback.got().stream().map(Message::getId).toList(), "FALLBACK for every third id from 1");
+    fallback.release();
+    assertTrue(done.get(20, TimeUnit.SECONDS).isEmpty());
+    assertEquals(3, count("fallback"));
+    assertEquals(0, count("fallback-failed"));
+  }
+
+  @Test
+  void fallbackAnswersTheFallbackSinkFailsAreFailedAndCounted() throws Exception {
+    mode.set(Mode.FALLBACK);
+    fallback.hold();
+    CompletableFuture<BitSet> done = send(batch("g", 10));
+    until(() -> fallback.held() == 1, 10_000, () -> "the fallback to be given the FALLBACK answers");
+    fallback.fail();
+    assertEquals(List.of(1, 4, 7), done.get(20, TimeUnit.SECONDS).stream().boxed().toList(), "failed: nacked, delivered again");
+    assertEquals(0, count("fallback"));
+    assertEquals(3, count("fallback-failed"));
+    assertTrue(writer.lastError().contains("fallback sink held failed"), writer.lastError());
+  }
+
+  @Test
+  void onSuccessCopiesGoToTheOnSuccessSinkGivenOrOriginalAndTheBatchIsDoneOnlyOnceThatWriteIs() throws Exception {
+    mode.set(Mode.ON_SUCCESS);
+    onSuccess.hold();
+    CompletableFuture<BitSet> done = send(batch("s", 10));
+    until(() -> onSuccess.held() == 1, 10_000, () -> "the on-success sink to be given the ON_SUCCESS answers");
+    assertFalse(done.isDone(), "not done (so not acked) while the on-success write is outstanding");
+    List<Message> got = onSuccess.got();
+    assertEquals(List.of("s-0", "s-2", "s-4", "s-6", "s-8"), got.stream().map(Message::getId).toList(), "ON_SUCCESS for the even ids");
+    assertEquals("replaced-s-0", got.get(0).getValue().toStringUtf8(), "the on_success_msg the server gave: its value");
+    assertEquals(List.of("given-key"), got.get(0).getKeysList(), "and its keys");
+    for (Message m : got.subList(1, got.size())) {
+      assertEquals("value-" + m.getId(), m.getValue().toStringUtf8(), "no on_success_msg: the original");
+      assertEquals(List.of("key-" + m.getId()), m.getKeysList(), "the original's keys");
+    }
+    onSuccess.release();
+    assertTrue(done.get(20, TimeUnit.SECONDS).isEmpty(), "every message written");
+    assertEquals(5, count("on-success"));
+  }
+
+  @Test
+  void onSuccessCopiesTheOnSuccessSinkFailsAreFailed() throws Exception {
+    mode.set(Mode.ON_SUCCESS);
+    onSuccess.hold();
+    CompletableFuture<BitSet> done = send(batch("t", 4));
+    until(() -> onSuccess.held() == 1, 10_000, () -> "the on-success sink to be given the ON_SUCCESS answers");
+    onSuccess.fail();
+    assertEquals(List.of(0, 2), done.get(20, TimeUnit.SECONDS).stream().boxed().toList(),
+        "failed (nacked, delivered again): no copy is lost");
+    assertEquals(0, count("on-success"));
+    assertTrue(writer.lastError().contains("on-success sink held failed"), writer.lastError());
+  }
+
+  @Test
+  void serveAndNackAreCountedUnsupportedEachAndNackIsRetriedAsFailure() throws Exception {
     mode.set(Mode.SERVE_NACK);
     BitSet failed = send(batch("n", 2)).get(20, TimeUnit.SECONDS);
     assertTrue(failed.isEmpty(), "the NACKed id succeeded on its retry: " + failed);
     assertEquals(List.of("n-1"), nackedOnce, "n-1 was NACKed once, then resent");
-    assertEquals(2, count("flowmesh.sink.outcomes", "unsupported"), "one SERVE, one NACK");
-    assertEquals(1, count("flowmesh.sink.outcomes", "failed"));
+    assertEquals(1, count("unsupported-serve"), "one SERVE, counted as not supported");
+    assertEquals(1, count("unsupported-nack"), "one NACK, counted as not supported");
+    assertEquals(1, count("failed"));
   }
 
   private void assertFault(Mode fault, String detail) throws Exception {
     mode.set(fault);
     ExecutionException e = null;
-    try {
-      send(batch("a", 3)).get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException x) {
-      e = x;
+    try (LogCapture log = new LogCapture(UdSinkClient.class)) {
+      try {
+        send(batch("a", 3)).get(20, TimeUnit.SECONDS);
+      } catch (ExecutionException x) {
+        e = x;
+      }
+      List<String> errors = log.lines().stream().filter(l -> l.startsWith("ERROR")).toList();
+      assertEquals(1, errors.size(), "one error line: " + errors);
+      assertTrue(errors.get(0).startsWith("ERROR udsink protocol error role=primary sink address=tcp://127.0.0.1:")
+          && errors.get(0).contains("fault=" + detail), errors.get(0));
     }
     assertTrue(e != null, "the batch failed");
     String msg = e.getCause().getMessage();
@@ -131,8 +204,8 @@ class UdSinkProtocolFaultTest {
     assertTrue(failed.isEmpty(), "the next batch is written: " + failed);
   }
 
-  private double count(String name, String outcome) {
-    return registry.get(name).tag("outcome", outcome).counter().count();
+  private double count(String outcome) {
+    return registry.get("flowmesh.sink.outcomes").tag("outcome", outcome).counter().count();
   }
 
   private CompletableFuture<BitSet> send(List<Message> batch) {
@@ -150,49 +223,17 @@ class UdSinkProtocolFaultTest {
   private static List<Message> batch(String prefix, int n) {
     List<Message> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(Message.newBuilder().setId(prefix + "-" + i).setValue(ByteString.copyFromUtf8("value-" + prefix + "-" + i)).build());
+      String id = prefix + "-" + i;
+      list.add(Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("value-" + id)).addKeys("key-" + id).build());
     }
     return list;
   }
 
-  /** The fake sink: one SinkFn stream per request; answers per {@link #mode} at each eot. */
-  private void serve(HttpServerRequest req) {
-    HttpServerResponse resp = req.response();
-    if (req.path().endsWith("/IsReady")) {
-      resp.putHeader("content-type", "application/grpc").putTrailer("grpc-status", "0").end(Buffer.buffer(new byte[] {0, 0, 0, 0, 2, 8, 1}));
-      return;
-    }
-    resp.putHeader("content-type", "application/grpc");
-    List<String> ids = new ArrayList<>();
-    Buffer[] acc = {Buffer.buffer()};
-    req.handler(data -> {
-      acc[0].appendBuffer(data);
-      while (acc[0].length() >= 5 && acc[0].length() >= 5 + acc[0].getInt(1)) {
-        int len = acc[0].getInt(1);
-        SinkRequest r;
-        try {
-          r = SinkRequest.parseFrom(acc[0].getBytes(5, 5 + len));
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        acc[0] = acc[0].getBuffer(5 + len, acc[0].length());
-        if (r.hasHandshake()) {
-          SinkResponse answer = mode.get() == Mode.NO_HANDSHAKE
-              ? SinkResponse.newBuilder().setStatus(TransmissionStatus.newBuilder().setEot(true)).build()
-              : SinkResponse.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build();
-          resp.write(Buffer.buffer(GrpcFrames.frame(answer)));
-        } else if (r.hasRequest()) {
-          ids.add(r.getRequest().getId());
-        } else if (r.getStatus().getEot()) {
-          answer(resp, ids);
-          ids.clear();
-        }
-      }
-    });
-    req.endHandler(v -> resp.putTrailer("grpc-status", "0").end());
-    req.exceptionHandler(t -> { });
+  private static int position(String id) {
+    return Integer.parseInt(id.substring(id.indexOf('-') + 1));
   }
 
+  /** The fake sink's answer to a batch, per {@link #mode}. */
   private void answer(HttpServerResponse resp, List<String> ids) {
     SinkResponse.Builder b = SinkResponse.newBuilder();
     switch (mode.get()) {
@@ -202,11 +243,27 @@ class UdSinkProtocolFaultTest {
       }
       case UNKNOWN_ID -> b.addResults(SinkResponse.Result.newBuilder().setId("nope"));
       case FEWER -> ids.subList(0, ids.size() - 1).forEach(id -> b.addResults(SinkResponse.Result.newBuilder().setId(id)));
+      case OUT_OF_ORDER -> {
+        // Backwards, in two responses; o-5 fails every time.
+        for (int i = ids.size() - 1; i >= 0; i--) {
+          String id = ids.get(i);
+          b.addResults(SinkResponse.Result.newBuilder().setId(id).setStatus(id.equals("o-5") ? Status.FAILURE : Status.SUCCESS)
+              .setErrMsg(id.equals("o-5") ? "o-5 never works" : ""));
+          if (i == ids.size() / 2) {
+            resp.write(Buffer.buffer(io.flowmesh.runtime.udf.GrpcFrames.frame(b.build())));
+            b.clear();
+          }
+        }
+      }
+      case FALLBACK -> ids.forEach(id -> b.addResults(SinkResponse.Result.newBuilder().setId(id)
+          .setStatus(position(id) % 3 == 1 ? Status.FALLBACK : Status.SUCCESS)));
       case ON_SUCCESS -> {
-        for (int i = 0; i < ids.size(); i++) {
-          SinkResponse.Result.Builder r = SinkResponse.Result.newBuilder().setId(ids.get(i)).setStatus(Status.ON_SUCCESS);
-          if (i == 0) {
-            r.setOnSuccessMsg(SinkResponse.Result.Message.newBuilder().setValue(ByteString.copyFromUtf8("replaced-" + ids.get(i))));
+        for (String id : ids) {
+          SinkResponse.Result.Builder r = SinkResponse.Result.newBuilder().setId(id)
+              .setStatus(position(id) % 2 == 0 ? Status.ON_SUCCESS : Status.SUCCESS);
+          if (position(id) == 0) {
+            r.setOnSuccessMsg(SinkResponse.Result.Message.newBuilder().setValue(ByteString.copyFromUtf8("replaced-" + id))
+                .addKeys("given-key"));
           }
           b.addResults(r);
         }
@@ -225,47 +282,6 @@ class UdSinkProtocolFaultTest {
       }
       default -> ids.forEach(id -> b.addResults(SinkResponse.Result.newBuilder().setId(id)));
     }
-    resp.write(Buffer.buffer(GrpcFrames.frame(b.build())));
-    resp.write(Buffer.buffer(GrpcFrames.frame(SinkResponse.newBuilder().setStatus(TransmissionStatus.newBuilder().setEot(true)).build())));
-  }
-
-  /** An on-success sink that keeps what it is given. */
-  private static final class RecordingWriter implements SinkWriter {
-    private final List<Message> got;
-
-    RecordingWriter(List<Message> got) {
-      this.got = got;
-    }
-
-    @Override
-    public boolean sendsMessages() {
-      return true;
-    }
-
-    @Override
-    public Future<BitSet> send(List<Message> batch) {
-      got.addAll(batch);
-      return Future.succeededFuture(new BitSet());
-    }
-
-    @Override
-    public void encode(Message m, io.flowmesh.sink.writer.OutBuffer out) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> write(io.flowmesh.sink.writer.OutBuffer out) {
-      return Future.failedFuture("unused");
-    }
-
-    @Override
-    public Future<Void> close() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public String describe() {
-      return "recording";
-    }
+    FakeSinkServer.answer(resp, b.build());
   }
 }

@@ -3,6 +3,7 @@ package io.flowmesh.source.engine;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeOptions;
+import io.flowmesh.runtime.edge.EdgeRoutes;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.service.CommonKeys;
@@ -36,6 +37,7 @@ public final class SourceVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final int queueCapacity;
+  private EdgeRoutes routes = EdgeRoutes.SINGLE;
   private final EdgeOptions edgeOptions;
   private final String idPrefix;
   private final Duration watermarkInterval;
@@ -87,9 +89,15 @@ public final class SourceVerticle extends VerticleBase {
     return this;
   }
 
+  /** The outbound edges and their tag conditions ({@code source.edge.to}); one unnamed edge unless set. */
+  public SourceVerticle routes(EdgeRoutes r) {
+    this.routes = r;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, registry);
+    server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, routes, registry);
     ids = new IdSequence(idPrefix);
     AckListener toProducer = (m, a) -> {
       ackedSinceTick++;

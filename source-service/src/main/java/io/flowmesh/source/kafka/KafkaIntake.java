@@ -7,6 +7,7 @@ import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
+import io.flowmesh.source.engine.EdgeFeed;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import io.flowmesh.source.engine.IdSequence;
 import io.flowmesh.source.engine.Producer;
@@ -17,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,10 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaIntake implements Producer, KafkaPoller.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIntake.class);
-  private static final int MAX_PER_TURN = 4096;
 
   private final KafkaSourceConfig config;
-  private final SourceMetrics metrics;
   private final KafkaMetrics kafkaMetrics;
   private final long idleNanos;
   private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
@@ -60,23 +60,38 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   private final LogLimiter oversizedLog = new LogLimiter(10_000);
   private final LogLimiter commitFailureLog = new LogLimiter(30_000);
   private final EventTimeWatermark unassigned;
+  private final EdgeFeed<PartitionState, ConsumerRecord<byte[], byte[]>> feed;
   private Vertx vertx;
   private Context context;
   private EdgeServer server;
   private KafkaPoller poller;
   private long commitTimer = -1;
-  private int cursor;
   private boolean stopped;
   private String problem = "connecting to Kafka";
-  private long produced;
   private long acked;
 
   public KafkaIntake(KafkaSourceConfig config, java.time.Duration idleTimeout, SourceMetrics metrics, KafkaMetrics kafkaMetrics) {
     this.config = config;
-    this.metrics = metrics;
     this.kafkaMetrics = kafkaMetrics;
     this.idleNanos = idleTimeout.toNanos();
     this.unassigned = new EventTimeWatermark(config.maxDelay().toMillis(), idleNanos, System.nanoTime());
+    this.feed = new EdgeFeed<>(new EdgeFeed.Records<>() {
+      public ArrayDeque<ConsumerRecord<byte[], byte[]>> unsent(PartitionState s) {
+        return s.unsent;
+      }
+
+      public Message toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
+        return KafkaIntake.toMessage(s, r, now);
+      }
+
+      public Object attachment(PartitionState s, ConsumerRecord<byte[], byte[]> r) {
+        return s;
+      }
+
+      public void oversized(PartitionState s, ConsumerRecord<byte[], byte[]> r, MessageTooLargeException e) {
+        KafkaIntake.this.oversized(s, r, e);
+      }
+    }, metrics);
   }
 
   @Override
@@ -204,41 +219,9 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   // ---- on the event loop ----
 
   private void emit() {
-    if (stopped || order.isEmpty()) {
-      return;
+    if (!stopped) {
+      feed.feed(server, order);
     }
-    long n = Math.min(server.demand(), MAX_PER_TURN);
-    long now = System.currentTimeMillis();
-    int idleInARow = 0;
-    long bytes = 0;
-    long sent = 0;
-    while (n > 0 && idleInARow < order.size()) {
-      PartitionState s = order.get(cursor % order.size());
-      cursor = (cursor + 1) % order.size();
-      ConsumerRecord<byte[], byte[]> r = s.unsent.poll();
-      if (r == null) {
-        idleInARow++;
-        continue;
-      }
-      idleInARow = 0;
-      Message m = toMessage(s, r, now);
-      boolean offered;
-      try {
-        offered = server.offer(m, s);
-      } catch (MessageTooLargeException e) {
-        oversized(s, r, e);
-        continue;
-      }
-      if (!offered) {
-        s.unsent.addFirst(r);
-        break;
-      }
-      bytes += m.getValue().size();
-      sent++;
-      n--;
-    }
-    produced += sent;
-    metrics.produced(sent, bytes);
   }
 
   /** A record over edge.max-message-bytes can never cross an edge: it is skipped, committed past, counted and named. */
@@ -390,7 +373,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
           .put("metadataFull", s.metadataFull).put("read", s.read).put("skipped", s.skipped).put("lag", s.lag));
       pending += Math.max(0, s.lag);
     }
-    into.put("produced", produced).put("acked", acked).put("pending", pending).put("ready", problem == null)
+    into.put("produced", feed.produced()).put("acked", acked).put("pending", pending).put("ready", problem == null)
         .put("problem", problem).put("bootstrapServers", config.bootstrapServers()).put("topics", new JsonArray(config.topics()))
         .put("groupId", config.groupId()).put("partitions", parts);
   }

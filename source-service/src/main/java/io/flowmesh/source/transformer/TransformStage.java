@@ -10,13 +10,14 @@ import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.ServerInfo;
+import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.runtime.udf.UdfHealth;
 import io.flowmesh.runtime.udf.UdfService;
 import io.flowmesh.runtime.udf.UdfStream;
-import io.flowmesh.source.engine.EventTimeWatermark;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * same ids. The input is acked to its producer once every output is acked (at once with none).
  *
  * <p>When the stream breaks (the UDF went away, broke the protocol, or left a request unanswered
- * past {@code source.transformer.timeout}), everything in the UDF is sent again on the next stream,
- * opened with backoff: nothing is lost, and nothing answered is sent twice.
+ * past {@code source.transformer.timeout}: fewer answers than requests), everything in the UDF is
+ * sent again on the next stream, opened with backoff: nothing is lost, and nothing answered is sent
+ * twice. With {@code source.transformer.server-info-file} set, the SDK's server-info file is read
+ * first (as for every UDF kind, {@link ServerInfoReader}); nothing is sent until it is right.
+ * Faults are named, counted and logged by {@link TransformerFaults}.
  *
  * <h2>Concurrency</h2>
  * Create and use on the source verticle's event loop.
@@ -75,31 +79,29 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   private final UdfHealth health;
   private final Backoff backoff;
   private final TransformerMetrics metrics;
+  private final TransformerFaults faults;
   private final long timeoutNanos;
   /** Sent on the current stream, not answered yet, by input id. */
   private final Map<String, Pending> inFlight = new HashMap<>();
   /** Not sent yet (no open stream), or to send again after a broken stream. */
   private final ArrayDeque<Pending> unsent = new ArrayDeque<>();
-  /** Outputs the edge's queue had no room for. */
-  private final ArrayDeque<Object[]> backlog = new ArrayDeque<>();
+  private final TransformOutputs outputs;
   private final Timestamp.Builder ts = Timestamp.newBuilder();
   private UdfStream<SourceTransformResponse> stream;
-  private final EventTimeWatermark watermark;
   private int attempt;
   private long sweepTimer = -1;
   private long reopenTimer = -1;
   /** Whether the current stream got its handshake answer. */
   private boolean streamOpened;
+  private boolean serverInfoRead;
   private boolean closed;
-  /** The fault last logged at WARN; the same fault again is logged at DEBUG until a valid answer. */
-  private String lastLogged;
 
   /**
    * @param upstream told when an input is done (every output acked): the producer's ack
    */
   public TransformStage(Vertx vertx, EdgeServer server, TransformerConfig config, MeterRegistry registry,
       AckListener upstream, java.time.Duration maxDelay, java.time.Duration idleTimeout) {
-    this.watermark = new EventTimeWatermark(maxDelay.toMillis(), idleTimeout.toNanos(), System.nanoTime());
+    this.outputs = new TransformOutputs(server, maxDelay, idleTimeout);
     this.vertx = vertx;
     this.server = server;
     this.upstream = upstream;
@@ -113,6 +115,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     this.health = new UdfHealth(KIND, "sourcetransformer.v1", channel.address(), connection.key("address"));
     this.backoff = new Backoff(connection.reconnectInitialBackoff(), connection.reconnectMaxBackoff());
     this.metrics = new TransformerMetrics(registry);
+    this.faults = new TransformerFaults(health, metrics);
     this.timeoutNanos = connection.timeout().toNanos();
   }
 
@@ -125,7 +128,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
 
   @Override
   public boolean offer(Message m, Object attachment) {
-    if (closed || held() >= concurrency || !backlog.isEmpty()) {
+    if (closed || held() >= concurrency || outputs.backlog() > 0) {
       return false;
     }
     Pending p = new Pending(m, attachment);
@@ -139,7 +142,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
 
   @Override
   public long room() {
-    return closed || !backlog.isEmpty() ? 0 : Math.max(0, concurrency - held());
+    return closed || outputs.backlog() > 0 ? 0 : Math.max(0, concurrency - held());
   }
 
   /** Inputs in the stage (in the UDF or waiting to be sent). */
@@ -163,12 +166,12 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
    * of the wall clock) minus {@code source.max-delay}; the wall clock minus that when idle.
    */
   public long watermark(long nowMillis) {
-    return watermark.watermark(nowMillis, System.nanoTime(), unsent() + server.queued());
+    return outputs.watermark(nowMillis, unsent() + server.queued());
   }
 
   /** Inputs and outputs not on the edge yet. */
   public int unsent() {
-    return held() + backlog.size();
+    return held() + outputs.backlog();
   }
 
   private void open() {
@@ -176,9 +179,45 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     if (closed) {
       return;
     }
+    if (connection.serverInfoFile() != null && !serverInfoRead) {
+      readServerInfo();
+      return;
+    }
     streamOpened = false;
     stream = new UdfStream<>(channel, spec, vertx.getOrCreateContext(), true, this);
-    stream.open();
+    try {
+      stream.open();
+    } catch (IllegalStateException e) { // the channel's HTTP client is closed: Vert.x is closing under us
+      LOG.debug("{} at {} not reopened: {}", KIND, channel.address(), e.getMessage());
+      stream = null;
+      closed = true;
+    }
+  }
+
+  private void readServerInfo() {
+    String file = connection.serverInfoFile();
+    ServerInfoReader.read(vertx, file, connection.serverInfoTimeout()).onComplete(ar -> {
+      if (closed) {
+        return;
+      }
+      String problem = ar.failed() ? ar.cause().getMessage() : mismatch(ar.result());
+      if (problem == null) {
+        serverInfoRead = true;
+        faults.serverInfoRead();
+        LOG.info("{} server info {}: {}", KIND, file, ar.result());
+        open();
+      } else {
+        long delay = Math.max(1, backoff.delayNanos(++attempt) / 1_000_000);
+        faults.serverInfoFailed(file, problem, delay);
+        reopenTimer = vertx.setTimer(delay, id -> open());
+      }
+    });
+  }
+
+  /** Why {@code info} is not a source transformer's (a map UDF's names its MAP_MODE), or null. */
+  private static String mismatch(ServerInfo info) {
+    String mapMode = info.metadata().get("MAP_MODE");
+    return mapMode == null ? null : "it is a map UDF's (MAP_MODE=" + mapMode + "), not a source transformer's";
   }
 
   private void send(Pending p) {
@@ -215,59 +254,24 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
       s.fail("a response for id '" + response.getId() + "', which is not in flight on this stream");
       return;
     }
-    health.answered();
+    faults.answered();
     attempt = 0;
-    lastLogged = null;
     List<SourceTransformResponse.Result> results = response.getResultsList();
-    int kept = 0;
-    for (int i = 0; i < results.size(); i++) {
-      if (!results.get(i).getTagsList().contains(DROP)) {
-        kept++;
-      }
-    }
+    int kept = TransformOutputs.kept(results);
     metrics.answered(kept, results.size() - kept);
     if (kept == 0) {
       upstream.acked(p.input, p.attachment);
     } else {
       p.outstanding = kept;
-      int index = 0;
-      long nowMillis = System.currentTimeMillis();
-      long nowNanos = System.nanoTime();
-      for (int i = 0; i < results.size(); i++) {
-        SourceTransformResponse.Result r = results.get(i);
-        if (!r.getTagsList().contains(DROP)) {
-          emit(output(p.input, r, kept == 1 ? p.input.getId() : p.input.getId() + "/" + index, nowMillis, nowNanos), p);
-          index++;
-        }
-      }
+      outputs.put(p, results, kept);
     }
     server.signalDemand();
-  }
-
-  private Message output(Message in, SourceTransformResponse.Result r, String id, long nowMillis, long nowNanos) {
-    long eventTime = r.hasEventTime()
-        ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : in.getEventTime();
-    watermark.seen(eventTime, nowMillis, nowNanos);
-    return Message.newBuilder().setId(id).setValue(r.getValue()).addAllKeys(r.getKeysList()).setEventTime(eventTime)
-        .putAllHeaders(in.getHeadersMap()).setIngestTime(in.getIngestTime()).addAllTags(r.getTagsList()).build();
-  }
-
-  private void emit(Message out, Pending p) {
-    if (!backlog.isEmpty() || !server.enqueue(out, p)) {
-      backlog.add(new Object[] {out, p});
-    }
   }
 
   /** Moves outputs the queue had no room for onto the edge; the edge calls it after each dispatch. */
   @Override
   public void pull() {
-    while (!backlog.isEmpty()) {
-      Object[] o = backlog.peek();
-      if (!server.enqueue((Message) o[0], o[1])) {
-        return;
-      }
-      backlog.poll();
-    }
+    outputs.pull();
   }
 
   @Override
@@ -276,47 +280,11 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
       return;
     }
     stream = null;
-    String fault = fault(s, end);
-    metrics.error(fault);
-    if (fault.equals("unreachable")) {
-      health.unreachable(end.detail());
-    } else if (end.kind() == StreamEnd.Kind.VIOLATION) {
-      health.violation(end.detail());
-      boolean again = fault.equals(lastLogged);
-      lastLogged = fault;
-      (again ? LOG.atDebug() : LOG.atWarn()).log("{} at {} broke the sourcetransformer.v1 protocol ({}): {}; {} message(s) in flight are sent again on a new stream",
-          KIND, channel.address(), fault, end.detail(), inFlight.size());
-    } else {
-      health.unreachable(end.toString());
-      boolean again = fault.equals(lastLogged);
-      lastLogged = fault;
-      (again ? LOG.atDebug() : LOG.atWarn()).log("{} at {} stream ended ({}): {}; {} message(s) in flight are sent again on a new stream",
-          KIND, channel.address(), fault, end, inFlight.size());
-    }
+    faults.ended(end, streamOpened, inFlight.size());
     requeueInFlight();
     if (!closed) {
       reopenTimer = vertx.setTimer(Math.max(1, backoff.delayNanos(++attempt) / 1_000_000), id -> open());
     }
-  }
-
-  private String fault(UdfStream<SourceTransformResponse> s, StreamEnd end) {
-    String d = end.detail();
-    if (end.kind() == StreamEnd.Kind.VIOLATION) {
-      if (d.contains("handshake")) {
-        return "handshake";
-      }
-      if (d.startsWith("a response for id")) {
-        return "unknown-id";
-      }
-      if (d.startsWith("no response")) {
-        return "timeout";
-      }
-      return "malformed";
-    }
-    if (!streamOpened) {
-      return "unreachable";
-    }
-    return end.kind() == StreamEnd.Kind.STATUS ? "status" : "transport";
   }
 
   /** In-flight inputs go to the front of what is sent next, oldest first. */
@@ -343,7 +311,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
       Pending p = it.next();
       if (now - p.sentNanos > timeoutNanos) {
         stream.fail("no response for id '" + p.input.getId() + "' within " + connection.key("timeout") + "="
-            + connection.timeout().toMillis() + "ms");
+            + connection.timeout().toMillis() + "ms (fewer answers than requests)");
         return;
       }
     }
@@ -351,7 +319,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
 
   /** Ready when a stream is open and the transformer broke nothing lately; else why not, naming it. */
   public Readiness readiness() {
-    String problem = health.problem();
+    String problem = faults.problem();
     if (problem != null) {
       return Readiness.notReady(problem);
     }
@@ -390,7 +358,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
 
   public void status(JsonObject into) {
     into.put("transformer", new JsonObject().put("address", channel.address().toString()).put("inFlight", inFlight.size())
-        .put("unsent", unsent.size()).put("backlog", backlog.size()).put("concurrency", concurrency)
-        .put("connected", stream != null && stream.isOpen()).put("problem", health.problem()));
+        .put("unsent", unsent.size()).put("backlog", outputs.backlog()).put("concurrency", concurrency)
+        .put("connected", stream != null && stream.isOpen()).put("problem", faults.problem()));
   }
 }

@@ -23,7 +23,11 @@ public record TransformerConfig(boolean enabled, int concurrency, UdfConnection 
 
   public static final UdfKeys UDF = UdfKeys.under("source.transformer").defaultAddress(DEFAULT_ADDRESS)
       .describe("server-info-file", "the SDK's server-info file (Numaflow: /var/run/numaflow/sourcetransformer-server-info), "
-          + "read before connecting")
+          + "read before connecting: nothing is sent to the transformer until it is complete, well-formed and not another kind's "
+          + "(a map UDF's names MAP_MODE)")
+      .describe("timeout", "connect, IsReady and handshake timeout, and how long one message may stay unanswered in the "
+          + "source transformer (fewer answers than requests): then its stream is restarted and what was in it sent again")
+      .describe("stall-timeout", "not used by the source transformer: source.transformer.timeout bounds each message")
       .build();
   public static final ConfigKey<Boolean> ENABLED = ConfigKey.of("source.transformer.enabled", "false", Types.BOOLEAN,
       "true sends every message of the source (any source.type) through a Numaflow source transformer UDF "

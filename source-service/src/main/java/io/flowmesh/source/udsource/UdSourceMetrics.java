@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The user-defined source's meters: pending as the UDF reports it, reads that failed, protocol
- * faults, reconnects, offsets acked at the UDF.
+ * faults, reconnects, offsets acked and nacked at the UDF.
  *
  * <p>Concurrency: updated from the event loop, read by the scraping thread.
  */
@@ -19,6 +19,7 @@ public final class UdSourceMetrics {
   private final Counter faults;
   private final Counter reconnects;
   private final Counter ackedAtUdf;
+  private final Counter nacked;
 
   public UdSourceMetrics(MeterRegistry registry) {
     Gauge.builder("flowmesh.source.udsource.pending", pending, a -> a.get() < 0 ? Double.NaN : a.get())
@@ -33,6 +34,9 @@ public final class UdSourceMetrics {
         .description("Times the ReadFn/AckFn streams were reopened after they broke").register(registry);
     ackedAtUdf = Counter.builder("flowmesh.source.udsource.acked")
         .description("Offsets whose AckFn request the UDF confirmed").register(registry);
+    nacked = Counter.builder("flowmesh.source.udsource.nacked")
+        .description("Offsets read and not acked that the source handed back with NackFn (at close), as the UDF confirmed")
+        .register(registry);
   }
 
   void pending(long n) {
@@ -57,5 +61,9 @@ public final class UdSourceMetrics {
 
   void ackedAtUdf(int n) {
     ackedAtUdf.increment(n);
+  }
+
+  void nacked(int n) {
+    nacked.increment(n);
   }
 }

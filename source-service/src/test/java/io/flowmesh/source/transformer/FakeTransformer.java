@@ -28,7 +28,9 @@ final class FakeTransformer {
     /** Each request is answered for an id that was never sent. */
     UNKNOWN_ID,
     /** Bytes that are no SourceTransformResponse. */
-    GARBAGE
+    GARBAGE,
+    /** Fewer answers than requests: a request whose id ends in 3 is never answered, the others are. */
+    FEWER
   }
 
   volatile Fault fault = Fault.NONE;
@@ -83,11 +85,20 @@ final class FakeTransformer {
     switch (f) {
       case UNKNOWN_ID -> write(resp, SourceTransformResponse.newBuilder().setId("never-sent").build());
       case GARBAGE -> resp.write(Buffer.buffer(new byte[] {0, 0, 0, 0, 6, 8, -1, -1, -1, -1, -1}));
-      default -> write(resp, SourceTransformResponse.newBuilder().setId(r.getRequest().getId())
-          .addResults(SourceTransformResponse.Result.newBuilder().setValue(r.getRequest().getValue())
-              .setEventTime(r.getRequest().getEventTime()).addTags("t"))
-          .build());
+      case FEWER -> {
+        if (!r.getRequest().getId().endsWith("3")) {
+          write(resp, answer(r));
+        }
+      }
+      default -> write(resp, answer(r));
     }
+  }
+
+  private static SourceTransformResponse answer(SourceTransformRequest r) {
+    return SourceTransformResponse.newBuilder().setId(r.getRequest().getId())
+        .addResults(SourceTransformResponse.Result.newBuilder().setValue(r.getRequest().getValue())
+            .setEventTime(r.getRequest().getEventTime()).addTags("t"))
+        .build();
   }
 
   private static void write(HttpServerResponse resp, SourceTransformResponse m) {

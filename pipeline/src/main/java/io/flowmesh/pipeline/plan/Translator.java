@@ -1,0 +1,284 @@
+package io.flowmesh.pipeline.plan;
+
+import io.flowmesh.pipeline.spec.EdgeSpec;
+import io.flowmesh.pipeline.spec.PipelineSpec;
+import io.flowmesh.pipeline.spec.SpecException;
+import io.flowmesh.pipeline.spec.UdfSpec;
+import io.flowmesh.pipeline.spec.VertexKind;
+import io.flowmesh.pipeline.spec.VertexSpec;
+import io.flowmesh.runtime.service.KnownKeys;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+
+/**
+ * Turns a checked spec into what runs: each vertex replica's service settings and each UDF
+ * process. The graph becomes the keys the services read (issue 15's contract):
+ * <ul>
+ *   <li>{@code vertex.name}, ports ({@code X.http.port}, {@code X.edge.port}: free ones unless the
+ *       spec fixes them), {@code edge.token} (one per run, every vertex);
+ *   <li>upstream side ({@code X} = source or map): {@code X.edge.to} = the downstream vertices,
+ *       {@code X.edge.condition.<to>} = {@code <op>:<tag>,...} for an edge with a tag condition;
+ *   <li>subscriber side ({@code Y} = map or sink): {@code Y.upstream} = the address(es) of its one
+ *       upstream vertex, or {@code Y.upstream.<vertex>} for each of several (a join).
+ * </ul>
+ * Services that do not have {@code X.edge.to} yet (a build before fan-out) get a single
+ * unconditional edge as {@code X.edge.allowed-subscribers=<to>} instead, and a graph that needs
+ * fan-out, conditions or a join is refused naming the vertex and the key its service lacks.
+ */
+public final class Translator {
+
+  private static final String HOST = "127.0.0.1";
+
+  private final Function<String, Set<String>> serviceKeys;
+  private final IntSupplier ports;
+  private final List<String> builtinLauncher;
+
+  /**
+   * @param serviceKeys the keys each service kind has ({@link KnownKeys#of} for the services of this build)
+   * @param ports gives a free port each call
+   * @param builtinLauncher the command that starts an example UDF, before its name ({@code java -jar flowmesh-udf.jar})
+   */
+  public Translator(Function<String, Set<String>> serviceKeys, IntSupplier ports, List<String> builtinLauncher) {
+    this.serviceKeys = serviceKeys;
+    this.ports = ports;
+    this.builtinLauncher = List.copyOf(builtinLauncher);
+  }
+
+  /** With the keys of this build's services. */
+  public static Translator forThisBuild(IntSupplier ports, List<String> builtinLauncher) {
+    return new Translator(KnownKeys::of, ports, builtinLauncher);
+  }
+
+  public RunPlan translate(PipelineSpec spec, String edgeToken) throws SpecException {
+    List<String> problems = new ArrayList<>();
+    Map<String, List<int[]>> portsOf = new LinkedHashMap<>();
+    for (VertexSpec v : spec.vertices()) {
+      portsOf.put(v.name(), ports(v, problems));
+    }
+    List<UdfPlan> udfs = new ArrayList<>();
+    Map<String, Map<String, String>> udfAddresses = new HashMap<>();
+    for (VertexSpec v : spec.vertices()) {
+      Map<String, String> addresses = new LinkedHashMap<>();
+      for (UdfSpec u : v.udfs()) {
+        String address = udf(v, u, udfs, problems);
+        if (address != null) {
+          addresses.put(u.addressKey(), address);
+        }
+      }
+      udfAddresses.put(v.name(), addresses);
+    }
+    List<ServicePlan> services = new ArrayList<>();
+    for (VertexSpec v : spec.vertices()) {
+      List<int[]> replicas = portsOf.get(v.name());
+      for (int r = 0; r < replicas.size(); r++) {
+        String k = v.kind().service();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("vertex.name", v.name());
+        s.putAll(v.settings());
+        s.put(k + ".http.port", String.valueOf(replicas.get(r)[0]));
+        if (v.kind() != VertexKind.SINK) {
+          s.put(k + ".edge.port", String.valueOf(replicas.get(r)[1]));
+        }
+        s.putAll(udfAddresses.get(v.name()));
+        if (r == 0) {
+          outbound(spec, v, s, problems);
+          inbound(spec, v, s, portsOf, problems);
+        } else {
+          Map<String, String> first = services.get(services.size() - r).settings();
+          first.forEach((key, value) -> {
+            if (isGraphKey(k, key)) {
+              s.put(key, value);
+            }
+          });
+        }
+        s.put("edge.token", edgeToken);
+        String process = replicas.size() == 1 ? v.name() : v.name() + "-" + (r + 1);
+        services.add(new ServicePlan(v.name(), r, v.kind(), process, s, replicas.get(r)[0], v.kind() == VertexKind.SINK ? -1 : replicas.get(r)[1]));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new SpecException(spec.name(), problems);
+    }
+    return new RunPlan(spec, udfs, services, topological(spec));
+  }
+
+  private static boolean isGraphKey(String k, String key) {
+    return key.equals(k + ".edge.to") || key.startsWith(k + ".edge.condition.") || key.equals(k + ".edge.allowed-subscribers")
+        || key.equals(k + ".upstream") || key.startsWith(k + ".upstream.");
+  }
+
+  /** The (http, edge) ports of each replica: the spec's when it fixes them (one replica), free ones otherwise. */
+  private List<int[]> ports(VertexSpec v, List<String> problems) {
+    String k = v.kind().service();
+    String fixedHttp = v.settings().get(k + ".http.port");
+    String fixedEdge = v.settings().get(k + ".edge.port");
+    if (v.replicas() > 1) {
+      for (String fixed : new String[] {fixedHttp == null ? null : k + ".http.port", fixedEdge == null ? null : k + ".edge.port"}) {
+        if (fixed != null) {
+          problems.add(v.label() + ": settings " + fixed + " is fixed, but its " + v.replicas()
+              + " replicas need a port each: leave it unset (the runner picks free ones)");
+        }
+      }
+    }
+    List<int[]> out = new ArrayList<>();
+    for (int r = 0; r < v.replicas(); r++) {
+      int http = fixedHttp != null && v.replicas() == 1 ? parsePort(v, k + ".http.port", fixedHttp, problems) : ports.getAsInt();
+      int edge = v.kind() == VertexKind.SINK ? -1
+          : fixedEdge != null && v.replicas() == 1 ? parsePort(v, k + ".edge.port", fixedEdge, problems) : ports.getAsInt();
+      out.add(new int[] {http, edge});
+    }
+    return out;
+  }
+
+  private static int parsePort(VertexSpec v, String key, String text, List<String> problems) {
+    try {
+      int p = Integer.parseInt(text.strip());
+      if (p >= 1 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problems.add(v.label() + ": settings " + key + "='" + text + "' is not a port (1 to 65535)");
+    return 0;
+  }
+
+  /** The address the vertex is given for {@code u}; a process to start goes into {@code udfs}. */
+  private String udf(VertexSpec v, UdfSpec u, List<UdfPlan> udfs, List<String> problems) {
+    // an address in the settings (e.g. --set cat:udf.address=...) counts as the section's own
+    String given = u.address() != null ? u.address() : v.settings().get(u.addressKey());
+    if (!u.startsHere()) {
+      if (given == null) {
+        problems.add(v.label() + ": " + u.what() + " is only a container image (" + u.container().image()
+            + "), which the local runner cannot start: add " + u.what() + ".command, " + u.what() + ".builtin or "
+            + u.what() + ".address (or --set " + v.name() + ":" + u.addressKey() + "=ADDRESS)");
+      }
+      return given;
+    }
+    String port = given == null ? String.valueOf(ports.getAsInt()) : "";
+    String address = given != null ? given : "tcp://" + HOST + ":" + port;
+    List<String> command = new ArrayList<>();
+    if (u.builtin() != null) {
+      command.addAll(builtinLauncher);
+      command.add(u.builtin());
+      command.add("--address");
+      command.add(address);
+      String mode = v.settings().get("map.mode");
+      if (u.what().equals("udf") && mode != null && !mode.equals("unary-map") && !mode.equals("map")) {
+        command.add("--mode");
+        command.add(mode);
+      }
+      command.addAll(u.builtinArgs());
+    } else {
+      u.command().forEach(a -> command.add(substitute(a, port, address)));
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    u.env().forEach((name, value) -> env.put(name, substitute(value, port, address)));
+    String role = u.what().replace("source.", "").replace("sink.", "").replace('.', '-');
+    udfs.add(new UdfPlan(v.name(), u.what(), v.name() + "-" + role, command, env, address));
+    return address;
+  }
+
+  private static String substitute(String text, String port, String address) {
+    return text.replace("${port}", port).replace("${address}", address);
+  }
+
+  /** The upstream side: where this vertex's messages go. */
+  private void outbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, List<String> problems) {
+    if (v.kind() == VertexKind.SINK) {
+      return;
+    }
+    String k = v.kind().service();
+    List<EdgeSpec> edges = spec.edgesFrom(v.name());
+    List<String> tos = edges.stream().map(EdgeSpec::to).toList();
+    Set<String> keys = serviceKeys.apply(k);
+    if (keys.contains(k + ".edge.to")) {
+      s.put(k + ".edge.to", String.join(",", tos));
+      for (EdgeSpec e : edges) {
+        if (e.condition() != null) {
+          if (keys.contains(k + ".edge.condition.")) {
+            s.put(k + ".edge.condition." + e.to(), e.condition().asSetting());
+          } else {
+            problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.condition.<to>, which this build's "
+                + k + " service does not have");
+          }
+        }
+      }
+      return;
+    }
+    if (tos.size() > 1) {
+      problems.add(v.label() + " sends to " + tos.size() + " vertices (" + String.join(", ", tos) + "): fan-out needs "
+          + k + ".edge.to, which this build's " + k + " service does not have (it comes with the edge-fanout work)");
+    }
+    for (EdgeSpec e : edges) {
+      if (e.condition() != null) {
+        problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.to and " + k
+            + ".edge.condition.<to>, which this build's " + k + " service does not have (they come with the edge-fanout work)");
+      }
+    }
+    if (tos.size() == 1) {
+      s.put(k + ".edge.allowed-subscribers", tos.get(0));
+    }
+  }
+
+  /** The subscriber side: where this vertex reads from. */
+  private void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Map<String, List<int[]>> portsOf,
+      List<String> problems) {
+    if (v.kind() == VertexKind.SOURCE) {
+      return;
+    }
+    String k = v.kind().service();
+    List<EdgeSpec> edges = spec.edgesTo(v.name());
+    if (edges.size() == 1) {
+      s.put(k + ".upstream", addresses(portsOf.get(edges.get(0).from())));
+      return;
+    }
+    if (!serviceKeys.apply(k).contains(k + ".upstream.")) {
+      problems.add(v.label() + " joins " + edges.size() + " upstream vertices ("
+          + String.join(", ", edges.stream().map(EdgeSpec::from).toList()) + "): a join needs " + k
+          + ".upstream.<vertex>, which this build's " + k + " service does not have (it comes with the edge-join work)");
+      return;
+    }
+    for (EdgeSpec e : edges) {
+      s.put(k + ".upstream." + e.from(), addresses(portsOf.get(e.from())));
+    }
+  }
+
+  private static String addresses(List<int[]> replicas) {
+    List<String> out = new ArrayList<>();
+    replicas.forEach(p -> out.add(HOST + ":" + p[1]));
+    return String.join(",", out);
+  }
+
+  /** The vertices from the sources down, in file order among equals. */
+  static List<String> topological(PipelineSpec spec) {
+    Map<String, Integer> inDegree = new LinkedHashMap<>();
+    spec.vertices().forEach(v -> inDegree.put(v.name(), 0));
+    spec.edges().forEach(e -> inDegree.merge(e.to(), 1, Integer::sum));
+    Deque<String> ready = new ArrayDeque<>();
+    inDegree.forEach((name, d) -> {
+      if (d == 0) {
+        ready.add(name);
+      }
+    });
+    List<String> order = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      String next = ready.poll();
+      order.add(next);
+      for (EdgeSpec e : spec.edgesFrom(next)) {
+        if (inDegree.merge(e.to(), -1, Integer::sum) == 0) {
+          ready.add(e.to());
+        }
+      }
+    }
+    return order;
+  }
+}

@@ -1,0 +1,214 @@
+package io.flowmesh.pipeline.run;
+
+import io.flowmesh.pipeline.plan.RunPlan;
+import io.flowmesh.pipeline.plan.ServicePlan;
+import io.flowmesh.pipeline.plan.Translator;
+import io.flowmesh.pipeline.plan.UdfPlan;
+import io.flowmesh.pipeline.spec.PipelineSpec;
+import io.flowmesh.pipeline.spec.SpecException;
+import io.flowmesh.pipeline.spec.SpecOverrides;
+import io.flowmesh.pipeline.spec.SpecParser;
+import io.flowmesh.pipeline.spec.VertexKind;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * {@code java -jar flowmesh-pipeline.jar [options] SPEC.yaml}: checks the spec, then runs it on
+ * this machine ({@link Runner}); {@code --dry-run} prints what it would start instead. Exit status:
+ * 0 done (complete, or stopped by Ctrl-C/SIGTERM), 1 could not start, 2 a bad spec or command line.
+ */
+public final class Main {
+
+  static final String USAGE = """
+      Usage: scripts/run-spec.sh [options] SPEC.yaml
+             java -jar pipeline/target/flowmesh-pipeline.jar [options] SPEC.yaml
+
+      Runs a pipeline spec (docs/pipelines.md) on this machine as processes: every UDF the spec
+      gives a command or builtin for, then every vertex's service; waits until all are ready,
+      prints the endpoints and a progress line per vertex, and stops everything on Ctrl-C or
+      SIGTERM (sources first), or by itself once every source has every message acked.
+
+      Options:
+        --dry-run          check the spec and print the processes and settings it would start; start nothing
+        --interval SECS    seconds between progress lines (default 5)
+        --ready-timeout SECS  how long to wait for every service to be ready (default 120)
+        --keep-running     stay up after a bounded run is complete, until Ctrl-C
+        --run-dir DIR      where the logs and the settings files go (default .run/<pipeline>-<time>-<pid>);
+                           ${run} in the spec's settings and commands stands for it
+        --set VERTEX:KEY=VALUE  a setting of one vertex (as in its settings:), winning over the file;
+                           e.g. --set in:source.count=10000 for a bounded run (repeatable)
+        -h, --help         this help
+
+      Environment: JAVA_OPTS, JVM options for every service and builtin UDF (default -Xmx256m).
+      FLOWMESH_* variables do not reach the services: the spec configures them.
+      """;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  static int run(String[] args, PrintStream out) {
+    Path specFile = null;
+    boolean dryRun = false;
+    boolean keepRunning = false;
+    Duration interval = Duration.ofSeconds(5);
+    Duration readyTimeout = Duration.ofSeconds(120);
+    Path runDir = null;
+    List<String> sets = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "-h", "--help" -> {
+            out.print(USAGE);
+            return 0;
+          }
+          case "--dry-run" -> dryRun = true;
+          case "--keep-running" -> keepRunning = true;
+          case "--interval" -> interval = Duration.ofSeconds(seconds(a, args, ++i));
+          case "--ready-timeout" -> readyTimeout = Duration.ofSeconds(seconds(a, args, ++i));
+          case "--run-dir" -> runDir = Path.of(value(a, args, ++i));
+          case "--set" -> sets.add(value(a, args, ++i));
+          default -> {
+            if (a.startsWith("-") || specFile != null) {
+              throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            specFile = Path.of(a);
+          }
+        }
+      }
+      if (specFile == null) {
+        throw new IllegalArgumentException("no spec file given");
+      }
+    } catch (IllegalArgumentException e) {
+      out.println("flowmesh-pipeline: " + e.getMessage() + "\n\n" + USAGE);
+      return 2;
+    }
+    Path root = root();
+    List<String> java = new ArrayList<>();
+    java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String opts = System.getenv().getOrDefault("JAVA_OPTS", "-Xmx256m").strip();
+    if (!opts.isEmpty()) {
+      java.addAll(List.of(opts.split("\\s+")));
+    }
+    List<String> builtin = new ArrayList<>(java);
+    builtin.add("-jar");
+    builtin.add(root.resolve("examples/udf-server/target/flowmesh-udf.jar").toString());
+    String token = HexFormat.of().formatHex(randomBytes());
+    RunPlan plan;
+    try {
+      PipelineSpec spec = SpecOverrides.apply(SpecParser.load(specFile), sets);
+      plan = Translator.forThisBuild(new FreePorts(), builtin).translate(spec, token);
+    } catch (SpecException e) {
+      out.println("flowmesh-pipeline: " + e.getMessage());
+      return 2;
+    }
+    if (dryRun) {
+      printPlan(plan, out);
+      return 0;
+    }
+    List<String> missing = new ArrayList<>();
+    for (VertexKind k : new TreeSet<>(plan.services().stream().map(ServicePlan::kind).toList())) {
+      if (!Files.isRegularFile(Runner.serviceJar(root, k))) {
+        missing.add(Runner.serviceJar(root, k).toString());
+      }
+    }
+    if (plan.spec().vertices().stream().anyMatch(v -> v.udfs().stream().anyMatch(u -> u.builtin() != null))
+        && !Files.isRegularFile(Path.of(builtin.get(builtin.size() - 1)))) {
+      missing.add(builtin.get(builtin.size() - 1));
+    }
+    if (!missing.isEmpty()) {
+      out.println("flowmesh-pipeline: missing " + String.join(", ", missing) + ": build first (mvn -B -q package -DskipTests)");
+      return 2;
+    }
+    List<String> ignored = System.getenv().keySet().stream().filter(k -> k.startsWith("FLOWMESH_")).sorted().toList();
+    if (!ignored.isEmpty()) {
+      out.println("flowmesh-pipeline: not passed to the services (the spec configures them): " + String.join(", ", ignored));
+    }
+    if (runDir == null) {
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      runDir = root.resolve(".run").resolve(plan.spec().name() + "-" + stamp + "-" + ProcessHandle.current().pid());
+    }
+    Runner runner = new Runner(plan, token, new Runner.Options(root, runDir.toAbsolutePath(), java, interval, readyTimeout,
+        keepRunning, out));
+    Thread hook = new Thread(runner::stop, "pipeline-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return runner.run();
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  /** The settings of every process, the edge token masked. */
+  static void printPlan(RunPlan plan, PrintStream out) {
+    out.println("Pipeline '" + plan.spec().name() + "': " + plan.services().size() + " service processes, " + plan.udfs().size()
+        + " UDF processes (ports are picked again at each run)");
+    for (UdfPlan u : plan.udfs()) {
+      out.println("  " + u.process() + " (UDF of " + u.vertex() + ", " + u.address() + "): " + String.join(" ", u.command())
+          + (u.env().isEmpty() ? "" : "  env " + u.env()));
+    }
+    for (String vertex : plan.order()) {
+      for (ServicePlan s : plan.servicesOf(vertex)) {
+        out.println("  " + s.process() + " (" + s.kind().service() + "-service):");
+        for (Map.Entry<String, String> e : s.settings().entrySet()) {
+          out.println("    " + e.getKey() + "=" + (e.getKey().equals("edge.token") ? "***" : e.getValue()));
+        }
+      }
+    }
+  }
+
+  private static long seconds(String flag, String[] args, int i) {
+    String v = value(flag, args, i);
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException(flag + " takes whole seconds (1 or more), not '" + v + "'");
+  }
+
+  private static String value(String flag, String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** The repository: system property flowmesh.root, else two levels above this jar (pipeline/target/). */
+  static Path root() {
+    String configured = System.getProperty("flowmesh.root");
+    if (configured != null) {
+      return Path.of(configured).toAbsolutePath().normalize();
+    }
+    try {
+      Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = jar.getParent().getParent().getParent();
+      if (root != null && Files.isRegularFile(root.resolve("pom.xml"))) {
+        return root.toAbsolutePath().normalize();
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // fall back to the working directory
+    }
+    return Path.of("").toAbsolutePath();
+  }
+}

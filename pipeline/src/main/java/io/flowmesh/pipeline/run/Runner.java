@@ -1,0 +1,359 @@
+package io.flowmesh.pipeline.run;
+
+import io.flowmesh.pipeline.plan.RunPlan;
+import io.flowmesh.pipeline.plan.ServicePlan;
+import io.flowmesh.pipeline.plan.UdfPlan;
+import io.flowmesh.pipeline.process.ChildProcess;
+import io.flowmesh.pipeline.spec.VertexKind;
+import io.flowmesh.pipeline.spec.VertexSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a {@link RunPlan} on this machine: the UDF processes, then every vertex replica's service
+ * (each with its settings in a config file in the run folder, the edge token in its environment),
+ * waits until every service is ready, prints the endpoints and a progress line per vertex, and
+ * stops everything — vertices from the sources down, then the UDFs — on {@link #stop()} (the
+ * JVM's shutdown hook: Ctrl-C, SIGTERM) or by itself once every source has every message acked.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #run()} on the main thread; {@link #stop()} from any thread (the shutdown hook), once.
+ */
+public final class Runner {
+
+  /** How the runner is set up. */
+  public record Options(Path root, Path runDir, List<String> javaCommand, Duration interval, Duration readyTimeout,
+      boolean keepRunning, PrintStream out) {
+  }
+
+  private static final Duration SERVICE_STOP = Duration.ofSeconds(40);
+  private static final Duration UDF_STOP = Duration.ofSeconds(30);
+
+  private final RunPlan plan;
+  private final Options options;
+  private final String edgeToken;
+  private final PrintStream out;
+  private final Map<ServicePlan, ChildProcess> services = new LinkedHashMap<>();
+  private final Map<UdfPlan, ChildProcess> udfs = new LinkedHashMap<>();
+  private final Object lock = new Object();
+  private volatile boolean stopping;
+  private boolean stopped;
+
+  public Runner(RunPlan plan, String edgeToken, Options options) {
+    this.plan = plan;
+    this.edgeToken = edgeToken;
+    this.options = options;
+    this.out = options.out();
+  }
+
+  /** The jar of a service kind in this build. */
+  public static Path serviceJar(Path root, VertexKind kind) {
+    return root.resolve(kind.service() + "-service/target/" + kind.service() + "-service.jar");
+  }
+
+  /**
+   * Starts everything and runs until stopped or complete.
+   *
+   * @return 0 when the run completed or was stopped, 1 when it could not start
+   */
+  public int run() {
+    try {
+      start();
+    } catch (UncheckedIOException e) {
+      out.println("flowmesh-pipeline: " + e.getMessage());
+      stop();
+      return 1;
+    }
+    String failure = awaitReady();
+    if (failure != null) {
+      if (!stopping) {
+        out.println("flowmesh-pipeline: " + failure);
+      }
+      stop();
+      return stopping && failure.equals("stopped") ? 0 : 1;
+    }
+    printEndpoints();
+    loop();
+    stop();
+    return 0;
+  }
+
+  private void start() {
+    Path dir = options.runDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the run folder " + dir + ": " + e.getMessage(), e);
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    for (UdfPlan u : plan.udfs()) {
+      out.println("flowmesh-pipeline: starting " + u.process() + " on " + u.address() + ": " + String.join(" ", u.command()));
+      synchronized (lock) {
+        if (stopping) {
+          return;
+        }
+        List<String> command = u.command().stream().map(this::resolve).toList();
+        Map<String, String> env = new LinkedHashMap<>();
+        u.env().forEach((k, v) -> env.put(k, resolve(v)));
+        udfs.put(u, ChildProcess.start(u.process(), command, env, cwd, dir.resolve(u.process() + ".log"), true));
+      }
+    }
+    List<ServicePlan> downstreamFirst = new ArrayList<>();
+    List<String> order = new ArrayList<>(plan.order());
+    java.util.Collections.reverse(order);
+    order.forEach(v -> downstreamFirst.addAll(plan.servicesOf(v)));
+    for (ServicePlan s : downstreamFirst) {
+      Path config = dir.resolve(s.process() + ".yaml");
+      Map<String, String> settings = new LinkedHashMap<>();
+      s.settings().forEach((k, v) -> settings.put(k, resolve(v)));
+      writeConfig(config, settings);
+      List<String> command = new ArrayList<>(options.javaCommand());
+      command.add("-jar");
+      command.add(serviceJar(options.root(), s.kind()).toString());
+      command.add("--config");
+      command.add(config.toString());
+      synchronized (lock) {
+        if (stopping) {
+          return;
+        }
+        services.put(s, ChildProcess.start(s.process(), command, Map.of("FLOWMESH_EDGE_TOKEN", edgeToken), cwd,
+            dir.resolve(s.process() + ".log"), true));
+      }
+    }
+    out.println("flowmesh-pipeline: started " + services.size() + " services and " + udfs.size() + " UDF processes; logs in " + dir);
+  }
+
+  /** {@code text} with {@code ${run}} replaced by the run folder. */
+  private String resolve(String text) {
+    return text.replace("${run}", options.runDir().toString());
+  }
+
+  /** The settings as a flat YAML file, every key and value quoted; the edge token goes by the environment. */
+  static void writeConfig(Path file, Map<String, String> settings) {
+    StringBuilder b = new StringBuilder("# written by the pipeline runner for one process; flat keys, as --config reads them\n");
+    settings.forEach((k, v) -> {
+      if (!k.equals("edge.token")) {
+        b.append(quote(k)).append(": ").append(quote(v)).append('\n');
+      }
+    });
+    try {
+      Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String quote(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** Null once every service is ready; else why not ("stopped" when stopping began). */
+  private String awaitReady() {
+    long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+    Set<ServicePlan> ready = new HashSet<>();
+    while (ready.size() < services.size()) {
+      if (stopping) {
+        return "stopped";
+      }
+      String exited = firstExited();
+      if (exited != null) {
+        return exited;
+      }
+      for (ServicePlan s : services.keySet()) {
+        if (!ready.contains(s)) {
+          Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/readyz");
+          if (r != null && r.status() == 200) {
+            ready.add(s);
+          }
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder why = new StringBuilder("not ready after " + options.readyTimeout().toSeconds() + " s:");
+        services.forEach((s, p) -> {
+          if (!ready.contains(s)) {
+            Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/readyz");
+            why.append("\n  ").append(s.process()).append(": ").append(r == null ? "no answer" : r.status() + " " + r.body());
+          }
+        });
+        return why.toString();
+      }
+      pause(Duration.ofMillis(200));
+    }
+    return null;
+  }
+
+  /** "X exited with status N during start" and the end of its log for the first process that ended, or null. */
+  private String firstExited() {
+    for (ChildProcess p : allProcesses()) {
+      if (!p.alive()) {
+        return p.name() + " exited with status " + p.process().exitValue() + " during start\n" + p.logTail(15);
+      }
+    }
+    return null;
+  }
+
+  private List<ChildProcess> allProcesses() {
+    synchronized (lock) {
+      List<ChildProcess> all = new ArrayList<>(udfs.values());
+      all.addAll(services.values());
+      return all;
+    }
+  }
+
+  private void printEndpoints() {
+    out.println();
+    out.println("Pipeline '" + plan.spec().name() + "' is running. Endpoints:");
+    int width = allProcesses().stream().mapToInt(p -> p.name().length()).max().orElse(4);
+    for (String vertex : plan.order()) {
+      for (ServicePlan s : plan.servicesOf(vertex)) {
+        String base = "http://127.0.0.1:" + s.httpPort();
+        out.printf("  %-" + width + "s %-6s %s/livez %s/readyz %s/metrics %s/status%s  (pid %d)%n", s.process(), s.kind().service(),
+            base, base, base, base, s.edgePort() > 0 ? "  edge 127.0.0.1:" + s.edgePort() : "", services.get(s).pid());
+      }
+    }
+    udfs.forEach((u, p) -> out.printf("  %-" + width + "s %-6s %s (gRPC, UDF of %s)  (pid %d)%n", u.process(), "udf", u.address(),
+        u.vertex(), p.pid()));
+    for (VertexSpec v : plan.spec().vertices()) {
+      v.udfs().stream().filter(u -> !u.startsHere()).forEach(u -> out.printf("  %-" + width + "s %-6s %s (yours, not started here)%n",
+          v.name(), u.what(), u.address() != null ? u.address() : v.settings().get(u.addressKey())));
+    }
+    out.println("  logs and settings: " + options.runDir());
+    out.println("Ctrl-C stops everything.");
+  }
+
+  private void loop() {
+    Map<String, VertexKind> kinds = new LinkedHashMap<>();
+    plan.order().forEach(v -> kinds.put(v, plan.spec().vertex(v).orElseThrow().kind()));
+    Progress progress = new Progress();
+    progress.start(countsNow(kinds));
+    long started = System.nanoTime();
+    Set<String> reported = new HashSet<>();
+    boolean complete = false;
+    while (!stopping) {
+      pause(options.interval());
+      if (stopping) {
+        break;
+      }
+      for (ChildProcess p : allProcesses()) {
+        if (!p.alive() && reported.add(p.name())) {
+          out.println("flowmesh-pipeline: " + p.name() + " exited with status " + p.process().exitValue() + "; see " + p.log());
+        }
+      }
+      if (services.values().stream().noneMatch(ChildProcess::alive)) {
+        out.println("flowmesh-pipeline: every service has exited");
+        return;
+      }
+      if (complete) {
+        continue;
+      }
+      Map<String, Progress.Counts> now = countsNow(kinds);
+      long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
+      progress.lines(elapsed, kinds, now).forEach(out::println);
+      if (sourcesComplete()) {
+        complete = true;
+        StringBuilder sinks = new StringBuilder();
+        kinds.forEach((v, k) -> {
+          if (k == VertexKind.SINK) {
+            sinks.append(sinks.length() == 0 ? "" : ", ").append(v).append(' ').append(String.format("%.0f", now.get(v).in()));
+          }
+        });
+        double produced = 0;
+        double acked = 0;
+        for (Map.Entry<String, VertexKind> e : kinds.entrySet()) {
+          if (e.getValue() == VertexKind.SOURCE) {
+            produced += now.get(e.getKey()).out();
+            acked += now.get(e.getKey()).acked();
+          }
+        }
+        out.printf("flowmesh-pipeline: run complete: %.0f produced, %.0f acked; the sinks wrote: %s%n", produced, acked, sinks);
+        if (!options.keepRunning()) {
+          return;
+        }
+        out.println("flowmesh-pipeline: --keep-running: the services stay up; Ctrl-C stops them");
+      }
+    }
+  }
+
+  private Map<String, Progress.Counts> countsNow(Map<String, VertexKind> kinds) {
+    Map<String, Progress.Counts> now = new LinkedHashMap<>();
+    kinds.forEach((v, k) -> now.put(v, Progress.counts(k, plan.servicesOf(v))));
+    return now;
+  }
+
+  /** Whether every source replica says its bounded run is complete (every message produced and acked). */
+  private boolean sourcesComplete() {
+    for (ServicePlan s : services.keySet()) {
+      if (s.kind() == VertexKind.SOURCE) {
+        Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/status");
+        if (r == null || r.status() != 200 || !r.body().replace(" ", "").contains("\"complete\":true")) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Stops everything once: each vertex's replicas (SIGTERM; killed if still running after 40 s),
+   * from the sources down so nothing in flight is lost, then the UDF processes (killed after 30 s).
+   */
+  public void stop() {
+    stopping = true;
+    synchronized (lock) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      if (services.isEmpty() && udfs.isEmpty()) {
+        return;
+      }
+      out.println();
+      out.println("flowmesh-pipeline: stopping (sources first, then downstream, then the UDFs)");
+      for (String vertex : plan.order()) {
+        List<ChildProcess> replicas = new ArrayList<>();
+        for (ServicePlan s : plan.servicesOf(vertex)) {
+          ChildProcess p = services.get(s);
+          if (p != null && p.alive()) {
+            p.signalTerm();
+            replicas.add(p);
+          }
+        }
+        replicas.forEach(this::awaitStop);
+      }
+      udfs.values().forEach(p -> {
+        if (p.alive()) {
+          p.signalTerm();
+        }
+      });
+      udfs.values().forEach(this::awaitStop);
+      out.println("flowmesh-pipeline: stopped; logs in " + options.runDir());
+    }
+  }
+
+  private void awaitStop(ChildProcess p) {
+    Duration limit = services.containsValue(p) ? SERVICE_STOP : UDF_STOP;
+    if (!p.waitFor(limit)) {
+      out.println("flowmesh-pipeline: " + p.name() + " did not stop within " + limit.toSeconds() + " s of SIGTERM: killing it");
+      p.kill();
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

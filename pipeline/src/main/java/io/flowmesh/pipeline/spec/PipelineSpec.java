@@ -1,0 +1,32 @@
+package io.flowmesh.pipeline.spec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A pipeline as its file describes it: vertices and edges (valid: see {@link SpecValidator}).
+ *
+ * @param name {@code metadata.name}
+ * @param numaflowHeader whether the file had Numaflow's {@code apiVersion} (else Flowmesh's or none)
+ */
+public record PipelineSpec(String name, boolean numaflowHeader, List<VertexSpec> vertices, List<EdgeSpec> edges) {
+
+  public PipelineSpec {
+    vertices = List.copyOf(vertices);
+    edges = List.copyOf(edges);
+  }
+
+  public Optional<VertexSpec> vertex(String name) {
+    return vertices.stream().filter(v -> v.name().equals(name)).findFirst();
+  }
+
+  /** The edges out of {@code vertex}, in file order. */
+  public List<EdgeSpec> edgesFrom(String vertex) {
+    return edges.stream().filter(e -> e.from().equals(vertex)).toList();
+  }
+
+  /** The edges into {@code vertex}, in file order. */
+  public List<EdgeSpec> edgesTo(String vertex) {
+    return edges.stream().filter(e -> e.to().equals(vertex)).toList();
+  }
+}

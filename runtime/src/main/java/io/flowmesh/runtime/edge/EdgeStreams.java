@@ -1,0 +1,259 @@
+package io.flowmesh.runtime.edge;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.flowmesh.proto.edge.v1.Hello;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.SubscriberFrame;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.errors.Reasons;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.InvalidMessageException;
+import io.vertx.grpc.common.MessageSizeOverflowException;
+import io.vertx.grpc.server.GrpcServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstream's side of the edge protocol, one {@code Subscribe} stream at a time: the checks at
+ * open and at the hello (with named edges, the hello's vertex chooses the edge, or the stream is
+ * refused), credit, acks, nacks, aborts, protocol violations, and what happens to a stream's unacked
+ * messages when it ends (back to the front of its edge's queue).
+ *
+ * <h2>Concurrency</h2>
+ * Owned by its {@link EdgeServer}'s event loop, where the gRPC server delivers every frame.
+ */
+final class EdgeStreams {
+
+  /** Its lines are the edge server's, under that logger. */
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+
+  private final Vertx vertx;
+  private final EdgeServer server;
+  private final String vertex;
+  private final EdgeOptions options;
+  private final SubscriberAuth auth;
+  private final OutboundEdges outbound;
+  /** Named edges: streams before their hello, which chooses the edge. */
+  private final List<Subscription> pending = new ArrayList<>();
+  private final LogLimiter violationLog = new LogLimiter(1000);
+
+  EdgeStreams(Vertx vertx, EdgeServer server, String vertex, EdgeOptions options, SubscriberAuth auth, OutboundEdges outbound) {
+    this.vertx = vertx;
+    this.server = server;
+    this.vertex = vertex;
+    this.options = options;
+    this.auth = auth;
+    this.outbound = outbound;
+  }
+
+  void accept(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request) {
+    Subscription s = new Subscription(request, options.maxUnackedSpan());
+    if (outbound.routes.single()) {
+      s.edge = outbound.edges[0];
+      s.edge.subscribers.add(s);
+    } else {
+      pending.add(s);
+    }
+    request.messageHandler(msg -> {
+      SubscriberFrame frame;
+      try {
+        frame = Frames.parse(msg, SubscriberFrame.parser());
+      } catch (InvalidProtocolBufferException e) {
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
+        return;
+      }
+      onFrame(s, frame);
+    });
+    request.invalidMessageHandler(e -> onInvalidMessage(s, e));
+    request.endHandler(v -> {
+      closed(s, "the subscriber ended the stream");
+      s.endResponse(GrpcStatus.OK, null);
+    });
+    request.exceptionHandler(e -> closed(s, "stream reset: " + Reasons.of(e)));
+    s.response.exceptionHandler(e -> closed(s, "stream failed: " + Reasons.of(e)
+        + " (connection lost; the downstream vertex may have been stopped)"));
+    refuseIf(s, auth.atOpen(request));
+  }
+
+  /** Ends a stream that failed a {@link SubscriberAuth} check (null: it passed); true when refused. */
+  private boolean refuseIf(Subscription s, SubscriberAuth.Refusal r) {
+    if (r == null) {
+      return false;
+    }
+    auth.refused(s.request.connection().remoteAddress(), r);
+    s.endResponse(r.status(), r.message());
+    closed(s, "refused: " + r.reason());
+    return true;
+  }
+
+  private void onFrame(Subscription s, SubscriberFrame frame) {
+    if (s.closed) {
+      return;
+    }
+    switch (frame.getKindCase()) {
+      case HELLO:
+        onHello(s, frame.getHello());
+        return;
+      case KIND_NOT_SET:
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "empty frame (no hello, credit, ack, nack or abort)");
+        return;
+      default:
+        break;
+    }
+    if (!s.helloReceived) {
+      violation(s, GrpcStatus.FAILED_PRECONDITION, "first frame must be a hello, got " + frame.getKindCase().name().toLowerCase());
+      return;
+    }
+    switch (frame.getKindCase()) {
+      case CREDIT:
+        s.credit.add(frame.getCredit().getMessages());
+        server.scheduleDispatch();
+        break;
+      case ACK:
+        onAck(s, frame.getAck().getSeqsList());
+        break;
+      case NACK:
+        onNack(s, frame.getNack().getSeqsList(), frame.getNack().getReason());
+        break;
+      case ABORT:
+        LOG.warn("edge aborted by subscriber={} code={} reason={}", s.name(), frame.getAbort().getCode(), frame.getAbort().getMessage());
+        s.endResponse(GrpcStatus.CANCELLED, "aborted by the subscriber: " + frame.getAbort().getMessage());
+        closed(s, "aborted by the subscriber");
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void onHello(Subscription s, Hello hello) {
+    if (s.helloReceived) {
+      violation(s, GrpcStatus.FAILED_PRECONDITION, "a second hello on the same edge");
+      return;
+    }
+    if (hello.getProtocolVersion() != EdgeOptions.PROTOCOL_VERSION) {
+      violation(s, GrpcStatus.FAILED_PRECONDITION, "edge protocol version " + hello.getProtocolVersion()
+          + " is not supported; upstream vertex " + vertex + " speaks version " + EdgeOptions.PROTOCOL_VERSION);
+      return;
+    }
+    if (refuseIf(s, auth.atEdge(hello.getVertex(), hello.getUpstreamVertex(), outbound.routes))
+        || refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
+      return;
+    }
+    if (s.edge == null) {
+      pending.remove(s);
+      s.edge = outbound.edgeTo(hello.getVertex());
+      s.edge.subscribers.add(s);
+    }
+    s.helloReceived = true;
+    s.subscriberId = hello.getSubscriberId();
+    s.vertex = hello.getVertex();
+    s.credit.add(hello.getInitialCredit());
+    s.lastSendNanos = System.nanoTime();
+    LOG.info("edge subscribed vertex={} subscriber={} initialCredit={}", vertex, s.name(), hello.getInitialCredit());
+    server.scheduleDispatch();
+  }
+
+  private void onAck(Subscription s, List<Long> seqs) {
+    int n = 0;
+    for (int i = 0, size = seqs.size(); i < size; i++) {
+      long seq = seqs.get(i);
+      UnackedWindow.AckResult r = s.unacked.ack(seq);
+      if (r == UnackedWindow.AckResult.ACKED) {
+        n++;
+        server.acked(s.unacked.lastMessage(), s.unacked.lastAttachment());
+      } else if (r == UnackedWindow.AckResult.NEVER_SENT) {
+        s.edge.metrics.acked.increment(n);
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "ack for seq " + seq + ", which was never sent on this edge (next seq is "
+            + s.unacked.nextSeq() + ")");
+        return;
+      }
+    }
+    s.acked += n;
+    s.edge.acked += n;
+    s.edge.metrics.acked.increment(n);
+    server.scheduleDispatch();
+  }
+
+  private void onNack(Subscription s, List<Long> seqs, String reason) {
+    List<Message> back = new ArrayList<>(seqs.size());
+    List<Object> attachments = new ArrayList<>(seqs.size());
+    for (long seq : seqs) {
+      if (s.unacked.ack(seq) == UnackedWindow.AckResult.ACKED) {
+        back.add(s.unacked.lastMessage());
+        attachments.add(s.unacked.lastAttachment());
+      }
+    }
+    OutboundEdge edge = s.edge;
+    edge.metrics.nacked.increment(back.size());
+    LOG.debug("edge nack subscriber={} count={} reason={}", s.name(), back.size(), reason);
+    vertx.setTimer(options.nackBackoff().toMillis(), id -> {
+      edge.requeueNacked(back, attachments);
+      server.scheduleDispatch();
+    });
+  }
+
+  private void onInvalidMessage(Subscription s, InvalidMessageException e) {
+    if (e instanceof MessageSizeOverflowException tooLarge) {
+      // Vert.x read only the length prefix and skips the body; the reset stops the peer sending it.
+      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + tooLarge.messageSize() + " bytes is over edge.max-frame-bytes="
+          + options.maxFrameBytes());
+      s.response.cancel();
+    } else {
+      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
+    }
+  }
+
+  private void violation(Subscription s, GrpcStatus status, String message) {
+    if (s.closed) {
+      return;
+    }
+    outbound.metrics().violations.increment();
+    if (violationLog.allow()) {
+      LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
+          violationLog.suppressedSuffix());
+    }
+    s.endResponse(status, message);
+    closed(s, "protocol violation");
+  }
+
+  private void closed(Subscription s, String why) {
+    if (s.closed) {
+      return;
+    }
+    s.closed = true;
+    int back = 0;
+    if (s.edge == null) {
+      pending.remove(s);
+    } else {
+      s.edge.subscribers.remove(s);
+      back = s.edge.requeue(s);
+    }
+    if (s.helloReceived) {
+      LOG.info("edge closed vertex={} subscriber={} requeued={} why={}", vertex, s.name(), back, why);
+    }
+    server.scheduleDispatch();
+  }
+
+  /** Ends every stream not yet ended, on every edge, with {@code status} and {@code message}. */
+  void endAll(GrpcStatus status, String message) {
+    List<Subscription> all = new ArrayList<>(pending);
+    for (OutboundEdge e : outbound.edges) {
+      all.addAll(e.subscribers);
+    }
+    for (Subscription s : all) {
+      if (!s.closed) {
+        s.endResponse(status, message);
+      }
+    }
+  }
+
+  /** Streams that have not said hello yet (named edges only; with one edge they are listed with it). */
+  io.vertx.core.json.JsonArray pendingStatus() {
+    io.vertx.core.json.JsonArray a = new io.vertx.core.json.JsonArray();
+    pending.forEach(s -> a.add(s.status()));
+    return a;
+  }
+}

@@ -1,0 +1,235 @@
+package io.flowmesh.runtime.edge;
+
+import static io.flowmesh.runtime.testing.OnLoop.awaitOn;
+import static io.flowmesh.runtime.testing.OnLoop.call;
+import static io.flowmesh.runtime.testing.OnLoop.run;
+import static io.flowmesh.runtime.testing.OnLoop.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.config.HostPort;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fan-out on an upstream with named edges ({@code X.edge.to}): an EdgeServer with several outbound
+ * edges and real EdgeSubscribers, one per downstream vertex, over gRPC on loopback.
+ */
+class EdgeFanOutTest extends TwoVertxEdgeTest {
+
+  /** What the vertex behind the server sees: which of its messages were acked (by index), and how often. */
+  private final Set<Integer> told = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger toldTwice = new AtomicInteger();
+
+  /** A server named "map" with these edges, offering {@code total} messages made by {@code make} as room allows. */
+  private EdgeServer server(List<EdgeRoutes.Route> routes, int capacity, int total, IntFunction<Message> make) {
+    AtomicInteger next = new AtomicInteger();
+    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "map", EdgeOptions.defaults(), capacity,
+        new EdgeRoutes(routes, "map.edge.to"), upRegistry));
+    run(up, () -> server.ackListener((m, a) -> {
+      if (!told.add((Integer) a)) {
+        toldTwice.incrementAndGet();
+      }
+    }).demandHandler(v -> {
+      while (next.get() < total && server.room() > 0) {
+        int i = next.getAndIncrement();
+        server.offer(make.apply(i), i);
+      }
+    }));
+    awaitOn(up, () -> server.listen("127.0.0.1", 0));
+    return server;
+  }
+
+  private static Message tagged(int i, List<String> tags) {
+    return Message.newBuilder().setId("m" + i).setValue(EdgeTest.msg(i).getValue()).addAllTags(tags).build();
+  }
+
+  private static EdgeRoutes.Route route(String to, String condition) {
+    return new EdgeRoutes.Route(to, condition == null ? null : TagCondition.parse(condition));
+  }
+
+  /** A downstream vertex's subscriber: the ids it received, how many deliveries, acking each unless told not to. */
+  private final class Downstream {
+    final Set<String> ids = ConcurrentHashMap.newKeySet();
+    final AtomicInteger deliveries = new AtomicInteger();
+    final List<Delivery> withheld = new ArrayList<>();
+    final EdgeSubscriber sub;
+
+    Downstream(EdgeServer server, String vertex, boolean holdCredit, java.util.function.Predicate<String> withhold) {
+      sub = call(down, () -> new EdgeSubscriber(downVertx, vertex, vertex + "-0", new HostPort("127.0.0.1", server.port()),
+          EdgeOptions.defaults(), new SimpleMeterRegistry()));
+      run(down, () -> sub.holdCredit(holdCredit).handler(d -> {
+        deliveries.incrementAndGet();
+        ids.add(d.message().getId());
+        if (withhold.test(d.message().getId())) {
+          withheld.add(d);
+        } else {
+          sub.ack(d);
+        }
+      }).start());
+    }
+
+    Downstream(EdgeServer server, String vertex) {
+      this(server, vertex, false, id -> false);
+    }
+  }
+
+  private static Set<String> ids(int total, java.util.function.IntPredicate which) {
+    Set<String> s = new TreeSet<>();
+    for (int i = 0; i < total; i++) {
+      if (which.test(i)) {
+        s.add("m" + i);
+      }
+    }
+    return s;
+  }
+
+  private double meter(String name, String tag, String value) {
+    return upRegistry.get(name).tag(tag, value).counter().count();
+  }
+
+  @Test
+  void eachMessageGoesToEveryEdgeWhoseOrAndOrNotConditionItsTagsMeetAndOneMeetingNoneIsDroppedCountedAndAcked() {
+    // Message i carries PATTERNS[i % 6]; EDGES_OF says which of a (or:x,y), b (and:x,y), c (not:x,z) take it.
+    List<List<String>> patterns = List.of(List.of(), List.of("x"), List.of("y"), List.of("x", "y"), List.of("z"), List.of("y", "w"));
+    List<String> edgesOf = List.of("c", "a", "ac", "ab", "", "ac");
+    int total = 6_000;
+    EdgeServer server = server(List.of(route("a", "or:x,y"), route("b", "and:x,y"), route("c", "not:x,z")), 1000, total,
+        i -> tagged(i, patterns.get(i % 6)));
+    Map<String, Downstream> downstream = Map.of("a", new Downstream(server, "a"), "b", new Downstream(server, "b"),
+        "c", new Downstream(server, "c"));
+
+    until(() -> told.size() == total, 30_000, () -> "every message acked upstream, " + told.size() + " so far");
+    downstream.forEach((edge, d) -> {
+      Set<String> expected = ids(total, i -> edgesOf.get(i % 6).contains(edge));
+      assertEquals(expected, new TreeSet<>(d.ids), "ids on edge map -> " + edge);
+      assertEquals(expected.size(), d.deliveries.get(), "deliveries on edge map -> " + edge + " (each message once)");
+    });
+    assertEquals(0, toldTwice.get(), "messages acked upstream twice");
+    JsonObject status = call(up, server::status);
+    assertEquals(total / 6, status.getLong("dropped"), "dropped in /status: " + status);
+    assertEquals(total / 6, upRegistry.get("flowmesh.edge.dropped").tag("reason", "no-edge-matched").counter().count());
+    assertEquals(total - total / 6, status.getLong("acked"), "acked in /status (dropped ones are not): " + status);
+    JsonArray edges = status.getJsonArray("edges");
+    assertEquals(List.of("a", "b", "c"), edges.stream().map(e -> ((JsonObject) e).getString("to")).toList());
+    assertEquals("and:x,y", edges.getJsonObject(1).getString("condition"));
+    assertEquals(total * 5 / 6, edges.getJsonObject(1).getLong("notMatched"), "b took only x-and-y messages: " + status);
+    assertEquals(total * 4 / 6, meter("flowmesh.edge.sent", "to", "a"), "sent on a");
+  }
+
+  @Test
+  void withoutConditionsEveryEdgeGetsEveryMessageOnceAndTheInputIsAckedOnce() {
+    int total = 20_000;
+    EdgeServer server = server(List.of(route("sink-a", null), route("sink-b", null)), 1000, total, i -> tagged(i, List.of()));
+    Downstream a = new Downstream(server, "sink-a");
+    Downstream b = new Downstream(server, "sink-b");
+
+    until(() -> told.size() == total, 60_000, () -> "every message acked upstream, " + told.size() + " so far");
+    Set<String> all = ids(total, i -> true);
+    assertEquals(all, new TreeSet<>(a.ids), "sink-a got everything");
+    assertEquals(all, new TreeSet<>(b.ids), "sink-b got everything");
+    assertEquals(total, a.deliveries.get(), "sink-a: each once");
+    assertEquals(total, b.deliveries.get(), "sink-b: each once");
+    assertEquals(0, toldTwice.get(), "messages acked upstream twice");
+    assertEquals(total, (long) call(up, server::acked), "acked: once per message, not per copy");
+    assertEquals(total, meter("flowmesh.edge.acked", "to", "sink-b"), "copies acked on sink-b");
+    until(() -> call(up, server::queued) == 0 && call(up, server::unacked) == 0, 10_000, () -> "nothing left upstream");
+  }
+
+  @Test
+  void aMessageIsAckedUpstreamOnlyOnceItsCopyOnEveryEdgeIsAcked() {
+    int total = 1_000;
+    EdgeServer server = server(List.of(route("a", null), route("b", null)), 1000, total, i -> tagged(i, List.of()));
+    Downstream a = new Downstream(server, "a");
+    // b holds back its acks of every tenth message
+    Downstream b = new Downstream(server, "b", false, id -> Integer.parseInt(id.substring(1)) % 10 == 0);
+
+    until(() -> a.ids.size() == total && b.ids.size() == total && told.size() == total - total / 10, 30_000,
+        () -> "a=" + a.ids.size() + " b=" + b.ids.size() + " acked upstream=" + told.size());
+    Set<Integer> early = new HashSet<>(told);
+    for (int i = 0; i < total; i += 10) {
+      assertFalse(early.contains(i), "message " + i + " was acked upstream while its copy on b was not");
+    }
+    assertEquals(total / 10, (int) call(up, server::unacked), "the copies on b still unacked upstream");
+
+    run(down, () -> b.withheld.forEach(b.sub::ack));
+    until(() -> told.size() == total, 30_000, () -> "the held-back ones acked upstream, " + told.size() + " so far");
+    assertEquals(0, toldTwice.get(), "messages acked upstream twice");
+  }
+
+  @Test
+  void aThrottledEdgeFillsTheSharedBoundWhileTheOtherEdgeGoesOnAndBothGetEverythingOnceCreditReturns() {
+    int bound = 500;
+    int total = 3_000;
+    EdgeServer server = server(List.of(route("fast", null), route("slow", null)), bound, total, i -> tagged(i, List.of()));
+    Downstream slow = new Downstream(server, "slow", true, id -> false);
+    Downstream fast = new Downstream(server, "fast");
+
+    // slow grants no credit: its queue fills up to the bound, and fast gets exactly what was produced until then
+    until(() -> fast.ids.size() == bound && call(up, server::room) == 0, 30_000,
+        () -> "fast=" + fast.ids.size() + " queued=" + call(up, server::queued));
+    assertEquals(bound, (int) call(up, server::queued), "the shared bound, held for the slow edge");
+    assertEquals(0L, (long) call(up, server::demand), "no demand at the bound");
+    assertEquals(bound, fast.ids.size(), "fast got what was produced up to the bound");
+    assertEquals(0, slow.deliveries.get(), "slow got nothing without credit");
+    JsonObject slowStatus = call(up, server::status).getJsonArray("edges").getJsonObject(1);
+    assertEquals("slow", slowStatus.getString("to"));
+    assertEquals(bound, slowStatus.getInteger("queued"), "queued on the slow edge: " + slowStatus);
+    assertTrue(told.isEmpty(), "nothing acked upstream while no copy on slow was");
+
+    run(down, () -> slow.sub.holdCredit(false));
+    until(() -> told.size() == total, 60_000, () -> "fast=" + fast.ids.size() + " slow=" + slow.ids.size() + " acked=" + told.size());
+    Set<String> all = ids(total, i -> true);
+    assertEquals(all, new TreeSet<>(fast.ids), "fast got everything");
+    assertEquals(all, new TreeSet<>(slow.ids), "slow got everything");
+    assertEquals(total, fast.deliveries.get(), "fast: each once");
+    assertEquals(total, slow.deliveries.get(), "slow: each once");
+    assertEquals(0, toldTwice.get(), "messages acked upstream twice");
+  }
+
+  @Test
+  void aSubscriberForAnEdgeThisVertexDoesNotHaveIsRefusedWithAStatusNamingTheEdge() {
+    EdgeServer server = server(List.of(route("sink-even", "or:even"), route("sink-odd", "or:odd")), 100, 100,
+        i -> tagged(i, List.of(i % 2 == 0 ? "even" : "odd")));
+    EdgeSubscriber stranger = call(down, () -> new EdgeSubscriber(downVertx, "sink-x", "x-0",
+        new HostPort("127.0.0.1", server.port()), EdgeOptions.defaults(), new SimpleMeterRegistry()));
+    run(down, () -> stranger.handler(d -> { }).start());
+    until(() -> call(down, stranger::lastFailure) != null, 10_000, () -> "the refusal");
+    EdgeException e = call(down, stranger::lastFailure);
+    assertEquals(GrpcStatus.NOT_FOUND, e.status());
+    assertTrue(e.getMessage().contains("edge map -> sink-x: vertex map has no edge to vertex 'sink-x'; its edges go to "
+        + "[sink-even, sink-odd] (map.edge.to)"), e.getMessage());
+    awaitOn(down, stranger::close);
+
+    RawSubscriber misdialled = call(down, () -> new RawSubscriber(downVertx, server.port()));
+    misdialled.hello("m-0", "sink-even", "other", EdgeOptions.PROTOCOL_VERSION, 10);
+    until(() -> misdialled.status.get() != null, 10_000, () -> "the refusal of a subscriber expecting another upstream");
+    assertEquals(GrpcStatus.NOT_FOUND, misdialled.status.get());
+    assertTrue(misdialled.statusMessage.get().startsWith("edge other -> sink-even: this is vertex map, not 'other'"),
+        misdialled.statusMessage.get());
+
+    RawSubscriber rightful = call(down, () -> new RawSubscriber(downVertx, server.port()));
+    AtomicInteger got = new AtomicInteger();
+    rightful.onBatch(b -> got.addAndGet(b.getMessagesCount()));
+    rightful.hello("e-0", "sink-even", "map", EdgeOptions.PROTOCOL_VERSION, 10);
+    until(() -> got.get() == 10, 10_000, () -> "the rightful subscriber served, got " + got.get());
+    assertEquals(1, call(up, server::status).getJsonArray("edges").getJsonObject(0).getInteger("subscriberCount"),
+        "only the rightful subscriber on sink-even");
+    assertTrue(meter("flowmesh.edge.refused", "reason", "unknown-edge") >= 1, "the stranger's refusals counted");
+    assertEquals(1.0, meter("flowmesh.edge.refused", "reason", "wrong-upstream"), "the misdialled one's refusal counted");
+  }
+}

@@ -1,0 +1,154 @@
+package io.flowmesh.systemtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * scripts/run-spec.sh running examples/pipelines/three-maps.yaml as real processes: a source, three
+ * maps each with its own UDF process, a file sink. A bounded run ends by itself with every message
+ * at the sink exactly once, upper-cased by the middle map, and no process left behind; an unbounded
+ * one stops on SIGTERM, leaving nothing behind either. And a pipeline file in Numaflow's own shape
+ * runs, its image-only UDF pointed at one the test started.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class RunSpecTest {
+
+  private static final Pattern PID = Pattern.compile("\\(pid (\\d+)\\)");
+  private static final Pattern SINK_PROGRESS = Pattern.compile("out\\s+sink\\s+in (\\d+)");
+  private static final Map<String, String> ENV = Map.of("JAVA_OPTS", String.join(" ", JavaProcess.JVM_OPTIONS));
+
+  private static JavaProcess runSpec(Path dir, String... args) {
+    List<String> command = new ArrayList<>(List.of(Project.path("scripts/run-spec.sh").toString()));
+    command.addAll(List.of(args));
+    return JavaProcess.start("run-spec", command, ENV, dir);
+  }
+
+  /** The pids the runner printed for its processes (services and UDFs). */
+  private static List<Long> pids(String output) {
+    List<Long> out = new ArrayList<>();
+    Matcher m = PID.matcher(output);
+    while (m.find()) {
+      out.add(Long.parseLong(m.group(1)));
+    }
+    return out;
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static long lastSinkProgress(String output) {
+    Matcher m = SINK_PROGRESS.matcher(output);
+    long last = 0;
+    while (m.find()) {
+      last = Long.parseLong(m.group(1));
+    }
+    return last;
+  }
+
+  @Test
+  void theThreeMapChainDeliversEveryMessageOnceAndLeavesNoProcessBehind(@TempDir Path dir) throws IOException {
+    int count = 3000;
+    Path run = dir.resolve("run");
+    try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", run.toString(), "--set", "in:source.count=" + count,
+        Project.path("examples/pipelines/three-maps.yaml").toString())) {
+      // the run ends by itself once the source has every message acked; it fails only when it stops progressing
+      // (progress: the runner's output while it starts, the sink's count once it runs; its own ready timeout is 120 s)
+      Await.whileProgressing("the bounded run to end", Duration.ofSeconds(150), () -> !runner.alive(), () -> {
+        String out = runner.logText();
+        return out.contains("Ctrl-C stops") ? lastSinkProgress(out) : out.length();
+      }, () -> runner.logTail(40));
+      String output = runner.logText();
+      assertEquals(0, runner.process().exitValue(), output);
+      assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
+
+      List<String> lines = Files.readAllLines(run.resolve("out.ndjson"), StandardCharsets.UTF_8);
+      assertEquals(count, lines.size(), "lines at the sink");
+      Set<String> ids = new HashSet<>();
+      Pattern line = Pattern.compile("^\\{\"id\":\"([^\"]+)\".*\"value\":\"([^\"]*)\"\\}$");
+      for (String l : lines) {
+        Matcher m = line.matcher(l);
+        assertTrue(m.matches(), l);
+        assertTrue(m.group(1).endsWith("/0/0/0"), "one output per input at each of the three maps: " + m.group(1));
+        assertEquals(m.group(2).toUpperCase(java.util.Locale.ROOT), m.group(2), "upper-cased by the middle map");
+        ids.add(m.group(1));
+      }
+      assertEquals(count, ids.size(), "every message once");
+
+      List<Long> pids = pids(output);
+      assertEquals(8, pids.size(), "5 services and 3 UDF processes:\n" + output);
+      for (long pid : pids) {
+        assertFalse(alive(pid), "process " + pid + " still running after the runner exited");
+      }
+      for (String log : List.of("in", "parse", "upper", "tidy", "out", "parse-udf", "upper-udf", "tidy-udf")) {
+        assertTrue(Files.isRegularFile(run.resolve(log + ".log")), log + ".log in the run folder");
+      }
+    }
+  }
+
+  @Test
+  void sigtermStopsEveryServiceAndUdf(@TempDir Path dir) {
+    Path run = dir.resolve("run");
+    try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", run.toString(),
+        Project.path("examples/pipelines/three-maps.yaml").toString())) {
+      Await.until("messages at the sink", Duration.ofMinutes(3), () -> lastSinkProgress(runner.logText()) > 0 || !runner.alive(),
+          () -> runner.logTail(40));
+      assertTrue(runner.alive(), runner.logTail(40));
+      List<Long> pids = pids(runner.logText());
+      assertEquals(8, pids.size(), runner.logText());
+      JavaProcess.Stopped stopped = runner.terminate(Duration.ofMinutes(2));
+      assertTrue(stopped.inTime(), "the runner stops within 2 minutes of SIGTERM:\n" + runner.logTail(20));
+      assertTrue(runner.logText().contains("flowmesh-pipeline: stopped; logs in"), runner.logTail(20));
+      for (long pid : pids) {
+        assertFalse(alive(pid), "process " + pid + " still running after the runner stopped");
+      }
+    }
+  }
+
+  @Test
+  void aPipelineInNumaflowsOwnShapeRunsWithItsImageUdfPointedAtALocalOne(@TempDir Path dir) {
+    // the pipeline module's test resource: Numaflow's header, a generator at 5 per second, the UDF only as an image, a log sink
+    Path spec = Project.path("pipeline/src/test/resources/numaflow/simple-pipeline.yaml");
+    int port = Ports.free();
+    int count = 15;
+    try (JavaProcess udf = JavaProcess.start("cat-udf", Project.udfJar(), List.of("cat", "--address", "tcp://127.0.0.1:" + port),
+        Map.of(), dir)) {
+      Await.until("the cat UDF listening", Duration.ofMinutes(2), () -> Ports.listening(port), () -> udf.logTail(20));
+      try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", dir.resolve("run").toString(),
+          "--set", "in:source.count=" + count, "--set", "cat:udf.address=tcp://127.0.0.1:" + port, spec.toString())) {
+        Await.whileProgressing("the bounded run to end", Duration.ofSeconds(150), () -> !runner.alive(), () -> {
+          String out = runner.logText();
+          return out.contains("Ctrl-C stops") ? lastSinkProgress(out) : out.length();
+        }, () -> runner.logTail(40));
+        String output = runner.logText();
+        assertEquals(0, runner.process().exitValue(), output);
+        assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
+        assertTrue(output.contains("tcp://127.0.0.1:" + port + " (yours, not started here)"), output);
+        List<Long> pids = pids(output);
+        assertEquals(3, pids.size(), "3 services, no UDF process started:\n" + output);
+        for (long pid : pids) {
+          assertFalse(alive(pid), "process " + pid + " still running after the runner exited");
+        }
+      }
+      assertTrue(udf.alive(), "the runner leaves a UDF it did not start alone");
+    }
+  }
+}
