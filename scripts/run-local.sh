@@ -127,9 +127,11 @@ missing=false
 for jar in "$source_jar" "$map_jar" "$sink_jar" "$udf_jar"; do
   [[ -f "$jar" ]] || missing=true
 done
-# --transformer: the source transformer of the SDK examples
+# --stream-map, --udsource, --transformer, --udsink: the examples on Numaflow's Java SDK
 sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
-if $transformer && [[ ! -f "$sdk_jar" ]]; then missing=true; fi
+uses_sdk=false
+if ${stream_map:-false} || $start_udsource || $transformer || $udsink; then uses_sdk=true; fi
+if $uses_sdk && [[ ! -f "$sdk_jar" ]]; then missing=true; fi
 if $rebuild || $missing; then
   command -v mvn >/dev/null 2>&1 || die "jars missing and mvn not found: install Maven 3.8+ to build"
   echo "run-local: building (mvn -B -q install -DskipTests) ..."
@@ -198,8 +200,7 @@ fi
 
 # --stream-map: the SDK MapStreamer example (one result per word), map in stream-map mode.
 if ${stream_map:-false} && $start_udf; then
-  udf_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
-  [[ -f "$udf_jar" ]] || die "$udf_jar is missing: build it with mvn -B -q package -DskipTests"
+  udf_jar="$sdk_jar"
   udf_name=stream-map
   export FLOWMESH_MAP_MODE="${FLOWMESH_MAP_MODE:-stream-map}"
 fi
@@ -275,9 +276,10 @@ pause() {
   kill "$p" 2>/dev/null || true
 }
 
-# stop NAME...: SIGTERM, then wait until they exited (a second signal kills them).
+# stop NAME...: SIGTERM, then wait until they exited (a second signal kills them); one still
+# running after stop_grace tenths of a second (default 300: 30 s) is killed.
 stop() {
-  local name waiting tries=0
+  local name waiting tries=0 grace="${stop_grace:-300}"
   for name in "$@"; do
     alive "$name" && kill -TERM "$(pid_of "$name")" 2>/dev/null || true
   done
@@ -285,10 +287,9 @@ stop() {
     waiting=()
     for name in "$@"; do alive "$name" && waiting+=("$name"); done
     ((${#waiting[@]} == 0)) && break
-    # a process that ignores SIGTERM (the SDK's transformer server does) is killed after 30 s
-    if ((++tries > 300)); then
+    if ((++tries > grace)); then
       for name in "${waiting[@]}"; do
-        echo "run-local: $name did not stop within 30 s of SIGTERM: killing it"
+        echo "run-local: $name did not stop within $((grace / 10)) s of SIGTERM: killing it"
         kill -KILL "$(pid_of "$name")" 2>/dev/null || true
       done
     fi
@@ -302,12 +303,15 @@ stop() {
 stop_all() {
   echo
   echo "run-local: stopping (source, then map, then sink and UDF; Ctrl-C again to kill)"
+  # A name never started is skipped. The SDK's servers stop serving on SIGTERM but their JVM does
+  # not exit (their shutdown hook calls System.exit): those are killed after 5 s, once their
+  # client has stopped (kill -9 of a UDF loses nothing).
   stop source
-  if $start_udsource; then stop udsource; fi
   stop map
-  if $start_udf; then stop sink udf; else stop sink; fi
-  if $udsink; then stop udsink; fi
-  if $transformer; then stop transformer; fi
+  stop_grace=50 stop udsource transformer
+  stop sink
+  if ${stream_map:-false}; then stop_grace=50 stop udf; else stop udf; fi
+  stop_grace=50 stop udsink
   echo "run-local: stopped; logs in $run"
 }
 
@@ -351,70 +355,68 @@ await_ready() {
   fail_start "$name not ready after 120 s: $(curl -s "$base/readyz" 2>/dev/null || true)" "$name"
 }
 
+# await_listening NAME WHAT: waits (up to 120 s) for the "listening on" line in NAME's log.
+await_listening() {
+  local name="$1" what="$2" i
+  for ((i = 0; i < 1200; i++)); do
+    grep -q ' listening on ' "$run/$name.log" 2>/dev/null && return 0
+    $stop_requested && return 0
+    alive "$name" || fail_start "$what exited during start" "$name"
+    pause 0.1
+  done
+  fail_start "$what did not listen within 120 s" "$name"
+}
+
+# sdk_port DEFAULT WHAT: REPLY = a free port with --free-ports, else DEFAULT; refuses one in use.
+sdk_port() {
+  if $free_ports; then pick_port; else REPLY="$1"; fi
+  port_in_use "$REPLY" && die "port $REPLY ($2) is in use: stop what listens there or use --free-ports"
+  return 0
+}
+
+# start_sdk NAME WHAT SUBCOMMAND ARGS...: runs numaflow-sdk-udf.jar SUBCOMMAND ARGS as process
+# NAME (log $run/NAME.log) and waits until it listens.
+start_sdk() {
+  local name="$1" what="$2"; shift 2
+  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build it with mvn -B -q package -DskipTests"
+  launch "$name" "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" "$@"
+  await_listening "$name" "$what"
+}
+
 if $start_udf; then
   echo "run-local: starting UDF '$udf_name' on $FLOWMESH_UDF_ADDRESS"
   launch udf "$java_bin" "${java_opts[@]}" -jar "$udf_jar" "$udf_name" --address "$FLOWMESH_UDF_ADDRESS" ${udf_args[@]+"${udf_args[@]}"}
-  for ((i = 0; i < 1200; i++)); do
-    grep -q ' listening on ' "$run/udf.log" 2>/dev/null && break
-    $stop_requested && break
-    alive udf || fail_start "the UDF exited during start" udf
-    pause 0.1
-  done
-  $stop_requested || grep -q ' listening on ' "$run/udf.log" || fail_start "the UDF did not listen within 120 s" udf
+  await_listening udf "the UDF"
 else
   echo "run-local: using your UDF at $FLOWMESH_UDF_ADDRESS (FLOWMESH_UDF_ADDRESS)"
 fi
 
 # --udsink: the SDK example sink, its file and a fallback file sink.
 if $udsink && ! $stop_requested; then
-  sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
-  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build with mvn -B -q package -DskipTests"
-  if $free_ports; then pick_port; udsink_port="$REPLY"; else udsink_port=50061; fi
-  export FLOWMESH_SINK_UDSINK_ADDRESS="tcp://127.0.0.1:$udsink_port"
+  sdk_port 50061 "the SDK udsink's"
+  export FLOWMESH_SINK_UDSINK_ADDRESS="tcp://127.0.0.1:$REPLY"
   export FLOWMESH_SINK_FALLBACK_TYPE="${FLOWMESH_SINK_FALLBACK_TYPE:-file}"
   export FLOWMESH_SINK_FALLBACK_PATH="${FLOWMESH_SINK_FALLBACK_PATH:-$run/fallback.ndjson}"
   echo "run-local: starting the SDK udsink on $FLOWMESH_SINK_UDSINK_ADDRESS (writes $run/udsink.txt; fallback $FLOWMESH_SINK_FALLBACK_PATH)"
-  launch udsink "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" udsink --port "$udsink_port" --out "$run/udsink.txt" \
+  start_sdk udsink "the SDK udsink" udsink --port "$REPLY" --out "$run/udsink.txt" \
     --failure-fraction 0.01 --fallback-fraction 0.01
-  for ((i = 0; i < 1200; i++)); do
-    grep -q ' listening on ' "$run/udsink.log" 2>/dev/null && break
-    $stop_requested && break
-    alive udsink || fail_start "the SDK udsink exited during start" udsink
-    pause 0.1
-  done
 fi
 
 # --udsource: the SDK's user-defined source, started before the source-service that reads it.
 if $start_udsource && ! $stop_requested; then
-  sdk_jar="$root/examples/numaflow-sdk-udf/target/numaflow-sdk-udf.jar"
-  [[ -f "$sdk_jar" ]] || die "$sdk_jar is missing: build first (mvn -B -q package -DskipTests)"
-  if $free_ports; then pick_port; udsource_port="$REPLY"; else udsource_port=50052; fi
-  port_in_use "$udsource_port" && die "port $udsource_port (the udsource's) is in use: use --free-ports"
-  export FLOWMESH_SOURCE_TYPE=udsource FLOWMESH_SOURCE_UDSOURCE_ADDRESS="tcp://127.0.0.1:$udsource_port"
+  sdk_port 50052 "the udsource's"
+  export FLOWMESH_SOURCE_TYPE=udsource FLOWMESH_SOURCE_UDSOURCE_ADDRESS="tcp://127.0.0.1:$REPLY"
   echo "run-local: starting the SDK udsource ($udsource_records records) on $FLOWMESH_SOURCE_UDSOURCE_ADDRESS"
-  launch udsource "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source --records "$udsource_records" \
-    --state "$run/udsource-state" --port "$udsource_port"
-  for ((i = 0; i < 1200; i++)); do
-    grep -q ' listening on ' "$run/udsource.log" 2>/dev/null && break
-    $stop_requested && break
-    alive udsource || fail_start "the udsource exited during start" udsource
-    pause 0.1
-  done
+  start_sdk udsource "the udsource" source --port "$REPLY" --records "$udsource_records" --state "$run/udsource-state"
 fi
 
 # --transformer: start it before the source, which is not ready until it reaches it
 if $transformer && ! $stop_requested; then
-  if $free_ports; then pick_port; transformer_port="$REPLY"; else transformer_port=55001; fi
+  sdk_port 55001 "the source transformer's"
   export FLOWMESH_SOURCE_TRANSFORMER_ENABLED=true
-  export FLOWMESH_SOURCE_TRANSFORMER_ADDRESS="tcp://127.0.0.1:$transformer_port"
+  export FLOWMESH_SOURCE_TRANSFORMER_ADDRESS="tcp://127.0.0.1:$REPLY"
   echo "run-local: starting the source transformer on $FLOWMESH_SOURCE_TRANSFORMER_ADDRESS"
-  launch transformer "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" source-transformer --port "$transformer_port" --drop '^[0-9]'
-  for ((i = 0; i < 1200; i++)); do
-    grep -q ' listening on ' "$run/transformer.log" 2>/dev/null && break
-    $stop_requested && break
-    alive transformer || fail_start "the source transformer exited during start" transformer
-    pause 0.1
-  done
+  start_sdk transformer "the source transformer" source-transformer --port "$REPLY" --drop '^[0-9]'
 fi
 
 if ! $stop_requested; then

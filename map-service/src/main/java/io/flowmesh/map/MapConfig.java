@@ -10,7 +10,6 @@ import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.edge.EdgeRoutes;
 import io.flowmesh.runtime.udf.UdfConnection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -47,9 +46,7 @@ public record MapConfig(int httpPort, int edgePort, Upstreams upstream, Duration
         .batchSize(s.get(MapKeys.BATCH_SIZE))
         .batchTimeout(s.get(MapKeys.BATCH_TIMEOUT))
         .build();
-    List<String> mapProblems = new ArrayList<>(UdfConfig.validate(udf));
-    mapProblems.removeAll(connection.validate());
-    for (String problem : mapProblems) {
+    for (String problem : udf.mapProblems()) { // the connection's were reported by read()
       reportUdfProblem(s, problem);
     }
     EngineConfig engine = new EngineConfig(s.get(MapKeys.CONCURRENCY), batch, s.get(MapKeys.BATCH_SIZE),

@@ -54,7 +54,7 @@ class JarOptionsTest {
 
     String help = ok(UDF_JAR, "uppercase", "--help");
     assertFalse(help.contains("needs a value"), help);
-    assertTrue(help.contains("--mode MODE") && help.contains("unary-map (alias map) or batch-map"), help);
+    assertTrue(help.contains("--mode MODE") && help.contains("unary-map (alias map), batch-map or stream-map"), help);
     assertTrue(help.contains("Options of uppercase:\n  (none)"), help);
     String flatmap = ok(UDF_JAR, "flatmap", "-h");
     assertTrue(flatmap.contains("--separator") && flatmap.contains("(default ,)"), flatmap);

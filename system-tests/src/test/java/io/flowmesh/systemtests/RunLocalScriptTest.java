@@ -158,6 +158,43 @@ class RunLocalScriptTest {
     }
   }
 
+  /**
+   * The SDK kinds, each started by the script's one start_sdk (the transformer, the udsink) or as
+   * the UDF (--stream-map): a bounded run goes through all of them to its end, the udsink's file
+   * holds the data, and the SDK processes, which do not exit on SIGTERM, are killed soon after.
+   */
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void theSdkKindsFlagsStartEachSdkExampleAndABoundedRunThroughThemEnds(@TempDir Path dir) throws IOException {
+    int count = 1500;
+    Map<String, String> env = Map.of("FLOWMESH_SOURCE_COUNT", Integer.toString(count), "FLOWMESH_SOURCE_RATE", "1500",
+        "JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1");
+    RunLocalScript s = RunLocalScript.start(dir, env, "--free-ports", "--interval", "1", "--transformer", "--udsink", "--stream-map");
+    try {
+      s.awaitRunning(Duration.ofSeconds(180));
+      List<ProcessHandle> children = s.children();
+      List<String> commands = children.stream().map(RunLocalScript::commandLine).toList();
+      for (String sub : List.of("numaflow-sdk-udf.jar source-transformer --port", "numaflow-sdk-udf.jar udsink --port",
+          "numaflow-sdk-udf.jar stream-map --address tcp://127.0.0.1:")) {
+        assertTrue(commands.stream().anyMatch(c -> c.contains(sub)), "started " + sub + ": " + commands);
+      }
+      assertTrue(s.process().waitFor(Duration.ofSeconds(90)), "the script ends by itself:\n" + s.output());
+      assertEquals(0, s.process().process().exitValue(), s.output());
+      assertTrue(s.output().contains("run complete: " + count + " produced, " + count + " acked"), s.output());
+      for (ProcessHandle p : children) {
+        assertFalse(p.isAlive(), "left running: " + RunLocalScript.commandLine(p));
+      }
+      Path run = s.runFolder();
+      for (String log : List.of("udf.log", "transformer.log", "udsink.log")) {
+        assertTrue(Files.readString(run.resolve(log)).contains(" listening on "), log + " says where it listened");
+      }
+      assertTrue(Files.readAllLines(run.resolve("udsink.txt")).size() > 0, "the SDK udsink wrote the data");
+    } finally {
+      s.close();
+      deleteRunFolder(s);
+    }
+  }
+
   @Test
   void withFlowmeshUdfAddressItStartsNoExampleUdfAndMapUsesThatUdfOverAUnixSocket(@TempDir Path dir) throws IOException {
     Path socket = dir.resolve("udf.sock");

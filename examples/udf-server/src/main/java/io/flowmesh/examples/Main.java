@@ -25,6 +25,7 @@ public final class Main {
     EXAMPLES.put("latency", Latency::configure);
     EXAMPLES.put("faulty", Faulty::configure);
     EXAMPLES.put("even-odd", EvenOdd::configure);
+    EXAMPLES.put("words", Words::configure); // stream-map: run with --mode stream-map
   }
 
   private Main() {
@@ -33,7 +34,7 @@ public final class Main {
   /** The one-line usage. */
   static String usage() {
     return "usage: java -jar flowmesh-udf.jar <" + String.join("|", EXAMPLES.keySet()) + ">"
-        + " [--address tcp://HOST:PORT|unix:///PATH] [--mode unary-map|batch-map]"
+        + " [--address tcp://HOST:PORT|unix:///PATH] [--mode unary-map|batch-map|stream-map]"
         + " [--server-info-file PATH] [example options]";
   }
 

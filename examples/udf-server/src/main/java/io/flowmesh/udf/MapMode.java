@@ -10,7 +10,13 @@ public enum MapMode {
   UNARY_MAP("unary-map"),
 
   /** Requests are collected until an end-of-transmission; all are answered, then an EOT. */
-  BATCH_MAP("batch-map");
+  BATCH_MAP("batch-map"),
+
+  /**
+   * Each request is answered by 0..n responses carrying its id and then an EOT carrying its id,
+   * many ids at once, their responses interleaved ({@link StreamMapHandler}).
+   */
+  STREAM_MAP("stream-map");
 
   private final String wireName;
 
@@ -24,17 +30,14 @@ public enum MapMode {
   }
 
   /**
-   * The mode with this name: Numaflow's {@code unary-map} or {@code batch-map}, or {@code map}
-   * (an alias of unary-map), the same names map-service's {@code map.mode} takes, so one
-   * environment configures both; {@code stream-map} is reserved (not supported yet);
-   * {@link UsageException} naming the valid ones otherwise.
+   * The mode with this name: Numaflow's {@code unary-map}, {@code batch-map} or
+   * {@code stream-map}, or {@code map} (an alias of unary-map), the same names map-service's
+   * {@code map.mode} takes, so one environment configures both; {@link UsageException} naming
+   * the valid ones otherwise.
    */
   public static MapMode parse(String name) {
     if ("map".equals(name)) {
       return UNARY_MAP;
-    }
-    if ("stream-map".equals(name)) {
-      throw new UsageException("map mode stream-map is not supported yet; use unary-map (alias map) or batch-map");
     }
     for (MapMode mode : values()) {
       if (mode.wireName.equals(name)) {

@@ -135,7 +135,7 @@ public final class UdfMain {
         .append("Options every UDF takes, as --name value or --name=value [environment variable]:\n")
         .append("  --address ADDRESS          tcp://HOST:PORT (port 0: any free port) or unix:///ABS/PATH"
             + " [" + UdfArgs.ADDRESS_ENV + "] (default " + UdfArgs.DEFAULT_ADDRESS + ")\n")
-        .append("  --mode MODE                unary-map (alias map) or batch-map; map-service's map.mode must be the same"
+        .append("  --mode MODE                unary-map (alias map), batch-map or stream-map; map-service's map.mode must be the same"
             + " [" + UdfArgs.MODE_ENV + "] (default unary-map)\n")
         .append("  --server-info-file PATH    write Numaflow's server-info file there once listening"
             + " [" + UdfArgs.SERVER_INFO_FILE_ENV + "]\n")

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one {@link MapHandler} over the map UDF protocol ({@code /map.v1.Map/MapFn} and
+ * Serves one {@link MapHandler} (or {@link StreamMapHandler}) over the map UDF protocol ({@code /map.v1.Map/MapFn} and
  * {@code /map.v1.Map/IsReady}) on a TCP address or a Unix socket.
  *
  * <pre>{@code
@@ -35,6 +35,7 @@ public final class UdfServer {
   private final Vertx vertx;
   private final UdfServerOptions options;
   private MapHandler handler;
+  private StreamMapHandler streamHandler;
   private ResponseRewriter rewriter;
   /** What {@code IsReady} answers. */
   private volatile boolean ready = true;
@@ -51,9 +52,23 @@ public final class UdfServer {
     return new UdfServer(vertx, options);
   }
 
-  /** Sets the function to serve; required before {@link #start()}. */
+  /**
+   * Sets the function to serve, in any mode (in stream-map, each element's results go out in one
+   * response, then its end); this or {@link #streamHandler} is required before {@link #start()}.
+   */
   public UdfServer handler(MapHandler handler) {
     this.handler = Objects.requireNonNull(handler, "handler");
+    this.streamHandler = null;
+    return this;
+  }
+
+  /**
+   * Sets a stream-map function to serve instead, which sends each result as soon as it has it;
+   * the server's mode must be {@link MapMode#STREAM_MAP} ({@code --mode stream-map}).
+   */
+  public UdfServer streamHandler(StreamMapHandler handler) {
+    this.streamHandler = Objects.requireNonNull(handler, "handler");
+    this.handler = null;
     return this;
   }
 
@@ -93,13 +108,17 @@ public final class UdfServer {
    * @return the address listened on, with the actual port when port 0 was asked for
    */
   public Future<UdfAddress> start() {
-    if (handler == null) {
-      return Future.failedFuture(new IllegalStateException("no handler: call handler(...) before start()"));
+    if (handler == null && streamHandler == null) {
+      return Future.failedFuture(new IllegalStateException("no handler: call handler(...) or streamHandler(...) before start()"));
+    }
+    if (streamHandler != null && options.mode() != MapMode.STREAM_MAP) {
+      return Future.failedFuture(new IllegalStateException("a stream-map function cannot serve mode " + options.mode()
+          + ": use --mode stream-map (and map.mode=stream-map on map-service)"));
     }
     if (deploymentId != null) {
       return Future.failedFuture(new IllegalStateException("server already started"));
     }
-    MapVerticle verticle = new MapVerticle(options, handler, rewriter, this::isReady);
+    MapVerticle verticle = new MapVerticle(options, handler, streamHandler, rewriter, this::isReady);
     return vertx.executeBlocking(() -> {
       removeStaleSocket();
       return null;

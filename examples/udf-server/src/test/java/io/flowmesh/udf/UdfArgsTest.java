@@ -60,12 +60,11 @@ class UdfArgsTest {
   }
 
   @Test
-  void theModeTakesNumaflowsNamesWithMapAsAnAliasAndRefusesStreamMapAsNotSupportedYet() {
+  void theModeTakesNumaflowsNamesWithMapAsAnAlias() {
     assertEquals(MapMode.UNARY_MAP, UdfArgs.parse(List.of("--mode", "map"), Map.of()).serverOptions().mode());
     assertEquals(MapMode.UNARY_MAP, UdfArgs.parse(List.of("--mode", "unary-map"), Map.of()).serverOptions().mode());
     assertEquals(MapMode.BATCH_MAP, UdfArgs.parse(List.of("--mode", "batch-map"), Map.of()).serverOptions().mode());
-    UsageException e = assertThrows(UsageException.class, UdfArgs.parse(List.of("--mode", "stream-map"), Map.of())::finish);
-    assertEquals("map mode stream-map is not supported yet; use unary-map (alias map) or batch-map", e.getMessage());
+    assertEquals(MapMode.STREAM_MAP, UdfArgs.parse(List.of("--mode", "stream-map"), Map.of()).serverOptions().mode());
   }
 
   @Test

@@ -132,7 +132,7 @@ final class MapInstance extends VerticleBase {
         return Future.succeededFuture(Readiness.notReady("instance " + index + ": not connected to upstream " + config.upstream().describe()));
       }
       return udf.isReady().map(ok -> ok ? Readiness.READY
-          : Readiness.notReady("instance " + index + ": UDF at " + config.udf().address() + " is not ready"))
+          : Readiness.notReady("instance " + index + ": UDF at " + config.udf().connection().address() + " is not ready"))
           .otherwise(e -> Readiness.notReady("instance " + index + ": " + udf.unreachable(e)));
     });
   }

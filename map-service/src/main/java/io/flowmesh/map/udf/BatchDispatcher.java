@@ -49,7 +49,7 @@ final class BatchDispatcher implements Dispatcher {
     this.client = client;
     this.inFlight = client.inFlightTable();
     this.stats = client.stats();
-    this.timeoutNanos = client.config().timeout().toNanos();
+    this.timeoutNanos = client.config().connection().timeout().toNanos();
     this.probe = new StartProbe(client, this);
   }
 
@@ -109,7 +109,7 @@ final class BatchDispatcher implements Dispatcher {
           call.answeredAllNanos = now;
         }
         consecutiveFailures = 0;
-        client.deliver(p, response, now);
+        client.outcomes().deliver(p, response, now);
       } else if (inFlight.takeRetired(id)) {
         stats.lateResponses++;
       } else {
@@ -194,7 +194,7 @@ final class BatchDispatcher implements Dispatcher {
     List<Pending> again = new ArrayList<>(left.size());
     long due = now;
     for (Pending p : left) {
-      if (client.failAttempt(p, reason, detail, now)) {
+      if (client.outcomes().failAttempt(p, reason, detail, now)) {
         again.add(p);
         due = p.dueNanos - due > 0 ? p.dueNanos : due;
       }
@@ -226,7 +226,7 @@ final class BatchDispatcher implements Dispatcher {
         active.remove(i);
         call.stream.cancel();
         requeue(unanswered(call), transportFailed(now));
-        client.udfUnreachable("no handshake response within " + client.config().timeout());
+        client.udfUnreachable("no handshake response within " + client.config().connection().timeout());
       } else if (!eotSeen && call.sent && call.unanswered == 0 && now - call.answeredAllNanos >= client.modeCheckNanos()) {
         client.modeMismatch(UdfMode.UNARY, "a batch of " + call.elements.size() + " was answered id by id but no EOT followed in "
             + (now - call.answeredAllNanos) / 1_000_000 + " ms");
@@ -235,7 +235,7 @@ final class BatchDispatcher implements Dispatcher {
         call.stream.cancel();
         return;
       } else if (call.sent && call.unanswered == 0 && now - call.answeredAllNanos >= timeoutNanos) {
-        call.stream.fail("all " + call.elements.size() + " ids answered but no EOT within " + client.config().timeout());
+        call.stream.fail("all " + call.elements.size() + " ids answered but no EOT within " + client.config().connection().timeout());
       }
     }
     for (int i = 0; i < waiting.size(); ) {
@@ -258,14 +258,14 @@ final class BatchDispatcher implements Dispatcher {
         call.stream.cancel();
         stats.timeouts += call.unanswered;
         LOG.warn("UDF batch timed out; retrying or failing its elements: address={} unanswered={} timeout={}",
-            client.address(), call.unanswered, client.config().timeout());
+            client.address(), call.unanswered, client.config().connection().timeout());
         for (Pending q : call.elements) {
           if (!q.completed) {
             inFlight.retire(q);
           }
         }
         List<Pending> left = unanswered(call);
-        retry(left, UdfFailure.Reason.TIMEOUT, "no response within " + client.config().timeout(), now);
+        retry(left, UdfFailure.Reason.TIMEOUT, "no response within " + client.config().connection().timeout(), now);
       }
     }
     scratch.clear();

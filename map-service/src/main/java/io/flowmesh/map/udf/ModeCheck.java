@@ -27,10 +27,10 @@ final class ModeCheck {
    * @throws IllegalArgumentException for a MAP_MODE that is no map mode
    */
   static UdfMode modeFrom(ServerInfo info, UdfConfig config, UdfHealth health) {
-    LOG.info("UDF server info: file={} {}", config.serverInfoFile(), info);
-    UdfMode m = UdfMode.of(info, config.serverInfoFile());
+    LOG.info("UDF server info: file={} {}", config.connection().serverInfoFile(), info);
+    UdfMode m = UdfMode.of(info, config.connection().serverInfoFile());
     if (m != config.mode() && config.modeConfigured()) {
-      mismatch(health, m, config.mode(), "its server-info file " + config.serverInfoFile() + " says MAP_MODE="
+      mismatch(health, m, config.mode(), "its server-info file " + config.connection().serverInfoFile() + " says MAP_MODE="
           + m.mapMode() + "; or leave map.mode unset to follow that file");
     } else if (m != config.mode()) {
       LOG.info("UDF map mode from the server-info file: {} (map.mode is not set)", m.mapMode());

@@ -42,7 +42,7 @@ final class ModeProbe implements MapFnStream.Events {
 
   /** Gives up after {@code udf.timeout}. */
   void sweep(long now) {
-    if (!done && now - startedNanos >= client.config().timeout().toNanos()) {
+    if (!done && now - startedNanos >= client.config().connection().timeout().toNanos()) {
       finish(false);
     }
   }

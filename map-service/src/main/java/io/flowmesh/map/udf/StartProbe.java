@@ -49,10 +49,10 @@ final class StartProbe implements MapFnStream.Events {
     }
     if (stream == null && now - reconnectAtNanos >= 0) {
       open(now);
-    } else if (stream != null && now - openedAtNanos >= client.config().timeout().toNanos()) {
+    } else if (stream != null && now - openedAtNanos >= client.config().connection().timeout().toNanos()) {
       MapFnStream s = stream;
       s.cancel();
-      String cause = "no handshake response within " + client.config().timeout();
+      String cause = "no handshake response within " + client.config().connection().timeout();
       client.udfUnreachable(StreamEnd.transport(new java.util.concurrent.TimeoutException(cause)).detail());
       failed(s, cause, now);
     }

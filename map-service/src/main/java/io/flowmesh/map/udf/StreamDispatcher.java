@@ -89,7 +89,7 @@ final class StreamDispatcher extends UnaryDispatcher {
     }
     if (eot) {
       List<MapResponse.Result> all = p.partial == null ? List.of() : p.partial;
-      client.deliver(p, all, System.nanoTime());
+      client.outcomes().deliver(p, all, System.nanoTime());
     }
   }
 

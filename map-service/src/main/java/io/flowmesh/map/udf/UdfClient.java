@@ -36,6 +36,10 @@ import java.util.List;
  * Work in flight with no response for {@code udf.stall-timeout} makes {@link #stalled()}
  * true and restarts the stream.
  *
+ * <p>The client owns the lifecycle (server-info file, mode, start, sweep, close) and the
+ * health; its {@link Dispatcher} (one per mode) owns the streams; {@link Outcomes} tells the
+ * listener each element's one outcome.
+ *
  * <h2>Concurrency</h2>
  * One instance per map verticle, created on that verticle's event-loop context and used
  * only there. All state is in plain fields; every public method checks the calling
@@ -53,21 +57,19 @@ public final class UdfClient {
   private final Thread eventLoop;
   private final UdfConfig config;
   private final UdfAddress address;
-  private final UdfListener listener;
   private final boolean coalesce;
   private final UdfStats stats = new UdfStats();
   private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
   private final MapFrames frames = new MapFrames();
   private final UdfChannel channel;
   private final UdfStream.Spec<MapResponse> mapFn;
-  private final Backoff retryBackoff;
   private final Backoff reconnectBackoff;
   private final StallWatch stallWatch;
   private final UdfHealth health;
+  private final Outcomes outcomes;
   private Dispatcher dispatcher;
   private UdfMode mode;
   private long sweepTimer = -1;
-  private int elements;
   private boolean startCalled;
   private boolean closed;
 
@@ -95,16 +97,15 @@ public final class UdfClient {
     this.context = ctx;
     this.eventLoop = Thread.currentThread();
     this.config = config;
-    this.address = UdfAddress.parse(config.address());
-    this.listener = listener;
+    this.address = config.connection().parsedAddress();
     this.coalesce = coalesce;
     this.channel = new UdfChannel(vertx, config.connection(), UdfService.MAP);
     this.mapFn = MapFnStream.spec(channel);
-    this.retryBackoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
-    this.reconnectBackoff = new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff());
+    this.reconnectBackoff = new Backoff(config.connection().reconnectInitialBackoff(), config.connection().reconnectMaxBackoff());
     this.health = new UdfHealth("UDF", "map.v1", address, "udf.address");
-    this.stallWatch = new StallWatch(health, config.stallTimeout());
+    this.stallWatch = new StallWatch(health, config.connection().stallTimeout());
     this.stats.stallWatch = stallWatch;
+    this.outcomes = new Outcomes(ctx, config, listener, stats, inFlight, stallWatch, health);
   }
 
   /**
@@ -120,9 +121,9 @@ public final class UdfClient {
       throw new IllegalStateException("UdfClient.start() may be called once");
     }
     startCalled = true;
-    Future<UdfMode> chosen = config.serverInfoFile() == null
+    Future<UdfMode> chosen = config.connection().serverInfoFile() == null
         ? Future.succeededFuture(config.mode())
-        : ServerInfoReader.read(vertx, config.serverInfoFile(), config.serverInfoTimeout()).map(info -> ModeCheck.modeFrom(info, config, health));
+        : ServerInfoReader.read(vertx, config.connection().serverInfoFile(), config.connection().serverInfoTimeout()).map(info -> ModeCheck.modeFrom(info, config, health));
     return chosen.compose(m -> {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("UdfClient closed while starting"));
@@ -207,7 +208,7 @@ public final class UdfClient {
   /** Elements handed over and not yet reported to the listener. */
   public int inFlight() {
     checkThread();
-    return elements;
+    return outcomes.elements();
   }
 
   /** The counters. */
@@ -226,6 +227,7 @@ public final class UdfClient {
       return Future.succeededFuture();
     }
     closed = true;
+    outcomes.close();
     if (sweepTimer != -1) {
       vertx.cancelTimer(sweepTimer);
     }
@@ -234,7 +236,7 @@ public final class UdfClient {
       dispatcher.close(unfinished);
       for (Pending p : unfinished) {
         inFlight.remove(p);
-        giveUp(p, new UdfFailure(UdfFailure.Reason.CLOSED, p.failedAttempts, "UDF client closed"));
+        outcomes.giveUp(p, new UdfFailure(UdfFailure.Reason.CLOSED, p.failedAttempts, "UDF client closed"));
       }
     }
     LOG.info("UDF client closed: address={} stats={}", address, stats);
@@ -253,6 +255,11 @@ public final class UdfClient {
 
   InFlight inFlightTable() {
     return inFlight;
+  }
+
+  /** Where the dispatchers report each element's results or failed attempts. */
+  Outcomes outcomes() {
+    return outcomes;
   }
 
   Backoff reconnectBackoff() {
@@ -283,44 +290,9 @@ public final class UdfClient {
     return config.modeCheckNanos();
   }
 
-  /** The UDF answered {@code p}: tell the listener. */
-  void deliver(Pending p, MapResponse response, long now) {
-    deliver(p, response.getResultsList(), now);
-  }
-
-  /** The UDF answered {@code p} with {@code results} (stream-map: all its responses up to the EOT). */
-  void deliver(Pending p, List<MapResponse.Result> results, long now) {
-    long callNanos = now - p.sentAtNanos;
-    inFlight.remove(p);
-    complete(p);
-    stats.responsesReceived++;
-    stallWatch.onResponse(now);
-    health.answered();
-    try {
-      listener.onCallTime(callNanos);
-      listener.onResults(p.element, results);
-    } catch (RuntimeException e) {
-      LOG.error("UdfListener.onResults threw; the element counts as delivered", e);
-    }
-  }
-
-  /**
-   * Charges {@code p} (already off the wire) a failed attempt. Returns true if it is to be
-   * retried, with {@code p.dueNanos} set; false if the listener was told it failed (or the
-   * client is closed).
-   */
-  boolean failAttempt(Pending p, UdfFailure.Reason reason, String detail, long now) {
-    if (p.completed || closed) {
-      return false; // a listener callback closed the client while the dispatcher was iterating
-    }
-    int failed = p.recordFailure(reason, detail);
-    if (failed >= config.retryMaxAttempts() && config.onFailure() != OnFailure.RETRY_FOREVER) {
-      giveUp(p, p.failure());
-      return false;
-    }
-    stats.retries++;
-    p.dueNanos = now + retryBackoff.delayNanos(failed);
-    return true;
+  /** True if the mode in use is the one the UDF's server-info file declared. */
+  boolean modeDeclared() {
+    return config.connection().serverInfoFile() != null;
   }
 
   /** Counts and logs, once, a protocol violation by the UDF. */
@@ -335,36 +307,7 @@ public final class UdfClient {
     if (closed) {
       throw new IllegalStateException("UdfClient is closed");
     }
-    if (elements == 0) {
-      stallWatch.onBusy(now);
-    }
-    elements++;
-    Pending p = new Pending(element);
-    String tooLarge = MapFrames.tooLarge(element.request(), config.maxMessageSize());
-    if (tooLarge != null) {
-      p.recordFailure(UdfFailure.Reason.TOO_LARGE, tooLarge);
-      context.runOnContext(v -> giveUp(p, p.failure()));
-      return null;
-    }
-    return p;
-  }
-
-  private void giveUp(Pending p, UdfFailure failure) {
-    if (p.completed) {
-      return;
-    }
-    complete(p);
-    stats.failures++;
-    try {
-      listener.onFailure(p.element, failure);
-    } catch (RuntimeException e) {
-      LOG.error("UdfListener.onFailure threw; the element counts as reported", e);
-    }
-  }
-
-  private void complete(Pending p) {
-    p.completed = true;
-    elements--;
+    return outcomes.accept(element, now);
   }
 
   private void sweep() {
@@ -375,7 +318,7 @@ public final class UdfClient {
     try {
       dispatcher.sweep(now);
       if (health.misconfiguration() == null) {
-        stallWatch.check(now, elements, "element", dispatcher);
+        stallWatch.check(now, outcomes.elements(), "element", dispatcher);
       }
     } catch (RuntimeException e) {
       LOG.error("UDF client sweep failed: address={}", address, e);

@@ -57,7 +57,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     this.client = client;
     this.inFlight = client.inFlightTable();
     this.stats = client.stats();
-    this.timeoutNanos = client.config().timeout().toNanos();
+    this.timeoutNanos = client.config().connection().timeout().toNanos();
   }
 
   @Override
@@ -135,7 +135,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     }
     consecutiveFailures = 0;
     everAnswered = true;
-    client.deliver(p, response, System.nanoTime());
+    client.outcomes().deliver(p, response, System.nanoTime());
   }
 
   @Override
@@ -166,7 +166,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       inFlight.remove(p);
       if (!charged) {
         ready.addFirst(p);
-      } else if (client.failAttempt(p, reason, end.toString(), now)) {
+      } else if (client.outcomes().failAttempt(p, reason, end.toString(), now)) {
         retrying.add(p);
       }
     }
@@ -174,7 +174,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     if (closed) {
       return;
     }
-    if (opened && now - connectedAtNanos >= client.config().reconnectMaxBackoff().toNanos()) {
+    if (opened && now - connectedAtNanos >= client.config().connection().reconnectMaxBackoff().toNanos()) {
       consecutiveFailures = 0;
     }
     consecutiveFailures++;
@@ -202,7 +202,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     if (stream != null && !stream.isOpen() && now - connectedAtNanos >= timeoutNanos) {
       stream.cancel();
       ended(StreamEnd.transport(new java.util.concurrent.TimeoutException(
-          "no handshake response within " + client.config().timeout())), now);
+          "no handshake response within " + client.config().connection().timeout())), now);
     }
     expire(now);
     for (int i = 0; i < retrying.size(); ) {
@@ -243,10 +243,11 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   /**
    * Whether a UDF silent since its first request is probed for batch-map. The probe tells a unary
    * server from a batch-map one; a stream-map server answers the lone EOT with an EOT as a batch-map
-   * server does, so in stream-map mode the probe would take a slow stream-map UDF for batch-map.
+   * server does, so in stream-map mode the probe would take a slow stream-map UDF for batch-map. Nor
+   * is a UDF probed whose server-info file declared the mode in use (it said what it speaks).
    */
   boolean probesForBatchMode() {
-    return true;
+    return !client.modeDeclared();
   }
 
   /** Stops sending: what is on the stream goes back to waiting, uncharged, for {@link #close}. */
@@ -276,16 +277,16 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     }
     int expired = scratch.size();
     stats.timeouts += expired;
-    String detail = "no response within " + client.config().timeout();
+    String detail = "no response within " + client.config().connection().timeout();
     for (Pending p : scratch) {
       inFlight.retire(p);
-      if (client.failAttempt(p, UdfFailure.Reason.TIMEOUT, detail, now)) {
+      if (client.outcomes().failAttempt(p, UdfFailure.Reason.TIMEOUT, detail, now)) {
         retrying.add(p);
       }
     }
     scratch.clear();
     LOG.warn("UDF requests timed out; retrying or failing them: address={} timedOut={} timeout={}",
-        client.address(), expired, client.config().timeout());
+        client.address(), expired, client.config().connection().timeout());
     afterTimeouts(now);
   }
 

@@ -164,4 +164,32 @@ class UdfClientStreamMapTest {
       java.nio.file.Files.deleteIfExists(info);
     }
   }
+
+  /**
+   * An SDK 0.9.2 stream-map server answers a lone EOT with an EOT without id, as a batch-map server
+   * does: a UDF whose server-info file declares stream-map and is slow to answer at first (a busy
+   * machine) is not probed, so not taken for batch-map and halted.
+   */
+  @Test
+  void aSlowStreamerDeclaredByItsServerInfoFileIsNotProbedForBatchMap(Vertx vertx) throws Exception {
+    udf = TestUdf.tcp(vertx, (call, request) -> {
+      if (request.hasStatus()) {
+        call.eot(); // what the probe would take for batch-map
+      } else {
+        vertx.setTimer(3000, t -> StreamMapTestUdf.answer(call, request)); // past the 2 s mode check
+      }
+    });
+    java.nio.file.Path info = java.nio.file.Files.createTempFile("mapper-server-info", "");
+    try {
+      java.nio.file.Files.writeString(info, "{\"protocol\":\"uds\",\"language\":\"java\",\"version\":\"0.9.2\",\"minimum_numaflow_version\":\"1.4.0\","
+          + "\"metadata\":{\"MAP_MODE\":\"stream-map\"}}U+005C__END__");
+      harness = new ClientHarness(vertx, TestConfigs.fast(udf.address()).serverInfoFile(info.toString()).build());
+      harness.start();
+      harness.mapRange(0, 5);
+      assertAnsweredAsExpected(5);
+      assertEquals(null, harness.call(harness.client::problem), "no mode mismatch reported");
+    } finally {
+      java.nio.file.Files.deleteIfExists(info);
+    }
+  }
 }

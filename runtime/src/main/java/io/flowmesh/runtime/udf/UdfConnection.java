@@ -37,6 +37,13 @@ public record UdfConnection(String keys, String address, Duration timeout, Durat
     return new Builder(keys);
   }
 
+  /** A builder starting from this connection (same key prefix). */
+  public Builder toBuilder() {
+    return new Builder(keys).address(address).timeout(timeout).stallTimeout(stallTimeout).maxMessageSize(maxMessageSize)
+        .reconnectBackoff(reconnectInitialBackoff, reconnectMaxBackoff).serverInfoFile(serverInfoFile)
+        .serverInfoTimeout(serverInfoTimeout).tls(tls);
+  }
+
   /** The full name of the key {@code suffix} (e.g. {@code tls}) under {@link #keys()}. */
   public String key(String suffix) {
     return keys + "." + suffix;

@@ -7,10 +7,11 @@ import io.numaproj.numaflow.sourcetransformer.MessageList;
 import io.numaproj.numaflow.sourcetransformer.Server;
 import io.numaproj.numaflow.sourcetransformer.SourceTransformer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A source transformer on the SDK: the event time is read from the value when it starts with
@@ -23,8 +24,11 @@ import java.util.regex.Pattern;
  */
 public final class EvenOddTransformer extends SourceTransformer {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar source-transformer"
-      + " [--port N | --socket /path/sourcetransform.sock] [--server-info-file PATH] [--drop REGEX]";
+  /** The TCP port without {@code --port} (run-local's default for the transformer). */
+  static final int DEFAULT_PORT = 55001;
+
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar source-transformer [--drop REGEX] "
+      + SdkServerOptions.LISTEN_USAGE + " (default: TCP port " + DEFAULT_PORT + ")";
 
   private final Pattern drop;
 
@@ -58,43 +62,20 @@ public final class EvenOddTransformer extends SourceTransformer {
 
   /** Serves the transformer on the SDK's server until it is stopped. */
   static void serve(List<String> args) throws Exception {
-    Integer port = null;
-    String socket = null;
-    String info = null;
-    Pattern drop = null;
-    for (int i = 0; i < args.size(); i += 2) {
-      if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException("option " + args.get(i) + " needs a value; " + USAGE);
-      }
-      String v = args.get(i + 1);
-      switch (args.get(i)) {
-        case "--port" -> port = Integer.parseInt(v);
-        case "--socket" -> socket = Path.of(v).toAbsolutePath().toString();
-        case "--server-info-file" -> info = Path.of(v).toAbsolutePath().toString();
-        case "--drop" -> drop = Pattern.compile(v);
-        default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; " + USAGE);
-      }
+    SdkServerOptions options = SdkServerOptions.parse(args, "transformer", "sourcetransformer-server-info", Set.of("drop"));
+    String dropOption = options.option("drop", null);
+    Pattern drop;
+    try {
+      drop = dropOption == null ? null : Pattern.compile(dropOption);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("--drop '" + dropOption + "' is not a regular expression: " + e.getDescription());
     }
-    boolean local = socket == null;
-    if (local && port == null) {
-      port = 55001;
-    }
-    GRPCConfig.GRPCConfigBuilder config = GRPCConfig.newBuilder().isLocal(local);
-    if (port != null) {
-      config.port(port);
-    }
-    if (socket != null) {
-      config.socketPath(socket);
-      config.infoFilePath(info != null ? info : Path.of(socket).resolveSibling("sourcetransformer-server-info").toString());
-    } else {
-      config.infoFilePath(info != null ? info : Path.of(System.getProperty("java.io.tmpdir"),
-          "numaflow-sdk-transformer-" + ProcessHandle.current().pid(), "sourcetransformer-server-info").toString());
-    }
+    options.createServerInfoDirectory(); // the SDK's transformer server writes its info file even on TCP
+    GRPCConfig.GRPCConfigBuilder config = GRPCConfig.newBuilder();
+    options.configure(DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
     Server server = new Server(new EvenOddTransformer(drop), config.build());
-    server.start();
-    System.out.println("udf numaflow-sdk-source-transformer listening on "
-        + (local ? "tcp://0.0.0.0:" + port : "unix://" + socket) + " drop=" + drop);
-    System.out.flush();
-    server.awaitTermination();
+    SdkServer.serve(SdkServer.of(server::start, server::awaitTermination, server::stop, null),
+        "udf numaflow-sdk-source-transformer listening on "
+            + options.address(DEFAULT_PORT, "/var/run/numaflow/sourcetransform.sock") + " drop=" + drop);
   }
 }

@@ -1,10 +1,12 @@
 package io.flowmesh.examples.numaflow;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * Runs {@link UppercaseMapper} or {@link UppercaseBatchMapper} on the Numaflow Java SDK's own
- * server: {@code java -jar numaflow-sdk-udf.jar <unary|batch> [--port N | --socket PATH]}.
+ * Runs one of the examples on the Numaflow Java SDK's own servers:
+ * {@code java -jar numaflow-sdk-udf.jar <subcommand> [options]}, the subcommand naming the kind.
+ * Every subcommand takes the same listening options ({@link SdkServerOptions}) and its own.
  *
  * <p>How the SDK picks where to listen: its {@code GRPCConfig} has an {@code isLocal} flag.
  * When true it serves plain TCP on {@code port} (default 50051) on all interfaces and writes no
@@ -15,77 +17,83 @@ import java.util.List;
  */
 public final class NumaflowSdkUdf {
 
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar <unary-map|batch-map> " + SdkServerOptions.LISTEN_USAGE;
+
   private NumaflowSdkUdf() {
   }
 
   public static void main(String[] args) throws Exception {
     List<String> all = List.of(args);
-    // udsink: a user-defined sink (FileSinker), its own options.
-    if (!all.isEmpty() && all.get(0).equals("udsink")) {
-      FileSinker.run(all.subList(1, all.size()));
-      return;
-    }
-    if (!all.isEmpty() && all.get(0).equals("source")) { // a user-defined source, not a map
-      NumberedSourceMain.run(all.subList(1, all.size()));
-      return;
-    }
+    String command = all.isEmpty() ? "" : all.get(0);
+    List<String> rest = all.isEmpty() ? all : all.subList(1, all.size());
     if (all.contains("--version")) {
       System.out.println("numaflow-sdk-udf " + version() + " (Numaflow Java SDK 0.9.2)");
       return;
     }
     if (all.contains("--help") || all.contains("-h")) {
-      System.out.println("An uppercase map UDF on Numaflow's official Java SDK, to run behind map-service.\n"
-          + SdkServerOptions.USAGE + "\n"
-          + "  unary-map | batch-map     the map mode (aliases: map or unary, batch); map-service's map.mode must match\n"
-          + "  stream-map [--delay-ms N] [--chunk N]  one result per word of each value (or per N characters), N ms apart\n"
-          + "  --port N                  serve TCP on all interfaces, port N (no server-info file is read by map-service)\n"
-          + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
-          + "  --server-info-file PATH   where the SDK writes its server-info file\n"
-          + "  --help, --version         print this or the version and exit\n"
-          + "udsink: a user-defined sink (sink.type=udsink) instead; " + FileSinker.USAGE + "\n"
-          + "Or a user-defined source (source.v1): " + NumberedSourceMain.USAGE + "\n"
-          + "Neither --port nor --socket: the SDK decides (TCP 50051 when NUMAFLOW_POD is unset).");
+      System.out.println(help());
       return;
     }
-    if (!all.isEmpty() && all.get(0).equals("stream-map")) {
-      streamMap(all.subList(1, all.size()));
-      return;
-    }
-    if (!all.isEmpty() && all.get(0).equals("source-transformer")) {
-      // The source transformer (EvenOddTransformer): its own options, see its usage.
-      EvenOddTransformer.serve(all.subList(1, all.size()));
-      return;
-    }
-    SdkServerOptions options;
     try {
-      options = SdkServerOptions.parse(List.of(args));
+      switch (command) {
+        case "udsink" -> FileSinker.run(rest); // parses and reports its own options
+        case "source" -> NumberedSourceMain.run(rest);
+        case "source-transformer" -> EvenOddTransformer.serve(rest);
+        case "stream-map" -> SdkStreamServer.run(rest);
+        default -> map(command, rest);
+      }
     } catch (IllegalArgumentException e) {
-      System.err.println("numaflow-sdk-udf: " + e.getMessage() + "; " + SdkServerOptions.USAGE);
+      System.err.println("numaflow-sdk-udf" + (command.isEmpty() ? "" : " " + command) + ": " + e.getMessage()
+          + "; " + usage(command));
       System.exit(2);
-      return;
     }
-    SdkServer server = SdkServer.create(options);
-    server.start();
-    System.out.println("udf numaflow-sdk-uppercase listening on " + server.address()
-        + " mode=" + (options.batch() ? "batch-map" : "unary-map"));
-    System.out.flush();
-    server.awaitTermination();
   }
 
-  /** The stream-map subcommand: {@link WordsMapStreamer}, one result per word. */
-  private static void streamMap(List<String> args) throws Exception {
-    SdkServer server;
-    try {
-      server = SdkStreamServer.create(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("numaflow-sdk-udf: " + e.getMessage() + "; " + SdkStreamServer.USAGE);
-      System.exit(2);
-      return;
-    }
-    server.start();
-    System.out.println("udf stream-map listening on " + server.address() + " mode=stream-map (numaflow-sdk-words)");
-    System.out.flush();
-    server.awaitTermination();
+  /** The unary-map and batch-map subcommands: {@link UppercaseMapper} or {@link UppercaseBatchMapper}. */
+  private static void map(String mode, List<String> args) throws Exception {
+    boolean batch = batch(mode);
+    SdkServer server = SdkServer.map(batch, SdkServerOptions.parse(args, "map", "mapper-server-info", Set.of()));
+    SdkServer.serve(server, "udf numaflow-sdk-uppercase listening on " + server.address()
+        + " mode=" + (batch ? "batch-map" : "unary-map"));
+  }
+
+  /** Whether {@code mode} is batch map; {@link IllegalArgumentException} unless it is a map mode. */
+  static boolean batch(String mode) {
+    return switch (mode) {
+      case "unary-map", "map", "unary" -> false;
+      case "batch-map", "batch" -> true;
+      case "" -> throw new IllegalArgumentException("first argument must be the map mode, unary-map or batch-map,"
+          + " or another subcommand (see --help)");
+      default -> throw new IllegalArgumentException("first argument '" + mode + "' is not a map mode or subcommand;"
+          + " use unary-map (alias map or unary), batch-map (alias batch), stream-map, source, source-transformer or udsink");
+    };
+  }
+
+  private static String usage(String command) {
+    return switch (command) {
+      case "source" -> NumberedSourceMain.USAGE;
+      case "source-transformer" -> EvenOddTransformer.USAGE;
+      case "stream-map" -> SdkStreamServer.USAGE;
+      default -> USAGE;
+    };
+  }
+
+  private static String help() {
+    return "Examples on Numaflow's official Java SDK, to run behind Flowmesh's services.\n"
+        + USAGE + "\n"
+        + "  unary-map | batch-map     an uppercase map UDF (aliases: map or unary, batch); map-service's map.mode must match\n"
+        + "  stream-map [--delay-ms N] [--chunk N]  one result per word of each value (or per N characters), N ms apart\n"
+        + "  source --records N [--state FILE]      a user-defined source (source.v1) of N numbered records\n"
+        + "  source-transformer [--drop REGEX]      a source transformer: event time, even/odd tags (TCP port "
+        + EvenOddTransformer.DEFAULT_PORT + " by default)\n"
+        + "  udsink: a user-defined sink (sink.type=udsink); " + FileSinker.USAGE + "\n"
+        + "Every subcommand listens as these say:\n"
+        + "  --port N                  serve TCP on all interfaces, port N (no server-info file is read by Flowmesh)\n"
+        + "  --socket PATH             serve this Unix socket; the server-info file goes next to it\n"
+        + "  --address ADDRESS         tcp://HOST:PORT (as --port PORT) or unix:///PATH (as --socket PATH)\n"
+        + "  --server-info-file PATH   where the SDK writes its server-info file\n"
+        + "  --help, --version         print this or the version and exit\n"
+        + "Neither --port nor --socket: the SDK decides (TCP when NUMAFLOW_POD is unset).";
   }
 
   /** This jar's version from its manifest ({@code Implementation-Version}); "unknown" outside a built jar. */

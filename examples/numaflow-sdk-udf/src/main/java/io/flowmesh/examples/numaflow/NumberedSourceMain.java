@@ -4,6 +4,7 @@ import io.numaproj.numaflow.sourcer.GRPCConfig;
 import io.numaproj.numaflow.sourcer.Server;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code java -jar numaflow-sdk-udf.jar source --records N [--state FILE] [--port P | --socket PATH]
@@ -11,67 +12,27 @@ import java.util.List;
  */
 final class NumberedSourceMain {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar source --records N [--state FILE]"
-      + " [--port N | --socket /path/source.sock] [--server-info-file PATH]";
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar source --records N [--state FILE] "
+      + SdkServerOptions.LISTEN_USAGE;
 
   private NumberedSourceMain() {
   }
 
   static void run(List<String> args) throws Exception {
-    long records = -1;
-    Path state = null;
-    Integer port = null;
-    Path socket = null;
-    Path info = null;
-    try {
-      for (int i = 0; i < args.size(); i += 2) {
-        String name = args.get(i);
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("option " + name + " needs a value");
-        }
-        String value = args.get(i + 1);
-        switch (name) {
-          case "--records" -> records = Long.parseLong(value);
-          case "--state" -> state = Path.of(value).toAbsolutePath();
-          case "--port" -> port = Integer.parseInt(value);
-          case "--socket" -> socket = Path.of(value).toAbsolutePath();
-          case "--server-info-file" -> info = Path.of(value).toAbsolutePath();
-          default -> throw new IllegalArgumentException("unknown option " + name);
-        }
-      }
-      if (records < 0) {
-        throw new IllegalArgumentException("--records N is required (N >= 0)");
-      }
-      if (port != null && socket != null) {
-        throw new IllegalArgumentException("give --port or --socket, not both");
-      }
-    } catch (NumberFormatException e) {
-      System.err.println("numaflow-sdk-udf source: not a number: " + e.getMessage() + "; " + USAGE);
-      System.exit(2);
-      return;
-    } catch (IllegalArgumentException e) {
-      System.err.println("numaflow-sdk-udf source: " + e.getMessage() + "; " + USAGE);
-      System.exit(2);
-      return;
+    SdkServerOptions options = SdkServerOptions.parse(args, "source", "sourcer-server-info", Set.of("records", "state"));
+    long records = options.number("records", -1, 0, Long.MAX_VALUE);
+    if (records < 0) {
+      throw new IllegalArgumentException("--records N is required (N >= 0)");
     }
-    boolean local = socket == null;
-    var config = GRPCConfig.newBuilder().isLocal(local);
-    if (port != null) {
-      config.port(port);
-    }
-    if (socket != null) {
-      config.socketPath(socket.toString());
-      config.infoFilePath((info != null ? info : socket.resolveSibling("sourcer-server-info")).toString());
-    } else if (info != null) {
-      config.infoFilePath(info.toString());
-    }
+    String stateOption = options.option("state", null);
+    Path state = stateOption == null ? null : Path.of(stateOption).toAbsolutePath();
+    options.createServerInfoDirectory();
+    var config = GRPCConfig.newBuilder();
+    options.configure(SdkServer.DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
     NumberedSourcer sourcer = new NumberedSourcer(records, state);
     Server server = new Server(sourcer, config.build());
-    server.start();
-    System.out.println("udsource numaflow-sdk-numbered listening on "
-        + (local ? "tcp://127.0.0.1:" + (port == null ? 50051 : port) : "unix://" + socket)
-        + " records=" + records + " acked-before=" + sourcer.acked() + (state == null ? "" : " state=" + state));
-    System.out.flush();
-    server.awaitTermination();
+    SdkServer.serve(SdkServer.of(server::start, server::awaitTermination, server::stop, null),
+        "udsource numaflow-sdk-numbered listening on " + options.address(SdkServer.DEFAULT_PORT, "/var/run/numaflow/source.sock")
+            + " records=" + records + " acked-before=" + sourcer.acked() + (state == null ? "" : " state=" + state));
   }
 }

@@ -1,9 +1,9 @@
 package io.flowmesh.examples.numaflow;
 
 /**
- * One of the SDK's two servers (unary {@code mapper.Server} or {@code batchmapper.Server}),
- * configured from {@link SdkServerOptions}. The SDK's server classes share no interface, hence
- * this small one.
+ * One of the SDK's servers ({@code mapper.Server}, {@code batchmapper.Server},
+ * {@code mapstreamer.Server}, ...), configured from {@link SdkServerOptions}. The SDK's server
+ * classes share no interface, hence this small one.
  */
 interface SdkServer {
 
@@ -19,78 +19,66 @@ interface SdkServer {
   /** Where it listens, as {@code tcp://0.0.0.0:port} or {@code unix:///path}. */
   String address();
 
-  /** The SDK server for these options. */
-  static SdkServer create(SdkServerOptions options) {
-    boolean local = options.socket() == null && (options.port() != null || System.getenv("NUMAFLOW_POD") == null);
-    String address = local
-        ? "tcp://0.0.0.0:" + (options.port() == null ? 50051 : options.port())
-        : "unix://" + (options.socket() == null ? defaultSocket(options.batch()) : options.socket());
-    return options.batch() ? batch(options, local, address) : unary(options, local, address);
-  }
+  /** The SDK's default port when serving TCP without {@code --port}. */
+  int DEFAULT_PORT = 50051;
 
-  private static String defaultSocket(boolean batch) {
-    return batch ? "/var/run/numaflow/batchmap.sock" : "/var/run/numaflow/map.sock";
-  }
-
-  private static SdkServer unary(SdkServerOptions options, boolean local, String address) {
-    var config = io.numaproj.numaflow.mapper.GRPCConfig.newBuilder().isLocal(local);
-    if (options.port() != null) {
-      config.port(options.port());
+  /** The unary or batch map server ({@link UppercaseMapper}, {@link UppercaseBatchMapper}) for these options. */
+  static SdkServer map(boolean batch, SdkServerOptions options) throws java.io.IOException {
+    options.createServerInfoDirectory(); // SDK 0.9.2's batch server writes its info file even on TCP
+    if (batch) {
+      var config = io.numaproj.numaflow.batchmapper.GRPCConfig.newBuilder();
+      options.configure(DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
+      var server = new io.numaproj.numaflow.batchmapper.Server(new UppercaseBatchMapper(), config.build());
+      return of(server::start, server::awaitTermination, server::stop,
+          options.address(DEFAULT_PORT, "/var/run/numaflow/batchmap.sock"));
     }
-    if (options.socket() != null) {
-      config.socketPath(options.socket().toString());
-    }
-    if (options.serverInfoFile() != null) {
-      config.infoFilePath(options.serverInfoFile().toString());
-    }
+    var config = io.numaproj.numaflow.mapper.GRPCConfig.newBuilder();
+    options.configure(DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
     var server = new io.numaproj.numaflow.mapper.Server(new UppercaseMapper(), config.build());
+    return of(server::start, server::awaitTermination, server::stop, options.address(DEFAULT_PORT, "/var/run/numaflow/map.sock"));
+  }
+
+  /** A call that may throw, as the SDK servers' start and stop do. */
+  interface Call {
+    void run() throws Exception;
+  }
+
+  /** An {@link SdkServer} from an SDK server's three methods and its address. */
+  static SdkServer of(Call start, Call awaitTermination, Call stop, String address) {
     return new SdkServer() {
       public void start() throws Exception {
-        server.start();
+        start.run();
       }
 
       public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        run(awaitTermination);
       }
 
       public void stop() throws InterruptedException {
-        server.stop();
+        run(stop);
       }
 
       public String address() {
         return address;
+      }
+
+      private void run(Call call) throws InterruptedException {
+        try {
+          call.run();
+        } catch (InterruptedException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
       }
     };
   }
 
-  private static SdkServer batch(SdkServerOptions options, boolean local, String address) {
-    var config = io.numaproj.numaflow.batchmapper.GRPCConfig.newBuilder().isLocal(local);
-    if (options.port() != null) {
-      config.port(options.port());
-    }
-    if (options.socket() != null) {
-      config.socketPath(options.socket().toString());
-    }
-    if (options.serverInfoFile() != null) {
-      config.infoFilePath(options.serverInfoFile().toString());
-    }
-    var server = new io.numaproj.numaflow.batchmapper.Server(new UppercaseBatchMapper(), config.build());
-    return new SdkServer() {
-      public void start() throws Exception {
-        server.start();
-      }
-
-      public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
-      }
-
-      public void stop() throws InterruptedException {
-        server.stop();
-      }
-
-      public String address() {
-        return address;
-      }
-    };
+  /** Starts {@code server}, prints {@code line} (the "listening on" line tests and scripts wait for), and waits until it stops. */
+  static void serve(SdkServer server, String line) throws Exception {
+    server.start();
+    System.out.println(line);
+    System.out.flush();
+    server.awaitTermination();
   }
 }

@@ -59,7 +59,7 @@ class WordsMapStreamerTest {
   void badSubcommandArgumentsAreRefusedWithAReason() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SdkStreamServer.create(List.of("--delay-ms", "-1")));
-    assertEquals("--delay-ms '-1' is not a delay of 0..60000 ms", e.getMessage());
+    assertEquals("--delay-ms '-1' is not a whole number 0..60000", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> SdkStreamServer.create(List.of("--address", "http://x")));
     assertEquals("--address 'http://x' is neither tcp://HOST:PORT nor unix:///PATH", e.getMessage());
   }

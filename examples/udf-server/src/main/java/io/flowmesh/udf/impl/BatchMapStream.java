@@ -46,7 +46,7 @@ final class BatchMapStream extends MapStream {
   }
 
   @Override
-  protected void onAnswered() {
+  protected void onAnswered(String id) {
     unanswered--;
     if (unanswered == 0) {
       write(Responses.END_OF_TRANSMISSION);

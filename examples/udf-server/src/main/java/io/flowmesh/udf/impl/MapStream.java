@@ -46,6 +46,7 @@ abstract class MapStream {
   /** Whether requests are paused because the response's write queue is full. */
   private boolean paused;
 
+  /** {@code handler} may be null for a stream whose subclass calls its own function (never {@link #map} then). */
   MapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler, ResponseRewriter rewriter) {
     this.request = request;
     this.response = request.response();
@@ -78,8 +79,8 @@ abstract class MapStream {
   /** The client half-closed; {@link #clientEnded()} is now true. */
   protected abstract void onClientEnd();
 
-  /** One element's answer was written (or handed to the rewriter). */
-  protected abstract void onAnswered();
+  /** The answer to element {@code id} was written (or handed to the rewriter). */
+  protected abstract void onAnswered(String id);
 
   protected final boolean clientEnded() {
     return clientEnded;
@@ -123,13 +124,16 @@ abstract class MapStream {
       complete(datum, results);
     } else {
       Future<List<MapResult>> later = results;
-      later.onComplete(ignored -> {
-        if (Thread.currentThread() == owner) {
-          complete(datum, later);
-        } else {
-          context.runOnContext(v -> complete(datum, later));
-        }
-      });
+      later.onComplete(ignored -> onOwner(() -> complete(datum, later)));
+    }
+  }
+
+  /** Runs {@code action} now if on the stream's event-loop thread, else there, after what is already queued. */
+  protected final void onOwner(Runnable action) {
+    if (Thread.currentThread() == owner) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
     }
   }
 
@@ -138,13 +142,25 @@ abstract class MapStream {
       return;
     }
     if (results.failed()) {
-      Throwable cause = results.cause();
-      LOG.error("map handler failed, failing the stream: id={}", datum.id(), cause);
-      fail(GrpcStatus.INTERNAL, "UDF_EXECUTION_ERROR(map): " + describe(cause));
+      handlerFailed(datum.id(), results.cause());
       return;
     }
     List<MapResult> list = results.result();
-    MapResponse answer = Responses.answer(datum.id(), list == null ? List.of() : list);
+    emit(Responses.answer(datum.id(), list == null ? List.of() : list));
+    onAnswered(datum.id());
+  }
+
+  /** The user's function failed on element {@code id}: the stream ends with INTERNAL, as in the SDKs. */
+  protected final void handlerFailed(String id, Throwable cause) {
+    if (closed) {
+      return;
+    }
+    LOG.error("map handler failed, failing the stream: id={}", id, cause);
+    fail(GrpcStatus.INTERNAL, "UDF_EXECUTION_ERROR(map): " + describe(cause));
+  }
+
+  /** Writes an answer, through the rewriter if there is one. */
+  protected final void emit(MapResponse answer) {
     if (rewriter == null) {
       write(answer);
     } else {
@@ -152,7 +168,6 @@ abstract class MapStream {
         write(rewritten);
       }
     }
-    onAnswered();
   }
 
   /** Writes one response, pausing the requests when the write queue fills. */

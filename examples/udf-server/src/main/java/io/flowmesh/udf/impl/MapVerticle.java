@@ -6,8 +6,8 @@ import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.proto.udf.map.v1.ReadyResponse;
 import io.flowmesh.udf.MapHandler;
-import io.flowmesh.udf.MapMode;
 import io.flowmesh.udf.ResponseRewriter;
+import io.flowmesh.udf.StreamMapHandler;
 import io.flowmesh.udf.UdfServerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,19 +37,23 @@ public final class MapVerticle extends VerticleBase {
 
   private final UdfServerOptions options;
   private final MapHandler handler;
+  private final StreamMapHandler streamHandler;
   private final ResponseRewriter rewriter;
   private final BooleanSupplier ready;
   private HttpServer server;
 
   /**
    * @param options where and how to serve
-   * @param handler the user's function
+   * @param handler the user's function, or null if {@code streamHandler} is given
+   * @param streamHandler the user's stream-map function (mode stream-map only), or null
    * @param rewriter rewrites answers before they are written; {@code null} for none
    * @param ready what {@code IsReady} answers; read on each call
    */
-  public MapVerticle(UdfServerOptions options, MapHandler handler, ResponseRewriter rewriter, BooleanSupplier ready) {
+  public MapVerticle(UdfServerOptions options, MapHandler handler, StreamMapHandler streamHandler,
+      ResponseRewriter rewriter, BooleanSupplier ready) {
     this.options = options;
     this.handler = handler;
+    this.streamHandler = streamHandler;
     this.rewriter = rewriter;
     this.ready = ready;
   }
@@ -81,9 +85,11 @@ public final class MapVerticle extends VerticleBase {
   }
 
   private void openStream(GrpcServerRequest<MapRequest, MapResponse> request) {
-    MapStream stream = options.mode() == MapMode.BATCH_MAP
-        ? new BatchMapStream(request, handler, rewriter)
-        : new UnaryMapStream(request, handler, rewriter);
+    MapStream stream = switch (options.mode()) {
+      case BATCH_MAP -> new BatchMapStream(request, handler, rewriter);
+      case STREAM_MAP -> new StreamMapStream(request, handler, streamHandler, rewriter);
+      case UNARY_MAP -> new UnaryMapStream(request, handler, rewriter);
+    };
     stream.start();
   }
 

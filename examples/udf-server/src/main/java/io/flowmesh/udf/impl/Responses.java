@@ -26,15 +26,30 @@ final class Responses {
   static MapResponse answer(String id, List<MapResult> results) {
     MapResponse.Builder response = MapResponse.newBuilder().setId(id);
     for (int i = 0, n = results.size(); i < n; i++) {
-      MapResult result = results.get(i);
-      MapResponse.Result.Builder wire = response.addResultsBuilder().setValue(result.value());
-      if (!result.keys().isEmpty()) {
-        wire.addAllKeys(result.keys());
-      }
-      if (!result.tags().isEmpty()) {
-        wire.addAllTags(result.tags());
-      }
+      add(response, results.get(i));
     }
     return response.build();
+  }
+
+  /** A response carrying one result of request {@code id} (stream-map). */
+  static MapResponse answer(String id, MapResult result) {
+    MapResponse.Builder response = MapResponse.newBuilder().setId(id);
+    add(response, result);
+    return response.build();
+  }
+
+  /** Ends request {@code id} in stream-map: every result for it has been sent. */
+  static MapResponse endOf(String id) {
+    return MapResponse.newBuilder().setId(id).setStatus(TransmissionStatus.newBuilder().setEot(true)).build();
+  }
+
+  private static void add(MapResponse.Builder response, MapResult result) {
+    MapResponse.Result.Builder wire = response.addResultsBuilder().setValue(result.value());
+    if (!result.keys().isEmpty()) {
+      wire.addAllKeys(result.keys());
+    }
+    if (!result.tags().isEmpty()) {
+      wire.addAllTags(result.tags());
+    }
   }
 }

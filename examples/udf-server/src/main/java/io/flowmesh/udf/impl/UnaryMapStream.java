@@ -34,7 +34,7 @@ final class UnaryMapStream extends MapStream {
   }
 
   @Override
-  protected void onAnswered() {
+  protected void onAnswered(String id) {
     inFlight--;
     if (inFlight == 0 && clientEnded()) {
       end();
