@@ -109,7 +109,19 @@ public final class UdfChannel {
 
   /** Opens a stream of the call {@code method} made; nothing is sent until the first write. */
   public Future<HttpClientRequest> open(RequestOptions method) {
-    return client.request(method).recover(e -> Future.failedFuture(explain(e)));
+    return dial(method).recover(e -> Future.failedFuture(explain(e)));
+  }
+
+  /**
+   * Vert.x throws, rather than failing the future, once the client is closed: a reconnect or
+   * readiness timer that fires during shutdown gets a failed future like any other failed dial.
+   */
+  private Future<HttpClientRequest> dial(RequestOptions options) {
+    try {
+      return client.request(options);
+    } catch (IllegalStateException closed) {
+      return Future.failedFuture(new IllegalStateException("UDF channel to " + address + " is closed", closed));
+    }
   }
 
   /**
@@ -123,7 +135,7 @@ public final class UdfChannel {
   /** Calls the service's {@code IsReady}: true if the UDF says it is ready; failed on any error. */
   public Future<Boolean> isReady() {
     RequestOptions options = request(service.isReadyPath()).setTimeout(isReadyTimeoutMillis);
-    return client.request(options)
+    return dial(options)
         .compose(req -> req.send(Buffer.buffer(EMPTY_MESSAGE)))
         .compose(resp -> resp.body().compose(body -> readReady(resp, body)))
         .recover(e -> Future.failedFuture(explain(e)));
