@@ -24,6 +24,7 @@ COPY pom.xml ./
 COPY proto/pom.xml proto/
 COPY runtime/pom.xml runtime/
 COPY kafka-broker/pom.xml kafka-broker/
+COPY pipeline/pom.xml pipeline/
 COPY source-service/pom.xml source-service/
 COPY map-service/pom.xml map-service/
 COPY sink-service/pom.xml sink-service/
