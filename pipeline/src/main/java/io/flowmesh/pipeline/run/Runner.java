@@ -262,18 +262,20 @@ public final class Runner {
       progress.lines(elapsed, kinds, now).forEach(out::println);
       if (sourcesComplete()) {
         complete = true;
+        // counted again: the counts above may predate the last acks that made the sources complete
+        Map<String, Progress.Counts> last = countsNow(kinds);
         StringBuilder sinks = new StringBuilder();
         kinds.forEach((v, k) -> {
           if (k == VertexKind.SINK) {
-            sinks.append(sinks.length() == 0 ? "" : ", ").append(v).append(' ').append(String.format("%.0f", now.get(v).in()));
+            sinks.append(sinks.length() == 0 ? "" : ", ").append(v).append(' ').append(String.format("%.0f", last.get(v).in()));
           }
         });
         double produced = 0;
         double acked = 0;
         for (Map.Entry<String, VertexKind> e : kinds.entrySet()) {
           if (e.getValue() == VertexKind.SOURCE) {
-            produced += now.get(e.getKey()).out();
-            acked += now.get(e.getKey()).acked();
+            produced += last.get(e.getKey()).out();
+            acked += last.get(e.getKey()).acked();
           }
         }
         out.printf("flowmesh-pipeline: run complete: %.0f produced, %.0f acked; the sinks wrote: %s%n", produced, acked, sinks);
