@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,19 +45,7 @@ class UdfServerStreamMapProcessTest {
       p.close();
 
       SinkFile out = SinkFile.read(p.sinkFile());
-      Map<String, String> values = out.values();
-      List<String> missing = new ArrayList<>();
-      for (int i = 0; i < COUNT && missing.size() < 10; i++) {
-        for (int j = 0; j < PIECES; j++) {
-          String value = values.get(PREFIX + "-" + i + "/" + j);
-          if (value == null || value.length() != 8) {
-            missing.add(PREFIX + "-" + i + "/" + j + "=" + value);
-          }
-        }
-      }
-      assertEquals(List.of(), missing, "pieces missing or of the wrong length (first 10)");
-      assertEquals(COUNT * PIECES, out.distinctIds(), "distinct ids (no id beyond <input>/0..3)");
-      assertEquals(COUNT * PIECES, out.lines(), "lines: a piece written twice, e.g. " + out.duplicates().entrySet().stream().limit(3).toList());
+      StreamPieces.assertEveryPieceOnce(out, PREFIX, COUNT, PIECES);
       assertFalse(mapLog.contains("answers without ids"), "the library's responses carry their ids (unlike SDK 0.9.2's)");
       assertFalse(mapLog.contains("protocol violation"), "no protocol violation in map's log");
     }
