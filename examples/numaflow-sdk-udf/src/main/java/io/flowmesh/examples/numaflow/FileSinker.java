@@ -25,13 +25,14 @@ import java.util.Set;
  * fraction FALLBACK (written to the sink-service's fallback sink instead). 0.9.2 knows no
  * ON_SUCCESS; see the udsink docs.
  *
- * <p>{@code java -jar numaflow-sdk-udf.jar udsink --out FILE [--port N | --socket PATH]
- * [--server-info-file PATH] [--failure-fraction F] [--fallback-fraction F]}
+ * <p>{@code java -jar numaflow-sdk-udf.jar udsink --out FILE [--failure-fraction F] [--fallback-fraction F]
+ * [--port N | --socket PATH | --address ADDRESS] [--server-info-file PATH]}: listens as every subcommand does
+ * ({@link SdkServerOptions}).
  */
 final class FileSinker extends Sinker {
 
-  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar udsink --out FILE [--port N | --socket /path/sink.sock]"
-      + " [--server-info-file PATH] [--failure-fraction 0.01] [--fallback-fraction 0.01]";
+  static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar udsink --out FILE [--failure-fraction 0.01]"
+      + " [--fallback-fraction 0.01] " + SdkServerOptions.LISTEN_USAGE;
 
   private final OutputStream out;
   private final double failureFraction;
@@ -95,70 +96,35 @@ final class FileSinker extends Sinker {
 
   /** Parses {@code args} (after {@code udsink}), starts the SDK's sink server and waits for it. */
   static void run(List<String> args) throws Exception {
-    Integer port = null;
-    Path socket = null;
-    Path info = null;
-    Path file = null;
-    double failure = 0;
-    double fallback = 0;
-    try {
-      for (int i = 0; i < args.size(); i += 2) {
-        String name = args.get(i);
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("option " + name + " needs a value");
-        }
-        String value = args.get(i + 1);
-        switch (name) {
-          case "--port" -> port = Integer.parseInt(value);
-          case "--socket" -> socket = Path.of(value).toAbsolutePath();
-          case "--server-info-file" -> info = Path.of(value).toAbsolutePath();
-          case "--out" -> file = Path.of(value).toAbsolutePath();
-          case "--failure-fraction" -> failure = fraction(name, value);
-          case "--fallback-fraction" -> fallback = fraction(name, value);
-          default -> throw new IllegalArgumentException("unknown option " + name);
-        }
-      }
-      if (file == null) {
-        throw new IllegalArgumentException("--out FILE is required (the file the sink appends to)");
-      }
-      if (port != null && socket != null) {
-        throw new IllegalArgumentException("give --port or --socket, not both");
-      }
-    } catch (NumberFormatException e) {
-      System.err.println("numaflow-sdk-udf udsink: a number was expected: " + e.getMessage() + "; " + USAGE);
-      System.exit(2);
-      return;
-    } catch (IllegalArgumentException e) {
-      System.err.println("numaflow-sdk-udf udsink: " + e.getMessage() + "; " + USAGE);
-      System.exit(2);
-      return;
+    SdkServerOptions options = SdkServerOptions.parse(args, "udsink", "sinker-server-info",
+        Set.of("out", "failure-fraction", "fallback-fraction"));
+    String out = options.option("out", null);
+    if (out == null) {
+      throw new IllegalArgumentException("--out FILE is required (the file the sink appends to)");
     }
-    boolean local = socket == null;
-    var config = GRPCConfig.newBuilder().isLocal(local);
-    if (port != null) {
-      config.port(port);
-    }
-    if (socket != null) {
-      config.socketPath(socket.toString());
-      config.infoFilePath((info == null ? socket.resolveSibling("sinker-server-info") : info).toString());
-    } else {
-      config.infoFilePath((info == null
-          ? Path.of(System.getProperty("java.io.tmpdir"), "numaflow-sdk-udsink-" + ProcessHandle.current().pid(), "sinker-server-info")
-          : info).toString());
-    }
+    Path file = Path.of(out).toAbsolutePath();
+    double failure = fraction(options, "failure-fraction");
+    double fallback = fraction(options, "fallback-fraction");
+    options.createServerInfoDirectory();
+    var config = GRPCConfig.newBuilder();
+    options.configure(SdkServer.DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
     Server server = new Server(new FileSinker(file, failure, fallback), config.build());
-    server.start();
-    System.out.println("udsink numaflow-sdk-file listening on " + (local ? "tcp://0.0.0.0:" + (port == null ? 50051 : port)
-        : "unix://" + socket) + " out=" + file + " failure-fraction=" + failure + " fallback-fraction=" + fallback);
-    System.out.flush();
-    server.awaitTermination();
+    SdkServer.serve(SdkServer.of(server::start, server::awaitTermination, server::stop, null),
+        "udsink numaflow-sdk-file listening on " + options.address(SdkServer.DEFAULT_PORT, "/var/run/numaflow/sink.sock")
+            + " out=" + file + " failure-fraction=" + failure + " fallback-fraction=" + fallback);
   }
 
-  private static double fraction(String name, String value) {
-    double f = Double.parseDouble(value);
-    if (!(f >= 0 && f <= 1)) {
-      throw new IllegalArgumentException(name + " '" + value + "' must be between 0 and 1");
+  /** The own option {@code name} as a fraction in [0, 1], or 0 when not given. */
+  private static double fraction(SdkServerOptions options, String name) {
+    String text = options.option(name, "0");
+    try {
+      double f = Double.parseDouble(text);
+      if (f >= 0 && f <= 1) {
+        return f;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
     }
-    return f;
+    throw new IllegalArgumentException("--" + name + " '" + text + "' is not a number between 0 and 1");
   }
 }

@@ -36,7 +36,7 @@ public final class NumaflowSdkUdf {
     }
     try {
       switch (command) {
-        case "udsink" -> FileSinker.run(rest); // parses and reports its own options
+        case "udsink" -> FileSinker.run(rest);
         case "source" -> NumberedSourceMain.run(rest);
         case "source-transformer" -> EvenOddTransformer.serve(rest);
         case "stream-map" -> SdkStreamServer.run(rest);
@@ -74,6 +74,7 @@ public final class NumaflowSdkUdf {
       case "source" -> NumberedSourceMain.USAGE;
       case "source-transformer" -> EvenOddTransformer.USAGE;
       case "stream-map" -> SdkStreamServer.USAGE;
+      case "udsink" -> FileSinker.USAGE;
       default -> USAGE;
     };
   }

@@ -130,4 +130,32 @@ class NumaflowSdkUdfTest {
       assertEquals("TCP", responses.get(1).getResults(0).getValue().toStringUtf8(), udf.output());
     }
   }
+
+  @Test
+  void theUdsinkListensWhereItsAddressSaysLikeEveryOtherSubcommand() throws Exception {
+    int port = freePort();
+    Path out = dir.resolve("sink.txt");
+    try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "udsink", "--out", out.toString(), "--address", "tcp://127.0.0.1:" + port)) {
+      // the SDK logs its own "listening on" line first: wait for this program's
+      assertTrue(udf.awaitOutput("udsink numaflow-sdk-file listening on tcp://0.0.0.0:" + port + " out=" + out, 30), udf.output());
+      try (java.net.Socket connected = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+        assertTrue(connected.isConnected());
+      }
+    }
+  }
+
+  @Test
+  void theUdsinkRefusesAFractionOutsideZeroToOneNamingTheOption() throws Exception {
+    try (SdkUdfProcess udf = SdkUdfProcess.launch(dir, "udsink", "--out", dir.resolve("x").toString(),
+        "--failure-fraction", "2", "--port", Integer.toString(freePort()))) {
+      assertEquals(2, udf.awaitExit(60), udf.output());
+      assertTrue(udf.awaitOutput("udsink: --failure-fraction '2' is not a number between 0 and 1; usage: ", 10), udf.output());
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
 }

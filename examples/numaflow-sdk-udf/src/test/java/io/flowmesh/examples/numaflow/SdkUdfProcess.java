@@ -50,6 +50,28 @@ final class SdkUdfProcess implements AutoCloseable {
     return udf;
   }
 
+  /** Starts the UDF with these arguments without waiting for anything (for a start that should fail). */
+  static SdkUdfProcess launch(Path workDir, String... args) throws IOException {
+    return new SdkUdfProcess(List.of(args), workDir);
+  }
+
+  /** Waits up to {@code seconds} for the process to exit and returns its status; -1 if it is still running. */
+  int awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Whether {@code text} appears in the output within {@code seconds} (read on its own thread). */
+  boolean awaitOutput(String text, long seconds) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!output().contains(text)) {
+      if (System.nanoTime() > until) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
   synchronized String output() {
     return String.join("\n", output);
   }
