@@ -1,37 +1,28 @@
 package io.flowmesh.map;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.flowmesh.pipeline.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The uppercase UDF built on Numaflow's official Java SDK ({@code examples/numaflow-sdk-udf}),
- * run from its shaded jar as a child JVM, as a user would run it. {@link #close()} kills it
- * (SIGKILL): the SDK's shutdown hook hangs on SIGTERM.
+ * run from its shaded jar as a child JVM, as a user would run it, through the project's one
+ * process launcher ({@link ChildProcess}). {@link #close()} kills it (SIGKILL): the SDK's shutdown
+ * hook hangs on SIGTERM.
  */
 final class NumaflowSdkUdfProcess implements AutoCloseable {
 
-  private final Process process;
-  private final CompletableFuture<String> listening = new CompletableFuture<>();
-  private final List<String> output = new ArrayList<>();
+  private static final AtomicInteger STARTED = new AtomicInteger();
 
-  private NumaflowSdkUdfProcess(Path jar, List<String> args, Path workDir) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-    builder.environment().remove("NUMAFLOW_POD");
-    process = builder.start();
-    Thread reader = new Thread(this::readOutput, "numaflow-sdk-udf-output");
-    reader.setDaemon(true);
-    reader.start();
+  private final ChildProcess process;
+
+  private NumaflowSdkUdfProcess(ChildProcess process) {
+    this.process = process;
   }
 
   /** The shaded jar, built by the reactor before map-service ({@code map-service/pom.xml} depends on its module). */
@@ -45,49 +36,31 @@ final class NumaflowSdkUdfProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar numaflow-sdk-udf.jar args...} and waits for its listening line. */
-  static NumaflowSdkUdfProcess start(Path workDir, String... args) throws IOException {
-    NumaflowSdkUdfProcess udf = new NumaflowSdkUdfProcess(jar(), List.of(args), workDir);
-    try {
-      udf.listening.get(90, TimeUnit.SECONDS); // a JVM start on a busy machine can take half a minute
-    } catch (Exception e) {
+  static NumaflowSdkUdfProcess start(Path workDir, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    String name = "numaflow-sdk-udf-" + STARTED.incrementAndGet();
+    NumaflowSdkUdfProcess udf = new NumaflowSdkUdfProcess(
+        ChildProcess.start(name, command, Map.of(), workDir, workDir.resolve(name + ".log"), false));
+    // a JVM start on a busy machine can take half a minute
+    if (!udf.process.awaitLog(" listening on ", Duration.ofSeconds(90))) {
       udf.close();
-      throw new AssertionError("the SDK UDF did not start; its output:\n" + udf.output(), e);
+      throw new AssertionError("the SDK UDF did not start\n" + udf.process.logTail(40));
     }
     return udf;
   }
 
   boolean isAlive() {
-    return process.isAlive();
+    return process.alive();
   }
 
-  synchronized String output() {
-    return String.join("\n", output);
-  }
-
-  private void readOutput() {
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        synchronized (this) {
-          output.add(line);
-        }
-        if (line.contains(" listening on ")) {
-          listening.complete(line);
-        }
-      }
-    } catch (IOException e) {
-      // the process is gone; the listening future says so below
-    }
-    listening.completeExceptionally(new IllegalStateException("the SDK UDF's output ended (process exited or was killed)"));
+  String output() {
+    return process.logText();
   }
 
   @Override
   public void close() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    process.kill();
   }
 }

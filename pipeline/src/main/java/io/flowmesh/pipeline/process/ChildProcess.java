@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One child process as a user starts it: its own environment (the parent's without any {@code
- * FLOWMESH_*} variable and without {@code JAVA_TOOL_OPTIONS}, plus what the caller gives), stdout
+ * FLOWMESH_*} variable, without {@code JAVA_TOOL_OPTIONS} and without {@code NUMAFLOW_POD}, which
+ * would make a Numaflow SDK UDF ignore its TCP address; plus what the caller gives), stdout
  * and stderr appended to one log file. Stopping it sends SIGTERM, waits, and kills it and its
  * descendants if it has not exited in time. Used by the pipeline runner and by the process-level
- * tests (system-tests' {@code JavaProcess}).
+ * tests (system-tests' {@code JavaProcess}, and the SDK UDF launchers of map-service's and
+ * numaflow-sdk-udf's tests).
  *
  * <p>With {@code ownSession}, the child starts in a session of its own ({@code setsid}, where
  * there is one): a Ctrl-C in the terminal then reaches only the parent, which stops the children
@@ -43,7 +45,7 @@ public final class ChildProcess implements AutoCloseable {
    * Starts {@code command} in {@code dir}, its output appended to {@code log}.
    *
    * @param env variables added to the parent's environment (from which every {@code FLOWMESH_*}
-   *     variable and {@code JAVA_TOOL_OPTIONS} is removed first)
+   *     variable, {@code JAVA_TOOL_OPTIONS} and {@code NUMAFLOW_POD} are removed first)
    * @param ownSession start it in a session of its own, so that a terminal's Ctrl-C does not reach it
    * @throws UncheckedIOException when the command cannot be started (no such program, ...)
    */
@@ -56,7 +58,8 @@ public final class ChildProcess implements AutoCloseable {
     argv.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("FLOWMESH_") || k.equals("JAVA_TOOL_OPTIONS"));
+    builder.environment().keySet().removeIf(k -> k.startsWith("FLOWMESH_") || k.equals("JAVA_TOOL_OPTIONS")
+        || k.equals("NUMAFLOW_POD"));
     builder.environment().putAll(env);
     try {
       return new ChildProcess(name, builder.start(), log);
@@ -91,6 +94,29 @@ public final class ChildProcess implements AutoCloseable {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  /**
+   * Waits until the log holds {@code text}: true when it does, false when {@code timeout} passed
+   * or the process exited without writing it.
+   */
+  public boolean awaitLog(String text, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean exited = !process.isAlive(); // read before the log: what an exited process wrote is all there
+      if (logText().contains(text)) {
+        return true;
+      }
+      if (exited || System.nanoTime() - until > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(25);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
   }
 
