@@ -1,12 +1,12 @@
 package io.flowmesh.pipeline.deploy;
 
 import io.flowmesh.pipeline.spec.VertexKind;
+import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.service.KnownKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,21 +33,17 @@ public record SettingsForm(Map<String, String> env, List<String> flags) {
   public static SettingsForm of(VertexKind kind, Map<String, String> settings) {
     Set<String> exact = new TreeSet<>(KnownKeys.of(kind.service()));
     CommonKeys.keys().forEach(k -> exact.add(k.name()));
+    exact.add(CommonKeys.vertexName(kind.service()).name());
     Map<String, String> env = new LinkedHashMap<>();
     List<String> flags = new ArrayList<>();
     settings.forEach((key, value) -> {
       if (readsBack(key, exact)) {
-        env.put(envName(key), value);
+        env.put(ConfigKey.envName(key), value);
       } else {
         flags.add("--" + key + "=" + value);
       }
     });
     return new SettingsForm(env, flags);
-  }
-
-  /** {@code FLOWMESH_} + the key in upper case, {@code .} and {@code -} as {@code _} (as the services read it). */
-  public static String envName(String key) {
-    return "FLOWMESH_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /** Whether the variable of {@code key} is read back as {@code key}: a key of its own, or a suffix of a prefix key in lower case, digits and dots. */

@@ -5,6 +5,6 @@
  * settings (the same key mapping as the local runner's, {@link io.flowmesh.pipeline.plan.Translator#vertexSettings}),
  * fixed container ports, upstreams by DNS name and UDF containers — and
  * {@link io.flowmesh.pipeline.deploy.SettingsForm} splits settings into environment variables and
- * flags.
+ * flags. {@link io.flowmesh.pipeline.deploy.ComposeRenderer} writes a compose file from it.
  */
 package io.flowmesh.pipeline.deploy;
