@@ -8,20 +8,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The repository's {@code docker-compose.yml} run as one compose project, with the same
- * environment for every command (ports, FLOWMESH_* values, the engine and base images).
- * {@link #close()} takes it down with its volumes, whatever the test did.
+ * A compose file — the repository's {@code docker-compose.yml}, or one rendered from a pipeline
+ * spec — run as one compose project, with the same environment for every command (ports,
+ * FLOWMESH_* values, the engine and base images). {@link #close()} takes it down with its volumes,
+ * whatever the test did.
  */
 final class ComposeProject implements AutoCloseable {
 
   private final DockerTestEnv docker;
+  private final Path file;
   private final String name;
   private final List<String> profiles;
   private final Map<String, String> env;
   private final Path log;
 
   ComposeProject(DockerTestEnv docker, String name, List<String> profiles, Map<String, String> env) {
+    this(docker, Project.path("docker-compose.yml"), name, profiles, env);
+  }
+
+  /** The project of compose file {@code file}. */
+  ComposeProject(DockerTestEnv docker, Path file, String name, List<String> profiles, Map<String, String> env) {
     this.docker = docker;
+    this.file = file;
     this.name = name;
     this.profiles = profiles;
     this.env = new LinkedHashMap<>(docker.environment());
@@ -45,7 +53,7 @@ final class ComposeProject implements AutoCloseable {
 
   DockerTestEnv.Result tryRun(Duration timeout, String... args) {
     List<String> cmd = new ArrayList<>(docker.composeCommand());
-    cmd.addAll(List.of("-f", Project.path("docker-compose.yml").toString(), "-p", name));
+    cmd.addAll(List.of("-f", file.toString(), "-p", name));
     for (String p : profiles) {
       cmd.addAll(List.of("--profile", p));
     }
@@ -78,7 +86,7 @@ final class ComposeProject implements AutoCloseable {
    * logs, when a container of one of them has stopped. One-shot services are not listed.
    */
   void awaitHealthy(Duration timeout, List<String> services, Map<String, Integer> replicas) {
-    ComposeFile file = ComposeFile.ofProject();
+    ComposeFile compose = ComposeFile.load(file);
     Map<String, List<String>> last = new java.util.HashMap<>();
     Await.until("every container of " + services + " healthy", timeout, () -> {
       last.clear();
@@ -91,7 +99,7 @@ final class ComposeProject implements AutoCloseable {
       }
       for (String s : services) {
         List<String> states = last.getOrDefault(s, List.of());
-        String ready = file.service(s).containsKey("healthcheck") ? "healthy" : "running";
+        String ready = compose.service(s).containsKey("healthcheck") ? "healthy" : "running";
         if (states.size() != replicas.getOrDefault(s, 1) || !states.stream().allMatch(ready::equals)) {
           return false;
         }
