@@ -6,7 +6,6 @@ import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.UdfSpec;
 import io.flowmesh.pipeline.spec.VertexKind;
 import io.flowmesh.pipeline.spec.VertexSpec;
-import io.flowmesh.runtime.service.KnownKeys;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,8 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -29,32 +26,28 @@ import java.util.function.IntSupplier;
  *   <li>subscriber side ({@code Y} = map or sink): {@code Y.upstream} = the address(es) of its one
  *       upstream vertex, or {@code Y.upstream.<vertex>} for each of several (a join).
  * </ul>
- * Services that do not have {@code X.edge.to} yet (a build before fan-out) get a single
- * unconditional edge as {@code X.edge.allowed-subscribers=<to>} instead, and a graph that needs
- * fan-out, conditions or a join is refused naming the vertex and the key its service lacks.
+ * Every service of this build has these keys (service-keys.txt); TranslatorTest checks that each
+ * key emitted is one.
  */
 public final class Translator {
 
   private static final String HOST = "127.0.0.1";
 
-  private final Function<String, Set<String>> serviceKeys;
   private final IntSupplier ports;
   private final List<String> builtinLauncher;
 
   /**
-   * @param serviceKeys the keys each service kind has ({@link KnownKeys#of} for the services of this build)
    * @param ports gives a free port each call
    * @param builtinLauncher the command that starts an example UDF, before its name ({@code java -jar flowmesh-udf.jar})
    */
-  public Translator(Function<String, Set<String>> serviceKeys, IntSupplier ports, List<String> builtinLauncher) {
-    this.serviceKeys = serviceKeys;
+  public Translator(IntSupplier ports, List<String> builtinLauncher) {
     this.ports = ports;
     this.builtinLauncher = List.copyOf(builtinLauncher);
   }
 
-  /** With the keys of this build's services. */
+  /** For this build's services (every one has the graph keys). */
   public static Translator forThisBuild(IntSupplier ports, List<String> builtinLauncher) {
-    return new Translator(KnownKeys::of, ports, builtinLauncher);
+    return new Translator(ports, builtinLauncher);
   }
 
   public RunPlan translate(PipelineSpec spec, String edgeToken) throws SpecException {
@@ -89,8 +82,8 @@ public final class Translator {
         }
         s.putAll(udfAddresses.get(v.name()));
         if (r == 0) {
-          outbound(spec, v, s, problems);
-          inbound(spec, v, s, portsOf, problems);
+          outbound(spec, v, s);
+          inbound(spec, v, s, portsOf);
         } else {
           Map<String, String> first = services.get(services.size() - r).settings();
           first.forEach((key, value) -> {
@@ -192,46 +185,22 @@ public final class Translator {
   }
 
   /** The upstream side: where this vertex's messages go. */
-  private void outbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, List<String> problems) {
+  private static void outbound(PipelineSpec spec, VertexSpec v, Map<String, String> s) {
     if (v.kind() == VertexKind.SINK) {
       return;
     }
     String k = v.kind().service();
     List<EdgeSpec> edges = spec.edgesFrom(v.name());
-    List<String> tos = edges.stream().map(EdgeSpec::to).toList();
-    Set<String> keys = serviceKeys.apply(k);
-    if (keys.contains(k + ".edge.to")) {
-      s.put(k + ".edge.to", String.join(",", tos));
-      for (EdgeSpec e : edges) {
-        if (e.condition() != null) {
-          if (keys.contains(k + ".edge.condition.")) {
-            s.put(k + ".edge.condition." + e.to(), e.condition().asSetting());
-          } else {
-            problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.condition.<to>, which this build's "
-                + k + " service does not have");
-          }
-        }
-      }
-      return;
-    }
-    if (tos.size() > 1) {
-      problems.add(v.label() + " sends to " + tos.size() + " vertices (" + String.join(", ", tos) + "): fan-out needs "
-          + k + ".edge.to, which this build's " + k + " service does not have (it comes with the edge-fanout work)");
-    }
+    s.put(k + ".edge.to", String.join(",", edges.stream().map(EdgeSpec::to).toList()));
     for (EdgeSpec e : edges) {
       if (e.condition() != null) {
-        problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.to and " + k
-            + ".edge.condition.<to>, which this build's " + k + " service does not have (they come with the edge-fanout work)");
+        s.put(k + ".edge.condition." + e.to(), e.condition().asSetting());
       }
-    }
-    if (tos.size() == 1) {
-      s.put(k + ".edge.allowed-subscribers", tos.get(0));
     }
   }
 
   /** The subscriber side: where this vertex reads from. */
-  private void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Map<String, List<int[]>> portsOf,
-      List<String> problems) {
+  private static void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Map<String, List<int[]>> portsOf) {
     if (v.kind() == VertexKind.SOURCE) {
       return;
     }
@@ -239,12 +208,6 @@ public final class Translator {
     List<EdgeSpec> edges = spec.edgesTo(v.name());
     if (edges.size() == 1) {
       s.put(k + ".upstream", addresses(portsOf.get(edges.get(0).from())));
-      return;
-    }
-    if (!serviceKeys.apply(k).contains(k + ".upstream.")) {
-      problems.add(v.label() + " joins " + edges.size() + " upstream vertices ("
-          + String.join(", ", edges.stream().map(EdgeSpec::from).toList()) + "): a join needs " + k
-          + ".upstream.<vertex>, which this build's " + k + " service does not have (it comes with the edge-join work)");
       return;
     }
     for (EdgeSpec e : edges) {
