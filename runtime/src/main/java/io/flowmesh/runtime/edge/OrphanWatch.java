@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Watches whether anybody reads an {@link EdgeServer}'s edge. A vertex whose edge has had no
@@ -16,7 +17,7 @@ import java.time.Duration;
  *
  * <p>With named edges ({@code X.edge.to}) each edge is watched too: one that has had no subscriber
  * for {@code grace} while messages wait on it makes the vertex not ready, the reason naming the edge
- * ({@code edge in -> odd-sink: no subscriber yet; ...}). The other edges go on until the shared
+ * ({@code edge in -> odd-sink: no subscriber yet, 500 messages wait for one ...}). The other edges go on until the shared
  * bound is held, then the vertex stops taking input; nothing is given back for one such edge (its
  * messages are owed to it, and whatever came back upstream would be routed to it again).
  *
@@ -77,7 +78,7 @@ public final class OrphanWatch {
   /** Starts checking (call it once the edge listens: nobody can subscribe before); the clock starts now. */
   public OrphanWatch start() {
     since = System.nanoTime();
-    java.util.Arrays.fill(edgeSince, since);
+    Arrays.fill(edgeSince, since);
     timer = vertx.setPeriodic(CHECK_MILLIS, id -> check());
     return this;
   }
