@@ -1,7 +1,6 @@
 package io.flowmesh.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,53 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class RunSpecTest {
 
-  private static final Pattern PID = Pattern.compile("\\(pid (\\d+)\\)");
-  private static final Pattern SINK_PROGRESS = Pattern.compile("out\\s+sink\\s+in (\\d+)");
-  private static final Map<String, String> ENV = Map.of("JAVA_OPTS", String.join(" ", JavaProcess.JVM_OPTIONS));
-
-  private static JavaProcess runSpec(Path dir, String... args) {
-    List<String> command = new ArrayList<>(List.of(Project.path("scripts/run-spec.sh").toString()));
-    command.addAll(List.of(args));
-    return JavaProcess.start("run-spec", command, ENV, dir);
-  }
-
-  /** The pids the runner printed for its processes (services and UDFs). */
-  private static List<Long> pids(String output) {
-    List<Long> out = new ArrayList<>();
-    Matcher m = PID.matcher(output);
-    while (m.find()) {
-      out.add(Long.parseLong(m.group(1)));
-    }
-    return out;
-  }
-
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  private static long lastSinkProgress(String output) {
-    Matcher m = SINK_PROGRESS.matcher(output);
-    long last = 0;
-    while (m.find()) {
-      last = Long.parseLong(m.group(1));
-    }
-    return last;
-  }
-
   @Test
   void theThreeMapChainDeliversEveryMessageOnceAndLeavesNoProcessBehind(@TempDir Path dir) throws IOException {
     int count = 3000;
     Path run = dir.resolve("run");
-    try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", run.toString(), "--set", "in:source.count=" + count,
+    try (JavaProcess runner = SpecRun.start(dir, "--interval", "1", "--run-dir", run.toString(), "--set", "in:source.count=" + count,
         Project.path("examples/pipelines/three-maps.yaml").toString())) {
       // the run ends by itself once the source has every message acked; it fails only when it stops progressing
-      // (progress: the runner's output while it starts, the sink's count once it runs; its own ready timeout is 120 s)
-      Await.whileProgressing("the bounded run to end", Duration.ofSeconds(150), () -> !runner.alive(), () -> {
-        String out = runner.logText();
-        return out.contains("Ctrl-C stops") ? lastSinkProgress(out) : out.length();
-      }, () -> runner.logTail(40));
-      String output = runner.logText();
-      assertEquals(0, runner.process().exitValue(), output);
+      String output = SpecRun.awaitBoundedRun(runner);
       assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
 
       List<String> lines = Files.readAllLines(run.resolve("out.ndjson"), StandardCharsets.UTF_8);
@@ -93,11 +52,9 @@ class RunSpecTest {
       }
       assertEquals(count, ids.size(), "every message once");
 
-      List<Long> pids = pids(output);
+      List<Long> pids = SpecRun.pids(output);
       assertEquals(8, pids.size(), "5 services and 3 UDF processes:\n" + output);
-      for (long pid : pids) {
-        assertFalse(alive(pid), "process " + pid + " still running after the runner exited");
-      }
+      SpecRun.assertNoneLeft(output);
       for (String log : List.of("in", "parse", "upper", "tidy", "out", "parse-udf", "upper-udf", "tidy-udf")) {
         assertTrue(Files.isRegularFile(run.resolve(log + ".log")), log + ".log in the run folder");
       }
@@ -107,19 +64,17 @@ class RunSpecTest {
   @Test
   void sigtermStopsEveryServiceAndUdf(@TempDir Path dir) {
     Path run = dir.resolve("run");
-    try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", run.toString(),
+    try (JavaProcess runner = SpecRun.start(dir, "--interval", "1", "--run-dir", run.toString(),
         Project.path("examples/pipelines/three-maps.yaml").toString())) {
-      Await.until("messages at the sink", Duration.ofMinutes(3), () -> lastSinkProgress(runner.logText()) > 0 || !runner.alive(),
+      Await.until("messages at the sink", Duration.ofMinutes(3), () -> SpecRun.sinkProgress(runner.logText()) > 0 || !runner.alive(),
           () -> runner.logTail(40));
       assertTrue(runner.alive(), runner.logTail(40));
-      List<Long> pids = pids(runner.logText());
+      List<Long> pids = SpecRun.pids(runner.logText());
       assertEquals(8, pids.size(), runner.logText());
       JavaProcess.Stopped stopped = runner.terminate(Duration.ofMinutes(2));
       assertTrue(stopped.inTime(), "the runner stops within 2 minutes of SIGTERM:\n" + runner.logTail(20));
       assertTrue(runner.logText().contains("flowmesh-pipeline: stopped; logs in"), runner.logTail(20));
-      for (long pid : pids) {
-        assertFalse(alive(pid), "process " + pid + " still running after the runner stopped");
-      }
+      SpecRun.assertNoneLeft(runner.logText());
     }
   }
 
@@ -132,21 +87,14 @@ class RunSpecTest {
     try (JavaProcess udf = JavaProcess.start("cat-udf", Project.udfJar(), List.of("cat", "--address", "tcp://127.0.0.1:" + port),
         Map.of(), dir)) {
       Await.until("the cat UDF listening", Duration.ofMinutes(2), () -> Ports.listening(port), () -> udf.logTail(20));
-      try (JavaProcess runner = runSpec(dir, "--interval", "1", "--run-dir", dir.resolve("run").toString(),
+      try (JavaProcess runner = SpecRun.start(dir, "--interval", "1", "--run-dir", dir.resolve("run").toString(),
           "--set", "in:source.count=" + count, "--set", "cat:udf.address=tcp://127.0.0.1:" + port, spec.toString())) {
-        Await.whileProgressing("the bounded run to end", Duration.ofSeconds(150), () -> !runner.alive(), () -> {
-          String out = runner.logText();
-          return out.contains("Ctrl-C stops") ? lastSinkProgress(out) : out.length();
-        }, () -> runner.logTail(40));
-        String output = runner.logText();
-        assertEquals(0, runner.process().exitValue(), output);
+        String output = SpecRun.awaitBoundedRun(runner);
         assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
         assertTrue(output.contains("tcp://127.0.0.1:" + port + " (yours, not started here)"), output);
-        List<Long> pids = pids(output);
+        List<Long> pids = SpecRun.pids(output);
         assertEquals(3, pids.size(), "3 services, no UDF process started:\n" + output);
-        for (long pid : pids) {
-          assertFalse(alive(pid), "process " + pid + " still running after the runner exited");
-        }
+        SpecRun.assertNoneLeft(output);
       }
       assertTrue(udf.alive(), "the runner leaves a UDF it did not start alone");
     }

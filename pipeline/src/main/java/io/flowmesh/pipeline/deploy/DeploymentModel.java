@@ -40,10 +40,6 @@ public final class DeploymentModel {
 
   /** The deployment of {@code spec}, with the keys of this build's services; every problem at once. */
   public static Deployment of(PipelineSpec spec) throws SpecException {
-    return of(spec, Translator.forSettings());
-  }
-
-  static Deployment of(PipelineSpec spec, Translator translator) throws SpecException {
     List<String> problems = new ArrayList<>();
     Map<String, int[]> ports = new LinkedHashMap<>();
     Set<String> names = new HashSet<>();
@@ -75,8 +71,8 @@ public final class DeploymentModel {
         }
       }
       int[] p = ports.get(name);
-      Map<String, String> s = translator.vertexSettings(spec, v, p[0], p[1], external,
-          from -> from + ":" + ports.get(from)[1], problems);
+      Map<String, String> s = Translator.vertexSettings(spec, v, p[0], p[1], external,
+          from -> from + ":" + ports.get(from)[1]);
       udfs.forEach(u -> s.remove(u.addressKey()));
       s.remove("edge.token");
       s.putIfAbsent("bind.host", "0.0.0.0");

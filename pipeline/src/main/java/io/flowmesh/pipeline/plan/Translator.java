@@ -6,7 +6,6 @@ import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.UdfSpec;
 import io.flowmesh.pipeline.spec.VertexKind;
 import io.flowmesh.pipeline.spec.VertexSpec;
-import io.flowmesh.runtime.service.KnownKeys;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
@@ -29,42 +27,28 @@ import java.util.function.IntSupplier;
  *   <li>subscriber side ({@code Y} = map or sink): {@code Y.upstream} = the address(es) of its one
  *       upstream vertex, or {@code Y.upstream.<vertex>} for each of several (a join).
  * </ul>
- * Services that do not have {@code X.edge.to} yet (a build before fan-out) get a single
- * unconditional edge as {@code X.edge.allowed-subscribers=<to>} instead, and a graph that needs
- * fan-out, conditions or a join is refused naming the vertex and the key its service lacks.
+ * Every service of this build has these keys (service-keys.txt); TranslatorTest checks that each
+ * key emitted is one.
  */
 public final class Translator {
 
   private static final String HOST = "127.0.0.1";
 
-  private final Function<String, Set<String>> serviceKeys;
   private final IntSupplier ports;
   private final List<String> builtinLauncher;
 
   /**
-   * @param serviceKeys the keys each service kind has ({@link KnownKeys#of} for the services of this build)
    * @param ports gives a free port each call
    * @param builtinLauncher the command that starts an example UDF, before its name ({@code java -jar flowmesh-udf.jar})
    */
-  public Translator(Function<String, Set<String>> serviceKeys, IntSupplier ports, List<String> builtinLauncher) {
-    this.serviceKeys = serviceKeys;
+  public Translator(IntSupplier ports, List<String> builtinLauncher) {
     this.ports = ports;
     this.builtinLauncher = List.copyOf(builtinLauncher);
   }
 
-  /** With the keys of this build's services. */
+  /** For this build's services (every one has the graph keys). */
   public static Translator forThisBuild(IntSupplier ports, List<String> builtinLauncher) {
-    return new Translator(KnownKeys::of, ports, builtinLauncher);
-  }
-
-  /**
-   * A translator that only gives {@link #vertexSettings} (no free ports, no UDF processes): the
-   * deployment model's ({@code io.flowmesh.pipeline.deploy}), with the keys of this build's services.
-   */
-  public static Translator forSettings() {
-    return new Translator(KnownKeys::of, () -> {
-      throw new IllegalStateException("this translator gives settings only, not free ports");
-    }, List.of());
+    return new Translator(ports, builtinLauncher);
   }
 
   public RunPlan translate(PipelineSpec spec, String edgeToken) throws SpecException {
@@ -92,9 +76,7 @@ public final class Translator {
       for (int r = 0; r < replicas.size(); r++) {
         int http = replicas.get(r)[0];
         int edge = v.kind() == VertexKind.SINK ? -1 : replicas.get(r)[1];
-        // the graph's problems once per vertex, not once per replica
-        Map<String, String> s = vertexSettings(spec, v, http, edge, udfAddresses.get(v.name()), upstream,
-            r == 0 ? problems : new ArrayList<>());
+        Map<String, String> s = vertexSettings(spec, v, http, edge, udfAddresses.get(v.name()), upstream);
         s.put("edge.token", edgeToken);
         String process = replicas.size() == 1 ? v.name() : v.name() + "-" + (r + 1);
         services.add(new ServicePlan(v.name(), r, v.kind(), process, s, http, edge));
@@ -115,10 +97,9 @@ public final class Translator {
    * @param edgePort its edge's port, or -1 (a sink)
    * @param udfAddresses each UDF's address key and address
    * @param upstreamAddress the address(es) of an upstream vertex by name, as a subscriber is given them
-   * @param problems where the graph's problems go (a key this build's service lacks), one line each
    */
-  public Map<String, String> vertexSettings(PipelineSpec spec, VertexSpec v, int httpPort, int edgePort,
-      Map<String, String> udfAddresses, Function<String, String> upstreamAddress, List<String> problems) {
+  public static Map<String, String> vertexSettings(PipelineSpec spec, VertexSpec v, int httpPort, int edgePort,
+      Map<String, String> udfAddresses, Function<String, String> upstreamAddress) {
     String k = v.kind().service();
     Map<String, String> s = new LinkedHashMap<>();
     s.put("vertex.name", v.name());
@@ -128,8 +109,8 @@ public final class Translator {
       s.put(k + ".edge.port", String.valueOf(edgePort));
     }
     s.putAll(udfAddresses);
-    outbound(spec, v, s, problems);
-    inbound(spec, v, s, upstreamAddress, problems);
+    outbound(spec, v, s);
+    inbound(spec, v, s, upstreamAddress);
     return s;
   }
 
@@ -225,46 +206,22 @@ public final class Translator {
   }
 
   /** The upstream side: where this vertex's messages go. */
-  private void outbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, List<String> problems) {
+  private static void outbound(PipelineSpec spec, VertexSpec v, Map<String, String> s) {
     if (v.kind() == VertexKind.SINK) {
       return;
     }
     String k = v.kind().service();
     List<EdgeSpec> edges = spec.edgesFrom(v.name());
-    List<String> tos = edges.stream().map(EdgeSpec::to).toList();
-    Set<String> keys = serviceKeys.apply(k);
-    if (keys.contains(k + ".edge.to")) {
-      s.put(k + ".edge.to", String.join(",", tos));
-      for (EdgeSpec e : edges) {
-        if (e.condition() != null) {
-          if (keys.contains(k + ".edge.condition.")) {
-            s.put(k + ".edge.condition." + e.to(), e.condition().asSetting());
-          } else {
-            problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.condition.<to>, which this build's "
-                + k + " service does not have");
-          }
-        }
-      }
-      return;
-    }
-    if (tos.size() > 1) {
-      problems.add(v.label() + " sends to " + tos.size() + " vertices (" + String.join(", ", tos) + "): fan-out needs "
-          + k + ".edge.to, which this build's " + k + " service does not have (it comes with the edge-fanout work)");
-    }
+    s.put(k + ".edge.to", String.join(",", edges.stream().map(EdgeSpec::to).toList()));
     for (EdgeSpec e : edges) {
       if (e.condition() != null) {
-        problems.add("edge " + e.label() + ": a tag condition needs " + k + ".edge.to and " + k
-            + ".edge.condition.<to>, which this build's " + k + " service does not have (they come with the edge-fanout work)");
+        s.put(k + ".edge.condition." + e.to(), e.condition().asSetting());
       }
-    }
-    if (tos.size() == 1) {
-      s.put(k + ".edge.allowed-subscribers", tos.get(0));
     }
   }
 
   /** The subscriber side: where this vertex reads from. */
-  private void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Function<String, String> upstreamAddress,
-      List<String> problems) {
+  private static void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Function<String, String> upstreamAddress) {
     if (v.kind() == VertexKind.SOURCE) {
       return;
     }
@@ -272,12 +229,6 @@ public final class Translator {
     List<EdgeSpec> edges = spec.edgesTo(v.name());
     if (edges.size() == 1) {
       s.put(k + ".upstream", upstreamAddress.apply(edges.get(0).from()));
-      return;
-    }
-    if (!serviceKeys.apply(k).contains(k + ".upstream.")) {
-      problems.add(v.label() + " joins " + edges.size() + " upstream vertices ("
-          + String.join(", ", edges.stream().map(EdgeSpec::from).toList()) + "): a join needs " + k
-          + ".upstream.<vertex>, which this build's " + k + " service does not have (it comes with the edge-join work)");
       return;
     }
     for (EdgeSpec e : edges) {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every spec in examples/pipelines/ is valid and translates, given services with the graph keys. */
+/** Every spec in examples/pipelines/ is valid and translates into keys the services read. */
 class ExamplePipelinesTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples", "pipelines");
@@ -30,8 +30,9 @@ class ExamplePipelinesTest {
     for (Path file : files) {
       PipelineSpec spec = SpecParser.load(file);
       AtomicInteger port = new AtomicInteger(30000);
-      RunPlan plan = new Translator(TranslatorTest.WITH_GRAPH_KEYS, port::getAndIncrement, List.of("java")).translate(spec, "t");
+      RunPlan plan = new Translator(port::getAndIncrement, List.of("java")).translate(spec, "t");
       assertTrue(plan.services().size() >= 3, file + ": " + plan.services());
+      TranslatorTest.assertEveryKeyIsAServiceKey(plan);
     }
   }
 
@@ -39,7 +40,7 @@ class ExamplePipelinesTest {
   void theThreeMapChainHasThreeUdfProcessesInOrder() throws SpecException {
     PipelineSpec spec = SpecParser.load(EXAMPLES.resolve("three-maps.yaml"));
     AtomicInteger port = new AtomicInteger(30000);
-    RunPlan plan = new Translator(TranslatorTest.WITH_GRAPH_KEYS, port::getAndIncrement, List.of("java")).translate(spec, "t");
+    RunPlan plan = new Translator(port::getAndIncrement, List.of("java")).translate(spec, "t");
     assertEquals(List.of("in", "parse", "upper", "tidy", "out"), plan.order());
     assertEquals(List.of("parse-udf", "upper-udf", "tidy-udf"), plan.udfs().stream().map(UdfPlan::process).toList());
     assertEquals("200", plan.services().get(1).settings().get("map.concurrency"), "spec.limits.concurrency reaches every map");

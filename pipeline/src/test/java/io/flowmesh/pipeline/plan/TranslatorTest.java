@@ -6,9 +6,11 @@ import static io.flowmesh.pipeline.spec.Specs.parse;
 import static io.flowmesh.pipeline.spec.Specs.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.pipeline.spec.PipelineSpec;
 import io.flowmesh.pipeline.spec.SpecException;
+import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.service.KnownKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,32 +18,35 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * Spec to settings: the keys of issue 15's contract, exactly, for a chain, the even/odd graph with
- * two sinks and a join; and what a build without those keys gets.
+ * two sinks and a join; every key emitted is one its service reads.
  */
 class TranslatorTest {
 
   private static final List<String> LAUNCHER = List.of("java", "-jar", "flowmesh-udf.jar");
 
-  /** This build's keys plus the contract's: what the services have once fan-out and join are in. */
-  static final Function<String, Set<String>> WITH_GRAPH_KEYS = kind -> {
-    Set<String> keys = new TreeSet<>(KnownKeys.of(kind));
-    switch (kind) {
-      case "source" -> keys.addAll(List.of("source.edge.to", "source.edge.condition."));
-      case "map" -> keys.addAll(List.of("map.edge.to", "map.edge.condition.", "map.upstream."));
-      case "sink" -> keys.add("sink.upstream.");
-      default -> throw new IllegalArgumentException(kind);
-    }
-    return keys;
-  };
-
-  private static RunPlan translate(PipelineSpec spec, Function<String, Set<String>> keys) throws SpecException {
+  private static RunPlan translate(PipelineSpec spec) throws SpecException {
     AtomicInteger port = new AtomicInteger(30000);
-    return new Translator(keys, port::getAndIncrement, LAUNCHER).translate(spec, "tok");
+    RunPlan plan = new Translator(port::getAndIncrement, LAUNCHER).translate(spec, "tok");
+    assertEveryKeyIsAServiceKey(plan);
+    return plan;
+  }
+
+  /** Each setting of each service is a key its service of this build reads (a common key, its own, or under its prefix key). */
+  static void assertEveryKeyIsAServiceKey(RunPlan plan) {
+    Set<String> common = new TreeSet<>(List.of("vertex.name"));
+    CommonKeys.keys().forEach(k -> common.add(k.name()));
+    for (ServicePlan service : plan.services()) {
+      Set<String> own = KnownKeys.of(service.kind().service());
+      for (String key : service.settings().keySet()) {
+        boolean known = common.contains(key) || own.contains(key)
+            || own.stream().anyMatch(prefix -> prefix.endsWith(".") && key.startsWith(prefix));
+        assertTrue(known, service.process() + ": " + key + " is no key of this build's " + service.kind().service() + " service");
+      }
+    }
   }
 
   private static Map<String, String> settings(RunPlan plan, String process) {
@@ -58,7 +63,7 @@ class TranslatorTest {
 
   @Test
   void chain() throws SpecException {
-    RunPlan plan = translate(parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES)), WITH_GRAPH_KEYS);
+    RunPlan plan = translate(parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES)));
     // ports in file order: in http 30000, edge 30001; cat http 30002, edge 30003; out http 30004; cat's UDF 30005
     assertEquals(map("vertex.name", "in", "source.type", "generator", "source.rate", "10", "source.http.port", "30000",
         "source.edge.port", "30001", "source.edge.to", "cat", "edge.token", "tok"), settings(plan, "in"));
@@ -93,7 +98,7 @@ class TranslatorTest {
               to: odd-sink
               conditions: {tags: {operator: not, values: [even, zero]}}
         """;
-    RunPlan plan = translate(parse(pipeline(vertices, edges)), WITH_GRAPH_KEYS);
+    RunPlan plan = translate(parse(pipeline(vertices, edges)));
     Map<String, String> map = settings(plan, "even-or-odd");
     assertEquals("even-sink,odd-sink", map.get("map.edge.to"));
     assertEquals("or:even", map.get("map.edge.condition.even-sink"));
@@ -119,7 +124,7 @@ class TranslatorTest {
               sink: {log: {}}
         """;
     String edges = "    - {from: left, to: both}\n    - {from: right, to: both}\n    - {from: both, to: out}\n";
-    RunPlan plan = translate(parse(pipeline(vertices, edges)), WITH_GRAPH_KEYS);
+    RunPlan plan = translate(parse(pipeline(vertices, edges)));
     Map<String, String> both = settings(plan, "both");
     assertEquals("127.0.0.1:" + settings(plan, "left").get("source.edge.port"), both.get("map.upstream.left"));
     assertEquals("127.0.0.1:" + settings(plan, "right").get("source.edge.port"), both.get("map.upstream.right"));
@@ -133,7 +138,7 @@ class TranslatorTest {
   @Test
   void replicasAreOneUpstreamWithSeveralAddresses() throws SpecException {
     String vertices = CHAIN_VERTICES.replace("- name: cat", "- name: cat\n      scale: {min: 2}");
-    RunPlan plan = translate(parse(pipeline(vertices, CHAIN_EDGES)), WITH_GRAPH_KEYS);
+    RunPlan plan = translate(parse(pipeline(vertices, CHAIN_EDGES)));
     Map<String, String> cat1 = settings(plan, "cat-1");
     Map<String, String> cat2 = settings(plan, "cat-2");
     assertEquals("127.0.0.1:" + cat1.get("map.edge.port") + ",127.0.0.1:" + cat2.get("map.edge.port"),
@@ -148,38 +153,16 @@ class TranslatorTest {
   void commandPlaceholdersGetThePortAndAddress() throws SpecException {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}",
         "command: [my-udf, --port, '${port}']\n        env: {UDF_ADDRESS: '${address}'}");
-    RunPlan plan = translate(parse(pipeline(vertices, CHAIN_EDGES)), WITH_GRAPH_KEYS);
+    RunPlan plan = translate(parse(pipeline(vertices, CHAIN_EDGES)));
     UdfPlan udf = plan.udfs().get(0);
     assertEquals(List.of("my-udf", "--port", "30005"), udf.command());
     assertEquals(Map.of("UDF_ADDRESS", "tcp://127.0.0.1:30005"), udf.env());
   }
 
   @Test
-  void aChainOnServicesWithoutGraphKeysUsesAllowedSubscribers() throws SpecException {
-    RunPlan plan = translate(parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES)), kind -> KnownKeys.of(kind).stream()
-        .filter(k -> !k.contains(".edge.to") && !k.contains(".edge.condition.") && !k.endsWith(".upstream."))
-        .collect(java.util.stream.Collectors.toSet()));
-    assertEquals("cat", settings(plan, "in").get("source.edge.allowed-subscribers"));
-    assertEquals(null, settings(plan, "in").get("source.edge.to"));
-    assertEquals("out", settings(plan, "cat").get("map.edge.allowed-subscribers"));
-    assertEquals("127.0.0.1:30001", settings(plan, "cat").get("map.upstream"));
-  }
-
-  @Test
-  void aJoinOnServicesWithoutUpstreamVertexKeysIsRefusedNamingTheKey() {
-    String vertices = CHAIN_VERTICES + "    - name: in2\n      source: {generator: {}}\n";
-    Function<String, Set<String>> noJoin = kind -> KnownKeys.of(kind).stream().filter(k -> !k.endsWith(".upstream."))
-        .collect(java.util.stream.Collectors.toSet());
-    SpecException e = assertThrows(SpecException.class,
-        () -> translate(parse(pipeline(vertices, CHAIN_EDGES + "    - {from: in2, to: cat}\n")), noJoin));
-    assertEquals(List.of("vertex 'cat' joins 2 upstream vertices (in, in2): a join needs map.upstream.<vertex>, which this"
-        + " build's map service does not have (it comes with the edge-join work)"), e.problems());
-  }
-
-  @Test
   void anImageOnlyUdfCannotRunHere() {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "container: {image: 'quay.io/numaio/numaflow-go/map-cat:stable'}");
-    SpecException e = assertThrows(SpecException.class, () -> translate(parse(pipeline(vertices, CHAIN_EDGES)), WITH_GRAPH_KEYS));
+    SpecException e = assertThrows(SpecException.class, () -> translate(parse(pipeline(vertices, CHAIN_EDGES))));
     assertEquals(List.of("vertex 'cat': udf is only a container image (quay.io/numaio/numaflow-go/map-cat:stable), which the"
         + " local runner cannot start: add udf.command, udf.builtin or udf.address (or --set cat:udf.address=ADDRESS)"), e.problems());
   }

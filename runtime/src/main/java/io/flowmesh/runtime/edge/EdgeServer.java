@@ -385,6 +385,15 @@ public final class EdgeServer {
     return outbound.takeQueued(to);
   }
 
+  /** This vertex's name; the outbound edges (for {@link OrphanWatch}). */
+  String vertex() {
+    return vertex;
+  }
+
+  OutboundEdges outbound() {
+    return outbound;
+  }
+
   /** For tests and logs: where this edge is served. */
   public SocketAddress address(String host) {
     return SocketAddress.inetSocketAddress(port(), host);

@@ -1,8 +1,10 @@
 package io.flowmesh.runtime.edge;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Watches whether anybody reads an {@link EdgeServer}'s edge. A vertex whose edge has had no
@@ -12,6 +14,12 @@ import java.time.Duration;
  * it with {@code true} — the vertex gives its unsent inputs back upstream and stops taking input —
  * and with {@code false} when a subscriber appears again. While orphaned, it hands the listener
  * whatever reaches the queue on each check ({@link Listener#sweep}).
+ *
+ * <p>With named edges ({@code X.edge.to}) each edge is watched too: one that has had no subscriber
+ * for {@code grace} while messages wait on it makes the vertex not ready, the reason naming the edge
+ * ({@code edge in -> odd-sink: no subscriber yet, 500 messages wait for one ...}). The other edges go on until the shared
+ * bound is held, then the vertex stops taking input; nothing is given back for one such edge (its
+ * messages are owed to it, and whatever came back upstream would be routed to it again).
  *
  * <h2>Concurrency</h2>
  * Create, start and use on the edge server's event loop; the listener is called there.
@@ -42,6 +50,10 @@ public final class OrphanWatch {
   private boolean orphaned;
   private long orphanings;
   private long timer = -1;
+  /** Per named edge: whether it has a subscriber, whether it ever had one, since when it is in that state. */
+  private final boolean[] edgeSubscribed;
+  private final boolean[] edgeEverSubscribed;
+  private final long[] edgeSince;
 
   /**
    * @param grace how long without a subscriber (and with messages queued) before the vertex is not ready
@@ -57,11 +69,16 @@ public final class OrphanWatch {
     this.orphanTimeout = orphanTimeout;
     this.timeoutKey = timeoutKey;
     this.listener = listener;
+    int named = server.outbound().routes.single() ? 0 : server.outbound().edges.length;
+    this.edgeSubscribed = new boolean[named];
+    this.edgeEverSubscribed = new boolean[named];
+    this.edgeSince = new long[named];
   }
 
   /** Starts checking (call it once the edge listens: nobody can subscribe before); the clock starts now. */
   public OrphanWatch start() {
     since = System.nanoTime();
+    Arrays.fill(edgeSince, since);
     timer = vertx.setPeriodic(CHECK_MILLIS, id -> check());
     return this;
   }
@@ -89,6 +106,15 @@ public final class OrphanWatch {
       subscribed = now;
       since = System.nanoTime();
     }
+    OutboundEdge[] edges = server.outbound().edges;
+    for (int i = 0; i < edgeSubscribed.length; i++) {
+      boolean has = edges[i].subscriberCount() > 0;
+      if (has != edgeSubscribed[i]) {
+        edgeSubscribed[i] = has;
+        edgeEverSubscribed[i] |= has;
+        edgeSince[i] = System.nanoTime();
+      }
+    }
     if (listener == null) {
       return;
     }
@@ -106,30 +132,72 @@ public final class OrphanWatch {
   }
 
   /**
-   * Why the vertex is not ready — while orphaned, or after {@code grace} without a subscriber while
-   * messages are queued — or null.
+   * Why the vertex is not ready — while orphaned, after {@code grace} without a subscriber while
+   * messages are queued, or, with named edges, after {@code grace} without a subscriber on an edge
+   * while messages wait on it (each such edge named) — or null.
    */
   public String notReadyReason() {
+    if (orphaned) {
+      return "no subscriber on the output edge for " + unsubscribedFor().toSeconds() + "s: gave its inputs back upstream after "
+          + timeoutKey + "=" + orphanTimeout.toSeconds() + "s and takes no input until a subscriber appears";
+    }
+    if (edgeSubscribed.length > 0) {
+      return unreadEdges();
+    }
     if (subscribed) {
       return null;
     }
-    long secs = unsubscribedFor().toSeconds();
-    if (orphaned) {
-      return "no subscriber on the output edge for " + secs + "s: gave its inputs back upstream after "
-          + timeoutKey + "=" + orphanTimeout.toSeconds() + "s and takes no input until a subscriber appears";
-    }
     int queued = server.queued();
     if (queued > 0 && System.nanoTime() - since >= graceNanos) {
-      return "no subscriber on the " + (listener == null ? "" : "output ") + "edge for " + secs + "s; "
-          + queued + " messages wait for one" + (listener == null ? ""
-          : " (given back upstream after " + timeoutKey + "=" + orphanTimeout.toSeconds() + "s)");
+      return "no subscriber on the " + (listener == null ? "" : "output ") + "edge for " + unsubscribedFor().toSeconds() + "s; "
+          + queued + " messages wait for one" + givenBackNote();
     }
     return null;
   }
 
-  /** For {@code /status}. */
+  private String givenBackNote() {
+    return listener == null ? "" : " (given back upstream after " + timeoutKey + "=" + orphanTimeout.toSeconds() + "s)";
+  }
+
+  /** The named edges without a subscriber for {@code grace} on which messages wait, or null. */
+  private String unreadEdges() {
+    StringBuilder out = null;
+    OutboundEdges all = server.outbound();
+    long now = System.nanoTime();
+    for (int i = 0; i < edgeSubscribed.length; i++) {
+      int queued = all.edges[i].queue.size();
+      if (edgeSubscribed[i] || queued == 0 || now - edgeSince[i] < graceNanos) {
+        continue;
+      }
+      out = out == null ? new StringBuilder() : out.append("; ");
+      out.append("edge ").append(server.vertex()).append(" -> ").append(all.edges[i].to).append(": no subscriber ")
+          .append(edgeEverSubscribed[i] ? "for " + (now - edgeSince[i]) / 1_000_000_000L + "s" : "yet").append(", ")
+          .append(queued).append(" messages wait for one");
+    }
+    if (out == null) {
+      return null;
+    }
+    if (subscribed) {
+      out.append(" (the other edges go on until the vertex's outbound bound is full, then it takes no input)");
+    } else {
+      out.append(givenBackNote());
+    }
+    return out.toString();
+  }
+
+  /** For {@code /status}; with named edges also {@code edgesWithoutSubscriber}, the downstream vertices of those. */
   public JsonObject status() {
-    return new JsonObject().put("subscribed", subscribed).put("unsubscribedForMs", unsubscribedFor().toMillis())
+    JsonObject j = new JsonObject().put("subscribed", subscribed).put("unsubscribedForMs", unsubscribedFor().toMillis())
         .put("orphaned", orphaned).put("orphanings", orphanings);
+    if (edgeSubscribed.length > 0) {
+      JsonArray without = new JsonArray();
+      for (int i = 0; i < edgeSubscribed.length; i++) {
+        if (!edgeSubscribed[i]) {
+          without.add(server.outbound().edges[i].to);
+        }
+      }
+      j.put("edgesWithoutSubscriber", without);
+    }
+    return j;
   }
 }

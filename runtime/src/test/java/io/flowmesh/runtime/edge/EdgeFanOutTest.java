@@ -202,6 +202,31 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
   }
 
   @Test
+  void anEdgeWithoutASubscriberWhileMessagesWaitOnItMakesTheVertexNotReadyNamingThatEdgeOnly() {
+    int bound = 200;
+    int total = 1_000;
+    EdgeServer server = server(List.of(route("a", null), route("b", null)), bound, total, i -> tagged(i, List.of()));
+    OrphanWatch watch = call(up, () -> new OrphanWatch(upVertx, server, java.time.Duration.ofMillis(100),
+        java.time.Duration.ofSeconds(30), "edge.orphan-timeout", null).start());
+    Downstream a = new Downstream(server, "a");
+    String[] reason = {null};
+    until(() -> (reason[0] = call(up, watch::notReadyReason)) != null, 30_000, () -> "a not-ready reason; a got " + a.ids.size());
+    assertTrue(reason[0].startsWith("edge map -> b: no subscriber yet, "), reason[0]);
+    assertFalse(reason[0].contains("-> a"), "a has its subscriber: " + reason[0]);
+    assertEquals(new JsonArray().add("b"), call(up, watch::status).getJsonArray("edgesWithoutSubscriber"));
+    until(() -> a.ids.size() == bound && call(up, server::room) == 0, 30_000,
+        () -> "a going on up to the bound: a=" + a.ids.size() + " queued=" + call(up, server::queued));
+    assertEquals(bound, (int) call(up, server::queued), "the bound, held for b");
+
+    Downstream b = new Downstream(server, "b");
+    until(() -> told.size() == total, 60_000, () -> "a=" + a.ids.size() + " b=" + b.ids.size() + " acked=" + told.size());
+    assertEquals(null, call(up, watch::notReadyReason), "ready once b subscribed");
+    assertEquals(new JsonArray(), call(up, watch::status).getJsonArray("edgesWithoutSubscriber"));
+    assertEquals(total, b.deliveries.get(), "b: each once");
+    run(up, watch::stop);
+  }
+
+  @Test
   void aSubscriberForAnEdgeThisVertexDoesNotHaveIsRefusedWithAStatusNamingTheEdge() {
     EdgeServer server = server(List.of(route("sink-even", "or:even"), route("sink-odd", "or:odd")), 100, 100,
         i -> tagged(i, List.of(i % 2 == 0 ? "even" : "odd")));
