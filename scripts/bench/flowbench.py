@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Flowmesh benchmarks: the real jars as separate processes on loopback, nine scenarios.
+"""Flowmesh benchmarks: the real jars as separate processes on loopback, ten scenarios.
 
 Started by scripts/bench.sh (which builds the jars when missing); Python 3 standard library only.
 Scenario 8 (kafkabench.py) also runs a local Kafka broker (the kafka-broker module) and
@@ -42,12 +42,13 @@ TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SKEW = "95%:1ms,5%:50ms"
 SKEW_MEAN_MS = 0.95 * 1 + 0.05 * 50  # 3.45 ms
-ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat) -> sink)",
          3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
          5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep",
          8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop",
-         9: "three-map chain (and fan-out) vs one map (cat), same run"}
+         9: "three-map chain (and fan-out) vs one map (cat), same run",
+         10: "map.concurrency=auto vs fixed settings, UDF saturating at K"}
 
 
 class BenchError(Exception):
@@ -1047,6 +1048,46 @@ class Bench:
                             "map.concurrency (1 instance)", "ratio", log2x=True, ymin=0)
         self.scen[7] = {"points": pts}
 
+    def s10(self):
+        """map.concurrency=auto against a sweep of fixed settings, one after the other in the same run, all
+        against the latency UDF serving at most K elements at once (the rest wait in line) with the skewed
+        service time. Target: auto >= 0.95 of the best fixed throughput, its p99 <= 1.5x the p99 there."""
+        k = self.args.auto_saturate
+        configs = ["auto"] + [c.strip() for c in self.args.auto_sweep.split(",") if c.strip()]
+        res = {}
+        for c in configs:
+            p = self.pipeline(f"s10-{c}", udf="latency",
+                              udf_args=["--latency", SKEW, "--seed", "1", "--saturate-at", str(k)],
+                              map_args=[f"--map.concurrency={c}", "--map.instances=1"], sink_args=["--sink.type=blackhole"])
+            try:
+                ws = self.measure(p, 10, f"concurrency {c}")
+                lim = None
+                if c == "auto":
+                    lim = p.status("map")["instances"][0].get("limiter")
+            finally:
+                p.stop()
+            res[c] = {"rate": med([w["rate"] for w in ws]), "p99": med([w["p99_ms"] for w in ws]),
+                      "p50": med([w["p50_ms"] for w in ws]), "load": med([w["load1"] for w in ws]), "limiter": lim}
+            note = f"limiter at the end: {json.dumps(lim)}" if lim else ""
+            self.add(10, f"K={k}, concurrency {c}", "throughput", [w["rate"] for w in ws], "msg/s", load=res[c]["load"], note=note)
+            self.add(10, f"K={k}, concurrency {c}", "end-to-end p99", [w["p99_ms"] for w in ws], "ms", load=res[c]["load"])
+            if lim:
+                self.add(10, f"K={k}, concurrency auto", f"limit at the end (minRtt {lim.get('minRttMs', 0):.2f} ms, "
+                         f"rtt {lim.get('rttMs', 0):.2f} ms, phase {lim.get('phase')})", lim.get("limit"), "", load=res[c]["load"])
+        fixed = {c: r for c, r in res.items() if c != "auto" and r["rate"]}
+        if fixed and res["auto"]["rate"]:
+            best = max(fixed, key=lambda c: fixed[c]["rate"])
+            tr = res["auto"]["rate"] / fixed[best]["rate"]
+            pr = res["auto"]["p99"] / fixed[best]["p99"] if res["auto"]["p99"] and fixed[best]["p99"] else None
+            load = med([r["load"] for r in res.values()])
+            self.add(10, f"auto vs best fixed ({best})", "throughput ratio", tr, "", ">= 0.95", tr >= 0.95, load)
+            self.add(10, f"auto vs best fixed ({best})", "p99 ratio", pr, "", "<= 1.5", pr is not None and pr <= 1.5, load)
+        svgchart.bar_chart(self.chart("s10-auto-concurrency.svg"), f"map.concurrency=auto vs fixed, UDF saturating at K={k}",
+                           [(c, [res[c]["rate"]]) for c in configs], ["median msg/s"], "messages / s",
+                           subtitle=f"ideal K / 3.45 ms = {k / (SKEW_MEAN_MS / 1000):,.0f} msg/s",
+                           reps=[("", [[res[c]["rate"]]]) for c in configs])
+        self.scen[10] = res
+
     def s8(self):
         import kafkabench  # noqa: E402 - after this module is complete (it subclasses Pipeline)
         kafkabench.run(self)
@@ -1223,7 +1264,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="Scenarios: " + "; ".join(f"{k} {v}" for k, v in NAMES.items()))
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9", help="comma-separated scenario numbers (default all)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10", help="comma-separated scenario numbers (default all)")
     ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
     ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
     ap.add_argument("--warmup", type=float, default=15, help="warm-up seconds before measuring (>= 5; default 15)")
@@ -1238,6 +1279,10 @@ def parse_args(argv):
     ap.add_argument("--sweep", default="1,2,4,8,16,32,64,128,256,512,1024", help="scenario 7 concurrencies")
     ap.add_argument("--sweep-seconds", type=float, default=None, help="scenario 7 window seconds (default --seconds)")
     ap.add_argument("--sweep-reps", type=int, default=None, help="scenario 7 windows (default --reps)")
+    ap.add_argument("--auto-saturate", type=int, default=32,
+                    help="scenario 10: K, the elements the latency UDF serves at once (default 32)")
+    ap.add_argument("--auto-sweep", default="8,16,32,48,64,128,256",
+                    help="scenario 10: the fixed map.concurrency settings measured beside auto (default 8,16,32,48,64,128,256)")
     ap.add_argument("--kafka-records", type=int, default=6_000_000,
                     help="scenario 8: records of 500 bytes preloaded into the input topic once (default 6,000,000, "
                          "~3 GB on disk in results/<ts>/kafka, with the outputs up to ~4x that, deleted afterwards "
@@ -1279,7 +1324,7 @@ def parse_args(argv):
     a.scenario_list = sorted({int(x) for x in a.scenarios.split(",") if x.strip()})
     bad = [s for s in a.scenario_list if s not in ALL_SCENARIOS]
     if bad:
-        ap.error(f"unknown scenario(s) {bad}: choose from 1-9")
+        ap.error(f"unknown scenario(s) {bad}: choose from 1-10")
     loops = [c.strip() for c in a.kafka_loops.split(",") if c.strip()]
     if any(c not in ("kafka-clients", "vertx") for c in loops) or len(set(loops)) != len(loops):
         ap.error(f"--kafka-loops takes kafka-clients and/or vertx, each once, not '{a.kafka_loops}'")

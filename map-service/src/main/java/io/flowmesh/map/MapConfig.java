@@ -1,5 +1,7 @@
 package io.flowmesh.map;
 
+import io.flowmesh.map.concurrency.ConcurrencySettings;
+import io.flowmesh.map.concurrency.ConcurrencyType;
 import io.flowmesh.map.engine.EngineConfig;
 import io.flowmesh.map.udf.OnFailure;
 import io.flowmesh.map.udf.UdfConfig;
@@ -22,13 +24,15 @@ import java.util.Set;
  * @param upstream the upstream vertices: one unnamed ({@code map.upstream}) or named ones ({@code map.upstream.<vertex>}, a join)
  * @param resolveInterval how often the upstream name is resolved again
  * @param instances verticle instances (0 = event loops)
- * @param engine the engine's settings (batch mode may still change from the server-info file)
+ * @param engine the engine's settings (batch mode may still change from the server-info file; its
+ *     concurrency is the initial limit)
+ * @param concurrency the in-flight limit: fixed, or auto between bounds
  * @param udf the UDF client's settings
  * @param allowedSubscribers the vertex names that may subscribe to the edge
  * @param routes the outbound edges ({@code map.edge.to}) and their tag conditions
  */
 public record MapConfig(int httpPort, int edgePort, Upstreams upstream, Duration resolveInterval, int instances,
-    EngineConfig engine, UdfConfig udf, Set<String> allowedSubscribers, EdgeRoutes routes) {
+    EngineConfig engine, ConcurrencySettings concurrency, UdfConfig udf, Set<String> allowedSubscribers, EdgeRoutes routes) {
 
   /** Reads and checks every map.* and udf.* key; problems go to {@code s}. */
   public static MapConfig from(Settings s) {
@@ -49,14 +53,40 @@ public record MapConfig(int httpPort, int edgePort, Upstreams upstream, Duration
     for (String problem : udf.mapProblems()) { // the connection's were reported by read()
       reportUdfProblem(s, problem);
     }
-    EngineConfig engine = new EngineConfig(s.get(MapKeys.CONCURRENCY), batch, s.get(MapKeys.BATCH_SIZE),
+    ConcurrencySettings concurrency = concurrency(s);
+    EngineConfig engine = new EngineConfig(concurrency.initial(), batch, s.get(MapKeys.BATCH_SIZE),
         s.get(MapKeys.BATCH_TIMEOUT), s.get(MapKeys.ORDERING).equals("key"), s.get(MapKeys.OUTPUT_CAPACITY),
         onFailure == OnFailure.DROP);
     EdgeRoutes routes = EdgeRoutes.read(s, MapKeys.EDGE_TO, MapKeys.EDGE_CONDITION);
     return new MapConfig(s.get(MapKeys.HTTP_PORT), s.get(MapKeys.EDGE_PORT),
         Upstreams.read(s, MapKeys.UPSTREAM, MapKeys.UPSTREAM_NAMED, MapKeys.UPSTREAM_GONE_AFTER),
-        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, udf,
+        s.get(MapKeys.RESOLVE_INTERVAL), s.get(MapKeys.INSTANCES), engine, concurrency, udf,
         EdgeRoutes.allowedSubscribers(s, MapKeys.ALLOWED_SUBSCRIBERS, routes), routes);
+  }
+
+  /** map.concurrency and, when it is auto, its bounds; bounds without auto are refused (they would mean nothing). */
+  private static ConcurrencySettings concurrency(Settings s) {
+    int c = s.get(MapKeys.CONCURRENCY);
+    int min = s.get(MapKeys.CONCURRENCY_MIN);
+    int max = s.get(MapKeys.CONCURRENCY_MAX);
+    Duration probe = s.get(MapKeys.CONCURRENCY_PROBE_INTERVAL);
+    if (c != ConcurrencyType.AUTO) {
+      for (ConfigKey<?> k : List.of(MapKeys.CONCURRENCY_MIN, MapKeys.CONCURRENCY_MAX, MapKeys.CONCURRENCY_PROBE_INTERVAL)) {
+        if (s.source(k) != null && s.source(k) != Settings.Source.DEFAULT) {
+          s.problem(k, "applies only to map.concurrency=auto, and map.concurrency is " + c);
+        }
+      }
+      return ConcurrencySettings.fixed(c);
+    }
+    if (min > max) {
+      s.problem(MapKeys.CONCURRENCY_MIN, "is above map.concurrency.max=" + max);
+      max = min;
+    }
+    if (probe.isZero() || probe.isNegative()) {
+      s.problem(MapKeys.CONCURRENCY_PROBE_INTERVAL, "must be longer than 0");
+      probe = Duration.ofSeconds(30);
+    }
+    return new ConcurrencySettings(true, ConcurrencySettings.START, min, max, probe);
   }
 
   /** The UDF client's checks say {@code key: what}; report them against our key, with where its value came from. */

@@ -1,5 +1,6 @@
 package io.flowmesh.map;
 
+import io.flowmesh.map.concurrency.ConcurrencyType;
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
@@ -31,8 +32,16 @@ public final class MapKeys {
   public static final ConfigKey<Duration> UPSTREAM_GONE_AFTER = Upstreams.goneAfterKey("map");
   public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
       "how often the upstream name is resolved again for new replicas");
-  public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", Types.intRange(1, 100_000),
-      "permits: most elements in the UDF at once, per instance");
+  public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", new ConcurrencyType(1, 100_000),
+      "permits: most elements in the UDF at once, per instance; auto: a limit that follows the UDF's latency and errors "
+          + "between map.concurrency.min and map.concurrency.max (docs/concurrency.md)");
+  public static final ConfigKey<Integer> CONCURRENCY_MIN = ConfigKey.of("map.concurrency.min", "1", Types.intRange(1, 100_000),
+      "map.concurrency=auto: the lowest limit (errors and timeouts shrink it down to this)");
+  public static final ConfigKey<Integer> CONCURRENCY_MAX = ConfigKey.of("map.concurrency.max", "1000", Types.intRange(1, 100_000),
+      "map.concurrency=auto: the highest limit; the limit starts at 4 (within the bounds) and probes up");
+  public static final ConfigKey<Duration> CONCURRENCY_PROBE_INTERVAL = ConfigKey.of("map.concurrency.probe-interval", "30s",
+      Types.DURATION, "map.concurrency=auto: how often the UDF's latency without queueing is measured again "
+          + "(the limit is halved for one window of answers)");
   public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "unary-map",
       Types.oneOf("unary-map", "map", "batch-map", "stream-map"),
       "the UDF's map mode, Numaflow's names: unary-map (alias map; each element answered on its own, out of order), "
@@ -81,7 +90,8 @@ public final class MapKeys {
   public static final ConfigKey<Boolean> UDF_TLS_VERIFY_HOST = UDF.tlsVerifyHost();
 
   public static List<ConfigKey<?>> all() {
-    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
+    return List.of(HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, UPSTREAM, RESOLVE_INTERVAL, CONCURRENCY, CONCURRENCY_MIN, CONCURRENCY_MAX,
+        CONCURRENCY_PROBE_INTERVAL, MODE, BATCH_SIZE, BATCH_TIMEOUT, ORDERING,
         INSTANCES, OUTPUT_CAPACITY, UDF_ADDRESS, UDF_TIMEOUT, UDF_MAX_ATTEMPTS, UDF_RETRY_BACKOFF, UDF_RETRY_MAX_BACKOFF,
         UDF_ON_FAILURE, UDF_STALL_TIMEOUT, UDF_MAX_MESSAGE, UDF_RECONNECT_BACKOFF, UDF_RECONNECT_MAX_BACKOFF, UDF_SERVER_INFO,
         UDF_SERVER_INFO_TIMEOUT, UDF_TLS_ENABLED, UDF_TLS_CA, UDF_TLS_CERT, UDF_TLS_KEY, UDF_TLS_VERIFY_HOST,

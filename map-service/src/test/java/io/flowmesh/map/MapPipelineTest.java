@@ -166,6 +166,12 @@ class MapPipelineTest {
     until(() -> source.ackCount.get() == n, 60_000, () -> "acked " + source.ackCount.get());
     assertTrue(max.get() <= 16, "the UDF saw " + max.get() + " elements at once with map.concurrency=16");
     assertEquals(16, max.get(), "the engine never filled its permits");
+    JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
+    assertEquals("fixed", inst.getString("concurrencyMode"));
+    assertEquals(16, inst.getInteger("concurrency"));
+    assertTrue(!inst.containsKey("limiter"), "a fixed map.concurrency has no limiter: " + inst);
+    assertTrue(launched.registry().scrape().lines().anyMatch(l -> l.startsWith("flowmesh_map_concurrency_limit{") && l.endsWith(" 16.0")),
+        "flowmesh_map_concurrency_limit is not 16");
   }
 
   @Test

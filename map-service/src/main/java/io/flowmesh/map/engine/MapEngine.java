@@ -54,6 +54,8 @@ public final class MapEngine {
   private List<Element> batch;
   private long batchTimer = -1;
   private int permitsInUse;
+  /** Permits: the in-flight limit, {@code concurrency} unless {@link #limit(int)} moves it. */
+  private int limit;
   private int outputsPending;
   private long outputWatermark = Watermarks.NONE;
   private boolean pumping;
@@ -73,6 +75,17 @@ public final class MapEngine {
     this.out = out;
     this.stats = stats;
     this.keys = config.keyOrdering() ? new KeySequencer() : null;
+    this.limit = config.concurrency();
+  }
+
+  /** Moves the in-flight limit (map.concurrency=auto); elements in flight above a lower one just finish. */
+  public void limit(int permits) {
+    checkThread();
+    boolean raised = permits > limit;
+    limit = Math.max(1, permits);
+    if (raised) {
+      pump();
+    }
   }
 
   /** Takes input from {@code sub}; the engine fetches from it only what it can start. */
@@ -126,14 +139,14 @@ public final class MapEngine {
       }
       boolean arrived = true;
       while (arrived) {
-        while (!ready.isEmpty() && permitsInUse < config.concurrency() && outputsPending < config.outputCapacity()) {
+        while (!ready.isEmpty() && permitsInUse < limit && outputsPending < config.outputCapacity()) {
           dispatch(ready.poll());
         }
         if (stopping || outputsPending >= config.outputCapacity()) {
           break;
         }
         // Each input may supply the whole free window; what arrives beyond the permits waits in ready.
-        long free = config.concurrency() - permitsInUse - ready.size() - (keys == null ? 0 : keys.waiting());
+        long free = (long) limit - permitsInUse - ready.size() - (keys == null ? 0 : keys.waiting());
         int before = ready.size();
         inputs.fetchUpTo(free);
         arrived = ready.size() > before;

@@ -48,6 +48,8 @@ final class MapInstance extends VerticleBase {
   private InstancePort port;
   private UdfClient udf;
   private MapEngine engine;
+  /** map.concurrency=auto's limiter, or null. */
+  private AutoConcurrency auto;
   private String udfError = "UDF client starting";
   private long watermarkTimer = -1;
   private boolean stopping;
@@ -83,6 +85,10 @@ final class MapInstance extends VerticleBase {
       engine = new MapEngine(vertx, new EngineConfig(ec.concurrency(), batch, ec.batchSize(), ec.batchTimeout(),
           ec.keyOrdering(), ec.outputCapacity(), ec.dropOnFailure()), port, bridge, port, new EngineStats());
       bridge.connect(udf, engine);
+      if (config.concurrency().auto()) {
+        auto = new AutoConcurrency(vertx, config.concurrency(), engine, udf.stats(), metrics, index);
+        bridge.auto(auto);
+      }
       port.engine(engine);
       if (port.orphanReason != null) {
         engine.orphaned(port.orphanReason);
@@ -156,7 +162,11 @@ final class MapInstance extends VerticleBase {
         return Future.succeededFuture(j.put("state", problem != null ? problem : udfError));
       }
       EngineStats st = engine.stats();
-      return Future.succeededFuture(j.put("mode", udf.mode().mapMode()).put("concurrency", config.engine().concurrency())
+      if (auto != null) {
+        j.put("limiter", auto.status());
+      }
+      return Future.succeededFuture(j.put("mode", udf.mode().mapMode()).put("concurrency", auto == null ? config.engine().concurrency() : auto.limit())
+          .put("concurrencyMode", auto == null ? "fixed" : "auto")
           .put("inFlight", engine.inFlight()).put("unfinished", engine.unfinished()).put("ready", engine.ready())
           .put("waitingForKey", engine.waitingForKey()).put("outputsPending", engine.outputsPending())
           .put("watermark", engine.watermark()).put("elementsIn", st.elementsIn).put("outputs", st.outputs)
@@ -173,6 +183,9 @@ final class MapInstance extends VerticleBase {
       return drained.compose(v -> {
         if (watermarkTimer >= 0) {
           vertx.cancelTimer(watermarkTimer);
+        }
+        if (auto != null) {
+          auto.stop();
         }
         Future<Void> closing = upstreams == null ? Future.succeededFuture() : upstreams.close();
         // The edges' close futures complete off this loop; the UDF client is confined to it.

@@ -21,14 +21,22 @@ final class MapMetrics {
   private final MeterRegistry registry;
   private final String instance;
   final Timer udfCallTime;
+  /** The in-flight limit, written on the instance's event loop when map.concurrency=auto moves it. */
+  private volatile int limit;
 
   MapMetrics(MeterRegistry registry, int index, int concurrency) {
     this.registry = registry;
     this.instance = Integer.toString(index);
     this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
         .tag("verticle", instance).publishPercentileHistogram().register(registry);
-    Gauge.builder("flowmesh.map.concurrency.limit", () -> concurrency).description("Permits: most elements in the UDF at once")
+    this.limit = concurrency;
+    Gauge.builder("flowmesh.map.concurrency.limit", this, m -> m.limit)
+        .description("Permits: most elements in the UDF at once (moves with map.concurrency=auto)")
         .tag("verticle", instance).register(registry);
+  }
+
+  void limit(int permits) {
+    limit = permits;
   }
 
   MeterRegistry registry() {

@@ -24,6 +24,8 @@ final class UdfBridge implements Udf, UdfListener {
   private final Timer callTime;
   private UdfClient client;
   private MapEngine engine;
+  /** map.concurrency=auto's limiter, or null for a fixed limit. */
+  private AutoConcurrency auto;
 
   UdfBridge(Timer callTime) {
     this.callTime = callTime;
@@ -32,6 +34,10 @@ final class UdfBridge implements Udf, UdfListener {
   void connect(UdfClient client, MapEngine engine) {
     this.client = client;
     this.engine = engine;
+  }
+
+  void auto(AutoConcurrency auto) {
+    this.auto = auto;
   }
 
   @Override
@@ -57,5 +63,8 @@ final class UdfBridge implements Udf, UdfListener {
   @Override
   public void onCallTime(long nanos) {
     callTime.record(nanos, TimeUnit.NANOSECONDS);
+    if (auto != null) {
+      auto.onAnswer(nanos);
+    }
   }
 }
