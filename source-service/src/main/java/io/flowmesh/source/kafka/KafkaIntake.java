@@ -1,6 +1,7 @@
 package io.flowmesh.source.kafka;
 
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
@@ -235,18 +236,31 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   }
 
   private static Message toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
-    Message.Builder b = Message.newBuilder().setId(s.idPrefix.concat(Long.toString(r.offset())))
+    Message.Builder b = Message.newBuilder().setId(s.id(r.offset()))
         .setEventTime(r.timestamp() >= 0 ? r.timestamp() : now).setIngestTime(now);
     if (r.value() != null) {
       b.setValue(UnsafeByteOperations.unsafeWrap(r.value())); // the deserializer made this array for us alone
     }
     if (r.key() != null) {
-      b.addKeys(new String(r.key(), StandardCharsets.UTF_8));
+      addKey(b, r.key());
     }
     for (Header h : r.headers()) {
       b.putHeaders(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
     }
     return b.build();
+  }
+
+  /**
+   * The key's bytes go to the message as they are when they are UTF-8 (no String made here and
+   * encoded again on the edge); other bytes are decoded with replacement characters, as before.
+   */
+  static void addKey(Message.Builder b, byte[] key) {
+    ByteString k = UnsafeByteOperations.unsafeWrap(key); // the deserializer made this array for us alone
+    if (k.isValidUtf8()) {
+      b.addKeysBytes(k);
+    } else {
+      b.addKeys(new String(key, StandardCharsets.UTF_8));
+    }
   }
 
   @Override

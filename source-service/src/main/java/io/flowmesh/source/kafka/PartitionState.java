@@ -1,7 +1,9 @@
 package io.flowmesh.source.kafka;
 
 import io.flowmesh.source.engine.EventTimeWatermark;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -18,6 +20,8 @@ final class PartitionState {
   final TopicPartition tp;
   /** {@code <topic>/<partition>/}: a message id is this and the offset. */
   final String idPrefix;
+  /** The prefix's bytes and room for an offset, where ids are made; null if the prefix were not ASCII (topic names are). */
+  private final byte[] idBytes;
   final PartitionTracker tracker;
   final ArrayDeque<ConsumerRecord<byte[], byte[]>> unsent = new ArrayDeque<>();
   final EventTimeWatermark watermark;
@@ -41,6 +45,8 @@ final class PartitionState {
   PartitionState(TopicPartition tp, long position, long[] doneRuns, long maxDelayMillis, long idleNanos) {
     this.tp = tp;
     this.idPrefix = tp.topic() + "/" + tp.partition() + "/";
+    this.idBytes = idPrefix.chars().allMatch(c -> c < 128)
+        ? Arrays.copyOf(idPrefix.getBytes(StandardCharsets.ISO_8859_1), idPrefix.length() + 20) : null;
     this.tracker = new PartitionTracker(position);
     this.doneRuns = doneRuns;
     this.watermark = new EventTimeWatermark(maxDelayMillis, idleNanos, System.nanoTime());
@@ -82,6 +88,30 @@ final class PartitionState {
       run += 2;
     }
     return run < doneRuns.length && doneRuns[run] <= offset;
+  }
+
+  /** The message id of the record at {@code offset}: {@link #idPrefix} and the offset in decimal, made as one String. */
+  String id(long offset) {
+    if (offset < 0 || idBytes == null) {
+      return idPrefix.concat(Long.toString(offset));
+    }
+    int p = idPrefix.length();
+    int end = p + digits(offset);
+    long v = offset;
+    for (int i = end - 1; i >= p; i--) {
+      idBytes[i] = (byte) ('0' + (int) (v % 10));
+      v /= 10;
+    }
+    return new String(idBytes, 0, end, StandardCharsets.ISO_8859_1);
+  }
+
+  private static int digits(long v) {
+    int n = 1;
+    while (v >= 10) {
+      v /= 10;
+      n++;
+    }
+    return n;
   }
 
   /** The offset in a message id this partition made. */
