@@ -1,5 +1,8 @@
 package io.flowmesh.source.kafka;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -7,11 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
  * What the Kafka source holds for one assigned partition: records read and not yet offered to the
  * edge, the {@link PartitionTracker}, the runs an earlier commit said were done, its watermark and
- * whether it is paused. The edge hands it back with every ack (it is the message's attachment).
+ * whether it is paused; it makes its records' messages. The edge hands it back with every ack (it
+ * is the message's attachment).
  *
  * <p>Concurrency: owned by the source's event loop.
  */
@@ -88,6 +93,38 @@ final class PartitionState {
       run += 2;
     }
     return run < doneRuns.length && doneRuns[run] <= offset;
+  }
+
+  /**
+   * The message of record {@code r} of this partition: id {@link #id}, the key, the headers (UTF-8),
+   * the record timestamp as event time ({@code now} when it has none) and {@code now} as ingest time.
+   */
+  Message message(ConsumerRecord<byte[], byte[]> r, long now) {
+    Message.Builder b = Message.newBuilder().setId(id(r.offset()))
+        .setEventTime(r.timestamp() >= 0 ? r.timestamp() : now).setIngestTime(now);
+    if (r.value() != null) {
+      b.setValue(UnsafeByteOperations.unsafeWrap(r.value())); // the deserializer made this array for us alone
+    }
+    if (r.key() != null) {
+      addKey(b, r.key());
+    }
+    for (Header h : r.headers()) {
+      b.putHeaders(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+    }
+    return b.build();
+  }
+
+  /**
+   * The key's bytes go to the message as they are when they are UTF-8 (no String made here and
+   * encoded again on the edge); other bytes are decoded with replacement characters.
+   */
+  static void addKey(Message.Builder b, byte[] key) {
+    ByteString k = UnsafeByteOperations.unsafeWrap(key); // the deserializer made this array for us alone
+    if (k.isValidUtf8()) {
+      b.addKeysBytes(k);
+    } else {
+      b.addKeys(new String(key, StandardCharsets.UTF_8));
+    }
   }
 
   /** The message id of the record at {@code offset}: {@link #idPrefix} and the offset in decimal, made as one String. */

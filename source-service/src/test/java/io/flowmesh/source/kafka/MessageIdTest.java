@@ -24,8 +24,8 @@ class MessageIdTest {
   @Test
   void aUtf8KeyIsKeptAsItIsAndOtherBytesAreDecodedWithReplacementCharacters() {
     Message.Builder b = Message.newBuilder();
-    KafkaIntake.addKey(b, "ключ-7".getBytes(StandardCharsets.UTF_8));
-    KafkaIntake.addKey(b, new byte[] {'k', (byte) 0xff, 'x'});
+    PartitionState.addKey(b, "ключ-7".getBytes(StandardCharsets.UTF_8));
+    PartitionState.addKey(b, new byte[] {'k', (byte) 0xff, 'x'});
     Message m = b.build();
     assertEquals("ключ-7", m.getKeys(0));
     assertEquals("k\uFFFDx", m.getKeys(1));
