@@ -1310,7 +1310,7 @@ def parse_args(argv):
     ap.add_argument("--service-arg", action="append", default=[],
                     help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
     ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
-    ap.add_argument("--jfr", action="store_true", help="record scenario 2's processes with JFR and summarize top frames")
+    ap.add_argument("--jfr", action="store_true", help="record the processes of scenario 2 (and of Flowmesh in scenario 8) with JFR and summarize top frames")
     ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file and scenario 8's Kafka data")
     ap.add_argument("--results", default=os.path.join(ROOT, "results"), help="results folder (default results/)")
     a = ap.parse_args(argv)

@@ -12,6 +12,7 @@ the broker's apart. A window in which a consumer reached the end of the input is
 import os
 import shutil
 import signal
+import subprocess
 import time
 
 import flowbench as fb
@@ -149,6 +150,23 @@ class KafkaPipeline(fb.Pipeline):
         if not self.broker.alive():
             raise fb.BenchError("s8: the Kafka broker exited")
 
+    def record_jfr(self, action):
+        """With --jfr: starts (after the warm-up) or stops (after the windows, writing <name>.jfr) a Flight
+        Recording in each process through jcmd, so the recording covers the measured windows (the JVM option
+        of scenario 2 starts at a fixed delay from the process's start, which a loaded machine's slow start
+        and the group's join would put before the warm-up's end)."""
+        if not self.b.args.jfr:
+            return
+        jcmd = os.path.join(os.path.dirname(os.path.realpath(shutil.which(self.b.java) or self.b.java)), "jcmd")
+        for name, p in self.procs.items():
+            if action == "start":
+                cmd = [jcmd, str(p.pid), "JFR.start", "name=bench", f"settings={self.b.jfc()}"]
+            else:
+                cmd = [jcmd, str(p.pid), "JFR.stop", "name=bench", f"filename={os.path.join(self.dir, name + '.jfr')}"]
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+            if r.returncode != 0:
+                fb.log(f"s8: jcmd JFR.{action} of {name} failed: {(r.stdout + r.stderr).strip()[:300]}")
+
 
 class LoopRun:
     """flowmesh-bench.jar kafka-loop in its own JVM (the services' JVM options), scraped like a service."""
@@ -239,6 +257,9 @@ def measure(bench, runner, config, records, cpu_of):
             raise fb.BenchError(f"{runner.tag}: nothing written to Kafka within 120 s of the start")
         bench.sleep(runner, 0.5)
     bench.sleep(runner, args.warmup)
+    if hasattr(runner, "record_jfr") and args.jfr:
+        runner.record_jfr("start")
+        bench.sleep(runner, 2)  # the recorder's own start-up, outside the windows
     a = runner.snapshot()
     if not (a["written"] or 0) > 0:
         raise fb.BenchError(f"{runner.tag}: nothing written to Kafka after the {args.warmup} s warm-up")
@@ -260,6 +281,8 @@ def measure(bench, runner, config, records, cpu_of):
                f"(+ broker {fb.fmt(per_million(w, 'broker'), 2)}), other load {fb.fmt(w['other_cores'], 2)} cores, "
                f"load1 {w['load1']:.2f}")
         a = b
+    if hasattr(runner, "record_jfr"):
+        runner.record_jfr("stop")
     if not out:
         raise fb.BenchError(f"{runner.tag}: the input ran out before the first window ended; raise --kafka-records")
     return out
@@ -338,6 +361,8 @@ def run(bench):
                 continue
             res[config] = report(bench, config, ws, names)
             details[config] = ws
+            if kind == "flowmesh" and args.jfr:
+                bench.jfr_report(runner.dir)
     finally:
         broker.stop()
     def ratio_rows(x, y, cpu_label, target=None):

@@ -1,11 +1,16 @@
 package io.flowmesh.sink.writer;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.proto.edge.v1.Message;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.List;
@@ -86,10 +91,11 @@ public final class KafkaWriter implements SinkWriter {
     }
     Outcomes outcomes = new Outcomes(batch.size(), Vertx.currentContext());
     worker.executeBlocking(() -> {
+      ValueBytes values = new ValueBytes();
       for (int i = 0; i < batch.size(); i++) {
         int index = i;
         try {
-          producer.send(record(batch.get(i)), (meta, e) -> outcomes.done(index, e));
+          producer.send(record(batch.get(i), values), (meta, e) -> outcomes.done(index, e));
         } catch (RuntimeException e) { // serialization or a closed producer: this record never left
           outcomes.done(index, e);
         }
@@ -136,17 +142,76 @@ public final class KafkaWriter implements SinkWriter {
     return lastError;
   }
 
-  private ProducerRecord<byte[], byte[]> record(Message m) {
+  /**
+   * The record of {@code m}. Per record it makes only what the producer API needs: the value is the
+   * message's own array when its bytes fill one (the producer copies them into its batch in
+   * {@code send}, and a message is immutable), and key and id go from their UTF-8 bytes to the record
+   * without passing through a String.
+   */
+  private ProducerRecord<byte[], byte[]> record(Message m, ValueBytes values) {
     byte[] key = switch (m.getKeysCount()) {
       case 0 -> null;
-      case 1 -> m.getKeys(0).getBytes(StandardCharsets.UTF_8);
+      case 1 -> m.getKeysBytes(0).toByteArray();
       default -> String.join(",", m.getKeysList()).getBytes(StandardCharsets.UTF_8);
     };
     RecordHeaders headers = new RecordHeaders();
-    m.getHeadersMap().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-    headers.add(ID_HEADER, m.getId().getBytes(StandardCharsets.UTF_8));
+    if (m.getHeadersCount() > 0) {
+      m.getHeadersMap().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    headers.add(ID_HEADER, m.getIdBytes().toByteArray());
     Long ts = m.getEventTime() > 0 ? m.getEventTime() : null;
-    return new ProducerRecord<>(topic, null, ts, key, m.getValue().toByteArray(), headers);
+    return new ProducerRecord<>(topic, null, ts, key, values.of(m.getValue()), headers);
+  }
+
+  /**
+   * A value's bytes without a copy when a {@link ByteString} is one whole array (as a parsed message's
+   * values are), else a copy. One per batch, used on the worker thread only.
+   */
+  static final class ValueBytes extends ByteOutput {
+    private byte[] whole;
+    private boolean copy;
+
+    byte[] of(ByteString value) {
+      whole = null;
+      copy = false;
+      try {
+        UnsafeByteOperations.unsafeWriteTo(value, this);
+      } catch (IOException e) {
+        copy = true; // not thrown by these methods; the copy is always right
+      }
+      byte[] b = copy || whole == null ? value.toByteArray() : whole;
+      whole = null;
+      return b;
+    }
+
+    @Override
+    public void writeLazy(byte[] value, int offset, int length) {
+      if (whole == null && !copy && offset == 0 && length == value.length) {
+        whole = value;
+      } else {
+        copy = true; // part of an array, or one piece of several
+      }
+    }
+
+    @Override
+    public void write(byte[] value, int offset, int length) {
+      copy = true;
+    }
+
+    @Override
+    public void write(byte value) {
+      copy = true;
+    }
+
+    @Override
+    public void write(ByteBuffer value) {
+      copy = true;
+    }
+
+    @Override
+    public void writeLazy(ByteBuffer value) {
+      copy = true;
+    }
   }
 
   static String describe(Throwable e) {

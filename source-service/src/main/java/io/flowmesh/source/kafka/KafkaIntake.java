@@ -1,6 +1,5 @@
 package io.flowmesh.source.kafka;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
@@ -17,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +78,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
       }
 
       public Message toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
-        return KafkaIntake.toMessage(s, r, now);
+        return s.message(r, now);
       }
 
       public Object attachment(PartitionState s, ConsumerRecord<byte[], byte[]> r) {
@@ -232,21 +229,6 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
       LOG.warn("kafka record {}/{}/{} skipped: {}{}", s.tp.topic(), s.tp.partition(), r.offset(), e.getMessage(),
           oversizedLog.suppressedSuffix());
     }
-  }
-
-  private static Message toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
-    Message.Builder b = Message.newBuilder().setId(s.idPrefix.concat(Long.toString(r.offset())))
-        .setEventTime(r.timestamp() >= 0 ? r.timestamp() : now).setIngestTime(now);
-    if (r.value() != null) {
-      b.setValue(UnsafeByteOperations.unsafeWrap(r.value())); // the deserializer made this array for us alone
-    }
-    if (r.key() != null) {
-      b.addKeys(new String(r.key(), StandardCharsets.UTF_8));
-    }
-    for (Header h : r.headers()) {
-      b.putHeaders(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
-    }
-    return b.build();
   }
 
   @Override
