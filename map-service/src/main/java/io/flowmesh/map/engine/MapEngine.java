@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +49,8 @@ public final class MapEngine {
   private final KeySequencer keys;
   private final ArrayDeque<Element> ready = new ArrayDeque<>();
   private final Udf udf;
-  private List<Element> batch;
-  private long batchTimer = -1;
+  /** Batches for a batch-map UDF, or null (unary and stream map). */
+  private final BatchCollector batches;
   private int permitsInUse;
   /** Permits: the in-flight limit, {@code concurrency} unless {@link #limit(int)} moves it. */
   private int limit;
@@ -75,6 +74,7 @@ public final class MapEngine {
     this.stats = stats;
     this.keys = config.keyOrdering() ? new KeySequencer() : null;
     this.limit = config.concurrency();
+    this.batches = config.batchMode() ? new BatchCollector(vertx, udf, stats, config.batchSize(), config.batchTimeout()) : null;
   }
 
   /** Moves the in-flight limit (map.concurrency=auto); elements in flight above a lower one just finish. */
@@ -161,33 +161,10 @@ public final class MapEngine {
       stats.maxPermitsInUse = permitsInUse;
     }
     e.startNanos = System.nanoTime();
-    if (!config.batchMode()) {
+    if (batches == null) {
       udf.map(e);
-      return;
-    }
-    if (batch == null) {
-      batch = new ArrayList<>(config.batchSize());
-      batchTimer = vertx.setTimer(Math.max(1, config.batchTimeout().toMillis()), id -> {
-        batchTimer = -1;
-        sendBatch();
-      });
-    }
-    batch.add(e);
-    if (batch.size() >= config.batchSize()) {
-      sendBatch();
-    }
-  }
-
-  private void sendBatch() {
-    if (batchTimer >= 0) {
-      vertx.cancelTimer(batchTimer);
-      batchTimer = -1;
-    }
-    List<Element> b = batch;
-    batch = null;
-    if (b != null && !b.isEmpty()) {
-      stats.batchesSent++;
-      udf.mapBatch(b);
+    } else {
+      batches.add(e);
     }
   }
 
@@ -384,8 +361,8 @@ public final class MapEngine {
   public Future<Void> drain(long timeoutMillis) {
     checkThread();
     stopping = true;
-    if (batch != null) {
-      sendBatch();
+    if (batches != null) {
+      batches.flush();
     }
     Promise<Void> done = Promise.promise();
     long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
