@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * Decides how much the sink's subscribers hand it, through their demand: everything
  * ({@code resume}) normally; nothing while held (the writer has a large batch waiting, a failed
- * write's backoff, stopping — then no credit either, {@link #stop}); and with a throttle, {@code fetch(n)} per timer tick for the tokens
- * earned. Held or throttled subscribers stop granting credit once their input buffer is full, so
- * the upstream slows down.
+ * write's backoff, stopping — then no credit either, {@link #stop}); and with a throttle,
+ * {@code fetch(n)} per timer tick for the tokens earned. Held or throttled subscribers stop
+ * granting credit once their input buffer is full, so the upstream slows down.
  *
  * <p>Concurrency: not thread-safe; owned by one sink verticle's event loop.
  */
