@@ -44,7 +44,8 @@ class EndpointsTest {
       Vertex.MAP, List.of("flowmesh_map_inflight", "flowmesh_map_concurrency_limit", "flowmesh_map_udf_call_seconds_bucket",
           "flowmesh_map_outputs_total", "flowmesh_map_watermark", "flowmesh_map_watermark_lag", "flowmesh_map_udf_retries_total",
           "flowmesh_map_udf_timeouts_total", "flowmesh_map_udf_errors_total", "flowmesh_edge_received_total",
-          "flowmesh_edge_input_buffer", "flowmesh_edge_input_capacity", "flowmesh_edge_sent_total"),
+          "flowmesh_edge_input_buffer", "flowmesh_edge_input_capacity", "flowmesh_edge_sent_total",
+          "flowmesh_map_output_pending", "flowmesh_map_output_capacity", "flowmesh_map_output_blocked_seconds_total"),
       Vertex.SINK, List.of("flowmesh_sink_messages_total", "flowmesh_sink_e2e_latency_seconds_bucket",
           "flowmesh_sink_watermark_lag_milliseconds", "flowmesh_sink_duplicates_total", "flowmesh_edge_received_total",
           "flowmesh_edge_input_buffer"));

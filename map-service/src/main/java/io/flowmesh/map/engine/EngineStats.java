@@ -2,7 +2,7 @@ package io.flowmesh.map.engine;
 
 /**
  * The engine's counters: plain fields written on the engine's event loop and read by metrics
- * gauges (a stale read there is harmless).
+ * gauges (a stale read there is harmless). The methods are called on the engine's event loop.
  */
 public final class EngineStats {
 
@@ -19,6 +19,14 @@ public final class EngineStats {
   /** Elements that gave their permit back with an answer, and the nanoseconds they held it in total. */
   public long inFlightCount;
   public long inFlightNanos;
+  /**
+   * Nanoseconds dispatch stood still because {@code map.output-capacity} outputs waited for
+   * downstream acks: back-pressure from downstream. Brought up to date when the state changes and
+   * on {@link #updateOutputBlocked} (the instance's periodic tick), so it grows during a long block.
+   */
+  public long outputBlockedNanos;
+  private boolean outputBlocked;
+  private long outputBlockedSince;
 
   /**
    * One element held its permit {@code nanos}, retries included. Two additions, not a timer: the
@@ -27,5 +35,26 @@ public final class EngineStats {
   void inFlight(long nanos) {
     inFlightCount++;
     inFlightNanos += nanos;
+  }
+
+  /** The engine's pump says whether dispatch is blocked on downstream now; the clock runs while it is. */
+  void outputBlocked(boolean blocked) {
+    if (blocked != outputBlocked) {
+      long now = System.nanoTime();
+      if (outputBlocked) {
+        outputBlockedNanos += now - outputBlockedSince;
+      }
+      outputBlocked = blocked;
+      outputBlockedSince = now;
+    }
+  }
+
+  /** Adds the time blocked so far to {@link #outputBlockedNanos} while still blocked. On the engine's event loop. */
+  public void updateOutputBlocked() {
+    if (outputBlocked) {
+      long now = System.nanoTime();
+      outputBlockedNanos += now - outputBlockedSince;
+      outputBlockedSince = now;
+    }
   }
 }

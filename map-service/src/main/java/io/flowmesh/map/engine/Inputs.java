@@ -78,6 +78,20 @@ final class Inputs {
   }
 
   /**
+   * The engine is stopping: nothing more is handed to it (what an input buffers stays there and
+   * goes back upstream when the edge closes) and no more credit is granted, so the upstream sends
+   * the rest to other subscribers — another replica of this vertex when it is scaled down.
+   */
+  void stopTaking() {
+    for (int i = 0; i < list.size(); i++) {
+      Input in = list.get(i);
+      in.sub.pause();
+      in.sub.holdCredit(true);
+      in.requested = 0;
+    }
+  }
+
+  /**
    * The lowest of the inputs' watermarks (a gone upstream vertex's not counted, {@link
    * EdgeSubscriber#inputWatermark}) and of the arrival watermarks they buffer; {@link
    * Long#MAX_VALUE} when none.

@@ -90,7 +90,7 @@ public final class MapEngine {
   /** Takes input from {@code sub}; the engine fetches from it only what it can start. */
   public void addInput(EdgeSubscriber sub) {
     checkThread();
-    Inputs.Input in = inputs.add(sub, orphaned != null);
+    Inputs.Input in = inputs.add(sub, orphaned != null || stopping);
     sub.handler(d -> onDelivery(in, d));
     pump();
   }
@@ -127,6 +127,7 @@ public final class MapEngine {
   }
 
   private void pump() {
+    stats.outputBlocked(outputsPending >= config.outputCapacity());
     if (pumping) {
       return;
     }
@@ -269,6 +270,9 @@ public final class MapEngine {
     checkThread();
     orphaned = reason;
     inputs.orphaned(reason != null);
+    if (stopping && reason == null) {
+      inputs.stopTaking();
+    }
     pump();
   }
 
@@ -355,12 +359,16 @@ public final class MapEngine {
   }
 
   /**
-   * Stops taking input and completes when every element taken was acked (or nacked) upstream,
+   * Stops taking input — no more deliveries, no more credit granted upstream ({@link
+   * Inputs#stopTaking}) — and completes when every element taken was acked (or nacked) upstream,
    * or when {@code timeoutMillis} passed.
    */
   public Future<Void> drain(long timeoutMillis) {
     checkThread();
     stopping = true;
+    if (orphaned == null) {
+      inputs.stopTaking();
+    }
     if (batches != null) {
       batches.flush();
     }

@@ -63,7 +63,7 @@ final class MapInstance extends VerticleBase {
     this.edgeOptions = edgeOptions;
     this.edge = edge;
     this.edgeContext = edgeContext;
-    this.metrics = new MapMetrics(registry, index, config.engine().concurrency());
+    this.metrics = new MapMetrics(registry, index, config.engine().concurrency(), config.engine().outputCapacity());
   }
 
   @Override
@@ -109,7 +109,10 @@ final class MapInstance extends VerticleBase {
           }, Resolver.system(vertx));
       upstreams.start();
       watermarkTimer = vertx.setPeriodic(Math.max(1, edgeOptions.heartbeatInterval().toMillis()),
-          id -> port.watermark(engine.watermark()));
+          id -> {
+            engine.stats().updateOutputBlocked();
+            port.watermark(engine.watermark());
+          });
     }).onFailure(e -> {
       udfError = "UDF client cannot start: " + Reasons.of(e);
       LOG.warn("udf client failed to start instance={} error={} retryInMs=1000", index, Reasons.of(e));
@@ -175,22 +178,38 @@ final class MapInstance extends VerticleBase {
     });
   }
 
-  /** Drains: takes no new input, waits for every taken element to be acked, then closes its edges and the UDF client. */
+  /**
+   * Drains: takes no new input and grants no more credit, waits for every taken element to be
+   * acked, then closes its edges (what they buffered goes back upstream, to the other replicas)
+   * and the UDF client. Logs a line when it begins and when it ends, with the elements taken.
+   */
   Future<Void> drain(long timeoutMillis) {
     return onContext(() -> {
       stopping = true;
-      Future<Void> drained = engine == null ? Future.succeededFuture() : engine.drain(timeoutMillis);
-      return drained.compose(v -> {
-        if (watermarkTimer >= 0) {
-          vertx.cancelTimer(watermarkTimer);
-        }
-        if (auto != null) {
-          auto.stop();
-        }
-        Future<Void> closing = upstreams == null ? Future.succeededFuture() : upstreams.close();
-        // The edges' close futures complete off this loop; the UDF client is confined to it.
-        return closing.transform(ar -> onContext(udf::close));
+      if (engine == null) {
+        return closeAll();
+      }
+      long start = System.nanoTime();
+      LOG.info("map instance={} draining elementsIn={} unfinished={} inFlight={}", index, engine.stats().elementsIn,
+          engine.unfinished(), engine.inFlight());
+      return engine.drain(timeoutMillis).compose(v -> {
+        LOG.info("map instance={} drained elementsIn={} acked={} unfinished={} tookMs={}", index, engine.stats().elementsIn,
+            engine.stats().acked, engine.unfinished(), (System.nanoTime() - start) / 1_000_000);
+        return closeAll();
       });
     });
+  }
+
+  /** Closes the edges (their acks flushed first), then the UDF client. */
+  private Future<Void> closeAll() {
+    if (watermarkTimer >= 0) {
+      vertx.cancelTimer(watermarkTimer);
+    }
+    if (auto != null) {
+      auto.stop();
+    }
+    Future<Void> closing = upstreams == null ? Future.succeededFuture() : upstreams.close();
+    // The edges' close futures complete off this loop; the UDF client is confined to it.
+    return closing.transform(ar -> onContext(udf::close));
   }
 }

@@ -24,7 +24,7 @@ final class MapMetrics {
   /** The in-flight limit, written on the instance's event loop when map.concurrency=auto moves it. */
   private volatile int limit;
 
-  MapMetrics(MeterRegistry registry, int index, int concurrency) {
+  MapMetrics(MeterRegistry registry, int index, int concurrency, int outputCapacity) {
     this.registry = registry;
     this.instance = Integer.toString(index);
     this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
@@ -32,6 +32,9 @@ final class MapMetrics {
     this.limit = concurrency;
     Gauge.builder("flowmesh.map.concurrency.limit", this, m -> m.limit)
         .description("Permits: most elements in the UDF at once (moves with map.concurrency=auto)")
+        .tag("verticle", instance).register(registry);
+    Gauge.builder("flowmesh.map.output.capacity", () -> outputCapacity)
+        .description("Outputs that may wait for downstream acks before dispatch stops (map.output-capacity)")
         .tag("verticle", instance).register(registry);
   }
 
@@ -56,6 +59,9 @@ final class MapMetrics {
     gauge("flowmesh.map.watermark", "Output watermark, epoch milliseconds", e, MapEngine::lastWatermark);
     gauge("flowmesh.map.watermark.lag", "Wall clock minus the output watermark, milliseconds", e,
         x -> x.lastWatermark() < 0 ? 0 : System.currentTimeMillis() - x.lastWatermark());
+    FunctionCounter.builder("flowmesh.map.output.blocked", e, x -> x.stats().outputBlockedNanos / 1e9).baseUnit("seconds")
+        .description("Time dispatch stood still because map.output-capacity outputs waited for downstream acks (back-pressure)")
+        .tag("verticle", instance).register(registry);
     counter("flowmesh.map.elements.in", "Elements taken from upstream", e, x -> x.stats().elementsIn);
     counter("flowmesh.map.outputs", "Outputs produced", e, x -> x.stats().outputs);
     counter("flowmesh.map.acked", "Inputs acked upstream after all their outputs were acked", e, x -> x.stats().acked);

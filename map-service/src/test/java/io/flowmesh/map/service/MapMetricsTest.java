@@ -29,7 +29,7 @@ class MapMetricsTest {
   @Test
   void theUdfStalledGaugeReadsZeroNotNaNWhenScrapedOffTheInstancesEventLoop() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    MapMetrics metrics = new MapMetrics(registry, 0, 10);
+    MapMetrics metrics = new MapMetrics(registry, 0, 10, 100);
     CompletableFuture<UdfClient> created = new CompletableFuture<>();
     vertx.runOnContext(v -> created.complete(new UdfClient(vertx, UdfConfig.defaults(), new UdfListener() {
       @Override

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * each a literal address or a name with replicas behind it (compose {@code --scale}, a Kubernetes
  * headless service). Names are resolved (see {@link Resolver#system}) at start and every
  * {@code resolveInterval}: a new address gets a subscriber, a subscriber whose address is gone is
- * closed (its unacked messages go back to the upstream's queue). Literal IP addresses are not
- * re-resolved; a name whose lookup fails keeps the subscribers it had.
+ * closed (its unacked messages go back to the upstream's queue) — at once when its stream is not
+ * open, else when the upstream ends it (a replica scaled down leaves DNS while it drains).
+ * Literal IP addresses are not re-resolved; a name whose lookup fails keeps the subscribers it had.
  *
  * <p>One set is one upstream vertex: unnamed ({@code Y.upstream}) or named ({@code
  * Y.upstream.<vertex>}, said in every hello as {@code upstream_vertex}); a join has one set per
@@ -59,6 +61,12 @@ public final class UpstreamSet {
   private final Listener listener;
   private final Resolver resolver;
   private final Map<HostPort, EdgeSubscriber> byAddress = new LinkedHashMap<>();
+  /**
+   * Addresses gone from the lookup while their edge was open: kept until the upstream ends the
+   * stream, so a replica draining after SIGTERM (already out of DNS) delivers and gets acked what
+   * it still sends.
+   */
+  private final Set<HostPort> retiring = new HashSet<>();
   /** The addresses each entry resolved to last (kept when a later lookup fails). */
   private final Map<HostPort, List<HostPort>> resolved = new LinkedHashMap<>();
   private long timer = -1;
@@ -160,7 +168,12 @@ public final class UpstreamSet {
         String id = idPrefix + "/" + created++;
         EdgeSubscriber s = new EdgeSubscriber(vertx, vertex, upstreamVertex, id, address, options, registry);
         s.upstreamGone = this::gone;
-        s.connectionHandler(up -> opened(up ? 1 : -1));
+        s.connectionHandler(up -> {
+          opened(up ? 1 : -1);
+          if (!up && retiring.contains(address)) {
+            vertx.getOrCreateContext().runOnContext(v -> closeRetired(address, s));
+          }
+        });
         byAddress.put(address, s);
         listener.added(s);
         s.start();
@@ -169,11 +182,28 @@ public final class UpstreamSet {
       }
     }
     for (Map.Entry<HostPort, EdgeSubscriber> e : new ArrayList<>(byAddress.entrySet())) {
-      if (!addresses.contains(e.getKey())) {
-        LOG.info("upstream address gone address={}; closing its edge", e.getKey());
-        byAddress.remove(e.getKey());
+      HostPort address = e.getKey();
+      if (addresses.contains(address)) {
+        retiring.remove(address);
+      } else if (e.getValue().connected()) {
+        if (retiring.add(address)) {
+          LOG.info("upstream address gone address={}; keeping its open edge until the upstream ends it", address);
+        }
+      } else {
+        LOG.info("upstream address gone address={}; closing its edge", address);
+        retiring.remove(address);
+        byAddress.remove(address);
         drop(e.getValue());
       }
+    }
+  }
+
+  /** The upstream ended the edge of an address gone from the lookup: it is not redialled. */
+  private void closeRetired(HostPort address, EdgeSubscriber s) {
+    if (byAddress.get(address) == s && retiring.remove(address) && !s.connected()) {
+      LOG.info("upstream ended the edge of gone address={}; closing it", address);
+      byAddress.remove(address);
+      drop(s);
     }
   }
 
@@ -266,6 +296,7 @@ public final class UpstreamSet {
       closing.add(drop(s));
     }
     byAddress.clear();
+    retiring.clear();
     return Future.all(closing).mapEmpty();
   }
 }

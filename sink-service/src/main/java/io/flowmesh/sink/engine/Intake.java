@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * Decides how much the sink's subscribers hand it, through their demand: everything
  * ({@code resume}) normally; nothing while held (the writer has a large batch waiting, a failed
- * write's backoff, stopping); and with a throttle, {@code fetch(n)} per timer tick for the tokens
- * earned. Held or throttled subscribers stop granting credit once their input buffer is full, so
- * the upstream slows down.
+ * write's backoff, stopping — then no credit either, {@link #stop}); and with a throttle,
+ * {@code fetch(n)} per timer tick for the tokens earned. Held or throttled subscribers stop
+ * granting credit once their input buffer is full, so the upstream slows down.
  *
  * <p>Concurrency: not thread-safe; owned by one sink verticle's event loop.
  */
@@ -37,6 +37,9 @@ final class Intake {
     if (throttle != null || holds != 0) {
       s.pause();
     }
+    if ((holds & STOPPING) != 0) {
+      s.holdCredit(true);
+    }
   }
 
   void remove(EdgeSubscriber s) {
@@ -45,6 +48,18 @@ final class Intake {
 
   boolean held() {
     return holds != 0;
+  }
+
+  /**
+   * The sink is stopping: nothing more is handed to it and no more credit is granted, so the
+   * upstream sends the rest to other subscribers (another replica of this sink when it is scaled
+   * down); what the input buffers hold goes back upstream when the edges close.
+   */
+  void stop() {
+    hold(STOPPING);
+    for (EdgeSubscriber s : subscribers) {
+      s.holdCredit(true);
+    }
   }
 
   void hold(int reason) {

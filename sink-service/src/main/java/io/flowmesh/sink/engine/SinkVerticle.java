@@ -330,7 +330,7 @@ public final class SinkVerticle extends VerticleBase {
         return stopped;
       }
       stopping = true;
-      intake.hold(Intake.STOPPING);
+      intake.stop();
       idle = Promise.promise();
       if (!writing && pending.size() == 0) {
         idle.tryComplete();
