@@ -34,7 +34,7 @@ flowmesh.io/vertex: {{ (index . 1).name }}
 {{/* A vertex's labels: the release's, its selector and its kind. Call with (list $ vertex). */}}
 {{- define "flowmesh.vertexLabels" -}}
 {{ include "flowmesh.labels" (index . 0) }}
-{{ include "flowmesh.selector" . }}
+flowmesh.io/vertex: {{ (index . 1).name }}
 app.kubernetes.io/component: {{ (index . 1).kind }}
 flowmesh.io/pipeline: {{ (index . 0).Values.pipeline | default (index . 0).Release.Name }}
 {{- end -}}
