@@ -7,6 +7,8 @@
 #   scripts/run-spec.sh examples/pipelines/three-maps.yaml
 #   scripts/run-spec.sh --set in:source.count=10000 examples/pipelines/default.yaml
 #   scripts/run-spec.sh --dry-run my-pipeline.yaml        # check it and print what would start
+#   scripts/run-spec.sh --render compose --out pipeline-compose.yml examples/pipelines/even-odd.yaml
+#                                                         # a compose file instead (docs/pipelines.md)
 #
 # Builds the jars first when one is missing (or with --build). JAVA_OPTS: JVM options for every
 # service and builtin UDF. java -jar pipeline/target/flowmesh-pipeline.jar --help lists the options.
@@ -16,9 +18,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 build=false
+render=false
 args=()
 for a in "$@"; do
   if [[ "$a" == --build ]]; then build=true; else args+=("$a"); fi
+  if [[ "$a" == --render ]]; then render=true; fi
 done
 
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -27,6 +31,8 @@ command -v "$java_bin" >/dev/null 2>&1 || { echo "run-spec: java not found: inst
 jars=("$root/pipeline/target/flowmesh-pipeline.jar" "$root/source-service/target/source-service.jar"
   "$root/map-service/target/map-service.jar" "$root/sink-service/target/sink-service.jar"
   "$root/examples/udf-server/target/flowmesh-udf.jar")
+# rendering needs only the pipeline's jar (compose builds the image's jars itself)
+if $render; then jars=("${jars[0]}"); fi
 for jar in "${jars[@]}"; do [[ -f "$jar" ]] || build=true; done
 if $build; then
   command -v mvn >/dev/null 2>&1 || { echo "run-spec: jars missing and mvn not found: install Maven 3.8+ to build" >&2; exit 2; }

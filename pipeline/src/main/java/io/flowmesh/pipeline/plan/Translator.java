@@ -57,6 +57,16 @@ public final class Translator {
     return new Translator(KnownKeys::of, ports, builtinLauncher);
   }
 
+  /**
+   * A translator that only gives {@link #vertexSettings} (no free ports, no UDF processes): the
+   * deployment model's ({@code io.flowmesh.pipeline.deploy}), with the keys of this build's services.
+   */
+  public static Translator forSettings() {
+    return new Translator(KnownKeys::of, () -> {
+      throw new IllegalStateException("this translator gives settings only, not free ports");
+    }, List.of());
+  }
+
   public RunPlan translate(PipelineSpec spec, String edgeToken) throws SpecException {
     List<String> problems = new ArrayList<>();
     Map<String, List<int[]>> portsOf = new LinkedHashMap<>();
@@ -76,32 +86,18 @@ public final class Translator {
       udfAddresses.put(v.name(), addresses);
     }
     List<ServicePlan> services = new ArrayList<>();
+    Function<String, String> upstream = from -> addresses(portsOf.get(from));
     for (VertexSpec v : spec.vertices()) {
       List<int[]> replicas = portsOf.get(v.name());
       for (int r = 0; r < replicas.size(); r++) {
-        String k = v.kind().service();
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("vertex.name", v.name());
-        s.putAll(v.settings());
-        s.put(k + ".http.port", String.valueOf(replicas.get(r)[0]));
-        if (v.kind() != VertexKind.SINK) {
-          s.put(k + ".edge.port", String.valueOf(replicas.get(r)[1]));
-        }
-        s.putAll(udfAddresses.get(v.name()));
-        if (r == 0) {
-          outbound(spec, v, s, problems);
-          inbound(spec, v, s, portsOf, problems);
-        } else {
-          Map<String, String> first = services.get(services.size() - r).settings();
-          first.forEach((key, value) -> {
-            if (isGraphKey(k, key)) {
-              s.put(key, value);
-            }
-          });
-        }
+        int http = replicas.get(r)[0];
+        int edge = v.kind() == VertexKind.SINK ? -1 : replicas.get(r)[1];
+        // the graph's problems once per vertex, not once per replica
+        Map<String, String> s = vertexSettings(spec, v, http, edge, udfAddresses.get(v.name()), upstream,
+            r == 0 ? problems : new ArrayList<>());
         s.put("edge.token", edgeToken);
         String process = replicas.size() == 1 ? v.name() : v.name() + "-" + (r + 1);
-        services.add(new ServicePlan(v.name(), r, v.kind(), process, s, replicas.get(r)[0], v.kind() == VertexKind.SINK ? -1 : replicas.get(r)[1]));
+        services.add(new ServicePlan(v.name(), r, v.kind(), process, s, http, edge));
       }
     }
     if (!problems.isEmpty()) {
@@ -110,9 +106,31 @@ public final class Translator {
     return new RunPlan(spec, udfs, services, topological(spec));
   }
 
-  private static boolean isGraphKey(String k, String key) {
-    return key.equals(k + ".edge.to") || key.startsWith(k + ".edge.condition.") || key.equals(k + ".edge.allowed-subscribers")
-        || key.equals(k + ".upstream") || key.startsWith(k + ".upstream.");
+  /**
+   * The service settings of one vertex (one replica), every key but {@code edge.token}: {@code
+   * vertex.name}, the spec's settings, its ports, its UDFs' addresses, and the graph's keys. The
+   * one place where a spec's graph becomes service keys: the local {@link RunPlan} and the
+   * deployment model ({@code io.flowmesh.pipeline.deploy}) both come from here.
+   *
+   * @param edgePort its edge's port, or -1 (a sink)
+   * @param udfAddresses each UDF's address key and address
+   * @param upstreamAddress the address(es) of an upstream vertex by name, as a subscriber is given them
+   * @param problems where the graph's problems go (a key this build's service lacks), one line each
+   */
+  public Map<String, String> vertexSettings(PipelineSpec spec, VertexSpec v, int httpPort, int edgePort,
+      Map<String, String> udfAddresses, Function<String, String> upstreamAddress, List<String> problems) {
+    String k = v.kind().service();
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("vertex.name", v.name());
+    s.putAll(v.settings());
+    s.put(k + ".http.port", String.valueOf(httpPort));
+    if (v.kind() != VertexKind.SINK) {
+      s.put(k + ".edge.port", String.valueOf(edgePort));
+    }
+    s.putAll(udfAddresses);
+    outbound(spec, v, s, problems);
+    inbound(spec, v, s, upstreamAddress, problems);
+    return s;
   }
 
   /** The (http, edge) ports of each replica: the spec's when it fixes them (one replica), free ones otherwise. */
@@ -138,7 +156,8 @@ public final class Translator {
     return out;
   }
 
-  private static int parsePort(VertexSpec v, String key, String text, List<String> problems) {
+  /** {@code text} as the port that {@code key} of vertex {@code v} sets; 0 and a line in {@code problems} when it is not one. */
+  public static int parsePort(VertexSpec v, String key, String text, List<String> problems) {
     try {
       int p = Integer.parseInt(text.strip());
       if (p >= 1 && p <= 65535) {
@@ -167,27 +186,41 @@ public final class Translator {
     String address = given != null ? given : "tcp://" + HOST + ":" + port;
     List<String> command = new ArrayList<>();
     if (u.builtin() != null) {
-      command.addAll(builtinLauncher);
-      command.add(u.builtin());
-      command.add("--address");
-      command.add(address);
-      String mode = v.settings().get("map.mode");
-      if (u.what().equals("udf") && mode != null && !mode.equals("unary-map") && !mode.equals("map")) {
-        command.add("--mode");
-        command.add(mode);
-      }
-      command.addAll(u.builtinArgs());
+      command.addAll(builtinCommand(builtinLauncher, v, u, address));
     } else {
       u.command().forEach(a -> command.add(substitute(a, port, address)));
     }
     Map<String, String> env = new LinkedHashMap<>();
     u.env().forEach((name, value) -> env.put(name, substitute(value, port, address)));
-    String role = u.what().replace("source.", "").replace("sink.", "").replace('.', '-');
-    udfs.add(new UdfPlan(v.name(), u.what(), v.name() + "-" + role, command, env, address));
+    udfs.add(new UdfPlan(v.name(), u.what(), v.name() + "-" + role(u), command, env, address));
     return address;
   }
 
-  private static String substitute(String text, String port, String address) {
+  /**
+   * The command of a builtin UDF: {@code launcher} (what starts {@code flowmesh-udf.jar}), its
+   * name, {@code --address address}, the map's mode when not unary, its options.
+   */
+  public static List<String> builtinCommand(List<String> launcher, VertexSpec v, UdfSpec u, String address) {
+    List<String> command = new ArrayList<>(launcher);
+    command.add(u.builtin());
+    command.add("--address");
+    command.add(address);
+    String mode = v.settings().get("map.mode");
+    if (u.what().equals("udf") && mode != null && !mode.equals("unary-map") && !mode.equals("map")) {
+      command.add("--mode");
+      command.add(mode);
+    }
+    command.addAll(u.builtinArgs());
+    return command;
+  }
+
+  /** A UDF's role in its vertex's process names: {@code udf}, {@code transformer}, {@code udsink}, {@code fallback-udsink}. */
+  public static String role(UdfSpec u) {
+    return u.what().replace("source.", "").replace("sink.", "").replace('.', '-');
+  }
+
+  /** {@code text} with {@code ${port}} and {@code ${address}} of a UDF's command and env replaced. */
+  public static String substitute(String text, String port, String address) {
     return text.replace("${port}", port).replace("${address}", address);
   }
 
@@ -230,7 +263,7 @@ public final class Translator {
   }
 
   /** The subscriber side: where this vertex reads from. */
-  private void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Map<String, List<int[]>> portsOf,
+  private void inbound(PipelineSpec spec, VertexSpec v, Map<String, String> s, Function<String, String> upstreamAddress,
       List<String> problems) {
     if (v.kind() == VertexKind.SOURCE) {
       return;
@@ -238,7 +271,7 @@ public final class Translator {
     String k = v.kind().service();
     List<EdgeSpec> edges = spec.edgesTo(v.name());
     if (edges.size() == 1) {
-      s.put(k + ".upstream", addresses(portsOf.get(edges.get(0).from())));
+      s.put(k + ".upstream", upstreamAddress.apply(edges.get(0).from()));
       return;
     }
     if (!serviceKeys.apply(k).contains(k + ".upstream.")) {
@@ -248,7 +281,7 @@ public final class Translator {
       return;
     }
     for (EdgeSpec e : edges) {
-      s.put(k + ".upstream." + e.from(), addresses(portsOf.get(e.from())));
+      s.put(k + ".upstream." + e.from(), upstreamAddress.apply(e.from()));
     }
   }
 
@@ -259,7 +292,7 @@ public final class Translator {
   }
 
   /** The vertices from the sources down, in file order among equals. */
-  static List<String> topological(PipelineSpec spec) {
+  public static List<String> topological(PipelineSpec spec) {
     Map<String, Integer> inDegree = new LinkedHashMap<>();
     spec.vertices().forEach(v -> inDegree.put(v.name(), 0));
     spec.edges().forEach(e -> inDegree.merge(e.to(), 1, Integer::sum));

@@ -32,6 +32,7 @@ public final class Main {
 
   static final String USAGE = """
       Usage: scripts/run-spec.sh [options] SPEC.yaml
+             scripts/run-spec.sh --render compose [--out FILE] [--set ...] SPEC.yaml
              java -jar pipeline/target/flowmesh-pipeline.jar [options] SPEC.yaml
 
       Runs a pipeline spec (docs/pipelines.md) on this machine as processes: every UDF the spec
@@ -41,6 +42,9 @@ public final class Main {
 
       Options:
         --dry-run          check the spec and print the processes and settings it would start; start nothing
+        --render compose   write the spec as a compose file instead (services, health checks, start
+                           order, scale; docs/pipelines.md); to standard output, or to --out FILE
+        --out FILE         where --render writes (its build context is this repository, relative to FILE)
         --interval SECS    seconds between progress lines (default 5)
         --ready-timeout SECS  how long to wait for every service to be ready (default 120)
         --keep-running     stay up after a bounded run is complete, until Ctrl-C
@@ -68,6 +72,8 @@ public final class Main {
     Duration interval = Duration.ofSeconds(5);
     Duration readyTimeout = Duration.ofSeconds(120);
     Path runDir = null;
+    String render = null;
+    Path renderOut = null;
     List<String> sets = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
@@ -83,6 +89,13 @@ public final class Main {
           case "--ready-timeout" -> readyTimeout = Duration.ofSeconds(seconds(a, args, ++i));
           case "--run-dir" -> runDir = Path.of(value(a, args, ++i));
           case "--set" -> sets.add(value(a, args, ++i));
+          case "--render" -> {
+            render = value(a, args, ++i);
+            if (!render.equals("compose")) {
+              throw new IllegalArgumentException("--render takes compose (the only format so far), not '" + render + "'");
+            }
+          }
+          case "--out" -> renderOut = Path.of(value(a, args, ++i));
           default -> {
             if (a.startsWith("-") || specFile != null) {
               throw new IllegalArgumentException("unexpected argument '" + a + "'");
@@ -94,11 +107,17 @@ public final class Main {
       if (specFile == null) {
         throw new IllegalArgumentException("no spec file given");
       }
+      if (renderOut != null && render == null) {
+        throw new IllegalArgumentException("--out goes with --render");
+      }
     } catch (IllegalArgumentException e) {
       out.println("flowmesh-pipeline: " + e.getMessage() + "\n\n" + USAGE);
       return 2;
     }
     Path root = root();
+    if (render != null) {
+      return Render.compose(specFile, sets, root, renderOut, out);
+    }
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv().getOrDefault("JAVA_OPTS", "-Xmx256m").strip();

@@ -46,7 +46,7 @@ public final class SpecOverrides {
     for (VertexSpec v : spec.vertices()) {
       Map<String, String> settings = new LinkedHashMap<>(v.settings());
       settings.putAll(extra.getOrDefault(v.name(), Map.of()));
-      vertices.add(new VertexSpec(v.name(), v.kind(), settings, v.udfs(), v.canTag(), v.replicas()));
+      vertices.add(new VertexSpec(v.name(), v.kind(), settings, v.udfs(), v.canTag(), v.replicas(), v.maxReplicas()));
     }
     return new PipelineSpec(spec.name(), spec.numaflowHeader(), vertices, spec.edges());
   }

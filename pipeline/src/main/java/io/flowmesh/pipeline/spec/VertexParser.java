@@ -94,7 +94,7 @@ final class VertexParser {
     }
     SpecParser.Limits vertexLimits = SpecParser.limits(f.object("limits"));
     applyLimits(f, kind, pipelineLimits, vertexLimits, derived);
-    int replicas = scale(f.object("scale"));
+    int[] scale = scale(f.object("scale"));
     Map<String, String> settings = new java.util.LinkedHashMap<>(pipelineSettings);
     settings.putAll(derived.values());
     f.flatMap("settings").forEach((key, value) -> {
@@ -109,7 +109,7 @@ final class VertexParser {
       }
     });
     f.rejectRest(VERTEX_HINTS::get);
-    return name == null ? null : new VertexSpec(name, kind, settings, udfs, canTag, replicas);
+    return name == null ? null : new VertexSpec(name, kind, settings, udfs, canTag, scale[0], scale[1]);
   }
 
   /**
@@ -146,10 +146,10 @@ final class VertexParser {
     }
   }
 
-  /** {@code scale.min} replicas (default 1); {@code max} and {@code disabled} are for compose and Kubernetes. */
-  private static int scale(Fields f) {
+  /** {@code scale.min} replicas (default 1) and {@code scale.max} (default: min), the most Kubernetes may scale to; {@code disabled} is accepted. */
+  private static int[] scale(Fields f) {
     if (f == null) {
-      return 1;
+      return new int[] {1, 1};
     }
     Long min = f.number("min", 1);
     Long max = f.number("max", 1);
@@ -162,6 +162,7 @@ final class VertexParser {
       min = 16L;
     }
     f.rejectRest(SCALE_HINTS::get);
-    return min == null ? 1 : min.intValue();
+    int replicas = min == null ? 1 : min.intValue();
+    return new int[] {replicas, max == null ? replicas : (int) Math.min(max, 1000)};
   }
 }

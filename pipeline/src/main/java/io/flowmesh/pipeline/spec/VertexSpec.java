@@ -10,13 +10,20 @@ import java.util.Map;
  * @param settings Flowmesh keys to values, from the typed fields, the limits and {@code settings:}
  * @param canTag whether its outputs can carry tags (a map, or a source with a transformer)
  * @param replicas how many processes run it ({@code scale.min}, default 1)
+ * @param maxReplicas {@code scale.max} (default: {@code replicas}): the most an autoscaler may run (Kubernetes)
  */
 public record VertexSpec(String name, VertexKind kind, Map<String, String> settings, List<UdfSpec> udfs, boolean canTag,
-    int replicas) {
+    int replicas, int maxReplicas) {
 
   public VertexSpec {
     settings = Map.copyOf(settings);
     udfs = List.copyOf(udfs);
+    maxReplicas = Math.max(maxReplicas, replicas);
+  }
+
+  /** With {@code scale.max} = {@code scale.min}. */
+  public VertexSpec(String name, VertexKind kind, Map<String, String> settings, List<UdfSpec> udfs, boolean canTag, int replicas) {
+    this(name, kind, settings, udfs, canTag, replicas, replicas);
   }
 
   /** How messages name it: {@code vertex 'cat'}. */

@@ -1,0 +1,53 @@
+package io.flowmesh.pipeline.run;
+
+import io.flowmesh.pipeline.deploy.ComposeRenderer;
+import io.flowmesh.pipeline.deploy.Deployment;
+import io.flowmesh.pipeline.deploy.DeploymentModel;
+import io.flowmesh.pipeline.spec.SpecException;
+import io.flowmesh.pipeline.spec.SpecOverrides;
+import io.flowmesh.pipeline.spec.SpecParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code --render compose [--out FILE]}: the spec as a compose file ({@link ComposeRenderer}). */
+final class Render {
+
+  private Render() {
+  }
+
+  /**
+   * Writes the compose file of {@code specFile} to {@code outFile}, or to {@code out} when null.
+   *
+   * @param root the repository: the build context, written relative to the compose file's folder
+   *     (to the working directory when printed)
+   * @return 0 written, 1 the file could not be written, 2 a bad spec
+   */
+  static int compose(Path specFile, List<String> sets, Path root, Path outFile, PrintStream out) {
+    Deployment d;
+    try {
+      d = DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets));
+    } catch (SpecException e) {
+      out.println("flowmesh-pipeline: " + e.getMessage());
+      return 2;
+    }
+    Path from = (outFile == null ? Path.of("") : outFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+    String context = from.relativize(root.toAbsolutePath().normalize()).toString();
+    String text = ComposeRenderer.render(d, context.isEmpty() ? "." : context, specFile.toString());
+    if (outFile == null) {
+      out.print(text);
+      return 0;
+    }
+    try {
+      Files.writeString(outFile, text);
+    } catch (IOException e) {
+      out.println("flowmesh-pipeline: cannot write " + outFile + ": " + e.getMessage());
+      return 1;
+    }
+    out.println("flowmesh-pipeline: wrote " + outFile + " (pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
+        + "docker compose -f " + outFile + " up --build -d)");
+    return 0;
+  }
+}
