@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -95,7 +96,8 @@ public final class HelmValuesRenderer {
       upstreams.add(up);
     });
     SettingsForm form = SettingsForm.of(v.kind(), settings);
-    Map<String, String> env = new LinkedHashMap<>(form.env());
+    // sorted: the same spec renders the same file in every run (a vertex's settings come in no fixed order)
+    Map<String, String> env = new TreeMap<>(form.env());
     env.putAll(v.env());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", v.name());
@@ -109,7 +111,7 @@ public final class HelmValuesRenderer {
     }
     out.put("shutdownTimeoutSeconds", shutdownSeconds(v, settings, problems));
     out.put("env", env);
-    out.put("args", form.flags());
+    out.put("args", form.flags().stream().sorted().toList());
     out.put("upstreams", upstreams);
     out.put("dataDir", v.dataDir());
     List<Object> udfs = new ArrayList<>();
