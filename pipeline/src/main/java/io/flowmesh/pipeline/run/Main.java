@@ -33,6 +33,7 @@ public final class Main {
   static final String USAGE = """
       Usage: scripts/run-spec.sh [options] SPEC.yaml
              scripts/run-spec.sh --render compose [--out FILE] [--set ...] SPEC.yaml
+             scripts/run-spec.sh --render helm-values [--out FILE] [--set ...] SPEC.yaml
              java -jar pipeline/target/flowmesh-pipeline.jar [options] SPEC.yaml
 
       Runs a pipeline spec (docs/pipelines.md) on this machine as processes: every UDF the spec
@@ -44,6 +45,8 @@ public final class Main {
         --dry-run          check the spec and print the processes and settings it would start; start nothing
         --render compose   write the spec as a compose file instead (services, health checks, start
                            order, scale; docs/pipelines.md); to standard output, or to --out FILE
+        --render helm-values  write the spec as a values file of the Helm chart deploy/helm/flowmesh
+                           (docs/running.md, "Running on Kubernetes")
         --out FILE         where --render writes (its build context is this repository, relative to FILE)
         --interval SECS    seconds between progress lines (default 5)
         --ready-timeout SECS  how long to wait for every service to be ready (default 120)
@@ -91,8 +94,8 @@ public final class Main {
           case "--set" -> sets.add(value(a, args, ++i));
           case "--render" -> {
             render = value(a, args, ++i);
-            if (!render.equals("compose")) {
-              throw new IllegalArgumentException("--render takes compose (the only format so far), not '" + render + "'");
+            if (!render.equals("compose") && !render.equals("helm-values")) {
+              throw new IllegalArgumentException("--render takes compose or helm-values, not '" + render + "'");
             }
           }
           case "--out" -> renderOut = Path.of(value(a, args, ++i));
@@ -116,7 +119,8 @@ public final class Main {
     }
     Path root = root();
     if (render != null) {
-      return Render.compose(specFile, sets, root, renderOut, out);
+      return render.equals("compose") ? Render.compose(specFile, sets, root, renderOut, out)
+          : Render.helmValues(specFile, sets, renderOut, out);
     }
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

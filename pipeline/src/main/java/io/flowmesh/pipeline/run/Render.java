@@ -3,6 +3,7 @@ package io.flowmesh.pipeline.run;
 import io.flowmesh.pipeline.deploy.ComposeRenderer;
 import io.flowmesh.pipeline.deploy.Deployment;
 import io.flowmesh.pipeline.deploy.DeploymentModel;
+import io.flowmesh.pipeline.deploy.HelmValuesRenderer;
 import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
@@ -12,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code --render compose [--out FILE]}: the spec as a compose file ({@link ComposeRenderer}). */
+/**
+ * {@code --render compose|helm-values [--out FILE]}: the spec as a compose file ({@link ComposeRenderer})
+ * or as the values of the Helm chart ({@link HelmValuesRenderer}), both from one deployment model.
+ */
 final class Render {
 
   private Render() {
@@ -36,6 +40,30 @@ final class Render {
     Path from = (outFile == null ? Path.of("") : outFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     String context = from.relativize(root.toAbsolutePath().normalize()).toString();
     String text = ComposeRenderer.render(d, context.isEmpty() ? "." : context, specFile.toString());
+    return write(text, outFile, out, "pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
+        + "docker compose -f " + outFile + " up --build -d");
+  }
+
+  /**
+   * Writes the Helm values of {@code specFile} to {@code outFile}, or to {@code out} when null.
+   *
+   * @return 0 written, 1 the file could not be written, 2 a bad spec
+   */
+  static int helmValues(Path specFile, List<String> sets, Path outFile, PrintStream out) {
+    String text;
+    Deployment d;
+    try {
+      d = DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets));
+      text = HelmValuesRenderer.render(d, specFile.toString());
+    } catch (SpecException e) {
+      out.println("flowmesh-pipeline: " + e.getMessage());
+      return 2;
+    }
+    return write(text, outFile, out, "pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
+        + "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh -f " + outFile + " --set edgeToken.value=...");
+  }
+
+  private static int write(String text, Path outFile, PrintStream out, String what) {
     if (outFile == null) {
       out.print(text);
       return 0;
@@ -46,8 +74,7 @@ final class Render {
       out.println("flowmesh-pipeline: cannot write " + outFile + ": " + e.getMessage());
       return 1;
     }
-    out.println("flowmesh-pipeline: wrote " + outFile + " (pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
-        + "docker compose -f " + outFile + " up --build -d)");
+    out.println("flowmesh-pipeline: wrote " + outFile + " (" + what + ")");
     return 0;
   }
 }
