@@ -57,7 +57,7 @@ class RenderCommandTest {
   void anUnknownFormatAndOutWithoutRenderAreCommandLineErrors() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertEquals(2, run(out, "--render", "helm", EVEN_ODD.toString()));
-    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("flowmesh-pipeline: --render takes compose (the only format so far), not 'helm'"),
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("flowmesh-pipeline: --render takes compose or helm-values, not 'helm'"),
         out.toString(StandardCharsets.UTF_8));
     out.reset();
     assertEquals(2, run(out, "--out", "x.yml", EVEN_ODD.toString()));
