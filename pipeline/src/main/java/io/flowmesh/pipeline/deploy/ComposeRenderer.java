@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * A compose file from a {@link Deployment}: one service per vertex and one per UDF container
@@ -61,13 +59,7 @@ public final class ComposeRenderer {
     if (!volumes.isEmpty()) {
       root.put("volumes", volumes);
     }
-    DumperOptions o = new DumperOptions();
-    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    o.setIndent(2);
-    o.setIndicatorIndent(2);
-    o.setIndentWithIndicator(true);
-    o.setWidth(200);
-    return header(d, source) + new Yaml(o).dump(root);
+    return RenderedYaml.dump(header(d, source), root);
   }
 
   private static String header(Deployment d, String source) {

@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The values file of the Helm chart in {@code deploy/helm/flowmesh} from a {@link Deployment}: the
@@ -53,13 +51,7 @@ public final class HelmValuesRenderer {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("pipeline", d.pipeline());
     root.put("vertices", vertices);
-    DumperOptions o = new DumperOptions();
-    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    o.setIndent(2);
-    o.setIndicatorIndent(2);
-    o.setIndentWithIndicator(true);
-    o.setWidth(200);
-    return header(d, source) + new Yaml(o).dump(root);
+    return RenderedYaml.dump(header(d, source), root);
   }
 
   private static String header(Deployment d, String source) {
