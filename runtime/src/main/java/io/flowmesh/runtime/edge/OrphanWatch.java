@@ -166,7 +166,8 @@ public final class OrphanWatch {
     long now = System.nanoTime();
     for (int i = 0; i < edgeSubscribed.length; i++) {
       int queued = all.edges[i].queue.size();
-      if (edgeSubscribed[i] || queued == 0 || now - edgeSince[i] < graceNanos) {
+      // the live count, not the last check's: a subscriber that came since is not reported missing
+      if (all.edges[i].subscriberCount() > 0 || queued == 0 || now - edgeSince[i] < graceNanos) {
         continue;
       }
       out = out == null ? new StringBuilder() : out.append("; ");
@@ -192,7 +193,7 @@ public final class OrphanWatch {
     if (edgeSubscribed.length > 0) {
       JsonArray without = new JsonArray();
       for (int i = 0; i < edgeSubscribed.length; i++) {
-        if (!edgeSubscribed[i]) {
+        if (server.outbound().edges[i].subscriberCount() == 0) {
           without.add(server.outbound().edges[i].to);
         }
       }

@@ -209,6 +209,8 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
     OrphanWatch watch = call(up, () -> new OrphanWatch(upVertx, server, java.time.Duration.ofMillis(100),
         java.time.Duration.ofSeconds(30), "edge.orphan-timeout", null).start());
     Downstream a = new Downstream(server, "a");
+    // a's subscription is asynchronous: until it has one, a is an edge without a subscriber too
+    until(() -> !a.ids.isEmpty(), 30_000, () -> "a subscribed and receiving");
     String[] reason = {null};
     until(() -> (reason[0] = call(up, watch::notReadyReason)) != null, 30_000, () -> "a not-ready reason; a got " + a.ids.size());
     assertTrue(reason[0].startsWith("edge map -> b: no subscriber yet, "), reason[0]);
