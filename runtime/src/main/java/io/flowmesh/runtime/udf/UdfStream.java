@@ -6,20 +6,16 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
 import io.flowmesh.runtime.buffer.ProtoInput;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.function.Predicate;
 
 /**
@@ -46,8 +42,6 @@ public final class UdfStream<R extends Message> {
   private static final int INITIAL_BUFFER = 8192;
   /** The most a turn's buffer is sized for up front; a larger turn grows it as needed. */
   private static final int MAX_PRESIZE = 4 << 20;
-  /** Written turns' arrays kept for reuse: one in flight and one being filled is the usual case. */
-  private static final int MAX_SPARE = 2;
 
   /** What the owner of a stream hears. */
   public interface Events<R extends Message> {
@@ -84,15 +78,6 @@ public final class UdfStream<R extends Message> {
   private final Handler<Throwable> failureHandler = this::onException;
   private HttpClientRequest request;
   private Buffer out;
-  /** The heap array behind {@link #out}: written turns' arrays are used again ({@link #spare}). */
-  private ByteBuf outBytes;
-  /**
-   * Arrays of turns whose write completed, to be used again: Netty copies a heap buffer into a
-   * direct one before the socket write, and the write completes after that, so nothing refers to
-   * such an array any more. A write that never completes (a stream reset with data still queued)
-   * just leaves its array to the garbage collector.
-   */
-  private final ArrayDeque<ByteBuf> spare = new ArrayDeque<>(MAX_SPARE);
   /** Bytes written by the last turn: the next turn's buffer starts at that size, so it rarely grows. */
   private int lastTurnBytes = INITIAL_BUFFER;
   private boolean flushScheduled;
@@ -163,7 +148,6 @@ public final class UdfStream<R extends Message> {
     }
     done = true;
     out = null;
-    outBytes = null;
     if (request != null) {
       request.reset();
     }
@@ -189,13 +173,7 @@ public final class UdfStream<R extends Message> {
     if (out == null) {
       // Sized from the last turn (plus an eighth): a buffer that starts at 8 KiB and doubles up to
       // a turn's size copies every byte about twice more and allocates twice the final size.
-      int size = Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3));
-      ByteBuf bytes = spare.pollFirst();
-      if (bytes == null || bytes.capacity() < size) {
-        bytes = Unpooled.buffer(size);
-      }
-      outBytes = bytes.clear();
-      out = BufferInternal.buffer(bytes);
+      out = Buffer.buffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
     }
     return out;
   }
@@ -212,18 +190,10 @@ public final class UdfStream<R extends Message> {
   private void flush() {
     flushScheduled = false;
     Buffer b = out;
-    ByteBuf bytes = outBytes;
     out = null;
-    outBytes = null;
     if (b != null && !done) {
       lastTurnBytes = Math.max(INITIAL_BUFFER, b.length());
-      request.write(b).onComplete(ar -> {
-        if (ar.failed()) {
-          failureHandler.handle(ar.cause());
-        } else if (spare.size() < MAX_SPARE && bytes.capacity() <= MAX_PRESIZE) {
-          spare.addLast(bytes);
-        }
-      });
+      request.write(b).onFailure(failureHandler);
     }
   }
 
