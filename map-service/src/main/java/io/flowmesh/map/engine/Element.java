@@ -1,9 +1,8 @@
 package io.flowmesh.map.engine;
 
-import com.google.protobuf.CodedOutputStream;
+import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
-import java.io.IOException;
 
 /**
  * One input element from the moment the engine takes it from the edge until it is acked
@@ -21,11 +20,8 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** The ordering key, or null when ordering is off. */
   final String key;
   final long arrivalWatermark;
-  /**
-   * Whether the input has headers: asked once, as the generated message allocates an empty map
-   * field each time it is asked about headers it does not have.
-   */
-  final boolean hasHeaders;
+  /** Its engine's request builder (null in tests of the pure structures). */
+  private final UdfRequests requests;
   /** Index in the watermark heap, -1 when not in it. */
   int heapIndex = -1;
   /** The next element of the same key waiting behind this one. */
@@ -35,12 +31,11 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   long startNanos;
   /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
   boolean givenBack;
-  /** The encoded size of the UDF request, -1 until first asked. */
-  private int requestSize = -1;
+  private MapRequest.Request request;
 
-  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key) {
+  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key, UdfRequests requests) {
     this.delivery = delivery;
-    this.hasHeaders = delivery.message().getHeadersCount() > 0;
+    this.requests = requests;
     this.from = from;
     this.owner = owner;
     this.key = key;
@@ -50,7 +45,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** An element with no edge behind it, for tests of the pure structures. */
   Element(long arrivalWatermark, String key) {
     this.delivery = null;
-    this.hasHeaders = false;
+    this.requests = null;
     this.from = null;
     this.owner = null;
     this.key = key;
@@ -72,18 +67,12 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     return arrivalWatermark;
   }
 
-  /** The UDF request's size, computed once. */
+  /** The UDF request for this element, built once and reused on every attempt. */
   @Override
-  public int requestSize() {
-    if (requestSize < 0) {
-      requestSize = UdfRequests.size(delivery.message(), arrivalWatermark, hasHeaders);
+  public MapRequest.Request request() {
+    if (request == null) {
+      request = requests.of(delivery.message(), delivery.watermark());
     }
-    return requestSize;
-  }
-
-  /** Writes the UDF request from the input message itself, on every attempt. */
-  @Override
-  public void writeRequest(CodedOutputStream out) throws IOException {
-    UdfRequests.write(out, delivery.message(), arrivalWatermark, hasHeaders);
+    return request;
   }
 }

@@ -1,12 +1,10 @@
 package io.flowmesh.map.udf;
 
-import com.google.protobuf.CodedOutputStream;
-import java.io.IOException;
+import io.flowmesh.proto.udf.map.v1.MapRequest;
 
 /**
  * One element handed to the UDF. The engine's in-flight record implements this, so the
- * client allocates nothing of its own to remember what it was given, and writes the request
- * straight from it into the stream's buffer (no request message is built).
+ * client allocates nothing of its own to remember what it was given.
  *
  * <p>The client compares elements by identity and never calls {@code equals} or
  * {@code hashCode} on them.
@@ -14,15 +12,8 @@ import java.io.IOException;
 public interface UdfElement {
 
   /**
-   * The size of the element's encoded {@code MapRequest.Request}; the same on every call (the
-   * element computes it once). The client adds the id beside it on the wire.
+   * The request to send, built once by the engine; the client adds the id on the wire
+   * and sends the same request again when it retries.
    */
-  int requestSize();
-
-  /**
-   * Writes the element's {@code MapRequest.Request}, encoded: exactly {@link #requestSize()} bytes,
-   * its fields without a tag or length before them. Called again, with the same result, for
-   * every attempt.
-   */
-  void writeRequest(CodedOutputStream out) throws IOException;
+  MapRequest.Request request();
 }

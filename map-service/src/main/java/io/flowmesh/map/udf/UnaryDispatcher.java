@@ -83,7 +83,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
 
   private void send(Pending p, long now) {
     String id = inFlight.issue(p, stream, now);
-    stream.send(id, p.element);
+    stream.send(id, p.element.request());
     stats.requestsSent++;
     if (silentSinceNanos == 0 && !everAnswered) {
       silentSinceNanos = now;

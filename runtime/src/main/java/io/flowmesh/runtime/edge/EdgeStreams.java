@@ -1,7 +1,6 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
@@ -114,7 +113,7 @@ final class EdgeStreams {
         server.scheduleDispatch();
         break;
       case ACK:
-        onAck(s, frame.getAck());
+        onAck(s, frame.getAck().getSeqsList());
         break;
       case NACK:
         onNack(s, frame.getNack().getSeqsList(), frame.getNack().getReason());
@@ -157,11 +156,10 @@ final class EdgeStreams {
     server.scheduleDispatch();
   }
 
-  private void onAck(Subscription s, Ack ack) {
+  private void onAck(Subscription s, List<Long> seqs) {
     int n = 0;
-    // getSeqs(i), not getSeqsList().get(i): the list boxes every sequence number it returns.
-    for (int i = 0, size = ack.getSeqsCount(); i < size; i++) {
-      long seq = ack.getSeqs(i);
+    for (int i = 0, size = seqs.size(); i < size; i++) {
+      long seq = seqs.get(i);
       UnackedWindow.AckResult r = s.unacked.ack(seq);
       if (r == UnackedWindow.AckResult.ACKED) {
         n++;
