@@ -88,7 +88,7 @@ public final class HelmValuesRenderer {
       upstreams.add(up);
     });
     SettingsForm form = SettingsForm.of(v.kind(), settings);
-    // sorted: the same spec renders the same file in every run (a vertex's settings come in no fixed order)
+    // sorted by key, so a diff of two renderings of a changed spec shows only what changed
     Map<String, String> env = new TreeMap<>(form.env());
     env.putAll(v.env());
     Map<String, Object> out = new LinkedHashMap<>();
