@@ -27,9 +27,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code kafka} profile of docker-compose.yml run for real on a Docker engine from
@@ -54,24 +53,13 @@ class ComposeKafkaTest {
   private static final int COUNT = 5_000;
   private static final List<String> CONSOLE_VALUES = List.of("console-a", "console-b", "console-c");
 
-  private static DockerTestEnv docker;
-
-  @BeforeAll
-  static void engine() {
-    docker = DockerTestEnv.start();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    if (docker != null) {
-      docker.close();
-    }
-  }
+  @RegisterExtension
+  static final DockerEngine DOCKER = new DockerEngine();
 
   @Test
   void theKafkaProfileCarriesEveryRecordFromTheInputTopicThroughTheUdfToTheOutputTopic() {
-    assertFalse(docker.kafkaImage().isEmpty(), "scripts/docker-test-env.sh made no apache/kafka stand-in (see "
-        + docker.logDir().resolve("docker-test-env.log") + "): build kafka-broker first, mvn -B package -DskipTests");
+    assertFalse(DOCKER.env().kafkaImage().isEmpty(), "scripts/docker-test-env.sh made no apache/kafka stand-in (see "
+        + DOCKER.env().logDir().resolve("docker-test-env.log") + "): build kafka-broker first, mvn -B package -DskipTests");
     int[] ports = Ports.free(4);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KAFKA_PUBLISH", String.valueOf(ports[0]));
@@ -80,7 +68,7 @@ class ComposeKafkaTest {
     env.put("KAFKA_SINK_HTTP_PUBLISH", String.valueOf(ports[3]));
     env.put("FLOWMESH_EDGE_TOKEN", "compose-test-token-0123456789abcdef");
     String bootstrap = "localhost:" + ports[0];
-    try (ComposeProject compose = new ComposeProject(docker, "flowmesh-systest-kafka", List.of("kafka"), env)) {
+    try (ComposeProject compose = new ComposeProject(DOCKER.env(), "flowmesh-systest-kafka", List.of("kafka"), env)) {
       long start = System.nanoTime();
       // kafka-source and what it depends on: the broker, the topics, kafka-map, kafka-sink, the UDF
       compose.run(BUILD_AND_UP, "up", "--build", "-d", "kafka-source");

@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,19 +37,8 @@ class ComposeRunTest {
   private static final int COUNT = 20_000;
   private static final int MSG_SIZE = 40;
 
-  private static DockerTestEnv docker;
-
-  @BeforeAll
-  static void engine() {
-    docker = DockerTestEnv.start();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    if (docker != null) {
-      docker.close();
-    }
-  }
+  @RegisterExtension
+  static final DockerEngine DOCKER = new DockerEngine();
 
   /** Environment every run gets: its published ports, and an edge token (harmless where unused). */
   private static Map<String, String> env(int source, String map, int sink) {
@@ -89,7 +77,7 @@ class ComposeRunTest {
     env.put("FLOWMESH_SINK_TYPE", "file");
     Map<String, Integer> port = Map.of("source", ports[0], "map", ports[1], "sink", ports[2]);
     Path out = dir.resolve("out.ndjson");
-    try (ComposeProject compose = new ComposeProject(docker, "flowmesh-systest-run", List.of(), env)) {
+    try (ComposeProject compose = new ComposeProject(DOCKER.env(), "flowmesh-systest-run", List.of(), env)) {
       long start = System.nanoTime();
       compose.run(BUILD_AND_UP, "up", "--build", "-d");
       compose.awaitHealthy(HEALTHY, PIPELINE, Map.of());
@@ -108,8 +96,8 @@ class ComposeRunTest {
       compose.run(Duration.ofMinutes(3), "down");
       // the sink's file outlives `down` in the named volume; read it with a throwaway container
       String volume = compose.name() + "_sink-data";
-      Files.writeString(out, docker.docker(Duration.ofMinutes(2), "run", "--rm", "-v", volume + ":/data:ro",
-          docker.jreImage(), "cat", "/data/out.ndjson"));
+      Files.writeString(out, DOCKER.env().docker(Duration.ofMinutes(2), "run", "--rm", "-v", volume + ":/data:ro",
+          DOCKER.env().jreImage(), "cat", "/data/out.ndjson"));
     }
     SinkFile file = SinkFile.read(out);
     assertEquals(COUNT, file.lines(), "lines in the sink's file (no duplicates)");
@@ -128,7 +116,7 @@ class ComposeRunTest {
     Map<String, String> env = env(ports[0], mapFirst + "-" + (mapFirst + 1), ports[1]);
     env.put("PROMETHEUS_PUBLISH", String.valueOf(ports[2]));
     env.put("FLOWMESH_SOURCE_RATE", "500");
-    try (ComposeProject compose = new ComposeProject(docker, "flowmesh-systest-scale", List.of("observability"), env)) {
+    try (ComposeProject compose = new ComposeProject(DOCKER.env(), "flowmesh-systest-scale", List.of("observability"), env)) {
       // Grafana is left out (see the class comment): every other service of the profile runs.
       compose.run(BUILD_AND_UP, "up", "--build", "-d", "--scale", "map=2", "udf", "source", "map", "sink", "prometheus");
       compose.awaitHealthy(HEALTHY, List.of("udf", "source", "map", "sink", "prometheus"), Map.of("map", 2));

@@ -12,9 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,19 +31,8 @@ class ComposeSpecRunTest {
   private static final int COUNT = 6_000;
   private static final List<String> SERVICES = List.of("in", "even-or-odd-udf", "even-or-odd", "even-sink", "odd-sink");
 
-  private static DockerTestEnv docker;
-
-  @BeforeAll
-  static void engine() {
-    docker = DockerTestEnv.start();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    if (docker != null) {
-      docker.close();
-    }
-  }
+  @RegisterExtension
+  static final DockerEngine DOCKER = new DockerEngine();
 
   private static double metric(int port, String name) {
     return MetricsText.parse(Http.get("http://127.0.0.1:" + port + "/metrics").body()).sum(name);
@@ -67,12 +55,12 @@ class ComposeSpecRunTest {
     Path composeFile = dir.resolve("compose.yml");
     DockerTestEnv.Result rendered = DockerTestEnv.run(List.of(Project.path("scripts/run-spec.sh").toString(), "--render", "compose",
         "--out", composeFile.toString(), "--set", "in:source.count=" + COUNT, spec.toString()), Map.of(),
-        docker.logDir().resolve("render.log"), Duration.ofMinutes(5));
+        DOCKER.env().logDir().resolve("render.log"), Duration.ofMinutes(5));
     assertEquals(0, rendered.exit(), "run-spec.sh --render compose:\n" + rendered.tail());
 
     Map<String, String> env = Map.of("FLOWMESH_EDGE_TOKEN", "compose-spec-test-token-0123456789abcdef");
     Map<String, TreeSet<Long>> counters = new java.util.HashMap<>();
-    try (ComposeProject compose = new ComposeProject(docker, composeFile, "flowmesh-systest-spec", List.of(), env)) {
+    try (ComposeProject compose = new ComposeProject(DOCKER.env(), composeFile, "flowmesh-systest-spec", List.of(), env)) {
       long start = System.nanoTime();
       compose.run(BUILD_AND_UP, "up", "--build", "-d");
       compose.awaitHealthy(HEALTHY, SERVICES, Map.of());
@@ -99,8 +87,8 @@ class ComposeSpecRunTest {
       for (String sink : List.of("even-sink", "odd-sink")) {
         String name = sink.replace("-sink", "");
         Path file = dir.resolve(name + ".ndjson");
-        Files.writeString(file, docker.docker(Duration.ofMinutes(2), "run", "--rm", "-v", compose.name() + "_" + sink + "-data:/data:ro",
-            docker.jreImage(), "cat", "/data/" + name + ".ndjson"));
+        Files.writeString(file, DOCKER.env().docker(Duration.ofMinutes(2), "run", "--rm", "-v", compose.name() + "_" + sink + "-data:/data:ro",
+            DOCKER.env().jreImage(), "cat", "/data/" + name + ".ndjson"));
         SinkFile out = SinkFile.read(file);
         assertEquals(out.lines(), out.distinctIds(), sink + ": lines and distinct ids (no duplicates): " + out.duplicates());
         assertEquals((long) (sink.equals("even-sink") ? evens : odds), out.lines(), sink + ": lines and its messages metric");
