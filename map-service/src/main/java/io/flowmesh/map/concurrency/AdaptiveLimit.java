@@ -45,6 +45,26 @@ public final class AdaptiveLimit {
   static final int CAPACITY = 2048;
   /** The limit kept on an error or timeout. */
   static final double ERROR_BACKOFF = 0.75;
+  /** A throughput trial moves the limit by this factor, up or down. */
+  static final double TRIAL_STEP = 1.25;
+  /** A trial up pays when the throughput rose by at least this fraction; one down, when it fell by no more than {@link #LOSS}. */
+  static final double GAIN = 0.05;
+  static final double LOSS = 0.03;
+  /**
+   * A level's throughput counts after at least {@value #LEVEL_WINDOWS} windows and enough answers
+   * for a relative standard error of about {@value #PRECISION}: a count of answers of calls whose
+   * times vary with a coefficient of variation {@code cv} is that exact to about {@code cv/√n}, so
+   * {@code n ≥ (cv / PRECISION)²}, at least {@value #LEVEL_ANSWERS}, at most {@value #MAX_LEVEL_ANSWERS}.
+   */
+  static final int LEVEL_WINDOWS = 3;
+  static final int LEVEL_ANSWERS = 256;
+  static final int MAX_LEVEL_ANSWERS = 20_000;
+  static final double PRECISION = 0.025;
+  /** The wait before the next trial after one that did not pay; doubled per failure in a row, up to the next constant. */
+  static final long TRIAL_COOLDOWN_NANOS = 1_000_000_000L;
+  static final long MAX_TRIAL_COOLDOWN_NANOS = 8_000_000_000L;
+  /** The floor is dropped when the throughput at it fell below this fraction of what it was (the UDF or the machine changed). */
+  static final double STALE = 0.75;
 
   /** Where the limiter is. */
   public enum Phase {
@@ -53,7 +73,9 @@ public final class AdaptiveLimit {
     /** Small steps around where the UDF saturates. */
     STEADY,
     /** The limit halved for one window, measuring the RTT without queueing again. */
-    PROBING
+    PROBING,
+    /** A throughput trial: the limit one step up or down for one level, kept only if that got more through (up) or as much (down). */
+    TRIAL
   }
 
   private final int min;
@@ -74,6 +96,30 @@ public final class AdaptiveLimit {
   private long errorsSeen;
   private long windows;
   private long backoffs;
+
+  // the throughput guard: the level (time at one limit) and the trials
+  private int levelWindows;
+  private long levelAnswers;
+  private long levelFirstNanos;
+  /** Sum and sum of squares of the level's call times (milliseconds), for their coefficient of variation. */
+  private double levelRttSum;
+  private double levelRttSquares;
+  /** The last measured level's answers per second; 0 before the first. */
+  private double rate;
+  /** The limit a trial started from, and that level's rate. */
+  private int trialBase;
+  private double trialBaseRate;
+  /** The lowest limit the latency signal may shrink to: the last raise that paid (0: none), and its rate. */
+  private int floor;
+  private double floorRate;
+  private long nextTrialNanos;
+  private boolean trialUp;
+  /** The last trial went up and paid: the next goes up by a full step. */
+  private boolean climbing;
+  private boolean nextTrialUp = true;
+  private int failedTrials;
+  private long trials;
+  private long paidTrials;
 
   // the window
   private final long[] samples = new long[CAPACITY];
@@ -110,6 +156,13 @@ public final class AdaptiveLimit {
     if (nowNanos - rttNanos < windowStartNanos) {
       return; // sent under an earlier limit
     }
+    if (levelAnswers == 0) {
+      levelFirstNanos = nowNanos;
+    }
+    levelAnswers++;
+    double ms = rttNanos / 1e6;
+    levelRttSum += ms;
+    levelRttSquares += ms * ms;
     samples[count & (CAPACITY - 1)] = rttNanos;
     count++;
     inFlightSum += inFlight;
@@ -129,8 +182,9 @@ public final class AdaptiveLimit {
     }
     errorsSeen = e;
     backoffs++;
-    double from = phase == Phase.PROBING ? beforeProbe : limit;
+    double from = phase == Phase.PROBING ? beforeProbe : phase == Phase.TRIAL ? trialBase : limit;
     phase = Phase.STEADY;
+    floor = 0;
     scheduleProbe(nowNanos);
     set(from * ERROR_BACKOFF, nowNanos, true);
   }
@@ -143,7 +197,13 @@ public final class AdaptiveLimit {
     int peak = peakInFlight;
     clearWindow();
     windows++;
+    levelWindows++;
     rttNanos = rtt;
+    boolean measured = levelWindows >= LEVEL_WINDOWS && levelAnswers >= levelAnswersNeeded() && now > levelFirstNanos;
+    if (measured) {
+      rate = levelAnswers * 1e9 / (now - levelFirstNanos);
+      clearLevel(); // the next measurement at this limit starts here: the rate is always a recent one
+    }
     if (phase == Phase.PROBING) {
       minRttNanos = rtt;
       phase = Phase.STEADY;
@@ -157,6 +217,12 @@ public final class AdaptiveLimit {
     queue = meanInFlight * (1 - (double) minRttNanos / rtt);
     double alpha = Math.max(3, limit / 10);
     double beta = Math.max(6, limit / 5);
+    if (phase == Phase.TRIAL) {
+      if (measured) {
+        endTrial(now);
+      }
+      return;
+    }
     double next = limit;
     if (queue > beta) {
       leaveSlowStart(now);
@@ -169,12 +235,77 @@ public final class AdaptiveLimit {
       leaveSlowStart(now);
     }
     if (phase == Phase.STEADY && now - nextProbeNanos >= 0 && next > min) {
-      beforeProbe = Math.min(max, next);
+      beforeProbe = Math.min(max, Math.max(next, floor));
       phase = Phase.PROBING;
       set(Math.ceil(beforeProbe / 2), now, true);
       return;
     }
+    if (next <= limit && phase == Phase.STEADY && measured) {
+      // the RTT says hold or shrink: the throughput has a say first
+      if (floor > 0 && applied == floor) {
+        if (rate < floorRate * STALE) {
+          floor = 0; // far less gets through at the floor than when it was set: conditions changed, start over
+          failedTrials = 0;
+          nextTrialUp = true;
+          nextTrialNanos = now;
+        } else {
+          floorRate = Math.max(floorRate, rate);
+        }
+      }
+      // without a floor (no trial evidence yet) the latency signal shrinks first; trials start where it holds
+      if ((floor > 0 || next == limit) && now - nextTrialNanos >= 0 && peak >= applied) {
+        if (nextTrialUp ? applied < max : applied > min) {
+          startTrial(nextTrialUp, now);
+          return;
+        }
+        nextTrialUp = !nextTrialUp; // at a bound: the other way next time
+      }
+    }
+    if (next < limit && floor > 0) {
+      next = Math.max(next, Math.min(limit, floor));
+    }
     set(next, now, false);
+  }
+
+  /** Moves the limit one {@link #TRIAL_STEP} up or down for one level, remembering where it came from. */
+  private void startTrial(boolean up, long now) {
+    trialBase = applied;
+    trialBaseRate = rate;
+    trialUp = up;
+    trials++;
+    phase = Phase.TRIAL;
+    // up: a full step while a climb is paying, else the latency signal's own small step first
+    double upTo = climbing ? limit * TRIAL_STEP : limit + Math.max(1, Math.sqrt(limit) / 2);
+    set(up ? Math.max(applied + 1, upTo) : Math.min(applied - 1, limit / TRIAL_STEP), now, true);
+  }
+
+  /**
+   * A trial's level is measured. Up pays if at least {@link #GAIN} more got through; down pays if
+   * no more than {@link #GAIN} less did (as much for fewer in flight: less latency). A trial that
+   * paid is kept, becomes the floor and is followed by the next in the same direction at once; one
+   * that did not goes back (the base becomes the floor: it beat its neighbour), and the next trial,
+   * the other way, waits.
+   */
+  private void endTrial(long now) {
+    boolean paid = trialUp ? rate >= trialBaseRate * (1 + GAIN) : rate >= trialBaseRate * (1 - LOSS);
+    phase = Phase.STEADY;
+    climbing = paid && trialUp;
+    if (paid) {
+      paidTrials++;
+      failedTrials = 0;
+      floor = applied;
+      floorRate = rate;
+      nextTrialUp = trialUp;
+      nextTrialNanos = now;
+      set(limit, now, true);
+      return;
+    }
+    failedTrials = Math.min(failedTrials + 1, 30);
+    nextTrialUp = !trialUp;
+    nextTrialNanos = now + Math.min(TRIAL_COOLDOWN_NANOS << Math.min(failedTrials - 1, 20), MAX_TRIAL_COOLDOWN_NANOS);
+    floor = trialBase;
+    floorRate = trialBaseRate;
+    set(trialBase, now, true);
   }
 
   private void leaveSlowStart(long now) {
@@ -195,11 +326,28 @@ public final class AdaptiveLimit {
     if (whole != applied || fresh) {
       windowStartNanos = now;
       clearWindow();
+      clearLevel();
     }
     if (whole != applied) {
       applied = whole;
       onChange.accept(whole);
     }
+  }
+
+  /** Answers the level needs for its rate to be about {@link #PRECISION} exact. */
+  private long levelAnswersNeeded() {
+    double mean = levelRttSum / levelAnswers;
+    double variance = Math.max(0, levelRttSquares / levelAnswers - mean * mean);
+    double cv = mean > 0 ? Math.sqrt(variance) / mean : 0;
+    double n = (cv / PRECISION) * (cv / PRECISION);
+    return (long) Math.min(MAX_LEVEL_ANSWERS, Math.max(LEVEL_ANSWERS, n));
+  }
+
+  private void clearLevel() {
+    levelWindows = 0;
+    levelAnswers = 0;
+    levelRttSum = 0;
+    levelRttSquares = 0;
   }
 
   private void clearWindow() {
@@ -235,6 +383,25 @@ public final class AdaptiveLimit {
   /** Windows closed so far. */
   public long windows() {
     return windows;
+  }
+
+  /** The last measured level's answers per second (a level: a few windows at one limit); 0 before the first. */
+  public double rate() {
+    return rate;
+  }
+
+  /** The lowest limit the latency signal may shrink to, set by the last throughput trial that paid; 0 for none. */
+  public int floor() {
+    return floor;
+  }
+
+  /** Throughput trials started, and those that paid (more got through, so the raise was kept). */
+  public long trials() {
+    return trials;
+  }
+
+  public long paidTrials() {
+    return paidTrials;
   }
 
   /** Times errors or timeouts shrank the limit. */
