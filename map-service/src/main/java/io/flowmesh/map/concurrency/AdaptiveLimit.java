@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The in-flight limit of one map instance under {@code map.concurrency=auto}: it follows the
- * UDF's latency and its errors between {@code min} and {@code max}.
+ * UDF's latency, the throughput and the errors between {@code min} and {@code max}.
  *
  * <h2>How it works</h2>
  * Every answered element gives one sample: its call time (RTT) and the elements in flight when it
@@ -33,6 +33,11 @@ import java.util.function.LongSupplier;
  * forms), that window's RTT becomes the new {@code minRtt}, and the limit goes back. After every
  * change of the limit, samples of elements sent before it are left out.
  *
+ * <h2>The throughput guard</h2>
+ * A rising RTT is not always a queue in the UDF (the CPU may be short), so wherever the latency
+ * signal says hold or shrink, a {@link ThroughputGuard} may step in: it hill-climbs on answers per
+ * second with trials one step up or down, and keeps a floor the latency signal may not shrink below.
+ *
  * <h2>Concurrency</h2>
  * Confined to the map instance's event loop; not thread-safe. {@link #limit()} and the state
  * getters may be read elsewhere (a metrics scrape), seeing a slightly stale value.
@@ -45,27 +50,6 @@ public final class AdaptiveLimit {
   static final int CAPACITY = 2048;
   /** The limit kept on an error or timeout. */
   static final double ERROR_BACKOFF = 0.75;
-  /** A throughput trial moves the limit by this factor, up or down. */
-  static final double TRIAL_STEP = 1.25;
-  /** A trial up pays when the throughput rose by at least this fraction; one down, when it fell by no more than {@link #LOSS}. */
-  static final double GAIN = 0.05;
-  static final double LOSS = 0.03;
-  /**
-   * A level's throughput counts after at least {@value #LEVEL_WINDOWS} windows and enough answers
-   * for a relative standard error of about {@value #PRECISION}: a count of answers of calls whose
-   * times vary with a coefficient of variation {@code cv} is that exact to about {@code cv/√n}, so
-   * {@code n ≥ (cv / PRECISION)²}, at least {@value #LEVEL_ANSWERS}, at most {@value #MAX_LEVEL_ANSWERS}.
-   */
-  static final int LEVEL_WINDOWS = 3;
-  static final int LEVEL_ANSWERS = 256;
-  static final int MAX_LEVEL_ANSWERS = 20_000;
-  static final double PRECISION = 0.025;
-  /** The wait before the next trial after one that did not pay; doubled per failure in a row, up to the next constant. */
-  static final long TRIAL_COOLDOWN_NANOS = 1_000_000_000L;
-  static final long MAX_TRIAL_COOLDOWN_NANOS = 8_000_000_000L;
-  /** The floor is dropped when the throughput at it fell below this fraction of what it was (the UDF or the machine changed). */
-  static final double STALE = 0.75;
-
   /** Where the limiter is. */
   public enum Phase {
     /** Doubling per window until the first sign of queueing. */
@@ -74,7 +58,7 @@ public final class AdaptiveLimit {
     STEADY,
     /** The limit halved for one window, measuring the RTT without queueing again. */
     PROBING,
-    /** A throughput trial: the limit one step up or down for one level, kept only if that got more through (up) or as much (down). */
+    /** A throughput trial ({@link ThroughputGuard}): the limit one step up or down for one level. */
     TRIAL
   }
 
@@ -97,29 +81,7 @@ public final class AdaptiveLimit {
   private long windows;
   private long backoffs;
 
-  // the throughput guard: the level (time at one limit) and the trials
-  private int levelWindows;
-  private long levelAnswers;
-  private long levelFirstNanos;
-  /** Sum and sum of squares of the level's call times (milliseconds), for their coefficient of variation. */
-  private double levelRttSum;
-  private double levelRttSquares;
-  /** The last measured level's answers per second; 0 before the first. */
-  private double rate;
-  /** The limit a trial started from, and that level's rate. */
-  private int trialBase;
-  private double trialBaseRate;
-  /** The lowest limit the latency signal may shrink to: the last raise that paid (0: none), and its rate. */
-  private int floor;
-  private double floorRate;
-  private long nextTrialNanos;
-  private boolean trialUp;
-  /** The last trial went up and paid: the next goes up by a full step. */
-  private boolean climbing;
-  private boolean nextTrialUp = true;
-  private int failedTrials;
-  private long trials;
-  private long paidTrials;
+  private final ThroughputGuard guard = new ThroughputGuard();
 
   // the window
   private final long[] samples = new long[CAPACITY];
@@ -156,13 +118,7 @@ public final class AdaptiveLimit {
     if (nowNanos - rttNanos < windowStartNanos) {
       return; // sent under an earlier limit
     }
-    if (levelAnswers == 0) {
-      levelFirstNanos = nowNanos;
-    }
-    levelAnswers++;
-    double ms = rttNanos / 1e6;
-    levelRttSum += ms;
-    levelRttSquares += ms * ms;
+    guard.sample(rttNanos, nowNanos);
     samples[count & (CAPACITY - 1)] = rttNanos;
     count++;
     inFlightSum += inFlight;
@@ -182,9 +138,9 @@ public final class AdaptiveLimit {
     }
     errorsSeen = e;
     backoffs++;
-    double from = phase == Phase.PROBING ? beforeProbe : phase == Phase.TRIAL ? trialBase : limit;
+    double from = phase == Phase.PROBING ? beforeProbe : phase == Phase.TRIAL ? guard.base() : limit;
     phase = Phase.STEADY;
-    floor = 0;
+    guard.drop();
     scheduleProbe(nowNanos);
     set(from * ERROR_BACKOFF, nowNanos, true);
   }
@@ -197,13 +153,8 @@ public final class AdaptiveLimit {
     int peak = peakInFlight;
     clearWindow();
     windows++;
-    levelWindows++;
     rttNanos = rtt;
-    boolean measured = levelWindows >= LEVEL_WINDOWS && levelAnswers >= levelAnswersNeeded() && now > levelFirstNanos;
-    if (measured) {
-      rate = levelAnswers * 1e9 / (now - levelFirstNanos);
-      clearLevel(); // the next measurement at this limit starts here: the rate is always a recent one
-    }
+    boolean measured = guard.measure(now, rtt);
     if (phase == Phase.PROBING) {
       minRttNanos = rtt;
       phase = Phase.STEADY;
@@ -219,7 +170,8 @@ public final class AdaptiveLimit {
     double beta = Math.max(6, limit / 5);
     if (phase == Phase.TRIAL) {
       if (measured) {
-        endTrial(now);
+        phase = Phase.STEADY;
+        set(guard.verdict(applied, now), now, true);
       }
       return;
     }
@@ -234,78 +186,27 @@ public final class AdaptiveLimit {
     } else {
       leaveSlowStart(now);
     }
+    // a mild queue (up to 2·beta) may be the CPU, not the UDF: a shrink for it waits for the level's throughput
+    boolean mild = queue <= 2 * beta;
+    if (phase == Phase.STEADY && next < limit && mild && !measured) {
+      next = limit;
+    }
     if (phase == Phase.STEADY && now - nextProbeNanos >= 0 && next > min) {
-      beforeProbe = Math.min(max, Math.max(next, floor));
+      beforeProbe = Math.min(max, guard.atLeastFloor(next, limit));
       phase = Phase.PROBING;
       set(Math.ceil(beforeProbe / 2), now, true);
       return;
     }
     if (next <= limit && phase == Phase.STEADY && measured) {
       // the RTT says hold or shrink: the throughput has a say first
-      if (floor > 0 && applied == floor) {
-        if (rate < floorRate * STALE) {
-          floor = 0; // far less gets through at the floor than when it was set: conditions changed, start over
-          failedTrials = 0;
-          nextTrialUp = true;
-          nextTrialNanos = now;
-        } else {
-          floorRate = Math.max(floorRate, rate);
-        }
-      }
-      // without a floor (no trial evidence yet) the latency signal shrinks first; trials start where it holds
-      if ((floor > 0 || next == limit) && now - nextTrialNanos >= 0 && peak >= applied) {
-        if (nextTrialUp ? applied < max : applied > min) {
-          startTrial(nextTrialUp, now);
-          return;
-        }
-        nextTrialUp = !nextTrialUp; // at a bound: the other way next time
+      double trial = guard.trial(applied, limit, mild, peak >= applied, min, max, now);
+      if (trial > 0) {
+        phase = Phase.TRIAL;
+        set(trial, now, true);
+        return;
       }
     }
-    if (next < limit && floor > 0) {
-      next = Math.max(next, Math.min(limit, floor));
-    }
-    set(next, now, false);
-  }
-
-  /** Moves the limit one {@link #TRIAL_STEP} up or down for one level, remembering where it came from. */
-  private void startTrial(boolean up, long now) {
-    trialBase = applied;
-    trialBaseRate = rate;
-    trialUp = up;
-    trials++;
-    phase = Phase.TRIAL;
-    // up: a full step while a climb is paying, else the latency signal's own small step first
-    double upTo = climbing ? limit * TRIAL_STEP : limit + Math.max(1, Math.sqrt(limit) / 2);
-    set(up ? Math.max(applied + 1, upTo) : Math.min(applied - 1, limit / TRIAL_STEP), now, true);
-  }
-
-  /**
-   * A trial's level is measured. Up pays if at least {@link #GAIN} more got through; down pays if
-   * no more than {@link #GAIN} less did (as much for fewer in flight: less latency). A trial that
-   * paid is kept, becomes the floor and is followed by the next in the same direction at once; one
-   * that did not goes back (the base becomes the floor: it beat its neighbour), and the next trial,
-   * the other way, waits.
-   */
-  private void endTrial(long now) {
-    boolean paid = trialUp ? rate >= trialBaseRate * (1 + GAIN) : rate >= trialBaseRate * (1 - LOSS);
-    phase = Phase.STEADY;
-    climbing = paid && trialUp;
-    if (paid) {
-      paidTrials++;
-      failedTrials = 0;
-      floor = applied;
-      floorRate = rate;
-      nextTrialUp = trialUp;
-      nextTrialNanos = now;
-      set(limit, now, true);
-      return;
-    }
-    failedTrials = Math.min(failedTrials + 1, 30);
-    nextTrialUp = !trialUp;
-    nextTrialNanos = now + Math.min(TRIAL_COOLDOWN_NANOS << Math.min(failedTrials - 1, 20), MAX_TRIAL_COOLDOWN_NANOS);
-    floor = trialBase;
-    floorRate = trialBaseRate;
-    set(trialBase, now, true);
+    set(guard.atLeastFloor(next, limit), now, false);
   }
 
   private void leaveSlowStart(long now) {
@@ -326,28 +227,12 @@ public final class AdaptiveLimit {
     if (whole != applied || fresh) {
       windowStartNanos = now;
       clearWindow();
-      clearLevel();
+      guard.newLevel();
     }
     if (whole != applied) {
       applied = whole;
       onChange.accept(whole);
     }
-  }
-
-  /** Answers the level needs for its rate to be about {@link #PRECISION} exact. */
-  private long levelAnswersNeeded() {
-    double mean = levelRttSum / levelAnswers;
-    double variance = Math.max(0, levelRttSquares / levelAnswers - mean * mean);
-    double cv = mean > 0 ? Math.sqrt(variance) / mean : 0;
-    double n = (cv / PRECISION) * (cv / PRECISION);
-    return (long) Math.min(MAX_LEVEL_ANSWERS, Math.max(LEVEL_ANSWERS, n));
-  }
-
-  private void clearLevel() {
-    levelWindows = 0;
-    levelAnswers = 0;
-    levelRttSum = 0;
-    levelRttSquares = 0;
   }
 
   private void clearWindow() {
@@ -387,21 +272,21 @@ public final class AdaptiveLimit {
 
   /** The last measured level's answers per second (a level: a few windows at one limit); 0 before the first. */
   public double rate() {
-    return rate;
+    return guard.rate();
   }
 
-  /** The lowest limit the latency signal may shrink to, set by the last throughput trial that paid; 0 for none. */
+  /** The lowest limit the latency signal may shrink to, kept by the last throughput trial; 0 for none. */
   public int floor() {
-    return floor;
+    return guard.floor();
   }
 
   /** Throughput trials started, and those that paid (more got through, so the raise was kept). */
   public long trials() {
-    return trials;
+    return guard.trials();
   }
 
   public long paidTrials() {
-    return paidTrials;
+    return guard.paid();
   }
 
   /** Times errors or timeouts shrank the limit. */
