@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The in-flight limit of one map instance under {@code map.concurrency=auto}: it follows the
- * UDF's latency and its errors between {@code min} and {@code max}.
+ * UDF's latency, the throughput and the errors between {@code min} and {@code max}.
  *
  * <h2>How it works</h2>
  * Every answered element gives one sample: its call time (RTT) and the elements in flight when it
@@ -33,6 +33,11 @@ import java.util.function.LongSupplier;
  * forms), that window's RTT becomes the new {@code minRtt}, and the limit goes back. After every
  * change of the limit, samples of elements sent before it are left out.
  *
+ * <h2>The throughput guard</h2>
+ * A rising RTT is not always a queue in the UDF (the CPU may be short), so wherever the latency
+ * signal says hold or shrink, a {@link ThroughputGuard} may step in: it hill-climbs on answers per
+ * second with trials one step up or down, and keeps a floor the latency signal may not shrink below.
+ *
  * <h2>Concurrency</h2>
  * Confined to the map instance's event loop; not thread-safe. {@link #limit()} and the state
  * getters may be read elsewhere (a metrics scrape), seeing a slightly stale value.
@@ -45,7 +50,6 @@ public final class AdaptiveLimit {
   static final int CAPACITY = 2048;
   /** The limit kept on an error or timeout. */
   static final double ERROR_BACKOFF = 0.75;
-
   /** Where the limiter is. */
   public enum Phase {
     /** Doubling per window until the first sign of queueing. */
@@ -53,7 +57,9 @@ public final class AdaptiveLimit {
     /** Small steps around where the UDF saturates. */
     STEADY,
     /** The limit halved for one window, measuring the RTT without queueing again. */
-    PROBING
+    PROBING,
+    /** A throughput trial ({@link ThroughputGuard}): the limit one step up or down for one level. */
+    TRIAL
   }
 
   private final int min;
@@ -74,6 +80,8 @@ public final class AdaptiveLimit {
   private long errorsSeen;
   private long windows;
   private long backoffs;
+
+  private final ThroughputGuard guard = new ThroughputGuard();
 
   // the window
   private final long[] samples = new long[CAPACITY];
@@ -110,6 +118,7 @@ public final class AdaptiveLimit {
     if (nowNanos - rttNanos < windowStartNanos) {
       return; // sent under an earlier limit
     }
+    guard.sample(rttNanos, nowNanos);
     samples[count & (CAPACITY - 1)] = rttNanos;
     count++;
     inFlightSum += inFlight;
@@ -129,8 +138,9 @@ public final class AdaptiveLimit {
     }
     errorsSeen = e;
     backoffs++;
-    double from = phase == Phase.PROBING ? beforeProbe : limit;
+    double from = phase == Phase.PROBING ? beforeProbe : phase == Phase.TRIAL ? guard.base() : limit;
     phase = Phase.STEADY;
+    guard.drop();
     scheduleProbe(nowNanos);
     set(from * ERROR_BACKOFF, nowNanos, true);
   }
@@ -144,6 +154,7 @@ public final class AdaptiveLimit {
     clearWindow();
     windows++;
     rttNanos = rtt;
+    boolean measured = guard.measure(now, rtt);
     if (phase == Phase.PROBING) {
       minRttNanos = rtt;
       phase = Phase.STEADY;
@@ -157,6 +168,13 @@ public final class AdaptiveLimit {
     queue = meanInFlight * (1 - (double) minRttNanos / rtt);
     double alpha = Math.max(3, limit / 10);
     double beta = Math.max(6, limit / 5);
+    if (phase == Phase.TRIAL) {
+      if (measured) {
+        phase = Phase.STEADY;
+        set(guard.verdict(applied, now), now, true);
+      }
+      return;
+    }
     double next = limit;
     if (queue > beta) {
       leaveSlowStart(now);
@@ -168,13 +186,27 @@ public final class AdaptiveLimit {
     } else {
       leaveSlowStart(now);
     }
+    // a mild queue (up to 2·beta) may be the CPU, not the UDF: a shrink for it waits for the level's throughput
+    boolean mild = queue <= 2 * beta;
+    if (phase == Phase.STEADY && next < limit && mild && !measured) {
+      next = limit;
+    }
     if (phase == Phase.STEADY && now - nextProbeNanos >= 0 && next > min) {
-      beforeProbe = Math.min(max, next);
+      beforeProbe = Math.min(max, guard.atLeastFloor(next, limit));
       phase = Phase.PROBING;
       set(Math.ceil(beforeProbe / 2), now, true);
       return;
     }
-    set(next, now, false);
+    if (next <= limit && phase == Phase.STEADY && measured) {
+      // the RTT says hold or shrink: the throughput has a say first
+      double trial = guard.trial(applied, limit, mild, peak >= applied, min, max, now);
+      if (trial > 0) {
+        phase = Phase.TRIAL;
+        set(trial, now, true);
+        return;
+      }
+    }
+    set(guard.atLeastFloor(next, limit), now, false);
   }
 
   private void leaveSlowStart(long now) {
@@ -195,6 +227,7 @@ public final class AdaptiveLimit {
     if (whole != applied || fresh) {
       windowStartNanos = now;
       clearWindow();
+      guard.newLevel();
     }
     if (whole != applied) {
       applied = whole;
@@ -235,6 +268,25 @@ public final class AdaptiveLimit {
   /** Windows closed so far. */
   public long windows() {
     return windows;
+  }
+
+  /** The last measured level's answers per second (a level: a few windows at one limit); 0 before the first. */
+  public double rate() {
+    return guard.rate();
+  }
+
+  /** The lowest limit the latency signal may shrink to, kept by the last throughput trial; 0 for none. */
+  public int floor() {
+    return guard.floor();
+  }
+
+  /** Throughput trials started, and those that paid (more got through, so the raise was kept). */
+  public long trials() {
+    return guard.trials();
+  }
+
+  public long paidTrials() {
+    return guard.paid();
   }
 
   /** Times errors or timeouts shrank the limit. */

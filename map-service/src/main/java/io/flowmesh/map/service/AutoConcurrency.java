@@ -58,7 +58,8 @@ final class AutoConcurrency {
         .put("phase", limit.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
         .put("minRttMs", limit.minRttNanos() / 1e6).put("rttMs", limit.rttNanos() / 1e6)
         .put("queueEstimate", Math.round(limit.queue() * 10) / 10.0).put("windows", limit.windows())
-        .put("errorBackoffs", limit.backoffs());
+        .put("throughput", Math.round(limit.rate())).put("floor", limit.floor()).put("trials", limit.trials())
+        .put("paidTrials", limit.paidTrials()).put("errorBackoffs", limit.backoffs());
   }
 
   void stop() {

@@ -116,6 +116,57 @@ class AdaptiveLimitTest {
     assertBand(32, seen);
   }
 
+  /**
+   * CPU-bound, not UDF-bound: the UDF never saturates, but every element passes twice through one
+   * event loop that works in turns costing 2 ms + 20 µs per element + 2 µs per pair of elements
+   * ({@link SaturatingServerSim.Cpu}). The call time grows with the number in flight from the
+   * first element on — a latency-only limiter reads that as a queue and holds the limit low —
+   * while throughput rises up to a point (about 64 in flight) and falls beyond it. The limit must
+   * find ≥ 0.9 of the best throughput of a sweep of fixed settings of the same model.
+   */
+  @Test
+  void whenTheCpuNotTheUdfIsShortTheLimitFollowsTheThroughputToItsBest() {
+    SaturatingServerSim.Cpu cpu = new SaturatingServerSim.Cpu(2 * MS, 20_000, 2_000);
+    double best = 0;
+    int bestAt = 0;
+    double at8 = 0;
+    double at256 = 0;
+    for (int f : new int[] {8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 128, 192, 256}) {
+      SaturatingServerSim fixed = new SaturatingServerSim(100_000, SaturatingServerSim.auto(1, 1000));
+      fixed.cpu = cpu;
+      fixed.fixed = f;
+      fixed.run(2000 * MS);
+      long before = fixed.answered;
+      fixed.run(5000 * MS);
+      double rate = (fixed.answered - before) / 5.0;
+      if (rate > best) {
+        best = rate;
+        bestAt = f;
+      }
+      at8 = f == 8 ? rate : at8;
+      at256 = f == 256 ? rate : at256;
+    }
+    assertTrue(best > 3 * at8 && best > 1.5 * at256 && bestAt > 16 && bestAt < 192,
+        "the model rises and falls: best " + best + "/s at " + bestAt + ", " + at8 + "/s at 8, " + at256 + "/s at 256");
+
+    SaturatingServerSim sim = new SaturatingServerSim(100_000, SaturatingServerSim.auto(1, 1000));
+    sim.cpu = cpu;
+    sim.run(20_000 * MS);
+    long before = sim.answered;
+    int lo = Integer.MAX_VALUE;
+    int hi = 0;
+    for (int i = 0; i < 200; i++) {
+      sim.run(100 * MS);
+      lo = Math.min(lo, sim.limit.limit());
+      hi = Math.max(hi, sim.limit.limit());
+    }
+    double rate = (sim.answered - before) / 20.0;
+    assertTrue(rate >= 0.9 * best, "auto " + rate + "/s with the limit in [" + lo + ", " + hi + "] (minRtt "
+        + sim.limit.minRttNanos() / 1e6 + " ms, rtt " + sim.limit.rttNanos() / 1e6 + " ms, trials " + sim.limit.paidTrials() + "/"
+        + sim.limit.trials() + "); the best fixed setting, " + bestAt + ", got " + best + "/s");
+    assertTrue(sim.limit.floor() > 0, "the throughput trials set a floor under the latency signal");
+  }
+
   @Test
   void aFixedSettingIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new AdaptiveLimit(ConcurrencySettings.fixed(8), () -> 0, n -> { }, 0));
