@@ -35,8 +35,8 @@ jars=(source-service/target/source-service.jar map-service/target/map-service.ja
       bench/target/flowmesh-bench.jar kafka-broker/target/kafka-lib)
 for j in "${jars[@]}"; do [[ -e "$root/$j" ]] || build=true; done
 if $build; then
-  echo "bench: building (mvn -B -q install -DskipTests) ..."
-  (cd "$root" && mvn -B -q install -DskipTests)
+  echo "bench: building (mvn -B -q package -DskipTests) ..."
+  (cd "$root" && mvn -B -q package -DskipTests)
 fi
 
 results="$root/results"
