@@ -66,7 +66,7 @@ class ServingProcessTest {
         assertEquals(a.getString("id"), r.headers().get("X-Flowmesh-Id"));
         assertTrue(ids.add(a.getString("id")), "request ids are distinct: " + a.getString("id"));
       }
-      JsonObject serving = p.service(Vertex.SOURCE).status().getJsonObject("producer", new JsonObject());
+      JsonObject serving = p.service(Vertex.SOURCE).status().getJsonObject("serving");
       MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertEquals(n, m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "answered")),
           "answered sync requests counted; status: " + serving);
@@ -101,6 +101,44 @@ class ServingProcessTest {
       assertTrue(written.contains(last + "/0"), "the sink had written the last message when the answer came: " + written);
       assertEquals(4, written.size(), "keep me and a, b, c written when the answer came: " + written);
     }
+  }
+
+  @Test
+  void asyncAnswersAreFetchedByIdAndStreamedAsServerSentEvents() throws Exception {
+    try (Pipeline p = Pipeline.start(dir, "uppercase", env(Map.of()));
+        ServingClient c = new ServingClient(p.service(Vertex.SOURCE).httpPort(), 4)) {
+      CompletableFuture<ServingClient.Response> all = c.get("/v1/process/sse");
+      Await.until("the SSE client registered", Duration.ofSeconds(30), () -> sseClientRegistered(p));
+      ServingClient.Response submitted = c.post("/v1/process/async", "later", Map.of()).get(30, TimeUnit.SECONDS);
+      assertEquals(202, submitted.status(), submitted.body().toString());
+      String id = submitted.body().toJsonObject().getString("id");
+      assertEquals("/v1/process/fetch?id=" + id, submitted.headers().get("Location"));
+      JsonObject[] answer = new JsonObject[1];
+      Await.until("the async answer fetched", Duration.ofSeconds(60), () -> {
+        ServingClient.Response r = c.get("/v1/process/fetch?id=" + id).join();
+        if (r.status() == 200) {
+          answer[0] = r.body().toJsonObject();
+          return true;
+        }
+        assertEquals(202, r.status(), "pending until answered: " + r.body());
+        return false;
+      });
+      assertEquals("LATER", decode(answer[0].getJsonArray("outputs").getJsonObject(0)));
+      ServingClient.Response one = c.get("/v1/process/sse?id=" + id).get(30, TimeUnit.SECONDS);
+      assertEquals(200, one.status());
+      assertEquals("text/event-stream", one.headers().get("Content-Type"));
+      String event = one.body().toString(StandardCharsets.UTF_8);
+      assertTrue(event.contains("id: " + id + "\nevent: answered\ndata: {"), "the one answer as an event: " + event);
+      assertEquals(404, c.get("/v1/process/fetch?id=no-such-id").get(30, TimeUnit.SECONDS).status(), "an unknown id");
+      assertEquals(404, c.get("/v1/process/sse?id=no-such-id").get(30, TimeUnit.SECONDS).status(), "an unknown id");
+      assertTrue(!all.isDone(), "the stream of every answer stays open");
+    }
+  }
+
+  /** Whether an open /v1/process/sse stream is registered (the source's /status counts them). */
+  private static boolean sseClientRegistered(Pipeline p) {
+    JsonObject serving = p.service(Vertex.SOURCE).status().getJsonObject("serving", new JsonObject());
+    return serving.getInteger("listeners", 0) == 1;
   }
 
   @Test

@@ -147,6 +147,11 @@ public final class SourceVerticle extends VerticleBase {
     return OnContext.call(context, fn);
   }
 
+  /** Runs {@code fn} on the source's event loop and waits for its future; completes on the caller's context. */
+  public <T> Future<T> compose(Supplier<Future<T>> fn) {
+    return OnContext.compose(context, fn);
+  }
+
   /** The bound edge port (-1 before it listens). */
   public Future<Integer> edgePort() {
     return OnContext.call(context, () -> server.port());

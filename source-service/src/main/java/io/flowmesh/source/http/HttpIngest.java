@@ -197,6 +197,7 @@ public final class HttpIngest implements Producer {
     into.put("accepted", accepted).put("produced", accepted).put("acked", acked).put("heldBytes", heldBytes)
         .put("maxHeldBytes", config.maxHeldBytes()).put("idle", watermark.idle(System.nanoTime()))
         .put("serving", new JsonObject().put("pending", waiters == null ? 0 : waiters.pending())
-            .put("maxPending", config.serving().maxPending()).put("results", waiters == null ? 0 : waiters.results()));
+            .put("maxPending", config.serving().maxPending()).put("results", waiters == null ? 0 : waiters.results())
+            .put("listeners", waiters == null ? 0 : waiters.listeners()));
   }
 }

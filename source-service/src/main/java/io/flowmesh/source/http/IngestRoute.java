@@ -164,8 +164,7 @@ public final class IngestRoute {
       reject(ctx, e.status(), e.error(), e.getMessage());
       return;
     }
-    source.<Future<Answer>>call(() -> ingest.submit(parsed.messages(), parsed.bytes(), Waiter.Mode.ACKED, timeout))
-        .compose(f -> f)
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), Waiter.Mode.ACKED, timeout))
         .onComplete(ar -> {
           if (ar.failed()) {
             ctx.fail(500, ar.cause());

@@ -79,8 +79,7 @@ final class ServingRoute {
       ingestRoute.reject(ctx, e.status(), e.error(), e.getMessage());
       return;
     }
-    source.<io.vertx.core.Future<Answer>>call(() -> ingest.submit(parsed.messages(), parsed.bytes(), mode, timeout))
-        .compose(f -> f)
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), mode, timeout))
         .onComplete(ar -> {
           if (ar.failed()) {
             ctx.fail(500, ar.cause());
@@ -184,17 +183,16 @@ final class ServingRoute {
   private void sse(RoutingContext ctx) {
     String id = ctx.request().getParam("id");
     SseClient client = new SseClient(Vertx.currentContext(), ctx.response(), id);
+    client.detach = () -> source.call(() -> {
+      ingest.waiters().unlisten(client);
+      return null;
+    });
     source.call(() -> {
       Waiters w = ingest.waiters();
       if (id != null && w.fetch(id) == null) {
         return Boolean.FALSE;
       }
-      if (w.listen(client)) {
-        ctx.response().closeHandler(v -> source.call(() -> {
-          w.unlisten(client);
-          return null;
-        }));
-      }
+      w.listen(client);
       return Boolean.TRUE;
     }).onComplete(ar -> {
       if (ar.failed()) {
@@ -203,6 +201,10 @@ final class ServingRoute {
         ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
             + " or its answer expired");
       } else {
+        ctx.response().closeHandler(v -> client.detach.run());
+        if (ctx.response().closed()) {
+          client.detach.run();
+        }
         client.open();
       }
     });
@@ -218,6 +220,8 @@ final class ServingRoute {
     private final HttpServerResponse resp;
     private final String id;
     private boolean opened;
+    /** Unregisters it on the source's loop (its client went, or it was disconnected). */
+    Runnable detach;
 
     SseClient(Context context, HttpServerResponse resp, String id) {
       this.context = context;
@@ -254,6 +258,7 @@ final class ServingRoute {
       }
       if (resp.writeQueueFull()) {
         resp.reset();
+        detach.run();
         return;
       }
       resp.write(event);

@@ -140,19 +140,18 @@ final class Waiters {
   }
 
   /**
-   * Streams answers to {@code l}: for one id already answered, at once (then it is done: false);
-   * otherwise as they come (true: registered, {@link #unlisten} when its client goes).
+   * Streams answers to {@code l}: for one id already answered, at once (then it is done); otherwise
+   * as they come ({@link #unlisten} when its client goes).
    */
-  boolean listen(Listener l) {
+  void listen(Listener l) {
     if (l.id() != null) {
       Answer a = fetch(l.id());
       if (a != null && a.outcome() != Answer.Outcome.SUBMITTED) {
         l.answer(a);
-        return false;
+        return;
       }
     }
     listeners.add(l);
-    return true;
   }
 
   void unlisten(Listener l) {
@@ -165,6 +164,11 @@ final class Waiters {
 
   int results() {
     return results.size();
+  }
+
+  /** Open {@code /v1/process/sse} streams. */
+  int listeners() {
+    return listeners.size();
   }
 
   private void evict(long now) {
