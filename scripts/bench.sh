@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Flowmesh benchmarks: the real jars (source, map, sink, example UDF) as separate processes on
-# loopback, ten scenarios (the eighth with a local Kafka broker), medians of repeated windows
+# loopback, eleven scenarios (the eighth with a local Kafka broker), medians of repeated windows
 # after a warm-up. Prints a table and writes results/<timestamp>/ (summary.md, summary.csv,
 # windows.csv, results.json, charts/*.svg).
 #
@@ -11,6 +11,7 @@
 #   scripts/bench.sh --scenarios 8 --seconds 5 --warmup 10 --kafka-records 2000000   # Kafka vs the plain loop
 #   scripts/bench.sh --scenarios 9 --seconds 10 --reps 3     # three-map chain and fan-out vs one map, same run
 #   scripts/bench.sh --scenarios 10 --seconds 5 --warmup 10  # map.concurrency=auto vs fixed settings, UDF saturating at K
+#   scripts/bench.sh --scenarios 11 --seconds 10 --warmup 5  # serving: sync requests at 1,000/s and the highest rate holding p99 < 10 ms
 #
 # The orchestrator is scripts/bench/flowbench.py (Python 3, standard library only). Every
 # process it starts is listed in results/<timestamp>/pids; if it is killed without cleaning up,

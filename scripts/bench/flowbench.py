@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Flowmesh benchmarks: the real jars as separate processes on loopback, ten scenarios.
+"""Flowmesh benchmarks: the real jars as separate processes on loopback, eleven scenarios.
 
 Started by scripts/bench.sh (which builds the jars when missing); Python 3 standard library only.
 Scenario 8 (kafkabench.py) also runs a local Kafka broker (the kafka-broker module) and
@@ -25,7 +25,7 @@ import threading
 import time
 import urllib.request
 
-# kafkabench (scenario 8) and graphbench (9) import this module by name; run as a script, it is __main__: one module, not two.
+# kafkabench (scenario 8), graphbench (9) and servingbench (11) import this module by name; run as a script, it is __main__: one module, not two.
 sys.modules.setdefault("flowbench", sys.modules[__name__])
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -42,13 +42,14 @@ TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SKEW = "95%:1ms,5%:50ms"
 SKEW_MEAN_MS = 0.95 * 1 + 0.05 * 50  # 3.45 ms
-ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 NAMES = {1: "transport limit (source -> sink)", 2: "pipeline (source -> map(cat) -> sink)",
          3: "skewed latency: map vs batch-map", 4: "backpressure (throttled sink)",
          5: "end-to-end latency at 50% of max", 6: "soak at a fixed rate", 7: "concurrency sweep",
          8: "Kafka -> map(cat) -> Kafka vs a plain consume-produce loop",
          9: "three-map chain (and fan-out) vs one map (cat), same run",
-         10: "map.concurrency=auto vs fixed settings, UDF saturating at K"}
+         10: "map.concurrency=auto vs fixed settings, UDF saturating at K",
+         11: "serving: sync requests (cat) at 1,000/s and the highest rate holding p99 < 10 ms"}
 
 
 class BenchError(Exception):
@@ -1096,6 +1097,10 @@ class Bench:
         import graphbench  # noqa: E402 - after this module is complete (it subclasses Pipeline)
         graphbench.run(self)
 
+    def s11(self):
+        import servingbench  # noqa: E402 - after this module is complete
+        servingbench.run(self)
+
     # --- output ----------------------------------------------------------------------------------
     def subtitle(self, ws):
         return (f"median of {len(ws)} x {ws[0]['seconds']:.0f} s windows after a {self.args.warmup} s warm-up; "
@@ -1264,7 +1269,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="scripts/bench.sh", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="Scenarios: " + "; ".join(f"{k} {v}" for k, v in NAMES.items()))
-    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10", help="comma-separated scenario numbers (default all)")
+    ap.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9,10,11", help="comma-separated scenario numbers (default all)")
     ap.add_argument("--reps", type=int, default=3, help="measured windows per configuration (>= 3; default 3)")
     ap.add_argument("--seconds", type=float, default=20, help="seconds per measured window (default 20)")
     ap.add_argument("--warmup", type=float, default=15, help="warm-up seconds before measuring (>= 5; default 15)")

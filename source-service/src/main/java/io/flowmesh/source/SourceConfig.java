@@ -6,6 +6,7 @@ import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.source.generator.GeneratorConfig;
 import io.flowmesh.source.http.IngestConfig;
+import io.flowmesh.source.http.ServingConfig;
 import java.nio.charset.StandardCharsets;
 import io.flowmesh.source.kafka.KafkaSourceConfig;
 import io.flowmesh.source.udsource.UdSourceConfig;
@@ -89,7 +90,9 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.MAX_HELD_BYTES, "must be at least 1 byte");
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
-        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)));
+        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)),
+        new ServingConfig(positive(s, SourceKeys.SERVING_TIMEOUT, Duration.ofSeconds(30)), s.get(SourceKeys.SERVING_MAX_PENDING),
+            positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS)));
     io.flowmesh.runtime.edge.EdgeRoutes routes = io.flowmesh.runtime.edge.EdgeRoutes.read(s, SourceKeys.EDGE_TO, SourceKeys.EDGE_CONDITION);
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest,

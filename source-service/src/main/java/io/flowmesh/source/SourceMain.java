@@ -52,7 +52,7 @@ public final class SourceMain extends VertexMain<SourceConfig> {
   @Override
   protected Future<Vertex> start(Vertx vertx, SourceConfig config, Common common, PrometheusMeterRegistry registry) {
     SourceMetrics metrics = new SourceMetrics(registry, config.type());
-    HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics) : null;
+    HttpIngest ingest = config.isHttp() ? new HttpIngest(config.ingest(), config.queueCapacity(), config.idleTimeout(), metrics, registry) : null;
     Producer producer = ingest != null ? ingest
         : config.isUdsource() ? new UdSourceIntake(config.udsource(), config.idleTimeout(), metrics, new UdSourceMetrics(registry))
         : config.isKafka() ? new KafkaIntake(config.kafka(), config.idleTimeout(), metrics, new KafkaMetrics(registry))
@@ -63,7 +63,8 @@ public final class SourceMain extends VertexMain<SourceConfig> {
         .transformer(config.transformer(), config.ingest().maxDelay(), config.idleTimeout())
         .routes(config.routes());
     IngestRoute route = ingest == null ? null
-        : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);
+        : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry,
+            config.transformer().enabled());
     return vertx.deployVerticle(verticle).map(id -> new SourceVertex(verticle, route));
   }
 }

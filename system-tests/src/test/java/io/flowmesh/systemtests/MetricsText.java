@@ -79,4 +79,10 @@ final class MetricsText {
   double sum(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).mapToDouble(Sample::value).sum();
   }
+
+  /** The sum of the samples of {@code name} that have all of {@code labels}. */
+  double sum(String name, Map<String, String> labels) {
+    return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+        .mapToDouble(Sample::value).sum();
+  }
 }

@@ -72,11 +72,11 @@ class UdSinkProcessTest {
       assertEquals(expectFallback, outcome(m, "fallback"), "fallback writes counted");
       assertEquals(COUNT, m.sum("flowmesh_sink_messages_total"), "done (written by the udsink or its fallback) counted");
       assertEquals(0, m.sum("flowmesh_sink_udsink_protocol_errors_total"), "no protocol errors");
-      assertEquals(0, outcome(m, "unsupported-serve") + outcome(m, "unsupported-nack"), "SDK 0.9.2 answers no SERVE or NACK");
+      assertEquals(0, outcome(m, "serve") + outcome(m, "unsupported-nack"), "SDK 0.9.2 answers no SERVE or NACK");
       var outcomes = p.service(Vertex.SINK).status().getJsonObject("outcomes");
       assertEquals(expectFailed, outcomes.getLong("failed"), "/status: FAILURE answers");
       assertEquals(expectFallback, outcomes.getLong("fallback"), "/status: fallback writes");
-      assertEquals(0, outcomes.getLong("unsupportedServe"), "/status: SERVE answers (not supported)");
+      assertEquals(0, outcomes.getLong("serve"), "/status: SERVE answers");
     } finally {
       sdk.close();
     }

@@ -1,8 +1,11 @@
 package io.flowmesh.map.engine;
 
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One input element from the moment the engine takes it from the edge until it is acked
@@ -32,6 +35,9 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
   boolean givenBack;
   private MapRequest.Request request;
+  /** A serving input: the replies of its outputs acked so far, merged (null while none came). */
+  private List<ReplyOutput> reply;
+  private boolean replyOwned;
 
   Element(Delivery delivery, EdgeSubscriber from, Object owner, String key, UdfRequests requests) {
     this.delivery = delivery;
@@ -65,6 +71,34 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** The watermark the element arrived with. */
   public long arrivalWatermark() {
     return arrivalWatermark;
+  }
+
+  /** An output of this element was acked downstream with {@code outputReply} (null: a plain ack). */
+  void outputAcked(List<ReplyOutput> outputReply) {
+    if (outputReply == null || outputReply.isEmpty()) {
+      return;
+    }
+    if (reply == null) {
+      reply = outputReply;
+      return;
+    }
+    if (!replyOwned) {
+      reply = new ArrayList<>(reply);
+      replyOwned = true;
+    }
+    reply.addAll(outputReply);
+  }
+
+  /**
+   * Acks the input upstream: a serving input with the replies of all its outputs, an explicit
+   * empty reply when it had none (dropped, or no result), so its caller gets an empty answer.
+   */
+  void ackUpstream() {
+    if (delivery.message().getServe()) {
+      from.ack(delivery, reply == null ? List.of() : reply);
+    } else {
+      from.ack(delivery);
+    }
   }
 
   /** The UDF request for this element, built once and reused on every attempt. */

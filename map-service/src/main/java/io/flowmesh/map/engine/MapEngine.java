@@ -1,6 +1,7 @@
 package io.flowmesh.map.engine;
 
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
@@ -216,7 +217,7 @@ public final class MapEngine {
     heap.remove(e);
     if (config.dropOnFailure()) {
       stats.failedDropped++;
-      e.from.ack(e.delivery);
+      e.ackUpstream();
     } else {
       stats.failedNacked++;
       e.from.nack(e.delivery, why);
@@ -238,13 +239,19 @@ public final class MapEngine {
     }
   }
 
-  /** Outputs were acked downstream, one list entry per output. */
-  public void onOutputsAcked(List<Element> acked) {
+  /**
+   * Outputs were acked downstream, one list entry per output; {@code replies}, when not null, has
+   * each one's reply at the same index (null for a plain ack).
+   */
+  public void onOutputsAcked(List<Element> acked, List<List<ReplyOutput>> replies) {
     checkThread();
     for (int i = 0, n = acked.size(); i < n; i++) {
       Element e = acked.get(i);
       if (e.givenBack) {
         continue;
+      }
+      if (replies != null) {
+        e.outputAcked(replies.get(i));
       }
       outputsPending--;
       if (--e.pendingOutputs == 0) {
@@ -257,7 +264,7 @@ public final class MapEngine {
   private void complete(Element e) {
     heap.remove(e);
     stats.acked++;
-    e.from.ack(e.delivery);
+    e.ackUpstream();
   }
 
   // ---- an output edge nobody reads ----

@@ -11,12 +11,15 @@ final class Outputs {
 
   /**
    * Output {@code index} of {@code in}: id {@code <input id>/<index>}, the result's value, keys and
-   * tags, the input's event time, ingest time and headers. Empty lists are not copied (that would
+   * tags, the input's event time, ingest time, headers and serve mark. Empty lists are not copied (that would
    * allocate per element in the common case).
    */
   static Message of(Message in, MapResponse.Result r, int index) {
     Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + index).setValue(r.getValue())
         .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
+    if (in.getServe()) {
+      o.setServe(true);
+    }
     if (r.getKeysCount() > 0) {
       o.addAllKeys(r.getKeysList());
     }

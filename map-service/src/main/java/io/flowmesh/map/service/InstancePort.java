@@ -4,6 +4,7 @@ import io.flowmesh.map.engine.Element;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.engine.OutputPort;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ final class InstancePort implements OutputPort {
   String orphanReason;
   // edge loop
   private List<Element> acked = new ArrayList<>();
+  /** Each acked output's reply, at its index in {@link #acked}; null while no serving output is in the batch. */
+  private List<List<ReplyOutput>> replies;
   private boolean ackScheduled;
   private List<Element> givenBack = new ArrayList<>();
 
@@ -108,16 +111,27 @@ final class InstancePort implements OutputPort {
     });
   }
 
-  /** On the edge's loop: one output of this instance was acked downstream. */
-  void ackedOnEdgeLoop(Element e) {
+  /** On the edge's loop: one output of this instance was acked downstream, with its reply when it serves (else null). */
+  void ackedOnEdgeLoop(Element e, List<ReplyOutput> reply) {
+    if (reply != null && replies == null) {
+      replies = new ArrayList<>(Math.max(16, acked.size() + 1));
+      for (int i = 0, n = acked.size(); i < n; i++) {
+        replies.add(null);
+      }
+    }
     acked.add(e);
+    if (replies != null) {
+      replies.add(reply);
+    }
     if (!ackScheduled) {
       ackScheduled = true;
       edgeContext.runOnContext(v -> {
         ackScheduled = false;
         List<Element> batch = acked;
+        List<List<ReplyOutput>> batchReplies = replies;
         acked = new ArrayList<>(Math.max(16, batch.size()));
-        instanceContext.runOnContext(x -> engine.onOutputsAcked(batch));
+        replies = null;
+        instanceContext.runOnContext(x -> engine.onOutputsAcked(batch, batchReplies));
       });
     }
   }

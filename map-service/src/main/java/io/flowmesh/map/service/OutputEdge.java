@@ -2,6 +2,7 @@ package io.flowmesh.map.service;
 
 import io.flowmesh.map.engine.Element;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.OrphanWatch;
@@ -40,9 +41,18 @@ final class OutputEdge implements OrphanWatch.Listener {
     this.server = server;
     this.watermarks = new long[instances];
     Arrays.fill(watermarks, Watermarks.NONE);
-    server.ackListener((m, attachment) -> {
-      Element e = (Element) attachment;
-      ((InstancePort) e.owner()).ackedOnEdgeLoop(e);
+    server.ackListener(new AckListener() {
+      @Override
+      public void acked(Message m, Object attachment) {
+        Element e = (Element) attachment;
+        ((InstancePort) e.owner()).ackedOnEdgeLoop(e, null);
+      }
+
+      @Override
+      public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
+        Element e = (Element) attachment;
+        ((InstancePort) e.owner()).ackedOnEdgeLoop(e, reply == null ? List.of() : reply);
+      }
     });
   }
 

@@ -2,6 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -315,12 +317,19 @@ public final class EdgeServer {
 
   // ---- called by EdgeStreams ----
 
-  /** A message acknowledged on an edge: told to the {@link AckListener} once every copy of it was. */
-  void acked(Message m, Object attachment) {
-    Object tell = outbound.ackedCopy(attachment);
+  /**
+   * A message acknowledged on an edge: told to the {@link AckListener} once every copy of it was;
+   * a message marked serve with the replies of all its copies ({@code reply}: this copy's, or null).
+   */
+  void acked(Message m, Object attachment, List<ReplyOutput> reply) {
+    Object tell = outbound.ackedCopy(attachment, reply);
     if (tell != OutboundEdges.NOT_YET) {
       acked++;
-      ackListener.acked(m, tell);
+      if (m.getServe()) {
+        ackListener.acked(m, tell, outbound.mergedReply());
+      } else {
+        ackListener.acked(m, tell);
+      }
     }
   }
 

@@ -1,8 +1,11 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.Reply;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.errors.Reasons;
@@ -113,7 +116,7 @@ final class EdgeStreams {
         server.scheduleDispatch();
         break;
       case ACK:
-        onAck(s, frame.getAck().getSeqsList());
+        onAck(s, frame.getAck());
         break;
       case NACK:
         onNack(s, frame.getNack().getSeqsList(), frame.getNack().getReason());
@@ -156,25 +159,46 @@ final class EdgeStreams {
     server.scheduleDispatch();
   }
 
-  private void onAck(Subscription s, List<Long> seqs) {
+  /** Plain acks name their seqs; acks of messages marked serve come as replies, each with its outputs. */
+  private void onAck(Subscription s, Ack ack) {
+    List<Long> seqs = ack.getSeqsList();
     int n = 0;
     for (int i = 0, size = seqs.size(); i < size; i++) {
-      long seq = seqs.get(i);
-      UnackedWindow.AckResult r = s.unacked.ack(seq);
-      if (r == UnackedWindow.AckResult.ACKED) {
-        n++;
-        server.acked(s.unacked.lastMessage(), s.unacked.lastAttachment());
-      } else if (r == UnackedWindow.AckResult.NEVER_SENT) {
+      int r = ackOne(s, seqs.get(i), null);
+      if (r < 0) {
         s.edge.metrics.acked.increment(n);
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "ack for seq " + seq + ", which was never sent on this edge (next seq is "
-            + s.unacked.nextSeq() + ")");
         return;
       }
+      n += r;
+    }
+    for (int i = 0, size = ack.getRepliesCount(); i < size; i++) {
+      Reply reply = ack.getReplies(i);
+      int r = ackOne(s, reply.getSeq(), reply.getOutputsList());
+      if (r < 0) {
+        s.edge.metrics.acked.increment(n);
+        return;
+      }
+      n += r;
     }
     s.acked += n;
     s.edge.acked += n;
     s.edge.metrics.acked.increment(n);
     server.scheduleDispatch();
+  }
+
+  /** 1 when {@code seq} was acked now, 0 when it was already, -1 when it was never sent (the edge is failed). */
+  private int ackOne(Subscription s, long seq, List<ReplyOutput> reply) {
+    UnackedWindow.AckResult r = s.unacked.ack(seq);
+    if (r == UnackedWindow.AckResult.ACKED) {
+      server.acked(s.unacked.lastMessage(), s.unacked.lastAttachment(), reply);
+      return 1;
+    }
+    if (r == UnackedWindow.AckResult.NEVER_SENT) {
+      violation(s, GrpcStatus.INVALID_ARGUMENT, "ack for seq " + seq + ", which was never sent on this edge (next seq is "
+          + s.unacked.nextSeq() + ")");
+      return -1;
+    }
+    return 0;
   }
 
   private void onNack(Subscription s, List<Long> seqs, String reason) {

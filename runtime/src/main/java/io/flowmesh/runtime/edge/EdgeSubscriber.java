@@ -2,6 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -10,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -202,6 +204,28 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
     s.unacked--;
     s.addAck(d.seq);
+    scheduleFlush();
+    maybeGrant();
+  }
+
+  /**
+   * Acknowledges a delivery marked serve ({@code Message.serve}) with its answer: what this vertex
+   * and those after it produced from it ({@code reply}, empty for nothing). The reply travels in the
+   * next flush's ack frame. A delivery not marked is acked plainly and the reply ignored.
+   */
+  public void ack(Delivery d, List<ReplyOutput> reply) {
+    checkThread();
+    if (!d.message().getServe()) {
+      ack(d);
+      return;
+    }
+    SubscriberSession s = d.session;
+    if (s.closed) {
+      metrics.staleAcks.increment();
+      return;
+    }
+    s.unacked--;
+    s.addReply(d.seq, reply);
     scheduleFlush();
     maybeGrant();
   }

@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,6 +39,7 @@ final class OutboundEdges {
   private final OutboundQueue unmatched;
   private final EdgeServerMetrics metrics;
   private long dropped;
+  private List<ReplyOutput> mergedReply;
   private Copies[] pool = new Copies[64];
   private int pooled;
 
@@ -126,7 +128,11 @@ final class OutboundEdges {
       Message m = unmatched.peek();
       Object a = unmatched.peekAttachment();
       unmatched.remove();
-      listener.acked(m, a);
+      if (m.getServe()) {
+        listener.acked(m, a, List.of());
+      } else {
+        listener.acked(m, a);
+      }
     }
   }
 
@@ -159,12 +165,17 @@ final class OutboundEdges {
    * A copy with attachment {@code a} was acked: the producer's attachment when that was the last
    * copy of the message (tell the producer), else {@link #NOT_YET}.
    */
-  Object ackedCopy(Object a) {
+  Object ackedCopy(Object a, List<ReplyOutput> reply) {
     if (!(a instanceof Copies c)) {
+      mergedReply = reply;
       return a;
+    }
+    if (reply != null) {
+      merge(c, reply);
     }
     Object tell = c.takenBack ? NOT_YET : c.attachment;
     if (c.remaining == 1) {
+      mergedReply = c.reply;
       copyDone(c);
       return tell;
     }
@@ -172,11 +183,30 @@ final class OutboundEdges {
     return NOT_YET;
   }
 
+  /** The reply of the message {@link #ackedCopy} last told of: every copy's outputs, or null when no copy had a reply. */
+  List<ReplyOutput> mergedReply() {
+    return mergedReply;
+  }
+
+  private static void merge(Copies c, List<ReplyOutput> reply) {
+    if (c.reply == null) {
+      c.reply = reply;
+    } else if (!reply.isEmpty()) {
+      if (!c.replyOwned) {
+        c.reply = new ArrayList<>(c.reply);
+        c.replyOwned = true;
+      }
+      c.reply.addAll(reply);
+    }
+  }
+
   private void copyDone(Copies c) {
     if (--c.remaining > 0) {
       return;
     }
     c.attachment = null;
+    c.reply = null;
+    c.replyOwned = false;
     c.takenBack = false;
     c.queued = 0;
     if (pooled == pool.length) {

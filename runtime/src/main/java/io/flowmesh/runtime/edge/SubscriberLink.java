@@ -153,7 +153,7 @@ final class SubscriberLink {
   }
 
   private void open(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request) {
-    SubscriberSession s = new SubscriberSession(request);
+    SubscriberSession s = new SubscriberSession(request, options.maxFrameBytes());
     session = s;
     attempt = 0;
     long initial = events.initialCredit(s);

@@ -3,6 +3,8 @@ package io.flowmesh.runtime.edge;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Credit;
 import io.flowmesh.proto.edge.v1.Nack;
+import io.flowmesh.proto.edge.v1.Reply;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.Promise;
@@ -31,12 +33,18 @@ final class SubscriberSession {
   long[] nacks = new long[16];
   int nackCount;
   String nackReason = "";
+  /** Acks of messages marked serve, with their replies, since the last flush; null until the first. */
+  java.util.List<Reply> replies;
   boolean closed;
   /** Completed when the upstream ended the stream, or the stream failed: nothing more will arrive on it. */
   final Promise<Void> ended = Promise.promise();
 
-  SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request) {
+  /** Replies beyond this many bytes go in a further ack frame (half of {@code edge.max-frame-bytes}). */
+  private final long replyBytesPerFrame;
+
+  SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request, long maxFrameBytes) {
     this.request = request;
+    this.replyBytesPerFrame = Math.max(1, maxFrameBytes / 2);
   }
 
   void addAck(long seq) {
@@ -44,6 +52,13 @@ final class SubscriberSession {
       acks = java.util.Arrays.copyOf(acks, acks.length << 1);
     }
     acks[ackCount++] = seq;
+  }
+
+  void addReply(long seq, java.util.List<ReplyOutput> outputs) {
+    if (replies == null) {
+      replies = new java.util.ArrayList<>();
+    }
+    replies.add(Reply.newBuilder().setSeq(seq).addAllOutputs(outputs).build());
   }
 
   void addNack(long seq, String reason) {
@@ -56,12 +71,27 @@ final class SubscriberSession {
 
   /** Writes the acks, nacks and credit gathered since the last flush, one frame of each kind at most. */
   void flush() {
-    if (ackCount > 0) {
+    boolean withReplies = replies != null && !replies.isEmpty();
+    if (ackCount > 0 || withReplies) {
       Ack.Builder ack = Ack.newBuilder();
       for (int i = 0; i < ackCount; i++) {
         ack.addSeqs(acks[i]);
       }
       ackCount = 0;
+      if (withReplies) {
+        long bytes = 0;
+        for (int i = 0, n = replies.size(); i < n; i++) {
+          Reply r = replies.get(i);
+          bytes += r.getSerializedSize();
+          if (bytes > replyBytesPerFrame && ack.getRepliesCount() > 0) {
+            request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+            ack = Ack.newBuilder();
+            bytes = r.getSerializedSize();
+          }
+          ack.addReplies(r);
+        }
+        replies.clear();
+      }
       request.write(SubscriberFrame.newBuilder().setAck(ack).build());
     }
     if (nackCount > 0) {

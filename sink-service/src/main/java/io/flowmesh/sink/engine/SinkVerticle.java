@@ -1,5 +1,6 @@
 package io.flowmesh.sink.engine;
 
+import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
@@ -57,6 +58,8 @@ public final class SinkVerticle extends VerticleBase {
   private final String subscriberPrefix;
   private final OutBuffer out = new OutBuffer();
   private final List<Message> toSend = new ArrayList<>();
+  /** A udsink's SERVE responses for the batch in write, by position in {@link #toSend}; null when none is marked serve. */
+  private ByteString[] served;
   private final Handler<Void> writeTask = v -> startWrite();
   private PendingBatch pending = new PendingBatch();
   private PendingBatch inWrite = new PendingBatch();
@@ -132,7 +135,7 @@ public final class SinkVerticle extends VerticleBase {
       if (window.contains(id)) {
         duplicates++;
         metrics.duplicates(1);
-        from.ack(d);
+        SinkReplies.written(from, d, options.vertexName(), null);
         return;
       }
       if (!inFlight.add(id)) {
@@ -169,7 +172,8 @@ public final class SinkVerticle extends VerticleBase {
     if (writer.sendsMessages()) {
       toSend.clear();
       batch.messagesToWrite(toSend);
-      writer.send(toSend).onComplete(ar -> finished(ar.succeeded() ? null : ar.cause(), ar.succeeded() ? ar.result() : null));
+      served = serving(toSend) ? new ByteString[toSend.size()] : null;
+      writer.send(toSend, served).onComplete(ar -> finished(ar.succeeded() ? null : ar.cause(), ar.succeeded() ? ar.result() : null));
     } else {
       out.reset((int) Math.min(Integer.MAX_VALUE / 2, options.maxBatchBytes() * 2));
       if (writer.writes()) {
@@ -182,6 +186,15 @@ public final class SinkVerticle extends VerticleBase {
       writer.write(out).onComplete(ar -> finished(ar.cause(), null));
     }
     intake.release(Intake.WRITER);
+  }
+
+  private static boolean serving(List<Message> batch) {
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      if (batch.get(i).getServe()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -204,11 +217,12 @@ public final class SinkVerticle extends VerticleBase {
           if (window != null) {
             inFlight.remove(m.getId());
           }
+          ByteString response = served == null ? null : served[k];
           if (failedRecords != null && failedRecords.get(k++)) {
             failedNow++;
             if (options.dropOnFailure()) {
               metrics.dropped();
-              batch.owner(i).ack(d);
+              SinkReplies.dropped(batch.owner(i), d);
             } else {
               batch.owner(i).nack(d, "sink write failed: " + writer.lastError());
             }
@@ -222,8 +236,10 @@ public final class SinkVerticle extends VerticleBase {
           if (window != null) {
             window.add(m.getId());
           }
+          SinkReplies.written(batch.owner(i), d, options.vertexName(), response);
+          continue;
         }
-        batch.owner(i).ack(d);
+        SinkReplies.written(batch.owner(i), d, options.vertexName(), null);
       }
       written += count;
       metrics.written(count, payload);
@@ -236,6 +252,7 @@ public final class SinkVerticle extends VerticleBase {
     } else {
       failed(batch, cause);
     }
+    served = null;
     batch.clear();
     writing = false;
     if (pending.size() > 0) {

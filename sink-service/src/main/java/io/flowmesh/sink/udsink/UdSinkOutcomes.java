@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * The meters of what became of the messages beyond written and dropped (those are
  * {@code flowmesh_sink_messages} and {@code flowmesh_sink_dropped}), for a udsink primary and for
  * the fallback route of any primary:
- * {@code flowmesh_sink_outcomes_total{outcome=failed|primary-failed|fallback|fallback-failed|on-success|unsupported-serve|unsupported-nack}}
+ * {@code flowmesh_sink_outcomes_total{outcome=failed|primary-failed|fallback|fallback-failed|on-success|serve|unsupported-nack}}
  * and {@code flowmesh_sink_udsink_protocol_errors_total}. {@link #toJson()} gives the same counts
  * for {@code /status}.
  *
@@ -36,7 +36,8 @@ public final class UdSinkOutcomes {
     fallbackFailed = outcome(registry, "fallback-failed",
         "Messages the fallback sink failed to write too (nacked: delivered again, nothing acked)");
     onSuccess = outcome(registry, "on-success", "Messages written to the on-success sink (ON_SUCCESS answers)");
-    serve = outcome(registry, "unsupported-serve", "udsink SERVE answers, not supported yet: taken as written, nothing served");
+    serve = outcome(registry, "serve",
+        "udsink SERVE answers: taken as written; the serve_response answers a serving request (docs/serving.md)");
     nack = outcome(registry, "unsupported-nack", "udsink NACK answers, not supported yet: retried as FAILURE");
     protocolErrors = Counter.builder("flowmesh.sink.udsink.protocol.errors")
         .description("Protocol faults of a user-defined sink (missing handshake, unknown id, fewer results than requests, garbage); the batch is retried")
@@ -83,7 +84,7 @@ public final class UdSinkOutcomes {
   public JsonObject toJson() {
     return new JsonObject().put("failed", (long) failed.count()).put("primaryFailed", (long) primaryFailed.count())
         .put("fallback", (long) fallback.count()).put("fallbackFailed", (long) fallbackFailed.count())
-        .put("onSuccess", (long) onSuccess.count()).put("unsupportedServe", (long) serve.count())
+        .put("onSuccess", (long) onSuccess.count()).put("serve", (long) serve.count())
         .put("unsupportedNack", (long) nack.count()).put("protocolErrors", (long) protocolErrors.count());
   }
 }

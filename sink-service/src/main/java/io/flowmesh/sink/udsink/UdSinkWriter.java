@@ -1,5 +1,6 @@
 package io.flowmesh.sink.udsink;
 
+import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code sink.retry.attempts} sends; what still fails is reported failed, for
  * {@code sink.on-failure}. FALLBACK: written to the fallback sink, and only done once that write
  * is. ON_SUCCESS: also written to the on-success sink (the message the sink gave, or the original).
- * SERVE: not supported yet, counted and taken as written. A failed call (protocol fault, broken
+ * SERVE: written, counted; its {@code serve_response} is the answer to a serving request (see
+ * docs/serving.md), sent home on the message's ack. A failed call (protocol fault, broken
  * stream) fails the whole batch, which the sink verticle nacks and so retries.
  *
  * <h2>Concurrency</h2>
@@ -47,7 +49,6 @@ public final class UdSinkWriter implements SinkWriter {
   private final UdSinkOutcomes outcomes;
   private volatile String lastError;
   private volatile boolean toldNack;
-  private volatile boolean toldServe;
 
   private UdSinkWriter(Vertx vertx, UdSinkClient client, SinkWriter fallback, SinkWriter onSuccess, int attempts,
       Duration retryInitial, Duration retryMax, UdSinkOutcomes outcomes) {
@@ -77,11 +78,16 @@ public final class UdSinkWriter implements SinkWriter {
 
   @Override
   public Future<BitSet> send(List<Message> batch) {
+    return send(batch, null);
+  }
+
+  @Override
+  public Future<BitSet> send(List<Message> batch, ByteString[] served) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
     Context caller = Vertx.currentContext();
-    Attempt a = new Attempt(batch, caller == null ? vertx.getOrCreateContext() : caller);
+    Attempt a = new Attempt(batch, caller == null ? vertx.getOrCreateContext() : caller, served);
     a.round(1, null);
     return a.done.future();
   }
@@ -101,10 +107,13 @@ public final class UdSinkWriter implements SinkWriter {
     /** What goes to the on-success sink, by position (the given message or the original), or null. */
     Message[] toOnSuccess;
     String error;
+    /** SERVE responses by position, or null when the caller serves nothing from this batch. */
+    final ByteString[] served;
 
-    Attempt(List<Message> batch, Context caller) {
+    Attempt(List<Message> batch, Context caller, ByteString[] served) {
       this.batch = batch;
       this.caller = caller;
+      this.served = served;
     }
 
     /** Sends the messages at {@code which} (null: the whole batch, in order). */
@@ -163,7 +172,12 @@ public final class UdSinkWriter implements SinkWriter {
             }
             toOnSuccess[i] = m;
           }
-          case SERVE -> serves++;
+          case SERVE -> {
+            serves++;
+            if (served != null) {
+              served[i] = r.hasServeResponse() ? r.getServeResponse() : ByteString.EMPTY;
+            }
+          }
           default -> {
             if (retry == null) {
               retry = new int[results.length - k];
@@ -176,7 +190,10 @@ public final class UdSinkWriter implements SinkWriter {
       if (retries > 0) {
         outcomes.failed(retries);
       }
-      unsupported(nacks, serves);
+      unsupported(nacks);
+      if (serves > 0) {
+        outcomes.serve(serves);
+      }
       if (retries > 0 && n < attempts) {
         int[] again = retries == retry.length ? retry : Arrays.copyOf(retry, retries);
         vertx.setTimer(Math.max(1, retryBackoff.delayNanos(n) / 1_000_000), id -> round(n + 1, again));
@@ -188,21 +205,13 @@ public final class UdSinkWriter implements SinkWriter {
       routeOn();
     }
 
-    void unsupported(int nacks, int serves) {
+    void unsupported(int nacks) {
       if (nacks > 0) {
         outcomes.nack(nacks);
         if (!toldNack) {
           toldNack = true;
           LOG.warn("udsink answered NACK, which Flowmesh does not support yet: treated as FAILURE (retried); counted in"
               + " flowmesh_sink_outcomes_total{outcome=unsupported-nack}");
-        }
-      }
-      if (serves > 0) {
-        outcomes.serve(serves);
-        if (!toldServe) {
-          toldServe = true;
-          LOG.warn("udsink answered SERVE, which Flowmesh does not support yet: the message is taken as written, nothing is"
-              + " served; counted in flowmesh_sink_outcomes_total{outcome=unsupported-serve}");
         }
       }
     }

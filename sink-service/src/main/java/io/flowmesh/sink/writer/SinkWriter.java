@@ -49,6 +49,15 @@ public interface SinkWriter {
     return Future.failedFuture(new UnsupportedOperationException(describe() + " takes encoded bytes"));
   }
 
+  /**
+   * {@link #send}, and for a user-defined sink that answers SERVE, its response for the message at
+   * position {@code i} in {@code served[i]} (when {@code served} is not null), set before the future
+   * completes. Other writers serve nothing: the sink then answers with what it wrote.
+   */
+  default Future<BitSet> send(List<Message> batch, com.google.protobuf.ByteString[] served) {
+    return send(batch);
+  }
+
   /** The first error of the last batch with failures ({@link #send}), or null. */
   default String lastError() {
     return null;

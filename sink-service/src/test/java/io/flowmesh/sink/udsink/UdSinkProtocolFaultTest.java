@@ -3,6 +3,7 @@ package io.flowmesh.sink.udsink;
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -171,12 +172,15 @@ class UdSinkProtocolFaultTest {
   }
 
   @Test
-  void serveAndNackAreCountedUnsupportedEachAndNackIsRetriedAsFailure() throws Exception {
+  void serveIsWrittenWithItsResponseHandedBackAndNackIsCountedUnsupportedAndRetriedAsFailure() throws Exception {
     mode.set(Mode.SERVE_NACK);
-    BitSet failed = send(batch("n", 2)).get(20, TimeUnit.SECONDS);
+    ByteString[] served = new ByteString[2];
+    BitSet failed = send(batch("n", 2), served).get(20, TimeUnit.SECONDS);
     assertTrue(failed.isEmpty(), "the NACKed id succeeded on its retry: " + failed);
     assertEquals(List.of("n-1"), nackedOnce, "n-1 was NACKed once, then resent");
-    assertEquals(1, count("unsupported-serve"), "one SERVE, counted as not supported");
+    assertEquals("served-n-0", served[0] == null ? null : served[0].toStringUtf8(), "n-0's SERVE response handed back");
+    assertNull(served[1], "n-1 answered SUCCESS: nothing served");
+    assertEquals(1, count("serve"), "one SERVE, counted");
     assertEquals(1, count("unsupported-nack"), "one NACK, counted as not supported");
     assertEquals(1, count("failed"));
   }
@@ -209,8 +213,12 @@ class UdSinkProtocolFaultTest {
   }
 
   private CompletableFuture<BitSet> send(List<Message> batch) {
+    return send(batch, null);
+  }
+
+  private CompletableFuture<BitSet> send(List<Message> batch, ByteString[] served) {
     CompletableFuture<BitSet> f = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(v -> writer.send(batch).onComplete(ar -> {
+    vertx.getOrCreateContext().runOnContext(v -> writer.send(batch, served).onComplete(ar -> {
       if (ar.succeeded()) {
         f.complete(ar.result());
       } else {
@@ -277,7 +285,11 @@ class UdSinkProtocolFaultTest {
             nackedOnce.add(id);
             s = Status.NACK;
           }
-          b.addResults(SinkResponse.Result.newBuilder().setId(id).setStatus(s));
+          SinkResponse.Result.Builder r = SinkResponse.Result.newBuilder().setId(id).setStatus(s);
+          if (s == Status.SERVE) {
+            r.setServeResponse(ByteString.copyFromUtf8("served-" + id));
+          }
+          b.addResults(r);
         }
       }
       default -> ids.forEach(id -> b.addResults(SinkResponse.Result.newBuilder().setId(id)));

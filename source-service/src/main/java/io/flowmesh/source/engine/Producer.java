@@ -35,6 +35,14 @@ public interface Producer {
    */
   void acked(Message message, Object attachment);
 
+  /**
+   * The same, for a message marked serve, with the pipeline's reply for it ({@code null} when none
+   * came); by default the reply is forgotten. See {@link io.flowmesh.runtime.edge.AckListener}.
+   */
+  default void acked(Message message, Object attachment, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
+    acked(message, attachment);
+  }
+
   /** Stops producing or accepting; what is queued still drains. */
   void stop();
 

@@ -1,5 +1,7 @@
 package io.flowmesh.source.engine;
 
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeOptions;
@@ -16,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +102,18 @@ public final class SourceVerticle extends VerticleBase {
   public Future<?> start() {
     server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, routes, registry);
     ids = new IdSequence(idPrefix);
-    AckListener toProducer = (m, a) -> {
-      ackedSinceTick++;
-      producer.acked(m, a);
+    AckListener toProducer = new AckListener() {
+      @Override
+      public void acked(Message m, Object a) {
+        ackedSinceTick++;
+        producer.acked(m, a);
+      }
+
+      @Override
+      public void acked(Message m, Object a, List<ReplyOutput> reply) {
+        ackedSinceTick++;
+        producer.acked(m, a, reply);
+      }
     };
     if (transformerConfig != null && transformerConfig.enabled()) {
       transformer = new TransformStage(vertx, server, transformerConfig, registry, toProducer, maxDelay, idleTimeout);
@@ -133,6 +145,11 @@ public final class SourceVerticle extends VerticleBase {
   /** Runs {@code fn} on this verticle's event loop; the future completes on the caller's context. */
   public <T> Future<T> call(Supplier<T> fn) {
     return OnContext.call(context, fn);
+  }
+
+  /** Runs {@code fn} on the source's event loop and waits for its future; completes on the caller's context. */
+  public <T> Future<T> compose(Supplier<Future<T>> fn) {
+    return OnContext.compose(context, fn);
   }
 
   /** The bound edge port (-1 before it listens). */

@@ -2,11 +2,14 @@ package io.flowmesh.source.http;
 
 import io.flowmesh.source.engine.EventTimeWatermark;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.source.engine.IdSequence;
 import io.flowmesh.source.engine.Producer;
 import io.flowmesh.source.engine.SourceMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -34,7 +37,9 @@ public final class HttpIngest implements Producer {
   private final int queueCapacity;
   private final SourceMetrics metrics;
   private final EventTimeWatermark watermark;
+  private final ServingMetrics servingMetrics;
   private EdgeServer server;
+  private Waiters waiters;
   private IdSequence ids;
   private long heldBytes;
   private long accepted;
@@ -43,8 +48,9 @@ public final class HttpIngest implements Producer {
   private long ackedWhenFull;
   private boolean stopping;
 
-  public HttpIngest(IngestConfig config, int queueCapacity, Duration idleTimeout, SourceMetrics metrics) {
+  public HttpIngest(IngestConfig config, int queueCapacity, Duration idleTimeout, SourceMetrics metrics, MeterRegistry registry) {
     this.config = config;
+    this.servingMetrics = new ServingMetrics(registry);
     this.queueCapacity = queueCapacity;
     this.metrics = metrics;
     this.watermark = new EventTimeWatermark(config.maxDelay().toMillis(), idleTimeout.toNanos(), System.nanoTime());
@@ -59,10 +65,20 @@ public final class HttpIngest implements Producer {
   public void start(Vertx vertx, EdgeServer server, IdSequence ids) {
     this.server = server;
     this.ids = ids;
+    this.waiters = new Waiters(vertx, config.serving(), servingMetrics);
   }
 
   /** Takes every message of a request into the edge's queue, or none. */
   Result accept(List<Message.Builder> messages, long bytes) {
+    return accept(messages, bytes, null, false);
+  }
+
+  /**
+   * Takes every message of a request into the edge's queue, or none, each offered with
+   * {@code waiter} (null: none), so its ack comes back to it; {@code serve} marks them serving
+   * requests, whose acks carry the pipeline's replies.
+   */
+  Result accept(List<Message.Builder> messages, long bytes, Waiter waiter, boolean serve) {
     if (stopping) {
       return new Result(Outcome.STOPPING, null);
     }
@@ -78,8 +94,11 @@ public final class HttpIngest implements Producer {
     String lastId = null;
     for (Message.Builder b : messages) {
       String id = ids.next();
+      if (serve) {
+        b.setServe(true);
+      }
       Message m = b.setId(id).setIngestTime(now).build();
-      if (!server.offer(m, null)) {
+      if (!server.offer(m, waiter)) {
         throw new IllegalStateException("edge queue refused a message after reporting room for it: id=" + id);
       }
       watermark.seen(m.getEventTime(), now, nowNanos);
@@ -91,10 +110,53 @@ public final class HttpIngest implements Producer {
     return new Result(Outcome.ACCEPTED, lastId);
   }
 
+  /**
+   * A request that waits for its answer: its messages are queued (serve marks them serving
+   * requests, {@link Waiter.Mode#ACKED} does not), each with one {@link Waiter}; the future completes
+   * with the answer, the timeout, or at once when refused (async: at once, {@code SUBMITTED}).
+   */
+  Future<Answer> submit(List<Message.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis) {
+    int n = messages.size();
+    Waiter w = waiters.open(mode, n, timeoutMillis);
+    if (w == null) {
+      return Future.succeededFuture(Answer.refused(Answer.Outcome.BUSY, n));
+    }
+    Result r = accept(messages, bytes, w, mode != Waiter.Mode.ACKED);
+    switch (r.outcome()) {
+      case ACCEPTED:
+        break;
+      case FULL:
+        waiters.cancel(w, true);
+        return Future.succeededFuture(Answer.refused(Answer.Outcome.FULL, n));
+      case TOO_MANY:
+        waiters.cancel(w, false);
+        return Future.succeededFuture(Answer.refused(Answer.Outcome.TOO_MANY, n));
+      default:
+        waiters.cancel(w, false);
+        return Future.succeededFuture(Answer.refused(Answer.Outcome.STOPPING, n));
+    }
+    waiters.accepted(w, r.lastId());
+    return mode == Waiter.Mode.ASYNC ? Future.succeededFuture(new Answer(Answer.Outcome.SUBMITTED, r.lastId(), null, n, timeoutMillis))
+        : w.promise.future();
+  }
+
   @Override
   public void acked(Message message, Object attachment) {
+    acked(message, attachment, null);
+  }
+
+  @Override
+  public void acked(Message message, Object attachment, List<ReplyOutput> reply) {
     acked++;
     heldBytes -= message.getValue().size();
+    if (attachment instanceof Waiter w) {
+      waiters.acked(w, reply);
+    }
+  }
+
+  /** The serving requests waiting here (after {@link #start}). */
+  Waiters waiters() {
+    return waiters;
   }
 
   @Override
@@ -133,6 +195,9 @@ public final class HttpIngest implements Producer {
   @Override
   public void status(JsonObject into) {
     into.put("accepted", accepted).put("produced", accepted).put("acked", acked).put("heldBytes", heldBytes)
-        .put("maxHeldBytes", config.maxHeldBytes()).put("idle", watermark.idle(System.nanoTime()));
+        .put("maxHeldBytes", config.maxHeldBytes()).put("idle", watermark.idle(System.nanoTime()))
+        .put("serving", new JsonObject().put("pending", waiters == null ? 0 : waiters.pending())
+            .put("maxPending", config.serving().maxPending()).put("results", waiters == null ? 0 : waiters.results())
+            .put("listeners", waiters == null ? 0 : waiters.listeners()));
   }
 }

@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param retryAfter the Retry-After of a 429
  * @param stallTimeout a buffer full this long without an ack makes the source not ready
  * @param requestTimeout a request whose body has not fully arrived this long after its headers gets 408
+ * @param serving the serving endpoints' timeout and bounds
  */
 public record IngestConfig(long maxBodyBytes, String token, long maxHeldBytes, Duration maxDelay, Duration retryAfter,
-    Duration stallTimeout, Duration requestTimeout) {
+    Duration stallTimeout, Duration requestTimeout, ServingConfig serving) {
 
   /** Retry-After in whole seconds, at least 1. */
   public long retryAfterSeconds() {
@@ -25,6 +26,6 @@ public record IngestConfig(long maxBodyBytes, String token, long maxHeldBytes, D
   public String toString() {
     return "IngestConfig[maxBodyBytes=" + maxBodyBytes + ", token=" + (token == null ? "unset" : "***") + ", maxHeldBytes="
         + maxHeldBytes + ", maxDelay=" + maxDelay + ", retryAfter=" + retryAfter + ", stallTimeout=" + stallTimeout
-        + ", requestTimeout=" + requestTimeout + "]";
+        + ", requestTimeout=" + requestTimeout + ", serving=" + serving + "]";
   }
 }

@@ -22,14 +22,15 @@ final class IngestMetrics {
     this.received = Counter.builder("flowmesh.source.http.received.bytes").baseUnit("bytes")
         .description("POST /ingest body bytes read from the network, refused requests included").register(registry);
     for (String reason : new String[] {"full", "bad_request", "too_large", "unauthorized", "unsupported_media_type", "stopping",
-        "timeout"}) {
+        "timeout", "busy", "serving_timeout", "not_found", "not_implemented"}) {
       rejected(reason);
     }
   }
 
   private Counter rejected(String reason) {
     return rejected.computeIfAbsent(reason, r -> Counter.builder("flowmesh.source.http.rejected")
-        .description("POST /ingest requests refused, by reason (full = 429, stopping = 503, timeout = 408, ...)")
+        .description("POST /ingest and serving requests refused, by reason (full and busy = 429, stopping = 503, timeout = 408,"
+            + " serving_timeout = 504, ...)")
         .tag("reason", r).register(registry));
   }
 

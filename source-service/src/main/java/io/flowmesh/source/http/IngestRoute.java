@@ -41,19 +41,28 @@ public final class IngestRoute {
   private final IngestParser parser;
   private final IngestMetrics metrics;
   private final BearerToken token;
+  private final ServingRoute serving;
 
+  /** @param transformer whether a source transformer is on (serving is not supported through one yet) */
   public IngestRoute(IngestConfig config, long maxMessageBytes, SourceVerticle source, HttpIngest ingest,
-      MeterRegistry registry) {
+      MeterRegistry registry, boolean transformer) {
     this.config = config;
     this.source = source;
     this.ingest = ingest;
     this.parser = new IngestParser(maxMessageBytes);
     this.metrics = new IngestMetrics(registry);
     this.token = config.token() == null ? null : new BearerToken(config.token());
+    this.serving = new ServingRoute(this, config, source, ingest, parser, metrics, transformer
+        ? "serving through a source transformer (source.transformer.enabled=true) is not supported yet: its outputs carry no"
+            + " serving mark, so no answer could come home" : null);
   }
 
-  /** Adds {@code POST /ingest} to {@code router}, and a 405 naming {@code Allow: POST} for any other method. */
+  /**
+   * Adds {@code POST /ingest} to {@code router}, and a 405 naming {@code Allow: POST} for any other
+   * method; and the serving endpoints under {@code /v1/process/} ({@link ServingRoute}).
+   */
   public void install(Router router) {
+    serving.install(router);
     router.post("/ingest")
         .handler(new Gate())
         .handler(ctx -> BodyReader.read(ctx, config, metrics, this::reject, body -> ingest(ctx, body)));
@@ -67,6 +76,11 @@ public final class IngestRoute {
    * Checks the token and the content type from the headers alone, before the body is read (a
    * {@link PlatformHandler}, so Vert.x Web runs it ahead of the body handler).
    */
+  /** The token and content-type check, for the serving routes too. */
+  PlatformHandler gate() {
+    return new Gate();
+  }
+
   private final class Gate implements PlatformHandler {
 
     @Override
@@ -105,6 +119,10 @@ public final class IngestRoute {
       return;
     }
     int n = parsed.messages().size();
+    if (req.getParam("wait") != null) {
+      waitAcked(ctx, parsed, n);
+      return;
+    }
     Future<HttpIngest.Result> done = source.call(() -> ingest.accept(parsed.messages(), parsed.bytes()));
     done.onComplete(ar -> {
       if (ar.failed()) {
@@ -129,11 +147,67 @@ public final class IngestRoute {
   }
 
   /**
+   * {@code POST /ingest?wait=acked}: answers 200 only once every message of the request was acked
+   * end to end (written by the sinks), 504 when that took longer than the request's timeout
+   * ({@code source.serving.timeout}, {@code ?timeout=}); the messages are then still in the pipeline.
+   */
+  private void waitAcked(RoutingContext ctx, IngestParser.Parsed parsed, int n) {
+    String wait = ctx.request().getParam("wait");
+    long timeout;
+    try {
+      if (!"acked".equals(wait)) {
+        throw new BadRequestException(400, "bad_request", "wait='" + wait + "' is not supported: use wait=acked, or no wait"
+            + " (202 once buffered)");
+      }
+      timeout = ServingRoute.timeoutMillis(ctx.request(), config.serving().timeout());
+    } catch (BadRequestException e) {
+      reject(ctx, e.status(), e.error(), e.getMessage());
+      return;
+    }
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), Waiter.Mode.ACKED, timeout))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(500, ar.cause());
+            return;
+          }
+          Answer a = ar.result();
+          switch (a.outcome()) {
+            case ANSWERED -> json(ctx, 200, new JsonObject().put("accepted", n).put("acked", n).put("last_id", a.id()));
+            case TIMEOUT -> {
+              metrics.reject("serving_timeout");
+              json(ctx, 504, new JsonObject().put("error", "timeout").put("last_id", a.id()).put("timeout_ms", a.timeoutMillis())
+                  .put("reason", "the " + n + " message(s) up to " + a.id() + " were not all acked within " + a.timeoutMillis()
+                      + " ms (source.serving.timeout, or ?timeout=); they stay in the pipeline and may still be written"));
+            }
+            default -> refuse(ctx, a);
+          }
+        });
+  }
+
+  /** Refuses a request the source did not take: full or busy (429), too many messages (413), stopping (503). */
+  void refuse(RoutingContext ctx, Answer a) {
+    switch (a.outcome()) {
+      case FULL -> {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(config.retryAfterSeconds()));
+        reject(ctx, 429, "full", "the source's buffer cannot take " + a.messages() + " more message(s) now; retry later");
+      }
+      case BUSY -> {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(config.retryAfterSeconds()));
+        reject(ctx, 429, "busy", config.serving().maxPending() + " serving requests are waiting for their answer here already"
+            + " (source.serving.max-pending); retry later");
+      }
+      case TOO_MANY -> reject(ctx, 413, "too_large", a.messages() + " messages in one request, more than source.queue-capacity"
+          + " allows; split it");
+      default -> reject(ctx, 503, "stopping", "the source is shutting down");
+    }
+  }
+
+  /**
    * Answers a refusal as JSON and counts it. When the request's body was not read to its end (a
    * refusal from the headers, a body over the limit, a timeout), the request stays paused and the
    * connection is closed once the answer is out: nothing more of that body is read.
    */
-  private void reject(RoutingContext ctx, int status, String error, String reason) {
+  void reject(RoutingContext ctx, int status, String error, String reason) {
     metrics.reject(error);
     HttpServerRequest req = ctx.request();
     if (req.isEnded() || ctx.response().ended()) {

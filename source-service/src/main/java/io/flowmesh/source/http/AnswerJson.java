@@ -1,0 +1,47 @@
+package io.flowmesh.source.http;
+
+import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A serving answer as JSON: {@code {"id": ..., "status": "answered", "outputs": [{"id", "value",
+ * "keys", "tags", "vertex", "served"}]}}, each value in standard base64 (RFC 4648, padded): values
+ * are bytes, and JSON has no bytes. A timed-out request: {@code {"id", "status": "timeout",
+ * "error": "timeout", "timeout_ms", "reason"}}.
+ *
+ * <p>Concurrency: stateless.
+ */
+final class AnswerJson {
+
+  private AnswerJson() {
+  }
+
+  static JsonObject of(Answer a) {
+    return switch (a.outcome()) {
+      case ANSWERED -> new JsonObject().put("id", a.id()).put("status", "answered").put("outputs", outputs(a.outputs()));
+      case SUBMITTED -> new JsonObject().put("id", a.id()).put("status", "pending");
+      case TIMEOUT -> new JsonObject().put("id", a.id()).put("status", "timeout").put("error", "timeout")
+          .put("timeout_ms", a.timeoutMillis()).put("reason", timeoutReason(a));
+      default -> new JsonObject().put("status", a.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    };
+  }
+
+  static String timeoutReason(Answer a) {
+    return "no answer for request " + a.id() + " within " + a.timeoutMillis() + " ms (source.serving.timeout, or the"
+        + " request's timeout); it may still be processed";
+  }
+
+  static JsonArray outputs(List<ReplyOutput> outputs) {
+    JsonArray list = new JsonArray();
+    Base64.Encoder base64 = Base64.getEncoder();
+    for (ReplyOutput o : outputs) {
+      list.add(new JsonObject().put("id", o.getId()).put("value", base64.encodeToString(o.getValue().toByteArray()))
+          .put("keys", new JsonArray(List.copyOf(o.getKeysList()))).put("tags", new JsonArray(List.copyOf(o.getTagsList())))
+          .put("vertex", o.getVertex()).put("served", o.getServed()));
+    }
+    return list;
+  }
+}

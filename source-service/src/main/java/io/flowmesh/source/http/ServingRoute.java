@@ -1,0 +1,276 @@
+package io.flowmesh.source.http;
+
+import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.config.Types;
+import io.flowmesh.source.engine.SourceVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * The serving endpoints (docs/serving.md): {@code POST /v1/process/sync} answers with what the
+ * pipeline produced for the request; {@code POST /v1/process/async} answers 202 with its id at once,
+ * {@code GET /v1/process/fetch?id=} gives the answer once there (202 while pending, 404 unknown or
+ * expired), {@code GET /v1/process/sse[?id=]} streams async answers as server-sent events. The
+ * request's body is the message's value; {@code X-Flowmesh-Keys} and {@code X-Flowmesh-Event-Time}
+ * as for {@code /ingest}; {@code ?timeout=} or {@code X-Flowmesh-Timeout} (e.g. {@code 500ms})
+ * overrides {@code source.serving.timeout}. The answer comes home on the ack chain to the replica
+ * that holds the request.
+ *
+ * <h2>Concurrency</h2>
+ * Handlers run on the HTTP server's event loop; the waiting requests live on the source's event loop
+ * ({@link SourceVerticle#call}), whose answers come back here.
+ */
+final class ServingRoute {
+
+  static final String TIMEOUT_HEADER = "X-Flowmesh-Timeout";
+  static final String ID_HEADER = "X-Flowmesh-Id";
+
+  private final IngestRoute ingestRoute;
+  private final IngestConfig config;
+  private final SourceVerticle source;
+  private final HttpIngest ingest;
+  private final IngestParser parser;
+  private final IngestMetrics metrics;
+  /** Why serving is off here (a source transformer between), or null. */
+  private final String unsupported;
+
+  ServingRoute(IngestRoute ingestRoute, IngestConfig config, SourceVerticle source, HttpIngest ingest, IngestParser parser,
+      IngestMetrics metrics, String unsupported) {
+    this.ingestRoute = ingestRoute;
+    this.config = config;
+    this.source = source;
+    this.ingest = ingest;
+    this.parser = parser;
+    this.metrics = metrics;
+    this.unsupported = unsupported;
+  }
+
+  void install(Router router) {
+    router.post("/v1/process/sync").handler(ingestRoute.gate()).handler(ctx -> body(ctx, Waiter.Mode.SYNC));
+    router.post("/v1/process/async").handler(ingestRoute.gate()).handler(ctx -> body(ctx, Waiter.Mode.ASYNC));
+    router.get("/v1/process/fetch").handler(ingestRoute.gate()).handler(this::fetch);
+    router.get("/v1/process/sse").handler(ingestRoute.gate()).handler(this::sse);
+  }
+
+  private void body(RoutingContext ctx, Waiter.Mode mode) {
+    if (unsupported != null) {
+      ingestRoute.reject(ctx, 501, "not_implemented", unsupported);
+      return;
+    }
+    BodyReader.read(ctx, config, metrics, ingestRoute::reject, body -> submit(ctx, body, mode));
+  }
+
+  private void submit(RoutingContext ctx, Buffer body, Waiter.Mode mode) {
+    HttpServerRequest req = ctx.request();
+    IngestParser.Parsed parsed;
+    long timeout;
+    try {
+      timeout = timeoutMillis(req, config.serving().timeout());
+      parsed = parser.single(req.getHeader(IngestRoute.KEYS_HEADER), req.getHeader(IngestRoute.EVENT_TIME_HEADER), body,
+          System.currentTimeMillis());
+    } catch (BadRequestException e) {
+      ingestRoute.reject(ctx, e.status(), e.error(), e.getMessage());
+      return;
+    }
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), mode, timeout))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            ctx.fail(500, ar.cause());
+          } else {
+            answer(ctx, ar.result(), raw(req));
+          }
+        });
+  }
+
+  /** The request's own timeout ({@code ?timeout=} or {@value #TIMEOUT_HEADER}), else {@code fallback}. */
+  static long timeoutMillis(HttpServerRequest req, Duration fallback) throws BadRequestException {
+    String text = req.getParam("timeout");
+    if (text == null) {
+      text = req.getHeader(TIMEOUT_HEADER);
+    }
+    if (text == null) {
+      return fallback.toMillis();
+    }
+    Duration d;
+    try {
+      d = Types.DURATION.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException(400, "bad_request", "timeout '" + text + "' is not a duration: " + e.getMessage());
+    }
+    if (d.toMillis() < 1) {
+      throw new BadRequestException(400, "bad_request", "timeout '" + text + "' must be at least 1ms");
+    }
+    return d.toMillis();
+  }
+
+  /** Whether the caller asked for the raw value ({@code Accept: application/octet-stream}). */
+  private static boolean raw(HttpServerRequest req) {
+    String accept = req.getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("application/octet-stream");
+  }
+
+  /** Answers a serving request (sync, async submit, fetch) or refuses it. */
+  void answer(RoutingContext ctx, Answer a, boolean raw) {
+    HttpServerResponse resp = ctx.response();
+    switch (a.outcome()) {
+      case ANSWERED -> {
+        resp.putHeader(ID_HEADER, a.id());
+        if (raw && a.outputs().size() <= 1) {
+          rawAnswer(resp, a);
+        } else {
+          json(ctx, 200, AnswerJson.of(a).encode());
+        }
+      }
+      case SUBMITTED -> {
+        resp.putHeader(ID_HEADER, a.id()).putHeader(HttpHeaders.LOCATION, "/v1/process/fetch?id=" + a.id());
+        json(ctx, 202, AnswerJson.of(a).encode());
+      }
+      case TIMEOUT -> {
+        metrics.reject("serving_timeout");
+        resp.putHeader(ID_HEADER, a.id());
+        json(ctx, 504, AnswerJson.of(a).encode());
+      }
+      default -> ingestRoute.refuse(ctx, a);
+    }
+  }
+
+  /** One output: its value as the body, its id, vertex, keys and tags in headers; none: 204. */
+  private static void rawAnswer(HttpServerResponse resp, Answer a) {
+    if (a.outputs().isEmpty()) {
+      resp.setStatusCode(204).end();
+      return;
+    }
+    ReplyOutput o = a.outputs().get(0);
+    resp.putHeader("X-Flowmesh-Output-Id", o.getId()).putHeader("X-Flowmesh-Vertex", o.getVertex());
+    if (o.getKeysCount() > 0) {
+      resp.putHeader(IngestRoute.KEYS_HEADER, String.join(",", o.getKeysList()));
+    }
+    if (o.getTagsCount() > 0) {
+      resp.putHeader("X-Flowmesh-Tags", String.join(",", o.getTagsList()));
+    }
+    resp.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
+        .end(Buffer.buffer(o.getValue().toByteArray()));
+  }
+
+  private void fetch(RoutingContext ctx) {
+    String id = ctx.request().getParam("id");
+    if (id == null || id.isBlank()) {
+      ingestRoute.reject(ctx, 400, "bad_request", "GET /v1/process/fetch needs ?id=<the id /v1/process/async answered with>");
+      return;
+    }
+    boolean raw = raw(ctx.request());
+    source.call(() -> ingest.waiters().fetch(id)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(500, ar.cause());
+      } else if (ar.result() == null) {
+        ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
+            + " or its answer expired (source.serving.result-retention, source.serving.max-results)");
+      } else {
+        answer(ctx, ar.result(), raw);
+      }
+    });
+  }
+
+  // ---- server-sent events ----
+
+  private void sse(RoutingContext ctx) {
+    String id = ctx.request().getParam("id");
+    SseClient client = new SseClient(Vertx.currentContext(), ctx.response(), id);
+    client.detach = () -> source.call(() -> {
+      ingest.waiters().unlisten(client);
+      return null;
+    });
+    source.call(() -> {
+      Waiters w = ingest.waiters();
+      if (id != null && w.fetch(id) == null) {
+        return Boolean.FALSE;
+      }
+      w.listen(client);
+      return Boolean.TRUE;
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(500, ar.cause());
+      } else if (!ar.result()) {
+        ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
+            + " or its answer expired");
+      } else {
+        ctx.response().closeHandler(v -> client.detach.run());
+        if (ctx.response().closed()) {
+          client.detach.run();
+        }
+        client.open();
+      }
+    });
+  }
+
+  /**
+   * One {@code /v1/process/sse} client: each async answer is an event {@code id: <request id>},
+   * {@code event: answered|timeout}, {@code data: <the JSON answer>}. A client that does not read
+   * (its write queue full) is disconnected, so it cannot hold memory here.
+   */
+  private static final class SseClient implements Waiters.Listener {
+    private final Context context;
+    private final HttpServerResponse resp;
+    private final String id;
+    private boolean opened;
+    /** Unregisters it on the source's loop (its client went, or it was disconnected). */
+    Runnable detach;
+
+    SseClient(Context context, HttpServerResponse resp, String id) {
+      this.context = context;
+      this.resp = resp;
+      this.id = id;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    /** On the HTTP loop: the headers, once. */
+    void open() {
+      if (!opened && !resp.ended()) {
+        opened = true;
+        resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+            .write(": flowmesh serving answers\n\n");
+      }
+    }
+
+    /** On the source's loop. */
+    @Override
+    public void answer(Answer a) {
+      String event = "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout" : "answered")
+          + "\ndata: " + AnswerJson.of(a).encode() + "\n\n";
+      context.runOnContext(v -> send(event));
+    }
+
+    private void send(String event) {
+      open();
+      if (resp.ended() || resp.closed()) {
+        return;
+      }
+      if (resp.writeQueueFull()) {
+        resp.reset();
+        detach.run();
+        return;
+      }
+      resp.write(event);
+      if (id != null) {
+        resp.end();
+      }
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+  }
+}

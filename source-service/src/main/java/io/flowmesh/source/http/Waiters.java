@@ -1,0 +1,186 @@
+package io.flowmesh.source.http;
+
+import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The serving requests this source replica holds: each waits for the acks of its messages (which
+ * bring the replies home), up to its timeout; at most {@code source.serving.max-pending} at once.
+ * Answered async requests are kept for {@code source.serving.result-retention}, at most
+ * {@code source.serving.max-results} of them (the oldest answered goes first), for
+ * {@code /v1/process/fetch}, and streamed to the {@link Listener}s ({@code /v1/process/sse}).
+ *
+ * <h2>Concurrency</h2>
+ * Confined to the source's event loop: timers and acks arrive there.
+ */
+final class Waiters {
+
+  /** Told of async answers as they come; called on the source's event loop. */
+  interface Listener {
+    /** The one id it waits for, or null for every answer. */
+    String id();
+
+    void answer(Answer a);
+  }
+
+  private final Vertx vertx;
+  private final ServingConfig config;
+  private final ServingMetrics metrics;
+  private final Map<String, Waiter> asyncPending = new HashMap<>();
+  /** Answered async requests, oldest answer first, with the nano time of their answer. */
+  private final LinkedHashMap<String, Stored> results = new LinkedHashMap<>();
+  private final List<Listener> listeners = new ArrayList<>();
+  private int pending;
+
+  private record Stored(Answer answer, long atNanos) {
+  }
+
+  Waiters(Vertx vertx, ServingConfig config, ServingMetrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** A new waiting request, or null when {@code max-pending} are waiting already (counted; answer 429). */
+  Waiter open(Waiter.Mode mode, int messages, long timeoutMillis) {
+    if (pending >= config.maxPending()) {
+      metrics.full(mode);
+      return null;
+    }
+    pending++;
+    metrics.pending(pending);
+    return new Waiter(mode, messages, timeoutMillis, mode == Waiter.Mode.ASYNC ? null : Promise.promise());
+  }
+
+  /** The request's messages are queued: its timeout starts. */
+  void accepted(Waiter w, String id) {
+    w.id = id;
+    w.timer = vertx.setTimer(Math.max(1, w.timeoutMillis), t -> timedOut(w));
+    if (w.mode == Waiter.Mode.ASYNC) {
+      asyncPending.put(id, w);
+    }
+  }
+
+  /** The request's messages were not queued (full, stopping): it waits no more. */
+  void cancel(Waiter w, boolean full) {
+    w.done = true;
+    pending--;
+    metrics.pending(pending);
+    if (full) {
+      metrics.full(w.mode);
+    }
+  }
+
+  /** One of {@code w}'s messages was acked end to end with {@code reply} (null: none). */
+  void acked(Waiter w, List<ReplyOutput> reply) {
+    if (w.done) {
+      return;
+    }
+    w.reply(reply);
+    if (--w.remaining > 0) {
+      return;
+    }
+    metrics.answered(w.mode);
+    finish(w, w.answered());
+  }
+
+  private void timedOut(Waiter w) {
+    w.timer = -1;
+    if (!w.done) {
+      metrics.timeout(w.mode);
+      finish(w, w.timedOut());
+    }
+  }
+
+  private void finish(Waiter w, Answer a) {
+    w.done = true;
+    pending--;
+    metrics.pending(pending);
+    if (w.timer >= 0) {
+      vertx.cancelTimer(w.timer);
+    }
+    if (w.promise != null) {
+      w.promise.complete(a);
+      return;
+    }
+    asyncPending.remove(w.id);
+    long now = System.nanoTime();
+    results.put(w.id, new Stored(a, now));
+    evict(now);
+    for (int i = listeners.size() - 1; i >= 0; i--) {
+      Listener l = listeners.get(i);
+      if (l.id() == null || l.id().equals(w.id)) {
+        l.answer(a);
+        if (l.id() != null) {
+          listeners.remove(i);
+        }
+      }
+    }
+  }
+
+  /**
+   * An async request's answer; {@link Answer.Outcome#SUBMITTED} while it is not answered; null
+   * when the id is unknown here (never submitted to this replica, or its result expired).
+   */
+  Answer fetch(String id) {
+    evict(System.nanoTime());
+    Stored s = results.get(id);
+    if (s != null) {
+      return s.answer();
+    }
+    Waiter w = asyncPending.get(id);
+    return w == null ? null : new Answer(Answer.Outcome.SUBMITTED, id, null, w.messages, w.timeoutMillis);
+  }
+
+  /**
+   * Streams answers to {@code l}: for one id already answered, at once (then it is done); otherwise
+   * as they come ({@link #unlisten} when its client goes).
+   */
+  void listen(Listener l) {
+    if (l.id() != null) {
+      Answer a = fetch(l.id());
+      if (a != null && a.outcome() != Answer.Outcome.SUBMITTED) {
+        l.answer(a);
+        return;
+      }
+    }
+    listeners.add(l);
+  }
+
+  void unlisten(Listener l) {
+    listeners.remove(l);
+  }
+
+  int pending() {
+    return pending;
+  }
+
+  int results() {
+    return results.size();
+  }
+
+  /** Open {@code /v1/process/sse} streams. */
+  int listeners() {
+    return listeners.size();
+  }
+
+  private void evict(long now) {
+    long retention = config.retention().toNanos();
+    Iterator<Stored> it = results.values().iterator();
+    while (it.hasNext()) {
+      Stored s = it.next();
+      if (results.size() > config.maxResults() || now - s.atNanos() > retention) {
+        it.remove();
+      } else {
+        break;
+      }
+    }
+  }
+}
