@@ -25,6 +25,7 @@ COPY proto/pom.xml proto/
 COPY runtime/pom.xml runtime/
 COPY kafka-broker/pom.xml kafka-broker/
 COPY pipeline/pom.xml pipeline/
+COPY console/pom.xml console/
 COPY kubernetes-tests/pom.xml kubernetes-tests/
 COPY source-service/pom.xml source-service/
 COPY map-service/pom.xml map-service/
