@@ -10,7 +10,7 @@ public final class ConsoleKeys {
 
   public static final ConfigKey<String> SPEC = ConfigKey.of("console.spec", null, Types.STRING,
       "The pipeline spec file (docs/pipelines.md) whose graph the console draws; with console.vertices unset, "
-          + "each vertex is looked for at its name and http.port (8080 unless the spec sets it), as in compose and Kubernetes");
+          + "each vertex is looked for where the rendered compose file and Helm chart put it: at its name, on its X.http.port (8080 unless the spec sets it)");
   public static final ConfigKey<String> VERTICES = ConfigKey.of("console.vertices", null, Types.STRING,
       "The vertices' HTTP addresses, name=host:port separated by commas; a name given twice is two replicas "
           + "(in=127.0.0.1:8080,map=127.0.0.1:8081,map=127.0.0.1:8082). Without console.spec the edges come from each vertex's /status");

@@ -1,6 +1,7 @@
 package io.flowmesh.console;
 
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.Resolver;
 import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +45,7 @@ final class Poller {
   private final String token;
   private final Consumer<JsonObject> listener;
   private final HttpClientAgent client;
+  private final Resolver resolver;
   private final Readings readings = new Readings();
   private final Map<String, String> kinds = new HashMap<>();
   private final Map<String, List<Scrape>> lastScrapes = new LinkedHashMap<>();
@@ -64,6 +66,7 @@ final class Poller {
     this.edges = topology.edges();
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis()).setKeepAlive(true),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(4));
+    this.resolver = Resolver.system(vertx);
     topology.vertices().forEach(v -> kinds.put(v.name(), v.kind()));
   }
 
@@ -87,18 +90,18 @@ final class Poller {
       return;
     }
     long started = System.nanoTime();
-    List<Future<Scrape>> all = new ArrayList<>();
-    Map<String, List<Future<Scrape>>> byVertex = new LinkedHashMap<>();
+    List<Future<List<Scrape>>> all = new ArrayList<>();
+    Map<String, List<Future<List<Scrape>>>> byVertex = new LinkedHashMap<>();
     for (Topology.Vertex v : topology.vertices()) {
-      List<Future<Scrape>> fs = new ArrayList<>();
-      v.replicas().forEach(at -> fs.add(scrape(at)));
+      List<Future<List<Scrape>>> fs = new ArrayList<>();
+      v.replicas().forEach(at -> fs.add(scrapeAll(at)));
       byVertex.put(v.name(), fs);
       all.addAll(fs);
     }
     Future.join(all).onComplete(ar -> {
       long now = System.nanoTime();
       lastScrapes.clear();
-      byVertex.forEach((name, fs) -> lastScrapes.put(name, fs.stream().map(Future::result).toList()));
+      byVertex.forEach((name, fs) -> lastScrapes.put(name, fs.stream().flatMap(f -> f.result().stream()).toList()));
       snapshot = build(now);
       listener.accept(snapshot);
       long left = interval.toNanos() - (System.nanoTime() - started);
@@ -193,6 +196,27 @@ final class Poller {
     });
     return new JsonObject().put("name", name).put("kind", kinds.get(name)).put("replicas", replicas).put("edgesIn", in)
         .put("edgesOut", out).put("lastErrors", new JsonArray(new ArrayList<>(lastErrors.getOrDefault(name, new ArrayDeque<>()))));
+  }
+
+  /**
+   * Every replica behind {@code at}: a host name (not {@code localhost}) is resolved at each poll
+   * and each of its addresses is a replica, as behind a headless Kubernetes Service or a scaled
+   * compose service; a literal address is one replica. Never fails: a name that does not resolve is
+   * one down replica with the error.
+   */
+  private Future<List<Scrape>> scrapeAll(HostPort at) {
+    String host = at.host();
+    if (host.equals("localhost") || host.indexOf(':') >= 0 || host.matches("[0-9.]+")) {
+      return scrape(at).map(List::of);
+    }
+    return resolver.resolve(host).transform(ar -> {
+      if (ar.failed() || ar.result().isEmpty()) {
+        return Future.succeededFuture(List.of(Scrape.down(at, "cannot resolve " + host + ": "
+            + (ar.failed() ? Reasons.of(ar.cause()) : "no address"))));
+      }
+      List<Future<Scrape>> each = ar.result().stream().sorted().map(ip -> scrape(new HostPort(ip, at.port()))).toList();
+      return Future.join(each).transform(x -> Future.succeededFuture(each.stream().map(Future::result).toList()));
+    });
   }
 
   /** One replica's three answers; never fails: a replica that does not answer is a down {@link Scrape}. */

@@ -37,6 +37,9 @@ public final class Readings {
     double in = 0;
     double out = 0;
     double errors = 0;
+    double inRate = Double.NaN;
+    double outRate = Double.NaN;
+    double errorRate = Double.NaN;
     double retries = 0;
     double redelivered = 0;
     double inputBuffer = 0;
@@ -66,18 +69,26 @@ public final class Readings {
         }
       }
       PromText.Parsed m = s.metrics();
-      in += m.has("flowmesh_edge_received_total") ? m.sum("flowmesh_edge_received_total") : m.sum("flowmesh_source_messages_total");
-      out += m.has("flowmesh_edge_sent_total") ? m.sum("flowmesh_edge_sent_total") : m.sum("flowmesh_sink_messages_total");
+      double rin = m.has("flowmesh_edge_received_total") ? m.sum("flowmesh_edge_received_total") : m.sum("flowmesh_source_messages_total");
+      double rout = m.has("flowmesh_edge_sent_total") ? m.sum("flowmesh_edge_sent_total") : m.sum("flowmesh_sink_messages_total");
+      double rerrors = 0;
       for (PromText.Sample x : m.samples()) {
         String n = x.name();
         if (n.endsWith("errors_total") || n.endsWith("failures_total") || n.endsWith("protocol_violations_total")) {
-          errors += x.value();
+          rerrors += x.value();
         } else if (n.endsWith("retries_total")) {
           retries += x.value();
         } else if (n.equals("flowmesh_sink_outcomes_total") && "failed".equals(x.label("outcome"))) {
-          errors += x.value();
+          rerrors += x.value();
         }
       }
+      String replica = v.name() + "|" + s.at() + "|";
+      in += rin;
+      out += rout;
+      errors += rerrors;
+      inRate = add(inRate, rates.rate(replica + "in", rin, nanos));
+      outRate = add(outRate, rates.rate(replica + "out", rout, nanos));
+      errorRate = add(errorRate, rates.rate(replica + "errors", rerrors, nanos));
       redelivered += m.sum("flowmesh_edge_redelivered_total");
       inputBuffer += m.sum("flowmesh_edge_input_buffer");
       inputCapacity += m.sum("flowmesh_edge_input_capacity");
@@ -121,9 +132,8 @@ public final class Readings {
       lastBuckets.keySet().removeIf(k -> k.startsWith(key));
       return j;
     }
-    j.put("in", in).put("out", out).put("inRate", finite(rates.rate(key + "in", in, nanos)))
-        .put("outRate", finite(rates.rate(key + "out", out, nanos)));
-    j.put("errors", errors).put("errorRate", finite(rates.rate(key + "errors", errors, nanos))).put("retries", retries)
+    j.put("in", in).put("out", out).put("inRate", finite(inRate)).put("outRate", finite(outRate));
+    j.put("errors", errors).put("errorRate", finite(errorRate)).put("retries", retries)
         .put("redelivered", redelivered);
     if (inputCapacity > 0) {
       j.put("inputBuffer", inputBuffer).put("inputCapacity", inputCapacity).put("inputUnacked", inUnacked);
@@ -167,20 +177,22 @@ public final class Readings {
       }
       boolean only = outDegree.get(e.from()) == 1;
       double sent = 0;
+      double rate = Double.NaN;
       double credit = 0;
       double queued = 0;
       double unacked = 0;
       double subscribers = 0;
       for (Scrape s : up) {
-        sent += edgeSum(s.metrics(), "flowmesh_edge_sent_total", e.to(), only);
+        double replicaSent = edgeSum(s.metrics(), "flowmesh_edge_sent_total", e.to(), only);
+        sent += replicaSent;
+        rate = add(rate, rates.rate("edge|" + e.from() + "|" + e.to() + "|" + s.at(), replicaSent, nanos));
         credit += edgeSum(s.metrics(), "flowmesh_edge_subscriber_credit", e.to(), only);
         queued += edgeSum(s.metrics(), "flowmesh_edge_queue", e.to(), only);
         unacked += edgeSum(s.metrics(), "flowmesh_edge_unacked", e.to(), only);
         subscribers += edgeSum(s.metrics(), "flowmesh_edge_subscribers", e.to(), only);
       }
-      String key = "edge|" + e.from() + "|" + e.to();
       boolean held = queued > 0 && credit < queued;
-      out.add(j.put("state", held ? "held" : "flowing").put("sent", sent).put("rate", finite(rates.rate(key, sent, nanos)))
+      out.add(j.put("state", held ? "held" : "flowing").put("sent", sent).put("rate", finite(rate))
           .put("credit", credit).put("queued", queued).put("unacked", unacked).put("subscribers", subscribers).put("heldBack", held));
     }
     return out;
@@ -228,6 +240,11 @@ public final class Readings {
     }
     return new JsonObject().put("p50", finite(Quantiles.of(0.5, use) * 1000)).put("p90", finite(Quantiles.of(0.9, use) * 1000))
         .put("p99", finite(Quantiles.of(0.99, use) * 1000)).put("count", use.lastEntry().getValue());
+  }
+
+  /** A sum of replicas' rates: NaN only while no replica has one yet. */
+  private static double add(double sum, double rate) {
+    return Double.isNaN(rate) ? sum : Double.isNaN(sum) ? rate : sum + rate;
   }
 
   /** The value, or null for NaN and infinities (JSON has neither). */

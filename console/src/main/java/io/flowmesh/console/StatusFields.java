@@ -69,15 +69,29 @@ final class StatusFields {
     return new ArrayList<>(out);
   }
 
-  /** The outbound edges {@code edge.edges[]}: each {to, condition or null}; an edge without a {@code to} is left out. */
+  /**
+   * The outbound edges {@code edge.edges[]}: each {to, condition or null}. The single unnamed edge
+   * (no {@code to}: a vertex without {@code X.edge.to}) leads to the vertices of its subscribers.
+   */
   static List<String[]> outEdges(JsonObject status) {
     List<String[]> out = new ArrayList<>();
     JsonObject edge = status.getValue("edge") instanceof JsonObject e ? e : null;
     if (edge != null && edge.getValue("edges") instanceof JsonArray edges) {
       for (Object o : edges) {
-        if (o instanceof JsonObject e && e.getValue("to") instanceof String to && !to.isEmpty()) {
-          Object c = e.getValue("condition");
-          out.add(new String[] {to, c == null ? null : c.toString()});
+        if (!(o instanceof JsonObject e)) {
+          continue;
+        }
+        Object c = e.getValue("condition");
+        String condition = c == null ? null : c.toString();
+        if (e.getValue("to") instanceof String to && !to.isEmpty()) {
+          out.add(new String[] {to, condition});
+        } else if (e.getValue("subscribers") instanceof JsonArray subs) {
+          Set<String> seen = new LinkedHashSet<>();
+          subs.forEach(x -> {
+            if (x instanceof JsonObject sub && sub.getValue("vertex") instanceof String v && !v.isEmpty() && seen.add(v)) {
+              out.add(new String[] {v, condition});
+            }
+          });
         }
       }
     }

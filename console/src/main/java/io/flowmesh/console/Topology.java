@@ -1,6 +1,9 @@
 package io.flowmesh.console;
 
+import io.flowmesh.pipeline.deploy.Deployment;
+import io.flowmesh.pipeline.deploy.DeploymentModel;
 import io.flowmesh.pipeline.spec.EdgeSpec;
+import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.PipelineSpec;
 import io.flowmesh.pipeline.spec.VertexSpec;
 import io.flowmesh.runtime.config.HostPort;
@@ -17,9 +20,6 @@ import java.util.Map;
  * @param fromSpec whether the edges come from a spec (else each poll reads them from the vertices' /status)
  */
 public record Topology(String name, List<Vertex> vertices, List<Edge> edges, boolean fromSpec) {
-
-  /** The HTTP port a vertex serves when the spec does not set {@code http.port} (CommonKeys' default). */
-  public static final int DEFAULT_HTTP_PORT = 8080;
 
   /** @param kind source, map or sink; "" until known (no spec and no answer yet) */
   public record Vertex(String name, String kind, List<HostPort> replicas) {
@@ -65,23 +65,27 @@ public record Topology(String name, List<Vertex> vertices, List<Edge> edges, boo
   }
 
   /**
-   * The spec's graph; each vertex at its address in {@code addresses}, or else at its name and its
-   * {@code http.port} setting (8080 by default), as compose and Kubernetes name them.
+   * The spec's graph; each vertex at its address in {@code addresses}, or else where the rendered
+   * compose file and Helm values put it: at its name (the service's host name) and its HTTP port
+   * in the container ({@link DeploymentModel}: {@code X.http.port}, 8080 by default).
    *
    * @throws IllegalArgumentException when {@code addresses} names a vertex the spec has not
+   * @throws SpecException when a vertex without an address cannot be deployed by name (its name is no DNS label)
    */
-  public static Topology of(PipelineSpec spec, Map<String, List<HostPort>> addresses) {
+  public static Topology of(PipelineSpec spec, Map<String, List<HostPort>> addresses) throws SpecException {
     for (String n : addresses.keySet()) {
       if (spec.vertex(n).isEmpty()) {
         throw new IllegalArgumentException("console.vertices names '" + n + "', which spec '" + spec.name() + "' has no vertex of");
       }
     }
+    Deployment deployed = addresses.keySet().containsAll(spec.vertices().stream().map(VertexSpec::name).toList()) ? null
+        : DeploymentModel.of(spec);
     List<Vertex> vs = new ArrayList<>();
     for (VertexSpec v : spec.vertices()) {
       List<HostPort> at = addresses.get(v.name());
       if (at == null) {
-        String port = v.settings().get("http.port");
-        at = List.of(new HostPort(v.name(), port == null ? DEFAULT_HTTP_PORT : Integer.parseInt(port.strip())));
+        int port = deployed.vertices().stream().filter(d -> d.name().equals(v.name())).findFirst().orElseThrow().httpPort();
+        at = List.of(new HostPort(v.name(), port));
       }
       vs.add(new Vertex(v.name(), v.kind().service(), at));
     }
