@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -89,8 +90,10 @@ public final class ConsoleServer extends VerticleBase {
 
   private void publish(JsonObject snapshot) {
     String data = snapshot.encode();
-    for (HttpServerResponse r : browsers) {
-      if (!r.writeQueueFull()) {
+    for (HttpServerResponse r : List.copyOf(browsers)) {
+      if (r.closed() || r.ended()) {
+        browsers.remove(r);
+      } else if (!r.writeQueueFull()) {
         send(r, data);
       }
     }

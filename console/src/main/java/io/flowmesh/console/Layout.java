@@ -21,9 +21,9 @@ public final class Layout {
   }
 
   /** The size of a vertex's box and the gaps between boxes, in pixels. */
-  public static final int WIDTH = 220;
+  public static final int WIDTH = 250;
   public static final int HEIGHT = 150;
-  public static final int GAP_X = 110;
+  public static final int GAP_X = 170;
   public static final int GAP_Y = 40;
   private static final int SWEEPS = 4;
 

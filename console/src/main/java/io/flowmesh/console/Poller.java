@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 final class Poller {
 
   private static final int ERRORS_KEPT = 20;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Poller.class);
 
   private final Vertx vertx;
   private final Topology topology;
@@ -102,8 +103,13 @@ final class Poller {
       long now = System.nanoTime();
       lastScrapes.clear();
       byVertex.forEach((name, fs) -> lastScrapes.put(name, fs.stream().flatMap(f -> f.result().stream()).toList()));
-      snapshot = build(now);
-      listener.accept(snapshot);
+      try {
+        snapshot = build(now);
+        listener.accept(snapshot);
+      } catch (RuntimeException e) {
+        // a bug in reading one poll must not end the polling: logged, and the next poll runs
+        LOG.error("console poll failed: {}", Reasons.of(e), e);
+      }
       long left = interval.toNanos() - (System.nanoTime() - started);
       if (!stopped) {
         timer = vertx.setTimer(Math.max(1, left / 1_000_000), t -> poll());

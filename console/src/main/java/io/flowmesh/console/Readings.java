@@ -153,7 +153,7 @@ public final class Readings {
     if (histogram != null) {
       JsonObject lat = latency(key + histogram, replicas, histogram);
       if (lat != null) {
-        j.put("latency", lat.put("of", "map".equals(kind) ? "UDF call" : "end to end"));
+        j.put("latency", lat.put("of", "map".equals(kind) ? "UDF" : "e2e"));
       }
     }
     return j;

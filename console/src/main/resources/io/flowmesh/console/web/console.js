@@ -19,6 +19,11 @@ function num(v, digits) {
   return Number(v).toFixed(d);
 }
 
+function ms(v) {
+  if (v === null || v === undefined) return '–';
+  return v >= 1000 ? (v / 1000).toFixed(1) + ' s' : v.toFixed(1) + ' ms';
+}
+
 function short(s, n) {
   return s && s.length > n ? s.slice(0, n - 1) + '…' : (s || '');
 }
@@ -28,15 +33,15 @@ function vertexLines(v) {
   lines.push({ text: `${v.kind || '?'} · ${v.up}/${v.replicas} up · ${v.ready ? 'ready' : 'not ready'}`, cls: 'kind' });
   if (v.state === 'down') {
     lines.push({ text: 'DOWN', cls: 'state-down' });
-    (v.problems || []).slice(0, 2).forEach(p => lines.push({ text: short(p, 36), cls: 'state-down' }));
+    (v.problems || []).slice(0, 2).forEach(p => lines.push({ text: short(p, 40), cls: 'state-down' }));
     return lines;
   }
-  if (!v.ready && v.readyReason) lines.push({ text: short(v.readyReason, 36), cls: 'kind' });
+  if (!v.ready && v.readyReason) lines.push({ text: short(v.readyReason, 40), cls: 'kind' });
   lines.push({ text: `in ${num(v.inRate, 1)}/s · out ${num(v.outRate, 1)}/s`, cls: 'rates' });
   if (v.inputCapacity) lines.push({ text: `input buffer ${num(v.inputBuffer)}/${num(v.inputCapacity)} · unacked ${num(v.inputUnacked)}` });
   if (v.outQueueCapacity) lines.push({ text: `out queue ${num(v.outQueue)}/${num(v.outQueueCapacity)} · unacked ${num(v.outUnacked)}` });
   if (v.concurrency) lines.push({ text: `in flight ${num(v.inFlight)}/${num(v.concurrency)} (${v.concurrencyMode || 'fixed'})` });
-  if (v.latency) lines.push({ text: `${v.latency.of} p50 ${num(v.latency.p50, 1)} p90 ${num(v.latency.p90, 1)} p99 ${num(v.latency.p99, 1)} ms` });
+  if (v.latency) lines.push({ text: `${v.latency.of} p50 ${ms(v.latency.p50)} p90 ${ms(v.latency.p90)} p99 ${ms(v.latency.p99)}` });
   let wm = `watermark lag ${v.lagMs === null || v.lagMs === undefined ? '–' : num(v.lagMs) + ' ms'}`;
   if (v.pending !== undefined) wm += ` · pending ${num(v.pending)}`;
   lines.push({ text: wm });
