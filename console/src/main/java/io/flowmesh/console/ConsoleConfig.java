@@ -37,7 +37,7 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
       try {
         topology = Topology.of(SpecParser.load(Path.of(specFile)), addresses);
       } catch (SpecException e) {
-        s.problem(ConsoleKeys.SPEC, "cannot use " + specFile + ": " + e.getMessage());
+        s.problem(ConsoleKeys.SPEC, e.getMessage());
       } catch (IllegalArgumentException e) {
         s.problem(ConsoleKeys.VERTICES, e.getMessage());
       }
@@ -54,8 +54,9 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
     if (token != null && token.isBlank()) {
       s.problem(ConsoleKeys.VERTEX_TOKEN, "must not be blank (leave it unset when the vertices need no token)");
     }
+    ConsoleConfig config = new ConsoleConfig(topology, s.get(ConsoleKeys.HOST), s.get(ConsoleKeys.PORT), interval,
+        s.get(ConsoleKeys.TIMEOUT), token, s.get(ConsoleKeys.LOG_LEVEL));
     s.check();
-    return new ConsoleConfig(topology, s.get(ConsoleKeys.HOST), s.get(ConsoleKeys.PORT), interval, s.get(ConsoleKeys.TIMEOUT),
-        token, s.get(ConsoleKeys.LOG_LEVEL));
+    return config;
   }
 }

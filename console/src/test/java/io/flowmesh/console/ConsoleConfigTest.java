@@ -38,7 +38,7 @@ class ConsoleConfigTest {
         "--console.vertices=in", "--console.poll-interval=10ms"}, Map.of("FLOWMESH_CONSOLE_PORT", "http")));
     String all = String.join("\n", e.problems());
     assertTrue(all.contains("console.vertices") && all.contains("'in' is not name=host:port"), all);
-    assertTrue(all.contains("console.spec") && all.contains("cannot use " + spec), all);
+    assertTrue(all.contains("console.spec") && all.contains("vertex 'in' needs one of source, udf or sink"), all);
     assertTrue(all.contains("console.poll-interval") && all.contains("at least 100ms"), all);
     assertTrue(all.contains("FLOWMESH_CONSOLE_PORT"), all);
   }

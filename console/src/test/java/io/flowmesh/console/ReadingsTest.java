@@ -84,7 +84,8 @@ class ReadingsTest {
     assertEquals(1.796148075795E12, v.getDouble("watermark"));
     JsonObject latency = v.getJsonObject("latency");
     assertEquals(100.0, latency.getDouble("count"), "the interval's 100 calls, not the run's");
-    assertEquals(1.0, latency.getDouble("p50"), 1e-9, "90 of the interval's calls took under 1 ms");
+    assertEquals(1.0, latency.getDouble("p90"), 1e-9, "90 of the interval's 100 calls took under 1 ms");
+    assertEquals(50.0 / 90, latency.getDouble("p50"), 1e-9, "the 50th of the 90 under 1 ms, interpolated");
     assertTrue(latency.getDouble("p99") > 1.0 && latency.getDouble("p99") <= 10.0, "p99 in the 1-10 ms bucket: " + latency);
     assertEquals(new JsonArray(List.of(A + ": connection reset by 127.0.0.1:30461", B + ": connection reset by 127.0.0.1:30461")),
         v.getJsonArray("problems"));

@@ -27,7 +27,7 @@ class DockerfileTest {
       assertTrue(run.startsWith("if [ \"$JARS\" = maven ]; then " + mvn + ";"), "the empty modules first (dependencies), then the sources: " + run);
     }
     assertTrue(build.args("ARG").contains("JARS=maven"), "compiles in the image by default: " + build.args("ARG"));
-    assertTrue(build.args("ARG").contains("SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server"),
+    assertTrue(build.args("ARG").contains("SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server,console"),
         build.args("ARG").toString());
   }
 
