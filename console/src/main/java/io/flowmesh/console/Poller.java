@@ -182,10 +182,7 @@ final class Poller {
           .put("links", new JsonArray(List.of(base + "/status", base + "/metrics", base + "/livez", base + "/readyz")));
       if (s.status() != null) {
         r.put("config", s.status().getJsonObject("config", new JsonObject())).put("status", s.status());
-        JsonObject edge = s.status().getValue("edge") instanceof JsonObject e ? e : null;
-        if (edge != null && edge.getValue("edges") instanceof JsonArray out) {
-          r.put("outEdges", out);
-        }
+        r.put("outEdges", StatusFields.outEdgeStatus(s.status()));
       }
       replicas.add(r);
     }

@@ -70,29 +70,45 @@ final class StatusFields {
   }
 
   /**
-   * The outbound edges {@code edge.edges[]}: each {to, condition or null}. The single unnamed edge
-   * (no {@code to}: a vertex without {@code X.edge.to}) leads to the vertices of its subscribers.
+   * The outbound edges, each as the console's vertex page shows it ({@code to}, {@code condition},
+   * {@code subscribers}): the named edges' {@code edge.edges[]}, or for the single unnamed edge (a
+   * vertex without {@code X.edge.to}, whose {@code /status} has only {@code edge.subscribers}) one
+   * entry without {@code to}; empty for a vertex that serves no edge.
+   */
+  static JsonArray outEdgeStatus(JsonObject status) {
+    JsonObject edge = status.getValue("edge") instanceof JsonObject e ? e : null;
+    if (edge == null) {
+      return new JsonArray();
+    }
+    if (edge.getValue("edges") instanceof JsonArray edges) {
+      return edges;
+    }
+    JsonArray subs = edge.getValue("subscribers") instanceof JsonArray a ? a : new JsonArray();
+    return new JsonArray().add(new JsonObject().put("to", null).put("condition", null).put("subscribers", subs));
+  }
+
+  /**
+   * The outbound edges: each {to, condition or null}. The single unnamed edge leads to the vertices
+   * of its subscribers.
    */
   static List<String[]> outEdges(JsonObject status) {
     List<String[]> out = new ArrayList<>();
-    JsonObject edge = status.getValue("edge") instanceof JsonObject e ? e : null;
-    if (edge != null && edge.getValue("edges") instanceof JsonArray edges) {
-      for (Object o : edges) {
-        if (!(o instanceof JsonObject e)) {
-          continue;
-        }
-        Object c = e.getValue("condition");
-        String condition = c == null ? null : c.toString();
-        if (e.getValue("to") instanceof String to && !to.isEmpty()) {
-          out.add(new String[] {to, condition});
-        } else if (e.getValue("subscribers") instanceof JsonArray subs) {
-          Set<String> seen = new LinkedHashSet<>();
-          subs.forEach(x -> {
-            if (x instanceof JsonObject sub && sub.getValue("vertex") instanceof String v && !v.isEmpty() && seen.add(v)) {
-              out.add(new String[] {v, condition});
-            }
-          });
-        }
+    JsonArray edges = outEdgeStatus(status);
+    for (Object o : edges) {
+      if (!(o instanceof JsonObject e)) {
+        continue;
+      }
+      Object c = e.getValue("condition");
+      String condition = c == null ? null : c.toString();
+      if (e.getValue("to") instanceof String to && !to.isEmpty()) {
+        out.add(new String[] {to, condition});
+      } else if (e.getValue("subscribers") instanceof JsonArray subs) {
+        Set<String> seen = new LinkedHashSet<>();
+        subs.forEach(x -> {
+          if (x instanceof JsonObject sub && sub.getValue("vertex") instanceof String v && !v.isEmpty() && seen.add(v)) {
+            out.add(new String[] {v, condition});
+          }
+        });
       }
     }
     return out;

@@ -133,8 +133,8 @@ class ReadingsTest {
     assertEquals(List.of(new Topology.Edge("upper", "out", null)), found);
 
     JsonObject unnamed = new JsonObject("""
-        {"service":"source","edge":{"edges":[{"to":null,"condition":null,
-          "subscribers":[{"subscriber":"map-1/0/0","vertex":"upper"},{"subscriber":"map-1/1/0","vertex":"upper"}]}]}}
+        {"service":"source","edge":{"port":7001,"queued":0,
+          "subscribers":[{"subscriber":"map-1/0/0","vertex":"upper"},{"subscriber":"map-1/1/0","vertex":"upper"}]}}
         """);
     Scrape source = new Scrape(A, unnamed, PromText.parse(""), true, null, null);
     assertEquals(List.of(new Topology.Edge("in", "upper", null)),

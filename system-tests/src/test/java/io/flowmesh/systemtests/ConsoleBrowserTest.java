@@ -128,8 +128,9 @@ class ConsoleBrowserTest {
           page.shot(shots.resolve("4-map-back.png"));
 
           browser.get(url + "#vertex/map");
-          page.await("the vertex page's config", "#vertex-body", t -> t.getText().contains("effective config (secrets masked)")
-              && t.getText().contains("edge.token") && t.getText().contains("***"));
+          page.await("the vertex page's config and subscribers", "#vertex-body", t -> t.getText().contains("effective config (secrets masked)")
+              && t.getText().contains("edge.token") && t.getText().contains("***")
+              && t.getText().contains("subscribers of edge to (single edge)"));
           page.shot(shots.resolve("5-vertex-page.png"));
         } finally {
           browser.quit();
