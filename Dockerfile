@@ -16,7 +16,7 @@ FROM ${MAVEN_IMAGE} AS build
 # Central (the compose test on our CI machines: docs/running.md).
 ARG JARS=maven
 # The modules whose jars the image holds (with -am: the modules they need).
-ARG SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server
+ARG SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server,console
 WORKDIR /src
 # Every POM first, then a build of the still empty modules: this layer holds the downloaded
 # plugins and dependencies and is reused until a pom.xml changes.
@@ -25,6 +25,7 @@ COPY proto/pom.xml proto/
 COPY runtime/pom.xml runtime/
 COPY kafka-broker/pom.xml kafka-broker/
 COPY pipeline/pom.xml pipeline/
+COPY console/pom.xml console/
 COPY kubernetes-tests/pom.xml kubernetes-tests/
 COPY source-service/pom.xml source-service/
 COPY map-service/pom.xml map-service/
@@ -38,7 +39,7 @@ RUN if [ "$JARS" = maven ]; then mvn -B -q package -DskipTests -pl "$SERVICE_MOD
 COPY . .
 RUN if [ "$JARS" = maven ]; then mvn -B -q package -DskipTests -pl "$SERVICE_MODULES" -am; \
     elif [ "$JARS" = prebuilt ]; then ls -l source-service/target/source-service.jar map-service/target/map-service.jar \
-      sink-service/target/sink-service.jar examples/udf-server/target/flowmesh-udf.jar; \
+      sink-service/target/sink-service.jar examples/udf-server/target/flowmesh-udf.jar console/target/flowmesh-console.jar; \
     else echo "JARS must be maven or prebuilt, not '$JARS'" >&2; exit 1; fi
 
 # --- runtime: a JRE, the jars, a non-root user ---------------------------------------------
@@ -56,6 +57,7 @@ COPY --from=build /src/source-service/target/source-service.jar /app/source-serv
 COPY --from=build /src/map-service/target/map-service.jar /app/map-service.jar
 COPY --from=build /src/sink-service/target/sink-service.jar /app/sink-service.jar
 COPY --from=build /src/examples/udf-server/target/flowmesh-udf.jar /app/flowmesh-udf.jar
+COPY --from=build /src/console/target/flowmesh-console.jar /app/flowmesh-console.jar
 # The JVM options of a map vertex (a java argument file; docs/running.md). The compose file's map
 # service uses them through JDK_JAVA_OPTIONS=@/app/map-service.jvm.options.
 COPY map-service/jvm.options /app/map-service.jvm.options
@@ -65,5 +67,5 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dsun.net.inetaddr.ttl=5"
 USER flowmesh
 # Servers must listen on all interfaces inside a container.
 ENV FLOWMESH_BIND_HOST=0.0.0.0
-EXPOSE 7001 7002 8081 8082 8083 50051
+EXPOSE 7001 7002 8070 8081 8082 8083 50051
 CMD ["java", "-jar", "/app/source-service.jar", "--help"]

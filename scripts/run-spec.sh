@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs a pipeline spec on this machine: every UDF the spec gives a command or builtin for, then
 # every vertex's service, as local processes; waits until all are ready, prints the endpoints and a
-# progress line per vertex, and stops everything on Ctrl-C or SIGTERM (sources first), or by itself
-# once every source has every message acked. The spec format: docs/pipelines.md.
+# progress line per vertex and the web console's URL (the graph with live numbers; --no-console: none),
+# and stops everything on Ctrl-C or SIGTERM (sources first), or by itself once every source has every
+# message acked. The spec format: docs/pipelines.md.
 #
 #   scripts/run-spec.sh examples/pipelines/three-maps.yaml
 #   scripts/run-spec.sh --set in:source.count=10000 examples/pipelines/default.yaml
@@ -31,7 +32,7 @@ command -v "$java_bin" >/dev/null 2>&1 || { echo "run-spec: java not found: inst
 
 jars=("$root/pipeline/target/flowmesh-pipeline.jar" "$root/source-service/target/source-service.jar"
   "$root/map-service/target/map-service.jar" "$root/sink-service/target/sink-service.jar"
-  "$root/examples/udf-server/target/flowmesh-udf.jar")
+  "$root/examples/udf-server/target/flowmesh-udf.jar" "$root/console/target/flowmesh-console.jar")
 # rendering needs only the pipeline's jar (compose builds the image's jars itself)
 if $render; then jars=("${jars[0]}"); fi
 for jar in "${jars[@]}"; do [[ -f "$jar" ]] || build=true; done

@@ -107,8 +107,9 @@ class MockApiServerTest {
 
   @Test
   void theReleaseLabelFindsEveryVertexAndTheVertexLabelOne() {
-    assertEquals(rendered.deployments().size(),
-        client.apps().deployments().inNamespace("pipelines").withLabel("app.kubernetes.io/instance", "even-odd").list().getItems().size());
+    assertEquals(rendered.deployments().size() + 1,
+        client.apps().deployments().inNamespace("pipelines").withLabel("app.kubernetes.io/instance", "even-odd").list().getItems().size(),
+        "every vertex and the console");
     assertEquals(List.of("even-odd-even-sink"), client.apps().deployments().inNamespace("pipelines")
         .withLabel("flowmesh.io/vertex", "even-sink").list().getItems().stream().map(d -> d.getMetadata().getName()).toList());
     assertEquals(4, rendered.deployments().size(), "even-odd: in, even-or-odd, even-sink, odd-sink");

@@ -48,12 +48,14 @@ record Rendered(String release, String namespace, String text, List<HasMetadata>
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
+  /** The vertices' Deployments (labelled {@code flowmesh.io/vertex}): not the console's. */
   List<Deployment> deployments() {
-    return all(Deployment.class);
+    return all(Deployment.class).stream().filter(d -> d.getMetadata().getLabels().containsKey("flowmesh.io/vertex")).toList();
   }
 
+  /** The vertices' Services (labelled {@code flowmesh.io/vertex}): not the console's. */
   List<Service> services() {
-    return all(Service.class);
+    return all(Service.class).stream().filter(s -> s.getMetadata().getLabels().containsKey("flowmesh.io/vertex")).toList();
   }
 
   List<PodDisruptionBudget> disruptionBudgets() {

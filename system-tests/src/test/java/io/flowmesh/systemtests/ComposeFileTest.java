@@ -111,6 +111,19 @@ class ComposeFileTest {
     assertTrue(List.of("cat", "uppercase", "flatmap", "filter", "latency", "faulty").contains(cmd.get(3)), "example name: " + cmd);
   }
 
+  @Test
+  void theConsoleRunsItsJarAndWatchesEveryVertexOfThePipelineAtItsHttpPort() throws IOException {
+    assertRunsJar("console", Project.path("console/target/flowmesh-console.jar"), "io.flowmesh.console.ConsoleMain");
+    Map<String, String> env = COMPOSE.environment("console");
+    StringBuilder expected = new StringBuilder();
+    for (String s : List.of("source", "map", "sink")) {
+      String port = COMPOSE.environment(s).get("FLOWMESH_" + s.toUpperCase(java.util.Locale.ROOT) + "_HTTP_PORT");
+      expected.append(expected.length() == 0 ? "" : ",").append(s).append('=').append(s).append(':').append(port);
+    }
+    assertEquals(expected.toString(), env.get("FLOWMESH_CONSOLE_VERTICES"));
+    assertEquals("http://127.0.0.1:" + env.get("FLOWMESH_CONSOLE_PORT") + "/readyz", COMPOSE.healthcheck("console").get(5));
+  }
+
   private static void assertRunsJar(String service, Path expectedJar, String mainClass) throws IOException {
     List<String> cmd = COMPOSE.command(service);
     assertEquals(List.of("java", "-jar"), cmd.subList(0, 2), service + " command: " + cmd);

@@ -27,7 +27,7 @@ class DockerfileTest {
       assertTrue(run.startsWith("if [ \"$JARS\" = maven ]; then " + mvn + ";"), "the empty modules first (dependencies), then the sources: " + run);
     }
     assertTrue(build.args("ARG").contains("JARS=maven"), "compiles in the image by default: " + build.args("ARG"));
-    assertTrue(build.args("ARG").contains("SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server"),
+    assertTrue(build.args("ARG").contains("SERVICE_MODULES=source-service,map-service,sink-service,examples/udf-server,console"),
         build.args("ARG").toString());
   }
 
@@ -96,11 +96,12 @@ class DockerfileTest {
   @Test
   void everyJarTheImageHoldsIsOneTheBuildProduces() {
     Map<String, Path> copied = Dockerfile.load().copiedFromBuild();
-    assertEquals(4, copied.size(), copied.toString());
+    assertEquals(5, copied.size(), copied.toString());
     for (Vertex v : Vertex.values()) {
       assertEquals(v.jar(), copied.get("/app/" + v.jar().getFileName()), v + " jar");
     }
     assertEquals(Project.udfJar(), copied.get("/app/flowmesh-udf.jar"));
+    assertEquals(Project.path("console/target/flowmesh-console.jar"), copied.get("/app/flowmesh-console.jar"));
     copied.values().forEach(p -> assertTrue(Files.isRegularFile(p), p + " is not built"));
   }
 

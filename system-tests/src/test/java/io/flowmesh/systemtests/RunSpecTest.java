@@ -53,9 +53,10 @@ class RunSpecTest {
       assertEquals(count, ids.size(), "every message once");
 
       List<Long> pids = SpecRun.pids(output);
-      assertEquals(8, pids.size(), "5 services and 3 UDF processes:\n" + output);
+      assertEquals(9, pids.size(), "5 services, 3 UDF processes and the console:\n" + output);
+      assertTrue(Pattern.compile("(?m)^  console +web +http://127\\.0\\.0\\.1:\\d+/ ").matcher(output).find(), "the console's URL:\n" + output);
       SpecRun.assertNoneLeft(output);
-      for (String log : List.of("in", "parse", "upper", "tidy", "out", "parse-udf", "upper-udf", "tidy-udf")) {
+      for (String log : List.of("in", "parse", "upper", "tidy", "out", "parse-udf", "upper-udf", "tidy-udf", "console")) {
         assertTrue(Files.isRegularFile(run.resolve(log + ".log")), log + ".log in the run folder");
       }
     }
@@ -70,7 +71,7 @@ class RunSpecTest {
           () -> runner.logTail(40));
       assertTrue(runner.alive(), runner.logTail(40));
       List<Long> pids = SpecRun.pids(runner.logText());
-      assertEquals(8, pids.size(), runner.logText());
+      assertEquals(9, pids.size(), "8 processes and the console: " + runner.logText());
       JavaProcess.Stopped stopped = runner.terminate(Duration.ofMinutes(2));
       assertTrue(stopped.inTime(), "the runner stops within 2 minutes of SIGTERM:\n" + runner.logTail(20));
       assertTrue(runner.logText().contains("flowmesh-pipeline: stopped; logs in"), runner.logTail(20));
@@ -93,7 +94,7 @@ class RunSpecTest {
         assertTrue(output.contains("run complete: " + count + " produced, " + count + " acked; the sinks wrote: out " + count), output);
         assertTrue(output.contains("tcp://127.0.0.1:" + port + " (yours, not started here)"), output);
         List<Long> pids = SpecRun.pids(output);
-        assertEquals(3, pids.size(), "3 services, no UDF process started:\n" + output);
+        assertEquals(4, pids.size(), "3 services and the console, no UDF process started:\n" + output);
         SpecRun.assertNoneLeft(output);
       }
       assertTrue(udf.alive(), "the runner leaves a UDF it did not start alone");

@@ -12,7 +12,7 @@ import java.util.Map;
  * the repository as {@code docker-compose.yml} builds it, health checks ({@code /readyz}; a
  * builtin UDF: its TCP port), {@code scale} for {@code scale.min}, a volume on
  * {@link Deployment#DATA_DIR} for a vertex that writes there, and the edge token from
- * {@code ${FLOWMESH_EDGE_TOKEN:-...}}.
+ * {@code ${FLOWMESH_EDGE_TOKEN:-...}}. A {@code console} service (docs/console.md) watches every vertex.
  *
  * <p>Start and stop order: a vertex {@code depends_on} its UDFs (healthy) and its downstream
  * vertices (started). Compose starts what is depended on first and stops dependents first, so
@@ -31,6 +31,8 @@ public final class ComposeRenderer {
   /** The edge token when FLOWMESH_EDGE_TOKEN is not set: public, only keeps {@code up} working out of the box. */
   static final String DEFAULT_TOKEN = "compose-default-edge-token-set-your-own-in-.env";
   private static final Duration GRACE_ABOVE_SHUTDOWN = Duration.ofSeconds(10);
+  /** The web console's HTTP port in its container. */
+  static final int CONSOLE_PORT = 8070;
 
   private ComposeRenderer() {
   }
@@ -54,6 +56,7 @@ public final class ComposeRenderer {
         volumes.put(v.name() + "-data", new LinkedHashMap<>());
       }
     }
+    services.put(services.containsKey("console") ? d.pipeline() + "-console" : "console", console(d, buildContext));
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("services", services);
     if (!volumes.isEmpty()) {
@@ -69,6 +72,7 @@ public final class ComposeRenderer {
         + "#\n"
         + "#   docker compose up --build -d                 # (or docker-compose, v1)\n"
         + "#   docker compose ps; docker compose port <vertex> " + Deployment.HTTP_PORT + "   # its /status, /metrics\n"
+        + "#   docker compose port console " + CONSOLE_PORT + "   # the web console: the pipeline as a graph, live\n"
         + "#\n"
         + "# Every vertex is a service of the Flowmesh image (built from the repository, as docker-compose.yml\n"
         + "# does; MAVEN_IMAGE, JRE_IMAGE, JARS as there), listening on " + Deployment.HTTP_PORT + " (HTTP) and "
@@ -172,6 +176,25 @@ public final class ComposeRenderer {
     logging.put("driver", "json-file");
     logging.put("options", logOptions);
     s.put("logging", logging);
+    return s;
+  }
+
+  /** The web console, polling every vertex by its service name (each replica: its name resolves to all). */
+  private static Map<String, Object> console(Deployment d, String buildContext) {
+    Map<String, Object> s = image(buildContext);
+    s.put("command", List.of("java", "-jar", Deployment.IMAGE_JARS + "/flowmesh-console.jar"));
+    s.put("init", true);
+    s.put("restart", "unless-stopped");
+    StringBuilder vertices = new StringBuilder();
+    for (VertexDeployment v : d.vertices()) {
+      vertices.append(vertices.length() == 0 ? "" : ",").append(v.name()).append('=').append(v.name()).append(':').append(v.httpPort());
+    }
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put("FLOWMESH_CONSOLE_VERTICES", vertices.toString());
+    env.put("FLOWMESH_CONSOLE_PORT", String.valueOf(CONSOLE_PORT));
+    s.put("environment", env);
+    s.put("ports", List.of(String.valueOf(CONSOLE_PORT)));
+    s.put("healthcheck", healthcheck(List.of("CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:" + CONSOLE_PORT + "/readyz")));
     return s;
   }
 

@@ -51,6 +51,9 @@ public final class Main {
         --interval SECS    seconds between progress lines (default 5)
         --ready-timeout SECS  how long to wait for every service to be ready (default 120)
         --keep-running     stay up after a bounded run is complete, until Ctrl-C
+        --console-port N   the port of the web console started beside the pipeline (default: a free one;
+                           console/README: the graph with live numbers, at http://127.0.0.1:N/)
+        --no-console       do not start the console
         --run-dir DIR      where the logs and the settings files go (default .run/<pipeline>-<time>-<pid>);
                            ${run} in the spec's settings and commands stands for it
         --set VERTEX:KEY=VALUE  a setting of one vertex (as in its settings:), winning over the file;
@@ -72,6 +75,7 @@ public final class Main {
     Path specFile = null;
     boolean dryRun = false;
     boolean keepRunning = false;
+    int consolePort = 0;
     Duration interval = Duration.ofSeconds(5);
     Duration readyTimeout = Duration.ofSeconds(120);
     Path runDir = null;
@@ -88,6 +92,8 @@ public final class Main {
           }
           case "--dry-run" -> dryRun = true;
           case "--keep-running" -> keepRunning = true;
+          case "--console-port" -> consolePort = port(a, args, ++i);
+          case "--no-console" -> consolePort = -1;
           case "--interval" -> interval = Duration.ofSeconds(seconds(a, args, ++i));
           case "--ready-timeout" -> readyTimeout = Duration.ofSeconds(seconds(a, args, ++i));
           case "--run-dir" -> runDir = Path.of(value(a, args, ++i));
@@ -133,9 +139,10 @@ public final class Main {
     builtin.add(root.resolve("examples/udf-server/target/flowmesh-udf.jar").toString());
     String token = HexFormat.of().formatHex(randomBytes());
     RunPlan plan;
+    FreePorts ports = new FreePorts();
     try {
       PipelineSpec spec = SpecOverrides.apply(SpecParser.load(specFile), sets);
-      plan = Translator.forThisBuild(new FreePorts(), builtin).translate(spec, token);
+      plan = Translator.forThisBuild(ports, builtin).translate(spec, token);
     } catch (SpecException e) {
       out.println("flowmesh-pipeline: " + e.getMessage());
       return 2;
@@ -166,8 +173,10 @@ public final class Main {
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       runDir = root.resolve(".run").resolve(plan.spec().name() + "-" + stamp + "-" + ProcessHandle.current().pid());
     }
+    Runner.Console console = consolePort < 0 ? null : new Runner.Console(specFile.toAbsolutePath(),
+        consolePort == 0 ? ports.getAsInt() : consolePort);
     Runner runner = new Runner(plan, token, new Runner.Options(root, runDir.toAbsolutePath(), java, interval, readyTimeout,
-        keepRunning, out));
+        keepRunning, out, console));
     Thread hook = new Thread(runner::stop, "pipeline-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     return runner.run();
@@ -208,6 +217,19 @@ public final class Main {
       // below
     }
     throw new IllegalArgumentException(flag + " takes whole seconds (1 or more), not '" + v + "'");
+  }
+
+  private static int port(String flag, String[] args, int i) {
+    String v = value(flag, args, i);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= 65535) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException(flag + " takes a port, 1 to 65535, not '" + v + "'");
   }
 
   private static String value(String flag, String[] args, int i) {

@@ -32,9 +32,17 @@ import java.util.Set;
  */
 public final class Runner {
 
-  /** How the runner is set up. */
+  /**
+   * How the runner is set up.
+   *
+   * @param console the web console to start beside the pipeline, or null for none
+   */
   public record Options(Path root, Path runDir, List<String> javaCommand, Duration interval, Duration readyTimeout,
-      boolean keepRunning, PrintStream out) {
+      boolean keepRunning, PrintStream out, Console console) {
+  }
+
+  /** The console (module console/) the runner starts once every service is ready: the spec's graph, on this port. */
+  public record Console(Path spec, int port) {
   }
 
   private static final Duration SERVICE_STOP = Duration.ofSeconds(40);
@@ -46,6 +54,7 @@ public final class Runner {
   private final PrintStream out;
   private final Map<ServicePlan, ChildProcess> services = new LinkedHashMap<>();
   private final Map<UdfPlan, ChildProcess> udfs = new LinkedHashMap<>();
+  private ChildProcess console;
   private final Object lock = new Object();
   private volatile boolean stopping;
   private boolean stopped;
@@ -83,6 +92,7 @@ public final class Runner {
       stop();
       return stopping && failure.equals("stopped") ? 0 : 1;
     }
+    startConsole();
     printEndpoints();
     loop();
     stop();
@@ -211,6 +221,59 @@ public final class Runner {
     }
   }
 
+  /** The console's jar in this build. */
+  public static Path consoleJar(Path root) {
+    return root.resolve("console/target/flowmesh-console.jar");
+  }
+
+  /**
+   * Starts the console, pointed at the spec and every replica's HTTP address, and waits (up to 30 s)
+   * for its {@code /readyz}. A console that is missing or does not start is reported; the pipeline
+   * runs on without it.
+   */
+  private void startConsole() {
+    Console c = options.console();
+    if (c == null) {
+      return;
+    }
+    Path jar = consoleJar(options.root());
+    if (!Files.isRegularFile(jar)) {
+      out.println("flowmesh-pipeline: no console: " + jar + " is missing (mvn -B -q package -DskipTests builds it)");
+      return;
+    }
+    StringBuilder vertices = new StringBuilder();
+    for (String vertex : plan.order()) {
+      for (ServicePlan s : plan.servicesOf(vertex)) {
+        vertices.append(vertices.length() == 0 ? "" : ",").append(vertex).append("=127.0.0.1:").append(s.httpPort());
+      }
+    }
+    List<String> command = new ArrayList<>(options.javaCommand());
+    command.addAll(List.of("-jar", jar.toString(), "--console.spec=" + c.spec(), "--console.vertices=" + vertices,
+        "--console.host=127.0.0.1", "--console.port=" + c.port()));
+    synchronized (lock) {
+      if (stopping) {
+        return;
+      }
+      console = ChildProcess.start("console", command, Map.of(), Path.of("").toAbsolutePath(), options.runDir().resolve("console.log"), true);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!stopping && System.nanoTime() < deadline) {
+      if (!console.alive()) {
+        out.println("flowmesh-pipeline: the console exited with status " + console.process().exitValue() + "; the pipeline runs on without it\n"
+            + console.logTail(10));
+        return;
+      }
+      Http.Response r = Http.get("http://127.0.0.1:" + c.port() + "/readyz");
+      if (r != null && r.status() == 200) {
+        return;
+      }
+      pause(Duration.ofMillis(200));
+    }
+    if (!stopping) {
+      out.println("flowmesh-pipeline: the console is not ready after 30 s; see " + console.log());
+    }
+  }
+
   private void printEndpoints() {
     out.println();
     out.println("Pipeline '" + plan.spec().name() + "' is running. Endpoints:");
@@ -227,6 +290,10 @@ public final class Runner {
     for (VertexSpec v : plan.spec().vertices()) {
       v.udfs().stream().filter(u -> !u.startsHere()).forEach(u -> out.printf("  %-" + width + "s %-6s %s (yours, not started here)%n",
           v.name(), u.what(), u.address() != null ? u.address() : v.settings().get(u.addressKey())));
+    }
+    if (console != null && console.alive()) {
+      out.printf("  %-" + width + "s %-6s http://127.0.0.1:%d/  (the pipeline as a graph, live)  (pid %d)%n", "console", "web",
+          options.console().port(), console.pid());
     }
     out.println("  logs and settings: " + options.runDir());
     out.println("Ctrl-C stops everything.");
@@ -317,6 +384,10 @@ public final class Runner {
         return;
       }
       stopped = true;
+      if (console != null && console.alive()) {
+        console.signalTerm();
+        awaitStop(console);
+      }
       if (services.isEmpty() && udfs.isEmpty()) {
         return;
       }

@@ -88,7 +88,12 @@ class ComposeRendererTest {
   void evenOddHasAServicePerVertexAndUdfWithItsSettingsHealthChecksAndStopOrder() throws SpecException {
     Deployment d = DeploymentModel.of(SpecParser.load(DeploymentModelTest.EXAMPLES.resolve("even-odd.yaml")));
     Map<String, Map<String, Object>> services = services(render("even-odd.yaml", List.of("in:source.count=500")));
-    assertEquals(List.of("in", "even-or-odd-udf", "even-or-odd", "even-sink", "odd-sink"), List.copyOf(services.keySet()));
+    assertEquals(List.of("in", "even-or-odd-udf", "even-or-odd", "even-sink", "odd-sink", "console"), List.copyOf(services.keySet()));
+    Map<String, Object> console = services.get("console");
+    assertEquals(List.of("java", "-jar", "/app/flowmesh-console.jar"), console.get("command"));
+    assertEquals(Map.of("FLOWMESH_CONSOLE_VERTICES", "in=in:8080,even-or-odd=even-or-odd:8080,even-sink=even-sink:8080,odd-sink=odd-sink:8080",
+        "FLOWMESH_CONSOLE_PORT", "8070"), console.get("environment"), "every vertex by its service name and HTTP port");
+    assertFalse(console.containsKey("depends_on"), "the console shows vertices down rather than waiting for them");
 
     Map<String, Object> udf = services.get("even-or-odd-udf");
     assertEquals("flowmesh:local", udf.get("image"));
@@ -133,7 +138,8 @@ class ComposeRendererTest {
         .replace("    - name: upper\n", "    - name: upper\n      scale: {min: 2, max: 4}\n");
     Map<String, Map<String, Object>> services = services(ComposeRenderer.render(
         DeploymentModel.of(SpecParser.parse(yaml, "three-maps.yaml", "three-maps")), ".", "three-maps.yaml"));
-    assertEquals(List.of("in", "parse-udf", "parse", "upper-udf", "upper", "tidy-udf", "tidy", "out"), List.copyOf(services.keySet()));
+    assertEquals(List.of("in", "parse-udf", "parse", "upper-udf", "upper", "tidy-udf", "tidy", "out", "console"),
+        List.copyOf(services.keySet()));
     String previous = "in";
     for (String map : List.of("parse", "upper", "tidy")) {
       Map<String, String> read = readBack("map", services.get(map));

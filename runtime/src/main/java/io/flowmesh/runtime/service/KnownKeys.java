@@ -28,7 +28,8 @@ public final class KnownKeys {
   public static final Map<String, Set<String>> NAMESPACES = Map.of(
       "source", Set.of("source"),
       "map", Set.of("map", "udf"),
-      "sink", Set.of("sink"));
+      "sink", Set.of("sink"),
+      "console", Set.of("console"));
 
   private static final Map<String, Set<String>> BY_SERVICE = load();
 

@@ -1,0 +1,176 @@
+// The Flowmesh console page: one EventSource on /events; each snapshot redraws the graph (laid out
+// by the console) and, when a vertex is open (#vertex/NAME), refreshes its page from /api/vertices.
+'use strict';
+const SVG = 'http://www.w3.org/2000/svg';
+let last = null;
+
+function el(tag, attrs, parent) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function num(v, digits) {
+  if (v === null || v === undefined) return '–';
+  const d = digits === undefined ? 0 : digits;
+  if (Math.abs(v) >= 1e6) return (v / 1e6).toFixed(1) + 'M';
+  if (Math.abs(v) >= 1e4) return (v / 1e3).toFixed(1) + 'k';
+  return Number(v).toFixed(d);
+}
+
+function ms(v) {
+  if (v === null || v === undefined) return '–';
+  return v >= 1000 ? (v / 1000).toFixed(1) + ' s' : v.toFixed(1) + ' ms';
+}
+
+function short(s, n) {
+  return s && s.length > n ? s.slice(0, n - 1) + '…' : (s || '');
+}
+
+function vertexLines(v) {
+  const lines = [];
+  lines.push({ text: `${v.kind || '?'} · ${v.up}/${v.replicas} up · ${v.ready ? 'ready' : 'not ready'}`, cls: 'kind' });
+  if (v.state === 'down') {
+    lines.push({ text: 'DOWN', cls: 'state-down' });
+    (v.problems || []).slice(0, 2).forEach(p => lines.push({ text: short(p, 40), cls: 'state-down' }));
+    return lines;
+  }
+  if (!v.ready && v.readyReason) lines.push({ text: short(v.readyReason, 40), cls: 'kind' });
+  lines.push({ text: `in ${num(v.inRate, 1)}/s · out ${num(v.outRate, 1)}/s`, cls: 'rates' });
+  if (v.inputCapacity) lines.push({ text: `input buffer ${num(v.inputBuffer)}/${num(v.inputCapacity)} · unacked ${num(v.inputUnacked)}` });
+  if (v.outQueueCapacity) lines.push({ text: `out queue ${num(v.outQueue)}/${num(v.outQueueCapacity)} · unacked ${num(v.outUnacked)}` });
+  if (v.concurrency) lines.push({ text: `in flight ${num(v.inFlight)}/${num(v.concurrency)} (${v.concurrencyMode || 'fixed'})` });
+  if (v.latency) lines.push({ text: `${v.latency.of} p50 ${ms(v.latency.p50)} p90 ${ms(v.latency.p90)} p99 ${ms(v.latency.p99)}` });
+  let wm = `watermark lag ${v.lagMs === null || v.lagMs === undefined ? '–' : num(v.lagMs) + ' ms'}`;
+  if (v.pending !== undefined) wm += ` · pending ${num(v.pending)}`;
+  lines.push({ text: wm });
+  lines.push({ text: `errors ${num(v.errors)} · retries ${num(v.retries)} · redelivered ${num(v.redelivered)}`,
+    cls: v.errors > 0 ? 'err' : '' });
+  return lines;
+}
+
+function drawGraph(s) {
+  const svg = document.getElementById('graph');
+  const L = s.layout;
+  const pad = 30;
+  svg.setAttribute('width', L.width + 2 * pad);
+  svg.setAttribute('height', L.height + 2 * pad);
+  svg.setAttribute('viewBox', `${-pad} ${-pad} ${L.width + 2 * pad} ${L.height + 2 * pad}`);
+  const gv = document.getElementById('vertices');
+  const ge = document.getElementById('edges');
+  gv.replaceChildren();
+  ge.replaceChildren();
+  const W = L.boxWidth, H = L.boxHeight;
+  for (const e of s.edges) {
+    const a = L.places[e.from], b = L.places[e.to];
+    if (!a || !b) continue;
+    const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
+    const mx = (x1 + x2) / 2;
+    const g = el('g', { class: `edge ${e.state}`, 'data-edge': `${e.from}->${e.to}`, 'data-state': e.state }, ge);
+    el('path', { d: `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2 - 2} ${y2}`, 'marker-end': 'url(#arrow)' }, g);
+    let ty = (y1 + y2) / 2 - 22;
+    if (e.condition) {
+      const c = el('text', { x: mx, y: ty, 'text-anchor': 'middle', class: 'cond' }, g);
+      c.textContent = `tags ${e.condition}`;
+      ty += 13;
+    }
+    const t = el('text', { x: mx, y: ty, 'text-anchor': 'middle', class: 'rate' }, g);
+    t.textContent = e.state === 'unknown' ? '' : `${num(e.rate, 1)}/s`;
+    const c2 = el('text', { x: mx, y: ty + 13, 'text-anchor': 'middle', class: 'credit' }, g);
+    c2.textContent = e.state === 'unknown' ? '' : `credit ${num(e.credit)} · queued ${num(e.queued)}`;
+  }
+  for (const v of s.vertices) {
+    const p = L.places[v.name];
+    if (!p) continue;
+    const cls = v.state === 'down' ? 'down' : v.ready ? 'up' : 'notready';
+    const g = el('g', { class: `vertex ${cls}`, 'data-vertex': v.name, 'data-state': v.state,
+      transform: `translate(${p.x},${p.y})` }, gv);
+    el('rect', { width: W, height: H }, g);
+    const title = el('text', { x: 10, y: 20, class: 'title' }, g);
+    title.textContent = v.name;
+    title.addEventListener('click', () => { location.hash = `#vertex/${encodeURIComponent(v.name)}`; });
+    let y = 38;
+    for (const line of vertexLines(v)) {
+      const t = el('text', { x: 10, y, class: line.cls || '' }, g);
+      t.textContent = line.text;
+      y += 14.5;
+    }
+  }
+}
+
+function table(rows, head) {
+  const t = document.createElement('table');
+  if (head) {
+    const tr = t.insertRow();
+    head.forEach(h => { const th = document.createElement('th'); th.textContent = h; tr.appendChild(th); });
+  }
+  rows.forEach(r => {
+    const tr = t.insertRow();
+    r.forEach(c => {
+      const td = tr.insertCell();
+      if (c instanceof Node) td.appendChild(c); else td.textContent = c === null || c === undefined ? '' : String(c);
+    });
+  });
+  return t;
+}
+
+function h3(text) {
+  const h = document.createElement('h3');
+  h.textContent = text;
+  return h;
+}
+
+async function drawVertex(name) {
+  const body = document.getElementById('vertex-body');
+  document.getElementById('vertex-title').textContent = name;
+  const r = await fetch(`/api/vertices/${encodeURIComponent(name)}`);
+  const d = await r.json();
+  if (!r.ok) { body.textContent = d.reason || `HTTP ${r.status}`; return; }
+  document.getElementById('vertex-title').textContent = `${d.name} (${d.kind || '?'})`;
+  const parts = [];
+  parts.push(h3('Edges'));
+  const edgeRows = d.edgesIn.map(e => ['in', e.from, e.condition || 'every message'])
+    .concat(d.edgesOut.map(e => ['out', e.to, e.condition || 'every message']));
+  parts.push(table(edgeRows, ['direction', 'vertex', 'condition']));
+  for (const rep of d.replicas) {
+    parts.push(h3(`Replica ${rep.address}: ${rep.up ? (rep.ready ? 'ready' : 'not ready: ' + (rep.readyReason || '')) : 'DOWN: ' + rep.error}`));
+    const links = document.createElement('p');
+    rep.links.forEach(u => { const a = document.createElement('a'); a.href = u; a.textContent = u.replace(/^https?:\/\/[^/]+/, ''); a.target = '_blank'; links.append(a, ' '); });
+    parts.push(links);
+    (rep.outEdges || []).forEach(oe => {
+      parts.push(table((oe.subscribers || []).map(s => [s.subscriber, s.vertex, s.remote, s.credit, s.unacked, s.sent, s.acked]),
+        [`subscribers of edge to ${oe.to || '(single edge)'}`, 'vertex', 'remote', 'credit', 'unacked', 'sent', 'acked']));
+    });
+    if (rep.config) {
+      parts.push(table(Object.entries(rep.config).sort(), ['effective config (secrets masked)', 'value']));
+    }
+  }
+  parts.push(h3('Last errors'));
+  parts.push(d.lastErrors.length ? table(d.lastErrors.map(e => [e.time, e.text]), ['time', 'error']) : document.createTextNode('none seen'));
+  body.replaceChildren(...parts);
+}
+
+function route() {
+  const m = location.hash.match(/^#vertex\/(.+)$/);
+  document.getElementById('graph-view').hidden = !!m;
+  document.getElementById('vertex-view').hidden = !m;
+  if (m) drawVertex(decodeURIComponent(m[1])).catch(e => { document.getElementById('vertex-body').textContent = String(e); });
+  else if (last) drawGraph(last);
+}
+
+function connect() {
+  const conn = document.getElementById('connection');
+  const es = new EventSource('/events');
+  es.onopen = () => { conn.textContent = 'live'; conn.className = 'conn live'; };
+  es.onerror = () => { conn.textContent = 'console unreachable, retrying…'; conn.className = 'conn lost'; };
+  es.addEventListener('snapshot', ev => {
+    last = JSON.parse(ev.data);
+    document.getElementById('pipeline').textContent = last.pipeline;
+    document.getElementById('updated').textContent = `updated ${new Date(last.time).toLocaleTimeString()}`;
+    route();
+  });
+}
+
+window.addEventListener('hashchange', route);
+connect();
