@@ -3,8 +3,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-for s in source map sink; do
-  [[ -f "$s-service/target/$s-service.jar" ]] || mvn -B -q package -DskipTests
+for j in source-service/target/source-service.jar map-service/target/map-service.jar \
+    sink-service/target/sink-service.jar console/target/flowmesh-console.jar; do
+  [[ -f "$j" ]] || mvn -B -q package -DskipTests
 done
 out=docs/configuration.md
 {
@@ -30,6 +31,10 @@ out=docs/configuration.md
     echo
     java -jar "$s-service/target/$s-service.jar" --help-markdown | awk -F'|' 'NR<=2 || $2 !~ /`(bind|vertx|shutdown|log|edge)\./'
   done
+  echo
+  echo "## console"
+  echo
+  java -jar console/target/flowmesh-console.jar --help-markdown
   echo
   echo "## Common keys (every service)"
   echo

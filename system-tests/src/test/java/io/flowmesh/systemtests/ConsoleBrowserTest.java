@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ConsoleBrowserTest {
 
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   /** The colours console.css gives a flowing edge and one the downstream holds back. */
   private static final String FLOWING = "rgb(91, 141, 239)";
   private static final String HELD = "rgb(232, 89, 12)";
@@ -63,8 +60,7 @@ class ConsoleBrowserTest {
 
   @Test
   void thePageDrawsTheSpecShowsRatesColoursAThrottledEdgeAndAKilledVertexDownThenUp(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
-        "no browser: install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+    Chromium.ensure();
     Path shots = Files.createDirectories(Project.path("system-tests/target/console-screenshots"));
     Path spec = dir.resolve("console-test.yaml");
     Files.writeString(spec, SPEC);
@@ -140,9 +136,9 @@ class ConsoleBrowserTest {
   }
 
   private static ChromeDriver browser() {
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+    ChromeOptions options = new ChromeOptions().setBinary(Chromium.BROWSER.toFile())
         .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1300,800");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Chromium.DRIVER.toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
   }
 
