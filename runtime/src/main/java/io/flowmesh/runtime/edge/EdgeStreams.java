@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
@@ -113,7 +114,7 @@ final class EdgeStreams {
         server.scheduleDispatch();
         break;
       case ACK:
-        onAck(s, frame.getAck().getSeqsList());
+        onAck(s, frame.getAck());
         break;
       case NACK:
         onNack(s, frame.getNack().getSeqsList(), frame.getNack().getReason());
@@ -156,10 +157,11 @@ final class EdgeStreams {
     server.scheduleDispatch();
   }
 
-  private void onAck(Subscription s, List<Long> seqs) {
+  private void onAck(Subscription s, Ack ack) {
     int n = 0;
-    for (int i = 0, size = seqs.size(); i < size; i++) {
-      long seq = seqs.get(i);
+    // getSeqs(i), not getSeqsList().get(i): the list boxes every sequence number it returns.
+    for (int i = 0, size = ack.getSeqsCount(); i < size; i++) {
+      long seq = ack.getSeqs(i);
       UnackedWindow.AckResult r = s.unacked.ack(seq);
       if (r == UnackedWindow.AckResult.ACKED) {
         n++;
