@@ -1,9 +1,10 @@
 package io.flowmesh.map.engine;
 
+import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
-import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,8 +24,11 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** The ordering key, or null when ordering is off. */
   final String key;
   final long arrivalWatermark;
-  /** Its engine's request builder (null in tests of the pure structures). */
-  private final UdfRequests requests;
+  /**
+   * Whether the input has headers: asked once, as the generated message allocates an empty map
+   * field each time it is asked about headers it does not have.
+   */
+  final boolean hasHeaders;
   /** Index in the watermark heap, -1 when not in it. */
   int heapIndex = -1;
   /** The next element of the same key waiting behind this one. */
@@ -34,14 +38,15 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   long startNanos;
   /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
   boolean givenBack;
-  private MapRequest.Request request;
+  /** The encoded size of the UDF request, -1 until first asked. */
+  private int requestSize = -1;
   /** A serving input: the replies of its outputs acked so far, merged (null while none came). */
   private List<ReplyOutput> reply;
   private boolean replyOwned;
 
-  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key, UdfRequests requests) {
+  Element(Delivery delivery, EdgeSubscriber from, Object owner, String key) {
     this.delivery = delivery;
-    this.requests = requests;
+    this.hasHeaders = delivery.message().getHeadersCount() > 0;
     this.from = from;
     this.owner = owner;
     this.key = key;
@@ -51,7 +56,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /** An element with no edge behind it, for tests of the pure structures. */
   Element(long arrivalWatermark, String key) {
     this.delivery = null;
-    this.requests = null;
+    this.hasHeaders = false;
     this.from = null;
     this.owner = null;
     this.key = key;
@@ -101,12 +106,18 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     }
   }
 
-  /** The UDF request for this element, built once and reused on every attempt. */
+  /** The UDF request's size, computed once. */
   @Override
-  public MapRequest.Request request() {
-    if (request == null) {
-      request = requests.of(delivery.message(), delivery.watermark());
+  public int requestSize() {
+    if (requestSize < 0) {
+      requestSize = UdfRequests.size(delivery.message(), arrivalWatermark, hasHeaders);
     }
-    return request;
+    return requestSize;
+  }
+
+  /** Writes the UDF request from the input message itself, on every attempt. */
+  @Override
+  public void writeRequest(CodedOutputStream out) throws IOException {
+    UdfRequests.write(out, delivery.message(), arrivalWatermark, hasHeaders);
   }
 }

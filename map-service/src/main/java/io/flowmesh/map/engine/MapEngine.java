@@ -47,7 +47,6 @@ public final class MapEngine {
   private final EngineStats stats;
   private final Inputs inputs = new Inputs();
   private final WatermarkHeap heap = new WatermarkHeap();
-  private final UdfRequests requests = new UdfRequests();
   private final KeySequencer keys;
   private final ArrayDeque<Element> ready = new ArrayDeque<>();
   private final Udf udf;
@@ -114,7 +113,7 @@ public final class MapEngine {
       in.sub.nack(d, orphaned);
       return;
     }
-    Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()), requests);
+    Element e = new Element(d, in.sub, owner, keys == null ? null : keyOf(d.message()));
     heap.add(e);
     stats.elementsIn++;
     if (keys == null || keys.admit(e)) {
@@ -199,7 +198,7 @@ public final class MapEngine {
       for (int i = 0, size = results.size(); i < size; i++) {
         MapResponse.Result r = results.get(i);
         if (!r.getTagsList().contains(DROP)) {
-          out.emit(e, Outputs.of(in, r, i));
+          out.emit(e, Outputs.of(in, e.hasHeaders, r, i));
         }
       }
       stats.outputs += n;

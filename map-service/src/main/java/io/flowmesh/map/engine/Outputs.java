@@ -11,10 +11,11 @@ final class Outputs {
 
   /**
    * Output {@code index} of {@code in}: id {@code <input id>/<index>}, the result's value, keys and
-   * tags, the input's event time, ingest time, headers and serve mark. Empty lists are not copied (that would
-   * allocate per element in the common case).
+   * tags, the input's event time, ingest time, headers and serve mark ({@code headers}: whether it
+   * has any, known from its arrival). Empty lists are not copied (that would allocate per element
+   * in the common case).
    */
-  static Message of(Message in, MapResponse.Result r, int index) {
+  static Message of(Message in, boolean headers, MapResponse.Result r, int index) {
     Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + index).setValue(r.getValue())
         .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
     if (in.getServe()) {
@@ -26,7 +27,7 @@ final class Outputs {
     if (r.getTagsCount() > 0) {
       o.addAllTags(r.getTagsList());
     }
-    if (in.getHeadersCount() > 0) {
+    if (headers) {
       o.putAllHeaders(in.getHeadersMap());
     }
     return o.build();

@@ -1,59 +1,106 @@
 package io.flowmesh.map.engine;
 
-import com.google.protobuf.Timestamp;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
+import java.io.IOException;
+import java.util.Map;
 
 /**
- * Builds map.v1 requests from edge messages, for one engine.
+ * Encodes the map.v1 {@code MapRequest.Request} of an edge message straight from the message's
+ * fields, byte for byte what the generated {@code MapRequest.Request} would write: keys, the value
+ * (the message's own bytes, a slice of its edge frame), event time and watermark as {@code Timestamp}s
+ * (always present, as a built request had them), and headers. No request object, builder,
+ * {@code Timestamp} or copied key list exists per element: the UDF client writes the request into
+ * its outgoing buffer from the message it has to keep anyway.
  *
- * <p>Each request carries two {@link Timestamp}s. Consecutive elements nearly always share the
- * watermark, and at tens of thousands of elements per second many share the event-time
- * millisecond too, so the last {@code Timestamp} of each is kept and reused (they are immutable):
- * two messages fewer to allocate per element in the common case.
- *
- * <p>Concurrency: used on its engine's event loop only.
+ * <p>Concurrency: stateless.
  */
 final class UdfRequests {
 
-  private long eventTimeMillis = Long.MIN_VALUE;
-  private Timestamp eventTime;
-  private long watermarkMillis = Long.MIN_VALUE;
-  private Timestamp watermark;
-
-  MapRequest.Request of(Message m, long watermarkMillis) {
-    MapRequest.Request.Builder b = MapRequest.Request.newBuilder()
-        .setValue(m.getValue())
-        .setEventTime(eventTime(m.getEventTime()))
-        .setWatermark(watermark(Math.max(0, watermarkMillis)));
-    // addAll/putAll iterate (and allocate) even when empty, which is the common case, per element.
-    if (m.getKeysCount() > 0) {
-      b.addAllKeys(m.getKeysList());
-    }
-    if (m.getHeadersCount() > 0) {
-      b.putAllHeaders(m.getHeadersMap());
-    }
-    return b.build();
+  private UdfRequests() {
   }
 
-  private Timestamp eventTime(long millis) {
-    if (eventTime == null || millis != eventTimeMillis) {
-      eventTime = timestamp(millis);
-      eventTimeMillis = millis;
+  /** The encoded size of {@code m}'s request; {@code headers} false when {@code m} has none (checked once per element). */
+  static int size(Message m, long watermarkMillis, boolean headers) {
+    int size = 0;
+    for (int i = 0, n = m.getKeysCount(); i < n; i++) {
+      size += CodedOutputStream.computeStringSize(MapRequest.Request.KEYS_FIELD_NUMBER, m.getKeys(i));
     }
-    return eventTime;
+    ByteString value = m.getValue();
+    if (!value.isEmpty()) {
+      size += CodedOutputStream.computeBytesSize(MapRequest.Request.VALUE_FIELD_NUMBER, value);
+    }
+    size += timestampFieldSize(MapRequest.Request.EVENT_TIME_FIELD_NUMBER, m.getEventTime());
+    size += timestampFieldSize(MapRequest.Request.WATERMARK_FIELD_NUMBER, Math.max(0, watermarkMillis));
+    if (headers) {
+      for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
+        int entry = entrySize(h);
+        size += CodedOutputStream.computeTagSize(MapRequest.Request.HEADERS_FIELD_NUMBER) + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry;
+      }
+    }
+    return size;
   }
 
-  private Timestamp watermark(long millis) {
-    if (watermark == null || millis != watermarkMillis) {
-      watermark = timestamp(millis);
-      watermarkMillis = millis;
+  /** Writes {@code m}'s request: the {@link #size} bytes, no tag or length before them. */
+  static void write(CodedOutputStream out, Message m, long watermarkMillis, boolean headers) throws IOException {
+    for (int i = 0, n = m.getKeysCount(); i < n; i++) {
+      out.writeString(MapRequest.Request.KEYS_FIELD_NUMBER, m.getKeys(i));
     }
-    return watermark;
+    ByteString value = m.getValue();
+    if (!value.isEmpty()) {
+      out.writeBytes(MapRequest.Request.VALUE_FIELD_NUMBER, value);
+    }
+    writeTimestamp(out, MapRequest.Request.EVENT_TIME_FIELD_NUMBER, m.getEventTime());
+    writeTimestamp(out, MapRequest.Request.WATERMARK_FIELD_NUMBER, Math.max(0, watermarkMillis));
+    if (headers) {
+      for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
+        // A map entry is a message of key (1) and value (2), both written even when empty.
+        out.writeTag(MapRequest.Request.HEADERS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(entrySize(h));
+        out.writeString(1, h.getKey());
+        out.writeString(2, h.getValue());
+      }
+    }
   }
 
-  static Timestamp timestamp(long epochMillis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000))
-        .setNanos((int) Math.floorMod(epochMillis, 1000) * 1_000_000).build();
+  private static int entrySize(Map.Entry<String, String> h) {
+    return CodedOutputStream.computeStringSize(1, h.getKey()) + CodedOutputStream.computeStringSize(2, h.getValue());
+  }
+
+  // A google.protobuf.Timestamp of epoch milliseconds: seconds (1) and non-negative nanos (2), each left out when 0.
+
+  private static long seconds(long epochMillis) {
+    return Math.floorDiv(epochMillis, 1000);
+  }
+
+  private static int nanos(long epochMillis) {
+    return (int) Math.floorMod(epochMillis, 1000) * 1_000_000;
+  }
+
+  private static int timestampSize(long epochMillis) {
+    long s = seconds(epochMillis);
+    int n = nanos(epochMillis);
+    return (s == 0 ? 0 : CodedOutputStream.computeInt64Size(1, s)) + (n == 0 ? 0 : CodedOutputStream.computeInt32Size(2, n));
+  }
+
+  private static int timestampFieldSize(int field, long epochMillis) {
+    int size = timestampSize(epochMillis);
+    return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+  }
+
+  private static void writeTimestamp(CodedOutputStream out, int field, long epochMillis) throws IOException {
+    out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    out.writeUInt32NoTag(timestampSize(epochMillis));
+    long s = seconds(epochMillis);
+    int n = nanos(epochMillis);
+    if (s != 0) {
+      out.writeInt64(1, s);
+    }
+    if (n != 0) {
+      out.writeInt32(2, n);
+    }
   }
 }

@@ -92,7 +92,7 @@ final class BatchDispatcher implements Dispatcher {
     client.udfReachable();
     for (Pending p : call.elements) {
       String id = inFlight.issue(p, call, now);
-      call.stream.send(id, p.element.request());
+      call.stream.send(id, p.element);
     }
     call.stream.sendEot();
     call.sent = true;

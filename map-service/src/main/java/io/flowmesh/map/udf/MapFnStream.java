@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.flowmesh.runtime.udf.UdfChannel;
@@ -60,8 +59,8 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
   }
 
   /** Queues a request for the end-of-turn write. */
-  void send(String id, MapRequest.Request request) {
-    frames.appendRequest(stream.queue(), request, id);
+  void send(String id, UdfElement element) {
+    frames.appendRequest(stream.queue(), element, id);
     stream.commit();
   }
 

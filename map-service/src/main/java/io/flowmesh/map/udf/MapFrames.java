@@ -1,6 +1,7 @@
 package io.flowmesh.map.udf;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
@@ -28,25 +29,25 @@ final class MapFrames {
   private byte[] scratch = new byte[4096];
 
   /** The size, prefix included, of the frame {@link #appendRequest} writes. */
-  static int requestFrameSize(MapRequest.Request request, String id) {
-    int size = request.getSerializedSize();
+  static int requestFrameSize(UdfElement element, String id) {
+    int size = element.requestSize();
     return GrpcFrames.PREFIX + REQUEST_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(size) + size
         + CodedOutputStream.computeStringSize(MapRequest.ID_FIELD_NUMBER, id);
   }
 
-  /** Why {@code request} cannot be sent (its message exceeds {@code maxMessageSize}), or null. */
-  static String tooLarge(MapRequest.Request request, int maxMessageSize) {
-    int size = requestFrameSize(request, "18446744073709551615") - GrpcFrames.PREFIX;
+  /** Why {@code element}'s request cannot be sent (its message exceeds {@code maxMessageSize}), or null. */
+  static String tooLarge(UdfElement element, int maxMessageSize) {
+    int size = requestFrameSize(element, "18446744073709551615") - GrpcFrames.PREFIX;
     return size <= maxMessageSize ? null
         : "request of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize;
   }
 
   /**
-   * Appends {@code MapRequest{request, id}} as a frame, encoding the two fields directly:
-   * no {@code MapRequest} is built per element.
+   * Appends {@code MapRequest{request, id}} as a frame, encoding the two fields directly, the
+   * request from the element itself: no {@code MapRequest} or request is built per element.
    */
-  void appendRequest(Buffer out, MapRequest.Request request, String id) {
-    int frameSize = requestFrameSize(request, id);
+  void appendRequest(Buffer out, UdfElement element, String id) {
+    int frameSize = requestFrameSize(element, id);
     if (scratch.length < frameSize) {
       scratch = new byte[Math.max(frameSize, scratch.length * 2)];
     }
@@ -54,7 +55,9 @@ final class MapFrames {
     GrpcFrames.writePrefix(scratch, messageSize);
     CodedOutputStream cos = CodedOutputStream.newInstance(scratch, GrpcFrames.PREFIX, messageSize);
     try {
-      cos.writeMessage(MapRequest.REQUEST_FIELD_NUMBER, request);
+      cos.writeTag(MapRequest.REQUEST_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      cos.writeUInt32NoTag(element.requestSize());
+      element.writeRequest(cos);
       cos.writeString(MapRequest.ID_FIELD_NUMBER, id);
       cos.checkNoSpaceLeft();
     } catch (IOException e) {

@@ -67,7 +67,7 @@ final class Outcomes {
     }
     elements++;
     Pending p = new Pending(element);
-    String tooLarge = MapFrames.tooLarge(element.request(), config.connection().maxMessageSize());
+    String tooLarge = MapFrames.tooLarge(element, config.connection().maxMessageSize());
     if (tooLarge != null) {
       p.recordFailure(UdfFailure.Reason.TOO_LARGE, tooLarge);
       context.runOnContext(v -> giveUp(p, p.failure()));

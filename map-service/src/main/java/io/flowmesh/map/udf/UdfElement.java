@@ -1,10 +1,12 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapRequest;
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
 
 /**
  * One element handed to the UDF. The engine's in-flight record implements this, so the
- * client allocates nothing of its own to remember what it was given.
+ * client allocates nothing of its own to remember what it was given, and writes the request
+ * straight from it into the stream's buffer (no request message is built).
  *
  * <p>The client compares elements by identity and never calls {@code equals} or
  * {@code hashCode} on them.
@@ -12,8 +14,15 @@ import io.flowmesh.proto.udf.map.v1.MapRequest;
 public interface UdfElement {
 
   /**
-   * The request to send, built once by the engine; the client adds the id on the wire
-   * and sends the same request again when it retries.
+   * The size of the element's encoded {@code MapRequest.Request}; the same on every call (the
+   * element computes it once). The client adds the id beside it on the wire.
    */
-  MapRequest.Request request();
+  int requestSize();
+
+  /**
+   * Writes the element's {@code MapRequest.Request}, encoded: exactly {@link #requestSize()} bytes,
+   * its fields without a tag or length before them. Called again, with the same result, for
+   * every attempt.
+   */
+  void writeRequest(CodedOutputStream out) throws IOException;
 }

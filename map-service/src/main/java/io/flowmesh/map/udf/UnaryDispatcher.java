@@ -83,7 +83,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
 
   private void send(Pending p, long now) {
     String id = inFlight.issue(p, stream, now);
-    stream.send(id, p.element.request());
+    stream.send(id, p.element);
     stats.requestsSent++;
     if (silentSinceNanos == 0 && !everAnswered) {
       silentSinceNanos = now;

@@ -1,11 +1,12 @@
 package io.flowmesh.map.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import java.util.List;
@@ -18,46 +19,68 @@ class UdfRequestsTest {
     return Message.newBuilder().setId("m").setValue(ByteString.copyFromUtf8("v")).setEventTime(eventTime).build();
   }
 
+  /** What UdfRequests writes for {@code m}, checked to be exactly its computed size. */
+  private static byte[] encode(Message m, long watermark) throws Exception {
+    boolean headers = m.getHeadersCount() > 0;
+    byte[] out = new byte[UdfRequests.size(m, watermark, headers)];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    UdfRequests.write(cos, m, watermark, headers);
+    cos.checkNoSpaceLeft();
+    return out;
+  }
+
+  private static MapRequest.Request request(Message m, long watermark) throws Exception {
+    return MapRequest.Request.parseFrom(encode(m, watermark));
+  }
+
+  /** The request as a built message would be: every field set the way map-service always set them. */
+  private static MapRequest.Request built(Message m, long watermark) {
+    return MapRequest.Request.newBuilder().addAllKeys(m.getKeysList()).setValue(m.getValue())
+        .setEventTime(timestamp(m.getEventTime())).setWatermark(timestamp(Math.max(0, watermark)))
+        .putAllHeaders(m.getHeadersMap()).build();
+  }
+
+  private static Timestamp timestamp(long millis) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+  }
+
   @Test
-  void timestampsCarryTheMillisecondsAsSecondsAndNanosIncludingBeforeTheEpoch() {
-    UdfRequests r = new UdfRequests();
-    MapRequest.Request a = r.of(msg(1_700_000_000_123L), 1_700_000_000_045L);
+  void timestampsCarryTheMillisecondsAsSecondsAndNanosIncludingBeforeTheEpoch() throws Exception {
+    MapRequest.Request a = request(msg(1_700_000_000_123L), 1_700_000_000_045L);
     assertEquals(1_700_000_000L, a.getEventTime().getSeconds());
     assertEquals(123_000_000, a.getEventTime().getNanos());
     assertEquals(45_000_000, a.getWatermark().getNanos());
-    MapRequest.Request b = r.of(msg(-1), -5);
+    MapRequest.Request b = request(msg(-1), -5);
     assertEquals(-1, b.getEventTime().getSeconds());
     assertEquals(999_000_000, b.getEventTime().getNanos(), "nanos stay non-negative, as protobuf's Timestamp requires");
+    assertTrue(b.hasWatermark(), "the watermark is always sent");
     assertEquals(0, b.getWatermark().getSeconds(), "no watermark yet is sent as the epoch");
     assertEquals(0, b.getWatermark().getNanos());
   }
 
   @Test
-  void consecutiveElementsWithTheSameTimesShareTheirTimestampsAndADifferentTimeGetsItsOwn() {
-    UdfRequests r = new UdfRequests();
-    MapRequest.Request a = r.of(msg(1000), 500);
-    MapRequest.Request b = r.of(msg(1000), 500);
-    assertSame(a.getEventTime(), b.getEventTime());
-    assertSame(a.getWatermark(), b.getWatermark());
-    MapRequest.Request c = r.of(msg(1001), 500);
-    assertNotSame(a.getEventTime(), c.getEventTime());
-    assertEquals(1_000_000, c.getEventTime().getNanos());
-    assertSame(a.getWatermark(), c.getWatermark());
-    MapRequest.Request d = r.of(msg(1001), 501);
-    assertEquals(501_000_000, d.getWatermark().getNanos());
-    assertSame(c.getEventTime(), d.getEventTime());
+  void keysHeadersAndValueAreCarriedAndEmptyOnesStayEmpty() throws Exception {
+    Message m = msg(1).toBuilder().addKeys("k1").addKeys("k2").putHeaders("h", "x").putHeaders("empty", "").build();
+    MapRequest.Request req = request(m, 0);
+    assertEquals(List.of("k1", "k2"), req.getKeysList());
+    assertEquals(Map.of("h", "x", "empty", ""), req.getHeadersMap());
+    assertEquals("v", req.getValue().toStringUtf8());
+    MapRequest.Request plain = request(msg(1), 0);
+    assertTrue(plain.getKeysList().isEmpty());
+    assertTrue(plain.getHeadersMap().isEmpty());
+    assertTrue(plain.hasEventTime());
   }
 
   @Test
-  void keysHeadersAndValueAreCopiedAndEmptyOnesStayEmpty() {
-    UdfRequests r = new UdfRequests();
-    Message m = msg(1).toBuilder().addKeys("k1").addKeys("k2").putHeaders("h", "x").build();
-    MapRequest.Request req = r.of(m, 0);
-    assertEquals(List.of("k1", "k2"), req.getKeysList());
-    assertEquals(Map.of("h", "x"), req.getHeadersMap());
-    assertEquals("v", req.getValue().toStringUtf8());
-    MapRequest.Request plain = r.of(msg(1), 0);
-    assertTrue(plain.getKeysList().isEmpty());
-    assertTrue(plain.getHeadersMap().isEmpty());
+  void theBytesAreExactlyThoseOfTheBuiltRequest() throws Exception {
+    List<Message> cases = List.of(
+        msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ").putHeaders("h", "x").putHeaders("a", "").build(),
+        msg(0).toBuilder().setValue(ByteString.EMPTY).build(),
+        msg(-1_500).toBuilder().setValue(ByteString.copyFrom(new byte[300])).build(),
+        msg(2_000));
+    long[] watermarks = {1_700_000_000_000L, 0, -1, 2_001};
+    for (int i = 0; i < cases.size(); i++) {
+      assertArrayEquals(built(cases.get(i), watermarks[i]).toByteArray(), encode(cases.get(i), watermarks[i]), "case " + i);
+    }
   }
 }

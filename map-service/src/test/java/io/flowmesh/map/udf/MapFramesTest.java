@@ -12,14 +12,14 @@ class MapFramesTest {
 
   @Test
   void aRequestFrameIsTheLengthPrefixedMapRequestWithItsId() throws Exception {
-    MapRequest.Request r = MapRequest.Request.newBuilder().addKeys("k").setValue(ByteString.copyFromUtf8("v")).build();
+    MapRequest.Request r = MapRequest.Request.newBuilder().addKeys("k0").setValue(ByteString.copyFromUtf8("v")).build();
     Buffer out = Buffer.buffer();
-    new MapFrames().appendRequest(out, r, "42");
+    new MapFrames().appendRequest(out, new TestElement(0, "v"), "42");
     byte[] expected = MapRequest.newBuilder().setRequest(r).setId("42").build().toByteArray();
     assertEquals(0, out.getByte(0));
     assertEquals(expected.length, out.getInt(1));
     assertArrayEquals(expected, out.getBytes(5, out.length()));
-    assertEquals(out.length(), MapFrames.requestFrameSize(r, "42"));
+    assertEquals(out.length(), MapFrames.requestFrameSize(new TestElement(0, "v"), "42"));
   }
 
   @Test

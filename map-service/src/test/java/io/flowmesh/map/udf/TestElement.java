@@ -1,7 +1,9 @@
 package io.flowmesh.map.udf;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
+import java.io.IOException;
 
 /** An element whose value is its index in decimal, so an echo UDF's answer names it. */
 final class TestElement implements UdfElement {
@@ -21,9 +23,19 @@ final class TestElement implements UdfElement {
         .build();
   }
 
-  @Override
-  public MapRequest.Request request() {
+  /** The request this element stands for. */
+  MapRequest.Request request() {
     return request;
+  }
+
+  @Override
+  public int requestSize() {
+    return request.getSerializedSize();
+  }
+
+  @Override
+  public void writeRequest(CodedOutputStream out) throws IOException {
+    request.writeTo(out);
   }
 
   @Override

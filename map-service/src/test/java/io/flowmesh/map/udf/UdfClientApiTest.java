@@ -1,7 +1,5 @@
 package io.flowmesh.map.udf;
 
-import com.google.protobuf.ByteString;
-import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -126,7 +124,7 @@ class UdfClientApiTest {
     UdfListener recorder = new UdfListener() {
       @Override
       public void onResults(UdfElement e, List<io.flowmesh.proto.udf.map.v1.MapResponse.Result> results) {
-        seen.put(e.request().getValue().toStringUtf8(), results);
+        seen.put(((TestElement) e).request().getValue().toStringUtf8(), results);
       }
 
       @Override
@@ -136,8 +134,8 @@ class UdfClientApiTest {
     UdfClient client = harness.call(() -> new UdfClient(vertx, TestConfigs.fast(udf.address()).build(), recorder));
     harness.await(client::start, Duration.ofSeconds(5));
     harness.run(() -> {
-      client.map(() -> MapRequest.Request.newBuilder().setValue(ByteString.copyFromUtf8("0")).build());
-      client.map(() -> MapRequest.Request.newBuilder().setValue(ByteString.copyFromUtf8("1")).build());
+      client.map(new TestElement(0, "0"));
+      client.map(new TestElement(1, "1"));
     });
     harness.awaitUntil("both answered", Duration.ofSeconds(5), () -> seen.size() == 2);
     assertEquals(List.of(), harness.call(() -> seen.get("0")));

@@ -1,7 +1,9 @@
 package io.flowmesh.runtime.buffer;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -28,5 +30,32 @@ public final class ProtoInput {
       }
     }
     return CodedInputStream.newInstance(b.getBytes());
+  }
+
+  /**
+   * As {@link #of}, but {@code bytes} fields parsed from it are slices of the buffer's array
+   * ({@code ByteString}s that alias it) instead of copies, when the buffer is a heap array that no
+   * pool hands out again; otherwise the same as {@link #of} (copies).
+   *
+   * <p>Only for buffers whose bytes nobody writes again, which is what Vert.x hands a gRPC or
+   * HTTP/2 reader: every DATA frame it delivers is a fresh copy in an unpooled heap buffer
+   * ({@code Http2ConnectionBase.safeBuffer}), its gRPC deframer and {@code GrpcFrameReader} only
+   * append after the bytes already written or copy into a new buffer, and releasing an unpooled
+   * heap buffer does not hand its array to anyone. The array then lives, through the parsed
+   * values, as long as any of them does; a value kept longer than its message keeps the whole
+   * frame's array with it.
+   */
+  public static CodedInputStream aliasing(Buffer b) {
+    if (b instanceof BufferInternal bi) {
+      ByteBuf bb = bi.getByteBuf();
+      if (bb.hasArray() && !(bb.alloc() instanceof PooledByteBufAllocator)) {
+        // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(bb.array(), bb.arrayOffset() + bb.readerIndex(),
+            bb.readableBytes()).newCodedInput();
+        in.enableAliasing(true);
+        return in;
+      }
+    }
+    return of(b);
   }
 }

@@ -161,10 +161,10 @@ final class EdgeStreams {
 
   /** Plain acks name their seqs; acks of messages marked serve come as replies, each with its outputs. */
   private void onAck(Subscription s, Ack ack) {
-    List<Long> seqs = ack.getSeqsList();
     int n = 0;
-    for (int i = 0, size = seqs.size(); i < size; i++) {
-      int r = ackOne(s, seqs.get(i), null);
+    // getSeqs(i), not getSeqsList().get(i): the list boxes every sequence number it returns.
+    for (int i = 0, size = ack.getSeqsCount(); i < size; i++) {
+      int r = ackOne(s, ack.getSeqs(i), null);
       if (r < 0) {
         s.edge.metrics.acked.increment(n);
         return;

@@ -15,7 +15,8 @@ final class Frames {
   }
 
   /**
-   * Parses one frame.
+   * Parses one frame; its messages' values are slices of the frame's bytes, not copies
+   * ({@link ProtoInput#aliasing}: Vert.x hands each frame over in a heap array of its own).
    *
    * @throws InvalidProtocolBufferException with a reason for a compressed or malformed frame
    */
@@ -23,6 +24,6 @@ final class Frames {
     if (!"identity".equals(msg.encoding())) {
       throw new InvalidProtocolBufferException("compressed frames (" + msg.encoding() + ") are not used on edges");
     }
-    return parser.parseFrom(ProtoInput.of(msg.payload()));
+    return parser.parseFrom(ProtoInput.aliasing(msg.payload()));
   }
 }

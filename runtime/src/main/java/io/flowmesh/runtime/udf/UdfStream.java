@@ -260,8 +260,9 @@ public final class UdfStream<R extends Message> {
   private boolean onFrame(Buffer message) {
     R response;
     try {
-      // Parsed from the frame's own bytes, not a copy (getBytes()); the check parseFrom(byte[]) made.
-      CodedInputStream in = ProtoInput.of(message);
+      // Parsed from the frame's own bytes, not a copy (getBytes()), its bytes fields (values) slices
+      // of them (ProtoInput.aliasing says why that is safe here); the check parseFrom(byte[]) made.
+      CodedInputStream in = ProtoInput.aliasing(message);
       response = spec.parser().parseFrom(in);
       in.checkLastTagWas(0);
     } catch (InvalidProtocolBufferException e) {
