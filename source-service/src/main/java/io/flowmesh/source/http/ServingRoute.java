@@ -72,14 +72,15 @@ final class ServingRoute {
     IngestParser.Parsed parsed;
     long timeout;
     try {
-      timeout = timeoutMillis(req, config.serving().timeout());
+      timeout = timeoutMillis(req, config.serving());
       parsed = parser.single(req.getHeader(IngestRoute.KEYS_HEADER), req.getHeader(IngestRoute.EVENT_TIME_HEADER), body,
           System.currentTimeMillis());
     } catch (BadRequestException e) {
       ingestRoute.reject(ctx, e.status(), e.error(), e.getMessage());
       return;
     }
-    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), mode, timeout))
+    Waiter.Handle handle = mode == Waiter.Mode.ASYNC ? null : abandonOnClose(ctx, source, ingest);
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), mode, timeout, handle))
         .onComplete(ar -> {
           if (ar.failed()) {
             ctx.fail(500, ar.cause());
@@ -89,14 +90,27 @@ final class ServingRoute {
         });
   }
 
-  /** The request's own timeout ({@code ?timeout=} or {@value #TIMEOUT_HEADER}), else {@code fallback}. */
-  static long timeoutMillis(HttpServerRequest req, Duration fallback) throws BadRequestException {
+  /**
+   * A handle for a waiting request whose slot is freed on the source's loop when its client
+   * disconnects first (the call is queued after the submit, so it finds the waiter).
+   */
+  static Waiter.Handle abandonOnClose(RoutingContext ctx, SourceVerticle source, HttpIngest ingest) {
+    Waiter.Handle handle = new Waiter.Handle();
+    ctx.response().closeHandler(v -> source.call(() -> ingest.abandon(handle)));
+    return handle;
+  }
+
+  /**
+   * The request's own timeout ({@code ?timeout=} or {@value #TIMEOUT_HEADER}), else {@code source.serving.timeout};
+   * one over {@code source.serving.max-timeout} (which is below {@code http.idle-timeout}) is refused.
+   */
+  static long timeoutMillis(HttpServerRequest req, ServingConfig serving) throws BadRequestException {
     String text = req.getParam("timeout");
     if (text == null) {
       text = req.getHeader(TIMEOUT_HEADER);
     }
     if (text == null) {
-      return fallback.toMillis();
+      return serving.timeout().toMillis();
     }
     Duration d;
     try {
@@ -106,6 +120,11 @@ final class ServingRoute {
     }
     if (d.toMillis() < 1) {
       throw new BadRequestException(400, "bad_request", "timeout '" + text + "' must be at least 1ms");
+    }
+    if (d.compareTo(serving.maxTimeout()) > 0) {
+      throw new BadRequestException(400, "bad_request", "timeout " + text.strip() + " over max " + serving.maxTimeout().toMillis()
+          + "ms (source.serving.max-timeout, kept below http.idle-timeout=" + serving.idleTimeout().toMillis()
+          + "ms, which would close the waiting connection first)");
     }
     return d.toMillis();
   }
@@ -182,7 +201,8 @@ final class ServingRoute {
 
   private void sse(RoutingContext ctx) {
     String id = ctx.request().getParam("id");
-    SseClient client = new SseClient(Vertx.currentContext(), ctx.response(), id);
+    SseClient client = new SseClient(Vertx.currentContext(), ctx.response(), id,
+        Math.max(1, config.serving().idleTimeout().toMillis() / 2));
     client.detach = () -> source.call(() -> {
       ingest.waiters().unlisten(client);
       return null;
@@ -201,9 +221,9 @@ final class ServingRoute {
         ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
             + " or its answer expired");
       } else {
-        ctx.response().closeHandler(v -> client.detach.run());
+        ctx.response().closeHandler(v -> client.closed());
         if (ctx.response().closed()) {
-          client.detach.run();
+          client.closed();
         }
         client.open();
       }
@@ -213,20 +233,45 @@ final class ServingRoute {
   /**
    * One {@code /v1/process/sse} client: each async answer is an event {@code id: <request id>},
    * {@code event: answered|timeout}, {@code data: <the JSON answer>}. A client that does not read
-   * (its write queue full) is disconnected, so it cannot hold memory here.
+   * (its write queue full) is disconnected, so it cannot hold memory here. A comment line goes out
+   * every half {@code http.idle-timeout}, so a quiet stream is not closed as idle.
    */
   private static final class SseClient implements Waiters.Listener {
     private final Context context;
     private final HttpServerResponse resp;
     private final String id;
+    private final long heartbeatMillis;
     private boolean opened;
+    private long heartbeat = -1;
     /** Unregisters it on the source's loop (its client went, or it was disconnected). */
     Runnable detach;
 
-    SseClient(Context context, HttpServerResponse resp, String id) {
+    SseClient(Context context, HttpServerResponse resp, String id, long heartbeatMillis) {
       this.context = context;
       this.resp = resp;
       this.id = id;
+      this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** On the HTTP loop: its connection went. */
+    void closed() {
+      stopHeartbeat();
+      detach.run();
+    }
+
+    private void stopHeartbeat() {
+      if (heartbeat >= 0) {
+        context.owner().cancelTimer(heartbeat);
+        heartbeat = -1;
+      }
+    }
+
+    private void beat() {
+      if (resp.ended() || resp.closed()) {
+        stopHeartbeat();
+      } else if (!resp.writeQueueFull()) {
+        resp.write(":\n\n");
+      }
     }
 
     @Override
@@ -240,6 +285,7 @@ final class ServingRoute {
         opened = true;
         resp.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
             .write(": flowmesh serving answers\n\n");
+        heartbeat = context.owner().setPeriodic(heartbeatMillis, t -> beat());
       }
     }
 
@@ -257,12 +303,14 @@ final class ServingRoute {
         return;
       }
       if (resp.writeQueueFull()) {
+        stopHeartbeat();
         resp.reset();
         detach.run();
         return;
       }
       resp.write(event);
       if (id != null) {
+        stopHeartbeat();
         resp.end();
       }
     }

@@ -78,6 +78,24 @@ final class Waiters {
     }
   }
 
+  /**
+   * The client of a sync or wait=acked request disconnected before its answer: its slot is freed at
+   * once (its messages stay in the pipeline; their acks find it done).
+   */
+  void abandon(Waiter w) {
+    if (w.done || w.mode == Waiter.Mode.ASYNC) {
+      return;
+    }
+    w.done = true;
+    pending--;
+    metrics.pending(pending);
+    metrics.gone(w.mode);
+    if (w.timer >= 0) {
+      vertx.cancelTimer(w.timer);
+      w.timer = -1;
+    }
+  }
+
   /** One of {@code w}'s messages was acked end to end with {@code reply} (null: none). */
   void acked(Waiter w, List<ReplyOutput> reply) {
     if (w.done) {
