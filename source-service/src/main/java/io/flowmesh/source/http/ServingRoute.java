@@ -167,15 +167,62 @@ final class ServingRoute {
       return;
     }
     ReplyOutput o = a.outputs().get(0);
-    resp.putHeader("X-Flowmesh-Output-Id", o.getId()).putHeader("X-Flowmesh-Vertex", o.getVertex());
+    resp.putHeader("X-Flowmesh-Output-Id", headerSafe(o.getId())).putHeader("X-Flowmesh-Vertex", headerSafe(o.getVertex()));
     if (o.getKeysCount() > 0) {
-      resp.putHeader(IngestRoute.KEYS_HEADER, String.join(",", o.getKeysList()));
+      resp.putHeader(IngestRoute.KEYS_HEADER, headerList(o.getKeysList()));
     }
     if (o.getTagsCount() > 0) {
-      resp.putHeader("X-Flowmesh-Tags", String.join(",", o.getTagsList()));
+      resp.putHeader("X-Flowmesh-Tags", headerList(o.getTagsList()));
     }
     resp.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
         .end(Buffer.buffer(o.getValue().toByteArray()));
+  }
+
+  /** The items percent-encoded ({@link #headerSafe}), comma-separated. */
+  static String headerList(java.util.List<String> items) {
+    if (items.size() == 1) {
+      return headerSafe(items.get(0));
+    }
+    StringBuilder b = new StringBuilder();
+    for (String item : items) {
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(headerSafe(item));
+    }
+    return b.toString();
+  }
+
+  /**
+   * {@code text} as a header value: the pipeline's keys, tags and ids may hold anything, while a header
+   * value must be Latin-1 without CR/LF; every byte of its UTF-8 outside printable ASCII, and
+   * {@code %}, {@code ,} and space, becomes {@code %XX} (RFC 3986 style), so the value decodes back
+   * exactly. Plain text is returned as it is.
+   */
+  static String headerSafe(String text) {
+    int i = 0;
+    while (i < text.length() && plain(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length() + 16).append(text, 0, i);
+    for (byte x : text.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = x & 0xff;
+      if (c < 0x80 && plain((char) c)) {
+        b.append((char) c);
+      } else {
+        b.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return b.toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private static boolean plain(char c) {
+    return c > 0x20 && c < 0x7f && c != '%' && c != ',';
   }
 
   private void fetch(RoutingContext ctx) {

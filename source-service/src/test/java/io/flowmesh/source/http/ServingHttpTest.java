@@ -114,4 +114,13 @@ class ServingHttpTest {
       assertTrue(System.nanoTime() - start > Duration.ofSeconds(1).toNanos(), "four heartbeats came within the idle timeout");
     }
   }
+
+  @Test
+  void headerValuesFromThePipelineArePercentEncodedAndPlainOnesKept() {
+    assertEquals("plain-key_1.x", ServingRoute.headerSafe("plain-key_1.x"));
+    assertEquals("a%0D%0ASet-Cookie:%20x", ServingRoute.headerSafe("a\r\nSet-Cookie: x"));
+    assertEquals("k%C3%BCche%E2%82%AC", ServingRoute.headerSafe("küche€"));
+    assertEquals("50%25%2Cb", ServingRoute.headerSafe("50%,b"));
+    assertEquals("a%2C1,b", ServingRoute.headerList(List.of("a,1", "b")));
+  }
 }
