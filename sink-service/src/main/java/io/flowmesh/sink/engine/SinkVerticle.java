@@ -172,7 +172,7 @@ public final class SinkVerticle extends VerticleBase {
     if (writer.sendsMessages()) {
       toSend.clear();
       batch.messagesToWrite(toSend);
-      served = serving(toSend) ? new ByteString[toSend.size()] : null;
+      served = batch.serving() ? new ByteString[toSend.size()] : null;
       writer.send(toSend, served).onComplete(ar -> finished(ar.succeeded() ? null : ar.cause(), ar.succeeded() ? ar.result() : null));
     } else {
       out.reset((int) Math.min(Integer.MAX_VALUE / 2, options.maxBatchBytes() * 2));
@@ -186,15 +186,6 @@ public final class SinkVerticle extends VerticleBase {
       writer.write(out).onComplete(ar -> finished(ar.cause(), null));
     }
     intake.release(Intake.WRITER);
-  }
-
-  private static boolean serving(List<Message> batch) {
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (batch.get(i).getServe()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
