@@ -2,6 +2,7 @@ package io.flowmesh.source.http;
 
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.config.Types;
+import io.flowmesh.runtime.edge.ReplyFailures;
 import io.flowmesh.source.engine.SourceVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -141,7 +142,10 @@ final class ServingRoute {
     switch (a.outcome()) {
       case ANSWERED -> {
         resp.putHeader(ID_HEADER, a.id());
-        if (raw && a.outputs().size() <= 1) {
+        if (ReplyFailures.firstFailure(a.outputs()) != null) {
+          metrics.reject("serving_failed");
+          json(ctx, 502, AnswerJson.of(a).encode());
+        } else if (raw && a.outputs().size() <= 1) {
           rawAnswer(resp, a);
         } else {
           json(ctx, 200, AnswerJson.of(a).encode());
@@ -339,7 +343,8 @@ final class ServingRoute {
     /** On the source's loop. */
     @Override
     public void answer(Answer a) {
-      String event = "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout" : "answered")
+      String event = "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout"
+          : ReplyFailures.firstFailure(a.outputs()) != null ? "failed" : "answered")
           + "\ndata: " + AnswerJson.of(a).encode() + "\n\n";
       context.runOnContext(v -> send(event));
     }

@@ -3,8 +3,12 @@ package io.flowmesh.source.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.ReplyFailures;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
+import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.source.SourceMain;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -49,8 +53,12 @@ class ServingHttpTest {
   }
 
   private HttpResponse<String> post(String path) throws Exception {
+    return post(path, "v");
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + path))
-        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.ofString());
+        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private int pending() {
@@ -112,6 +120,30 @@ class ServingHttpTest {
         }
       }
       assertTrue(System.nanoTime() - start > Duration.ofSeconds(1).toNanos(), "four heartbeats came within the idle timeout");
+    }
+  }
+
+  @Test
+  void aRequestThatFailedOnItsWayIsAnswered502WithTheReasonAndAFilteredOneStays200Empty() throws Exception {
+    int edgePort = PortFinder.freePort();
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink");
+    try (TestSink sink = new TestSink(edgePort, false, m -> switch (m.getValue().toStringUtf8()) {
+      case "fail" -> ReplyFailures.of(m.getId(), "out", "the sink write failed and it was dropped (sink.on-failure=drop): disk full");
+      case "filtered" -> List.of();
+      default -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setVertex("out").setValue(m.getValue()).build());
+    })) {
+      HttpResponse<String> failed = post("/v1/process/sync", "fail");
+      assertEquals(502, failed.statusCode(), failed.body());
+      JsonObject f = new JsonObject(failed.body());
+      assertEquals("failed", f.getString("status"), failed.body());
+      assertTrue(f.getString("reason").contains("failed on its way at vertex out") && f.getString("reason").endsWith("disk full"),
+          f.getString("reason"));
+      HttpResponse<String> filtered = post("/v1/process/sync", "filtered");
+      assertEquals(200, filtered.statusCode(), filtered.body());
+      assertEquals(0, new JsonObject(filtered.body()).getJsonArray("outputs").size(), filtered.body());
+      HttpResponse<String> ok = post("/v1/process/sync", "ok");
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("answered", new JsonObject(ok.body()).getString("status"), ok.body());
     }
   }
 
