@@ -342,10 +342,7 @@ final class ServingRoute {
 
     /** On the source's loop. */
     @Override
-    public void answer(Answer a) {
-      String event = "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout"
-          : ReplyFailures.firstFailure(a.outputs()) != null ? "failed" : "answered")
-          + "\ndata: " + AnswerJson.of(a).encode() + "\n\n";
+    public void answer(Answer a, String event) {
       context.runOnContext(v -> send(event));
     }
 
@@ -366,6 +363,13 @@ final class ServingRoute {
         resp.end();
       }
     }
+  }
+
+  /** An async answer as a server-sent event: {@code id}, {@code event: answered|failed|timeout}, {@code data: <JSON>}. */
+  static String sseEvent(Answer a) {
+    return "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout"
+        : ReplyFailures.firstFailure(a.outputs()) != null ? "failed" : "answered")
+        + "\ndata: " + AnswerJson.of(a).encode() + "\n\n";
   }
 
   private static void json(RoutingContext ctx, int status, String body) {

@@ -148,6 +148,26 @@ class ServingHttpTest {
   }
 
   @Test
+  void anExpiredAsyncAnswerIsEvictedOnATimerWithoutAnotherAnswerOrFetch() throws Exception {
+    int edgePort = PortFinder.freePort();
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink", "--source.serving.result-retention=300ms");
+    try (TestSink sink = new TestSink(edgePort, false, m -> List.of())) {
+      HttpResponse<String> r = post("/v1/process/async", "x");
+      assertEquals(202, r.statusCode(), r.body());
+      OnLoop.until(() -> answered("async") == 1.0 && results() == 0, 10_000,
+          () -> "answered=" + answered("async") + " results held=" + results());
+    }
+  }
+
+  private int results() {
+    return OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getInteger("results");
+  }
+
+  private double answered(String mode) {
+    return source.registry().get("flowmesh.source.serving.requests").tag("mode", mode).tag("outcome", "answered").counter().count();
+  }
+
+  @Test
   void headerValuesFromThePipelineArePercentEncodedAndPlainOnesKept() {
     assertEquals("plain-key_1.x", ServingRoute.headerSafe("plain-key_1.x"));
     assertEquals("a%0D%0ASet-Cookie:%20x", ServingRoute.headerSafe("a\r\nSet-Cookie: x"));
