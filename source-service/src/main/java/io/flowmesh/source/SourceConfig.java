@@ -121,7 +121,8 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       }
     }
     return new ServingConfig(timeout, max, s.get(SourceKeys.SERVING_MAX_PENDING),
-        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), idle);
+        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), idle,
+        s.get(SourceKeys.SERVING_MAX_LISTENERS));
   }
 
   private static UdSourceConfig udsource(Settings s) {

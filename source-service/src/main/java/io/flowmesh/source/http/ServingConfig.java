@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param retention how long an async result stays fetchable once answered
  * @param maxResults async results kept at most; the oldest answered goes first
  * @param idleTimeout {@code http.idle-timeout}: an SSE stream sends a comment every half of it so it is not cut as idle
+ * @param maxListeners open SSE streams at most; 429 beyond
  */
 public record ServingConfig(Duration timeout, Duration maxTimeout, int maxPending, Duration retention, int maxResults,
-    Duration idleTimeout) {
+    Duration idleTimeout, int maxListeners) {
 }

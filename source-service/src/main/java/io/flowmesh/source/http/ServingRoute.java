@@ -250,6 +250,10 @@ final class ServingRoute {
 
   // ---- server-sent events ----
 
+  private static final Integer SSE_OPEN = 0;
+  private static final Integer SSE_UNKNOWN = 1;
+  private static final Integer SSE_FULL = 2;
+
   private void sse(RoutingContext ctx) {
     String id = ctx.request().getParam("id");
     SseClient client = new SseClient(Vertx.currentContext(), ctx.response(), id,
@@ -258,17 +262,25 @@ final class ServingRoute {
       ingest.waiters().unlisten(client);
       return null;
     });
+    int max = config.serving().maxListeners();
     source.call(() -> {
       Waiters w = ingest.waiters();
+      if (w.listeners() >= max) {
+        return SSE_FULL;
+      }
       if (id != null && w.fetch(id) == null) {
-        return Boolean.FALSE;
+        return SSE_UNKNOWN;
       }
       w.listen(client);
-      return Boolean.TRUE;
+      return SSE_OPEN;
     }).onComplete(ar -> {
       if (ar.failed()) {
         ctx.fail(500, ar.cause());
-      } else if (!ar.result()) {
+      } else if (ar.result() == SSE_FULL) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(config.retryAfterSeconds()));
+        ingestRoute.reject(ctx, 429, "busy", max + " /v1/process/sse streams are open here already"
+            + " (source.serving.max-listeners); retry later");
+      } else if (ar.result() == SSE_UNKNOWN) {
         ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
             + " or its answer expired");
       } else {

@@ -168,6 +168,21 @@ class ServingHttpTest {
   }
 
   @Test
+  void sseStreamsOverTheCapAreRefusedWith429NamingTheKey() throws Exception {
+    start("--source.serving.max-listeners=1");
+    try (Socket s = new Socket("127.0.0.1", source.httpPort())) {
+      s.getOutputStream().write("GET /v1/process/sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      OnLoop.until(() -> OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getInteger("listeners") == 1,
+          10_000, () -> "the first stream registered");
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort()
+          + "/v1/process/sse")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(429, r.statusCode(), r.body());
+      assertTrue(r.body().contains("source.serving.max-listeners"), r.body());
+    }
+  }
+
+  @Test
   void headerValuesFromThePipelineArePercentEncodedAndPlainOnesKept() {
     assertEquals("plain-key_1.x", ServingRoute.headerSafe("plain-key_1.x"));
     assertEquals("a%0D%0ASet-Cookie:%20x", ServingRoute.headerSafe("a\r\nSet-Cookie: x"));
