@@ -4,11 +4,13 @@ import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.flowmesh.examples.Cat;
 import io.flowmesh.examples.Faulty;
 import io.flowmesh.examples.FaultyOptions;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.TestSource;
 import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.UdfServer;
 import io.flowmesh.udf.UdfServerOptions;
@@ -157,6 +159,24 @@ class MapUdfFaultTest {
     assertEquals(0, pipeline.sink.duplicates.get(), "outputs answered twice downstream");
     assertEquals(0, pipeline.source.redelivered(), "dropped elements must be acked, not redelivered");
     assertTrue(pipeline.counter("flowmesh.map.udf.errors") >= 1, "no UDF error counted");
+  }
+
+  @Test
+  void withOnFailureDropAServingElementTheUdfGaveUpOnIsRepliedAsAFailureNotAnEmptyAnswer() {
+    int n = 2000;
+    UdfServer server = udf("tcp://127.0.0.1:0", new Faulty(FaultyOptions.NONE.withFailFraction(0.01, 7), () -> { }));
+    TestSource source = new TestSource(n, i -> ByteString.copyFromUtf8("v" + i), 0, true);
+    pipeline.start(source, address(server), args("--map.concurrency=64", "--udf.on-failure=drop", "--udf.retry.max-attempts=1"));
+
+    pipeline.awaitAllAcked(n, 60_000);
+    until(() -> source.replies.size() == n, 10_000, () -> "replies for " + source.replies.size() + " of " + n);
+    long dropped = pipeline.instanceStatus().getLong("failedDropped");
+    assertTrue(dropped > 0, "the failing UDF made nothing drop");
+    long failures = source.replies.values().stream().filter(r -> r.size() == 1 && !r.get(0).getError().isEmpty()).count();
+    assertEquals(dropped, failures, "each dropped element's reply is one failure");
+    source.replies.values().stream().filter(r -> r.size() == 1 && !r.get(0).getError().isEmpty()).findFirst().ifPresent(r ->
+        assertTrue(r.get(0).getError().startsWith("the map UDF gave up on it and it was dropped (udf.on-failure=drop): "),
+            r.get(0).getError()));
   }
 
   @Test

@@ -91,13 +91,38 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
         positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)),
-        new ServingConfig(positive(s, SourceKeys.SERVING_TIMEOUT, Duration.ofSeconds(30)), s.get(SourceKeys.SERVING_MAX_PENDING),
-            positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS)));
+        serving(s));
     io.flowmesh.runtime.edge.EdgeRoutes routes = io.flowmesh.runtime.edge.EdgeRoutes.read(s, SourceKeys.EDGE_TO, SourceKeys.EDGE_CONDITION);
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
         s.get(SourceKeys.QUEUE_CAPACITY), prefix, idle, interval, generator, ingest,
         io.flowmesh.runtime.edge.EdgeRoutes.allowedSubscribers(s, SourceKeys.ALLOWED_SUBSCRIBERS, routes),
         kafka(s), udsource(s), TransformerConfig.from(s), routes);
+  }
+
+  /**
+   * The {@code source.serving.*} keys. A waiting request's connection sends nothing, so both the
+   * default and the longest timeout must be below {@code http.idle-timeout}, or the connection would be
+   * cut before the 504.
+   */
+  private static ServingConfig serving(Settings s) {
+    Duration timeout = positive(s, SourceKeys.SERVING_TIMEOUT, Duration.ofSeconds(20));
+    Duration max = positive(s, SourceKeys.SERVING_MAX_TIMEOUT, Duration.ofSeconds(25));
+    Duration idle = s.get(CommonKeys.HTTP_IDLE_TIMEOUT);
+    if ("http".equals(s.get(SourceKeys.TYPE))) {
+      if (max.compareTo(idle) >= 0) {
+        s.problem(SourceKeys.SERVING_MAX_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
+            + ": a request waiting that long would have its connection closed as idle instead of getting its 504");
+      }
+      if (timeout.compareTo(idle) >= 0) {
+        s.problem(SourceKeys.SERVING_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
+            + ": a request waiting that long would have its connection closed as idle instead of getting its 504");
+      } else if (timeout.compareTo(max) > 0) {
+        s.problem(SourceKeys.SERVING_TIMEOUT, "must be at most " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + max.toMillis() + "ms");
+      }
+    }
+    return new ServingConfig(timeout, max, s.get(SourceKeys.SERVING_MAX_PENDING),
+        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), idle,
+        s.get(SourceKeys.SERVING_MAX_LISTENERS));
   }
 
   private static UdSourceConfig udsource(Settings s) {

@@ -68,11 +68,17 @@ public final class SourceKeys {
       "http: a POST /ingest whose body has not fully arrived this long after its headers gets 408 and its connection is"
       + " closed (http.idle-timeout restarts with every byte, so only this cuts off a trickling upload)");
 
-  public static final ConfigKey<Duration> SERVING_TIMEOUT = ConfigKey.of("source.serving.timeout", "30s", Types.DURATION,
+  public static final ConfigKey<Duration> SERVING_TIMEOUT = ConfigKey.of("source.serving.timeout", "20s", Types.DURATION,
       "http: how long a serving request (/v1/process/sync, /v1/process/async, /ingest?wait=acked) waits for its answer before"
-      + " 504 (async: the fetched result is the timeout); a request may ask for another with ?timeout= or X-Flowmesh-Timeout");
+      + " 504 (async: the fetched result is the timeout); a request may ask for another with ?timeout= or X-Flowmesh-Timeout;"
+      + " must be below http.idle-timeout (a waiting connection sends nothing) and at most source.serving.max-timeout");
+  public static final ConfigKey<Duration> SERVING_MAX_TIMEOUT = ConfigKey.of("source.serving.max-timeout", "25s", Types.DURATION,
+      "http: the longest timeout a serving request may ask for (?timeout=, X-Flowmesh-Timeout); more gets 400; must be below"
+      + " http.idle-timeout, which would cut the waiting connection first");
   public static final ConfigKey<Integer> SERVING_MAX_PENDING = ConfigKey.of("source.serving.max-pending", "10000",
       Types.intRange(1, 1 << 24), "http: serving requests waiting for their answer at once, per replica; more get 429");
+  public static final ConfigKey<Integer> SERVING_MAX_LISTENERS = ConfigKey.of("source.serving.max-listeners", "1000",
+      Types.intRange(1, 1 << 20), "http: open /v1/process/sse streams at most, per replica; more get 429");
   public static final ConfigKey<Duration> SERVING_RETENTION = ConfigKey.of("source.serving.result-retention", "5m", Types.DURATION,
       "http: how long an async request's answer stays fetchable (/v1/process/fetch) once it came; then 404");
   public static final ConfigKey<Integer> SERVING_MAX_RESULTS = ConfigKey.of("source.serving.max-results", "10000",
@@ -130,7 +136,7 @@ public final class SourceKeys {
   public static List<ConfigKey<?>> keys() {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
-        STALL_TIMEOUT, REQUEST_TIMEOUT, SERVING_TIMEOUT, SERVING_MAX_PENDING, SERVING_RETENTION, SERVING_MAX_RESULTS, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
+        STALL_TIMEOUT, REQUEST_TIMEOUT, SERVING_TIMEOUT, SERVING_MAX_TIMEOUT, SERVING_MAX_PENDING, SERVING_MAX_LISTENERS, SERVING_RETENTION, SERVING_MAX_RESULTS, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
         KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT, UDSOURCE_MAX_BATCH, UDSOURCE_READ_TIMEOUT,
         UDSOURCE_POLL_INTERVAL));
     all.addAll(UDSOURCE.all());

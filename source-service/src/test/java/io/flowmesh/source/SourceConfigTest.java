@@ -124,4 +124,16 @@ class SourceConfigTest {
     assertTrue(e.problems().get(0).startsWith("source.key-count='-1'"), e.problems().toString());
     assertTrue(e.problems().get(1).startsWith("source.http.token=***"), e.problems().toString());
   }
+
+  @Test
+  void aServingTimeoutNotBelowTheHttpIdleTimeoutIsRefusedNamingBothKeys() {
+    assertEquals(List.of(), problems("--source.type=http"));
+    List<String> p = problems("--source.type=http", "--http.idle-timeout=20s");
+    assertEquals(List.of("source.serving.max-timeout='25s': must be below http.idle-timeout=20000ms: a request waiting that long would"
+        + " have its connection closed as idle instead of getting its 504",
+        "source.serving.timeout='20s': must be below http.idle-timeout=20000ms: a request waiting that long would have its"
+        + " connection closed as idle instead of getting its 504"), p);
+    assertEquals(List.of("source.serving.timeout='10s' (from --source.serving.timeout): must be at most source.serving.max-timeout=5000ms"),
+        problems("--source.type=http", "--source.serving.timeout=10s", "--source.serving.max-timeout=5s"));
+  }
 }

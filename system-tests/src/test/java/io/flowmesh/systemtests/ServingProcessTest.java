@@ -227,6 +227,9 @@ class ServingProcessTest {
   private static Map<String, String> env(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
     env.put("FLOWMESH_SOURCE_TYPE", "http");
+    // Requests here ask for up to 120 s: the longest timeout, and the idle timeout above it, are raised.
+    env.put("FLOWMESH_HTTP_IDLE_TIMEOUT", "180s");
+    env.put("FLOWMESH_SOURCE_SERVING_MAX_TIMEOUT", "150s");
     env.putAll(extra);
     return env;
   }

@@ -106,6 +106,20 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     }
   }
 
+  /**
+   * Acks the input upstream after the UDF gave up on it and it is dropped ({@code udf.on-failure=drop}):
+   * a serving input's reply says so ({@link io.flowmesh.runtime.edge.ReplyFailures}), so its caller gets
+   * 502, not the empty answer of a deliberate filter.
+   */
+  void ackUpstreamFailed(String why) {
+    if (delivery.message().getServe()) {
+      from.ack(delivery, io.flowmesh.runtime.edge.ReplyFailures.of(delivery.message().getId(), "",
+          "the map UDF gave up on it and it was dropped (udf.on-failure=drop): " + why));
+    } else {
+      from.ack(delivery);
+    }
+  }
+
   /** The UDF request's size, computed once. */
   @Override
   public int requestSize() {

@@ -216,7 +216,7 @@ public final class MapEngine {
     heap.remove(e);
     if (config.dropOnFailure()) {
       stats.failedDropped++;
-      e.ackUpstream();
+      e.ackUpstreamFailed(why);
     } else {
       stats.failedNacked++;
       e.from.nack(e.delivery, why);

@@ -183,9 +183,14 @@ final class OutboundEdges {
     return NOT_YET;
   }
 
-  /** The reply of the message {@link #ackedCopy} last told of: every copy's outputs, or null when no copy had a reply. */
+  /**
+   * The reply of the message {@link #ackedCopy} last told of: every copy's outputs, or null when no
+   * copy had a reply. Read once: it is let go here, so the last reply is not kept alive.
+   */
   List<ReplyOutput> mergedReply() {
-    return mergedReply;
+    List<ReplyOutput> r = mergedReply;
+    mergedReply = null;
+    return r;
   }
 
   private static void merge(Copies c, List<ReplyOutput> reply) {

@@ -28,6 +28,12 @@ public final class TestSink implements AutoCloseable {
   private final EdgeSubscriber sub;
 
   public TestSink(int upstreamPort, boolean keepOrder) {
+    this(upstreamPort, keepOrder, null);
+  }
+
+  /** As above; a message marked serve is acked with {@code reply}'s reply for it (null: plainly). */
+  public TestSink(int upstreamPort, boolean keepOrder,
+      java.util.function.Function<Message, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply) {
     sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
         EdgeOptions.defaults(), new SimpleMeterRegistry()));
     OnLoop.run(context, () -> sub.handler(d -> {
@@ -39,7 +45,11 @@ public final class TestSink implements AutoCloseable {
       if (keepOrder) {
         inOrder.add(m);
       }
-      sub.ack(d);
+      if (reply != null && m.getServe()) {
+        sub.ack(d, reply.apply(m));
+      } else {
+        sub.ack(d);
+      }
     }).start());
   }
 

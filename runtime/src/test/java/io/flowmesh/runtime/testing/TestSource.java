@@ -20,6 +20,8 @@ public final class TestSource implements AutoCloseable {
 
   public final Set<String> acked = ConcurrentHashMap.newKeySet();
   public final AtomicLong ackCount = new AtomicLong();
+  /** The replies of messages marked serve, by message id. */
+  public final java.util.Map<String, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput>> replies = new ConcurrentHashMap<>();
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final EdgeServer server;
@@ -29,12 +31,28 @@ public final class TestSource implements AutoCloseable {
    * @param keyCount keys k0..k(keyCount-1), round robin; 0 for none
    */
   public TestSource(long total, LongFunction<ByteString> value, int keyCount) {
+    this(total, value, keyCount, false);
+  }
+
+  /** As above; {@code serve} marks every message a serving request, whose replies land in {@link #replies}. */
+  public TestSource(long total, LongFunction<ByteString> value, int keyCount, boolean serve) {
     AtomicLong next = new AtomicLong();
     server = OnLoop.call(context, () -> new EdgeServer(vertx, "test-source", EdgeOptions.defaults(), 4096, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> {
-      server.ackListener((m, a) -> {
-        acked.add(m.getId());
-        ackCount.incrementAndGet();
+      server.ackListener(new io.flowmesh.runtime.edge.AckListener() {
+        @Override
+        public void acked(Message m, Object a) {
+          acked.add(m.getId());
+          ackCount.incrementAndGet();
+        }
+
+        @Override
+        public void acked(Message m, Object a, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
+          if (reply != null) {
+            replies.put(m.getId(), reply);
+          }
+          acked(m, a);
+        }
       });
       server.demandHandler(v -> {
         long now = System.currentTimeMillis();
@@ -43,6 +61,9 @@ public final class TestSource implements AutoCloseable {
           Message.Builder b = Message.newBuilder().setId("m" + i).setValue(value.apply(i)).setEventTime(now).setIngestTime(now);
           if (keyCount > 0) {
             b.addKeys("k" + (i % keyCount));
+          }
+          if (serve) {
+            b.setServe(true);
           }
           server.offer(b.build(), null);
         }

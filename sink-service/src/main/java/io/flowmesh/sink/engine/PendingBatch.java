@@ -18,6 +18,8 @@ final class PendingBatch {
   private boolean[] duplicates = new boolean[256];
   private int size;
   private long bytes;
+  /** Whether a message to write (not a duplicate) is marked serve. */
+  private boolean serving;
 
   void add(EdgeSubscriber owner, Delivery d, boolean duplicate) {
     if (size == deliveries.length) {
@@ -29,8 +31,14 @@ final class PendingBatch {
     deliveries[size] = d;
     owners[size] = owner;
     duplicates[size] = duplicate;
+    serving |= !duplicate && d.message().getServe();
     size++;
     bytes += d.message().getValue().size() + d.message().getId().length();
+  }
+
+  /** Whether a message to write is marked serve (its writer may hand back a SERVE response). */
+  boolean serving() {
+    return serving;
   }
 
   int size() {
@@ -69,5 +77,6 @@ final class PendingBatch {
     Arrays.fill(owners, 0, size, null);
     size = 0;
     bytes = 0;
+    serving = false;
   }
 }

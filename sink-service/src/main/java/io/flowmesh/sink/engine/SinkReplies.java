@@ -5,6 +5,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.ReplyFailures;
 import java.util.List;
 
 /**
@@ -36,8 +37,39 @@ final class SinkReplies {
     from.ack(d, List.of(o.build()));
   }
 
-  /** Acks {@code d}, not written (dropped after a failed write): a serving message gets an empty answer. */
-  static void dropped(EdgeSubscriber from, Delivery d) {
-    from.ack(d, List.of());
+  /**
+   * Acks {@code d}, a duplicate of a message already written or being written (dedupe window): a
+   * serving message is answered as the first was when {@code memory} holds that (null: this sink's
+   * writer serves nothing, so the message written is the answer), else with a failure reply.
+   */
+  static void duplicate(EdgeSubscriber from, Delivery d, String vertex, ServedMemory memory) {
+    Message m = d.message();
+    if (!m.getServe() || memory == null) {
+      written(from, d, vertex, null);
+      return;
+    }
+    Object first = memory.answer(m.getId());
+    if (first instanceof ByteString b) {
+      written(from, d, vertex, b);
+    } else if (first == ServedMemory.NOT_SERVED) {
+      written(from, d, vertex, null);
+    } else {
+      from.ack(d, ReplyFailures.of(m.getId(), vertex, "a duplicate of a message this sink already wrote (sink.dedupe-window);"
+          + " the user-defined sink's answer to the first is no longer held here (the last " + ServedMemory.MAX_ENTRIES
+          + " are), so it cannot be given again"));
+    }
+  }
+
+  /**
+   * Acks {@code d}, not written (dropped after a failed write, {@code sink.on-failure=drop}): a serving
+   * message's reply is a failure naming {@code why}, so its caller gets 502, not an empty answer.
+   */
+  static void dropped(EdgeSubscriber from, Delivery d, String vertex, String why) {
+    Message m = d.message();
+    if (!m.getServe()) {
+      from.ack(d);
+      return;
+    }
+    from.ack(d, ReplyFailures.of(m.getId(), vertex, "the sink write failed and it was dropped (sink.on-failure=drop): " + why));
   }
 }

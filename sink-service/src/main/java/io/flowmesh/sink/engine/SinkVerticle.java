@@ -60,6 +60,8 @@ public final class SinkVerticle extends VerticleBase {
   private final List<Message> toSend = new ArrayList<>();
   /** A udsink's SERVE responses for the batch in write, by position in {@link #toSend}; null when none is marked serve. */
   private ByteString[] served;
+  /** With a dedupe window and a writer that may answer SERVE (a udsink): the answers duplicates get again; else null. */
+  private ServedMemory servedMemory;
   private final Handler<Void> writeTask = v -> startWrite();
   private PendingBatch pending = new PendingBatch();
   private PendingBatch inWrite = new PendingBatch();
@@ -96,6 +98,7 @@ public final class SinkVerticle extends VerticleBase {
     Future<?> ready = Future.succeededFuture();
     if (options.dedupeWindow() > 0) {
       window = new DedupeWindow(options.dedupeWindow());
+      servedMemory = writer.sendsMessages() ? new ServedMemory() : null;
       inFlight = new HashSet<>();
       ready = writer.recentIds(options.dedupeWindow()).onSuccess(ids -> {
         ids.forEach(window::add);
@@ -135,7 +138,7 @@ public final class SinkVerticle extends VerticleBase {
       if (window.contains(id)) {
         duplicates++;
         metrics.duplicates(1);
-        SinkReplies.written(from, d, options.vertexName(), null);
+        SinkReplies.duplicate(from, d, options.vertexName(), servedMemory);
         return;
       }
       if (!inFlight.add(id)) {
@@ -172,7 +175,7 @@ public final class SinkVerticle extends VerticleBase {
     if (writer.sendsMessages()) {
       toSend.clear();
       batch.messagesToWrite(toSend);
-      served = serving(toSend) ? new ByteString[toSend.size()] : null;
+      served = batch.serving() ? new ByteString[toSend.size()] : null;
       writer.send(toSend, served).onComplete(ar -> finished(ar.succeeded() ? null : ar.cause(), ar.succeeded() ? ar.result() : null));
     } else {
       out.reset((int) Math.min(Integer.MAX_VALUE / 2, options.maxBatchBytes() * 2));
@@ -186,15 +189,6 @@ public final class SinkVerticle extends VerticleBase {
       writer.write(out).onComplete(ar -> finished(ar.cause(), null));
     }
     intake.release(Intake.WRITER);
-  }
-
-  private static boolean serving(List<Message> batch) {
-    for (int i = 0, n = batch.size(); i < n; i++) {
-      if (batch.get(i).getServe()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -222,7 +216,7 @@ public final class SinkVerticle extends VerticleBase {
             failedNow++;
             if (options.dropOnFailure()) {
               metrics.dropped();
-              SinkReplies.dropped(batch.owner(i), d);
+              SinkReplies.dropped(batch.owner(i), d, options.vertexName(), writer.lastError());
             } else {
               batch.owner(i).nack(d, "sink write failed: " + writer.lastError());
             }
@@ -236,10 +230,13 @@ public final class SinkVerticle extends VerticleBase {
           if (window != null) {
             window.add(m.getId());
           }
+          if (servedMemory != null && m.getServe()) {
+            servedMemory.written(m.getId(), response);
+          }
           SinkReplies.written(batch.owner(i), d, options.vertexName(), response);
           continue;
         }
-        SinkReplies.written(batch.owner(i), d, options.vertexName(), null);
+        SinkReplies.duplicate(batch.owner(i), d, options.vertexName(), servedMemory);
       }
       written += count;
       metrics.written(count, payload);

@@ -51,13 +51,22 @@ public final class FallbackWriter implements SinkWriter {
 
   @Override
   public Future<BitSet> send(List<Message> batch) {
+    return send(batch, null);
+  }
+
+  /**
+   * As {@link #send(List)}; a message writer primary (a udsink) hands its SERVE responses back in
+   * {@code served}. A message diverted to the fallback sink serves nothing (its answer is what was written).
+   */
+  @Override
+  public Future<BitSet> send(List<Message> batch, com.google.protobuf.ByteString[] served) {
     String[] why = new String[1];
     OutBuffer reused = buffers.poll();
     OutBuffer out = reused == null ? new OutBuffer() : reused;
     // A message writer's call that failed as a whole (a udsink's stream broke, a protocol fault) said
     // nothing final about any message: it fails, so the batch is nacked and retried, not diverted.
     Future<BitSet> written = primary.sendsMessages()
-        ? primary.send(batch).map(failed -> {
+        ? primary.send(batch, served).map(failed -> {
           why[0] = failed.isEmpty() ? null : primary.lastError();
           return failed;
         })

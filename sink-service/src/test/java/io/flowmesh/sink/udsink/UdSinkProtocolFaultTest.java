@@ -12,6 +12,7 @@ import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
 import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.runtime.udf.UdfConnection;
+import io.flowmesh.sink.writer.FallbackWriter;
 import io.flowmesh.sink.writer.HeldWriter;
 import io.flowmesh.sink.writer.SinkWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -185,6 +186,19 @@ class UdSinkProtocolFaultTest {
     assertEquals(1, count("failed"));
   }
 
+  @Test
+  void serveResponsesComeBackThroughTheFallbackRoute() throws Exception {
+    mode.set(Mode.SERVE_NACK);
+    HeldWriter diverted = new HeldWriter().answerAtOnce();
+    SinkWriter routed = new FallbackWriter(writer, diverted, new UdSinkOutcomes(registry));
+    ByteString[] served = new ByteString[2];
+    BitSet failed = send(routed, batch("n", 2), served).get(20, TimeUnit.SECONDS);
+    assertTrue(failed.isEmpty(), "written: " + failed);
+    assertEquals("served-n-0", served[0] == null ? null : served[0].toStringUtf8(),
+        "n-0's SERVE response handed back through sink.on-failure=fallback");
+    assertNull(served[1], "n-1 answered SUCCESS: nothing served");
+  }
+
   private void assertFault(Mode fault, String detail) throws Exception {
     mode.set(fault);
     ExecutionException e = null;
@@ -217,8 +231,12 @@ class UdSinkProtocolFaultTest {
   }
 
   private CompletableFuture<BitSet> send(List<Message> batch, ByteString[] served) {
+    return send(writer, batch, served);
+  }
+
+  private CompletableFuture<BitSet> send(SinkWriter via, List<Message> batch, ByteString[] served) {
     CompletableFuture<BitSet> f = new CompletableFuture<>();
-    vertx.getOrCreateContext().runOnContext(v -> writer.send(batch, served).onComplete(ar -> {
+    vertx.getOrCreateContext().runOnContext(v -> via.send(batch, served).onComplete(ar -> {
       if (ar.succeeded()) {
         f.complete(ar.result());
       } else {

@@ -1,6 +1,7 @@
 package io.flowmesh.source.http;
 
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.ReplyFailures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
@@ -10,7 +11,8 @@ import java.util.List;
  * A serving answer as JSON: {@code {"id": ..., "status": "answered", "outputs": [{"id", "value",
  * "keys", "tags", "vertex", "served"}]}}, each value in standard base64 (RFC 4648, padded): values
  * are bytes, and JSON has no bytes. A timed-out request: {@code {"id", "status": "timeout",
- * "error": "timeout", "timeout_ms", "reason"}}.
+ * "error": "timeout", "timeout_ms", "reason"}}. A request that failed on its way (an output with an
+ * {@code error}): {@code {"id", "status": "failed", "error": "failed", "reason", "outputs"}}.
  *
  * <p>Concurrency: stateless.
  */
@@ -21,7 +23,16 @@ final class AnswerJson {
 
   static JsonObject of(Answer a) {
     return switch (a.outcome()) {
-      case ANSWERED -> new JsonObject().put("id", a.id()).put("status", "answered").put("outputs", outputs(a.outputs()));
+      case ANSWERED -> {
+        ReplyOutput failure = ReplyFailures.firstFailure(a.outputs());
+        JsonObject j = new JsonObject().put("id", a.id());
+        if (failure != null) {
+          j.put("status", "failed").put("error", "failed").put("reason", failureReason(a, failure));
+        } else {
+          j.put("status", "answered");
+        }
+        yield j.put("outputs", outputs(a.outputs()));
+      }
       case SUBMITTED -> new JsonObject().put("id", a.id()).put("status", "pending");
       case TIMEOUT -> new JsonObject().put("id", a.id()).put("status", "timeout").put("error", "timeout")
           .put("timeout_ms", a.timeoutMillis()).put("reason", timeoutReason(a));
@@ -34,6 +45,12 @@ final class AnswerJson {
         + " request's timeout); it may still be processed";
   }
 
+  /** Why request {@code a} failed on its way: the first failure among its outputs. */
+  static String failureReason(Answer a, ReplyOutput failure) {
+    return "request " + a.id() + " failed on its way" + (failure.getVertex().isEmpty() ? "" : " at vertex " + failure.getVertex())
+        + " (output " + failure.getId() + "): " + failure.getError();
+  }
+
   static JsonArray outputs(List<ReplyOutput> outputs) {
     JsonArray list = new JsonArray();
     Base64.Encoder base64 = Base64.getEncoder();
@@ -41,6 +58,9 @@ final class AnswerJson {
       list.add(new JsonObject().put("id", o.getId()).put("value", base64.encodeToString(o.getValue().toByteArray()))
           .put("keys", new JsonArray(List.copyOf(o.getKeysList()))).put("tags", new JsonArray(List.copyOf(o.getTagsList())))
           .put("vertex", o.getVertex()).put("served", o.getServed()));
+      if (!o.getError().isEmpty()) {
+        list.getJsonObject(list.size() - 1).put("error", o.getError());
+      }
     }
     return list;
   }

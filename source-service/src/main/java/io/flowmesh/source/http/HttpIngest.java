@@ -115,13 +115,19 @@ public final class HttpIngest implements Producer {
    * requests, {@link Waiter.Mode#ACKED} does not), each with one {@link Waiter}; the future completes
    * with the answer, the timeout, or at once when refused (async: at once, {@code SUBMITTED}).
    */
-  Future<Answer> submit(List<Message.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis) {
+  Future<Answer> submit(List<Message.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis, Waiter.Handle handle) {
     int n = messages.size();
     Waiter w = waiters.open(mode, n, timeoutMillis);
     if (w == null) {
       return Future.succeededFuture(Answer.refused(Answer.Outcome.BUSY, n));
     }
-    Result r = accept(messages, bytes, w, mode != Waiter.Mode.ACKED);
+    Result r;
+    try {
+      r = accept(messages, bytes, w, mode != Waiter.Mode.ACKED);
+    } catch (RuntimeException e) {
+      waiters.cancel(w, false); // its slot is not held forever by a request that was never queued
+      throw e;
+    }
     switch (r.outcome()) {
       case ACCEPTED:
         break;
@@ -136,6 +142,9 @@ public final class HttpIngest implements Producer {
         return Future.succeededFuture(Answer.refused(Answer.Outcome.STOPPING, n));
     }
     waiters.accepted(w, r.lastId());
+    if (handle != null) {
+      handle.waiter = w;
+    }
     return mode == Waiter.Mode.ASYNC ? Future.succeededFuture(new Answer(Answer.Outcome.SUBMITTED, r.lastId(), null, n, timeoutMillis))
         : w.promise.future();
   }
@@ -152,6 +161,15 @@ public final class HttpIngest implements Producer {
     if (attachment instanceof Waiter w) {
       waiters.acked(w, reply);
     }
+  }
+
+  /** The client of a waiting request went: frees its slot ({@link Waiters#abandon}); on the source's event loop. */
+  Void abandon(Waiter.Handle handle) {
+    if (handle.waiter != null) {
+      waiters.abandon(handle.waiter);
+      handle.waiter = null;
+    }
+    return null;
   }
 
   /** The serving requests waiting here (after {@link #start}). */

@@ -159,12 +159,13 @@ public final class IngestRoute {
         throw new BadRequestException(400, "bad_request", "wait='" + wait + "' is not supported: use wait=acked, or no wait"
             + " (202 once buffered)");
       }
-      timeout = ServingRoute.timeoutMillis(ctx.request(), config.serving().timeout());
+      timeout = ServingRoute.timeoutMillis(ctx.request(), config.serving());
     } catch (BadRequestException e) {
       reject(ctx, e.status(), e.error(), e.getMessage());
       return;
     }
-    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), Waiter.Mode.ACKED, timeout))
+    Waiter.Handle handle = ServingRoute.abandonOnClose(ctx, source, ingest);
+    source.compose(() -> ingest.submit(parsed.messages(), parsed.bytes(), Waiter.Mode.ACKED, timeout, handle))
         .onComplete(ar -> {
           if (ar.failed()) {
             ctx.fail(500, ar.cause());

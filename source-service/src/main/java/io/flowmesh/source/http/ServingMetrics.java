@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServingMetrics {
 
-  private final Counter[] counters = new Counter[Waiter.Mode.values().length * 3];
+  private final Counter[] counters = new Counter[Waiter.Mode.values().length * 4];
   private final AtomicInteger pending = new AtomicInteger();
 
   ServingMetrics(MeterRegistry registry) {
-    String[] outcomes = {"answered", "timeout", "full"};
+    String[] outcomes = {"answered", "timeout", "full", "gone"};
     for (Waiter.Mode m : Waiter.Mode.values()) {
       for (int o = 0; o < outcomes.length; o++) {
-        counters[m.ordinal() * 3 + o] = Counter.builder("flowmesh.source.serving.requests")
-            .description("Serving requests (sync, async, ingest wait=acked) by outcome: answered, timeout (504), full (429)")
+        counters[m.ordinal() * 4 + o] = Counter.builder("flowmesh.source.serving.requests")
+            .description("Serving requests (sync, async, ingest wait=acked) by outcome: answered, timeout (504), full (429), gone (the client disconnected while it waited)")
             .tag("mode", m.name().toLowerCase(Locale.ROOT)).tag("outcome", outcomes[o]).register(registry);
       }
     }
@@ -31,15 +31,19 @@ final class ServingMetrics {
   }
 
   void answered(Waiter.Mode m) {
-    counters[m.ordinal() * 3].increment();
+    counters[m.ordinal() * 4].increment();
   }
 
   void timeout(Waiter.Mode m) {
-    counters[m.ordinal() * 3 + 1].increment();
+    counters[m.ordinal() * 4 + 1].increment();
   }
 
   void full(Waiter.Mode m) {
-    counters[m.ordinal() * 3 + 2].increment();
+    counters[m.ordinal() * 4 + 2].increment();
+  }
+
+  void gone(Waiter.Mode m) {
+    counters[m.ordinal() * 4 + 3].increment();
   }
 
   void pending(int n) {

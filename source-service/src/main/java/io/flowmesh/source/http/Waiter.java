@@ -55,6 +55,14 @@ final class Waiter {
     }
   }
 
+  /**
+   * Where the HTTP side finds its request's waiter when its client goes ({@link HttpIngest#abandon}):
+   * set and read on the source's event loop only.
+   */
+  static final class Handle {
+    Waiter waiter;
+  }
+
   Answer answered() {
     return new Answer(Answer.Outcome.ANSWERED, id, outputs == null ? List.of() : outputs, messages, timeoutMillis);
   }

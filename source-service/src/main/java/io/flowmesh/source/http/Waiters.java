@@ -27,7 +27,8 @@ final class Waiters {
     /** The one id it waits for, or null for every answer. */
     String id();
 
-    void answer(Answer a);
+    /** {@code event}: the answer as its SSE event text, encoded once for every listener. */
+    void answer(Answer a, String event);
   }
 
   private final Vertx vertx;
@@ -36,7 +37,11 @@ final class Waiters {
   private final Map<String, Waiter> asyncPending = new HashMap<>();
   /** Answered async requests, oldest answer first, with the nano time of their answer. */
   private final LinkedHashMap<String, Stored> results = new LinkedHashMap<>();
+  /** Listeners for every answer. */
   private final List<Listener> listeners = new ArrayList<>();
+  /** Listeners for one id, by that id. */
+  private final Map<String, List<Listener>> byId = new HashMap<>();
+  private int idListeners;
   private int pending;
 
   private record Stored(Answer answer, long atNanos) {
@@ -46,6 +51,9 @@ final class Waiters {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    // Expired answers go on a timer too, not only on the next answer or fetch.
+    long every = Math.max(10, Math.min(1000, config.retention().toMillis() / 2));
+    vertx.setPeriodic(every, t -> evict(System.nanoTime()));
   }
 
   /** A new waiting request, or null when {@code max-pending} are waiting already (counted; answer 429). */
@@ -75,6 +83,24 @@ final class Waiters {
     metrics.pending(pending);
     if (full) {
       metrics.full(w.mode);
+    }
+  }
+
+  /**
+   * The client of a sync or wait=acked request disconnected before its answer: its slot is freed at
+   * once (its messages stay in the pipeline; their acks find it done).
+   */
+  void abandon(Waiter w) {
+    if (w.done || w.mode == Waiter.Mode.ASYNC) {
+      return;
+    }
+    w.done = true;
+    pending--;
+    metrics.pending(pending);
+    metrics.gone(w.mode);
+    if (w.timer >= 0) {
+      vertx.cancelTimer(w.timer);
+      w.timer = -1;
     }
   }
 
@@ -114,13 +140,20 @@ final class Waiters {
     long now = System.nanoTime();
     results.put(w.id, new Stored(a, now));
     evict(now);
+    List<Listener> forId = byId.remove(w.id);
+    if (forId != null) {
+      idListeners -= forId.size();
+    }
+    if (listeners.isEmpty() && forId == null) {
+      return;
+    }
+    String event = ServingRoute.sseEvent(a);
     for (int i = listeners.size() - 1; i >= 0; i--) {
-      Listener l = listeners.get(i);
-      if (l.id() == null || l.id().equals(w.id)) {
-        l.answer(a);
-        if (l.id() != null) {
-          listeners.remove(i);
-        }
+      listeners.get(i).answer(a, event);
+    }
+    if (forId != null) {
+      for (Listener l : forId) {
+        l.answer(a, event);
       }
     }
   }
@@ -147,15 +180,28 @@ final class Waiters {
     if (l.id() != null) {
       Answer a = fetch(l.id());
       if (a != null && a.outcome() != Answer.Outcome.SUBMITTED) {
-        l.answer(a);
+        l.answer(a, ServingRoute.sseEvent(a));
         return;
       }
+      byId.computeIfAbsent(l.id(), k -> new ArrayList<>(1)).add(l);
+      idListeners++;
+      return;
     }
     listeners.add(l);
   }
 
   void unlisten(Listener l) {
-    listeners.remove(l);
+    if (l.id() == null) {
+      listeners.remove(l);
+      return;
+    }
+    List<Listener> forId = byId.get(l.id());
+    if (forId != null && forId.remove(l)) {
+      idListeners--;
+      if (forId.isEmpty()) {
+        byId.remove(l.id());
+      }
+    }
   }
 
   int pending() {
@@ -168,7 +214,7 @@ final class Waiters {
 
   /** Open {@code /v1/process/sse} streams. */
   int listeners() {
-    return listeners.size();
+    return listeners.size() + idListeners;
   }
 
   private void evict(long now) {

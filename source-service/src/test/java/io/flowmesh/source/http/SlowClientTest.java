@@ -31,7 +31,8 @@ class SlowClientTest {
   @BeforeEach
   void start() throws Exception {
     source = new SourceMain().launch(new String[] {"--source.type=http", "--source.http.port=0", "--source.edge.port=0",
-        "--http.idle-timeout=1s", "--vertx.event-loops=2"}, Map.of());
+        "--http.idle-timeout=1s", "--source.serving.timeout=500ms", "--source.serving.max-timeout=900ms",
+        "--vertx.event-loops=2"}, Map.of());
   }
 
   @AfterEach

@@ -1,0 +1,193 @@
+package io.flowmesh.source.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.ReplyFailures;
+import io.flowmesh.runtime.service.Launched;
+import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
+import io.flowmesh.runtime.testing.TestSink;
+import io.flowmesh.source.SourceMain;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The serving endpoints in-JVM with no subscriber, so a request waits until its timeout or until its
+ * client goes: the timeout bound against {@code http.idle-timeout}, the freed slot of a client that
+ * disconnects, and the SSE heartbeat.
+ */
+class ServingHttpTest {
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  private Launched source;
+
+  private void start(String... extra) throws Exception {
+    String[] base = {"--source.type=http", "--source.http.port=0", "--source.edge.port=0", "--vertx.event-loops=2"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    source = new SourceMain().launch(args, Map.of());
+  }
+
+  @AfterEach
+  void stop() {
+    if (source != null) {
+      OnLoop.await(source.stop(Duration.ofMillis(200)), 20_000);
+    }
+  }
+
+  private HttpResponse<String> post(String path) throws Exception {
+    return post(path, "v");
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + path))
+        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private int pending() {
+    JsonObject status = OnLoop.await(source.vertex().status(), 10_000);
+    return status.getJsonObject("serving").getInteger("pending");
+  }
+
+  private double gone(String mode) {
+    return source.registry().get("flowmesh.source.serving.requests").tag("mode", mode).tag("outcome", "gone").counter().count();
+  }
+
+  @Test
+  void aTimeoutOverTheMaxIsRefusedWith400NamingTheMaxAndTheIdleTimeout() throws Exception {
+    start("--http.idle-timeout=3s", "--source.serving.timeout=1s", "--source.serving.max-timeout=2s");
+    for (String path : List.of("/v1/process/sync?timeout=3s", "/ingest?wait=acked&timeout=2500ms")) {
+      HttpResponse<String> r = post(path);
+      assertEquals(400, r.statusCode(), path + ": " + r.body());
+      String reason = new JsonObject(r.body()).getString("reason");
+      assertTrue(reason.contains("over max 2000ms") && reason.contains("source.serving.max-timeout")
+          && reason.contains("http.idle-timeout=3000ms"), reason);
+    }
+    assertEquals(0, pending());
+  }
+
+  @Test
+  void aClientThatDisconnectsWhileWaitingFreesItsSlotAtOnce() throws Exception {
+    start("--http.idle-timeout=120s", "--source.serving.timeout=100s", "--source.serving.max-timeout=110s");
+    for (String[] pathMode : new String[][] {{"/v1/process/sync", "sync"}, {"/ingest?wait=acked", "acked"}}) {
+      try (Socket s = new Socket("127.0.0.1", source.httpPort())) {
+        OutputStream out = s.getOutputStream();
+        out.write(("POST " + pathMode[0] + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        OnLoop.until(() -> pending() == 1, 10_000, () -> pathMode[0] + " waiting");
+      }
+      // Its 100 s timeout is far off: only the disconnect can free the slot within the wait.
+      OnLoop.until(() -> pending() == 0, 10_000, () -> pathMode[0] + ": the slot freed after the client went, pending="
+          + pending());
+      assertEquals(1.0, gone(pathMode[1]), pathMode[1]);
+    }
+  }
+
+  @Test
+  void anSseStreamQuieterThanTheIdleTimeoutGetsCommentsAndStaysOpen() throws Exception {
+    start("--http.idle-timeout=1s", "--source.serving.timeout=500ms", "--source.serving.max-timeout=900ms");
+    try (Socket s = new Socket("127.0.0.1", source.httpPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /v1/process/sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      long start = System.nanoTime();
+      int beats = 0;
+      // Four heartbeats at idle/2 span more than the 1 s idle timeout: without them the server closes the stream.
+      while (beats < 4) {
+        String line = in.readLine();
+        assertTrue(line != null, "the stream was closed after " + beats + " heartbeat(s)");
+        if (line.equals(":")) {
+          beats++;
+        }
+      }
+      assertTrue(System.nanoTime() - start > Duration.ofSeconds(1).toNanos(), "four heartbeats came within the idle timeout");
+    }
+  }
+
+  @Test
+  void aRequestThatFailedOnItsWayIsAnswered502WithTheReasonAndAFilteredOneStays200Empty() throws Exception {
+    int edgePort = PortFinder.freePort();
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink");
+    try (TestSink sink = new TestSink(edgePort, false, m -> switch (m.getValue().toStringUtf8()) {
+      case "fail" -> ReplyFailures.of(m.getId(), "out", "the sink write failed and it was dropped (sink.on-failure=drop): disk full");
+      case "filtered" -> List.of();
+      default -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setVertex("out").setValue(m.getValue()).build());
+    })) {
+      HttpResponse<String> failed = post("/v1/process/sync", "fail");
+      assertEquals(502, failed.statusCode(), failed.body());
+      JsonObject f = new JsonObject(failed.body());
+      assertEquals("failed", f.getString("status"), failed.body());
+      assertTrue(f.getString("reason").contains("failed on its way at vertex out") && f.getString("reason").endsWith("disk full"),
+          f.getString("reason"));
+      HttpResponse<String> filtered = post("/v1/process/sync", "filtered");
+      assertEquals(200, filtered.statusCode(), filtered.body());
+      assertEquals(0, new JsonObject(filtered.body()).getJsonArray("outputs").size(), filtered.body());
+      HttpResponse<String> ok = post("/v1/process/sync", "ok");
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("answered", new JsonObject(ok.body()).getString("status"), ok.body());
+    }
+  }
+
+  @Test
+  void anExpiredAsyncAnswerIsEvictedOnATimerWithoutAnotherAnswerOrFetch() throws Exception {
+    int edgePort = PortFinder.freePort();
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink", "--source.serving.result-retention=300ms");
+    try (TestSink sink = new TestSink(edgePort, false, m -> List.of())) {
+      HttpResponse<String> r = post("/v1/process/async", "x");
+      assertEquals(202, r.statusCode(), r.body());
+      OnLoop.until(() -> answered("async") == 1.0 && results() == 0, 10_000,
+          () -> "answered=" + answered("async") + " results held=" + results());
+    }
+  }
+
+  private int results() {
+    return OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getInteger("results");
+  }
+
+  private double answered(String mode) {
+    return source.registry().get("flowmesh.source.serving.requests").tag("mode", mode).tag("outcome", "answered").counter().count();
+  }
+
+  @Test
+  void sseStreamsOverTheCapAreRefusedWith429NamingTheKey() throws Exception {
+    start("--source.serving.max-listeners=1");
+    try (Socket s = new Socket("127.0.0.1", source.httpPort())) {
+      s.getOutputStream().write("GET /v1/process/sse HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      OnLoop.until(() -> OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getInteger("listeners") == 1,
+          10_000, () -> "the first stream registered");
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort()
+          + "/v1/process/sse")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(429, r.statusCode(), r.body());
+      assertTrue(r.body().contains("source.serving.max-listeners"), r.body());
+    }
+  }
+
+  @Test
+  void headerValuesFromThePipelineArePercentEncodedAndPlainOnesKept() {
+    assertEquals("plain-key_1.x", ServingRoute.headerSafe("plain-key_1.x"));
+    assertEquals("a%0D%0ASet-Cookie:%20x", ServingRoute.headerSafe("a\r\nSet-Cookie: x"));
+    assertEquals("k%C3%BCche%E2%82%AC", ServingRoute.headerSafe("küche€"));
+    assertEquals("50%25%2Cb", ServingRoute.headerSafe("50%,b"));
+    assertEquals("a%2C1,b", ServingRoute.headerList(List.of("a,1", "b")));
+  }
+}
