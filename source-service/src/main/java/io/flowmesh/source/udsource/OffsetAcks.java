@@ -38,6 +38,10 @@ final class OffsetAcks {
   private UdfStream<AckResponse> stream;
   private boolean flushScheduled;
   private long confirmed;
+  /** AckRequests sent on the current stream, and AckResponses it gave: for the violation's message. */
+  private long sentOnStream;
+  private long answeredOnStream;
+  private int resentAtOpen;
 
   OffsetAcks(Context context, UdSourceMetrics metrics) {
     this.context = context;
@@ -64,9 +68,16 @@ final class OffsetAcks {
 
   /** A new {@code AckFn} stream is open: the unconfirmed batches go again, in order, then what waits. */
   void opened(UdfStream<AckResponse> s) {
+    if (s == stream) {
+      return; // told twice of the same stream: its unconfirmed batches went once already
+    }
     stream = s;
+    sentOnStream = 0;
+    answeredOnStream = 0;
+    resentAtOpen = unconfirmed.size();
     for (List<Offset> batch : unconfirmed) {
       s.send(frame(batch));
+      sentOnStream++;
     }
     flush();
   }
@@ -77,15 +88,21 @@ final class OffsetAcks {
       return;
     }
     stream.send(frame(toAck));
+    sentOnStream++;
     unconfirmed.addLast(toAck);
     toAck = new ArrayList<>();
   }
 
   /** An {@code AckResponse} on {@code s}: the oldest unconfirmed batch is confirmed. */
   void onResponse(UdfStream<AckResponse> s) {
+    if (s != stream) {
+      return; // a stream replaced since: what it had unanswered went again on the current one
+    }
+    answeredOnStream++;
     List<Offset> batch = unconfirmed.pollFirst();
     if (batch == null) {
-      s.fail("an AckResponse arrived with no AckRequest unanswered");
+      s.fail("an AckResponse arrived with no AckRequest unanswered (on this stream " + sentOnStream + " AckRequests sent, "
+          + resentAtOpen + " of them again at its start, " + answeredOnStream + " AckResponses)");
       return;
     }
     confirmed += batch.size();
