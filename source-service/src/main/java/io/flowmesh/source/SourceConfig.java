@@ -108,6 +108,15 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     Duration timeout = positive(s, SourceKeys.SERVING_TIMEOUT, Duration.ofSeconds(20));
     Duration max = positive(s, SourceKeys.SERVING_MAX_TIMEOUT, Duration.ofSeconds(25));
     Duration idle = s.get(CommonKeys.HTTP_IDLE_TIMEOUT);
+    // Left at their defaults, the two follow a lowered http.idle-timeout (to 4/5 of it) instead of
+    // stopping a source that does not serve at all; set by the user, they are checked below.
+    Duration fit = idle.multipliedBy(4).dividedBy(5);
+    if (isDefault(s, SourceKeys.SERVING_MAX_TIMEOUT) && max.compareTo(idle) >= 0) {
+      max = fit;
+    }
+    if (isDefault(s, SourceKeys.SERVING_TIMEOUT) && timeout.compareTo(max) > 0) {
+      timeout = max;
+    }
     if ("http".equals(s.get(SourceKeys.TYPE))) {
       if (max.compareTo(idle) >= 0) {
         s.problem(SourceKeys.SERVING_MAX_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
@@ -164,6 +173,11 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     all.put("heartbeat.interval.ms", Long.toString(heartbeat));
     all.putAll(s.prefixed(SourceKeys.KAFKA_CLIENT));
     return Secrets.maskedWhenPrinted(all);
+  }
+
+  private static boolean isDefault(Settings s, ConfigKey<?> key) {
+    Settings.Source from = s.source(key);
+    return from == null || from == Settings.Source.DEFAULT;
   }
 
   private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {

@@ -128,12 +128,26 @@ class SourceConfigTest {
   @Test
   void aServingTimeoutNotBelowTheHttpIdleTimeoutIsRefusedNamingBothKeys() {
     assertEquals(List.of(), problems("--source.type=http"));
-    List<String> p = problems("--source.type=http", "--http.idle-timeout=20s");
-    assertEquals(List.of("source.serving.max-timeout='25s': must be below http.idle-timeout=20000ms: a request waiting that long would"
-        + " have its connection closed as idle instead of getting its 504",
-        "source.serving.timeout='20s': must be below http.idle-timeout=20000ms: a request waiting that long would have its"
-        + " connection closed as idle instead of getting its 504"), p);
+    List<String> p = problems("--source.type=http", "--http.idle-timeout=20s", "--source.serving.timeout=20s",
+        "--source.serving.max-timeout=25s");
+    assertEquals(List.of("source.serving.max-timeout='25s' (from --source.serving.max-timeout): must be below http.idle-timeout=20000ms:"
+        + " a request waiting that long would have its connection closed as idle instead of getting its 504",
+        "source.serving.timeout='20s' (from --source.serving.timeout): must be below http.idle-timeout=20000ms: a request waiting"
+        + " that long would have its connection closed as idle instead of getting its 504"), p);
     assertEquals(List.of("source.serving.timeout='10s' (from --source.serving.timeout): must be at most source.serving.max-timeout=5000ms"),
         problems("--source.type=http", "--source.serving.timeout=10s", "--source.serving.max-timeout=5s"));
   }
+
+  @Test
+  void servingTimeoutsLeftAtTheirDefaultsFollowALoweredHttpIdleTimeout() {
+    Settings s = load(new String[] {"--source.type=http", "--http.idle-timeout=10s"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    var serving = SourceConfig.from(s).ingest().serving();
+    assertEquals(java.time.Duration.ofSeconds(8), serving.maxTimeout());
+    assertEquals(java.time.Duration.ofSeconds(8), serving.timeout());
+    var untouched = SourceConfig.from(load(new String[] {"--source.type=http"}, Map.of())).ingest().serving();
+    assertEquals(java.time.Duration.ofSeconds(25), untouched.maxTimeout());
+    assertEquals(java.time.Duration.ofSeconds(20), untouched.timeout());
+  }
+
 }
