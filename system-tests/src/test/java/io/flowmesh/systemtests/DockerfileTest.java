@@ -143,4 +143,22 @@ class DockerfileTest {
           "the build needs " + needed);
     }
   }
+
+  @Test
+  void everyJarAPrebuiltImageTakesFromTargetIsLetBackIntoTheContext() throws IOException {
+    List<String> patterns = Files.readAllLines(Project.path(".dockerignore")).stream().map(String::strip).toList();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("[\\w./-]+/target/[\\w.-]+\\.jar")
+        .matcher(Files.readString(Project.path("Dockerfile")));
+    List<String> jars = new java.util.ArrayList<>();
+    while (m.find()) {
+      if (!m.group().startsWith("/")) { // a path in the build context, not in the build stage's file system
+        jars.add(m.group());
+      }
+    }
+    assertFalse(jars.isEmpty(), "the Dockerfile names no jar under a target/ directory");
+    for (String jar : jars) {
+      assertTrue(patterns.contains("!" + jar), ".dockerignore keeps out **/target/ but does not let " + jar
+          + " back in ('!" + jar + "'): a JARS=prebuilt image build fails on it");
+    }
+  }
 }
