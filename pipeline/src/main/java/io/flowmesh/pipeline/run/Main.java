@@ -52,7 +52,7 @@ public final class Main {
         --ready-timeout SECS  how long to wait for every service to be ready (default 120)
         --keep-running     stay up after a bounded run is complete, until Ctrl-C
         --console-port N   the port of the web console started beside the pipeline (default: a free one;
-                           console/README: the graph with live numbers, at http://127.0.0.1:N/)
+                           docs/console.md: the graph with live numbers, at http://127.0.0.1:N/)
         --no-console       do not start the console
         --run-dir DIR      where the logs and the settings files go (default .run/<pipeline>-<time>-<pid>);
                            ${run} in the spec's settings and commands stands for it

@@ -222,7 +222,7 @@ public final class Runner {
   }
 
   /** The console's jar in this build. */
-  public static Path consoleJar(Path root) {
+  private static Path consoleJar(Path root) {
     return root.resolve("console/target/flowmesh-console.jar");
   }
 
