@@ -40,7 +40,7 @@ class ServingProcessTest {
   Path dir;
 
   @Test
-  void tenThousandConcurrentSyncRequestsEachGetExactlyTheirOwnAnswer() throws Exception {
+  void tenThousandSyncRequestsOver64ConnectionsEachGetExactlyTheirOwnAnswer() throws Exception {
     int n = 10_000;
     try (Pipeline p = Pipeline.start(dir, "uppercase", env(Map.of()));
         ServingClient c = new ServingClient(p.service(Vertex.SOURCE).httpPort(), 64)) {
