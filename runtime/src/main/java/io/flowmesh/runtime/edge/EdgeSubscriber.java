@@ -196,16 +196,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   /** Acknowledges a delivery: it was processed end to end. Sent with the next flush. */
   public void ack(Delivery d) {
-    checkThread();
-    SubscriberSession s = d.session;
-    if (s.closed) {
-      metrics.staleAcks.increment();
-      return;
-    }
-    s.unacked--;
-    s.addAck(d.seq);
-    scheduleFlush();
-    maybeGrant();
+    settle(d, null);
   }
 
   /**
@@ -214,18 +205,23 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
    * next flush's ack frame. A delivery not marked is acked plainly and the reply ignored.
    */
   public void ack(Delivery d, List<ReplyOutput> reply) {
+    settle(d, d.message().getServe() ? reply : null);
+  }
+
+  /** Acks {@code d} with the next flush: plainly by its seq ({@code reply} null), or with its reply. */
+  private void settle(Delivery d, List<ReplyOutput> reply) {
     checkThread();
-    if (!d.message().getServe()) {
-      ack(d);
-      return;
-    }
     SubscriberSession s = d.session;
     if (s.closed) {
       metrics.staleAcks.increment();
       return;
     }
     s.unacked--;
-    s.addReply(d.seq, reply);
+    if (reply == null) {
+      s.addAck(d.seq);
+    } else {
+      s.addReply(d.seq, reply);
+    }
     scheduleFlush();
     maybeGrant();
   }

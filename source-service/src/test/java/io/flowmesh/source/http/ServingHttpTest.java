@@ -150,12 +150,17 @@ class ServingHttpTest {
   @Test
   void anExpiredAsyncAnswerIsEvictedOnATimerWithoutAnotherAnswerOrFetch() throws Exception {
     int edgePort = PortFinder.freePort();
-    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink", "--source.serving.result-retention=300ms");
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink", "--source.serving.result-retention=3s");
     try (TestSink sink = new TestSink(edgePort, false, m -> List.of())) {
       HttpResponse<String> r = post("/v1/process/async", "x");
       assertEquals(202, r.statusCode(), r.body());
-      OnLoop.until(() -> answered("async") == 1.0 && results() == 0, 10_000,
-          () -> "answered=" + answered("async") + " results held=" + results());
+      String id = new JsonObject(r.body()).getString("id");
+      OnLoop.until(() -> answered("async") == 1.0, 10_000, () -> "answered=" + answered("async"));
+      assertEquals(1, results(), "the answer is held until its retention ends");
+      OnLoop.until(() -> results() == 0, 15_000, () -> "results held=" + results());
+      HttpResponse<String> fetched = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort()
+          + "/v1/process/fetch?id=" + id)).timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, fetched.statusCode(), "an evicted answer is gone: " + fetched.body());
     }
   }
 
