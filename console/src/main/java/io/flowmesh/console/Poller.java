@@ -3,6 +3,7 @@ package io.flowmesh.console;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.Resolver;
 import io.flowmesh.runtime.errors.Reasons;
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;

@@ -1,5 +1,6 @@
 package io.flowmesh.console;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

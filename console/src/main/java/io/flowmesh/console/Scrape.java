@@ -1,6 +1,7 @@
 package io.flowmesh.console;
 
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -4,7 +4,7 @@
  * interval and pushes one snapshot to every browser over server-sent events.
  *
  * <p>Concurrency: the poller's state and the list of browsers are confined to the console's one
- * event loop; the pure classes ({@link io.flowmesh.console.PromText}, {@link
+ * event loop; the pure classes ({@link io.flowmesh.runtime.service.PromText}, {@link
  * io.flowmesh.console.Rates}, {@link io.flowmesh.console.Layout}) are not thread-safe and are used
  * from it only.
  */

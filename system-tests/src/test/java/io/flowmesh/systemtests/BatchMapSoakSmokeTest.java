@@ -2,6 +2,7 @@ package io.flowmesh.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,7 +90,7 @@ class BatchMapSoakSmokeTest {
     for (Vertex v : Vertex.values()) {
       Http.Response r = p.service(v).get("/metrics");
       assertEquals(200, r.status(), v.id() + " /metrics");
-      for (MetricsText.Sample s : MetricsText.parse(r.body()).samples()) {
+      for (PromText.Sample s : MetricsText.parse(r.body()).samples()) {
         String n = s.name();
         if (n.startsWith("flowmesh_") && n.endsWith("_total") && ERROR_WORDS.stream().anyMatch(n::contains)) {
           out.merge(v.id() + ":" + n + s.labels(), s.value(), Double::sum);

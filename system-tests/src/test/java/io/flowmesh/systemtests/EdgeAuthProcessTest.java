@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ class EdgeAuthProcessTest {
       Await.until("the pipeline to keep delivering", Duration.ofSeconds(30),
           () -> SinkFile.countLines(p.sinkFile()) >= afterRogues + 500, p::logs);
 
-      MetricsText metrics = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      PromText.Parsed metrics = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertTrue(metrics.has("flowmesh_edge_refused_total", Map.of("reason", "no-token")), "refusals counted by reason");
       assertEquals(3.0, metrics.sum("flowmesh_edge_refused_total"), "the source's refusals");
       assertTrue(p.service(Vertex.SOURCE).process().logText().contains("edge subscriber refused vertex=source peer=127.0.0.1"),

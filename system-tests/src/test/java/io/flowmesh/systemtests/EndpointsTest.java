@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -34,7 +35,7 @@ class EndpointsTest {
   @TempDir
   static Path dir;
   private static Pipeline pipeline;
-  private static final Map<Vertex, MetricsText> scrapes = new EnumMap<>(Vertex.class);
+  private static final Map<Vertex, PromText.Parsed> scrapes = new EnumMap<>(Vertex.class);
 
   /** Metrics each service must expose (DESIGN.md's list, as named in the services). */
   private static final Map<Vertex, List<String>> EXPECTED = Map.of(
@@ -98,7 +99,7 @@ class EndpointsTest {
     Http.Response r = service(v).get("/metrics");
     assertEquals(200, r.status());
     assertTrue(r.contentType().startsWith("text/plain") && r.contentType().contains("version=0.0.4"), r.contentType());
-    MetricsText m = MetricsText.parse(r.body());
+    PromText.Parsed m = MetricsText.parse(r.body());
     List<String> flowmesh = m.sampleNames().stream().filter(n -> n.startsWith("flowmesh_")).sorted().toList();
     assertTrue(flowmesh.size() >= 10, "flowmesh_ metrics: " + flowmesh);
     for (String name : flowmesh) {
@@ -108,7 +109,7 @@ class EndpointsTest {
     for (String name : EXPECTED.get(v)) {
       assertTrue(m.sampleNames().contains(name), v + " does not expose " + name + "; it has " + flowmesh);
     }
-    for (MetricsText.Sample s : m.samples()) {
+    for (PromText.Sample s : m.samples()) {
       if (s.name().startsWith("flowmesh_")) {
         assertEquals(v.id(), s.labels().get("service"), "service label of " + s);
         assertEquals(v.id(), s.labels().get("vertex"), "vertex label (vertex.name, by default the kind) of " + s);
@@ -203,8 +204,8 @@ class EndpointsTest {
     assertTrue(refs >= 20, "the dashboard queries too few metrics to be right: " + refs);
     assertTrue(problems.isEmpty(), "metrics no service exposes:\n" + String.join("\n", problems));
     // the labels the dashboard groups by exist on every flowmesh_ sample
-    for (MetricsText m : scrapes.values()) {
-      for (MetricsText.Sample s : m.samples()) {
+    for (PromText.Parsed m : scrapes.values()) {
+      for (PromText.Sample s : m.samples()) {
         if (s.name().startsWith("flowmesh_edge_credit_granted")) {
           assertTrue(s.labels().keySet().contains("service"), s.toString());
         }

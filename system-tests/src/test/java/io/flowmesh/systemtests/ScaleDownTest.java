@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -137,7 +138,7 @@ class ScaleDownTest {
         JsonObject s = source.status();
         assertEquals(COUNT, s.getLong("produced"), "produced");
         assertEquals(COUNT, s.getLong("acked"), "acked end to end");
-        MetricsText mapMetrics = MetricsText.parse(map.get("/metrics").body());
+        PromText.Parsed mapMetrics = MetricsText.parse(map.get("/metrics").body());
         assertEquals(0.0, mapMetrics.sum("flowmesh_edge_unacked"), "the map holds nothing unacked");
         double redelivered = mapMetrics.sum("flowmesh_edge_redelivered_total") - redeliveredBefore;
         assertTrue(redelivered > 0, "sink A's backlog went back to the map and on to sink B");

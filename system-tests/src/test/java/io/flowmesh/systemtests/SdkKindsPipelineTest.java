@@ -3,6 +3,7 @@ package io.flowmesh.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +116,7 @@ class SdkKindsPipelineTest {
         assertTrue(lines > kept * 2, "stream-map split each record into several pieces: " + lines + " lines");
         assertTrue(expectFailed > 20 && expectFallback > 20, "the fractions pick pieces: failed=" + expectFailed
             + " fallback=" + expectFallback);
-        MetricsText m = MetricsText.parse(p.service(Vertex.SINK).get("/metrics").body());
+        PromText.Parsed m = MetricsText.parse(p.service(Vertex.SINK).get("/metrics").body());
         assertEquals(expectFailed, UdSinkProcessTest.outcome(m, "failed"), "FAILURE answers, once each: each succeeded on its retry");
         assertEquals(expectFallback, UdSinkProcessTest.outcome(m, "fallback"), "FALLBACK answers written to the fallback file");
         assertEquals(lines, m.sum("flowmesh_sink_messages_total"), "every piece done once: written by the SDK sink or the fallback");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -70,7 +71,7 @@ class ServingProcessTest {
         assertTrue(ids.add(a.getString("id")), "request ids are distinct: " + a.getString("id"));
       }
       JsonObject serving = p.service(Vertex.SOURCE).status().getJsonObject("serving");
-      MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      PromText.Parsed m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertEquals(n, m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "answered")),
           "answered sync requests counted; status: " + serving);
       assertEquals(0, m.sum("flowmesh_source_serving_pending"), "nothing waits any more");
@@ -182,7 +183,7 @@ class ServingProcessTest {
         ServingClient.Response r = w.get(90, TimeUnit.SECONDS);
         assertEquals(200, r.status(), "the waiting requests are answered in the end: " + r.body());
       }
-      MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      PromText.Parsed m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertEquals(1, m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "timeout")));
       assertEquals(1, m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "full")));
     }
@@ -216,7 +217,7 @@ class ServingProcessTest {
   }
 
   private static long pending(Pipeline p) {
-    MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+    PromText.Parsed m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
     return (long) m.sum("flowmesh_source_serving_pending");
   }
 

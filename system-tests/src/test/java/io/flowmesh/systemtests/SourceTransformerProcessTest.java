@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +122,7 @@ class SourceTransformerProcessTest {
 
   /** Every line once by id (duplicates allowed after a break), none dropped, event times and tags the transformer's. */
   private static void checkOutput(Pipeline p, ServiceProcess source, int count) throws IOException {
-    MetricsText m = MetricsText.parse(source.get("/metrics").body());
+    PromText.Parsed m = MetricsText.parse(source.get("/metrics").body());
     long dropped = (long) m.sum("flowmesh_source_transformer_dropped_total");
     assertEquals(count, (long) m.sum("flowmesh_source_transformer_transformed_total"), "inputs answered by the transformer");
     assertTrue(dropped > 0 && dropped < count, "the example drops some of " + count + " values, dropped " + dropped);

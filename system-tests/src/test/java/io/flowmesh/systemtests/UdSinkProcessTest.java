@@ -3,6 +3,7 @@ package io.flowmesh.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class UdSinkProcessTest {
       assertEquals(expectFallback, fellBack.size(), "FALLBACK answers in " + fallback);
       assertTrue(expectFailed > 50 && expectFallback > 50, "the fractions pick ids: failed=" + expectFailed + " fallback=" + expectFallback);
       written.forEach(id -> assertTrue(!fellBack.contains(id), "in both files: " + id));
-      MetricsText m = MetricsText.parse(p.service(Vertex.SINK).get("/metrics").body());
+      PromText.Parsed m = MetricsText.parse(p.service(Vertex.SINK).get("/metrics").body());
       assertEquals(expectFailed, outcome(m, "failed"), "FAILURE answers counted");
       assertEquals(expectFallback, outcome(m, "fallback"), "fallback writes counted");
       assertEquals(COUNT, m.sum("flowmesh_sink_messages_total"), "done (written by the udsink or its fallback) counted");
@@ -139,9 +140,9 @@ class UdSinkProcessTest {
   }
 
   /** {@code flowmesh_sink_outcomes_total{outcome=...}}. */
-  static double outcome(MetricsText m, String outcome) {
+  static double outcome(PromText.Parsed m, String outcome) {
     return m.samples().stream().filter(s -> s.name().equals("flowmesh_sink_outcomes_total") && outcome.equals(s.labels().get("outcome")))
-        .mapToDouble(MetricsText.Sample::value).sum();
+        .mapToDouble(PromText.Sample::value).sum();
   }
 
   private static long lines(Path file) {

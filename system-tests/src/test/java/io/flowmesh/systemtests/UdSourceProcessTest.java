@@ -3,6 +3,7 @@ package io.flowmesh.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class UdSourceProcessTest {
           () -> p.service(Vertex.SOURCE).status().getLong("ackedAtUdf") == n, p::logs);
       Await.until("pending 0 in /status", Duration.ofSeconds(30),
           () -> p.service(Vertex.SOURCE).status().getLong("pending") == 0, p::logs);
-      MetricsText metrics = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      PromText.Parsed metrics = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertTrue(metrics.sampleNames().contains("flowmesh_source_udsource_pending"), "pending metric: " + metrics.sampleNames());
       assertEquals(0.0, metrics.sum("flowmesh_source_udsource_pending"), "pending metric 0");
       assertEquals((double) n, metrics.sum("flowmesh_source_udsource_acked_total"), "acked at the UDF, counted");

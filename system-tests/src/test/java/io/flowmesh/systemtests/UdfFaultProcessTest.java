@@ -3,6 +3,7 @@ package io.flowmesh.systemtests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowmesh.runtime.service.PromText;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +82,7 @@ class UdfFaultProcessTest {
       assertEquals(c.in, c.outputs + c.failedDropped, "outputs + dropped = inputs, from /status: " + c);
       assertTrue(c.failedDropped > 0, "nothing was dropped: " + c);
       assertEquals(0, c.failedNacked, "nacked under on-failure=drop");
-      MetricsText m = MetricsText.parse(p.service(Vertex.MAP).get("/metrics").body());
+      PromText.Parsed m = MetricsText.parse(p.service(Vertex.MAP).get("/metrics").body());
       assertEquals(m.sum("flowmesh_map_elements_in_total"),
           m.sum("flowmesh_map_outputs_total") + m.sum("flowmesh_map_failed_dropped_total"), "outputs + dropped = inputs, from /metrics");
       assertTrue(m.sum("flowmesh_map_udf_errors_total") > 0, "UDF errors counted");
@@ -121,7 +122,7 @@ class UdfFaultProcessTest {
         "FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "50ms"));
     try (Pipeline p = start(List.of("--garbage-every", "1000", "--garbage", garbage), env)) {
       RunOutcome.awaitComplete(p, RUN_TIMEOUT);
-      MetricsText m = MetricsText.parse(p.service(Vertex.MAP).get("/metrics").body());
+      PromText.Parsed m = MetricsText.parse(p.service(Vertex.MAP).get("/metrics").body());
       double violations = m.sum("flowmesh_map_udf_protocol_violations_total");
       assertTrue(violations > 0, "no protocol violation counted in map's /metrics");
       p.close();
@@ -142,7 +143,7 @@ class UdfFaultProcessTest {
         return r != null && r.status() == 503 && r.json().getString("reason").contains("UDF stalled");
       }, () -> "last /readyz: " + readyz(map) + "\n" + p.logs());
       String scrape = map.get("/metrics").body();
-      MetricsText m = MetricsText.parse(scrape);
+      PromText.Parsed m = MetricsText.parse(scrape);
       String stallLines = scrape.lines().filter(l -> l.contains("stall")).toList().toString();
       assertTrue(m.sum("flowmesh_map_udf_stalled") >= 1, "flowmesh_map_udf_stalled: " + stallLines);
       assertTrue(m.sum("flowmesh_map_udf_stalls_total") >= 1, "flowmesh_map_udf_stalls_total: " + stallLines);

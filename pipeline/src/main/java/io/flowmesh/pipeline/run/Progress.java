@@ -2,6 +2,7 @@ package io.flowmesh.pipeline.run;
 
 import io.flowmesh.pipeline.plan.ServicePlan;
 import io.flowmesh.pipeline.spec.VertexKind;
+import io.flowmesh.runtime.service.PromText;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +35,18 @@ final class Progress {
         continue;
       }
       any = true;
-      String text = r.body();
+      PromText.Parsed text = PromText.parse(r.body());
       switch (kind) {
         case SOURCE -> {
-          out += MetricsText.sum(text, "flowmesh_source_messages_total");
-          acked += MetricsText.sum(text, "flowmesh_source_acked_total");
+          out += text.sum("flowmesh_source_messages_total");
+          acked += text.sum("flowmesh_source_acked_total");
         }
         case MAP -> {
-          in += MetricsText.sum(text, "flowmesh_map_elements_in_total");
-          out += MetricsText.sum(text, "flowmesh_map_outputs_total");
-          acked += MetricsText.sum(text, "flowmesh_map_acked_total");
+          in += text.sum("flowmesh_map_elements_in_total");
+          out += text.sum("flowmesh_map_outputs_total");
+          acked += text.sum("flowmesh_map_acked_total");
         }
-        case SINK -> in += MetricsText.sum(text, "flowmesh_sink_messages_total");
+        case SINK -> in += text.sum("flowmesh_sink_messages_total");
         default -> throw new IllegalStateException();
       }
     }

@@ -50,17 +50,4 @@ class RunnerConfigTest {
     assertEquals("tcp://127.0.0.1:50051", s.get(udf));
     assertEquals("it's: here", s.get(path));
   }
-
-  @Test
-  void metricsSumsEverySampleOfAName() {
-    String text = """
-        # HELP flowmesh_map_outputs_total x
-        flowmesh_map_outputs_total{service="map",verticle="0"} 3.0
-        flowmesh_map_outputs_total{service="map",verticle="1"} 4.0
-        flowmesh_map_outputs_total_other 100.0
-        flowmesh_map_outputs 7.0
-        """;
-    assertEquals(7.0, MetricsText.sum(text, "flowmesh_map_outputs_total"));
-    assertEquals(0.0, MetricsText.sum(text, "flowmesh_sink_messages_total"));
-  }
 }

@@ -1,14 +1,18 @@
-package io.flowmesh.console;
+package io.flowmesh.runtime.service;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads Prometheus text (version 0.0.4, what a vertex's {@code /metrics} serves) into samples.
- * Comment lines ({@code # HELP}, {@code # TYPE}) are skipped; a line that is not a sample is
- * counted in {@link Parsed#skipped()} rather than failing the whole read.
+ * Reads Prometheus text (version 0.0.4, what a vertex's {@code /metrics} serves) into samples:
+ * the one parser of the project (the console, the pipeline runner's progress line and the system
+ * tests read scrapes with it). A sample's optional timestamp is read past, not taken for the value.
+ * {@code # HELP} and {@code # TYPE} lines are collected by name, other comments skipped; a line
+ * that is not a sample is counted in {@link Parsed#skipped()} rather than failing the whole read.
  */
 public final class PromText {
 
@@ -20,8 +24,11 @@ public final class PromText {
     }
   }
 
-  /** The samples of one scrape and how many lines were not samples. */
-  public record Parsed(List<Sample> samples, int skipped) {
+  /**
+   * The samples of one scrape, how many lines were not samples, and the names that have a
+   * {@code # HELP} and a {@code # TYPE} line.
+   */
+  public record Parsed(List<Sample> samples, int skipped, Set<String> helped, Set<String> typed) {
 
     /** The samples of {@code name}. */
     public List<Sample> named(String name) {
@@ -50,9 +57,32 @@ public final class PromText {
       return t;
     }
 
+    /** The sum of the samples of {@code name} that have all of {@code labels}. */
+    public double sum(String name, Map<String, String> labels) {
+      double t = 0;
+      for (Sample s : samples) {
+        if (s.name.equals(name) && s.labels.entrySet().containsAll(labels.entrySet())) {
+          t += s.value;
+        }
+      }
+      return t;
+    }
+
     /** Whether any sample is named {@code name}. */
     public boolean has(String name) {
       return samples.stream().anyMatch(s -> s.name.equals(name));
+    }
+
+    /** Whether a sample of {@code name} has all of {@code labels}. */
+    public boolean has(String name, Map<String, String> labels) {
+      return samples.stream().anyMatch(s -> s.name.equals(name) && s.labels.entrySet().containsAll(labels.entrySet()));
+    }
+
+    /** Every sample name, e.g. {@code flowmesh_map_udf_call_seconds_bucket}. */
+    public Set<String> sampleNames() {
+      Set<String> names = new HashSet<>();
+      samples.forEach(s -> names.add(s.name));
+      return names;
     }
   }
 
@@ -61,9 +91,19 @@ public final class PromText {
 
   public static Parsed parse(String text) {
     List<Sample> out = new ArrayList<>();
+    Set<String> helped = new HashSet<>();
+    Set<String> typed = new HashSet<>();
     int skipped = 0;
     for (String raw : text.split("\n")) {
       String line = raw.strip();
+      if (line.startsWith("# HELP ")) {
+        helped.add(word(line, 7));
+        continue;
+      }
+      if (line.startsWith("# TYPE ")) {
+        typed.add(word(line, 7));
+        continue;
+      }
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -74,7 +114,12 @@ public final class PromText {
         out.add(s);
       }
     }
-    return new Parsed(List.copyOf(out), skipped);
+    return new Parsed(List.copyOf(out), skipped, Set.copyOf(helped), Set.copyOf(typed));
+  }
+
+  private static String word(String line, int from) {
+    int end = line.indexOf(' ', from);
+    return end < 0 ? line.substring(from) : line.substring(from, end);
   }
 
   /** One sample line, or null when it is not one. */

@@ -1,10 +1,9 @@
-package io.flowmesh.console;
+package io.flowmesh.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PromTextTest {
@@ -36,17 +35,32 @@ class PromTextTest {
   }
 
   @Test
-  void quantilesInterpolateWithinTheBucketWhereTheRankFalls() {
-    TreeMap<Double, Double> b = new TreeMap<>();
-    b.put(0.01, 50.0);
-    b.put(0.1, 90.0);
-    b.put(1.0, 100.0);
-    b.put(Double.POSITIVE_INFINITY, 100.0);
-    assertEquals(0.01, Quantiles.of(0.5, b), 1e-12);
-    assertEquals(0.1, Quantiles.of(0.9, b), 1e-12);
-    assertEquals(0.55, Quantiles.of(0.95, b), 1e-12);
-    assertEquals(0.005, Quantiles.of(0.25, b), 1e-12);
-    TreeMap<Double, Double> none = new TreeMap<>(Map.of(1.0, 0.0, Double.POSITIVE_INFINITY, 0.0));
-    assertTrue(Double.isNaN(Quantiles.of(0.5, none)), "no observation, no quantile");
+  void aSampleWithATimestampKeepsItsValueNotTheTimestamp() {
+    PromText.Parsed p = PromText.parse("flowmesh_x_total{vertex=\"m\"} 42 1700000000000\nflowmesh_y 1.5e3 1700000000000\n");
+    assertEquals(42.0, p.sum("flowmesh_x_total"));
+    assertEquals(1500.0, p.sum("flowmesh_y"));
+    assertEquals(0, p.skipped());
+  }
+
+  @Test
+  void helpAndTypeLinesAreCollectedByName() {
+    PromText.Parsed p = PromText.parse(TEXT);
+    assertEquals(java.util.Set.of("flowmesh_edge_sent_total"), p.helped());
+    assertEquals(java.util.Set.of("flowmesh_edge_sent_total"), p.typed());
+    assertTrue(p.has("flowmesh_map_inflight", Map.of("verticle", "0")));
+    assertEquals(false, p.has("flowmesh_map_inflight", Map.of("verticle", "1")));
+    assertEquals(120.0, p.sum("flowmesh_edge_sent_total", Map.of("to", "even-sink", "vertex", "m")));
+  }
+
+  @Test
+  void aSumTakesOnlyTheNameItselfNotNamesThatStartWithIt() {
+    PromText.Parsed p = PromText.parse("""
+        flowmesh_map_outputs_total{service="map",verticle="0"} 3.0
+        flowmesh_map_outputs_total{service="map",verticle="1"} 4.0
+        flowmesh_map_outputs_total_other 100.0
+        flowmesh_map_outputs 7.0
+        """);
+    assertEquals(7.0, p.sum("flowmesh_map_outputs_total"));
+    assertEquals(0.0, p.sum("flowmesh_sink_messages_total"));
   }
 }
