@@ -21,10 +21,12 @@ root="$(cd "$here/.." && pwd)"
 
 build=false
 render=false
+console=true
 args=()
 for a in "$@"; do
   if [[ "$a" == --build ]]; then build=true; else args+=("$a"); fi
   if [[ "$a" == --render ]]; then render=true; fi
+  if [[ "$a" == --no-console ]]; then console=false; fi
 done
 
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -32,7 +34,9 @@ command -v "$java_bin" >/dev/null 2>&1 || { echo "run-spec: java not found: inst
 
 jars=("$root/pipeline/target/flowmesh-pipeline.jar" "$root/source-service/target/source-service.jar"
   "$root/map-service/target/map-service.jar" "$root/sink-service/target/sink-service.jar"
-  "$root/examples/udf-server/target/flowmesh-udf.jar" "$root/console/target/flowmesh-console.jar")
+  "$root/examples/udf-server/target/flowmesh-udf.jar")
+# the console's jar only when a console is started (a missing one is not worth a build then)
+if $console; then jars+=("$root/console/target/flowmesh-console.jar"); fi
 # rendering needs only the pipeline's jar (compose builds the image's jars itself)
 if $render; then jars=("${jars[0]}"); fi
 for jar in "${jars[@]}"; do [[ -f "$jar" ]] || build=true; done

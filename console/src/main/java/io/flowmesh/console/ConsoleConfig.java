@@ -1,5 +1,6 @@
 package io.flowmesh.console;
 
+import io.flowmesh.pipeline.deploy.VertexAddresses;
 import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.SpecParser;
 import io.flowmesh.runtime.config.ConfigException;
@@ -27,7 +28,7 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
     Map<String, List<HostPort>> addresses = Map.of();
     if (vertices != null) {
       try {
-        addresses = Topology.parseAddresses(vertices);
+        addresses = VertexAddresses.parse(vertices);
       } catch (IllegalArgumentException e) {
         s.problem(ConsoleKeys.VERTICES, e.getMessage());
       }

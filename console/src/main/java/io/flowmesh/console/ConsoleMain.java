@@ -1,12 +1,10 @@
 package io.flowmesh.console;
 
-import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
-import io.flowmesh.runtime.config.KeyReference;
 import io.flowmesh.runtime.errors.Reasons;
+import io.flowmesh.runtime.service.MainCommands;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,29 +42,17 @@ public final class ConsoleMain {
   }
 
   public static void main(String[] args) {
-    for (String a : args) {
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("Usage: java -jar flowmesh-console.jar [--config FILE] [--key=value ...] | --help\n\nKeys:");
-        System.out.print(KeyReference.help(ConsoleKeys.all()));
-        return;
-      }
-      if (a.equals("--help-markdown")) {
-        System.out.print(KeyReference.markdown(ConsoleKeys.all()));
-        return;
-      }
+    if (MainCommands.answered(args, "flowmesh-console", "flowmesh-console.jar", ConsoleKeys.all())) {
+      return;
     }
     ConsoleConfig config;
     try {
       config = ConsoleConfig.load(args, System.getenv());
     } catch (ConfigException e) {
-      System.err.println("console: invalid configuration:");
-      e.problems().forEach(p -> System.err.println("  " + p));
-      System.exit(2);
+      MainCommands.exitInvalid("console", e);
       return;
     }
-    if (LoggerFactory.getLogger("io.flowmesh") instanceof ch.qos.logback.classic.Logger l) {
-      l.setLevel(Level.toLevel(config.logLevel(), Level.INFO));
-    }
+    MainCommands.setLogLevel(config.logLevel());
     Running running;
     try {
       running = launch(config);

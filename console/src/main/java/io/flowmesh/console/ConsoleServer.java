@@ -1,6 +1,7 @@
 package io.flowmesh.console;
 
 import io.flowmesh.runtime.service.HttpEndpoints;
+import io.flowmesh.runtime.service.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -43,15 +44,15 @@ public final class ConsoleServer extends VerticleBase {
   public Future<?> start() {
     poller = new Poller(vertx, config.topology(), config.interval(), config.timeout(), config.vertexToken(), this::publish);
     Router router = Router.router(vertx);
-    router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true).put("service", "console")));
-    router.get("/readyz").handler(ctx -> json(ctx, poller.snapshot() != null ? 200 : 503, poller.snapshot() != null
-        ? new JsonObject().put("ready", true) : new JsonObject().put("ready", false).put("reason", "the first poll has not ended")));
+    HttpEndpoints.livez(router, "console");
+    router.get("/readyz").handler(ctx -> HttpEndpoints.readiness(ctx, poller.snapshot() != null ? Readiness.READY
+        : Readiness.notReady("the first poll has not ended"), "console"));
     router.get("/events").handler(this::events);
     router.get("/api/snapshot").handler(ctx -> {
       if (poller.snapshot() == null) {
         HttpEndpoints.error(ctx, 503, "not_ready", "the first poll has not ended");
       } else {
-        json(ctx, 200, poller.snapshot());
+        HttpEndpoints.json(ctx, 200, poller.snapshot());
       }
     });
     router.get("/api/vertices/:name").handler(ctx -> {
@@ -60,7 +61,7 @@ public final class ConsoleServer extends VerticleBase {
         HttpEndpoints.error(ctx, 404, "not_found", "no vertex named '" + ctx.pathParam("name") + "' in pipeline '"
             + config.topology().name() + "'");
       } else {
-        json(ctx, 200, detail);
+        HttpEndpoints.json(ctx, 200, detail);
       }
     });
     router.route("/*").handler(StaticHandler.create("io/flowmesh/console/web").setCachingEnabled(false).setIndexPage("index.html"));
@@ -103,7 +104,4 @@ public final class ConsoleServer extends VerticleBase {
     r.write("event: snapshot\ndata: " + data + "\n\n");
   }
 
-  private static void json(RoutingContext ctx, int code, JsonObject body) {
-    ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.encode());
-  }
 }

@@ -8,7 +8,6 @@ import io.flowmesh.pipeline.spec.PipelineSpec;
 import io.flowmesh.pipeline.spec.VertexSpec;
 import io.flowmesh.runtime.config.HostPort;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,36 +31,6 @@ public record Topology(String name, List<Vertex> vertices, List<Edge> edges, boo
   public Topology {
     vertices = List.copyOf(vertices);
     edges = List.copyOf(edges);
-  }
-
-  /**
-   * Parses {@code name=host:port,...}; a name given twice is two replicas, in order.
-   *
-   * @throws IllegalArgumentException naming the entry that is not {@code name=host:port}
-   */
-  public static Map<String, List<HostPort>> parseAddresses(String text) {
-    Map<String, List<HostPort>> out = new LinkedHashMap<>();
-    for (String part : text.split(",")) {
-      String entry = part.strip();
-      if (entry.isEmpty()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      if (eq <= 0 || eq == entry.length() - 1) {
-        throw new IllegalArgumentException("'" + entry + "' is not name=host:port");
-      }
-      HostPort hp;
-      try {
-        hp = HostPort.parse(entry.substring(eq + 1));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("'" + entry + "': " + e.getMessage());
-      }
-      out.computeIfAbsent(entry.substring(0, eq).strip(), k -> new ArrayList<>()).add(hp);
-    }
-    if (out.isEmpty()) {
-      throw new IllegalArgumentException("no vertex given (expected name=host:port, separated by commas)");
-    }
-    return out;
   }
 
   /**

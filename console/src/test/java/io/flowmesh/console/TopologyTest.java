@@ -3,6 +3,7 @@ package io.flowmesh.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.flowmesh.pipeline.deploy.VertexAddresses;
 import io.flowmesh.pipeline.spec.SpecParser;
 import io.flowmesh.runtime.config.HostPort;
 import java.util.List;
@@ -25,7 +26,7 @@ class TopologyTest {
 
   @Test
   void theSpecGivesTheGraphAndTheAddressesWinOverNameAndPort() throws Exception {
-    Topology t = Topology.of(SpecParser.parse(SPEC, "test", "x"), Topology.parseAddresses("in=127.0.0.1:7001, in=127.0.0.1:7002"));
+    Topology t = Topology.of(SpecParser.parse(SPEC, "test", "x"), VertexAddresses.parse("in=127.0.0.1:7001, in=127.0.0.1:7002"));
     assertEquals("even-odd", t.name());
     assertEquals(List.of(new HostPort("127.0.0.1", 7001), new HostPort("127.0.0.1", 7002)), t.vertices().get(0).replicas(),
         "a name given twice is two replicas");
@@ -37,9 +38,9 @@ class TopologyTest {
 
   @Test
   void aBadAddressListNamesTheEntryAndAnUnknownVertexNamesTheSpec() throws Exception {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Topology.parseAddresses("in=127.0.0.1:7001,map"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VertexAddresses.parse("in=127.0.0.1:7001,map"));
     assertEquals("'map' is not name=host:port", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> Topology.parseAddresses("in=127.0.0.1:x"));
+    e = assertThrows(IllegalArgumentException.class, () -> VertexAddresses.parse("in=127.0.0.1:x"));
     assertEquals("'in=127.0.0.1:x': For input string: \"x\"", e.getMessage());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> Topology.of(SpecParser.parse(SPEC, "test", "x"), Map.of("nope", List.of(new HostPort("h", 1)))));

@@ -76,4 +76,15 @@ class JarOptionsTest {
       assertEquals(v.id() + "-service " + version, ok(v.jar(), "--version").strip());
     }
   }
+
+  @Test
+  void theConsoleJarAnswersHelpAndVersionAndRefusesABadKeyWithStatus2() throws Exception {
+    Path jar = Project.path("console/target/flowmesh-console.jar");
+    String help = ok(jar, "--help");
+    assertTrue(help.contains("Usage: java -jar flowmesh-console.jar") && help.contains("console.port"), help);
+    assertEquals("flowmesh-console " + projectVersion(), ok(jar, "--version").strip());
+    String[] bad = run(jar, "--console.port=seventy");
+    assertEquals("2", bad[0], bad[1]);
+    assertTrue(bad[1].contains("console: invalid configuration:") && bad[1].contains("console.port"), bad[1]);
+  }
 }

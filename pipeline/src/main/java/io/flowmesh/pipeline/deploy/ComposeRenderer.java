@@ -1,5 +1,6 @@
 package io.flowmesh.pipeline.deploy;
 
+import io.flowmesh.runtime.config.HostPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -185,12 +186,12 @@ public final class ComposeRenderer {
     s.put("command", List.of("java", "-jar", Deployment.IMAGE_JARS + "/flowmesh-console.jar"));
     s.put("init", true);
     s.put("restart", "unless-stopped");
-    StringBuilder vertices = new StringBuilder();
+    Map<String, List<HostPort>> vertices = new LinkedHashMap<>();
     for (VertexDeployment v : d.vertices()) {
-      vertices.append(vertices.length() == 0 ? "" : ",").append(v.name()).append('=').append(v.name()).append(':').append(v.httpPort());
+      vertices.put(v.name(), List.of(new HostPort(v.name(), v.httpPort())));
     }
     Map<String, Object> env = new LinkedHashMap<>();
-    env.put("FLOWMESH_CONSOLE_VERTICES", vertices.toString());
+    env.put("FLOWMESH_CONSOLE_VERTICES", VertexAddresses.format(vertices));
     env.put("FLOWMESH_CONSOLE_PORT", String.valueOf(CONSOLE_PORT));
     s.put("environment", env);
     s.put("ports", List.of(String.valueOf(CONSOLE_PORT)));

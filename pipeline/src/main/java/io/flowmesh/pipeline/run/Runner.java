@@ -1,11 +1,13 @@
 package io.flowmesh.pipeline.run;
 
+import io.flowmesh.pipeline.deploy.VertexAddresses;
 import io.flowmesh.pipeline.plan.RunPlan;
 import io.flowmesh.pipeline.plan.ServicePlan;
 import io.flowmesh.pipeline.plan.UdfPlan;
 import io.flowmesh.pipeline.process.ChildProcess;
 import io.flowmesh.pipeline.spec.VertexKind;
 import io.flowmesh.pipeline.spec.VertexSpec;
+import io.flowmesh.runtime.config.HostPort;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -170,33 +172,46 @@ public final class Runner {
 
   /** Null once every service is ready; else why not ("stopped" when stopping began). */
   private String awaitReady() {
-    long deadline = System.nanoTime() + options.readyTimeout().toNanos();
-    Set<ServicePlan> ready = new HashSet<>();
-    while (ready.size() < services.size()) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    services.keySet().forEach(s -> ports.put(s.process(), s.httpPort()));
+    return awaitReady(ports, this::firstExited, options.readyTimeout());
+  }
+
+  /**
+   * Polls each process's {@code /readyz} (by name, on its HTTP port) until all answer 200.
+   *
+   * @param exited why a process ended, or null while all run
+   * @return null when all are ready, else why not: "stopped", what {@code exited} said, or each
+   *     process not ready after {@code timeout} with its last answer
+   */
+  private String awaitReady(Map<String, Integer> ports, java.util.function.Supplier<String> exited, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> ready = new HashSet<>();
+    while (ready.size() < ports.size()) {
       if (stopping) {
         return "stopped";
       }
-      String exited = firstExited();
-      if (exited != null) {
-        return exited;
+      String why = exited.get();
+      if (why != null) {
+        return why;
       }
-      for (ServicePlan s : services.keySet()) {
-        if (!ready.contains(s)) {
-          Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/readyz");
+      ports.forEach((name, port) -> {
+        if (!ready.contains(name)) {
+          Http.Response r = Http.get("http://127.0.0.1:" + port + "/readyz");
           if (r != null && r.status() == 200) {
-            ready.add(s);
+            ready.add(name);
           }
         }
-      }
+      });
       if (System.nanoTime() > deadline) {
-        StringBuilder why = new StringBuilder("not ready after " + options.readyTimeout().toSeconds() + " s:");
-        services.forEach((s, p) -> {
-          if (!ready.contains(s)) {
-            Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/readyz");
-            why.append("\n  ").append(s.process()).append(": ").append(r == null ? "no answer" : r.status() + " " + r.body());
+        StringBuilder report = new StringBuilder("not ready after " + timeout.toSeconds() + " s:");
+        ports.forEach((name, port) -> {
+          if (!ready.contains(name)) {
+            Http.Response r = Http.get("http://127.0.0.1:" + port + "/readyz");
+            report.append("\n  ").append(name).append(": ").append(r == null ? "no answer" : r.status() + " " + r.body());
           }
         });
-        return why.toString();
+        return report.toString();
       }
       pause(Duration.ofMillis(200));
     }
@@ -241,36 +256,27 @@ public final class Runner {
       out.println("flowmesh-pipeline: no console: " + jar + " is missing (mvn -B -q package -DskipTests builds it)");
       return;
     }
-    StringBuilder vertices = new StringBuilder();
+    Map<String, List<HostPort>> vertices = new LinkedHashMap<>();
     for (String vertex : plan.order()) {
       for (ServicePlan s : plan.servicesOf(vertex)) {
-        vertices.append(vertices.length() == 0 ? "" : ",").append(vertex).append("=127.0.0.1:").append(s.httpPort());
+        vertices.computeIfAbsent(vertex, v -> new ArrayList<>()).add(new HostPort("127.0.0.1", s.httpPort()));
       }
     }
     List<String> command = new ArrayList<>(options.javaCommand());
-    command.addAll(List.of("-jar", jar.toString(), "--console.spec=" + c.spec(), "--console.vertices=" + vertices,
+    command.addAll(List.of("-jar", jar.toString(), "--console.spec=" + c.spec(), "--console.vertices=" + VertexAddresses.format(vertices),
         "--console.host=127.0.0.1", "--console.port=" + c.port()));
+    ChildProcess started;
     synchronized (lock) {
       if (stopping) {
         return;
       }
-      console = ChildProcess.start("console", command, Map.of(), Path.of("").toAbsolutePath(), options.runDir().resolve("console.log"), true);
+      started = ChildProcess.start("console", command, Map.of(), Path.of("").toAbsolutePath(), options.runDir().resolve("console.log"), true);
+      console = started;
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!stopping && System.nanoTime() < deadline) {
-      if (!console.alive()) {
-        out.println("flowmesh-pipeline: the console exited with status " + console.process().exitValue() + "; the pipeline runs on without it\n"
-            + console.logTail(10));
-        return;
-      }
-      Http.Response r = Http.get("http://127.0.0.1:" + c.port() + "/readyz");
-      if (r != null && r.status() == 200) {
-        return;
-      }
-      pause(Duration.ofMillis(200));
-    }
-    if (!stopping) {
-      out.println("flowmesh-pipeline: the console is not ready after 30 s; see " + console.log());
+    String why = awaitReady(Map.of("console", c.port()), () -> started.alive() ? null
+        : "it exited with status " + started.process().exitValue() + "\n" + started.logTail(10), Duration.ofSeconds(30));
+    if (why != null && !stopping) {
+      out.println("flowmesh-pipeline: the console did not start (" + why + "); the pipeline runs on without it; its log: " + started.log());
     }
   }
 

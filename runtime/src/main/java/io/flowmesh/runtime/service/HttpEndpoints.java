@@ -54,7 +54,7 @@ public final class HttpEndpoints {
   /** The router with the standard routes; add the vertex's own routes to it before listening. */
   public Router router() {
     Router router = Router.router(vertx);
-    router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true).put("service", service)));
+    livez(router, service);
     router.get("/readyz").handler(this::readyz);
     router.get("/metrics").handler(this::authorize).handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
@@ -65,6 +65,16 @@ public final class HttpEndpoints {
     router.errorHandler(500, ctx -> error(ctx, 500, "internal_error", ctx.failure() == null ? "request failed"
         : "request failed: " + (ctx.failure().getMessage() != null ? ctx.failure().getMessage() : ctx.failure().getClass().getSimpleName())));
     return router;
+  }
+
+  /** {@code GET /livez}: 200 with {@code {"live": true, "service": service}} while the process serves HTTP. */
+  public static void livez(Router router, String service) {
+    router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true).put("service", service)));
+  }
+
+  /** Answers a {@code /readyz} probe: 200 when ready, else 503 with the reason; the body names the service. */
+  public static Future<Void> readiness(RoutingContext ctx, Readiness r, String service) {
+    return json(ctx, r.ready() ? 200 : 503, r.toJson().put("service", service));
   }
 
   private void authorize(RoutingContext ctx) {
@@ -100,13 +110,11 @@ public final class HttpEndpoints {
   private void readyz(RoutingContext ctx) {
     Vertex v = vertex.get();
     if (v == null) {
-      json(ctx, 503, Readiness.notReady("starting").toJson().put("service", service));
+      readiness(ctx, Readiness.notReady("starting"), service);
       return;
     }
-    v.readiness().onComplete(ar -> {
-      Readiness r = ar.succeeded() ? ar.result() : Readiness.notReady("readiness check failed: " + Reasons.of(ar.cause()));
-      json(ctx, r.ready() ? 200 : 503, r.toJson().put("service", service));
-    });
+    v.readiness().onComplete(ar -> readiness(ctx, ar.succeeded() ? ar.result()
+        : Readiness.notReady("readiness check failed: " + Reasons.of(ar.cause())), service));
   }
 
   private void status(RoutingContext ctx) {
@@ -126,7 +134,8 @@ public final class HttpEndpoints {
     });
   }
 
-  private static Future<Void> json(RoutingContext ctx, int code, JsonObject body) {
+  /** Answers {@code body} as JSON with status {@code code}. */
+  public static Future<Void> json(RoutingContext ctx, int code, JsonObject body) {
     return ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end(body.encode());
   }
 }

@@ -1,10 +1,8 @@
 package io.flowmesh.runtime.service;
 
 import io.flowmesh.runtime.auth.BearerToken;
-import ch.qos.logback.classic.Level;
 import io.flowmesh.runtime.config.ConfigException;
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.config.KeyReference;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,7 +87,7 @@ public abstract class VertexMain<C> {
     }
     C config = configure(settings);
     settings.check();
-    setLogLevel(common.logLevel());
+    MainCommands.setLogLevel(common.logLevel());
     String vertexName = common.vertexName();
     this.vertexName = vertexName;
     if (!settings.unread().isEmpty()) {
@@ -127,29 +125,14 @@ public abstract class VertexMain<C> {
 
   /** For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully. */
   public final void main(String[] args) {
-    for (String a : args) {
-      if (a.equals("--help-markdown")) {
-        System.out.print(KeyReference.markdown(allKeys()));
-        return;
-      }
-      if (a.equals("--version")) {
-        String version = VertexMain.class.getPackage().getImplementationVersion();
-        System.out.println(name() + "-service " + (version == null ? "unknown (not run from its jar)" : version));
-        return;
-      }
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("Usage: java -jar " + name() + "-service.jar [--config FILE] [--key=value ...] | --help | --version\n\nKeys:");
-        System.out.print(KeyReference.help(allKeys()));
-        return;
-      }
+    if (MainCommands.answered(args, name() + "-service", name() + "-service.jar", allKeys())) {
+      return;
     }
     Launched launched;
     try {
       launched = launch(args, System.getenv());
     } catch (ConfigException e) {
-      System.err.println(name() + ": invalid configuration:");
-      e.problems().forEach(p -> System.err.println("  " + p));
-      System.exit(2);
+      MainCommands.exitInvalid(name(), e);
       return;
     } catch (RuntimeException e) {
       LOG.error("{} failed to start: {}", name(), Reasons.of(e));
@@ -166,12 +149,5 @@ public abstract class VertexMain<C> {
         LOG.error("{} did not stop cleanly: {}", vertexName, e.toString());
       }
     }, name() + "-shutdown"));
-  }
-
-  private static void setLogLevel(String level) {
-    org.slf4j.Logger root = LoggerFactory.getLogger("io.flowmesh");
-    if (root instanceof ch.qos.logback.classic.Logger) {
-      ((ch.qos.logback.classic.Logger) root).setLevel(Level.toLevel(level, Level.INFO));
-    }
   }
 }
