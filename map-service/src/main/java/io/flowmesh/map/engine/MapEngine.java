@@ -182,25 +182,14 @@ public final class MapEngine {
       pump();
       return;
     }
-    int n = 0;
-    for (int i = 0, size = results.size(); i < size; i++) {
-      if (!results.get(i).getTagsList().contains(DROP)) {
-        n++;
-      }
-    }
+    int n = Outputs.kept(results);
     if (n == 0) {
       stats.dropped++;
       complete(e);
     } else {
       e.pendingOutputs = n;
       outputsPending += n;
-      Message in = e.delivery.message();
-      for (int i = 0, size = results.size(); i < size; i++) {
-        MapResponse.Result r = results.get(i);
-        if (!r.getTagsList().contains(DROP)) {
-          out.emit(e, Outputs.of(in, e.hasHeaders, r, i));
-        }
-      }
+      Outputs.emit(out, e, results);
       stats.outputs += n;
     }
     pump();
@@ -230,6 +219,11 @@ public final class MapEngine {
 
   private void release(Element e) {
     permitsInUse--;
+    nextOfKey(e);
+  }
+
+  /** With key ordering: the next element of {@code e}'s key, if one waits, is the next to dispatch. */
+  private void nextOfKey(Element e) {
     if (keys != null) {
       Element next = keys.release(e);
       if (next != null) {
@@ -309,12 +303,7 @@ public final class MapEngine {
     heap.remove(e);
     stats.givenBack++;
     e.from.nack(e.delivery, reason);
-    if (keys != null) {
-      Element next = keys.release(e);
-      if (next != null) {
-        ready.addFirst(next);
-      }
-    }
+    nextOfKey(e);
   }
 
   // ---- watermark, state ----

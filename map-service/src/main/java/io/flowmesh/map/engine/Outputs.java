@@ -2,11 +2,42 @@ package io.flowmesh.map.engine;
 
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import java.util.List;
 
 /** Builds map's output messages from an input and the UDF's results. */
 final class Outputs {
 
   private Outputs() {
+  }
+
+  /** Whether result {@code r} is kept: it does not carry the {@link MapEngine#DROP} tag. */
+  static boolean kept(MapResponse.Result r) {
+    return r.getTagsCount() == 0 || !r.getTagsList().contains(MapEngine.DROP);
+  }
+
+  /** How many of {@code results} are kept ({@link #kept}); 0 drops the element. */
+  static int kept(List<MapResponse.Result> results) {
+    int n = 0;
+    for (int i = 0, size = results.size(); i < size; i++) {
+      if (kept(results.get(i))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Emits element {@code e}'s kept results on {@code out}, each as output {@code <input id>/<index of
+   * the result>} (a dropped result keeps its index unused, so ids stay stable across redeliveries).
+   */
+  static void emit(OutputPort out, Element e, List<MapResponse.Result> results) {
+    Message in = e.delivery.message();
+    for (int i = 0, size = results.size(); i < size; i++) {
+      MapResponse.Result r = results.get(i);
+      if (kept(r)) {
+        out.emit(e, of(in, e.hasHeaders, r, i));
+      }
+    }
   }
 
   /**
