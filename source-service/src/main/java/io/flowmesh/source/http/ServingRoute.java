@@ -39,18 +39,15 @@ final class ServingRoute {
   private final HttpIngest ingest;
   private final IngestParser parser;
   private final IngestMetrics metrics;
-  /** Why serving is off here (a source transformer between), or null. */
-  private final String unsupported;
 
   ServingRoute(IngestRoute ingestRoute, IngestConfig config, SourceVerticle source, HttpIngest ingest, IngestParser parser,
-      IngestMetrics metrics, String unsupported) {
+      IngestMetrics metrics) {
     this.ingestRoute = ingestRoute;
     this.config = config;
     this.source = source;
     this.ingest = ingest;
     this.parser = parser;
     this.metrics = metrics;
-    this.unsupported = unsupported;
   }
 
   void install(Router router) {
@@ -61,10 +58,6 @@ final class ServingRoute {
   }
 
   private void body(RoutingContext ctx, Waiter.Mode mode) {
-    if (unsupported != null) {
-      ingestRoute.reject(ctx, 501, "not_implemented", unsupported);
-      return;
-    }
     BodyReader.read(ctx, config, metrics, ingestRoute::reject, body -> submit(ctx, body, mode));
   }
 
