@@ -16,7 +16,8 @@ import java.util.Map;
  * Answered async requests are kept for {@code source.serving.result-retention}, at most
  * {@code source.serving.max-results} of them and {@code source.serving.max-result-bytes} of their
  * outputs (the oldest answered goes first; one answer over the whole byte budget is kept as
- * {@link Answer.Outcome#TOO_LARGE}), for {@code /v1/process/fetch}, and streamed to the {@link Listener}s ({@code /v1/process/sse}).
+ * {@link Answer.Outcome#TOO_LARGE}), for {@code /v1/process/fetch}, and streamed to the
+ * {@link Listener}s ({@code /v1/process/sse}).
  *
  * <h2>Concurrency</h2>
  * Confined to the source's event loop: timers and acks arrive there.
