@@ -124,7 +124,7 @@ class ServingOpenRequestsProcessTest {
       }
       assertTrue(answeredAtKill < n && pendingAtKill > 0, "the kill came mid-run: " + answeredAtKill + " of " + n
           + " answered, " + pendingAtKill + " waiting");
-      MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      var m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertEquals(n - timedOut, (long) m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "answered")));
       assertEquals(timedOut, (long) m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "timeout")));
       assertEquals(0, pending(p), "nothing waits any more");

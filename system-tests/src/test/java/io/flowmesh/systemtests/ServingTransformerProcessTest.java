@@ -90,7 +90,7 @@ class ServingTransformerProcessTest {
           }
         }
       }
-      MetricsText m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
+      var m = MetricsText.parse(p.service(Vertex.SOURCE).get("/metrics").body());
       assertEquals(n, m.sum("flowmesh_source_serving_requests_total", Map.of("mode", "sync", "outcome", "answered")));
       assertEquals(0, m.sum("flowmesh_source_serving_pending"), "nothing waits any more");
       assertEquals(n / 3, (long) m.sum("flowmesh_source_transformer_dropped_total"), "the transformer dropped a third");
