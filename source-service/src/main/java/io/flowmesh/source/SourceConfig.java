@@ -129,8 +129,12 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
         s.problem(SourceKeys.SERVING_TIMEOUT, "must be at most " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + max.toMillis() + "ms");
       }
     }
+    long resultBytes = s.get(SourceKeys.SERVING_MAX_RESULT_BYTES);
+    if (resultBytes < 1) {
+      s.problem(SourceKeys.SERVING_MAX_RESULT_BYTES, "must be at least 1 byte (it bounds the bytes of stored async answers)");
+    }
     return new ServingConfig(timeout, max, s.get(SourceKeys.SERVING_MAX_PENDING),
-        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), idle,
+        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), resultBytes, idle,
         s.get(SourceKeys.SERVING_MAX_LISTENERS));
   }
 

@@ -84,6 +84,9 @@ public final class SourceKeys {
   public static final ConfigKey<Integer> SERVING_MAX_RESULTS = ConfigKey.of("source.serving.max-results", "10000",
       Types.intRange(1, 1 << 24), "http: async answers kept for /v1/process/fetch at most, per replica; beyond, the oldest"
       + " answered is forgotten (404)");
+  public static final ConfigKey<Long> SERVING_MAX_RESULT_BYTES = ConfigKey.of("source.serving.max-result-bytes", "64MiB", Types.SIZE,
+      "http: bytes of async answers kept for /v1/process/fetch at most, per replica (the serialized outputs: values, ids, keys,"
+      + " tags); beyond, the oldest answered is forgotten (404); one answer larger than this is kept as a 507 naming its size");
 
   public static final ConfigKey<String> KAFKA_BOOTSTRAP = ConfigKey.of("source.kafka.bootstrap-servers", null, Types.STRING,
       "kafka: host:port[,host:port...] of the brokers (required with source.type=kafka)");
@@ -136,7 +139,7 @@ public final class SourceKeys {
   public static List<ConfigKey<?>> keys() {
     List<ConfigKey<?>> all = new java.util.ArrayList<>(List.of(TYPE, HTTP_PORT, EDGE_PORT, ALLOWED_SUBSCRIBERS, EDGE_TO, EDGE_CONDITION, QUEUE_CAPACITY, ID_PREFIX, IDLE_TIMEOUT, WATERMARK_INTERVAL, RATE, MSG_SIZE,
         KEY_COUNT, KEY_ORDER, COUNT, DURATION, VALUE, JITTER, MAX_DELAY, MAX_BODY, TOKEN, MAX_HELD_BYTES, RETRY_AFTER,
-        STALL_TIMEOUT, REQUEST_TIMEOUT, SERVING_TIMEOUT, SERVING_MAX_TIMEOUT, SERVING_MAX_PENDING, SERVING_MAX_LISTENERS, SERVING_RETENTION, SERVING_MAX_RESULTS, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
+        STALL_TIMEOUT, REQUEST_TIMEOUT, SERVING_TIMEOUT, SERVING_MAX_TIMEOUT, SERVING_MAX_PENDING, SERVING_MAX_LISTENERS, SERVING_RETENTION, SERVING_MAX_RESULTS, SERVING_MAX_RESULT_BYTES, KAFKA_BOOTSTRAP, KAFKA_TOPICS, KAFKA_GROUP, KAFKA_START, KAFKA_MAX_UNACKED, KAFKA_COMMIT_INTERVAL,
         KAFKA_REVOKE_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_MAX_METADATA, KAFKA_CLIENT, UDSOURCE_MAX_BATCH, UDSOURCE_READ_TIMEOUT,
         UDSOURCE_POLL_INTERVAL));
     all.addAll(UDSOURCE.all());

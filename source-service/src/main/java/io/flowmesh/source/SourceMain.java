@@ -63,8 +63,7 @@ public final class SourceMain extends VertexMain<SourceConfig> {
         .transformer(config.transformer(), config.ingest().maxDelay(), config.idleTimeout())
         .routes(config.routes());
     IngestRoute route = ingest == null ? null
-        : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry,
-            config.transformer().enabled());
+        : new IngestRoute(config.ingest(), common.edge().maxMessageBytes(), verticle, ingest, registry);
     return vertx.deployVerticle(verticle).map(id -> new SourceVertex(verticle, route));
   }
 }

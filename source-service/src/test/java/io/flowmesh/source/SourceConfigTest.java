@@ -80,6 +80,16 @@ class SourceConfigTest {
   }
 
   @Test
+  void aBadServingResultByteBoundIsRefusedNamingTheKey() {
+    List<String> p = problems("--source.type=http", "--source.serving.max-result-bytes=lots");
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("source.serving.max-result-bytes='lots' (from --source.serving.max-result-bytes)"), p.toString());
+    p = problems("--source.type=http", "--source.serving.max-result-bytes=0");
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("source.serving.max-result-bytes") && p.get(0).contains("must be at least 1 byte"), p.toString());
+  }
+
+  @Test
   void keysThatContradictEachOtherAreReportedOneLineEach() {
     List<String> p = problems("--source.value=abc", "--source.msg-size=10", "--source.msg-size=10",
         "--edge.max-message-bytes=100", "--source.duration=0s");

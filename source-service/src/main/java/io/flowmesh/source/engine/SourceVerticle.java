@@ -117,7 +117,7 @@ public final class SourceVerticle extends VerticleBase {
     };
     if (transformerConfig != null && transformerConfig.enabled()) {
       transformer = new TransformStage(vertx, server, transformerConfig, registry, toProducer, maxDelay, idleTimeout);
-      server.ackListener(transformer::acked);
+      server.ackListener(transformer);
       transformer.start();
     } else {
       server.ackListener(toProducer);

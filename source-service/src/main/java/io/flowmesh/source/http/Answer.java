@@ -12,8 +12,17 @@ import java.util.List;
  * @param outputs the outputs, empty when nothing was produced; null unless answered
  * @param messages how many messages the request had
  * @param timeoutMillis the timeout it waited with
+ * @param oversize {@link Outcome#TOO_LARGE}: the size of the answer that was not kept, and the bound; else null
  */
-record Answer(Outcome outcome, String id, List<ReplyOutput> outputs, int messages, long timeoutMillis) {
+record Answer(Outcome outcome, String id, List<ReplyOutput> outputs, int messages, long timeoutMillis, Oversize oversize) {
+
+  Answer(Outcome outcome, String id, List<ReplyOutput> outputs, int messages, long timeoutMillis) {
+    this(outcome, id, outputs, messages, timeoutMillis, null);
+  }
+
+  /** An async answer of {@code bytes}, over {@code source.serving.max-result-bytes} ({@code max}). */
+  record Oversize(long bytes, long max) {
+  }
 
   /** What became of a request. */
   enum Outcome {
@@ -23,6 +32,8 @@ record Answer(Outcome outcome, String id, List<ReplyOutput> outputs, int message
     SUBMITTED,
     /** No answer within its timeout (504). */
     TIMEOUT,
+    /** Async: answered, but larger than {@code source.serving.max-result-bytes}, so not kept (507). */
+    TOO_LARGE,
     /** The source's buffer is full (429). */
     FULL,
     /** Too many requests waiting ({@code source.serving.max-pending}) (429). */

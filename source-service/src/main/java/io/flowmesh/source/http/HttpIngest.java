@@ -216,6 +216,7 @@ public final class HttpIngest implements Producer {
         .put("maxHeldBytes", config.maxHeldBytes()).put("idle", watermark.idle(System.nanoTime()))
         .put("serving", new JsonObject().put("pending", waiters == null ? 0 : waiters.pending())
             .put("maxPending", config.serving().maxPending()).put("results", waiters == null ? 0 : waiters.results())
+            .put("resultBytes", waiters == null ? 0 : waiters.resultBytes()).put("maxResultBytes", config.serving().maxResultBytes())
             .put("listeners", waiters == null ? 0 : waiters.listeners()));
   }
 }

@@ -22,7 +22,7 @@ final class IngestMetrics {
     this.received = Counter.builder("flowmesh.source.http.received.bytes").baseUnit("bytes")
         .description("POST /ingest body bytes read from the network, refused requests included").register(registry);
     for (String reason : new String[] {"full", "bad_request", "too_large", "unauthorized", "unsupported_media_type", "stopping",
-        "timeout", "busy", "serving_timeout", "not_found", "not_implemented"}) {
+        "timeout", "busy", "serving_timeout", "serving_too_large", "not_found"}) {
       rejected(reason);
     }
   }

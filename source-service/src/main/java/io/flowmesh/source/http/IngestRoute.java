@@ -43,18 +43,15 @@ public final class IngestRoute {
   private final BearerToken token;
   private final ServingRoute serving;
 
-  /** @param transformer whether a source transformer is on (serving is not supported through one yet) */
   public IngestRoute(IngestConfig config, long maxMessageBytes, SourceVerticle source, HttpIngest ingest,
-      MeterRegistry registry, boolean transformer) {
+      MeterRegistry registry) {
     this.config = config;
     this.source = source;
     this.ingest = ingest;
     this.parser = new IngestParser(maxMessageBytes);
     this.metrics = new IngestMetrics(registry);
     this.token = config.token() == null ? null : new BearerToken(config.token());
-    this.serving = new ServingRoute(this, config, source, ingest, parser, metrics, transformer
-        ? "serving through a source transformer (source.transformer.enabled=true) is not supported yet: its outputs carry no"
-            + " serving mark, so no answer could come home" : null);
+    this.serving = new ServingRoute(this, config, source, ingest, parser, metrics);
   }
 
   /**

@@ -39,18 +39,15 @@ final class ServingRoute {
   private final HttpIngest ingest;
   private final IngestParser parser;
   private final IngestMetrics metrics;
-  /** Why serving is off here (a source transformer between), or null. */
-  private final String unsupported;
 
   ServingRoute(IngestRoute ingestRoute, IngestConfig config, SourceVerticle source, HttpIngest ingest, IngestParser parser,
-      IngestMetrics metrics, String unsupported) {
+      IngestMetrics metrics) {
     this.ingestRoute = ingestRoute;
     this.config = config;
     this.source = source;
     this.ingest = ingest;
     this.parser = parser;
     this.metrics = metrics;
-    this.unsupported = unsupported;
   }
 
   void install(Router router) {
@@ -61,10 +58,6 @@ final class ServingRoute {
   }
 
   private void body(RoutingContext ctx, Waiter.Mode mode) {
-    if (unsupported != null) {
-      ingestRoute.reject(ctx, 501, "not_implemented", unsupported);
-      return;
-    }
     BodyReader.read(ctx, config, metrics, ingestRoute::reject, body -> submit(ctx, body, mode));
   }
 
@@ -160,6 +153,13 @@ final class ServingRoute {
         resp.putHeader(ID_HEADER, a.id());
         json(ctx, 504, AnswerJson.of(a).encode());
       }
+      case TOO_LARGE -> {
+        // 507 Insufficient Storage: the pipeline answered; this replica could not keep the answer (not 502:
+        // nothing failed on the way, and the caller cannot tell the two apart by the body alone).
+        metrics.reject("serving_too_large");
+        resp.putHeader(ID_HEADER, a.id());
+        json(ctx, 507, AnswerJson.of(a).encode());
+      }
       default -> ingestRoute.refuse(ctx, a);
     }
   }
@@ -241,7 +241,8 @@ final class ServingRoute {
         ctx.fail(500, ar.cause());
       } else if (ar.result() == null) {
         ingestRoute.reject(ctx, 404, "not_found", "no request " + id + " here: never submitted to this source replica,"
-            + " or its answer expired (source.serving.result-retention, source.serving.max-results)");
+            + " or its answer expired (source.serving.result-retention, source.serving.max-results,"
+            + " source.serving.max-result-bytes)");
       } else {
         answer(ctx, ar.result(), raw);
       }
@@ -377,9 +378,13 @@ final class ServingRoute {
     }
   }
 
-  /** An async answer as a server-sent event: {@code id}, {@code event: answered|failed|timeout}, {@code data: <JSON>}. */
+  /**
+   * An async answer as a server-sent event: {@code id}, {@code event: answered|failed|timeout|too_large},
+   * {@code data: <JSON>}.
+   */
   static String sseEvent(Answer a) {
     return "id: " + a.id() + "\nevent: " + (a.outcome() == Answer.Outcome.TIMEOUT ? "timeout"
+        : a.outcome() == Answer.Outcome.TOO_LARGE ? "too_large"
         : ReplyFailures.firstFailure(a.outputs()) != null ? "failed" : "answered")
         + "\ndata: " + AnswerJson.of(a).encode() + "\n\n";
   }

@@ -14,8 +14,10 @@ import java.util.Map;
  * The serving requests this source replica holds: each waits for the acks of its messages (which
  * bring the replies home), up to its timeout; at most {@code source.serving.max-pending} at once.
  * Answered async requests are kept for {@code source.serving.result-retention}, at most
- * {@code source.serving.max-results} of them (the oldest answered goes first), for
- * {@code /v1/process/fetch}, and streamed to the {@link Listener}s ({@code /v1/process/sse}).
+ * {@code source.serving.max-results} of them and {@code source.serving.max-result-bytes} of their
+ * outputs (the oldest answered goes first; one answer over the whole byte budget is kept as
+ * {@link Answer.Outcome#TOO_LARGE}), for {@code /v1/process/fetch}, and streamed to the
+ * {@link Listener}s ({@code /v1/process/sse}).
  *
  * <h2>Concurrency</h2>
  * Confined to the source's event loop: timers and acks arrive there.
@@ -43,8 +45,10 @@ final class Waiters {
   private final Map<String, List<Listener>> byId = new HashMap<>();
   private int idListeners;
   private int pending;
+  /** The bytes of the stored answers' outputs. */
+  private long resultBytes;
 
-  private record Stored(Answer answer, long atNanos) {
+  private record Stored(Answer answer, long atNanos, long bytes) {
   }
 
   Waiters(Vertx vertx, ServingConfig config, ServingMetrics metrics) {
@@ -137,8 +141,15 @@ final class Waiters {
       return;
     }
     asyncPending.remove(w.id);
+    long bytes = bytes(a);
+    if (bytes > config.maxResultBytes()) {
+      a = new Answer(Answer.Outcome.TOO_LARGE, a.id(), null, a.messages(), a.timeoutMillis(),
+          new Answer.Oversize(bytes, config.maxResultBytes()));
+      bytes = 0;
+    }
     long now = System.nanoTime();
-    results.put(w.id, new Stored(a, now));
+    Stored old = results.put(w.id, new Stored(a, now, bytes));
+    resultBytes += bytes - (old == null ? 0 : old.bytes());
     evict(now);
     List<Listener> forId = byId.remove(w.id);
     if (forId != null) {
@@ -217,16 +228,37 @@ final class Waiters {
     return listeners.size() + idListeners;
   }
 
+  /** The bytes of stored async answers' outputs (at most {@code source.serving.max-result-bytes}). */
+  long resultBytes() {
+    return resultBytes;
+  }
+
+  /** What an answer holds: its outputs as serialized (protobuf caches the size); 0 for none. */
+  private static long bytes(Answer a) {
+    List<ReplyOutput> outputs = a.outputs();
+    if (outputs == null) {
+      return 0;
+    }
+    long n = 0;
+    for (int i = 0, size = outputs.size(); i < size; i++) {
+      n += outputs.get(i).getSerializedSize();
+    }
+    return n;
+  }
+
+  /** Drops the oldest answers while too many, too many bytes, or expired. */
   private void evict(long now) {
     long retention = config.retention().toNanos();
     Iterator<Stored> it = results.values().iterator();
     while (it.hasNext()) {
       Stored s = it.next();
-      if (results.size() > config.maxResults() || now - s.atNanos() > retention) {
+      if (results.size() > config.maxResults() || resultBytes > config.maxResultBytes() || now - s.atNanos() > retention) {
         it.remove();
+        resultBytes -= s.bytes();
       } else {
         break;
       }
     }
+    metrics.resultBytes(resultBytes);
   }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * The results of answered inputs on their way to the edge: a result tagged
  * {@link TransformStage#DROP} is dropped; the kept ones of input {@code id} become messages
  * {@code id} (exactly one kept) or {@code id/<index>}, with the result's event time (the input's
- * when unset), keys, value and tags and the input's headers and ingest time. What the edge's queue
+ * when unset), keys, value and tags and the input's headers, ingest time and serving mark. What the edge's queue
  * has no room for waits in a backlog, in order, until {@link #pull()}. The event times seen make
  * the transformer's watermark.
  *
@@ -56,7 +56,7 @@ final class TransformOutputs {
         watermark.seen(eventTime, nowMillis, nowNanos);
         Message out = Message.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
             .addAllKeys(r.getKeysList()).setEventTime(eventTime).putAllHeaders(in.getHeadersMap())
-            .setIngestTime(in.getIngestTime()).addAllTags(r.getTagsList()).build();
+            .setIngestTime(in.getIngestTime()).setServe(in.getServe()).addAllTags(r.getTagsList()).build();
         if (!backlog.isEmpty() || !server.enqueue(out, p)) {
           backlog.add(new Object[] {out, p});
         }

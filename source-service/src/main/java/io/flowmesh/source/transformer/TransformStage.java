@@ -2,6 +2,7 @@ package io.flowmesh.source.transformer;
 
 import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.udf.sourcetransformer.v1.Handshake;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformRequest;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
@@ -24,6 +25,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * are named {@code id} (exactly one result) or {@code id/<index>}, so a redelivered input gives the
  * same ids. The input is acked to its producer once every output is acked (at once with none).
  *
+ * <p>Serving: the outputs of an input marked {@code serve} are marked too, and the input is acked
+ * with the union of its outputs' replies (an empty reply when the transformer kept none), so an
+ * HTTP serving request through a transformer is answered with everything produced from it.
+ *
  * <p>When the stream breaks (the UDF went away, broke the protocol, or left a request unanswered
  * past {@code source.transformer.timeout}: fewer answers than requests), everything in the UDF is
  * sent again on the next stream, opened with backoff: nothing is lost, and nothing answered is sent
@@ -49,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Concurrency</h2>
  * Create and use on the source verticle's event loop.
  */
-public final class TransformStage implements EdgeServer.Intake, UdfStream.Events<SourceTransformResponse> {
+public final class TransformStage implements EdgeServer.Intake, UdfStream.Events<SourceTransformResponse>, AckListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
   /** Numaflow's tag that drops a result (the SDKs' {@code Message.DROP}). */
@@ -62,10 +68,34 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     final Object attachment;
     long sentNanos;
     int outstanding;
+    /** Serving: the replies of its outputs acked so far (null until one has outputs). */
+    List<ReplyOutput> reply;
+    private boolean replyOwned;
 
     Pending(Message input, Object attachment) {
       this.input = input;
       this.attachment = attachment;
+    }
+
+    /** Adds an output's reply; the first is kept as it is, a second one copies it (most inputs have one output). */
+    void reply(List<ReplyOutput> outputReply) {
+      if (outputReply == null || outputReply.isEmpty()) {
+        return;
+      }
+      if (reply == null) {
+        reply = outputReply;
+        return;
+      }
+      if (!replyOwned) {
+        reply = new ArrayList<>(reply);
+        replyOwned = true;
+      }
+      reply.addAll(outputReply);
+    }
+
+    /** What the input is acked with: null for a plain one, the replies (maybe none) for a serving one. */
+    List<ReplyOutput> upstreamReply() {
+      return !input.getServe() ? null : reply == null ? List.of() : reply;
     }
   }
 
@@ -150,14 +180,24 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     return inFlight.size() + unsent.size();
   }
 
-  /** An output was acked end to end: its input is done once all of its outputs are. */
+  /** An output was acked end to end with no reply. */
   public void acked(Message m, Object attachment) {
+    acked(m, attachment, null);
+  }
+
+  /**
+   * An output was acked end to end, with its reply when it was a serving message: its input is done
+   * (and acked upstream with the union of its outputs' replies) once all of its outputs are.
+   */
+  @Override
+  public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
     if (attachment instanceof Pending p) {
+      p.reply(reply);
       if (--p.outstanding == 0) {
-        upstream.acked(p.input, p.attachment);
+        upstream.acked(p.input, p.attachment, p.upstreamReply());
       }
     } else {
-      upstream.acked(m, attachment);
+      upstream.acked(m, attachment, reply);
     }
   }
 
@@ -260,7 +300,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     int kept = TransformOutputs.kept(results);
     metrics.answered(kept, results.size() - kept);
     if (kept == 0) {
-      upstream.acked(p.input, p.attachment);
+      upstream.acked(p.input, p.attachment, p.upstreamReply());
     } else {
       p.outstanding = kept;
       outputs.put(p, results, kept);

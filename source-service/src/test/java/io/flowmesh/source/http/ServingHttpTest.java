@@ -164,6 +164,64 @@ class ServingHttpTest {
     }
   }
 
+  @Test
+  void asyncAnswersAreEvictedOldestFirstByBytesAndOneOverTheBudgetIsKeptAs507() throws Exception {
+    int edgePort = PortFinder.freePort();
+    // Each answer holds one 1,000-byte value (plus its id and vertex): two fit in 2,500 bytes, three do not.
+    start("--source.edge.port=" + edgePort, "--source.edge.allowed-subscribers=sink", "--source.serving.max-result-bytes=2500");
+    try (TestSink sink = new TestSink(edgePort, false,
+        m -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setVertex("out").setValue(m.getValue()).build()))) {
+      String[] ids = new String[3];
+      for (int i = 0; i < ids.length; i++) {
+        HttpResponse<String> r = post("/v1/process/async", String.valueOf((char) ('a' + i)).repeat(1000));
+        assertEquals(202, r.statusCode(), r.body());
+        ids[i] = new JsonObject(r.body()).getString("id");
+        int answered = i + 1;
+        OnLoop.until(() -> answered("async") == answered, 10_000, () -> "answered=" + answered("async"));
+        assertEquals(200, fetch(ids[i]).statusCode(), "answer " + i + " is held once it came");
+      }
+      assertEquals(2, results(), "the third answer pushed the oldest out");
+      HttpResponse<String> evicted = fetch(ids[0]);
+      assertEquals(404, evicted.statusCode(), "the oldest answer was evicted by bytes: " + evicted.body());
+      for (int i = 1; i < 3; i++) {
+        HttpResponse<String> kept = fetch(ids[i]);
+        assertEquals(200, kept.statusCode(), kept.body());
+        String value = new String(java.util.Base64.getDecoder().decode(
+            new JsonObject(kept.body()).getJsonArray("outputs").getJsonObject(0).getString("value")), StandardCharsets.UTF_8);
+        assertEquals(String.valueOf((char) ('a' + i)).repeat(1000), value, "answer " + i + " is its own");
+      }
+      long held = resultBytes();
+      assertTrue(held > 2000 && held <= 2500, "held bytes " + held);
+      assertEquals((double) held, source.registry().get("flowmesh.source.serving.result.bytes").gauge().value());
+
+      // One answer larger than the whole budget: kept as a 507 naming its size and the key, evicting nothing.
+      HttpResponse<String> big = post("/v1/process/async", "z".repeat(3000));
+      assertEquals(202, big.statusCode(), big.body());
+      String bigId = new JsonObject(big.body()).getString("id");
+      OnLoop.until(() -> answered("async") == 4, 10_000, () -> "answered=" + answered("async"));
+      HttpResponse<String> tooLarge = fetch(bigId);
+      assertEquals(507, tooLarge.statusCode(), tooLarge.body());
+      JsonObject j = new JsonObject(tooLarge.body());
+      assertEquals("too_large", j.getString("status"), tooLarge.body());
+      assertEquals(2500, j.getLong("max_result_bytes"), tooLarge.body());
+      assertTrue(j.getLong("bytes") > 3000, tooLarge.body());
+      assertTrue(j.getString("reason").contains(j.getLong("bytes") + " bytes, over source.serving.max-result-bytes=2500"),
+          j.getString("reason"));
+      assertEquals(3, results(), "the oversized answer took the place of none");
+      assertEquals(200, fetch(ids[1]).statusCode());
+      assertEquals(held, resultBytes(), "the oversized answer holds none of the budget");
+    }
+  }
+
+  private HttpResponse<String> fetch(String id) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + "/v1/process/fetch?id=" + id))
+        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private long resultBytes() {
+    return OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getLong("resultBytes");
+  }
+
   private int results() {
     return OnLoop.await(source.vertex().status(), 10_000).getJsonObject("serving").getInteger("results");
   }

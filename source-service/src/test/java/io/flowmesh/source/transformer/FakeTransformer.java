@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@code SourceTransformFn} server on plain HTTP/2 that misbehaves as told: {@link Fault#NONE}
- * answers each request with one result tagged {@code t} (its value and event time kept).
+ * answers each request with one result tagged {@code t} (its value and event time kept); with
+ * {@link #split}, a value holding commas gets one result per part, and a value {@code drop} none.
  */
 final class FakeTransformer {
 
@@ -34,6 +35,7 @@ final class FakeTransformer {
   }
 
   volatile Fault fault = Fault.NONE;
+  volatile boolean split;
   final AtomicInteger streams = new AtomicInteger();
   private HttpServer server;
 
@@ -53,12 +55,13 @@ final class FakeTransformer {
     }
     streams.incrementAndGet();
     Fault f = fault;
+    boolean splitting = split;
     HttpServerResponse resp = req.response().putHeader("content-type", "application/grpc").setChunked(true);
     GrpcFrameReader reader = new GrpcFrameReader(1 << 20, "test", new GrpcFrameReader.Sink() {
       @Override
       public boolean onMessage(Buffer message) {
         try {
-          answer(f, resp, SourceTransformRequest.parseFrom(message.getBytes()));
+          answer(f, splitting, resp, SourceTransformRequest.parseFrom(message.getBytes()));
         } catch (InvalidProtocolBufferException e) {
           resp.reset();
         }
@@ -73,7 +76,7 @@ final class FakeTransformer {
     req.handler(reader::feed);
   }
 
-  private static void answer(Fault f, HttpServerResponse resp, SourceTransformRequest r) {
+  private static void answer(Fault f, boolean split, HttpServerResponse resp, SourceTransformRequest r) {
     if (r.hasHandshake()) {
       if (f == Fault.NO_HANDSHAKE) {
         write(resp, SourceTransformResponse.newBuilder().setId("not-a-handshake").build());
@@ -90,8 +93,21 @@ final class FakeTransformer {
           write(resp, answer(r));
         }
       }
-      default -> write(resp, answer(r));
+      default -> write(resp, split ? splitAnswer(r) : answer(r));
     }
+  }
+
+  /** One result per comma-separated part of the value; none for the value {@code drop}. */
+  private static SourceTransformResponse splitAnswer(SourceTransformRequest r) {
+    SourceTransformResponse.Builder b = SourceTransformResponse.newBuilder().setId(r.getRequest().getId());
+    String value = r.getRequest().getValue().toStringUtf8();
+    if (!value.equals("drop")) {
+      for (String part : value.split(",", -1)) {
+        b.addResults(SourceTransformResponse.Result.newBuilder().setValue(com.google.protobuf.ByteString.copyFromUtf8(part))
+            .setEventTime(r.getRequest().getEventTime()).addTags("t"));
+      }
+    }
+    return b.build();
   }
 
   private static SourceTransformResponse answer(SourceTransformRequest r) {

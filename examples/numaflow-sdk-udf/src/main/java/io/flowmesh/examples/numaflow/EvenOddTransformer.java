@@ -17,10 +17,11 @@ import java.util.regex.PatternSyntaxException;
  * A source transformer on the SDK: the event time is read from the value when it starts with
  * {@code <epoch millis>|}, else the input's event time truncated to the whole second; each result
  * is tagged {@code even} or {@code odd} by its value's first byte; values matching {@code --drop
- * REGEX} are dropped. Stateless.
+ * REGEX} are dropped; a value in which {@code --split REGEX} matches is split there, one result per
+ * part (so one input can give several outputs). Stateless.
  *
  * <p>{@code java -jar numaflow-sdk-udf.jar source-transformer [--port N (default 55001) | --socket PATH]
- * [--server-info-file PATH] [--drop REGEX]}.
+ * [--server-info-file PATH] [--drop REGEX] [--split REGEX]}.
  */
 public final class EvenOddTransformer extends SourceTransformer {
 
@@ -28,12 +29,14 @@ public final class EvenOddTransformer extends SourceTransformer {
   static final int DEFAULT_PORT = 55001;
 
   static final String USAGE = "usage: java -jar numaflow-sdk-udf.jar source-transformer [--drop REGEX] "
-      + SdkServerOptions.LISTEN_USAGE + " (default: TCP port " + DEFAULT_PORT + ")";
+      + "[--split REGEX] " + SdkServerOptions.LISTEN_USAGE + " (default: TCP port " + DEFAULT_PORT + ")";
 
   private final Pattern drop;
+  private final Pattern split;
 
-  EvenOddTransformer(Pattern drop) {
+  EvenOddTransformer(Pattern drop, Pattern split) {
     this.drop = drop;
+    this.split = split;
   }
 
   @Override
@@ -44,8 +47,19 @@ public final class EvenOddTransformer extends SourceTransformer {
     if (drop != null && drop.matcher(text).find()) {
       return MessageList.newBuilder().addMessage(Message.toDrop(eventTime)).build();
     }
+    if (split != null && split.matcher(text).find()) {
+      MessageList.MessageListBuilder parts = MessageList.newBuilder();
+      for (String part : split.split(text, -1)) {
+        parts.addMessage(result(part.getBytes(StandardCharsets.UTF_8), eventTime, keys));
+      }
+      return parts.build();
+    }
+    return MessageList.newBuilder().addMessage(result(value, eventTime, keys)).build();
+  }
+
+  private static Message result(byte[] value, Instant eventTime, String[] keys) {
     String tag = value.length > 0 && value[0] % 2 == 0 ? "even" : "odd";
-    return MessageList.newBuilder().addMessage(new Message(value, eventTime, keys, new String[] {tag})).build();
+    return new Message(value, eventTime, keys, new String[] {tag});
   }
 
   static Instant eventTime(String text, Instant fallback) {
@@ -62,20 +76,25 @@ public final class EvenOddTransformer extends SourceTransformer {
 
   /** Serves the transformer on the SDK's server until it is stopped. */
   static void serve(List<String> args) throws Exception {
-    SdkServerOptions options = SdkServerOptions.parse(args, "transformer", "sourcetransformer-server-info", Set.of("drop"));
-    String dropOption = options.option("drop", null);
-    Pattern drop;
-    try {
-      drop = dropOption == null ? null : Pattern.compile(dropOption);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("--drop '" + dropOption + "' is not a regular expression: " + e.getDescription());
-    }
+    SdkServerOptions options = SdkServerOptions.parse(args, "transformer", "sourcetransformer-server-info", Set.of("drop", "split"));
+    Pattern drop = pattern("drop", options.option("drop", null));
+    Pattern split = pattern("split", options.option("split", null));
     options.createServerInfoDirectory(); // the SDK's transformer server writes its info file even on TCP
     GRPCConfig.GRPCConfigBuilder config = GRPCConfig.newBuilder();
     options.configure(DEFAULT_PORT, config::isLocal, config::port, config::socketPath, config::infoFilePath);
-    Server server = new Server(new EvenOddTransformer(drop), config.build());
+    Server server = new Server(new EvenOddTransformer(drop, split), config.build());
     SdkServer.serve(SdkServer.of(server::start, server::awaitTermination, server::stop, null),
         "udf numaflow-sdk-source-transformer listening on "
-            + options.address(DEFAULT_PORT, "/var/run/numaflow/sourcetransform.sock") + " drop=" + drop);
+            + options.address(DEFAULT_PORT, "/var/run/numaflow/sourcetransform.sock") + " drop=" + drop
+            + " split=" + split);
+  }
+
+  /** {@code --name}'s regular expression, or null when not given. */
+  private static Pattern pattern(String name, String text) {
+    try {
+      return text == null ? null : Pattern.compile(text);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("--" + name + " '" + text + "' is not a regular expression: " + e.getDescription());
+    }
   }
 }
