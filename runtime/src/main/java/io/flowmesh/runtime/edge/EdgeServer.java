@@ -62,7 +62,7 @@ public final class EdgeServer {
   private final Handler<Void> drainTask = v -> scheduleDispatch();
   private Handler<Void> demandHandler;
   private Intake intake;
-  private AckListener ackListener = (m, a) -> { };
+  private AckListener ackListener = (m, a, reply) -> { };
   private HttpServer server;
   private long heartbeatTimer = -1;
   private long watermark = Watermarks.NONE;
@@ -322,14 +322,8 @@ public final class EdgeServer {
    * a message marked serve with the replies of all its copies ({@code reply}: this copy's, or null).
    */
   void acked(Message m, Object attachment, List<ReplyOutput> reply) {
-    Object tell = outbound.ackedCopy(attachment, reply);
-    if (tell != OutboundEdges.NOT_YET) {
+    if (outbound.ackedCopy(m, attachment, reply, ackListener)) {
       acked++;
-      if (m.getServe()) {
-        ackListener.acked(m, tell, outbound.mergedReply());
-      } else {
-        ackListener.acked(m, tell);
-      }
     }
   }
 
