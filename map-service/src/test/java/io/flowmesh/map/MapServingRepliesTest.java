@@ -51,15 +51,15 @@ class MapServingRepliesTest {
   void theRepliesOfAFlatMapsOutputsOverTheCapAreAckedUpstreamAsOneFailureNamingTheLimitAndNothingIsRedelivered()
       throws Exception {
     int n = 40;
-    // every 4th input splits into 1,501 outputs whose replies (~20 bytes each) are over a 16 KiB frame; the others into 2
-    String big = "x,".repeat(1_500);
+    // every 4th input splits into 4,001 outputs whose replies (~20 bytes each) are over a 64 KiB frame; the others into 2
+    String big = "x,".repeat(4_000);
     TestSource source = keep(new TestSource(n, i -> ByteString.copyFromUtf8(i % 4 == 0 ? big : "a" + i + ",b" + i), 0, true));
     UdfServer udf = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0")).handler(new FlatMap(","));
     String udfAddress = OnLoop.await(udf.start(), 10_000).toString();
     int edgePort = PortFinder.freePort();
     Launched map = new MapMain().launch(new String[] {"--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
         "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2",
-        "--edge.max-frame-bytes=16384", "--edge.max-message-bytes=8192"}, Map.of());
+        "--edge.max-frame-bytes=65536", "--edge.max-message-bytes=32768"}, Map.of());
     keep(() -> OnLoop.await(map.stop(Duration.ofSeconds(5)), 20_000));
     keep(new TestSink(edgePort, false, m -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setValue(m.getValue())
         .setVertex("sink").build())));
@@ -68,11 +68,11 @@ class MapServingRepliesTest {
     for (int i = 0; i < n; i++) {
       List<ReplyOutput> r = source.replies.get("m" + i);
       if (i % 4 == 0) {
-        assertEquals(1, r.size(), "m" + i + ": one failure in place of 1,501 outputs");
+        assertEquals(1, r.size(), "m" + i + ": one failure in place of 4,001 outputs");
         ReplyOutput f = ReplyFailures.firstFailure(r);
         assertEquals("m" + i, f.getId());
         assertEquals("map", f.getVertex(), "the map's merge went over");
-        assertTrue(f.getError().startsWith("its reply was ") && f.getError().contains("edge.max-frame-bytes=16384"), f.getError());
+        assertTrue(f.getError().startsWith("its reply was ") && f.getError().contains("edge.max-frame-bytes=65536"), f.getError());
       } else {
         assertNull(ReplyFailures.firstFailure(r), r.toString());
         List<String> values = new ArrayList<>();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cap on a serving reply, through real processes (http source → map with the example
- * {@code flatmap} UDF → file sink, every service at {@code edge.max-frame-bytes=16KiB}): a request
+ * {@code flatmap} UDF → file sink, every service at {@code edge.max-frame-bytes=64KiB}, its least): a request
  * whose outputs' replies add up to more than an ack frame can carry is answered 502 naming the limit,
  * instead of breaking the map's edge to the source and being redelivered forever (docs/serving.md).
  */
@@ -35,12 +35,12 @@ class ServingReplyCapProcessTest {
       throws Exception {
     Map<String, String> env = Map.of(
         "FLOWMESH_SOURCE_TYPE", "http",
-        "FLOWMESH_EDGE_MAX_FRAME_BYTES", "16KiB",
-        "FLOWMESH_EDGE_MAX_MESSAGE_BYTES", "8KiB",
+        "FLOWMESH_EDGE_MAX_FRAME_BYTES", "64KiB",
+        "FLOWMESH_EDGE_MAX_MESSAGE_BYTES", "32KiB",
         "FLOWMESH_HTTP_IDLE_TIMEOUT", "180s",
         "FLOWMESH_SOURCE_SERVING_MAX_TIMEOUT", "150s");
-    // 1,501 outputs; each one's reply (its id, value and the sink's name) is ~30 bytes: ~45 KB in all
-    String big = "x,".repeat(1_500);
+    // 4,001 outputs; each one's reply (its id, value and the sink's name) is ~30 bytes: ~120 KB in all
+    String big = "x,".repeat(4_000);
     try (Pipeline p = Pipeline.start(dir, "flatmap", List.of("--separator", ","), env);
         ServingClient c = new ServingClient(p.service(Vertex.SOURCE).httpPort(), 8)) {
       ServingClient.Response tooLarge = c.post("/v1/process/sync?timeout=120s", big, Map.of()).get(150, TimeUnit.SECONDS);
@@ -49,7 +49,7 @@ class ServingReplyCapProcessTest {
       assertEquals("failed", failed.getString("status"));
       String reason = failed.getString("reason");
       assertTrue(reason.contains("at vertex map") && reason.contains("bytes over the")
-          && reason.contains("edge.max-frame-bytes=16384"), "the reason names the size over and the limit: " + reason);
+          && reason.contains("edge.max-frame-bytes=65536"), "the reason names the size over and the limit: " + reason);
 
       // Then more of both, at once: each small one gets its own two outputs, each large one its 502.
       List<CompletableFuture<ServingClient.Response>> answers = new ArrayList<>();
