@@ -110,7 +110,6 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     metrics.registerGauges(this, vertex, upstream.toString(), options);
   }
 
-  /** The id this subscriber says hello with. */
   /** This vertex's name (sent in the hello). */
   public String vertex() {
     return vertex;
@@ -121,6 +120,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     return options.maxFrameBytes();
   }
 
+  /** The id this subscriber says hello with. */
   public String subscriberId() {
     return subscriberId;
   }

@@ -96,11 +96,6 @@ public final class MergedReply {
     }
   }
 
-  /** Whether a reply was added since the last {@link #take}. */
-  public boolean any() {
-    return any;
-  }
-
   /** Bytes of the replies added so far. */
   public long bytes() {
     return bytes;
