@@ -67,7 +67,7 @@ class MapKeysAndHeadersTest {
         new SimpleMeterRegistry()));
     OnLoop.run(ctx, () -> {
       int[] next = {0};
-      source.ackListener((m, a) -> acked.incrementAndGet());
+      source.ackListener((m, a, r) -> acked.incrementAndGet());
       source.demandHandler(v -> {
         while (next[0] < n && source.room() > 0) {
           source.offer(element(next[0]++), null);

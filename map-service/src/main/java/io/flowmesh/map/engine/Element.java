@@ -4,8 +4,8 @@ import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.MergedReply;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,9 +40,8 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   boolean givenBack;
   /** The encoded size of the UDF request, -1 until first asked. */
   private int requestSize = -1;
-  /** A serving input: the replies of its outputs acked so far, merged (null while none came). */
-  private List<ReplyOutput> reply;
-  private boolean replyOwned;
+  /** A serving input: the replies of its outputs acked so far, merged under the cap (null while none came). */
+  private MergedReply reply;
 
   Element(Delivery delivery, EdgeSubscriber from, Object owner, String key) {
     this.delivery = delivery;
@@ -78,29 +77,29 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     return arrivalWatermark;
   }
 
-  /** An output of this element was acked downstream with {@code outputReply} (null: a plain ack). */
+  /**
+   * An output of this element was acked downstream with {@code outputReply} (null: a plain ack),
+   * merged with its siblings' under the cap of the input's edge ({@link MergedReply}).
+   */
   void outputAcked(List<ReplyOutput> outputReply) {
-    if (outputReply == null || outputReply.isEmpty()) {
+    if (outputReply == null) {
       return;
     }
     if (reply == null) {
-      reply = outputReply;
-      return;
+      reply = new MergedReply(from.maxFrameBytes());
     }
-    if (!replyOwned) {
-      reply = new ArrayList<>(reply);
-      replyOwned = true;
-    }
-    reply.addAll(outputReply);
+    reply.add(outputReply);
   }
 
   /**
-   * Acks the input upstream: a serving input with the replies of all its outputs, an explicit
-   * empty reply when it had none (dropped, or no result), so its caller gets an empty answer.
+   * Acks the input upstream: a serving input with the replies of all its outputs (a failure reply
+   * when together they are over the cap), an explicit empty reply when it had none (dropped, or no
+   * result), so its caller gets an empty answer.
    */
   void ackUpstream() {
     if (delivery.message().getServe()) {
-      from.ack(delivery, reply == null ? List.of() : reply);
+      List<ReplyOutput> r = reply == null ? null : reply.take(delivery.message().getId(), from.vertex());
+      from.ack(delivery, r == null ? List.of() : r);
     } else {
       from.ack(delivery);
     }

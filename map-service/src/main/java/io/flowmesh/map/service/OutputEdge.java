@@ -2,7 +2,6 @@ package io.flowmesh.map.service;
 
 import io.flowmesh.map.engine.Element;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.OrphanWatch;
@@ -33,7 +32,7 @@ final class OutputEdge implements OrphanWatch.Listener {
   private final EdgeServer server;
   private final long[] watermarks;
   private final List<InstancePort> ports = new ArrayList<>();
-  private final AckListener takeBack = (m, attachment) -> giveBack((Element) attachment);
+  private final AckListener takeBack = (m, attachment, reply) -> giveBack((Element) attachment);
   private OrphanWatch watch;
   private String orphanReason;
 
@@ -41,18 +40,9 @@ final class OutputEdge implements OrphanWatch.Listener {
     this.server = server;
     this.watermarks = new long[instances];
     Arrays.fill(watermarks, Watermarks.NONE);
-    server.ackListener(new AckListener() {
-      @Override
-      public void acked(Message m, Object attachment) {
-        Element e = (Element) attachment;
-        ((InstancePort) e.owner()).ackedOnEdgeLoop(e, null);
-      }
-
-      @Override
-      public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
-        Element e = (Element) attachment;
-        ((InstancePort) e.owner()).ackedOnEdgeLoop(e, reply == null ? List.of() : reply);
-      }
+    server.ackListener((m, attachment, reply) -> {
+      Element e = (Element) attachment;
+      ((InstancePort) e.owner()).ackedOnEdgeLoop(e, reply);
     });
   }
 

@@ -11,16 +11,11 @@ public interface AckListener {
   /**
    * @param message the message as it was offered
    * @param attachment what was offered with it
+   * @param reply for a message marked {@code serve}, its answer: what the sinks produced from it,
+   *     merged over every copy (fan-out) and capped ({@link MergedReply}); empty when nothing was
+   *     produced (a map dropped it, no edge took it). Null for a plain message, for a marked one
+   *     acked by a peer that sends no replies, and for a message handed back unsent
+   *     ({@link EdgeServer#takeQueued}).
    */
-  void acked(Message message, Object attachment);
-
-  /**
-   * The same, with the answer for a message marked {@code serve}: what the sinks produced from it,
-   * merged over every copy (fan-out); empty when nothing was produced (a map dropped it, no edge
-   * took it); null for a plain message, or a marked one acked by a peer that sends no replies.
-   * By default it forgets the reply; a listener that serves answers overrides it.
-   */
-  default void acked(Message message, Object attachment, List<ReplyOutput> reply) {
-    acked(message, attachment);
-  }
+  void acked(Message message, Object attachment, List<ReplyOutput> reply);
 }

@@ -20,8 +20,9 @@ final class Copies {
   int queued;
   /** Handed back to the producer unsent ({@link EdgeServer#takeQueued}): later acks of copies are not told. */
   boolean takenBack;
-  /** A message marked serve: the replies of the copies acked so far, merged (null while none came). */
-  java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply;
-  /** Whether {@link #reply} is a list of its own (else one copy's, not to be added to). */
-  boolean replyOwned;
+  /**
+   * A message marked serve: the replies of the copies acked so far; made at the first reply and kept
+   * with this pooled object (it starts over empty when taken).
+   */
+  MergedReply reply;
 }

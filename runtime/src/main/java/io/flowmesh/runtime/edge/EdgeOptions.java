@@ -76,6 +76,12 @@ public record EdgeOptions(
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
+  /** With frames of at most {@code frameBytes} and messages of at most {@code messageBytes} (as it must be 1 KiB less). */
+  public EdgeOptions withMaxFrameBytes(int frameBytes, int messageBytes) {
+    return new EdgeOptions(maxBatch, frameBytes, messageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+  }
+
   public EdgeOptions withHeartbeatInterval(Duration d) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);

@@ -62,7 +62,7 @@ public final class EdgeServer {
   private final Handler<Void> drainTask = v -> scheduleDispatch();
   private Handler<Void> demandHandler;
   private Intake intake;
-  private AckListener ackListener = (m, a) -> { };
+  private AckListener ackListener = (m, a, reply) -> { };
   private HttpServer server;
   private long heartbeatTimer = -1;
   private long watermark = Watermarks.NONE;
@@ -96,6 +96,11 @@ public final class EdgeServer {
     this.outbound = new OutboundEdges(vertex, options, queueCapacity, routes, registry);
     this.streams = new EdgeStreams(vertx, this, vertex, options, new SubscriberAuth(vertex, options, !routes.single(), registry),
         outbound);
+  }
+
+  /** {@code edge.max-frame-bytes} here: the most an ack frame may take, so the cap of a reply ({@link MergedReply}). */
+  public int maxFrameBytes() {
+    return options.maxFrameBytes();
   }
 
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
@@ -322,14 +327,8 @@ public final class EdgeServer {
    * a message marked serve with the replies of all its copies ({@code reply}: this copy's, or null).
    */
   void acked(Message m, Object attachment, List<ReplyOutput> reply) {
-    Object tell = outbound.ackedCopy(attachment, reply);
-    if (tell != OutboundEdges.NOT_YET) {
+    if (outbound.ackedCopy(m, attachment, reply, ackListener)) {
       acked++;
-      if (m.getServe()) {
-        ackListener.acked(m, tell, outbound.mergedReply());
-      } else {
-        ackListener.acked(m, tell);
-      }
     }
   }
 
@@ -395,7 +394,7 @@ public final class EdgeServer {
   }
 
   /** This vertex's name; the outbound edges (for {@link OrphanWatch}). */
-  String vertex() {
+  public String vertex() {
     return vertex;
   }
 

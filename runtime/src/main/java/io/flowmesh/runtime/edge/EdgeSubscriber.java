@@ -38,6 +38,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private final Context context;
   private final Thread eventLoop = Thread.currentThread();
+  private final String vertex;
   private final String subscriberId;
   private final String upstreamVertex;
   private final HostPort upstream;
@@ -78,6 +79,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     if (!Context.isOnEventLoopThread()) {
       throw new IllegalStateException("EdgeSubscriber must be created on an event-loop thread");
     }
+    this.vertex = vertex;
     this.subscriberId = subscriberId;
     this.upstreamVertex = upstreamVertex;
     this.upstream = upstream;
@@ -106,6 +108,16 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
       }
     });
     metrics.registerGauges(this, vertex, upstream.toString(), options);
+  }
+
+  /** This vertex's name (sent in the hello). */
+  public String vertex() {
+    return vertex;
+  }
+
+  /** {@code edge.max-frame-bytes} here: the most an ack frame may take, so the cap of a reply ({@link MergedReply}). */
+  public int maxFrameBytes() {
+    return options.maxFrameBytes();
   }
 
   /** The id this subscriber says hello with. */
@@ -202,10 +214,14 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /**
    * Acknowledges a delivery marked serve ({@code Message.serve}) with its answer: what this vertex
    * and those after it produced from it ({@code reply}, empty for nothing). The reply travels in the
-   * next flush's ack frame. A delivery not marked is acked plainly and the reply ignored.
+   * next flush's ack frame; one too large for an ack frame ({@code edge.max-frame-bytes}) is
+   * replaced by a failure reply naming its size and the limit ({@link MergedReply#fit}), so the
+   * message is still acked and its caller told. A delivery not marked is acked plainly and the reply
+   * ignored.
    */
   public void ack(Delivery d, List<ReplyOutput> reply) {
-    settle(d, d.message().getServe() ? reply : null);
+    Message m = d.message();
+    settle(d, m.getServe() && reply != null ? MergedReply.fit(reply, m.getId(), vertex, options.maxFrameBytes()) : null);
   }
 
   /** Acks {@code d} with the next flush: plainly by its seq ({@code reply} null), or with its reply. */

@@ -26,9 +26,6 @@ import java.util.List;
  */
 final class OutboundEdges {
 
-  /** From {@link #ackedCopy}: other copies of the message are still unacked (or it was taken back). */
-  static final Object NOT_YET = new Object();
-
   final OutboundEdge[] edges;
   final EdgeRoutes routes;
   private final TagRouter router;
@@ -39,12 +36,15 @@ final class OutboundEdges {
   private final OutboundQueue unmatched;
   private final EdgeServerMetrics metrics;
   private long dropped;
-  private List<ReplyOutput> mergedReply;
+  private final String vertex;
+  private final int maxFrameBytes;
   private Copies[] pool = new Copies[64];
   private int pooled;
 
   OutboundEdges(String vertex, EdgeOptions options, int queueCapacity, EdgeRoutes routes, MeterRegistry registry) {
     this.routes = routes;
+    this.vertex = vertex;
+    this.maxFrameBytes = options.maxFrameBytes();
     this.capacity = queueCapacity;
     this.metrics = new EdgeServerMetrics(registry, vertex, queueCapacity, !routes.single());
     if (routes.single()) {
@@ -128,11 +128,7 @@ final class OutboundEdges {
       Message m = unmatched.peek();
       Object a = unmatched.peekAttachment();
       unmatched.remove();
-      if (m.getServe()) {
-        listener.acked(m, a, List.of());
-      } else {
-        listener.acked(m, a);
-      }
+      listener.acked(m, a, m.getServe() ? List.of() : null);
     }
   }
 
@@ -162,47 +158,36 @@ final class OutboundEdges {
   }
 
   /**
-   * A copy with attachment {@code a} was acked: the producer's attachment when that was the last
-   * copy of the message (tell the producer), else {@link #NOT_YET}.
+   * A copy of {@code m} with attachment {@code a} was acked with {@code reply} (null: plainly): tells
+   * {@code listener} when that was the last copy of the message, with the replies of every copy
+   * merged under the cap ({@link MergedReply}; null when no copy had one).
+   *
+   * @return whether the listener was told
    */
-  Object ackedCopy(Object a, List<ReplyOutput> reply) {
+  boolean ackedCopy(Message m, Object a, List<ReplyOutput> reply, AckListener listener) {
     if (!(a instanceof Copies c)) {
-      mergedReply = reply;
-      return a;
+      // one copy: its reply came in one frame, it goes on as it is
+      listener.acked(m, a, reply);
+      return true;
     }
     if (reply != null) {
-      merge(c, reply);
-    }
-    Object tell = c.takenBack ? NOT_YET : c.attachment;
-    if (c.remaining == 1) {
-      mergedReply = c.reply;
-      copyDone(c);
-      return tell;
-    }
-    c.remaining--;
-    return NOT_YET;
-  }
-
-  /**
-   * The reply of the message {@link #ackedCopy} last told of: every copy's outputs, or null when no
-   * copy had a reply. Read once: it is let go here, so the last reply is not kept alive.
-   */
-  List<ReplyOutput> mergedReply() {
-    List<ReplyOutput> r = mergedReply;
-    mergedReply = null;
-    return r;
-  }
-
-  private static void merge(Copies c, List<ReplyOutput> reply) {
-    if (c.reply == null) {
-      c.reply = reply;
-    } else if (!reply.isEmpty()) {
-      if (!c.replyOwned) {
-        c.reply = new ArrayList<>(c.reply);
-        c.replyOwned = true;
+      if (c.reply == null) {
+        c.reply = new MergedReply(maxFrameBytes);
       }
-      c.reply.addAll(reply);
+      c.reply.add(reply);
     }
+    if (c.remaining > 1) {
+      c.remaining--;
+      return false;
+    }
+    boolean tell = !c.takenBack;
+    Object attachment = c.attachment;
+    List<ReplyOutput> merged = c.reply == null ? null : c.reply.take(m.getId(), vertex);
+    copyDone(c);
+    if (tell) {
+      listener.acked(m, attachment, merged);
+    }
+    return tell;
   }
 
   private void copyDone(Copies c) {
@@ -210,8 +195,9 @@ final class OutboundEdges {
       return;
     }
     c.attachment = null;
-    c.reply = null;
-    c.replyOwned = false;
+    if (c.reply != null) {
+      c.reply.clear();
+    }
     c.takenBack = false;
     c.queued = 0;
     if (pooled == pool.length) {
@@ -242,12 +228,12 @@ final class OutboundEdges {
         if (a instanceof Copies c) {
           if (!c.takenBack) {
             c.takenBack = true;
-            to.acked(m, c.attachment);
+            to.acked(m, c.attachment, null);
             n++;
           }
           copyDone(c);
         } else {
-          to.acked(m, a);
+          to.acked(m, a, null);
           n++;
         }
       }

@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Credit;
 import io.flowmesh.proto.edge.v1.Nack;
@@ -39,12 +40,19 @@ final class SubscriberSession {
   /** Completed when the upstream ended the stream, or the stream failed: nothing more will arrive on it. */
   final Promise<Void> ended = Promise.promise();
 
-  /** Replies beyond this many bytes go in a further ack frame (half of {@code edge.max-frame-bytes}). */
-  private final long replyBytesPerFrame;
+  /**
+   * The most bytes of seqs and replies in one ack frame: {@code edge.max-frame-bytes} less the frame's
+   * own fields; what is beyond goes in a further ack frame. A reply alone always fits: it is capped
+   * ({@link MergedReply#cap}) below this.
+   */
+  private final long ackBytesPerFrame;
+
+  /** A SubscriberFrame's ack field and the Ack's packed seqs field: tags and lengths, with room to spare. */
+  private static final int ACK_FRAME_OVERHEAD = 16;
 
   SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request, long maxFrameBytes) {
     this.request = request;
-    this.replyBytesPerFrame = Math.max(1, maxFrameBytes / 2);
+    this.ackBytesPerFrame = maxFrameBytes - ACK_FRAME_OVERHEAD;
   }
 
   void addAck(long seq) {
@@ -69,26 +77,37 @@ final class SubscriberSession {
     nackReason = reason;
   }
 
-  /** Writes the acks, nacks and credit gathered since the last flush, one frame of each kind at most. */
+  /**
+   * Writes the acks, nacks and credit gathered since the last flush: one frame of each kind, or more
+   * ack frames when the seqs and replies would not fit one ({@code edge.max-frame-bytes}).
+   */
   void flush() {
     boolean withReplies = replies != null && !replies.isEmpty();
     if (ackCount > 0 || withReplies) {
       Ack.Builder ack = Ack.newBuilder();
+      long bytes = 0;
       for (int i = 0; i < ackCount; i++) {
+        int size = CodedOutputStream.computeUInt64SizeNoTag(acks[i]);
+        if (bytes + size > ackBytesPerFrame) {
+          request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+          ack = Ack.newBuilder();
+          bytes = 0;
+        }
         ack.addSeqs(acks[i]);
+        bytes += size;
       }
       ackCount = 0;
       if (withReplies) {
-        long bytes = 0;
         for (int i = 0, n = replies.size(); i < n; i++) {
           Reply r = replies.get(i);
-          bytes += r.getSerializedSize();
-          if (bytes > replyBytesPerFrame && ack.getRepliesCount() > 0) {
+          int size = CodedOutputStream.computeMessageSize(Ack.REPLIES_FIELD_NUMBER, r);
+          if (bytes + size > ackBytesPerFrame && bytes > 0) {
             request.write(SubscriberFrame.newBuilder().setAck(ack).build());
             ack = Ack.newBuilder();
-            bytes = r.getSerializedSize();
+            bytes = 0;
           }
           ack.addReplies(r);
+          bytes += size;
         }
         replies.clear();
       }

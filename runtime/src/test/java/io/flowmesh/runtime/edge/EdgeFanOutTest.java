@@ -40,7 +40,7 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
     AtomicInteger next = new AtomicInteger();
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, "map", EdgeOptions.defaults(), capacity,
         new EdgeRoutes(routes, "map.edge.to"), upRegistry));
-    run(up, () -> server.ackListener((m, a) -> {
+    run(up, () -> server.ackListener((m, a, r) -> {
       if (!told.add((Integer) a)) {
         toldTwice.incrementAndGet();
       }

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,21 +44,19 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
   private final Map<Integer, AtomicInteger> told = new ConcurrentHashMap<>();
 
   private EdgeServer fanOutServer(int total) {
+    return fanOutServer(total, EdgeOptions.defaults());
+  }
+
+  private EdgeServer fanOutServer(int total, EdgeOptions options) {
     AtomicInteger next = new AtomicInteger();
-    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "map", EdgeOptions.defaults(), 100,
+    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "map", options, 100,
         new EdgeRoutes(List.of(new EdgeRoutes.Route("a", TagCondition.parse("or:x")), new EdgeRoutes.Route("b", TagCondition.parse("or:x"))),
             "map.edge.to"), upRegistry));
-    run(up, () -> server.ackListener(new AckListener() {
-      @Override
-      public void acked(Message m, Object a) {
-        told.computeIfAbsent((Integer) a, k -> new AtomicInteger()).incrementAndGet();
-      }
-
-      @Override
-      public void acked(Message m, Object a, List<ReplyOutput> reply) {
+    run(up, () -> server.ackListener((m, a, reply) -> {
+      if (reply != null) {
         replies.put((Integer) a, reply);
-        acked(m, a);
       }
+      told.computeIfAbsent((Integer) a, k -> new AtomicInteger()).incrementAndGet();
     }).demandHandler(v -> {
       while (next.get() < total && server.room() > 0 && server.subscriberCount() == 2) {
         int i = next.getAndIncrement();
@@ -72,10 +71,94 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
 
   /** A subscriber of vertex {@code vertex} acking each delivery with the reply {@code <vertex>:<id>}. */
   private EdgeSubscriber replying(EdgeServer server, String vertex) {
+    return replying(server, vertex, EdgeOptions.defaults(), i -> 0);
+  }
+
+  /**
+   * A subscriber of vertex {@code vertex} acking each delivery with the reply {@code <vertex>:<id>},
+   * padded with {@code padding.apply(i)} bytes for message {@code m<i>}.
+   */
+  private EdgeSubscriber replying(EdgeServer server, String vertex, EdgeOptions options, IntUnaryOperator padding) {
     EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, vertex, vertex + "-0",
-        new HostPort("127.0.0.1", server.port()), EdgeOptions.defaults(), new SimpleMeterRegistry()));
-    run(down, () -> sub.handler(d -> sub.ack(d, List.of(output(vertex, vertex + ":" + d.message().getId())))).start());
+        new HostPort("127.0.0.1", server.port()), options, new SimpleMeterRegistry()));
+    run(down, () -> sub.handler(d -> {
+      String id = d.message().getId();
+      sub.ack(d, List.of(output(vertex, vertex + ":" + id + "x".repeat(padding.applyAsInt(Integer.parseInt(id.substring(1)))))));
+    }).start());
     return sub;
+  }
+
+  /** Frames of 16 KiB: a reply is capped at {@link MergedReply#cap} of it. */
+  private static final EdgeOptions SMALL_FRAMES = EdgeOptions.defaults().withMaxFrameBytes(16_384, 8_192);
+
+  private double violations() {
+    return call(up, () -> upRegistry.find("flowmesh.edge.protocol.violations").counters().stream()
+        .mapToDouble(c -> c.count()).sum());
+  }
+
+  @Test
+  void copiesWhoseRepliesTogetherAreOverTheCapAreAnsweredWithAFailureNamingTheLimitAndNothingIsRedelivered() {
+    int total = 200;
+    EdgeServer server = fanOutServer(total, SMALL_FRAMES);
+    // every 4th message: each copy's reply is 9,000 bytes, under the cap alone, over it merged
+    IntUnaryOperator padding = i -> i % 4 == 0 ? 9_000 : 0;
+    EdgeSubscriber a = replying(server, "a", SMALL_FRAMES, padding);
+    EdgeSubscriber b = replying(server, "b", SMALL_FRAMES, padding);
+    until(() -> told.size() == total, 30_000, () -> "every message acked upstream, " + told.size() + " so far");
+    for (int i = 0; i < total; i += 2) {
+      assertEquals(1, told.get(i).get(), "message " + i + " acked to the producer once");
+      List<ReplyOutput> r = replies.get(i);
+      if (i % 4 == 0) {
+        assertEquals(1, r.size(), "message " + i + ": one failure in place of the merged outputs: " + r.size());
+        ReplyOutput f = r.get(0);
+        assertEquals("m" + i, f.getId());
+        assertEquals("map", f.getVertex(), "the vertex whose merge went over");
+        assertTrue(f.getError().contains("bytes over the " + MergedReply.cap(16_384)) && f.getError().contains("edge.max-frame-bytes=16384"),
+            f.getError());
+      } else {
+        assertEquals(2, r.size(), "message " + i + ": both copies' replies: " + r);
+        assertTrue(ReplyFailures.firstFailure(r) == null, r.toString());
+      }
+    }
+    assertEquals(0, call(up, server::redelivered), "nothing redelivered");
+    assertEquals(0.0, violations(), "no frame over the limit reached the server");
+    assertEquals(0, call(down, a::reconnects) + call(down, b::reconnects), "the links held");
+  }
+
+  @Test
+  void aSingleReplyOverTheCapIsSentAsAFailureAndRepliesOfOneFlushAreSplitOverFramesThatFit() {
+    int total = 300;
+    AtomicInteger next = new AtomicInteger();
+    EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", SMALL_FRAMES, 1000, upRegistry));
+    run(up, () -> server.ackListener((m, a, reply) -> {
+      if (reply != null) {
+        replies.put((Integer) a, reply);
+      }
+      told.computeIfAbsent((Integer) a, k -> new AtomicInteger()).incrementAndGet();
+    }).demandHandler(v -> {
+      while (next.get() < total && server.room() > 0 && server.subscriberCount() == 1) {
+        int i = next.getAndIncrement();
+        server.offer(Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v")).setServe(true).build(), i);
+      }
+    }));
+    awaitOn(up, () -> server.listen("127.0.0.1", 0));
+    // every 10th message's reply is 20,000 bytes, over the 16 KiB frame; the others 3,000 (several per frame)
+    EdgeSubscriber sink = replying(server, "sink", SMALL_FRAMES, i -> i % 10 == 0 ? 20_000 : 3_000);
+    until(() -> told.size() == total, 30_000, () -> "every message acked upstream, " + told.size() + " so far");
+    for (int i = 0; i < total; i++) {
+      assertEquals(1, told.get(i).get(), "message " + i + " acked once");
+      ReplyOutput o = replies.get(i).get(0);
+      if (i % 10 == 0) {
+        assertTrue(o.getError().contains("edge.max-frame-bytes=16384") && o.getVertex().equals("sink"), o.getError());
+        assertEquals("m" + i, o.getId());
+      } else {
+        assertEquals("", o.getError());
+        assertEquals(3_000 + ("sink:m" + i).length(), o.getValue().size(), "message " + i + "'s reply whole");
+      }
+    }
+    assertEquals(0, call(up, server::redelivered), "nothing redelivered");
+    assertEquals(0.0, violations(), "no frame over the limit reached the server");
+    assertEquals(0, call(down, sink::reconnects), "the link held");
   }
 
   @Test

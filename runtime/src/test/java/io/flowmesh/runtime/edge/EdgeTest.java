@@ -37,7 +37,7 @@ class EdgeTest extends TwoVertxEdgeTest {
     int total = 1_000_000;
     EdgeServer server = producingServer(EdgeOptions.defaults(), 16_384, total);
     AtomicLong acked = new AtomicLong();
-    run(up, () -> server.ackListener((m, a) -> acked.incrementAndGet()));
+    run(up, () -> server.ackListener((m, a, r) -> acked.incrementAndGet()));
     BitSet seen = new BitSet(total);
     AtomicLong expected = new AtomicLong();
     AtomicReference<String> problem = new AtomicReference<>();
@@ -150,7 +150,7 @@ class EdgeTest extends TwoVertxEdgeTest {
     int total = 20_000;
     EdgeServer server = producingServer(EdgeOptions.defaults(), 1000, total);
     Set<String> acked = ConcurrentHashMap.newKeySet();
-    run(up, () -> server.ackListener((m, a) -> acked.add(m.getId())));
+    run(up, () -> server.ackListener((m, a, r) -> acked.add(m.getId())));
     EdgeOptions small = EdgeOptions.defaults().withInputCapacity(200);
     EdgeSubscriber quitter = subscriber(server, small, "quitter");
     AtomicLong quitterGot = new AtomicLong();
@@ -175,7 +175,7 @@ class EdgeTest extends TwoVertxEdgeTest {
     // Production starts once both are connected, or the first could take everything.
     EdgeServer server = producingServer(EdgeOptions.defaults(), 1000, total, 2);
     AtomicLong acked = new AtomicLong();
-    run(up, () -> server.ackListener((m, a) -> acked.incrementAndGet()));
+    run(up, () -> server.ackListener((m, a, r) -> acked.incrementAndGet()));
     EdgeOptions options = EdgeOptions.defaults().withInputCapacity(256);
     EdgeSubscriber a = subscriber(server, options, "a");
     EdgeSubscriber b = subscriber(server, options, "b");

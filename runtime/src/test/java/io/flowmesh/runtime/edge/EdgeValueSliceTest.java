@@ -42,7 +42,7 @@ class EdgeValueSliceTest extends TwoVertxEdgeTest {
     AtomicInteger next = new AtomicInteger();
     AtomicLong acked = new AtomicLong();
     run(up, () -> {
-      server.ackListener((m, a) -> acked.incrementAndGet());
+      server.ackListener((m, a, r) -> acked.incrementAndGet());
       server.demandHandler(v -> {
         while (next.get() < TOTAL && server.room() > 0) {
           int i = next.getAndIncrement();

@@ -32,7 +32,7 @@ class JoinTest extends TwoVertxEdgeTest {
   private EdgeServer upstream(String name, long total, Set<String> acked) {
     AtomicLong next = new AtomicLong();
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, name, EdgeOptions.defaults(), 1000, upRegistry));
-    run(up, () -> server.ackListener((m, a) -> acked.add(m.getId())).demandHandler(v -> {
+    run(up, () -> server.ackListener((m, a, r) -> acked.add(m.getId())).demandHandler(v -> {
       while (next.get() < total && server.room() > 0) {
         server.offer(Message.newBuilder().setId(name + "-" + next.getAndIncrement()).setValue(VALUE).build(), null);
       }

@@ -34,8 +34,14 @@ public final class TestSink implements AutoCloseable {
   /** As above; a message marked serve is acked with {@code reply}'s reply for it (null: plainly). */
   public TestSink(int upstreamPort, boolean keepOrder,
       java.util.function.Function<Message, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply) {
+    this(upstreamPort, keepOrder, reply, EdgeOptions.defaults());
+  }
+
+  /** As above, with edge options of its own (e.g. the upstream's {@code edge.max-frame-bytes}). */
+  public TestSink(int upstreamPort, boolean keepOrder,
+      java.util.function.Function<Message, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply, EdgeOptions options) {
     sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
-        EdgeOptions.defaults(), new SimpleMeterRegistry()));
+        options, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> sub.handler(d -> {
       Message m = d.message();
       received.incrementAndGet();

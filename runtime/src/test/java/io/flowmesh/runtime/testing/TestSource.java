@@ -39,20 +39,12 @@ public final class TestSource implements AutoCloseable {
     AtomicLong next = new AtomicLong();
     server = OnLoop.call(context, () -> new EdgeServer(vertx, "test-source", EdgeOptions.defaults(), 4096, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> {
-      server.ackListener(new io.flowmesh.runtime.edge.AckListener() {
-        @Override
-        public void acked(Message m, Object a) {
-          acked.add(m.getId());
-          ackCount.incrementAndGet();
+      server.ackListener((m, a, reply) -> {
+        if (reply != null) {
+          replies.put(m.getId(), reply);
         }
-
-        @Override
-        public void acked(Message m, Object a, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
-          if (reply != null) {
-            replies.put(m.getId(), reply);
-          }
-          acked(m, a);
-        }
+        acked.add(m.getId());
+        ackCount.incrementAndGet();
       });
       server.demandHandler(v -> {
         long now = System.currentTimeMillis();

@@ -34,6 +34,10 @@ final class ServedMemory {
     if (served != null) {
       bytes += served.size();
     }
+    if (byId.size() <= MAX_ENTRIES && bytes <= MAX_BYTES) {
+      return;
+    }
+    // over a limit (at most once per write once full): the oldest go first
     Iterator<Map.Entry<String, Object>> it = byId.entrySet().iterator();
     while ((byId.size() > MAX_ENTRIES || bytes > MAX_BYTES) && it.hasNext()) {
       Object v = it.next().getValue();

@@ -36,8 +36,9 @@ public interface Producer {
   void acked(Message message, Object attachment);
 
   /**
-   * The same, for a message marked serve, with the pipeline's reply for it ({@code null} when none
-   * came); by default the reply is forgotten. See {@link io.flowmesh.runtime.edge.AckListener}.
+   * The same with the pipeline's reply: called for every message acked, the reply {@code null} for a
+   * plain one (or a marked one when no reply came); by default the reply is forgotten and
+   * {@link #acked(Message, Object)} called. See {@link io.flowmesh.runtime.edge.AckListener}.
    */
   default void acked(Message message, Object attachment, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
     acked(message, attachment);

@@ -1,7 +1,5 @@
 package io.flowmesh.source.engine;
 
-import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeOptions;
@@ -18,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,18 +99,9 @@ public final class SourceVerticle extends VerticleBase {
   public Future<?> start() {
     server = new EdgeServer(vertx, vertexName, edgeOptions, queueCapacity, routes, registry);
     ids = new IdSequence(idPrefix);
-    AckListener toProducer = new AckListener() {
-      @Override
-      public void acked(Message m, Object a) {
-        ackedSinceTick++;
-        producer.acked(m, a);
-      }
-
-      @Override
-      public void acked(Message m, Object a, List<ReplyOutput> reply) {
-        ackedSinceTick++;
-        producer.acked(m, a, reply);
-      }
+    AckListener toProducer = (m, a, reply) -> {
+      ackedSinceTick++;
+      producer.acked(m, a, reply);
     };
     if (transformerConfig != null && transformerConfig.enabled()) {
       transformer = new TransformStage(vertx, server, transformerConfig, registry, toProducer, maxDelay, idleTimeout);

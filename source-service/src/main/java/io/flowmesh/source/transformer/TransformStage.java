@@ -8,6 +8,7 @@ import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformRequest;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.MergedReply;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.GrpcFrames;
@@ -25,7 +26,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -68,34 +68,35 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     final Object attachment;
     long sentNanos;
     int outstanding;
-    /** Serving: the replies of its outputs acked so far (null until one has outputs). */
-    List<ReplyOutput> reply;
-    private boolean replyOwned;
+    /** Serving: the replies of its outputs acked so far, merged under the frame cap (null until one comes). */
+    private MergedReply reply;
 
     Pending(Message input, Object attachment) {
       this.input = input;
       this.attachment = attachment;
     }
 
-    /** Adds an output's reply; the first is kept as it is, a second one copies it (most inputs have one output). */
-    void reply(List<ReplyOutput> outputReply) {
-      if (outputReply == null || outputReply.isEmpty()) {
+    /** Adds an output's reply (null: a plain ack) to the input's, under the cap of {@code maxFrameBytes}. */
+    void reply(List<ReplyOutput> outputReply, int maxFrameBytes) {
+      if (outputReply == null) {
         return;
       }
       if (reply == null) {
-        reply = outputReply;
-        return;
+        reply = new MergedReply(maxFrameBytes);
       }
-      if (!replyOwned) {
-        reply = new ArrayList<>(reply);
-        replyOwned = true;
-      }
-      reply.addAll(outputReply);
+      reply.add(outputReply);
     }
 
-    /** What the input is acked with: null for a plain one, the replies (maybe none) for a serving one. */
-    List<ReplyOutput> upstreamReply() {
-      return !input.getServe() ? null : reply == null ? List.of() : reply;
+    /**
+     * What the input is acked with: null for a plain one; for a serving one the union of its outputs'
+     * replies (none: empty), or a failure naming the size when they grew over the cap.
+     */
+    List<ReplyOutput> upstreamReply(String vertex) {
+      if (!input.getServe()) {
+        return null;
+      }
+      List<ReplyOutput> r = reply == null ? null : reply.take(input.getId(), vertex);
+      return r == null ? List.of() : r;
     }
   }
 
@@ -180,11 +181,6 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     return inFlight.size() + unsent.size();
   }
 
-  /** An output was acked end to end with no reply. */
-  public void acked(Message m, Object attachment) {
-    acked(m, attachment, null);
-  }
-
   /**
    * An output was acked end to end, with its reply when it was a serving message: its input is done
    * (and acked upstream with the union of its outputs' replies) once all of its outputs are.
@@ -192,9 +188,9 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   @Override
   public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
     if (attachment instanceof Pending p) {
-      p.reply(reply);
+      p.reply(reply, server.maxFrameBytes());
       if (--p.outstanding == 0) {
-        upstream.acked(p.input, p.attachment, p.upstreamReply());
+        upstream.acked(p.input, p.attachment, p.upstreamReply(server.vertex()));
       }
     } else {
       upstream.acked(m, attachment, reply);
@@ -300,7 +296,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
     int kept = TransformOutputs.kept(results);
     metrics.answered(kept, results.size() - kept);
     if (kept == 0) {
-      upstream.acked(p.input, p.attachment, p.upstreamReply());
+      upstream.acked(p.input, p.attachment, p.upstreamReply(server.vertex()));
     } else {
       p.outstanding = kept;
       outputs.put(p, results, kept);
