@@ -57,7 +57,7 @@ public final class MapKeys {
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("map.instances", "0", Types.intRange(0, 256),
       "verticle instances, each with its own upstream subscription and UDF stream (0 = vertx.event-loops)");
   public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "8192", Types.intRange(1, 1 << 22),
-      "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it");
+      "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it (the outputs of elements already in the UDF are still taken)");
 
   /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
   public static final UdfKeys UDF = UdfKeys.under("udf")

@@ -61,10 +61,7 @@ class MapServingRepliesTest {
     int edgePort = PortFinder.freePort();
     Launched map = new MapMain().launch(new String[] {"--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
         "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2",
-        "--edge.max-frame-bytes=65536", "--edge.max-message-bytes=32768",
-        // room for several large inputs' outputs at once: dispatch pauses only once output-capacity outputs wait,
-        // so inputs already in the UDF could overflow the default 8192 (a map issue of its own, not this test's)
-        "--map.output-capacity=65536"}, Map.of());
+        "--edge.max-frame-bytes=65536", "--edge.max-message-bytes=32768"}, Map.of());
     keep(() -> OnLoop.await(map.stop(Duration.ofSeconds(5)), 20_000));
     // the sink acks with the map's frame limit (its replies split over frames that fit)
     keep(new TestSink(edgePort, false, m -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setValue(m.getValue())

@@ -39,10 +39,7 @@ class ServingReplyCapProcessTest {
         "FLOWMESH_EDGE_MAX_FRAME_BYTES", "64KiB",
         "FLOWMESH_EDGE_MAX_MESSAGE_BYTES", "32KiB",
         "FLOWMESH_HTTP_IDLE_TIMEOUT", "180s",
-        "FLOWMESH_SOURCE_SERVING_MAX_TIMEOUT", "150s",
-        // room for several large requests' 4,001 outputs at once: the map pauses dispatch only once
-        // output-capacity outputs wait, so inputs already in the UDF could overflow the default 8192
-        "FLOWMESH_MAP_OUTPUT_CAPACITY", "65536");
+        "FLOWMESH_SOURCE_SERVING_MAX_TIMEOUT", "150s");
     // 4,001 outputs; each one's reply (its id, value and the sink's name) is ~30 bytes: ~120 KB in all
     String big = "x,".repeat(4_000);
     try (Pipeline p = Pipeline.start(dir, "flatmap", List.of("--separator", ","), env);

@@ -72,12 +72,20 @@ final class OutputEdge implements OrphanWatch.Listener {
       for (int i = 0, n = from.size(); i < n; i++) {
         giveBack(from.get(i));
       }
-      flushGivenBack();
+      flushGivenBack(orphanReason);
     } else {
+      // Over the bound too: each instance stops dispatching once map.output-capacity outputs wait, but
+      // elements already in the UDF may answer with many outputs each (a flatmap). They exist already;
+      // refusing them would free nothing. The instances take no new input until the queue drains.
+      boolean closing = false;
       for (int i = 0, n = outputs.size(); i < n; i++) {
-        if (!server.offer(outputs.get(i), from.get(i))) {
-          throw new IllegalStateException("output edge queue full: instances must bound their outputs by map.output-capacity");
+        if (!server.offerOverBound(outputs.get(i), from.get(i))) {
+          giveBack(from.get(i));
+          closing = true;
         }
+      }
+      if (closing) {
+        flushGivenBack("map's output edge is closing (the vertex stops)");
       }
     }
     if (watermark > watermarks[instance]) {
@@ -112,7 +120,7 @@ final class OutputEdge implements OrphanWatch.Listener {
   @Override
   public void sweep() {
     if (server.takeQueued(takeBack) > 0) {
-      flushGivenBack();
+      flushGivenBack(orphanReason);
     }
   }
 
@@ -120,9 +128,9 @@ final class OutputEdge implements OrphanWatch.Listener {
     ((InstancePort) e.owner()).givenBackOnEdgeLoop(e);
   }
 
-  private void flushGivenBack() {
+  private void flushGivenBack(String reason) {
     for (InstancePort p : ports) {
-      p.flushGivenBack(orphanReason);
+      p.flushGivenBack(reason);
     }
   }
 

@@ -160,9 +160,35 @@ public final class EdgeServer {
    */
   public boolean enqueue(Message m, Object attachment) {
     checkThread();
-    if (closing || !outbound.offer(m, attachment)) {
+    if (closing || !outbound.offer(m, attachment, false)) {
       return false;
     }
+    scheduleDispatch();
+    return true;
+  }
+
+  /**
+   * Queues a message even when the queue is at its bound: for a producer whose messages already
+   * exist when the bound is reached, so that refusing one would free nothing and only lose it (a
+   * map's elements in the UDF answering with more outputs than the bound had room for). The bound
+   * still governs {@link #room()}, which stays 0 until the queue drains below it, so the producer
+   * takes no new work meanwhile. Not for producers with an {@link #intake(Intake)}.
+   *
+   * @return false only when the server is closing
+   * @throws MessageTooLargeException when the value is over {@code edge.max-message-bytes}
+   */
+  public boolean offerOverBound(Message m, Object attachment) {
+    checkThread();
+    if (m.getValue().size() > options.maxMessageBytes()) {
+      throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
+    }
+    if (intake != null) {
+      throw new IllegalStateException("offerOverBound: this edge server has an intake stage");
+    }
+    if (closing) {
+      return false;
+    }
+    outbound.offer(m, attachment, true);
     scheduleDispatch();
     return true;
   }

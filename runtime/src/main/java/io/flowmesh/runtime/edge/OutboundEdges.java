@@ -81,13 +81,13 @@ final class OutboundEdges {
     return null;
   }
 
-  /** Queues {@code m} on the edges it goes to; false at the bound. */
-  boolean offer(Message m, Object attachment) {
-    if (room() == 0) {
+  /** Queues {@code m} on the edges it goes to; false at the bound, unless {@code overBound}. */
+  boolean offer(Message m, Object attachment, boolean overBound) {
+    if (!overBound && room() == 0) {
       return false;
     }
     if (router == null) {
-      edges[0].queue.offer(m, attachment);
+      edges[0].queue.offer(m, attachment, overBound);
       held++;
       return true;
     }
@@ -99,7 +99,7 @@ final class OutboundEdges {
       }
     }
     if (copies == 0) {
-      unmatched.offer(m, attachment);
+      unmatched.offer(m, attachment, overBound);
       dropped++;
       metrics.dropped.increment();
       return true;
@@ -113,7 +113,7 @@ final class OutboundEdges {
       a = c;
     }
     for (long left = mask; left != 0; left &= left - 1) {
-      edges[Long.numberOfTrailingZeros(left)].queue.offer(m, a);
+      edges[Long.numberOfTrailingZeros(left)].queue.offer(m, a, overBound);
     }
     held++;
     return true;

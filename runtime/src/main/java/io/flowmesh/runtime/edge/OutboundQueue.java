@@ -57,7 +57,15 @@ public final class OutboundQueue {
 
   /** Adds at the back if there is room; false when full. */
   public boolean offer(Message m, Object attachment) {
-    if (size >= capacity) {
+    return offer(m, attachment, false);
+  }
+
+  /**
+   * Adds at the back if there is room, or whatever the capacity when {@code overBound} (the ring
+   * grows: see {@code EdgeServer.offerOverBound}); false when full and not {@code overBound}.
+   */
+  public boolean offer(Message m, Object attachment, boolean overBound) {
+    if (size >= capacity && !overBound) {
       return false;
     }
     ensureRoom();
