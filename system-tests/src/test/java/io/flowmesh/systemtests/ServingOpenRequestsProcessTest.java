@@ -98,9 +98,13 @@ class ServingOpenRequestsProcessTest {
         answers.add(c.post("/v1/process/sync?timeout=" + timeoutMillis + "ms", body, Map.of())
             .whenComplete((r, e) -> tookMillis[at] = (System.nanoTime() - sentNanos[at]) / 1_000_000));
       }
-      Await.until("some answers before the kill", Duration.ofSeconds(90),
-          () -> answers.stream().filter(CompletableFuture::isDone).count() >= 100, p::logs);
-      long pendingAtKill = pending(p);
+      // Requests go out over a pool of connections in waves: wait for a moment when some were answered
+      // and others wait in the source, and kill then.
+      java.util.concurrent.atomic.AtomicLong waiting = new java.util.concurrent.atomic.AtomicLong();
+      Await.until("some answers before the kill, others waiting", Duration.ofSeconds(90),
+          () -> answers.stream().filter(CompletableFuture::isDone).count() >= 100 && waiting.updateAndGet(x -> pending(p)) > 0,
+          p::logs);
+      long pendingAtKill = waiting.get();
       p.service(Vertex.MAP).process().process().destroyForcibly(); // SIGKILL, requests in flight
       assertTrue(p.service(Vertex.MAP).process().waitFor(Duration.ofSeconds(20)), "the map exited after SIGKILL");
       long answeredAtKill = answers.stream().filter(CompletableFuture::isDone).count();
