@@ -10,20 +10,13 @@ import io.flowmesh.examples.Latency;
 import io.flowmesh.examples.LatencyDistribution;
 import io.flowmesh.examples.Uppercase;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.runtime.service.Launched;
-import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.runtime.testing.TestSource;
 import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.MapMode;
 import io.flowmesh.udf.MapResult;
-import io.flowmesh.udf.UdfServer;
-import io.flowmesh.udf.UdfServerOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,47 +29,27 @@ import org.junit.jupiter.api.Test;
 /** source edge → map-service (in this JVM) → sink edge, against the example UDFs. */
 class MapPipelineTest {
 
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private final Vertx udfVertx = Vertx.vertx();
+  private final MapHarness harness = new MapHarness();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    OnLoop.await(udfVertx.close(), 20_000);
+    harness.close();
   }
 
   String udf(MapHandler handler, MapMode mode) {
-    UdfServer server = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0").withMode(mode)).handler(handler);
-    return OnLoop.await(server.start(), 10_000).toString();
+    return harness.udf(handler, mode);
   }
 
-  /** Starts map-service; returns the port of its downstream edge. */
   int map(int sourcePort, String udfAddress, String... extra) {
-    int edgePort = PortFinder.freePort();
-    List<String> args = new ArrayList<>(List.of("--map.upstream=127.0.0.1:" + sourcePort, "--map.edge.port=" + edgePort,
-        "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2"));
-    args.addAll(List.of(extra));
-    try {
-      Launched l = new MapMain().launch(args.toArray(String[]::new), Map.of());
-      open.add(() -> OnLoop.await(l.stop(Duration.ofSeconds(5)), 20_000));
-      launched = l;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    return edgePort;
+    return harness.map(sourcePort, udfAddress, extra);
   }
-
-  private Launched launched;
 
   <T extends AutoCloseable> T keep(T c) {
-    open.add(c);
-    return c;
+    return harness.keep(c);
   }
 
   JsonObject mapStatus() {
-    return OnLoop.await(launched.vertex().status(), 10_000);
+    return harness.mapStatus();
   }
 
   @Test
@@ -95,7 +68,7 @@ class MapPipelineTest {
     JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
     assertEquals(0L, inst.getLong("failedDropped") + inst.getLong("failedNacked"));
     // Both ends of an edge live in map-service's registry: every meter must have made it into the scrape.
-    String scrape = launched.registry().scrape();
+    String scrape = harness.launched().registry().scrape();
     for (String metric : List.of("flowmesh_edge_credit_granted", "flowmesh_edge_subscriber_credit", "flowmesh_edge_input_buffer",
         "flowmesh_edge_sent_total", "flowmesh_edge_received_total", "flowmesh_edge_protocol_violations_total",
         "flowmesh_map_inflight", "flowmesh_map_udf_call_seconds_bucket", "flowmesh_map_watermark")) {
@@ -155,7 +128,7 @@ class MapPipelineTest {
     SplittableRandom r = new SplittableRandom(5);
     MapHandler h = d -> {
       max.accumulateAndGet(now.incrementAndGet(), Math::max);
-      return Future.future(p -> udfVertx.setTimer(1 + r.nextInt(5), id -> {
+      return Future.future(p -> harness.vertx().setTimer(1 + r.nextInt(5), id -> {
         now.decrementAndGet();
         p.complete(List.of(MapResult.of(d.value())));
       }));
@@ -170,7 +143,7 @@ class MapPipelineTest {
     assertEquals("fixed", inst.getString("concurrencyMode"));
     assertEquals(16, inst.getInteger("concurrency"));
     assertTrue(!inst.containsKey("limiter"), "a fixed map.concurrency has no limiter: " + inst);
-    assertTrue(launched.registry().scrape().lines().anyMatch(l -> l.startsWith("flowmesh_map_concurrency_limit{") && l.endsWith(" 16.0")),
+    assertTrue(harness.launched().registry().scrape().lines().anyMatch(l -> l.startsWith("flowmesh_map_concurrency_limit{") && l.endsWith(" 16.0")),
         "flowmesh_map_concurrency_limit is not 16");
   }
 
@@ -178,7 +151,7 @@ class MapPipelineTest {
   void withKeyOrderingEachKeysOutputsKeepTheirInputOrder() {
     int n = 5000;
     SplittableRandom r = new SplittableRandom(11);
-    MapHandler h = d -> Future.future(p -> udfVertx.setTimer(1 + r.nextInt(8), id -> p.complete(List.of(MapResult.of(d.value())))));
+    MapHandler h = d -> Future.future(p -> harness.vertx().setTimer(1 + r.nextInt(8), id -> p.complete(List.of(MapResult.of(d.value())))));
     TestSource source = keep(TestSource.counting(n, 7));
     int edge = map(source.port(), udf(h, MapMode.UNARY_MAP), "--map.ordering=key", "--map.concurrency=32");
     TestSink sink = keep(new TestSink(edge, true));
@@ -204,7 +177,7 @@ class MapPipelineTest {
 
   /** Elements per second through the latency UDF (95% 1 ms, 5% 50 ms), measured after the first 200. */
   private double throughput(int n, MapMode mode, String... extra) {
-    Latency latency = new Latency(udfVertx, LatencyDistribution.parse("95%:1ms,5%:50ms"), new SplittableRandom(3));
+    Latency latency = new Latency(harness.vertx(), LatencyDistribution.parse("95%:1ms,5%:50ms"), new SplittableRandom(3));
     String address = udf(latency, mode);
     TestSource source = keep(TestSource.counting(n, 0));
     List<String> args = new ArrayList<>(List.of(extra));

@@ -10,18 +10,11 @@ import io.flowmesh.examples.FlatMap;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.ReplyFailures;
-import io.flowmesh.runtime.service.Launched;
-import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.runtime.testing.TestSource;
-import io.flowmesh.udf.UdfServer;
-import io.flowmesh.udf.UdfServerOptions;
-import io.vertx.core.Vertx;
-import java.time.Duration;
+import io.flowmesh.udf.MapMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class MapServingRepliesTest {
 
-  private final List<AutoCloseable> open = new ArrayList<>();
-  private final Vertx udfVertx = Vertx.vertx();
+  private final MapHarness harness = new MapHarness();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    OnLoop.await(udfVertx.close(), 20_000);
-  }
-
-  private <T extends AutoCloseable> T keep(T c) {
-    open.add(c);
-    return c;
+    harness.close();
   }
 
   @Test
@@ -55,16 +39,11 @@ class MapServingRepliesTest {
     int n = 12;
     // every 4th input splits into 4,001 outputs whose replies (~20 bytes each) are over a 64 KiB frame; the others into 2
     String big = "x,".repeat(4_000);
-    TestSource source = keep(new TestSource(n, i -> ByteString.copyFromUtf8(i % 4 == 0 ? big : "a" + i + ",b" + i), 0, true));
-    UdfServer udf = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0")).handler(new FlatMap(","));
-    String udfAddress = OnLoop.await(udf.start(), 10_000).toString();
-    int edgePort = PortFinder.freePort();
-    Launched map = new MapMain().launch(new String[] {"--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
-        "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2",
-        "--edge.max-frame-bytes=65536", "--edge.max-message-bytes=32768"}, Map.of());
-    keep(() -> OnLoop.await(map.stop(Duration.ofSeconds(5)), 20_000));
+    TestSource source = harness.keep(new TestSource(n, i -> ByteString.copyFromUtf8(i % 4 == 0 ? big : "a" + i + ",b" + i), 0, true));
+    String udfAddress = harness.udf(new FlatMap(","), MapMode.UNARY_MAP);
+    int edgePort = harness.map(source.port(), udfAddress, "--edge.max-frame-bytes=65536", "--edge.max-message-bytes=32768");
     // the sink acks with the map's frame limit (its replies split over frames that fit)
-    keep(new TestSink(edgePort, false, m -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setValue(m.getValue())
+    harness.keep(new TestSink(edgePort, false, m -> List.of(ReplyOutput.newBuilder().setId(m.getId()).setValue(m.getValue())
         .setVertex("sink").build()), EdgeOptions.defaults().withMaxFrameBytes(65_536, 32_768)));
 
     until(() -> source.replies.size() == n, 60_000, () -> "replies for " + source.replies.size() + " of " + n);
