@@ -144,13 +144,17 @@ public final class EdgeServer {
    */
   public boolean offer(Message m, Object attachment) {
     checkThread();
-    if (m.getValue().size() > options.maxMessageBytes()) {
-      throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
-    }
+    checkSize(m);
     if (intake != null) {
       return !closing && intake.offer(m, attachment);
     }
     return enqueue(m, attachment);
+  }
+
+  private void checkSize(Message m) {
+    if (m.getValue().size() > options.maxMessageBytes()) {
+      throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
+    }
   }
 
   /**
@@ -179,9 +183,7 @@ public final class EdgeServer {
    */
   public boolean offerOverBound(Message m, Object attachment) {
     checkThread();
-    if (m.getValue().size() > options.maxMessageBytes()) {
-      throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
-    }
+    checkSize(m);
     if (intake != null) {
       throw new IllegalStateException("offerOverBound: this edge server has an intake stage");
     }
