@@ -185,6 +185,7 @@ class FanOutProcessTest {
     ServiceProcess source = source(common, dir, count, ports[6], ports[7], Map.of());
     source.awaitReady(Pipeline.START_TIMEOUT);
     sinkA.awaitReady(Pipeline.START_TIMEOUT);
+    map.awaitListening(Pipeline.START_TIMEOUT); // never ready before sink-b comes, so wait only for its endpoint
 
     String[] readyz = {""};
     Await.until("the map not ready, naming the edge to sink-b", Duration.ofSeconds(90), () -> {

@@ -74,6 +74,16 @@ final class ServiceProcess implements AutoCloseable {
     }, () -> "last /readyz: " + lastReadyz() + "\n" + process.logTail(30));
   }
 
+  /** Waits until the HTTP endpoint answers {@code /livez}, ready or not; fails at once if the process exits. */
+  void awaitListening(Duration timeout) {
+    Await.until(vertex + " listening", timeout, () -> {
+      if (!process.alive()) {
+        throw new AssertionError(vertex + " exited while starting\n" + process.logTail(30));
+      }
+      return Http.status(url("/livez")) == 200;
+    }, () -> process.logTail(30));
+  }
+
   private String lastReadyz() {
     try {
       Http.Response r = get("/readyz");
