@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.EdgeGrpcService;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,13 +9,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -106,8 +106,6 @@ public final class EdgeServer {
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     checkThread();
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxFrameBytes()));
-    grpc.callHandler(EdgeGrpcService.Subscribe, streams::accept);
     // These windows bound what subscribers may send here, never what this server sends (that is the
     // subscriber's window). Subscribers send only small frames (hello, credit, acks), so a small window
     // suffices, and it caps what a peer can push before its frame's length prefix is read and refused.
@@ -115,7 +113,7 @@ public final class EdgeServer {
         .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
         .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
     options.tls().applyTo(http);
-    server = vertx.createHttpServer(http).requestHandler(grpc);
+    server = vertx.createHttpServer(http).requestHandler(this::route);
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
@@ -127,6 +125,24 @@ public final class EdgeServer {
         LOG.warn(exposed);
       }
     });
+  }
+
+  /** {@code Subscribe} calls go to the streams; anything else is refused as gRPC or HTTP would. */
+  private void route(HttpServerRequest request) {
+    String type = request.getHeader("content-type");
+    if (request.version() != HttpVersion.HTTP_2 || request.method() != HttpMethod.POST || type == null
+        || !type.startsWith("application/grpc")) {
+      request.response().setStatusCode(415).end("the edge server of vertex " + vertex
+          + " speaks gRPC (POST over HTTP/2, content-type application/grpc)\n");
+      return;
+    }
+    EdgeCall call = new EdgeCall(request);
+    if (!EdgeCall.PATH.equals(request.path())) {
+      call.end(GrpcStatus.UNIMPLEMENTED, "no method " + request.path() + " on the edge server of vertex " + vertex
+          + "; it serves " + EdgeCall.PATH);
+      return;
+    }
+    streams.accept(call);
   }
 
   /** The bound port, or -1 before {@link #listen}. */

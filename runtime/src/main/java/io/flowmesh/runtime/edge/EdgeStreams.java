@@ -7,13 +7,9 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.Reply;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.common.InvalidMessageException;
-import io.vertx.grpc.common.MessageSizeOverflowException;
-import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,33 +48,53 @@ final class EdgeStreams {
     this.outbound = outbound;
   }
 
-  void accept(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request) {
-    Subscription s = new Subscription(request, options.maxUnackedSpan());
+  void accept(EdgeCall call) {
+    Subscription s = new Subscription(call, options.maxUnackedSpan());
     if (outbound.routes.single()) {
       s.edge = outbound.edges[0];
       s.edge.subscribers.add(s);
     } else {
       pending.add(s);
     }
-    request.messageHandler(msg -> {
-      SubscriberFrame frame;
-      try {
-        frame = Frames.parse(msg, SubscriberFrame.parser());
-      } catch (InvalidProtocolBufferException e) {
-        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
-        return;
+    call.read(options.maxFrameBytes(), new EdgeCall.Events() {
+      @Override
+      public void onFrame(io.vertx.core.buffer.Buffer bytes) {
+        SubscriberFrame frame;
+        try {
+          frame = Frames.parse(bytes, SubscriberFrame.parser());
+        } catch (InvalidProtocolBufferException e) {
+          violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
+          return;
+        }
+        EdgeStreams.this.onFrame(s, frame);
       }
-      onFrame(s, frame);
+
+      @Override
+      public void onTooLarge(long size) {
+        // Only the length prefix was read; the reset stops the peer sending the rest.
+        violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + size + " bytes is over edge.max-frame-bytes="
+            + options.maxFrameBytes());
+        s.call.cancel();
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame: " + detail);
+      }
+
+      @Override
+      public void onEnd() {
+        closed(s, "the subscriber ended the stream");
+        s.endResponse(GrpcStatus.OK, null);
+      }
+
+      @Override
+      public void onFailure(String where, Throwable cause) {
+        closed(s, where + ": " + Reasons.of(cause)
+            + (where.equals("stream failed") ? " (connection lost; the downstream vertex may have been stopped)" : ""));
+      }
     });
-    request.invalidMessageHandler(e -> onInvalidMessage(s, e));
-    request.endHandler(v -> {
-      closed(s, "the subscriber ended the stream");
-      s.endResponse(GrpcStatus.OK, null);
-    });
-    request.exceptionHandler(e -> closed(s, "stream reset: " + Reasons.of(e)));
-    s.response.exceptionHandler(e -> closed(s, "stream failed: " + Reasons.of(e)
-        + " (connection lost; the downstream vertex may have been stopped)"));
-    refuseIf(s, auth.atOpen(request));
+    refuseIf(s, auth.atOpen(call.headers()));
   }
 
   /** Ends a stream that failed a {@link SubscriberAuth} check (null: it passed); true when refused. */
@@ -86,7 +102,7 @@ final class EdgeStreams {
     if (r == null) {
       return false;
     }
-    auth.refused(s.request.connection().remoteAddress(), r);
+    auth.refused(s.call.connection().remoteAddress(), r);
     s.endResponse(r.status(), r.message());
     closed(s, "refused: " + r.reason());
     return true;
@@ -142,7 +158,7 @@ final class EdgeStreams {
       return;
     }
     if (refuseIf(s, auth.atEdge(hello.getVertex(), hello.getUpstreamVertex(), outbound.routes))
-        || refuseIf(s, auth.atHello(s.request, hello.getVertex()))) {
+        || refuseIf(s, auth.atHello(s.call.connection(), hello.getVertex()))) {
       return;
     }
     if (s.edge == null) {
@@ -217,17 +233,6 @@ final class EdgeStreams {
       edge.requeueNacked(back, attachments);
       server.scheduleDispatch();
     });
-  }
-
-  private void onInvalidMessage(Subscription s, InvalidMessageException e) {
-    if (e instanceof MessageSizeOverflowException tooLarge) {
-      // Vert.x read only the length prefix and skips the body; the reset stops the peer sending it.
-      violation(s, GrpcStatus.RESOURCE_EXHAUSTED, "frame of " + tooLarge.messageSize() + " bytes is over edge.max-frame-bytes="
-          + options.maxFrameBytes());
-      s.response.cancel();
-    } else {
-      violation(s, GrpcStatus.INVALID_ARGUMENT, "malformed frame, not an edge SubscriberFrame: " + Reasons.of(e));
-    }
   }
 
   private void violation(Subscription s, GrpcStatus status, String message) {

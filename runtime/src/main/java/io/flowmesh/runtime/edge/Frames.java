@@ -3,6 +3,7 @@ package io.flowmesh.runtime.edge;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.flowmesh.runtime.buffer.ProtoInput;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcMessage;
 
 /**
@@ -24,6 +25,11 @@ final class Frames {
     if (!"identity".equals(msg.encoding())) {
       throw new InvalidProtocolBufferException("compressed frames (" + msg.encoding() + ") are not used on edges");
     }
-    return parser.parseFrom(ProtoInput.aliasing(msg.payload()));
+    return parse(msg.payload(), parser);
+  }
+
+  /** Parses one uncompressed frame's bytes, as {@link #parse(GrpcMessage, Parser)}. */
+  static <T> T parse(Buffer frame, Parser<T> parser) throws InvalidProtocolBufferException {
+    return parser.parseFrom(ProtoInput.aliasing(frame));
   }
 }

@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,6 +29,8 @@ final class OutboundEdge {
   private final OutboundEdges all;
   private final EdgeOptions options;
   private int cursor;
+  /** The messages of the batch being encoded; cleared after each. */
+  private Message[] picked = new Message[0];
   /** Messages put back in the queue (nacks and lost streams). */
   long redelivered;
   /** Messages acknowledged on this edge. */
@@ -132,8 +134,8 @@ final class OutboundEdge {
         cursor = (cursor + i + 1) % n;
         return s;
       }
-      if (s.open() && s.response.writeQueueFull()) {
-        s.response.drainHandler(onDrain);
+      if (s.open() && s.call.writeQueueFull()) {
+        s.call.drainHandler(onDrain);
       }
     }
     return null;
@@ -143,7 +145,10 @@ final class OutboundEdge {
   void sendBatch(Subscription s, long watermark) {
     long limit = Math.min(Math.min(queue.size(), options.maxBatch()), Math.min(s.credit.available(), s.unacked.room()));
     long budget = options.maxFrameBytes() - 1024L;
-    Batch.Builder batch = Batch.newBuilder().setFirstSeq(s.unacked.nextSeq()).setWatermark(watermark);
+    long firstSeq = s.unacked.nextSeq();
+    if (picked.length < limit) {
+      picked = new Message[(int) Math.min(limit, options.maxBatch())];
+    }
     int count = 0;
     long bytes = 0;
     long payload = 0;
@@ -157,7 +162,7 @@ final class OutboundEdge {
       s.unacked.add(m, a);
       queue.remove();
       all.leftQueue(a);
-      batch.addMessages(m);
+      picked[count] = m;
       bytes += size;
       payload += m.getValue().size();
       count++;
@@ -167,7 +172,8 @@ final class OutboundEdge {
     sent += count;
     s.lastSendNanos = System.nanoTime();
     s.lastWatermarkSent = watermark;
-    s.response.write(UpstreamFrame.newBuilder().setBatch(batch).build());
+    s.call.write(EdgeCodec.batchFrame(firstSeq, watermark, picked, count));
+    Arrays.fill(picked, 0, count, null);
     metrics.sent.increment(count);
     metrics.sentBytes.increment(payload);
     metrics.batches.increment();
@@ -178,10 +184,10 @@ final class OutboundEdge {
     for (int i = 0, n = subscribers.size(); i < n; i++) {
       Subscription s = subscribers.get(i);
       if (s.open() && watermark > s.lastWatermarkSent && now - s.lastSendNanos >= intervalNanos
-          && !s.response.writeQueueFull()) {
+          && !s.call.writeQueueFull()) {
         s.lastWatermarkSent = watermark;
         s.lastSendNanos = now;
-        s.response.write(UpstreamFrame.newBuilder()
+        s.call.write(UpstreamFrame.newBuilder()
             .setWatermark(io.flowmesh.proto.edge.v1.Watermark.newBuilder().setWatermark(watermark)).build());
       }
     }

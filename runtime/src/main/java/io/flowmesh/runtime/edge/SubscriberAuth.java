@@ -4,9 +4,10 @@ import io.flowmesh.runtime.auth.BearerToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.GrpcServerRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
@@ -82,11 +83,11 @@ final class SubscriberAuth {
   }
 
   /** At stream open, from the metadata alone: null when the stream may go on. */
-  Refusal atOpen(GrpcServerRequest<?, ?> request) {
+  Refusal atOpen(MultiMap headers) {
     if (token == null) {
       return null;
     }
-    String presented = request.headers().get(METADATA_KEY);
+    String presented = headers.get(METADATA_KEY);
     if (presented == null) {
       return new Refusal(GrpcStatus.UNAUTHENTICATED, NO_TOKEN, "no edge token: upstream vertex " + vertex
           + " requires 'authorization: Bearer <edge.token>' in the Subscribe metadata (set the same edge.token, "
@@ -126,14 +127,14 @@ final class SubscriberAuth {
   }
 
   /** At the hello, which claims {@code claimed}: null when it may subscribe. */
-  Refusal atHello(GrpcServerRequest<?, ?> request, String claimed) {
+  Refusal atHello(HttpConnection connection, String claimed) {
     if (!auth.allows(claimed)) {
       return new Refusal(GrpcStatus.PERMISSION_DENIED, VERTEX_NOT_ALLOWED, "vertex " + PeerNames.quote(claimed)
           + " may not subscribe to vertex " + vertex + ": it serves " + new TreeSet<>(auth.allowedSubscribers())
           + " (" + vertex + ".edge.allowed-subscribers)");
     }
     if (mutualTls) {
-      List<String> names = PeerNames.of(request.connection());
+      List<String> names = PeerNames.of(connection);
       if (!PeerNames.namesVertex(names, claimed)) {
         return new Refusal(GrpcStatus.PERMISSION_DENIED, CERTIFICATE_MISMATCH, "the client certificate names " + names
             + ", not vertex " + PeerNames.quote(claimed) + " that the hello claims; a subscriber's certificate must name its vertex ("

@@ -1,11 +1,7 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.SubscriberFrame;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +14,7 @@ final class Subscription {
 
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
 
-  final GrpcServerRequest<SubscriberFrame, UpstreamFrame> request;
-  final GrpcServerResponse<SubscriberFrame, UpstreamFrame> response;
+  final EdgeCall call;
   final String remote;
   final CreditBalance credit = new CreditBalance();
   final UnackedWindow unacked;
@@ -35,10 +30,9 @@ final class Subscription {
   long sent;
   long acked;
 
-  Subscription(GrpcServerRequest<SubscriberFrame, UpstreamFrame> request, int maxUnackedSpan) {
-    this.request = request;
-    this.response = request.response();
-    this.remote = String.valueOf(request.connection().remoteAddress());
+  Subscription(EdgeCall call, int maxUnackedSpan) {
+    this.call = call;
+    this.remote = String.valueOf(call.connection().remoteAddress());
     this.unacked = new UnackedWindow(0, maxUnackedSpan);
   }
 
@@ -49,11 +43,7 @@ final class Subscription {
     }
     responseEnded = true;
     try {
-      response.status(status);
-      if (message != null) {
-        response.statusMessage(message);
-      }
-      response.end();
+      call.end(status, message);
     } catch (IllegalStateException e) {
       LOG.debug("edge stream already closed subscriber={}: {}", name(), io.flowmesh.runtime.errors.Reasons.of(e));
     }
@@ -65,7 +55,7 @@ final class Subscription {
   }
 
   boolean canSend() {
-    return open() && credit.available() > 0 && unacked.room() > 0 && !response.writeQueueFull();
+    return open() && credit.available() > 0 && unacked.room() > 0 && !call.writeQueueFull();
   }
 
   String name() {

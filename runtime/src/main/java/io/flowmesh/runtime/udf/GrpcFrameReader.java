@@ -19,6 +19,14 @@ public final class GrpcFrameReader {
 
     /** The body is not a valid gRPC message stream; nothing more is read. */
     void onMalformed(String detail);
+
+    /**
+     * A message over the maximum size, refused from its prefix; nothing more is read. By default
+     * it is malformed, with a detail naming the size and the limit's key.
+     */
+    default void onTooLarge(long size, int maxMessageSize, String maxMessageSizeKey) {
+      onMalformed("message of " + size + " bytes exceeds " + maxMessageSizeKey + " " + maxMessageSize);
+    }
   }
 
   private final int maxMessageSize;
@@ -122,7 +130,9 @@ public final class GrpcFrameReader {
       return -1;
     }
     if (size > maxMessageSize) {
-      stop("message of " + size + " bytes exceeds " + maxMessageSizeKey + " " + maxMessageSize);
+      stopped = true;
+      partial = null;
+      sink.onTooLarge(size, maxMessageSize, maxMessageSizeKey);
       return -1;
     }
     return size;

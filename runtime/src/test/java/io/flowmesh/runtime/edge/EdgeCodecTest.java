@@ -1,0 +1,95 @@
+package io.flowmesh.runtime.edge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.proto.edge.v1.Batch;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.udf.GrpcFrameReader;
+import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EdgeCodecTest {
+
+  private static Message plain(int i) {
+    return Message.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value " + i)).setEventTime(1_700_000_000_000L + i)
+        .setIngestTime(1_700_000_000_123L + i).build();
+  }
+
+  private static Message full(int i) {
+    return Message.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
+        .setEventTime(-5).putHeaders("h", "v" + i).putHeaders("ü", "€").addTags("t").setServe(true).build();
+  }
+
+  /** What the generated classes write for the same batch, with the gRPC prefix before it. */
+  private static byte[] generated(long firstSeq, long watermark, Message... messages) {
+    Batch batch = Batch.newBuilder().setFirstSeq(firstSeq).setWatermark(watermark).addAllMessages(Arrays.asList(messages)).build();
+    return GrpcFrames.frame(UpstreamFrame.newBuilder().setBatch(batch).build());
+  }
+
+  @Test
+  void aBatchIsEncodedByteForByteAsTheGeneratedClassesWouldWithItsPrefix() {
+    Message[] ms = {plain(1), full(2), Message.getDefaultInstance(), plain(3), full(4)};
+    long[][] seqAndWatermark = {{0, 0}, {1, 0}, {0, 1_700_000_000_000L}, {1L << 40, -1}, {Long.MAX_VALUE, Long.MIN_VALUE}};
+    for (long[] sw : seqAndWatermark) {
+      for (int count = 0; count <= ms.length; count++) {
+        Message[] some = Arrays.copyOf(ms, count);
+        byte[] ours = EdgeCodec.batchFrame(sw[0], sw[1], Arrays.copyOf(ms, ms.length), count);
+        assertArrayEquals(generated(sw[0], sw[1], some), ours, "first_seq " + sw[0] + ", watermark " + sw[1] + ", " + count + " messages");
+      }
+    }
+  }
+
+  @Test
+  void aFrameReadBackGivesTheSameBatch() throws Exception {
+    Message[] ms = new Message[256];
+    for (int i = 0; i < ms.length; i++) {
+      ms[i] = i % 7 == 0 ? full(i) : plain(i);
+    }
+    byte[] frame = EdgeCodec.batchFrame(42, 1234, ms, ms.length);
+    List<Buffer> frames = new ArrayList<>();
+    GrpcFrameReader reader = new GrpcFrameReader(1 << 20, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
+      @Override
+      public boolean onMessage(Buffer message) {
+        frames.add(message);
+        return true;
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        throw new AssertionError(detail);
+      }
+    });
+    // fed in pieces, as DATA frames would cut it
+    for (int at = 0; at < frame.length; at += 1000) {
+      reader.feed(Buffer.buffer(Arrays.copyOfRange(frame, at, Math.min(frame.length, at + 1000))));
+    }
+    assertEquals(1, frames.size());
+    Batch batch = Frames.parse(frames.get(0), UpstreamFrame.parser()).getBatch();
+    assertEquals(42, batch.getFirstSeq());
+    assertEquals(1234, batch.getWatermark());
+    assertEquals(Arrays.asList(ms), batch.getMessagesList());
+  }
+
+  @Test
+  void aStatusMessageIsPercentEncodedAsGrpcWantsAndDecodesToItself() {
+    String message = "frame of 20 bytes: 100% over; naïve → \"quoted\"\nnext line";
+    String encoded = EdgeCall.percentEncode(message);
+    for (char c : encoded.toCharArray()) {
+      assertTrue(c >= 0x20 && c <= 0x7e, "printable ASCII only: " + encoded);
+    }
+    assertEquals("100%25 over", EdgeCall.percentEncode("100% over"));
+    assertEquals(message, GrpcStatusHeaders.percentDecode(encoded));
+    // each byte of '%' (1), 'ï' (2), '→' (3) and the newline (1) becomes three characters
+    assertEquals(message.getBytes(StandardCharsets.UTF_8).length + 2 * (1 + 2 + 3 + 1), encoded.length(), encoded);
+  }
+}
