@@ -3,7 +3,6 @@ package io.flowmesh.runtime.edge;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Abort;
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.EdgeGrpcClient;
 import io.flowmesh.proto.edge.v1.Hello;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
@@ -15,16 +14,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.common.MessageSizeOverflowException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +63,7 @@ final class SubscriberLink {
   private final EdgeOptions options;
   private final EdgeSubscriberMetrics metrics;
   private final Events events;
-  private final GrpcClient client;
+  private final HttpClient client;
   private SubscriberSession session;
   private boolean closed;
   private boolean connecting;
@@ -90,7 +87,7 @@ final class SubscriberLink {
         .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4)
         .setHttp2MultiplexingLimit(1);
     options.tls().applyTo(http);
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(options.maxFrameBytes()), http);
+    this.client = vertx.createHttpClient(http);
   }
 
   /** Told true when a stream opens and false when it is lost. */
@@ -127,9 +124,9 @@ final class SubscriberLink {
     }
     connecting = true;
     SocketAddress address = SocketAddress.inetSocketAddress(upstream.port(), upstream.host());
-    Future<GrpcClientRequest<SubscriberFrame, UpstreamFrame>> request;
+    Future<HttpClientRequest> request;
     try {
-      request = client.request(address, EdgeGrpcClient.Subscribe);
+      request = client.request(EdgeClientCall.requestOptions(address));
     } catch (IllegalStateException e) {
       // The client went with its Vert.x instance (closed without close()): nothing left to redial.
       connecting = false;
@@ -140,7 +137,7 @@ final class SubscriberLink {
       connecting = false;
       if (closed) {
         if (ar.succeeded()) {
-          ar.result().cancel();
+          ar.result().reset();
         }
         return;
       }
@@ -152,59 +149,60 @@ final class SubscriberLink {
     });
   }
 
-  private void open(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request) {
-    SubscriberSession s = new SubscriberSession(request, options.maxFrameBytes());
-    session = s;
-    attempt = 0;
-    long initial = events.initialCredit(s);
-    s.credit.add(initial);
-    request.exceptionHandler(e -> {
-      s.ended.tryComplete();
-      lost(s, "stream failed: " + Reasons.of(e));
-    });
-    if (options.auth().token() != null) {
-      request.headers().set(SubscriberAuth.METADATA_KEY, BearerToken.header(options.auth().token()));
-    }
-    request.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
-        .setVertex(vertex).setUpstreamVertex(upstreamVertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION)
-        .setInitialCredit(initial)).build());
-    request.response().onComplete(ar -> {
-      if (ar.failed()) {
-        s.ended.tryComplete();
-        lost(s, "no response from upstream: " + Reasons.of(ar.cause()));
-        return;
-      }
-      GrpcClientResponse<SubscriberFrame, UpstreamFrame> response = ar.result();
-      response.messageHandler(msg -> {
+  private void open(HttpClientRequest request) {
+    SubscriberSession[] session = new SubscriberSession[1];
+    String token = options.auth().token() == null ? null : BearerToken.header(options.auth().token());
+    EdgeClientCall call = EdgeClientCall.start(request, token, options.maxFrameBytes(), new EdgeClientCall.Events() {
+      @Override
+      public void onFrame(Buffer bytes) {
+        SubscriberSession s = session[0];
         UpstreamFrame frame;
         try {
-          frame = Frames.parse(msg, UpstreamFrame.parser());
+          frame = Frames.parse(bytes, UpstreamFrame.parser());
         } catch (InvalidProtocolBufferException e) {
           abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + Reasons.of(e));
           return;
         }
         if (!s.closed) {
-          onFrame(s, frame);
+          SubscriberLink.this.onFrame(s, frame);
         }
-      });
-      response.invalidMessageHandler(e -> {
-        if (e instanceof MessageSizeOverflowException tooLarge) {
-          abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + tooLarge.messageSize()
-              + " bytes, over edge.max-frame-bytes=" + options.maxFrameBytes());
-        } else {
-          abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + Reasons.of(e));
-        }
-      });
-      response.exceptionHandler(e -> {
+      }
+
+      @Override
+      public void onTooLarge(long size) {
+        abort(session[0], GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + size
+            + " bytes, over edge.max-frame-bytes=" + options.maxFrameBytes());
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        abort(session[0], GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + detail);
+      }
+
+      @Override
+      public void onEnd(GrpcStatus status, String message) {
+        SubscriberSession s = session[0];
         s.ended.tryComplete();
-        lost(s, "stream failed: " + Reasons.of(e));
-      });
-      response.endHandler(v -> {
-        s.ended.tryComplete();
-        ended(s, response);
+        ended(s, status, message);
         endOurSide(s);
-      });
+      }
+
+      @Override
+      public void onFailure(String where, Throwable cause) {
+        SubscriberSession s = session[0];
+        s.ended.tryComplete();
+        lost(s, where + ": " + Reasons.of(cause));
+      }
     });
+    SubscriberSession s = new SubscriberSession(call, options.maxFrameBytes());
+    session[0] = s;
+    this.session = s;
+    attempt = 0;
+    long initial = events.initialCredit(s);
+    s.credit.add(initial);
+    call.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
+        .setVertex(vertex).setUpstreamVertex(upstreamVertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION)
+        .setInitialCredit(initial)).build());
     LOG.info("edge connected vertex={} subscriber={} upstream={}{} initialCredit={}", vertex, subscriberId, upstream,
         upstreamVertex.isEmpty() ? "" : " upstreamVertex=" + upstreamVertex, initial);
     if (connectionHandler != null) {
@@ -251,9 +249,7 @@ final class SubscriberLink {
     events.batch(s, batch);
   }
 
-  private void ended(SubscriberSession s, GrpcClientResponse<SubscriberFrame, UpstreamFrame> response) {
-    GrpcStatus status = response.status();
-    String message = Reasons.statusMessage(response);
+  private void ended(SubscriberSession s, GrpcStatus status, String message) {
     if (status != null && status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
       metrics.violations.increment();
       lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + (message == null ? "no message" : message));
@@ -268,7 +264,7 @@ final class SubscriberLink {
    */
   private static void endOurSide(SubscriberSession s) {
     try {
-      s.request.end();
+      s.call.end();
     } catch (IllegalStateException alreadyEnded) {
       // closed from our side first: nothing to end
     }
@@ -313,10 +309,10 @@ final class SubscriberLink {
     metrics.violations.increment();
     lastFailure = new EdgeException(status, message);
     LOG.warn("edge protocol violation by upstream={} status={} reason={}", upstream, status.name(), message);
-    s.request.write(SubscriberFrame.newBuilder().setAbort(Abort.newBuilder().setCode(status.code).setMessage(message)).build());
+    s.call.write(SubscriberFrame.newBuilder().setAbort(Abort.newBuilder().setCode(status.code).setMessage(message)).build());
     Promise<Void> p = Promise.promise();
     vertx.setTimer(50, id -> p.tryComplete());
-    p.future().onComplete(v -> s.request.cancel());
+    p.future().onComplete(v -> s.call.cancel());
     lost(s, "protocol violation: " + message);
   }
 
@@ -333,7 +329,7 @@ final class SubscriberLink {
     if (s != null && !s.closed) {
       beforeEnd.run();
       s.closed = true;
-      s.request.end();
+      s.call.end();
       long timer = vertx.setTimer(waitMillis, id -> {
         if (s.ended.tryComplete()) {
           LOG.warn("edge closing without the upstream's end of stream vertex={} subscriber={} upstream={} waitedMs={}",

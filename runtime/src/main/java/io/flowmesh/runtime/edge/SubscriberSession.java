@@ -7,9 +7,7 @@ import io.flowmesh.proto.edge.v1.Nack;
 import io.flowmesh.proto.edge.v1.Reply;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.Promise;
-import io.vertx.grpc.client.GrpcClientRequest;
 
 /**
  * One connection attempt's stream, as the downstream sees it. Deliveries remember their session,
@@ -20,7 +18,7 @@ import io.vertx.grpc.client.GrpcClientRequest;
  */
 final class SubscriberSession {
 
-  final GrpcClientRequest<SubscriberFrame, UpstreamFrame> request;
+  final EdgeClientCall call;
   /** Credit granted on this stream and not yet used by the upstream. */
   final CreditBalance credit = new CreditBalance();
   /** Credit granted since the last Credit frame was written. */
@@ -50,8 +48,8 @@ final class SubscriberSession {
   /** A SubscriberFrame's ack field and the Ack's packed seqs field: tags and lengths, with room to spare. */
   private static final int ACK_FRAME_OVERHEAD = 16;
 
-  SubscriberSession(GrpcClientRequest<SubscriberFrame, UpstreamFrame> request, long maxFrameBytes) {
-    this.request = request;
+  SubscriberSession(EdgeClientCall call, long maxFrameBytes) {
+    this.call = call;
     this.ackBytesPerFrame = maxFrameBytes - ACK_FRAME_OVERHEAD;
   }
 
@@ -89,7 +87,7 @@ final class SubscriberSession {
       for (int i = 0; i < ackCount; i++) {
         int size = CodedOutputStream.computeUInt64SizeNoTag(acks[i]);
         if (bytes + size > ackBytesPerFrame) {
-          request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+          call.write(SubscriberFrame.newBuilder().setAck(ack).build());
           ack = Ack.newBuilder();
           bytes = 0;
         }
@@ -102,7 +100,7 @@ final class SubscriberSession {
           Reply r = replies.get(i);
           int size = CodedOutputStream.computeMessageSize(Ack.REPLIES_FIELD_NUMBER, r);
           if (bytes + size > ackBytesPerFrame && bytes > 0) {
-            request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+            call.write(SubscriberFrame.newBuilder().setAck(ack).build());
             ack = Ack.newBuilder();
             bytes = 0;
           }
@@ -111,7 +109,7 @@ final class SubscriberSession {
         }
         replies.clear();
       }
-      request.write(SubscriberFrame.newBuilder().setAck(ack).build());
+      call.write(SubscriberFrame.newBuilder().setAck(ack).build());
     }
     if (nackCount > 0) {
       Nack.Builder nack = Nack.newBuilder().setReason(nackReason);
@@ -119,10 +117,10 @@ final class SubscriberSession {
         nack.addSeqs(nacks[i]);
       }
       nackCount = 0;
-      request.write(SubscriberFrame.newBuilder().setNack(nack).build());
+      call.write(SubscriberFrame.newBuilder().setNack(nack).build());
     }
     if (unannouncedCredit > 0) {
-      request.write(SubscriberFrame.newBuilder().setCredit(Credit.newBuilder().setMessages(unannouncedCredit)).build());
+      call.write(SubscriberFrame.newBuilder().setCredit(Credit.newBuilder().setMessages(unannouncedCredit)).build());
       unannouncedCredit = 0;
     }
   }
