@@ -17,6 +17,7 @@ import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.MapResult;
 import io.flowmesh.udf.UdfServer;
 import io.flowmesh.udf.UdfServerOptions;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -54,7 +55,7 @@ class MapKeysAndHeadersTest {
   private static Message element(int i) {
     Message.Builder b = Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setEventTime(1000 + i);
     if (i % 2 == 0) {
-      b.addKeys("k" + i).addKeys("second").putHeaders("trace", "t" + i).putHeaders("tenant", "acme");
+      b.addKeys("k" + i).addKeys("second").addHeaders(MessageHeaders.header("trace", "t" + i)).addHeaders(MessageHeaders.header("tenant", "acme"));
     }
     return b.build();
   }
@@ -97,10 +98,10 @@ class MapKeysAndHeadersTest {
       Message in = element(i);
       Datum d = seen.get("v" + i);
       assertEquals(in.getKeysList(), d.keys(), "keys the UDF saw for m" + i);
-      assertEquals(in.getHeadersMap(), d.headers(), "headers the UDF saw for m" + i);
+      assertEquals(MessageHeaders.toMap(in), d.headers(), "headers the UDF saw for m" + i);
       Message out = sink.byId.get("m" + i + "/0");
       assertEquals(in.getKeysList(), out.getKeysList(), "keys of the output of m" + i);
-      assertEquals(in.getHeadersMap(), out.getHeadersMap(), "headers of the output of m" + i);
+      assertEquals(MessageHeaders.toMap(in), MessageHeaders.toMap(out), "headers of the output of m" + i);
       assertEquals(in.getEventTime(), out.getEventTime(), "event time of the output of m" + i);
       assertEquals(List.of(), out.getTagsList(), "an untagged result has no tags");
     }

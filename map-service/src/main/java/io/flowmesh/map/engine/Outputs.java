@@ -59,7 +59,7 @@ final class Outputs {
       o.addAllTags(r.getTagsList());
     }
     if (headers) {
-      o.putAllHeaders(in.getHeadersMap());
+      o.addAllHeaders(in.getHeadersList());
     }
     return o.build();
   }

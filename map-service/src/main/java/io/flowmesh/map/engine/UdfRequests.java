@@ -3,10 +3,10 @@ package io.flowmesh.map.engine;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * Encodes the map.v1 {@code MapRequest.Request} of an edge message straight from the message's
@@ -36,8 +36,8 @@ final class UdfRequests {
     size += timestampFieldSize(MapRequest.Request.EVENT_TIME_FIELD_NUMBER, m.getEventTime());
     size += timestampFieldSize(MapRequest.Request.WATERMARK_FIELD_NUMBER, Math.max(0, watermarkMillis));
     if (headers) {
-      for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
-        int entry = entrySize(h);
+      for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
+        int entry = entrySize(m.getHeaders(i));
         size += CodedOutputStream.computeTagSize(MapRequest.Request.HEADERS_FIELD_NUMBER) + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry;
       }
     }
@@ -56,7 +56,8 @@ final class UdfRequests {
     writeTimestamp(out, MapRequest.Request.EVENT_TIME_FIELD_NUMBER, m.getEventTime());
     writeTimestamp(out, MapRequest.Request.WATERMARK_FIELD_NUMBER, Math.max(0, watermarkMillis));
     if (headers) {
-      for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
+      for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
+        Header h = m.getHeaders(i);
         // A map entry is a message of key (1) and value (2), both written even when empty.
         out.writeTag(MapRequest.Request.HEADERS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(entrySize(h));
@@ -66,7 +67,7 @@ final class UdfRequests {
     }
   }
 
-  private static int entrySize(Map.Entry<String, String> h) {
+  private static int entrySize(Header h) {
     return CodedOutputStream.computeStringSize(1, h.getKey()) + CodedOutputStream.computeStringSize(2, h.getValue());
   }
 

@@ -9,6 +9,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class UdfRequestsTest {
   private static MapRequest.Request built(Message m, long watermark) {
     return MapRequest.Request.newBuilder().addAllKeys(m.getKeysList()).setValue(m.getValue())
         .setEventTime(timestamp(m.getEventTime())).setWatermark(timestamp(Math.max(0, watermark)))
-        .putAllHeaders(m.getHeadersMap()).build();
+        .putAllHeaders(MessageHeaders.toMap(m)).build();
   }
 
   private static Timestamp timestamp(long millis) {
@@ -60,7 +61,7 @@ class UdfRequestsTest {
 
   @Test
   void keysHeadersAndValueAreCarriedAndEmptyOnesStayEmpty() throws Exception {
-    Message m = msg(1).toBuilder().addKeys("k1").addKeys("k2").putHeaders("h", "x").putHeaders("empty", "").build();
+    Message m = msg(1).toBuilder().addKeys("k1").addKeys("k2").addHeaders(MessageHeaders.header("h", "x")).addHeaders(MessageHeaders.header("empty", "")).build();
     MapRequest.Request req = request(m, 0);
     assertEquals(List.of("k1", "k2"), req.getKeysList());
     assertEquals(Map.of("h", "x", "empty", ""), req.getHeadersMap());
@@ -74,7 +75,7 @@ class UdfRequestsTest {
   @Test
   void theBytesAreExactlyThoseOfTheBuiltRequest() throws Exception {
     List<Message> cases = List.of(
-        msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ").putHeaders("h", "x").putHeaders("a", "").build(),
+        msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ").addHeaders(MessageHeaders.header("h", "x")).addHeaders(MessageHeaders.header("a", "")).build(),
         msg(0).toBuilder().setValue(ByteString.EMPTY).build(),
         msg(-1_500).toBuilder().setValue(ByteString.copyFrom(new byte[300])).build(),
         msg(2_000));

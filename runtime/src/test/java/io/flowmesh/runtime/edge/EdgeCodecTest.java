@@ -27,7 +27,7 @@ class EdgeCodecTest {
 
   private static Message full(int i) {
     return Message.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
-        .setEventTime(-5).putHeaders("h", "v" + i).putHeaders("ü", "€").addTags("t").setServe(true).build();
+        .setEventTime(-5).addHeaders(MessageHeaders.header("h", "v" + i)).addHeaders(MessageHeaders.header("ü", "€")).addTags("t").setServe(true).build();
   }
 
   /** What the generated classes write for the same batch, with the gRPC prefix before it. */

@@ -2,6 +2,7 @@ package io.flowmesh.sink.udsink;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.Handshake;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
@@ -10,7 +11,6 @@ import io.flowmesh.runtime.udf.GrpcFrames;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * Writes {@code sink.v1} requests as gRPC length-prefixed messages ({@link GrpcFrames}) straight
@@ -75,7 +75,8 @@ final class SinkFrames {
         cos.writeString(ID, m.getId());
       }
       if (m.getHeadersCount() > 0) {
-        for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
+        for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
+          Header h = m.getHeaders(i);
           cos.writeTag(HEADERS, 2);
           cos.writeUInt32NoTag(entrySize(h.getKey(), h.getValue()));
           cos.writeString(1, h.getKey());
@@ -106,7 +107,8 @@ final class SinkFrames {
       size += CodedOutputStream.computeStringSize(ID, m.getId());
     }
     if (m.getHeadersCount() > 0) {
-      for (Map.Entry<String, String> h : m.getHeadersMap().entrySet()) {
+      for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
+        Header h = m.getHeaders(i);
         int entry = entrySize(h.getKey(), h.getValue());
         size += CodedOutputStream.computeTagSize(HEADERS) + CodedOutputStream.computeUInt32SizeNoTag(entry) + entry;
       }

@@ -156,7 +156,9 @@ public final class KafkaWriter implements SinkWriter {
     };
     RecordHeaders headers = new RecordHeaders();
     if (m.getHeadersCount() > 0) {
-      m.getHeadersMap().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+      for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
+        headers.add(m.getHeaders(i).getKey(), m.getHeaders(i).getValue().getBytes(StandardCharsets.UTF_8));
+      }
     }
     headers.add(ID_HEADER, m.getIdBytes().toByteArray());
     Long ts = m.getEventTime() > 0 ? m.getEventTime() : null;

@@ -8,6 +8,7 @@ import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,11 @@ class SinkFramesTest {
   void eachFrameIsTheGeneratedSinkRequestOfTheMessage() throws Exception {
     List<Message> all = List.of(
         Message.newBuilder().setId("a-1").setValue(ByteString.copyFromUtf8("v")).addKeys("k1").addKeys("k2")
-            .setEventTime(1_700_000_000_123L).putHeaders("h", "x").build(),
+            .setEventTime(1_700_000_000_123L).addHeaders(MessageHeaders.header("h", "x")).build(),
         Message.newBuilder().setId("b").build(),
         Message.newBuilder().setId("ü-∑-😀").setValue(ByteString.copyFrom(new byte[70_000])).addKeys("").addKeys("ключ")
-            .setEventTime(5_000).putHeaders("", "").build(),
-        Message.newBuilder().setId("c").setEventTime(7).putHeaders("one", "1").putHeaders("two", "2").putHeaders("three", "").build(),
+            .setEventTime(5_000).addHeaders(MessageHeaders.header("", "")).build(),
+        Message.newBuilder().setId("c").setEventTime(7).addHeaders(MessageHeaders.header("one", "1")).addHeaders(MessageHeaders.header("two", "2")).addHeaders(MessageHeaders.header("three", "")).build(),
         Message.newBuilder().build());
     Buffer out = Buffer.buffer();
     for (Message m : all) {
@@ -50,7 +51,7 @@ class SinkFramesTest {
   /** What the client built per message before SinkFrames. */
   private static SinkRequest.Request generated(Message m) {
     SinkRequest.Request.Builder b = SinkRequest.Request.newBuilder().setId(m.getId()).setValue(m.getValue())
-        .addAllKeys(m.getKeysList()).putAllHeaders(m.getHeadersMap());
+        .addAllKeys(m.getKeysList()).putAllHeaders(MessageHeaders.toMap(m));
     if (m.getEventTime() > 0) {
       long millis = m.getEventTime();
       b.setEventTime(Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos(Math.floorMod(millis, 1000) * 1_000_000));

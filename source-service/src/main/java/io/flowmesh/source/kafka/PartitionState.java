@@ -3,6 +3,7 @@ package io.flowmesh.source.kafka;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -109,7 +110,7 @@ final class PartitionState {
       addKey(b, r.key());
     }
     for (Header h : r.headers()) {
-      b.putHeaders(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+      b.addHeaders(MessageHeaders.header(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
     }
     return b.build();
   }

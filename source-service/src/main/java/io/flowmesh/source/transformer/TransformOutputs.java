@@ -55,7 +55,7 @@ final class TransformOutputs {
             ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : in.getEventTime();
         watermark.seen(eventTime, nowMillis, nowNanos);
         Message out = Message.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
-            .addAllKeys(r.getKeysList()).setEventTime(eventTime).putAllHeaders(in.getHeadersMap())
+            .addAllKeys(r.getKeysList()).setEventTime(eventTime).addAllHeaders(in.getHeadersList())
             .setIngestTime(in.getIngestTime()).setServe(in.getServe()).addAllTags(r.getTagsList()).build();
         if (!backlog.isEmpty() || !server.enqueue(out, p)) {
           backlog.add(new Object[] {out, p});

@@ -9,6 +9,7 @@ import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MergedReply;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.GrpcFrames;
@@ -259,7 +260,7 @@ public final class TransformStage implements EdgeServer.Intake, UdfStream.Events
   private void send(Pending p) {
     SourceTransformRequest.Request.Builder r = SourceTransformRequest.Request.newBuilder()
         .setId(p.input.getId()).setValue(p.input.getValue()).addAllKeys(p.input.getKeysList())
-        .putAllHeaders(p.input.getHeadersMap());
+        .putAllHeaders(MessageHeaders.toMap(p.input));
     r.setEventTime(timestamp(p.input.getEventTime()));
     long wm = server.watermark();
     if (wm > 0) {

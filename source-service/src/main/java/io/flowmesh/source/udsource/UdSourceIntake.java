@@ -7,6 +7,7 @@ import io.flowmesh.proto.udf.source.v1.ReadRequest;
 import io.flowmesh.proto.udf.source.v1.ReadResponse;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
@@ -260,7 +261,7 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
         .setId("p" + o.getPartitionId() + "/" + OFFSET_TEXT.encodeToString(o.getOffset().toByteArray()))
         .setValue(r.getPayload()).setEventTime(eventTime(r, now)).setIngestTime(now).addAllKeys(r.getKeysList());
     if (r.getHeadersCount() > 0) {
-      b.putAllHeaders(r.getHeadersMap());
+      MessageHeaders.addAll(b, r.getHeadersMap());
     }
     return b.build();
   }

@@ -17,6 +17,7 @@ import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
 import io.flowmesh.source.SourceMain;
 import io.flowmesh.source.SourceVertex;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -198,7 +199,7 @@ class KafkaSourceTest {
     Message m = seen.get("all/1/0");
     assertEquals("value-1", m.getValue().toStringUtf8());
     assertEquals(List.of("k1"), m.getKeysList());
-    assertEquals("1", m.getHeadersMap().get("n"));
+    assertEquals("1", MessageHeaders.toMap(m).get("n"));
     assertEquals(BASE_TIME + 1, m.getEventTime());
   }
 
