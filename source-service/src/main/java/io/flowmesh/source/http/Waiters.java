@@ -174,7 +174,8 @@ final class Waiters {
       finish(w, w.timedOut());
     }
     Waiter next = deadlines.head();
-    if (next != null && timer < 0) {
+    if (next != null && (timer < 0 || timerAtNanos - next.deadlineNanos > TICK_NANOS)) {
+      // at least a tick on, so the deadlines within it time out together
       arm(next.deadlineNanos - now < TICK_NANOS ? now + TICK_NANOS : next.deadlineNanos, now);
     }
   }
