@@ -48,32 +48,34 @@ final class InFlightIds {
     return false;
   }
 
+  /** The first copy of {@code id} was written. */
   void written(String id) {
-    ended(id, WRITTEN);
+    Copies c = ended(id);
+    if (c != null) {
+      c.first = WRITTEN;
+    }
   }
 
+  /** The first copy of {@code id} was dropped after a failed write. */
   void dropped(String id, String why) {
-    ids.remove(id);
-    if (!copies.isEmpty() && copies.containsKey(id)) {
-      copies.get(id).first = new Dropped(why);
+    Copies c = ended(id);
+    if (c != null) {
+      c.first = new Dropped(why);
     }
   }
 
+  /** The first copy of {@code id} was nacked. */
   void nacked(String id, String reason) {
-    ids.remove(id);
-    if (!copies.isEmpty() && copies.containsKey(id)) {
-      copies.get(id).first = new Nacked(reason);
+    Copies c = ended(id);
+    if (c != null) {
+      c.first = new Nacked(reason);
     }
   }
 
-  private void ended(String id, Object outcome) {
+  /** Takes {@code id} out of flight; its waiting copies, or null (the usual case: no lookup when none wait). */
+  private Copies ended(String id) {
     ids.remove(id);
-    if (!copies.isEmpty()) {
-      Copies c = copies.get(id);
-      if (c != null) {
-        c.first = outcome;
-      }
-    }
+    return copies.isEmpty() ? null : copies.get(id);
   }
 
   /**
@@ -89,14 +91,5 @@ final class InFlightIds {
       copies.remove(id);
     }
     return c.first;
-  }
-
-  /** Copies waiting for their first (for tests and status). */
-  int waitingCopies() {
-    int n = 0;
-    for (Copies c : copies.values()) {
-      n += c.waiting;
-    }
-    return n;
   }
 }
