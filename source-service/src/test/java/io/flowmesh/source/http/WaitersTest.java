@@ -2,6 +2,7 @@ package io.flowmesh.source.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.testing.OnLoop;
@@ -102,7 +103,7 @@ class WaitersTest {
 
     OnLoop.until(() -> completed.size() >= reqs.size(), 30_000, () -> completed.size() + " of " + reqs.size() + " timed out");
     // Not held for the far one's timer: all came well before that far deadline, which still waits.
-    assertEquals(null, far.answer, "the request with the far timeout still waits");
+    assertNull(far.answer, "the request with the far timeout still waits");
     List<Req> expected = new ArrayList<>(reqs);
     expected.sort(Comparator.comparingLong((Req r) -> r.acceptedNanos + TimeUnit.MILLISECONDS.toNanos(r.timeoutMillis)));
     assertEquals(indexes(expected), indexes(completed), "timed out in deadline order (by index)");
