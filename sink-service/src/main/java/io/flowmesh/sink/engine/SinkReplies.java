@@ -61,6 +61,24 @@ final class SinkReplies {
   }
 
   /**
+   * Settles {@code d}, a copy that arrived while its first was being written, as that first ended
+   * ({@code first}, from {@link InFlightIds#settleCopy}): written — acked as a {@link #duplicate};
+   * dropped — dropped with the same failure; nacked (or not ended) — nacked, so it comes back and is
+   * written then, and its caller never gets an answer for a message that was not written.
+   */
+  static void copy(EdgeSubscriber from, Delivery d, String vertex, ServedMemory memory, Object first) {
+    if (first == InFlightIds.WRITTEN) {
+      duplicate(from, d, vertex, memory);
+    } else if (first instanceof InFlightIds.Dropped dropped) {
+      dropped(from, d, vertex, dropped.why());
+    } else if (first instanceof InFlightIds.Nacked nacked) {
+      from.nack(d, "a copy of a message whose write failed and was nacked (" + nacked.reason() + ")");
+    } else {
+      from.nack(d, "a copy of a message whose write has not ended");
+    }
+  }
+
+  /**
    * Acks {@code d}, not written (dropped after a failed write, {@code sink.on-failure=drop}): a serving
    * message's reply is a failure naming {@code why}, so its caller gets 502, not an empty answer.
    */

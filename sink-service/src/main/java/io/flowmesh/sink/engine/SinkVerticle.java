@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * new deliveries gather in the next batch, and once that holds {@code maxBatchBytes} the
  * subscribers are paused, so their input buffers fill and credit stops.
  *
- * <p>With a dedupe window, an id already written is acked and dropped; an id still being written
- * is acked together with its original's batch (nacked if that fails), never written twice.
+ * <p>With a dedupe window, an id already written is acked and dropped; a copy of an id still being
+ * written is settled once its first has ended, as the first was ({@link InFlightIds}): acked if it was
+ * written, dropped alike, nacked if it was nacked — never written twice, never acked unwritten.
  *
  * <h2>Concurrency</h2>
  * All state is confined to this verticle's event loop; the writer's blocking part runs on its
@@ -68,7 +68,7 @@ public final class SinkVerticle extends VerticleBase {
   private Intake intake;
   private UpstreamGroup upstreams;
   private DedupeWindow window;
-  private HashSet<String> inFlight;
+  private InFlightIds inFlight;
   private boolean writing;
   private boolean writeScheduled;
   private boolean stopping;
@@ -99,7 +99,7 @@ public final class SinkVerticle extends VerticleBase {
     if (options.dedupeWindow() > 0) {
       window = new DedupeWindow(options.dedupeWindow());
       servedMemory = writer.sendsMessages() ? new ServedMemory() : null;
-      inFlight = new HashSet<>();
+      inFlight = new InFlightIds();
       ready = writer.recentIds(options.dedupeWindow()).onSuccess(ids -> {
         ids.forEach(window::add);
         if (!ids.isEmpty()) {
@@ -208,17 +208,21 @@ public final class SinkVerticle extends VerticleBase {
         Delivery d = batch.delivery(i);
         if (!batch.duplicate(i)) {
           Message m = d.message();
-          if (window != null) {
-            inFlight.remove(m.getId());
-          }
           ByteString response = served == null ? null : served[k];
           if (failedRecords != null && failedRecords.get(k++)) {
             failedNow++;
             if (options.dropOnFailure()) {
               metrics.dropped();
+              if (window != null) {
+                inFlight.dropped(m.getId(), writer.lastError());
+              }
               SinkReplies.dropped(batch.owner(i), d, options.vertexName(), writer.lastError());
             } else {
-              batch.owner(i).nack(d, "sink write failed: " + writer.lastError());
+              String reason = "sink write failed: " + writer.lastError();
+              if (window != null) {
+                inFlight.nacked(m.getId(), reason);
+              }
+              batch.owner(i).nack(d, reason);
             }
             continue;
           }
@@ -229,6 +233,7 @@ public final class SinkVerticle extends VerticleBase {
           }
           if (window != null) {
             window.add(m.getId());
+            inFlight.written(m.getId());
           }
           if (servedMemory != null && m.getServe()) {
             servedMemory.written(m.getId(), response);
@@ -236,7 +241,7 @@ public final class SinkVerticle extends VerticleBase {
           SinkReplies.written(batch.owner(i), d, options.vertexName(), response);
           continue;
         }
-        SinkReplies.duplicate(batch.owner(i), d, options.vertexName(), servedMemory);
+        SinkReplies.copy(batch.owner(i), d, options.vertexName(), servedMemory, inFlight.settleCopy(d.message().getId()));
       }
       written += count;
       metrics.written(count, payload);
@@ -283,8 +288,10 @@ public final class SinkVerticle extends VerticleBase {
     String reason = "sink write failed: " + writerError;
     for (int i = 0, n = batch.size(); i < n; i++) {
       Delivery d = batch.delivery(i);
-      if (window != null && !batch.duplicate(i)) {
-        inFlight.remove(d.message().getId());
+      if (batch.duplicate(i)) {
+        inFlight.settleCopy(d.message().getId());
+      } else if (window != null) {
+        inFlight.nacked(d.message().getId(), reason);
       }
       batch.owner(i).nack(d, reason);
     }

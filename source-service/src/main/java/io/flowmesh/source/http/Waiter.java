@@ -26,7 +26,8 @@ final class Waiter {
   String id;
   /** Messages not yet acked. */
   int remaining;
-  long timer = -1;
+  /** When it times out ({@link System#nanoTime}), set once accepted ({@link Deadlines}). */
+  long deadlineNanos;
   boolean done;
   private List<ReplyOutput> outputs;
   private boolean owned;

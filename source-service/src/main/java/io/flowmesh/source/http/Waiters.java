@@ -1,6 +1,7 @@
 package io.flowmesh.source.http;
 
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The serving requests this source replica holds: each waits for the acks of its messages (which
@@ -18,6 +20,16 @@ import java.util.Map;
  * outputs (the oldest answered goes first; one answer over the whole byte budget is kept as
  * {@link Answer.Outcome#TOO_LARGE}), for {@code /v1/process/fetch}, and streamed to the
  * {@link Listener}s ({@code /v1/process/sse}).
+ *
+ * <h2>Timeouts</h2>
+ * No timer per request: the accepted requests are kept by deadline ({@link Deadlines}) and one Vert.x
+ * timer is armed for the earliest; when it fires, every request whose deadline has passed times out
+ * (504), done ones are skipped, and it is armed again for the next. A request never times out before
+ * its deadline (accepted + its timeout) and at most {@value #TICK_MILLIS} ms after it, plus however long
+ * the event loop is busy: the timer is moved earlier only for a request it would serve later than
+ * that, and after firing it waits at least that tick, so requests whose deadlines fall within one tick
+ * time out together. With one timeout for all (the default), a steady stream of requests answered in
+ * time arms about one timer per timeout period.
  *
  * <h2>Concurrency</h2>
  * Confined to the source's event loop: timers and acks arrive there.
@@ -33,7 +45,20 @@ final class Waiters {
     void answer(Answer a, String event);
   }
 
+  /** How late a timeout may come, at most, beyond its deadline (plus event-loop delay); see the class doc. */
+  static final long TICK_MILLIS = 10;
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+
   private final Vertx vertx;
+  private final Deadlines deadlines = new Deadlines();
+  /** The one handler of the deadline timer (no lambda per request). */
+  private final Handler<Long> onDeadline = this::deadlinesDue;
+  /** The armed deadline timer, or -1. */
+  private long timer = -1;
+  /** When the armed timer fires (nano time). */
+  private long timerAtNanos;
+  /** Deadline timers armed so far. */
+  private long timersArmed;
   private final ServingConfig config;
   private final ServingMetrics metrics;
   private final Map<String, Waiter> asyncPending = new HashMap<>();
@@ -74,7 +99,15 @@ final class Waiters {
   /** The request's messages are queued: its timeout starts. */
   void accepted(Waiter w, String id) {
     w.id = id;
-    w.timer = vertx.setTimer(Math.max(1, w.timeoutMillis), t -> timedOut(w));
+    long now = System.nanoTime();
+    w.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(Math.max(1, w.timeoutMillis));
+    if (deadlines.size() > 2 * pending + 64) {
+      deadlines.compact(); // done entries outnumber live ones: O(held), at most every ~pending requests
+    }
+    deadlines.add(w);
+    if (timer < 0 || timerAtNanos - w.deadlineNanos > TICK_NANOS) {
+      arm(w.deadlineNanos, now);
+    }
     if (w.mode == Waiter.Mode.ASYNC) {
       asyncPending.put(id, w);
     }
@@ -102,10 +135,7 @@ final class Waiters {
     pending--;
     metrics.pending(pending);
     metrics.gone(w.mode);
-    if (w.timer >= 0) {
-      vertx.cancelTimer(w.timer);
-      w.timer = -1;
-    }
+    deadlines.trim();
   }
 
   /** One of {@code w}'s messages was acked end to end with {@code reply} (null: none). */
@@ -121,11 +151,32 @@ final class Waiters {
     finish(w, w.answered());
   }
 
-  private void timedOut(Waiter w) {
-    w.timer = -1;
-    if (!w.done) {
+  /** Arms the one deadline timer (cancelling the one armed) to fire at {@code atNanos} or the next millisecond after. */
+  private void arm(long atNanos, long nowNanos) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    long delayMillis = Math.max(1, (atNanos - nowNanos + 999_999) / 1_000_000);
+    timerAtNanos = nowNanos + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+    timer = vertx.setTimer(delayMillis, onDeadline);
+    timersArmed++;
+  }
+
+  /** The deadline timer fired: every request past its deadline times out; armed again for the next. */
+  private void deadlinesDue(long id) {
+    if (id != timer) {
+      return;
+    }
+    timer = -1;
+    long now = System.nanoTime();
+    for (Waiter w = deadlines.pollExpired(now); w != null; w = deadlines.pollExpired(now)) {
       metrics.timeout(w.mode);
       finish(w, w.timedOut());
+    }
+    Waiter next = deadlines.head();
+    if (next != null && (timer < 0 || timerAtNanos - next.deadlineNanos > TICK_NANOS)) {
+      // at least a tick on, so the deadlines within it time out together
+      arm(next.deadlineNanos - now < TICK_NANOS ? now + TICK_NANOS : next.deadlineNanos, now);
     }
   }
 
@@ -133,9 +184,7 @@ final class Waiters {
     w.done = true;
     pending--;
     metrics.pending(pending);
-    if (w.timer >= 0) {
-      vertx.cancelTimer(w.timer);
-    }
+    deadlines.trim();
     if (w.promise != null) {
       w.promise.complete(a);
       return;
@@ -217,6 +266,16 @@ final class Waiters {
 
   int pending() {
     return pending;
+  }
+
+  /** Deadline timers armed so far: one serves many requests (a seam for tests). */
+  long timersArmed() {
+    return timersArmed;
+  }
+
+  /** Requests the deadline queue holds, live and done (a seam for tests: done ones do not pile up). */
+  int deadlinesHeld() {
+    return deadlines.size();
   }
 
   int results() {

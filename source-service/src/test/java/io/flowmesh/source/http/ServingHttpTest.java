@@ -84,6 +84,36 @@ class ServingHttpTest {
   }
 
   @Test
+  void requestsWithTheirOwnTimeoutsGet504EachNotBeforeItsTimeoutShortestFirst() throws Exception {
+    start("--http.idle-timeout=10s", "--source.serving.timeout=5s", "--source.serving.max-timeout=8s");
+    // No subscriber: nothing is answered, each waits for its own timeout. Sent together, longest first.
+    String[] paths = {"/v1/process/sync?timeout=2500ms", "/ingest?wait=acked&timeout=1500ms", "/v1/process/sync?timeout=400ms"};
+    long[] timeouts = {2500, 1500, 400};
+    long[] done = new long[paths.length];
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < paths.length; i++) {
+      int k = i;
+      sent.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort() + paths[i]))
+          .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString("v")).build(), HttpResponse.BodyHandlers.ofString())
+          .whenComplete((r, t) -> done[k] = System.nanoTime()));
+    }
+    for (int i = 0; i < paths.length; i++) {
+      HttpResponse<String> r = sent.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(504, r.statusCode(), paths[i] + ": " + r.body());
+      JsonObject j = new JsonObject(r.body());
+      assertEquals("timeout", j.getString("error"), r.body());
+      assertEquals(timeouts[i], j.getLong("timeout_ms"), r.body());
+      assertTrue(done[i] - start >= Duration.ofMillis(timeouts[i]).toNanos(),
+          paths[i] + " answered after " + (done[i] - start) / 1_000_000 + " ms, before its timeout");
+    }
+    assertTrue(done[2] < done[1] && done[1] < done[0], "the shortest timeout answered first");
+    assertEquals(0, pending());
+    assertEquals(2.0, source.registry().get("flowmesh.source.serving.requests").tag("mode", "sync").tag("outcome", "timeout")
+        .counter().count());
+  }
+
+  @Test
   void aClientThatDisconnectsWhileWaitingFreesItsSlotAtOnce() throws Exception {
     start("--http.idle-timeout=120s", "--source.serving.timeout=100s", "--source.serving.max-timeout=110s");
     for (String[] pathMode : new String[][] {{"/v1/process/sync", "sync"}, {"/ingest?wait=acked", "acked"}}) {
