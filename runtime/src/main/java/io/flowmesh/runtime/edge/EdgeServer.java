@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Concurrency</h2>
  * Create it on an event-loop context; every method must be called on that context and every
- * callback runs there. The gRPC server's connections are handled on the same context because the
- * HTTP server is created from it.
+ * callback runs there. The HTTP/2 server's connections ({@link EdgeCall}: each {@code Subscribe}
+ * call) are handled on the same context because the server is created from it.
  */
 public final class EdgeServer {
 

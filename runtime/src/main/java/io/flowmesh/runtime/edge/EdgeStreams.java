@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * messages when it ends (back to the front of its edge's queue).
  *
  * <h2>Concurrency</h2>
- * Owned by its {@link EdgeServer}'s event loop, where the gRPC server delivers every frame.
+ * Owned by its {@link EdgeServer}'s event loop, where every {@link EdgeCall} delivers its frames.
  */
 final class EdgeStreams {
 

@@ -4,11 +4,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.flowmesh.runtime.buffer.ProtoInput;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.grpc.common.GrpcMessage;
 
 /**
- * Decodes edge frames from raw gRPC messages. Vert.x's own decoding cancels the stream on a bad
- * frame without saying why; decoding here lets the receiver answer with a status and a reason.
+ * Decodes edge frames, as {@link EdgeCall} and {@link EdgeClientCall} split them from the stream
+ * (uncompressed: a compressed flag is refused there). A frame that does not parse is the caller's to
+ * refuse, with a status and a reason.
  */
 final class Frames {
 
@@ -17,18 +17,11 @@ final class Frames {
 
   /**
    * Parses one frame; its messages' values are slices of the frame's bytes, not copies
-   * ({@link ProtoInput#aliasing}: Vert.x hands each frame over in a heap array of its own).
+   * ({@link ProtoInput#aliasing}: Vert.x hands each DATA frame over in a heap array of its own, and a
+   * frame cut across two is assembled in a new one).
    *
-   * @throws InvalidProtocolBufferException with a reason for a compressed or malformed frame
+   * @throws InvalidProtocolBufferException with a reason for a malformed frame
    */
-  static <T> T parse(GrpcMessage msg, Parser<T> parser) throws InvalidProtocolBufferException {
-    if (!"identity".equals(msg.encoding())) {
-      throw new InvalidProtocolBufferException("compressed frames (" + msg.encoding() + ") are not used on edges");
-    }
-    return parse(msg.payload(), parser);
-  }
-
-  /** Parses one uncompressed frame's bytes, as {@link #parse(GrpcMessage, Parser)}. */
   static <T> T parse(Buffer frame, Parser<T> parser) throws InvalidProtocolBufferException {
     return parser.parseFrom(ProtoInput.aliasing(frame));
   }
