@@ -1,17 +1,25 @@
 package io.flowmesh.runtime.edge;
 
+import com.google.protobuf.MessageLite;
+import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.udf.GrpcFrameReader;
 import io.flowmesh.runtime.udf.GrpcFrames;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * One {@code Subscribe} call served on its HTTP/2 stream directly, without Vert.x's gRPC server: what
@@ -19,6 +27,9 @@ import java.nio.charset.StandardCharsets;
  * ({@link EdgeCodec}), where the gRPC server would copy every frame twice more (the encoder's
  * {@code toByteArray} into a buffer, then into another with the prefix). Reading splits the body
  * with {@link GrpcFrameReader}, which refuses an oversized frame from its prefix alone.
+ *
+ * <p>Buffers go to Vert.x as {@code BufferInternal} wrappers of Netty buffers: the public
+ * {@code Buffer.buffer(byte[])} would copy each frame once more, which is what this class avoids.
  *
  * <p>What a gRPC client sees is unchanged: {@code content-type: application/grpc}, frames, and the
  * status in the trailers ({@code grpc-status}, percent-encoded {@code grpc-message}), or in the
@@ -50,39 +61,92 @@ final class EdgeCall {
     void onFailure(String where, Throwable cause);
   }
 
-  /** The HTTP/2 error code CANCEL (RFC 9113, section 7), what a gRPC server resets a call with. */
-  private static final long HTTP2_CANCEL = 0x8;
-
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  private boolean ended;
+  /** Nothing more is read: the call was refused, violated the protocol, or was cancelled. */
+  private boolean stopped;
+
+  /**
+   * Hands a {@code Subscribe} call to {@code subscribe}; anything else on the port is refused as a
+   * gRPC server would: 415 for what is not gRPC (not a POST over HTTP/2 with content-type
+   * {@code application/grpc} or {@code application/grpc+proto}), UNIMPLEMENTED for another method.
+   */
+  static void route(HttpServerRequest request, String vertex, Consumer<EdgeCall> subscribe) {
+    if (request.version() != HttpVersion.HTTP_2 || request.method() != HttpMethod.POST
+        || !isGrpcProto(request.getHeader("content-type"))) {
+      request.response().setStatusCode(415).end("the edge server of vertex " + vertex
+          + " speaks gRPC (POST over HTTP/2, content-type application/grpc)\n");
+      return;
+    }
+    EdgeCall call = new EdgeCall(request);
+    if (!PATH.equals(request.path())) {
+      call.end(GrpcStatus.UNIMPLEMENTED, "no method " + request.path() + " on the edge server of vertex " + vertex
+          + "; it serves " + PATH);
+      return;
+    }
+    subscribe.accept(call);
+  }
+
+  /** Binary protobuf gRPC: {@code application/grpc} or {@code application/grpc+proto}, parameters allowed (not -web or +json). */
+  static boolean isGrpcProto(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/grpc") || type.equals("application/grpc+proto");
+  }
 
   EdgeCall(HttpServerRequest request) {
     this.request = request;
     this.response = request.response();
   }
 
-  /** Starts reading; frames over {@code maxFrameBytes} are refused from their prefix. */
+  /**
+   * Starts reading; frames over {@code maxFrameBytes} are refused from their prefix. Frames are read
+   * until {@link #stopReading} or {@link #cancel}, also after the response ended: a subscriber's acks
+   * still on their way when the upstream ends the call (a graceful stop) are counted.
+   */
   void read(int maxFrameBytes, Events events) {
     GrpcFrameReader reader = new GrpcFrameReader(maxFrameBytes, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
       @Override
       public boolean onMessage(Buffer message) {
         events.onFrame(message);
-        return !ended;
+        return !stopped;
       }
 
       @Override
       public void onTooLarge(long size, int max, String key) {
+        stopped = true;
         events.onTooLarge(size);
       }
 
       @Override
       public void onMalformed(String detail) {
+        stopped = true;
         events.onMalformed(detail);
       }
     });
-    request.handler(reader::feed);
-    request.endHandler(v -> events.onEnd());
+    request.handler(data -> {
+      if (stopped) {
+        return;
+      }
+      try {
+        reader.feed(data);
+      } catch (RuntimeException e) {
+        // The reader lost its place in the stream with this piece: nothing after it can be trusted.
+        stopped = true;
+        events.onMalformed("handling a frame failed: " + Reasons.of(e));
+      }
+    });
+    request.endHandler(v -> {
+      if (!stopped && reader.pendingBytes() > 0) {
+        stopped = true;
+        events.onMalformed("the stream ended inside a frame (" + reader.pendingBytes() + " bytes of it)");
+        return;
+      }
+      events.onEnd();
+    });
     request.exceptionHandler(e -> events.onFailure("stream reset", e));
     response.exceptionHandler(e -> events.onFailure("stream failed", e));
   }
@@ -95,17 +159,31 @@ final class EdgeCall {
     return request.connection();
   }
 
-  /** Writes a whole gRPC frame, prefix included ({@link EdgeCodec}). */
-  void write(byte[] frame) {
-    if (!response.headWritten()) {
-      response.putHeader("content-type", "application/grpc");
+  /**
+   * Writes a whole gRPC frame, prefix included ({@link EdgeCodec}), and releases it once written or
+   * refused: Vert.x hands a buffer it did not allocate to Netty as unreleasable, and Netty completes
+   * the write's promise only when the bytes went out or the stream failed.
+   */
+  void write(ByteBuf frame) {
+    Future<Void> written;
+    try {
+      if (!response.headWritten()) {
+        response.putHeader("content-type", "application/grpc");
+      }
+      written = response.write(BufferInternal.buffer(frame));
+    } catch (RuntimeException e) {
+      frame.release();
+      throw e;
     }
-    response.write(BufferInternal.buffer(Unpooled.wrappedBuffer(frame)));
+    written.onComplete(ar -> frame.release());
   }
 
   /** Writes a small message as one frame. */
-  void write(com.google.protobuf.MessageLite message) {
-    write(GrpcFrames.frame(message));
+  void write(MessageLite message) {
+    if (!response.headWritten()) {
+      response.putHeader("content-type", "application/grpc");
+    }
+    response.write(BufferInternal.buffer(Unpooled.wrappedBuffer(GrpcFrames.frame(message))));
   }
 
   boolean writeQueueFull() {
@@ -120,10 +198,9 @@ final class EdgeCall {
    * Ends the call with {@code status} (and {@code message}, unless null): in the trailers, or in
    * the headers when nothing was sent yet.
    *
-   * @throws IllegalStateException when the stream is already closed
+   * @throws IllegalStateException when the response has ended already
    */
   void end(GrpcStatus status, String message) {
-    ended = true;
     MultiMap where;
     if (response.headWritten()) {
       where = response.trailers();
@@ -138,10 +215,15 @@ final class EdgeCall {
     response.end();
   }
 
-  /** Resets the stream (CANCEL), so the subscriber stops sending. */
+  /** Reads nothing more from the subscriber (what it still sends is dropped). */
+  void stopReading() {
+    stopped = true;
+  }
+
+  /** Resets the stream (CANCEL), so the subscriber stops sending; nothing more is read. */
   void cancel() {
-    ended = true;
-    response.reset(HTTP2_CANCEL);
+    stopped = true;
+    response.reset(EdgeClientCall.HTTP2_CANCEL);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
+import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.udf.GrpcFrameReader;
 import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
@@ -20,7 +21,7 @@ import io.vertx.grpc.common.GrpcStatus;
  * client, whose deframer grows one buffer per frame by doubling as DATA frames arrive (a 130 KB
  * batch in 16 KB DATA frames was copied about four times over). Here {@link GrpcFrameReader} hands
  * whole frames on as slices of what Vert.x delivered and copies only a frame cut by a DATA frame's
- * end, once, into a buffer of its exact size.
+ * end, into a buffer of its size once its prefix is known.
  *
  * <h2>Concurrency</h2>
  * Confined to the subscriber's event loop.
@@ -35,20 +36,23 @@ final class EdgeClientCall {
     /** The upstream sent a frame over {@code edge.max-frame-bytes}; nothing more is read. */
     void onTooLarge(long size);
 
-    /** The body or the response's head is not gRPC; nothing more is read. */
+    /** The body is not a stream of gRPC frames; nothing more is read. */
     void onMalformed(String detail);
 
-    /** The upstream ended the stream with {@code status} (null: none sent) and {@code message} (null: none). */
+    /** The upstream ended the stream with {@code status} (UNKNOWN when it sent none or one we do not know) and {@code message} (null: none). */
     void onEnd(GrpcStatus status, String message);
 
-    /** The stream failed ({@code where}: what was going on) or was reset. */
+    /** The stream failed ({@code where}: what was going on), was reset, or what answered is not a gRPC server. */
     void onFailure(String where, Throwable cause);
   }
+
+  /** The HTTP/2 error code CANCEL (RFC 9113, section 7). */
+  static final long HTTP2_CANCEL = 0x8;
 
   private final HttpClientRequest request;
   private boolean stopped;
 
-  private EdgeClientCall(HttpClientRequest request) {
+  EdgeClientCall(HttpClientRequest request) {
     this.request = request;
   }
 
@@ -60,19 +64,17 @@ final class EdgeClientCall {
   }
 
   /**
-   * Starts the call on {@code request}: {@code headers} (e.g. the token) go with the first frame,
+   * Starts the call: {@code token} (the authorization header, or null) goes with the first frame,
    * which the caller writes next; what the upstream sends goes to {@code events}.
    */
-  static EdgeClientCall start(HttpClientRequest request, String token, int maxFrameBytes, Events events) {
-    EdgeClientCall call = new EdgeClientCall(request);
+  void start(String token, int maxFrameBytes, Events events) {
     // HTTP/2 has no chunked encoding; this only tells Vert.x that the body length is open.
     request.setChunked(true);
     if (token != null) {
       request.putHeader(SubscriberAuth.METADATA_KEY, token);
     }
     request.exceptionHandler(e -> events.onFailure("stream failed", e));
-    request.response().onComplete(ar -> call.onHead(ar, maxFrameBytes, events));
-    return call;
+    request.response().onComplete(ar -> onHead(ar, maxFrameBytes, events));
   }
 
   private void onHead(AsyncResult<HttpClientResponse> ar, int maxFrameBytes, Events events) {
@@ -83,13 +85,11 @@ final class EdgeClientCall {
     HttpClientResponse resp = ar.result();
     String type = resp.getHeader("content-type");
     if (resp.statusCode() != 200) {
-      stopped = true;
-      events.onMalformed("HTTP status " + resp.statusCode() + "; is it a Flowmesh edge server?");
+      notGrpc("HTTP status " + resp.statusCode(), events);
       return;
     }
     if (!resp.headers().contains("grpc-status") && (type == null || !type.startsWith("application/grpc"))) {
-      stopped = true;
-      events.onMalformed("content-type '" + type + "' is not application/grpc");
+      notGrpc("content-type '" + type + "', not application/grpc", events);
       return;
     }
     GrpcFrameReader reader = new GrpcFrameReader(maxFrameBytes, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
@@ -112,20 +112,47 @@ final class EdgeClientCall {
       }
     });
     resp.exceptionHandler(e -> events.onFailure("stream failed", e));
-    resp.handler(reader::feed);
+    resp.handler(data -> {
+      if (stopped) {
+        return;
+      }
+      try {
+        reader.feed(data);
+      } catch (RuntimeException e) {
+        // The reader lost its place in the stream with this piece: nothing after it can be trusted.
+        stopped = true;
+        events.onMalformed("handling a frame failed: " + Reasons.of(e));
+      }
+    });
     resp.endHandler(v -> {
-      String code = GrpcStatusHeaders.status(resp.headers(), resp.trailers());
-      GrpcStatus status = null;
-      if (code != null) {
-        try {
-          status = GrpcStatus.valueOf(Integer.parseInt(code.trim()));
-        } catch (NumberFormatException e) {
-          status = GrpcStatus.UNKNOWN;
-        }
+      if (!stopped && reader.pendingBytes() > 0) {
+        stopped = true;
+        events.onMalformed("the stream ended inside a frame (" + reader.pendingBytes() + " bytes of it)");
+        return;
       }
       String message = GrpcStatusHeaders.message(resp.headers(), resp.trailers());
-      events.onEnd(status, message.isEmpty() ? null : message);
+      events.onEnd(status(GrpcStatusHeaders.status(resp.headers(), resp.trailers())), message.isEmpty() ? null : message);
     });
+  }
+
+  /** What answered is not a gRPC server: the stream is reset, and the subscriber redials as for a lost one. */
+  private void notGrpc(String what, Events events) {
+    stopped = true;
+    request.reset(HTTP2_CANCEL);
+    events.onFailure("no gRPC response from upstream", new IllegalStateException(what + "; is it a Flowmesh edge server?"));
+  }
+
+  /** A grpc-status as sent: UNKNOWN when missing, not a number or not a code gRPC defines (the gRPC spec's rule). */
+  static GrpcStatus status(String code) {
+    if (code == null) {
+      return GrpcStatus.UNKNOWN;
+    }
+    try {
+      GrpcStatus s = GrpcStatus.valueOf(Integer.parseInt(code.trim()));
+      return s == null ? GrpcStatus.UNKNOWN : s;
+    } catch (NumberFormatException e) {
+      return GrpcStatus.UNKNOWN;
+    }
   }
 
   /** Writes {@code frame} as one gRPC frame (the first also sends the headers). */
@@ -141,6 +168,6 @@ final class EdgeClientCall {
   /** Resets the stream (CANCEL); nothing more is read. */
   void cancel() {
     stopped = true;
-    request.reset(0x8);
+    request.reset(HTTP2_CANCEL);
   }
 }

@@ -9,11 +9,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
@@ -113,7 +110,7 @@ public final class EdgeServer {
         .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
         .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
     options.tls().applyTo(http);
-    server = vertx.createHttpServer(http).requestHandler(this::route);
+    server = vertx.createHttpServer(http).requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
@@ -125,24 +122,6 @@ public final class EdgeServer {
         LOG.warn(exposed);
       }
     });
-  }
-
-  /** {@code Subscribe} calls go to the streams; anything else is refused as gRPC or HTTP would. */
-  private void route(HttpServerRequest request) {
-    String type = request.getHeader("content-type");
-    if (request.version() != HttpVersion.HTTP_2 || request.method() != HttpMethod.POST || type == null
-        || !type.startsWith("application/grpc")) {
-      request.response().setStatusCode(415).end("the edge server of vertex " + vertex
-          + " speaks gRPC (POST over HTTP/2, content-type application/grpc)\n");
-      return;
-    }
-    EdgeCall call = new EdgeCall(request);
-    if (!EdgeCall.PATH.equals(request.path())) {
-      call.end(GrpcStatus.UNIMPLEMENTED, "no method " + request.path() + " on the edge server of vertex " + vertex
-          + "; it serves " + EdgeCall.PATH);
-      return;
-    }
-    streams.accept(call);
   }
 
   /** The bound port, or -1 before {@link #listen}. */

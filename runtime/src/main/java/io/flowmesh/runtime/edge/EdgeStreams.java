@@ -9,6 +9,7 @@ import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.runtime.errors.Reasons;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,10 @@ final class EdgeStreams {
     }
     call.read(options.maxFrameBytes(), new EdgeCall.Events() {
       @Override
-      public void onFrame(io.vertx.core.buffer.Buffer bytes) {
+      public void onFrame(Buffer bytes) {
+        if (s.closed) {
+          return;
+        }
         SubscriberFrame frame;
         try {
           frame = Frames.parse(bytes, SubscriberFrame.parser());
@@ -103,6 +107,7 @@ final class EdgeStreams {
       return false;
     }
     auth.refused(s.call.connection().remoteAddress(), r);
+    s.call.stopReading();
     s.endResponse(r.status(), r.message());
     closed(s, "refused: " + r.reason());
     return true;
@@ -128,7 +133,7 @@ final class EdgeStreams {
     }
     switch (frame.getKindCase()) {
       case CREDIT:
-        s.credit.add(frame.getCredit().getMessages());
+        s.credit.add(unsigned(frame.getCredit().getMessages()));
         server.scheduleDispatch();
         break;
       case ACK:
@@ -169,10 +174,15 @@ final class EdgeStreams {
     s.helloReceived = true;
     s.subscriberId = hello.getSubscriberId();
     s.vertex = hello.getVertex();
-    s.credit.add(hello.getInitialCredit());
+    s.credit.add(unsigned(hello.getInitialCredit()));
     s.lastSendNanos = System.nanoTime();
     LOG.info("edge subscribed vertex={} subscriber={} initialCredit={}", vertex, s.name(), hello.getInitialCredit());
     server.scheduleDispatch();
+  }
+
+  /** A uint64 credit: one over 2^63 − 1 arrives negative, and means unbounded, as granting saturates there. */
+  private static long unsigned(long credit) {
+    return credit < 0 ? Long.MAX_VALUE : credit;
   }
 
   /** Plain acks name their seqs; acks of messages marked serve come as replies, each with its outputs. */
@@ -240,6 +250,7 @@ final class EdgeStreams {
       return;
     }
     outbound.metrics().violations.increment();
+    s.call.stopReading();
     if (violationLog.allow()) {
       LOG.warn("edge protocol violation vertex={} subscriber={} status={} reason={}{}", vertex, s.name(), status.name(), message,
           violationLog.suppressedSuffix());

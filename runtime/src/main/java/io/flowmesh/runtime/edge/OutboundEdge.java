@@ -172,7 +172,7 @@ final class OutboundEdge {
     sent += count;
     s.lastSendNanos = System.nanoTime();
     s.lastWatermarkSent = watermark;
-    s.call.write(EdgeCodec.batchFrame(firstSeq, watermark, picked, count));
+    s.call.write(EdgeCodec.batchFrame(EdgeCodec.frames, firstSeq, watermark, picked, count));
     Arrays.fill(picked, 0, count, null);
     metrics.sent.increment(count);
     metrics.sentBytes.increment(payload);

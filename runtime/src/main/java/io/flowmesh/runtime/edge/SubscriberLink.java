@@ -150,12 +150,19 @@ final class SubscriberLink {
   }
 
   private void open(HttpClientRequest request) {
-    SubscriberSession[] session = new SubscriberSession[1];
+    EdgeClientCall call = new EdgeClientCall(request);
+    SubscriberSession s = new SubscriberSession(call, options.maxFrameBytes());
+    session = s;
+    attempt = 0;
+    long initial = events.initialCredit(s);
+    s.credit.add(initial);
     String token = options.auth().token() == null ? null : BearerToken.header(options.auth().token());
-    EdgeClientCall call = EdgeClientCall.start(request, token, options.maxFrameBytes(), new EdgeClientCall.Events() {
+    call.start(token, options.maxFrameBytes(), new EdgeClientCall.Events() {
       @Override
       public void onFrame(Buffer bytes) {
-        SubscriberSession s = session[0];
+        if (s.closed) {
+          return;
+        }
         UpstreamFrame frame;
         try {
           frame = Frames.parse(bytes, UpstreamFrame.parser());
@@ -163,25 +170,22 @@ final class SubscriberLink {
           abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + Reasons.of(e));
           return;
         }
-        if (!s.closed) {
-          SubscriberLink.this.onFrame(s, frame);
-        }
+        SubscriberLink.this.onFrame(s, frame);
       }
 
       @Override
       public void onTooLarge(long size) {
-        abort(session[0], GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + size
+        abort(s, GrpcStatus.RESOURCE_EXHAUSTED, "upstream sent a frame of " + size
             + " bytes, over edge.max-frame-bytes=" + options.maxFrameBytes());
       }
 
       @Override
       public void onMalformed(String detail) {
-        abort(session[0], GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + detail);
+        abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an unreadable frame: " + detail);
       }
 
       @Override
       public void onEnd(GrpcStatus status, String message) {
-        SubscriberSession s = session[0];
         s.ended.tryComplete();
         ended(s, status, message);
         endOurSide(s);
@@ -189,17 +193,10 @@ final class SubscriberLink {
 
       @Override
       public void onFailure(String where, Throwable cause) {
-        SubscriberSession s = session[0];
         s.ended.tryComplete();
         lost(s, where + ": " + Reasons.of(cause));
       }
     });
-    SubscriberSession s = new SubscriberSession(call, options.maxFrameBytes());
-    session[0] = s;
-    this.session = s;
-    attempt = 0;
-    long initial = events.initialCredit(s);
-    s.credit.add(initial);
     call.write(SubscriberFrame.newBuilder().setHello(Hello.newBuilder().setSubscriberId(subscriberId)
         .setVertex(vertex).setUpstreamVertex(upstreamVertex).setProtocolVersion(EdgeOptions.PROTOCOL_VERSION)
         .setInitialCredit(initial)).build());
@@ -250,7 +247,7 @@ final class SubscriberLink {
   }
 
   private void ended(SubscriberSession s, GrpcStatus status, String message) {
-    if (status != null && status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
+    if (status != GrpcStatus.OK && status != GrpcStatus.UNAVAILABLE) {
       metrics.violations.increment();
       lastFailure = new EdgeException(status, "upstream " + upstream + " ended the edge: " + (message == null ? "no message" : message));
       LOG.warn("edge refused by upstream={} status={} message={}", upstream, status.name(), message == null ? "none" : message);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class EdgeCallRoutingTest extends TwoVertxEdgeTest {
 
-  private record Answer(int httpStatus, String grpcStatus, String grpcMessage, String body) {
+  private record Answer(int httpStatus, String contentType, String grpcStatus, String grpcMessage, String body) {
   }
 
   private Answer send(int port, HttpVersion version, HttpMethod method, String path, String contentType) {
@@ -44,7 +44,7 @@ class EdgeCallRoutingTest extends TwoVertxEdgeTest {
   }
 
   private static Answer answer(HttpClientResponse resp, Buffer body) {
-    return new Answer(resp.statusCode(), GrpcStatusHeaders.status(resp.headers(), resp.trailers()),
+    return new Answer(resp.statusCode(), resp.getHeader("content-type"), GrpcStatusHeaders.status(resp.headers(), resp.trailers()),
         GrpcStatusHeaders.message(resp.headers(), resp.trailers()), body.toString());
   }
 
@@ -53,6 +53,7 @@ class EdgeCallRoutingTest extends TwoVertxEdgeTest {
     EdgeServer server = producingServer(EdgeOptions.defaults(), 10, 0);
     Answer a = send(server.port(), HttpVersion.HTTP_2, HttpMethod.POST, "/flowmesh.edge.v1.Edge/Publish", "application/grpc");
     assertEquals(200, a.httpStatus(), a.toString());
+    assertEquals("application/grpc", a.contentType(), "a trailers-only answer is still gRPC: " + a);
     assertEquals(Integer.toString(GrpcStatus.UNIMPLEMENTED.code), a.grpcStatus(), a.toString());
     assertTrue(a.grpcMessage().contains("no method /flowmesh.edge.v1.Edge/Publish on the edge server of vertex src")
         && a.grpcMessage().contains(EdgeCall.PATH), a.grpcMessage());
@@ -64,5 +65,17 @@ class EdgeCallRoutingTest extends TwoVertxEdgeTest {
     Answer a = send(server.port(), HttpVersion.HTTP_1_1, HttpMethod.GET, "/", null);
     assertEquals(415, a.httpStatus(), a.toString());
     assertTrue(a.body().contains("the edge server of vertex src speaks gRPC"), a.body());
+  }
+
+  @Test
+  void grpcWebOrJsonOnTheSubscribePathIsRefusedWith415() {
+    EdgeServer server = producingServer(EdgeOptions.defaults(), 10, 0);
+    for (String type : new String[] {"application/grpc-web", "application/grpc-web-text", "application/grpc+json", "text/plain"}) {
+      Answer a = send(server.port(), HttpVersion.HTTP_2, HttpMethod.POST, EdgeCall.PATH, type);
+      assertEquals(415, a.httpStatus(), type + ": " + a);
+    }
+    for (String type : new String[] {"application/grpc", "application/grpc+proto", "application/GRPC; charset=utf-8"}) {
+      assertTrue(EdgeCall.isGrpcProto(type), type);
+    }
   }
 }

@@ -6,6 +6,11 @@ import static io.flowmesh.runtime.testing.OnLoop.run;
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.flowmesh.runtime.testing.OnLoop;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.GrpcStatus;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +40,33 @@ class EdgeCloseTest extends TwoVertxEdgeTest {
       assertEquals(ackedDownstream, ackedUpstream, "acks made downstream vs received upstream after close " + (i + 1)
           + ": the difference was requeued and will be delivered again");
     }
+  }
+
+  /**
+   * The other way round: the upstream stops gracefully (it ends every call with UNAVAILABLE), and a
+   * subscriber's acks sent after that end, as acks on their way at that moment are, still count —
+   * or those messages are delivered again after the restart.
+   */
+  @Test
+  void acksThatArriveAfterTheUpstreamEndedTheCallAreStillCounted() {
+    int total = 50;
+    AtomicLong acked = new AtomicLong();
+    EdgeServer server = producingServer(EdgeOptions.defaults(), 100, total);
+    run(up, () -> server.ackListener((m, a, reply) -> acked.incrementAndGet()));
+    RawSubscriber raw = new RawSubscriber(downVertx, server.port());
+    List<Long> seqs = new CopyOnWriteArrayList<>();
+    raw.onBatch(b -> {
+      for (int i = 0; i < b.getMessagesCount(); i++) {
+        seqs.add(b.getFirstSeq() + i);
+      }
+    });
+    raw.hello("late-acks", 1, total);
+    until(() -> seqs.size() == total, 10_000, () -> "received " + seqs.size());
+    Future<Void> closed = call(up, server::close);
+    until(() -> raw.status.get() != null, 10_000, () -> "the upstream's end of the call");
+    assertEquals(GrpcStatus.UNAVAILABLE, raw.status.get());
+    raw.ack(List.copyOf(seqs));
+    until(() -> acked.get() == total, 10_000, () -> "acked at the upstream: " + acked.get() + " of " + total);
+    OnLoop.await(closed, 20_000);
   }
 }

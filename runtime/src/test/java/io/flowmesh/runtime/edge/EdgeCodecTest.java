@@ -11,6 +11,9 @@ import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.udf.GrpcFrameReader;
 import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +39,18 @@ class EdgeCodecTest {
     return GrpcFrames.frame(UpstreamFrame.newBuilder().setBatch(batch).build());
   }
 
+  /** The frame EdgeCodec writes into a pooled direct buffer, as an array; the buffer is released. */
+  private static byte[] encode(long firstSeq, long watermark, Message[] messages, int count) {
+    ByteBuf frame = EdgeCodec.batchFrame(PooledByteBufAllocator.DEFAULT, firstSeq, watermark, messages, count);
+    try {
+      assertTrue(frame.isDirect(), "a direct buffer");
+      assertEquals(frame.capacity(), frame.readableBytes(), "exactly as large as the frame");
+      return ByteBufUtil.getBytes(frame);
+    } finally {
+      assertTrue(frame.release(), "the caller holds the only reference");
+    }
+  }
+
   @Test
   void aBatchIsEncodedByteForByteAsTheGeneratedClassesWouldWithItsPrefix() {
     Message[] ms = {plain(1), full(2), Message.getDefaultInstance(), plain(3), full(4)};
@@ -43,7 +58,7 @@ class EdgeCodecTest {
     for (long[] sw : seqAndWatermark) {
       for (int count = 0; count <= ms.length; count++) {
         Message[] some = Arrays.copyOf(ms, count);
-        byte[] ours = EdgeCodec.batchFrame(sw[0], sw[1], Arrays.copyOf(ms, ms.length), count);
+        byte[] ours = encode(sw[0], sw[1], Arrays.copyOf(ms, ms.length), count);
         assertArrayEquals(generated(sw[0], sw[1], some), ours, "first_seq " + sw[0] + ", watermark " + sw[1] + ", " + count + " messages");
       }
     }
@@ -55,7 +70,7 @@ class EdgeCodecTest {
     for (int i = 0; i < ms.length; i++) {
       ms[i] = i % 7 == 0 ? full(i) : plain(i);
     }
-    byte[] frame = EdgeCodec.batchFrame(42, 1234, ms, ms.length);
+    byte[] frame = encode(42, 1234, ms, ms.length);
     List<Buffer> frames = new ArrayList<>();
     GrpcFrameReader reader = new GrpcFrameReader(1 << 20, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
       @Override
