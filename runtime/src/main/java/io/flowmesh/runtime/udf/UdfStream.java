@@ -6,13 +6,17 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
 import io.flowmesh.runtime.buffer.ProtoInput;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +46,12 @@ public final class UdfStream<R extends Message> {
   private static final int INITIAL_BUFFER = 8192;
   /** The most a turn's buffer is sized for up front; a larger turn grows it as needed. */
   private static final int MAX_PRESIZE = 4 << 20;
+
+  /**
+   * Where each turn's write buffer comes from: Netty's default (pooled) allocator. A test may put an
+   * instrumented one here before any stream exists, to see every buffer given back.
+   */
+  public static ByteBufAllocator turns = ByteBufAllocator.DEFAULT;
 
   /** What the owner of a stream hears. */
   public interface Events<R extends Message> {
@@ -77,7 +87,9 @@ public final class UdfStream<R extends Message> {
   private final Handler<Void> flushTask = v -> flush();
   private final Handler<Throwable> failureHandler = this::onException;
   private HttpClientRequest request;
+  /** This turn's write: {@link #outBuf}, a pooled direct buffer, as a Vert.x buffer. */
   private Buffer out;
+  private ByteBuf outBuf;
   /** Bytes written by the last turn: the next turn's buffer starts at that size, so it rarely grows. */
   private int lastTurnBytes = INITIAL_BUFFER;
   private boolean flushScheduled;
@@ -147,7 +159,7 @@ public final class UdfStream<R extends Message> {
       return;
     }
     done = true;
-    out = null;
+    dropTurn();
     if (request != null) {
       request.reset();
     }
@@ -159,10 +171,14 @@ public final class UdfStream<R extends Message> {
       return;
     }
     done = true;
-    if (request != null) {
-      Buffer last = out;
-      out = null;
-      (last == null ? request.end() : request.end(last)).onFailure(t -> { });
+    if (request == null) {
+      dropTurn();
+      return;
+    }
+    if (out == null) {
+      request.end().onFailure(t -> { });
+    } else {
+      send(true).onFailure(t -> { });
     }
   }
 
@@ -172,10 +188,42 @@ public final class UdfStream<R extends Message> {
     }
     if (out == null) {
       // Sized from the last turn (plus an eighth): a buffer that starts at 8 KiB and doubles up to
-      // a turn's size copies every byte about twice more and allocates twice the final size.
-      out = Buffer.buffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
+      // a turn's size copies every byte about twice more. Pooled and direct: Netty writes a direct
+      // buffer to the socket as it is (a heap one it copies first), and the pool takes it back
+      // once written ({@link #send}), so a turn allocates nothing on the heap.
+      outBuf = turns.directBuffer(Math.min(MAX_PRESIZE, lastTurnBytes + (lastTurnBytes >> 3)));
+      out = BufferInternal.buffer(outBuf);
     }
     return out;
+  }
+
+  /**
+   * Writes this turn's buffer ({@code end}: and ends the stream) and gives it back to the pool once
+   * Netty reports it written or refused: Vert.x hands a buffer it did not allocate to Netty as
+   * unreleasable, so the release is ours.
+   */
+  private Future<Void> send(boolean end) {
+    Buffer b = out;
+    ByteBuf owned = outBuf;
+    out = null;
+    outBuf = null;
+    Future<Void> written;
+    try {
+      written = end ? request.end(b) : request.write(b);
+    } catch (RuntimeException e) {
+      owned.release();
+      throw e;
+    }
+    return written.onComplete(ar -> owned.release());
+  }
+
+  /** Gives an unsent turn back to the pool. */
+  private void dropTurn() {
+    if (outBuf != null) {
+      outBuf.release();
+    }
+    out = null;
+    outBuf = null;
   }
 
   private void scheduleFlush() {
@@ -189,12 +237,15 @@ public final class UdfStream<R extends Message> {
 
   private void flush() {
     flushScheduled = false;
-    Buffer b = out;
-    out = null;
-    if (b != null && !done) {
-      lastTurnBytes = Math.max(INITIAL_BUFFER, b.length());
-      request.write(b).onFailure(failureHandler);
+    if (out == null) {
+      return;
     }
+    if (done) {
+      dropTurn();
+      return;
+    }
+    lastTurnBytes = Math.max(INITIAL_BUFFER, out.length());
+    send(false).onFailure(failureHandler);
   }
 
   private void onRequest(AsyncResult<HttpClientRequest> ar) {
@@ -318,7 +369,7 @@ public final class UdfStream<R extends Message> {
       return;
     }
     done = true;
-    out = null;
+    dropTurn();
     if (request != null) {
       request.reset();
     }
