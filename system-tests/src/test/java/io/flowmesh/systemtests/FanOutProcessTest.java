@@ -197,7 +197,13 @@ class FanOutProcessTest {
     JsonObject edge = map.status().getJsonObject("edge");
     assertEquals(new JsonArray().add("sink-b"), edge.getJsonObject("subscription").getJsonArray("edgesWithoutSubscriber"),
         edge.encode());
-    assertTrue(edgeTo(edge, "sink-a").getLong("acked") > 0, "sink-a goes on meanwhile: " + edge);
+    // sink-a has its copies and acks them as it writes them: wait for that, it may not have yet
+    JsonObject[] seenEdge = {edge};
+    Await.until("sink-a to ack its copies while sink-b is missing", Duration.ofSeconds(60), () -> {
+      seenEdge[0] = map.status().getJsonObject("edge");
+      return edgeTo(seenEdge[0], "sink-a").getLong("acked") > 0;
+    }, () -> "map's edge: " + seenEdge[0].encode());
+    edge = seenEdge[0];
     assertTrue(edgeTo(edge, "sink-b").getInteger("queued") > 0, "what is owed to sink-b waits for it: " + edge);
     // no input is done until sink-b has its copy too, and the map stops at its bound: the source cannot finish
     assertEquals(0L, source.status().getLong("acked"), "acked at the source while sink-b is missing");
