@@ -1,8 +1,6 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
-import io.flowmesh.runtime.errors.Reasons;
-import io.flowmesh.runtime.udf.GrpcFrameReader;
 import io.flowmesh.runtime.udf.GrpcFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -63,8 +61,8 @@ final class EdgeCall {
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  /** Nothing more is read: the call was refused, violated the protocol, or was cancelled. */
-  private boolean stopped;
+  /** Reads the subscriber's frames from {@link #read}; stopped when the call is refused, violates the protocol, or is cancelled. */
+  private CallReader reader;
 
   /**
    * Hands a {@code Subscribe} call to {@code subscribe}; anything else on the port is refused as a
@@ -108,44 +106,27 @@ final class EdgeCall {
    * still on their way when the upstream ends the call (a graceful stop) are counted.
    */
   void read(int maxFrameBytes, Events events) {
-    GrpcFrameReader reader = new GrpcFrameReader(maxFrameBytes, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
+    reader = new CallReader(maxFrameBytes, new CallReader.Listener() {
       @Override
-      public boolean onMessage(Buffer message) {
-        events.onFrame(message);
-        return !stopped;
+      public void onFrame(Buffer frame) {
+        events.onFrame(frame);
       }
 
       @Override
-      public void onTooLarge(long size, int max, String key) {
-        stopped = true;
+      public void onTooLarge(long size) {
         events.onTooLarge(size);
       }
 
       @Override
       public void onMalformed(String detail) {
-        stopped = true;
         events.onMalformed(detail);
       }
     });
-    request.handler(data -> {
-      if (stopped) {
-        return;
-      }
-      try {
-        reader.feed(data);
-      } catch (RuntimeException e) {
-        // The reader lost its place in the stream with this piece: nothing after it can be trusted.
-        stopped = true;
-        events.onMalformed("handling a frame failed: " + Reasons.of(e));
-      }
-    });
+    request.handler(reader::feed);
     request.endHandler(v -> {
-      if (!stopped && reader.pendingBytes() > 0) {
-        stopped = true;
-        events.onMalformed("the stream ended inside a frame (" + reader.pendingBytes() + " bytes of it)");
-        return;
+      if (reader.endedCleanly()) {
+        events.onEnd();
       }
-      events.onEnd();
     });
     request.exceptionHandler(e -> events.onFailure("stream reset", e));
     response.exceptionHandler(e -> events.onFailure("stream failed", e));
@@ -217,12 +198,14 @@ final class EdgeCall {
 
   /** Reads nothing more from the subscriber (what it still sends is dropped). */
   void stopReading() {
-    stopped = true;
+    if (reader != null) {
+      reader.stop();
+    }
   }
 
   /** Resets the stream (CANCEL), so the subscriber stops sending; nothing more is read. */
   void cancel() {
-    stopped = true;
+    stopReading();
     response.reset(EdgeClientCall.HTTP2_CANCEL);
   }
 

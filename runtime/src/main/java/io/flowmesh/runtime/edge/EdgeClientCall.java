@@ -1,8 +1,6 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
-import io.flowmesh.runtime.errors.Reasons;
-import io.flowmesh.runtime.udf.GrpcFrameReader;
 import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.Unpooled;
@@ -50,7 +48,8 @@ final class EdgeClientCall {
   static final long HTTP2_CANCEL = 0x8;
 
   private final HttpClientRequest request;
-  private boolean stopped;
+  /** Reads the upstream's frames once its response head came; null before. */
+  private CallReader reader;
 
   EdgeClientCall(HttpClientRequest request) {
     this.request = request;
@@ -92,42 +91,26 @@ final class EdgeClientCall {
       notGrpc("content-type '" + type + "', not application/grpc", events);
       return;
     }
-    GrpcFrameReader reader = new GrpcFrameReader(maxFrameBytes, "edge.max-frame-bytes", new GrpcFrameReader.Sink() {
+    reader = new CallReader(maxFrameBytes, new CallReader.Listener() {
       @Override
-      public boolean onMessage(Buffer message) {
-        events.onFrame(message);
-        return !stopped;
+      public void onFrame(Buffer frame) {
+        events.onFrame(frame);
       }
 
       @Override
-      public void onTooLarge(long size, int max, String key) {
-        stopped = true;
+      public void onTooLarge(long size) {
         events.onTooLarge(size);
       }
 
       @Override
       public void onMalformed(String detail) {
-        stopped = true;
         events.onMalformed(detail);
       }
     });
     resp.exceptionHandler(e -> events.onFailure("stream failed", e));
-    resp.handler(data -> {
-      if (stopped) {
-        return;
-      }
-      try {
-        reader.feed(data);
-      } catch (RuntimeException e) {
-        // The reader lost its place in the stream with this piece: nothing after it can be trusted.
-        stopped = true;
-        events.onMalformed("handling a frame failed: " + Reasons.of(e));
-      }
-    });
+    resp.handler(reader::feed);
     resp.endHandler(v -> {
-      if (!stopped && reader.pendingBytes() > 0) {
-        stopped = true;
-        events.onMalformed("the stream ended inside a frame (" + reader.pendingBytes() + " bytes of it)");
+      if (!reader.endedCleanly()) {
         return;
       }
       String message = GrpcStatusHeaders.message(resp.headers(), resp.trailers());
@@ -137,7 +120,6 @@ final class EdgeClientCall {
 
   /** What answered is not a gRPC server: the stream is reset, and the subscriber redials as for a lost one. */
   private void notGrpc(String what, Events events) {
-    stopped = true;
     request.reset(HTTP2_CANCEL);
     events.onFailure("no gRPC response from upstream", new IllegalStateException(what + "; is it a Flowmesh edge server?"));
   }
@@ -167,7 +149,9 @@ final class EdgeClientCall {
 
   /** Resets the stream (CANCEL); nothing more is read. */
   void cancel() {
-    stopped = true;
+    if (reader != null) {
+      reader.stop();
+    }
     request.reset(HTTP2_CANCEL);
   }
 }
