@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,16 +41,7 @@ final class EdgeCall {
   static final String PATH = "/flowmesh.edge.v1.Edge/Subscribe";
 
   /** What the call's reader hears. */
-  interface Events {
-    /** One whole frame, without its prefix: a slice of what Vert.x delivered. */
-    void onFrame(Buffer frame);
-
-    /** A frame over {@code edge.max-frame-bytes}; nothing more is read. */
-    void onTooLarge(long size);
-
-    /** The body is not a stream of gRPC frames; nothing more is read. */
-    void onMalformed(String detail);
-
+  interface Events extends CallReader.Listener {
     /** The subscriber ended its side of the stream. */
     void onEnd();
 
@@ -106,22 +96,7 @@ final class EdgeCall {
    * still on their way when the upstream ends the call (a graceful stop) are counted.
    */
   void read(int maxFrameBytes, Events events) {
-    reader = new CallReader(maxFrameBytes, new CallReader.Listener() {
-      @Override
-      public void onFrame(Buffer frame) {
-        events.onFrame(frame);
-      }
-
-      @Override
-      public void onTooLarge(long size) {
-        events.onTooLarge(size);
-      }
-
-      @Override
-      public void onMalformed(String detail) {
-        events.onMalformed(detail);
-      }
-    });
+    reader = new CallReader(maxFrameBytes, events);
     request.handler(reader::feed);
     request.endHandler(v -> {
       if (reader.endedCleanly()) {

@@ -5,7 +5,6 @@ import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -27,16 +26,7 @@ import io.vertx.grpc.common.GrpcStatus;
 final class EdgeClientCall {
 
   /** What the subscriber hears. */
-  interface Events {
-    /** One whole frame, without its prefix. */
-    void onFrame(Buffer frame);
-
-    /** The upstream sent a frame over {@code edge.max-frame-bytes}; nothing more is read. */
-    void onTooLarge(long size);
-
-    /** The body is not a stream of gRPC frames; nothing more is read. */
-    void onMalformed(String detail);
-
+  interface Events extends CallReader.Listener {
     /** The upstream ended the stream with {@code status} (UNKNOWN when it sent none or one we do not know) and {@code message} (null: none). */
     void onEnd(GrpcStatus status, String message);
 
@@ -91,22 +81,7 @@ final class EdgeClientCall {
       notGrpc("content-type '" + type + "', not application/grpc", events);
       return;
     }
-    reader = new CallReader(maxFrameBytes, new CallReader.Listener() {
-      @Override
-      public void onFrame(Buffer frame) {
-        events.onFrame(frame);
-      }
-
-      @Override
-      public void onTooLarge(long size) {
-        events.onTooLarge(size);
-      }
-
-      @Override
-      public void onMalformed(String detail) {
-        events.onMalformed(detail);
-      }
-    });
+    reader = new CallReader(maxFrameBytes, events);
     resp.exceptionHandler(e -> events.onFailure("stream failed", e));
     resp.handler(reader::feed);
     resp.endHandler(v -> {
