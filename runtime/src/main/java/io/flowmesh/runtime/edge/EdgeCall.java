@@ -2,6 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
 import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -88,6 +88,8 @@ final class EdgeCall {
   EdgeCall(HttpServerRequest request) {
     this.request = request;
     this.response = request.response();
+    // sent with the first frame, or with the status when the call ends before any
+    response.putHeader("content-type", "application/grpc");
   }
 
   /**
@@ -123,9 +125,6 @@ final class EdgeCall {
   void write(ByteBuf frame) {
     Future<Void> written;
     try {
-      if (!response.headWritten()) {
-        response.putHeader("content-type", "application/grpc");
-      }
       written = response.write(BufferInternal.buffer(frame));
     } catch (RuntimeException e) {
       frame.release();
@@ -136,10 +135,7 @@ final class EdgeCall {
 
   /** Writes a small message as one frame. */
   void write(MessageLite message) {
-    if (!response.headWritten()) {
-      response.putHeader("content-type", "application/grpc");
-    }
-    response.write(BufferInternal.buffer(Unpooled.wrappedBuffer(GrpcFrames.frame(message))));
+    write(Unpooled.wrappedBuffer(GrpcFrames.frame(message)));
   }
 
   boolean writeQueueFull() {
@@ -157,16 +153,10 @@ final class EdgeCall {
    * @throws IllegalStateException when the response has ended already
    */
   void end(GrpcStatus status, String message) {
-    MultiMap where;
-    if (response.headWritten()) {
-      where = response.trailers();
-    } else {
-      response.putHeader("content-type", "application/grpc");
-      where = response.headers();
-    }
+    MultiMap where = response.headWritten() ? response.trailers() : response.headers();
     where.set("grpc-status", Integer.toString(status.code));
     if (message != null && status != GrpcStatus.OK) {
-      where.set("grpc-message", percentEncode(message));
+      where.set("grpc-message", GrpcStatusHeaders.percentEncode(message));
     }
     response.end();
   }
@@ -182,24 +172,5 @@ final class EdgeCall {
   void cancel() {
     stopReading();
     response.reset(EdgeClientCall.HTTP2_CANCEL);
-  }
-
-  /**
-   * A {@code grpc-message} value: UTF-8, with every byte outside printable ASCII and {@code %}
-   * itself as {@code %XX} (the gRPC over HTTP/2 spec).
-   */
-  static String percentEncode(String message) {
-    byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(utf8.length);
-    for (byte b : utf8) {
-      int c = b & 0xff;
-      if (c >= 0x20 && c <= 0x7e && c != '%') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return out.toString();
   }
 }

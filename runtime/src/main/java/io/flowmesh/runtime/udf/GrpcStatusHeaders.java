@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads {@code grpc-status} and {@code grpc-message} from the trailers, or from the
- * headers of a trailers-only response.
+ * headers of a trailers-only response; and encodes a {@code grpc-message} to send.
  */
 public final class GrpcStatusHeaders {
 
@@ -50,5 +50,24 @@ public final class GrpcStatusHeaders {
       out.write(bytes, 0, bytes.length);
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A {@code grpc-message} value: UTF-8, with every byte outside printable ASCII and {@code %}
+   * itself as {@code %XX} (the gRPC over HTTP/2 spec).
+   */
+  public static String percentEncode(String message) {
+    byte[] utf8 = message.getBytes(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(utf8.length);
+    for (byte b : utf8) {
+      int c = b & 0xff;
+      if (c >= 0x20 && c <= 0x7e && c != '%') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
   }
 }

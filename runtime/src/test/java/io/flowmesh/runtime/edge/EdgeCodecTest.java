@@ -98,11 +98,11 @@ class EdgeCodecTest {
   @Test
   void aStatusMessageIsPercentEncodedAsGrpcWantsAndDecodesToItself() {
     String message = "frame of 20 bytes: 100% over; naïve → \"quoted\"\nnext line";
-    String encoded = EdgeCall.percentEncode(message);
+    String encoded = GrpcStatusHeaders.percentEncode(message);
     for (char c : encoded.toCharArray()) {
       assertTrue(c >= 0x20 && c <= 0x7e, "printable ASCII only: " + encoded);
     }
-    assertEquals("100%25 over", EdgeCall.percentEncode("100% over"));
+    assertEquals("100%25 over", GrpcStatusHeaders.percentEncode("100% over"));
     assertEquals(message, GrpcStatusHeaders.percentDecode(encoded));
     // each byte of '%' (1), 'ï' (2), '→' (3) and the newline (1) becomes three characters
     assertEquals(message.getBytes(StandardCharsets.UTF_8).length + 2 * (1 + 2 + 3 + 1), encoded.length(), encoded);
