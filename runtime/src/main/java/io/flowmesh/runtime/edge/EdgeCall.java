@@ -1,11 +1,11 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
+import io.flowmesh.runtime.buffer.OwnedWrites;
 import io.flowmesh.runtime.udf.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
@@ -117,20 +117,9 @@ final class EdgeCall {
     return request.connection();
   }
 
-  /**
-   * Writes a whole gRPC frame, prefix included ({@link EdgeCodec}), and releases it once written or
-   * refused: Vert.x hands a buffer it did not allocate to Netty as unreleasable, and Netty completes
-   * the write's promise only when the bytes went out or the stream failed.
-   */
+  /** Writes a whole gRPC frame, prefix included ({@link EdgeCodec}), and releases it once written or refused. */
   void write(ByteBuf frame) {
-    Future<Void> written;
-    try {
-      written = response.write(BufferInternal.buffer(frame));
-    } catch (RuntimeException e) {
-      frame.release();
-      throw e;
-    }
-    written.onComplete(ar -> frame.release());
+    OwnedWrites.writeThenRelease(frame, () -> response.write(BufferInternal.buffer(frame)));
   }
 
   /** Writes a small message as one frame. */

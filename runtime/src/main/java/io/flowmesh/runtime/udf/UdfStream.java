@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
+import io.flowmesh.runtime.buffer.OwnedWrites;
 import io.flowmesh.runtime.buffer.ProtoInput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -197,24 +198,13 @@ public final class UdfStream<R extends Message> {
     return out;
   }
 
-  /**
-   * Writes this turn's buffer ({@code end}: and ends the stream) and gives it back to the pool once
-   * Netty reports it written or refused: Vert.x hands a buffer it did not allocate to Netty as
-   * unreleasable, so the release is ours.
-   */
+  /** Writes this turn's buffer ({@code end}: and ends the stream) and gives it back to the pool once written or refused. */
   private Future<Void> send(boolean end) {
     Buffer b = out;
     ByteBuf owned = outBuf;
     out = null;
     outBuf = null;
-    Future<Void> written;
-    try {
-      written = end ? request.end(b) : request.write(b);
-    } catch (RuntimeException e) {
-      owned.release();
-      throw e;
-    }
-    return written.onComplete(ar -> owned.release());
+    return OwnedWrites.writeThenRelease(owned, () -> end ? request.end(b) : request.write(b));
   }
 
   /** Gives an unsent turn back to the pool. */
