@@ -8,9 +8,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -39,6 +41,25 @@ final class EdgeCall {
 
   /** The path of {@code flowmesh.edge.v1.Edge/Subscribe}. */
   static final String PATH = "/flowmesh.edge.v1.Edge/Subscribe";
+
+  /** HTTP/2 window of each subscriber's stream towards the edge server, in bytes. */
+  static final int INBOUND_STREAM_WINDOW = 256 * 1024;
+  /** HTTP/2 window of each connection towards the edge server, in bytes. */
+  static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
+
+  /**
+   * The edge server's HTTP options: {@code host:port}, TLS as {@code options} say, and small
+   * inbound windows. They bound what subscribers may send, never what the server sends (that is
+   * the subscriber's window): subscribers send only small frames (hello, credit, acks), and a small
+   * window caps what a peer can push before its frame's length prefix is read and refused.
+   */
+  static HttpServerOptions serverOptions(String host, int port, EdgeOptions options) {
+    HttpServerOptions http = new HttpServerOptions().setHost(host).setPort(port)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
+        .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
+    options.tls().applyTo(http);
+    return http;
+  }
 
   /** What the call's reader hears. */
   interface Events extends CallReader.Listener {

@@ -74,11 +74,11 @@ final class EdgeClientCall {
     HttpClientResponse resp = ar.result();
     String type = resp.getHeader("content-type");
     if (resp.statusCode() != 200) {
-      notGrpc("HTTP status " + resp.statusCode(), events);
+      notGrpc(resp, "HTTP status " + resp.statusCode(), events);
       return;
     }
     if (!resp.headers().contains("grpc-status") && (type == null || !type.startsWith("application/grpc"))) {
-      notGrpc("content-type '" + type + "', not application/grpc", events);
+      notGrpc(resp, "content-type '" + type + "', not application/grpc", events);
       return;
     }
     reader = new CallReader(maxFrameBytes, events);
@@ -93,8 +93,13 @@ final class EdgeClientCall {
     });
   }
 
-  /** What answered is not a gRPC server: the stream is reset, and the subscriber redials as for a lost one. */
-  private void notGrpc(String what, Events events) {
+  /**
+   * What answered is not a gRPC server: the stream is reset, and the subscriber redials as for a lost
+   * one. The reset's own echo on the response is expected and not reported again (Vert.x would log
+   * it as an error, once per redial).
+   */
+  private void notGrpc(HttpClientResponse resp, String what, Events events) {
+    resp.exceptionHandler(e -> { });
     request.reset(HTTP2_CANCEL);
     events.onFailure("no gRPC response from upstream", new IllegalStateException(what + "; is it a Flowmesh edge server?"));
   }

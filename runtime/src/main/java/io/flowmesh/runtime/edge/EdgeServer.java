@@ -2,15 +2,13 @@ package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.flow.AwaitCondition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.common.GrpcStatus;
@@ -41,10 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
-  /** HTTP/2 window of each subscriber's stream towards this server, in bytes. */
-  static final int INBOUND_STREAM_WINDOW = 256 * 1024;
-  /** HTTP/2 window of each connection towards this server, in bytes. */
-  static final int INBOUND_CONNECTION_WINDOW = 1024 * 1024;
   /** How long {@link #close()} keeps a connection open for its subscribers to read the end of their streams. */
   static final long CLOSE_GRACE_MILLIS = 1_000;
 
@@ -58,7 +52,7 @@ public final class EdgeServer {
   private final Handler<Void> dispatchTask = v -> dispatch();
   private final Handler<Void> drainTask = v -> scheduleDispatch();
   private Handler<Void> demandHandler;
-  private Intake intake;
+  private EdgeIntake intake;
   private AckListener ackListener = (m, a, reply) -> { };
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -103,14 +97,7 @@ public final class EdgeServer {
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     checkThread();
-    // These windows bound what subscribers may send here, never what this server sends (that is the
-    // subscriber's window). Subscribers send only small frames (hello, credit, acks), so a small window
-    // suffices, and it caps what a peer can push before its frame's length prefix is read and refused.
-    HttpServerOptions http = new HttpServerOptions().setHost(host).setPort(port)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(INBOUND_STREAM_WINDOW))
-        .setHttp2ConnectionWindowSize(INBOUND_CONNECTION_WINDOW);
-    options.tls().applyTo(http);
-    server = vertx.createHttpServer(http).requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
+    server = vertx.createHttpServer(EdgeCall.serverOptions(host, port, options)).requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
@@ -153,7 +140,7 @@ public final class EdgeServer {
   }
 
   /**
-   * Queues a message past the {@link Intake}, if there is one (the intake's own way in).
+   * Queues a message past the {@link EdgeIntake}, if there is one (the intake's own way in).
    *
    * @return false when the queue is full
    */
@@ -171,7 +158,7 @@ public final class EdgeServer {
    * exist when the bound is reached, so that refusing one would free nothing and only lose it (a
    * map's elements in the UDF answering with more outputs than the bound had room for). The bound
    * still governs {@link #room()}, which stays 0 until the queue drains below it, so the producer
-   * takes no new work meanwhile. Not for producers with an {@link #intake(Intake)}.
+   * takes no new work meanwhile. Not for producers with an {@link #intake(EdgeIntake)}.
    *
    * @return false only when the server is closing
    * @throws MessageTooLargeException when the value is over {@code edge.max-message-bytes}
@@ -195,7 +182,7 @@ public final class EdgeServer {
    * now on {@link #offer} hands messages to it, and {@link #demand()} and {@link #room()} are
    * capped by it; it puts its outputs in the queue with {@link #enqueue}.
    */
-  public EdgeServer intake(Intake stage) {
+  public EdgeServer intake(EdgeIntake stage) {
     this.intake = stage;
     return this;
   }
@@ -205,7 +192,7 @@ public final class EdgeServer {
     scheduleDispatch();
   }
 
-  /** Room left under the queue bound (capped by the {@link Intake}, if any). */
+  /** Room left under the queue bound (capped by the {@link EdgeIntake}, if any). */
   public int room() {
     int r = closing ? 0 : outbound.room();
     return intake == null ? r : (int) Math.min(r, intake.room());
@@ -224,19 +211,6 @@ public final class EdgeServer {
   public long demand() {
     long d = closing ? 0 : outbound.demand();
     return intake == null ? d : Math.min(d, intake.room());
-  }
-
-  /** A stage that takes what producers offer before it reaches the queue; see {@link #intake(Intake)}. */
-  public interface Intake {
-    /** Takes {@code m}; false when the stage is full. */
-    boolean offer(Message m, Object attachment);
-
-    /** How many more messages the stage takes now. */
-    long room();
-
-    /** After each dispatch: the queue may have room for what the stage holds. */
-    default void pull() {
-    }
   }
 
   /** Called, at most once per event-loop turn, when {@link #demand()} may have grown. */
@@ -304,23 +278,12 @@ public final class EdgeServer {
   public Future<Void> drain(long timeoutMillis) {
     checkThread();
     closing = true;
-    Promise<Void> done = Promise.promise();
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    Handler<Long> check = new Handler<>() {
-      @Override
-      public void handle(Long id) {
-        if (outbound.empty()) {
-          done.tryComplete();
-        } else if (System.nanoTime() > deadline) {
-          LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, outbound.held(), unacked());
-          done.tryComplete();
-        } else {
-          vertx.setTimer(10, this);
-        }
+    return AwaitCondition.until(vertx, outbound::empty, System.nanoTime() + timeoutMillis * 1_000_000L).map(drained -> {
+      if (!drained) {
+        LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, outbound.held(), unacked());
       }
-    };
-    check.handle(0L);
-    return done.future();
+      return null;
+    });
   }
 
   /**

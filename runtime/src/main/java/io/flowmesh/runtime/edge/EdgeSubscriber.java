@@ -22,10 +22,9 @@ import java.util.function.BooleanSupplier;
  * jitter; the upstream redelivers what was unacked on it. The connection itself (dialling, hello,
  * redial, abort, close) is {@link SubscriberLink}'s.
  *
- * <p>Credit granted = min(free input room, {@code max-unacked} − unacked − buffered) − credit
- * still outstanding, sent when it reaches a quarter of the buffer (or when the upstream has none
- * left). An upstream that sends more than it was granted fails the edge with
- * {@code RESOURCE_EXHAUSTED}, said to it in an {@code Abort} frame before the stream is cancelled.
+ * <p>Credit is {@link SubscriberCredit}'s. An upstream that sends more than it was granted fails the
+ * edge with {@code RESOURCE_EXHAUSTED}, said to it in an {@code Abort} frame before the stream is
+ * cancelled.
  *
  * <h2>Concurrency</h2>
  * Create it on an event-loop context; every method must be called there and every handler runs
@@ -47,15 +46,13 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private final InputQueue buffer = new InputQueue();
   private final EdgeSubscriberMetrics metrics;
   private final Handler<Void> flushTask = v -> flush();
-  private final int grantThreshold;
+  private final SubscriberCredit credit;
   private long watermark = Watermarks.NONE;
   private boolean flushScheduled;
   private boolean closed;
   private long received;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
-  /** While true no credit is granted (see {@link #holdCredit}). */
-  private boolean creditHeld;
   /** Whether this edge's upstream vertex counts as gone ({@link UpstreamSet#gone}); set by the set that made it. */
   BooleanSupplier upstreamGone = () -> false;
 
@@ -84,12 +81,12 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     this.upstreamVertex = upstreamVertex;
     this.upstream = upstream;
     this.options = options;
-    this.grantThreshold = Math.max(1, Math.min(options.inputCapacity(), options.maxUnacked()) / 4);
+    this.credit = new SubscriberCredit(options, buffer);
     this.metrics = new EdgeSubscriberMetrics(registry, vertex, upstream.toString());
     this.link = new SubscriberLink(vertx, vertex, upstreamVertex, subscriberId, upstream, options, metrics, new SubscriberLink.Events() {
       @Override
       public long initialCredit(SubscriberSession s) {
-        return grantable(s);
+        return credit.grantable(s);
       }
 
       @Override
@@ -227,33 +224,23 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /** Acks {@code d} with the next flush: plainly by its seq ({@code reply} null), or with its reply. */
   private void settle(Delivery d, List<ReplyOutput> reply) {
     checkThread();
-    SubscriberSession s = d.session;
-    if (s.closed) {
-      metrics.staleAcks.increment();
-      return;
-    }
-    s.unacked--;
-    if (reply == null) {
-      s.addAck(d.seq);
-    } else {
-      s.addReply(d.seq, reply);
-    }
-    scheduleFlush();
-    maybeGrant();
+    settled(d.session.settle(d.seq, reply));
   }
 
   /** Gives a delivery back: the upstream redelivers it after its nack backoff. */
   public void nack(Delivery d, String reason) {
     checkThread();
-    SubscriberSession s = d.session;
-    if (s.closed) {
+    settled(d.session.settleNack(d.seq, reason));
+  }
+
+  /** After an ack or nack: flush it and grant the room it freed, or count it stale (its stream was lost). */
+  private void settled(boolean onOpenStream) {
+    if (onOpenStream) {
+      scheduleFlush();
+      maybeGrant();
+    } else {
       metrics.staleAcks.increment();
-      return;
     }
-    s.unacked--;
-    s.addNack(d.seq, reason);
-    scheduleFlush();
-    maybeGrant();
   }
 
   /**
@@ -285,7 +272,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     return new JsonObject().put("upstream", upstream.toString()).put("upstreamVertex", upstreamVertex).put("subscriber", subscriberId)
         .put("connected", connected()).put("buffered", buffer.size()).put("bufferedBytes", buffer.bytes())
         .put("unacked", unacked()).put("credit", creditOutstanding()).put("received", received)
-        .put("reconnects", link.reconnects()).put("watermark", watermark).put("creditHeld", creditHeld)
+        .put("reconnects", link.reconnects()).put("watermark", watermark).put("creditHeld", credit.held())
         .put("lastFailure", failure == null ? null : failure.getMessage());
   }
 
@@ -344,13 +331,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private void onBatch(SubscriberSession s, Batch batch) {
     advanceWatermark(batch.getWatermark());
+    long payload = buffer.addAll(batch, watermark, s);
     int n = batch.getMessagesCount();
-    long payload = 0;
-    for (int i = 0; i < n; i++) {
-      Message m = batch.getMessages(i);
-      buffer.add(new Delivery(m, watermark, batch.getFirstSeq() + i, s));
-      payload += m.getValue().size();
-    }
     received += n;
     metrics.received.increment(n);
     metrics.receivedBytes.increment(payload);
@@ -370,23 +352,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   // ---- credit, acks ----
 
-  private long grantable(SubscriberSession s) {
-    if (creditHeld || buffer.bytes() >= options.inputBytes()) {
-      return 0;
-    }
-    long room = Math.min(options.inputCapacity() - buffer.size(), (long) options.maxUnacked() - s.unacked - buffer.size());
-    return Math.max(0, room - s.credit.available());
-  }
-
   private void maybeGrant() {
-    SubscriberSession s = link.session();
-    if (s == null || s.closed) {
-      return;
-    }
-    long grant = grantable(s);
-    if (grant >= grantThreshold || (grant > 0 && s.credit.available() == 0)) {
-      s.credit.add(grant);
-      s.unannouncedCredit += grant;
+    if (credit.grantIfDue(link.session())) {
       scheduleFlush();
     }
   }
@@ -415,7 +382,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
    */
   public EdgeSubscriber holdCredit(boolean hold) {
     checkThread();
-    creditHeld = hold;
+    credit.hold(hold);
     if (!hold) {
       maybeGrant();
     }
@@ -424,7 +391,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   /** Whether credit is held ({@link #holdCredit}). */
   public boolean creditHeld() {
-    return creditHeld;
+    return credit.held();
   }
 
   private void checkThread() {

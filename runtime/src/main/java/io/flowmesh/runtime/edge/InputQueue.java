@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import io.flowmesh.proto.edge.v1.Batch;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 
@@ -34,6 +35,21 @@ final class InputQueue {
   void add(Delivery d) {
     buffer.add(d);
     bytes += d.message().getValue().size();
+  }
+
+  /**
+   * Adds every message of {@code batch}, which arrived on {@code s} (its seqs from the batch's first)
+   * while the edge's watermark was {@code watermark}; returns their payload bytes.
+   */
+  long addAll(Batch batch, long watermark, SubscriberSession s) {
+    long payload = 0;
+    long first = batch.getFirstSeq();
+    for (int i = 0, n = batch.getMessagesCount(); i < n; i++) {
+      Delivery d = new Delivery(batch.getMessages(i), watermark, first + i, s);
+      add(d);
+      payload += d.message().getValue().size();
+    }
+    return payload;
   }
 
   /** Drops what arrived on stream {@code s} (lost: the upstream requeued it and sends it again). */

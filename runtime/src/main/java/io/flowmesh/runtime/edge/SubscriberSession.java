@@ -53,21 +53,48 @@ final class SubscriberSession {
     this.ackBytesPerFrame = maxFrameBytes - ACK_FRAME_OVERHEAD;
   }
 
-  void addAck(long seq) {
+  /**
+   * Counts the delivery of {@code seq} settled and queues its ack (with {@code reply} when not null)
+   * for the next flush; false, and nothing queued, when this stream is closed (the ack is stale).
+   */
+  boolean settle(long seq, java.util.List<ReplyOutput> reply) {
+    if (closed) {
+      return false;
+    }
+    unacked--;
+    if (reply == null) {
+      addAck(seq);
+    } else {
+      addReply(seq, reply);
+    }
+    return true;
+  }
+
+  /** As {@link #settle}, for a nack. */
+  boolean settleNack(long seq, String reason) {
+    if (closed) {
+      return false;
+    }
+    unacked--;
+    addNack(seq, reason);
+    return true;
+  }
+
+  private void addAck(long seq) {
     if (ackCount == acks.length) {
       acks = java.util.Arrays.copyOf(acks, acks.length << 1);
     }
     acks[ackCount++] = seq;
   }
 
-  void addReply(long seq, java.util.List<ReplyOutput> outputs) {
+  private void addReply(long seq, java.util.List<ReplyOutput> outputs) {
     if (replies == null) {
       replies = new java.util.ArrayList<>();
     }
     replies.add(Reply.newBuilder().setSeq(seq).addAllOutputs(outputs).build());
   }
 
-  void addNack(long seq, String reason) {
+  private void addNack(long seq, String reason) {
     if (nackCount == nacks.length) {
       nacks = java.util.Arrays.copyOf(nacks, nacks.length << 1);
     }

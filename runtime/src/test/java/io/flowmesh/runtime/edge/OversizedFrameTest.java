@@ -41,8 +41,8 @@ class OversizedFrameTest extends TwoVertxEdgeTest {
     mostSent = refuse(server, options, 100, mostSent);
     long after = directMemoryInUse();
 
-    assertTrue(mostSent <= 2 * EdgeServer.INBOUND_CONNECTION_WINDOW, "a peer got to send " + mostSent
-        + " bytes of a refused frame; the server's windows allow " + EdgeServer.INBOUND_STREAM_WINDOW + " per stream");
+    assertTrue(mostSent <= 2 * EdgeCall.INBOUND_CONNECTION_WINDOW, "a peer got to send " + mostSent
+        + " bytes of a refused frame; the server's windows allow " + EdgeCall.INBOUND_STREAM_WINDOW + " per stream");
     // Before the fix each refused 20 MB frame was read to its end and direct memory grew by ~14 MiB; the allocator may
     // still move by a chunk or two (2 MiB was seen once), so the bound is 4 MiB over 100 frames: under 41 KiB a frame.
     assertTrue(after <= baseline + (4 << 20), "direct memory in use went from " + baseline / 1024 + " KiB to " + after / 1024

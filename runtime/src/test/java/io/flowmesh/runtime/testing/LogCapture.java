@@ -14,7 +14,12 @@ public final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   public LogCapture(Class<?> of) {
-    this.logger = (Logger) LoggerFactory.getLogger(of);
+    this(of.getName());
+  }
+
+  /** What the logger {@code name} logs (a library's class this code cannot name). */
+  public LogCapture(String name) {
+    this.logger = (Logger) LoggerFactory.getLogger(name);
     appender.start();
     logger.addAppender(appender);
   }

@@ -5,6 +5,7 @@ import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.edge.Watermarks;
+import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.source.engine.EdgeFeed;
 import io.flowmesh.source.engine.EventTimeWatermark;
@@ -151,25 +152,18 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
     }
     // stopping (the final revoke, as the consumer closes): the edge has drained already, no ack is coming
     long deadline = System.nanoTime() + (stopped ? 0 : config.revokeTimeout().toNanos());
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
-      boolean settled = states.stream().allMatch(s -> s.inFlight() == 0);
-      if (settled || System.nanoTime() > deadline) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (PartitionState s : states) {
-          offsets.put(s.tp, new OffsetAndMetadata(s.tracker.commitOffset(), s.tracker.metadata(config.maxMetadataChars(), whole)));
-          forget(s);
-        }
-        if (!settled && !stopped) {
-          LOG.warn("kafka revoke of {}: {} records still unacked after {}; the new owner reads them again", parts,
-              states.stream().mapToInt(PartitionState::inFlight).sum(), config.revokeTimeout());
-        }
-        commit.complete(offsets);
-      } else {
-        vertx.setTimer(10, id -> check[0].run());
+    AwaitCondition.until(vertx, () -> states.stream().allMatch(s -> s.inFlight() == 0), deadline).onSuccess(settled -> {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      for (PartitionState s : states) {
+        offsets.put(s.tp, new OffsetAndMetadata(s.tracker.commitOffset(), s.tracker.metadata(config.maxMetadataChars(), whole)));
+        forget(s);
       }
-    };
-    check[0].run();
+      if (!settled && !stopped) {
+        LOG.warn("kafka revoke of {}: {} records still unacked after {}; the new owner reads them again", parts,
+            states.stream().mapToInt(PartitionState::inFlight).sum(), config.revokeTimeout());
+      }
+      commit.complete(offsets);
+    });
   }
 
   @Override

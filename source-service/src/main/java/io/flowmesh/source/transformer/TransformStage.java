@@ -7,6 +7,7 @@ import io.flowmesh.proto.udf.sourcetransformer.v1.Handshake;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformRequest;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
 import io.flowmesh.runtime.edge.AckListener;
+import io.flowmesh.runtime.edge.EdgeIntake;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MergedReply;
 import io.flowmesh.runtime.edge.MessageHeaders;
@@ -35,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source transformer between a producer and the edge: an {@link EdgeServer.Intake} that sends
+ * The source transformer between a producer and the edge: an {@link EdgeIntake} that sends
  * each offered message to the user's {@code SourceTransformFn} and puts what comes back on the
  * edge. At most {@code concurrency} inputs are in the UDF; answers come back out of order, each
  * with 0..n results. A result tagged {@code U+005C__DROP__} is dropped. The outputs of input {@code id}
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Concurrency</h2>
  * Create and use on the source verticle's event loop.
  */
-public final class TransformStage implements EdgeServer.Intake, UdfStream.Events<SourceTransformResponse>, AckListener {
+public final class TransformStage implements EdgeIntake, UdfStream.Events<SourceTransformResponse>, AckListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
   /** Numaflow's tag that drops a result (the SDKs' {@code Message.DROP}). */

@@ -9,6 +9,7 @@ import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
+import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.GrpcFrames;
@@ -312,23 +313,17 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
     boolean[] nacked = new boolean[1];
     nack.nack(givenUp, "the source is stopping").onComplete(ar -> nacked[0] = true);
     Promise<Void> done = Promise.promise();
-    long deadline = System.nanoTime() + conn.timeout().toNanos();
-    Runnable[] check = new Runnable[1];
-    check[0] = () -> {
+    AwaitCondition.until(vertx, () -> {
       acks.flush();
-      boolean settled = acks.unconfirmed() == 0;
       boolean ackStreamGone = streams.ack() == null || !streams.ack().isOpen();
-      if (nacked[0] && (settled || ackStreamGone) || System.nanoTime() > deadline) {
-        if (!settled) {
-          LOG.warn("udsource closing with {} acked offsets not confirmed by the UDF; it will deliver them again", acks.unconfirmed());
-        }
-        streams.close();
-        channel.close().onComplete(ar -> done.complete());
-      } else {
-        vertx.setTimer(10, id -> check[0].run());
+      return nacked[0] && (acks.unconfirmed() == 0 || ackStreamGone);
+    }, System.nanoTime() + conn.timeout().toNanos()).onSuccess(ended -> {
+      if (acks.unconfirmed() != 0) {
+        LOG.warn("udsource closing with {} acked offsets not confirmed by the UDF; it will deliver them again", acks.unconfirmed());
       }
-    };
-    check[0].run();
+      streams.close();
+      channel.close().onComplete(ar -> done.complete());
+    });
     return done.future();
   }
 
