@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,48 +174,7 @@ public final class Runner {
   private String awaitReady() {
     Map<String, Integer> ports = new LinkedHashMap<>();
     services.keySet().forEach(s -> ports.put(s.process(), s.httpPort()));
-    return awaitReady(ports, this::firstExited, options.readyTimeout());
-  }
-
-  /**
-   * Polls each process's {@code /readyz} (by name, on its HTTP port) until all answer 200.
-   *
-   * @param exited why a process ended, or null while all run
-   * @return null when all are ready, else why not: "stopped", what {@code exited} said, or each
-   *     process not ready after {@code timeout} with its last answer
-   */
-  private String awaitReady(Map<String, Integer> ports, java.util.function.Supplier<String> exited, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Set<String> ready = new HashSet<>();
-    while (ready.size() < ports.size()) {
-      if (stopping) {
-        return "stopped";
-      }
-      String why = exited.get();
-      if (why != null) {
-        return why;
-      }
-      ports.forEach((name, port) -> {
-        if (!ready.contains(name)) {
-          Http.Response r = Http.get("http://127.0.0.1:" + port + "/readyz");
-          if (r != null && r.status() == 200) {
-            ready.add(name);
-          }
-        }
-      });
-      if (System.nanoTime() > deadline) {
-        StringBuilder report = new StringBuilder("not ready after " + timeout.toSeconds() + " s:");
-        ports.forEach((name, port) -> {
-          if (!ready.contains(name)) {
-            Http.Response r = Http.get("http://127.0.0.1:" + port + "/readyz");
-            report.append("\n  ").append(name).append(": ").append(r == null ? "no answer" : r.status() + " " + r.body());
-          }
-        });
-        return report.toString();
-      }
-      pause(Duration.ofMillis(200));
-    }
-    return null;
+    return ReadyWait.await(ports, () -> stopping, this::firstExited, options.readyTimeout());
   }
 
   /** "X exited with status N during start" and the end of its log for the first process that ended, or null. */
@@ -273,7 +232,7 @@ public final class Runner {
       started = ChildProcess.start("console", command, Map.of(), Path.of("").toAbsolutePath(), options.runDir().resolve("console.log"), true);
       console = started;
     }
-    String why = awaitReady(Map.of("console", c.port()), () -> started.alive() ? null
+    String why = ReadyWait.await(Map.of("console", c.port()), () -> stopping, () -> started.alive() ? null
         : "it exited with status " + started.process().exitValue() + "\n" + started.logTail(10), Duration.ofSeconds(30));
     if (why != null && !stopping) {
       out.println("flowmesh-pipeline: the console did not start (" + why + "); the pipeline runs on without it; its log: " + started.log());
@@ -314,7 +273,7 @@ public final class Runner {
     Set<String> reported = new HashSet<>();
     boolean complete = false;
     while (!stopping) {
-      pause(options.interval());
+      ReadyWait.pause(options.interval());
       if (stopping) {
         break;
       }
@@ -425,14 +384,6 @@ public final class Runner {
     if (!p.waitFor(limit)) {
       out.println("flowmesh-pipeline: " + p.name() + " did not stop within " + limit.toSeconds() + " s of SIGTERM: killing it");
       p.kill();
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }
