@@ -43,7 +43,7 @@ final class TransformOutputs {
   }
 
   /** Puts the {@code kept} results not dropped of {@code p}'s answer on the edge (or in the backlog). */
-  void put(TransformStage.Pending p, List<SourceTransformResponse.Result> results, int kept) {
+  void put(TransformInput p, List<SourceTransformResponse.Result> results, int kept) {
     Message in = p.input;
     int index = 0;
     long nowMillis = System.currentTimeMillis();

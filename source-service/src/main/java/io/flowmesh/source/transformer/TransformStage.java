@@ -11,6 +11,7 @@ import io.flowmesh.runtime.edge.EdgeIntake;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MergedReply;
 import io.flowmesh.runtime.edge.MessageHeaders;
+import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.GrpcFrames;
@@ -24,7 +25,6 @@ import io.flowmesh.runtime.udf.UdfService;
 import io.flowmesh.runtime.udf.UdfStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
@@ -64,44 +64,6 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
   public static final String DROP = "U+005C__DROP__";
   static final String KIND = "source transformer";
 
-  /** One input in the stage: sent or waiting to be, then its outputs outstanding on the edge. */
-  static final class Pending {
-    final Message input;
-    final Object attachment;
-    long sentNanos;
-    int outstanding;
-    /** Serving: the replies of its outputs acked so far, merged under the frame cap (null until one comes). */
-    private MergedReply reply;
-
-    Pending(Message input, Object attachment) {
-      this.input = input;
-      this.attachment = attachment;
-    }
-
-    /** Adds an output's reply (null: a plain ack) to the input's, under the cap of {@code maxFrameBytes}. */
-    void reply(List<ReplyOutput> outputReply, int maxFrameBytes) {
-      if (outputReply == null) {
-        return;
-      }
-      if (reply == null) {
-        reply = new MergedReply(maxFrameBytes);
-      }
-      reply.add(outputReply);
-    }
-
-    /**
-     * What the input is acked with: null for a plain one; for a serving one the union of its outputs'
-     * replies (none: empty), or a failure naming the size when they grew over the cap.
-     */
-    List<ReplyOutput> upstreamReply(String vertex) {
-      if (!input.getServe()) {
-        return null;
-      }
-      List<ReplyOutput> r = reply == null ? null : reply.take(input.getId(), vertex);
-      return r == null ? List.of() : r;
-    }
-  }
-
   private final Vertx vertx;
   private final EdgeServer server;
   private final AckListener upstream;
@@ -115,9 +77,9 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
   private final TransformerFaults faults;
   private final long timeoutNanos;
   /** Sent on the current stream, not answered yet, by input id. */
-  private final Map<String, Pending> inFlight = new HashMap<>();
+  private final Map<String, TransformInput> inFlight = new HashMap<>();
   /** Not sent yet (no open stream), or to send again after a broken stream. */
-  private final ArrayDeque<Pending> unsent = new ArrayDeque<>();
+  private final ArrayDeque<TransformInput> unsent = new ArrayDeque<>();
   private final TransformOutputs outputs;
   private final Timestamp.Builder ts = Timestamp.newBuilder();
   private UdfStream<SourceTransformResponse> stream;
@@ -164,7 +126,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
     if (closed || held() >= concurrency || outputs.backlog() > 0) {
       return false;
     }
-    Pending p = new Pending(m, attachment);
+    TransformInput p = new TransformInput(m, attachment);
     if (stream != null && stream.isOpen()) {
       send(p);
     } else {
@@ -189,7 +151,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
    */
   @Override
   public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
-    if (attachment instanceof Pending p) {
+    if (attachment instanceof TransformInput p) {
       p.reply(reply, server.maxFrameBytes());
       if (--p.outstanding == 0) {
         upstream.acked(p.input, p.attachment, p.upstreamReply(server.vertex()));
@@ -258,7 +220,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
     return mapMode == null ? null : "it is a map UDF's (MAP_MODE=" + mapMode + "), not a source transformer's";
   }
 
-  private void send(Pending p) {
+  private void send(TransformInput p) {
     SourceTransformRequest.Request.Builder r = SourceTransformRequest.Request.newBuilder()
         .setId(p.input.getId()).setValue(p.input.getValue()).addAllKeys(p.input.getKeysList())
         .putAllHeaders(MessageHeaders.toMap(p.input));
@@ -287,7 +249,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
 
   @Override
   public void onResponse(UdfStream<SourceTransformResponse> s, SourceTransformResponse response) {
-    Pending p = inFlight.remove(response.getId());
+    TransformInput p = inFlight.remove(response.getId());
     if (p == null) {
       s.fail("a response for id '" + response.getId() + "', which is not in flight on this stream");
       return;
@@ -330,7 +292,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
     if (inFlight.isEmpty()) {
       return;
     }
-    Pending[] ps = inFlight.values().toArray(new Pending[0]);
+    TransformInput[] ps = inFlight.values().toArray(new TransformInput[0]);
     java.util.Arrays.sort(ps, (a, b) -> Long.compare(a.sentNanos, b.sentNanos));
     for (int i = ps.length - 1; i >= 0; i--) {
       unsent.addFirst(ps[i]);
@@ -345,8 +307,8 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
       return;
     }
     long now = System.nanoTime();
-    for (Iterator<Pending> it = inFlight.values().iterator(); it.hasNext(); ) {
-      Pending p = it.next();
+    for (Iterator<TransformInput> it = inFlight.values().iterator(); it.hasNext(); ) {
+      TransformInput p = it.next();
       if (now - p.sentNanos > timeoutNanos) {
         stream.fail("no response for id '" + p.input.getId() + "' within " + connection.key("timeout") + "="
             + connection.timeout().toMillis() + "ms (fewer answers than requests)");
@@ -369,16 +331,10 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
 
   /** Completes once nothing is held here any more, or after {@code timeoutMillis}. */
   public Future<Void> drain(long timeoutMillis) {
-    Promise<Void> done = Promise.promise();
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-    vertx.setPeriodic(20, id -> {
+    return AwaitCondition.until(vertx, () -> {
       pull();
-      if (unsent() == 0 || System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      }
-    });
-    return done.future();
+      return unsent() == 0;
+    }, System.nanoTime() + timeoutMillis * 1_000_000).mapEmpty();
   }
 
   /** Stops the stream and the timers. */
