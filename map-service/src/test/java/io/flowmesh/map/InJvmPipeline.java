@@ -62,9 +62,9 @@ final class InJvmPipeline implements AutoCloseable {
     return this;
   }
 
-  /** Closes everything kept, last first; every one is tried, the first failure is rethrown. */
+  /** Closes everything kept, last first; every one is tried, the first failure is rethrown (unchecked). */
   @Override
-  public void close() throws Exception {
+  public void close() {
     Exception first = null;
     for (int i = open.size() - 1; i >= 0; i--) {
       try {
@@ -77,7 +77,7 @@ final class InJvmPipeline implements AutoCloseable {
     }
     open.clear();
     if (first != null) {
-      throw first;
+      throw first instanceof RuntimeException r ? r : new IllegalStateException("closing the pipeline: " + first, first);
     }
   }
 

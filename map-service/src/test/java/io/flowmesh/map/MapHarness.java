@@ -67,9 +67,15 @@ final class MapHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
+      try {
+        open.get(i).close();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + open.get(i) + ": " + e, e);
+      }
     }
     OnLoop.await(udfVertx.close(), 20_000);
   }

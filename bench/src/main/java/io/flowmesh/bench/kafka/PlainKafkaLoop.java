@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,7 +87,7 @@ final class PlainKafkaLoop {
       // stop() woke the consumer up
     } finally {
       producer.close(Duration.ofSeconds(10));
-      consumer.close(Duration.ofSeconds(10));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     }
   }
 

@@ -125,9 +125,17 @@ public final class KafkaBroker implements AutoCloseable {
     process = null;
   }
 
+  /** {@link #stop()}; an interrupt while waiting for the JVM to exit kills it at once and stays set. */
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Path writeConfig() throws IOException {

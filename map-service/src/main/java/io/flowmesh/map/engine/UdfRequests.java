@@ -78,7 +78,7 @@ final class UdfRequests {
   }
 
   private static int nanos(long epochMillis) {
-    return (int) Math.floorMod(epochMillis, 1000) * 1_000_000;
+    return Math.floorMod(epochMillis, 1000) * 1_000_000;
   }
 
   private static int timestampSize(long epochMillis) {

@@ -42,7 +42,7 @@ class UdfRequestsTest {
   }
 
   private static Timestamp timestamp(long millis) {
-    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos((int) Math.floorMod(millis, 1000) * 1_000_000).build();
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(millis, 1000)).setNanos(Math.floorMod(millis, 1000) * 1_000_000).build();
   }
 
   @Test

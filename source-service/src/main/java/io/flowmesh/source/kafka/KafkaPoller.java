@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -175,7 +176,7 @@ final class KafkaPoller implements Runnable {
     } finally {
       if (consumer != null) {
         try {
-          consumer.close(Duration.ofSeconds(5));
+          consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
           LOG.debug("kafka consumer close: {}", describe(e));
         }

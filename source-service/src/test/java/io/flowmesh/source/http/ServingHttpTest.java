@@ -174,6 +174,7 @@ class ServingHttpTest {
       HttpResponse<String> ok = post("/v1/process/sync", "ok");
       assertEquals(200, ok.statusCode(), ok.body());
       assertEquals("answered", new JsonObject(ok.body()).getString("status"), ok.body());
+      assertEquals(3, sink.byId.size(), "each request reached the sink once: " + sink.byId.keySet());
     }
   }
 
@@ -191,6 +192,7 @@ class ServingHttpTest {
       HttpResponse<String> fetched = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + source.httpPort()
           + "/v1/process/fetch?id=" + id)).timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(404, fetched.statusCode(), "an evicted answer is gone: " + fetched.body());
+      assertEquals(java.util.Set.of(id), sink.byId.keySet(), "the request reached the sink");
     }
   }
 
@@ -220,6 +222,7 @@ class ServingHttpTest {
             new JsonObject(kept.body()).getJsonArray("outputs").getJsonObject(0).getString("value")), StandardCharsets.UTF_8);
         assertEquals(String.valueOf((char) ('a' + i)).repeat(1000), value, "answer " + i + " is its own");
       }
+      assertEquals(java.util.Set.of(ids), sink.byId.keySet(), "every request reached the sink");
       long held = resultBytes();
       assertTrue(held > 2000 && held <= 2500, "held bytes " + held);
       assertEquals((double) held, source.registry().get("flowmesh.source.serving.result.bytes").gauge().value());

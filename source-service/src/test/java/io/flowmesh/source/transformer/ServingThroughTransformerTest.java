@@ -65,6 +65,7 @@ class ServingThroughTransformerTest {
       JsonObject whole = sync("whole");
       assertEquals(List.of("whole"), values(whole), whole.encode());
       assertEquals(List.of(whole.getString("id")), ids(whole), "exactly one result keeps the input's id: " + whole);
+      assertEquals(3, sink.byId.size(), "the sink got both halves and the whole one, not the dropped one: " + sink.byId.keySet());
     }
   }
 
