@@ -101,9 +101,13 @@ public final class GrpcFrameReader {
       if (partial.length() < GrpcFrames.PREFIX) {
         return -1;
       }
-      if (checkedSize(partial, 0) < 0) {
+      long size = checkedSize(partial, 0);
+      if (size < 0) {
         return -1;
       }
+      // The prefix was cut, so the buffer was made for the prefix alone: one of the message's own
+      // size now, instead of growing by doubling as the rest arrives.
+      partial = Buffer.buffer(GrpcFrames.PREFIX + (int) size).appendBuffer(partial);
     }
     int total = GrpcFrames.PREFIX + (int) partial.getUnsignedInt(1);
     int take = Math.min(total - partial.length(), length - pos);
@@ -136,6 +140,16 @@ public final class GrpcFrameReader {
       return -1;
     }
     return size;
+  }
+
+  /** The capacity of the buffer holding an incomplete message back, 0 when none is (for tests). */
+  int heldCapacity() {
+    if (partial == null) {
+      return 0;
+    }
+    // getByteBuf() is a slice of the readable bytes; the capacity is its underlying buffer's
+    io.netty.buffer.ByteBuf b = ((io.vertx.core.internal.buffer.BufferInternal) partial).getByteBuf();
+    return b.unwrap() != null ? b.unwrap().capacity() : b.capacity();
   }
 
   /** Bytes of an incomplete message held back; a body ending with some is truncated. */

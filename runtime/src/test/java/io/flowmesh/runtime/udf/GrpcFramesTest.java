@@ -86,6 +86,23 @@ class GrpcFramesTest {
   }
 
   @Test
+  void aMessageWhosePrefixIsCutIsHeldInOneBufferOfItsOwnSize() throws Exception {
+    byte[] frame = GrpcFrames.frame(MapResponse.newBuilder().setId("cut").addResults(MapResponse.Result.newBuilder()
+        .setValue(ByteString.copyFrom(new byte[4000]))).build());
+    GrpcFrameReader reader = reader(8192);
+    Buffer body = Buffer.buffer(frame);
+    reader.feed(body.slice(0, 2));
+    reader.feed(body.slice(2, 100));
+    assertEquals(frame.length, reader.heldCapacity(), "sized once the prefix was whole, not grown by doubling");
+    reader.feed(body.slice(100, 2000));
+    assertEquals(frame.length, reader.heldCapacity());
+    reader.feed(body.slice(2000, frame.length));
+    assertEquals(1, messages.size());
+    assertEquals("cut", MapResponse.parseFrom(messages.get(0).getBytes()).getId());
+    assertEquals(0, reader.heldCapacity());
+  }
+
+  @Test
   void aMessageOverTheMaximumIsRefusedEvenWhenItsPrefixIsCutInTwo() {
     GrpcFrameReader reader = reader(1024);
     Buffer prefix = Buffer.buffer().appendByte((byte) 0).appendInt(2048);
