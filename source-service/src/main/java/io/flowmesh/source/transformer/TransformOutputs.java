@@ -54,9 +54,19 @@ final class TransformOutputs {
         long eventTime = r.hasEventTime()
             ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : in.getEventTime();
         watermark.seen(eventTime, nowMillis, nowNanos);
-        Message out = Message.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
-            .addAllKeys(r.getKeysList()).setEventTime(eventTime).addAllHeaders(in.getHeadersList())
-            .setIngestTime(in.getIngestTime()).setServe(in.getServe()).addAllTags(r.getTagsList()).build();
+        Message.Builder b = Message.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
+            .setEventTime(eventTime).setIngestTime(in.getIngestTime()).setServe(in.getServe());
+        // an empty list is not added: the builder would allocate a list for it all the same
+        if (r.getKeysCount() > 0) {
+          b.addAllKeys(r.getKeysList());
+        }
+        if (in.getHeadersCount() > 0) {
+          b.addAllHeaders(in.getHeadersList());
+        }
+        if (r.getTagsCount() > 0) {
+          b.addAllTags(r.getTagsList());
+        }
+        Message out = b.build();
         if (!backlog.isEmpty() || !server.enqueue(out, p)) {
           backlog.add(new Object[] {out, p});
         }
