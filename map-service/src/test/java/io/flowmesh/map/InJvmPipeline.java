@@ -77,6 +77,9 @@ final class InJvmPipeline implements AutoCloseable {
     }
     open.clear();
     if (first != null) {
+      if (first instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       throw first instanceof RuntimeException r ? r : new IllegalStateException("closing the pipeline: " + first, first);
     }
   }

@@ -74,6 +74,9 @@ final class MapHarness implements AutoCloseable {
       } catch (RuntimeException e) {
         throw e;
       } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
         throw new IllegalStateException("closing " + open.get(i) + ": " + e, e);
       }
     }

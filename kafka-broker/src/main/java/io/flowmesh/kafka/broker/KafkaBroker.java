@@ -125,14 +125,26 @@ public final class KafkaBroker implements AutoCloseable {
     process = null;
   }
 
-  /** {@link #stop()}; an interrupt while waiting for the JVM to exit kills it at once and stays set. */
+  /**
+   * {@link #stop()}; when interrupted while waiting, the broker's JVM is killed and still waited for
+   * (up to 10 s, so that nobody deletes its data under it), and the interrupt stays set.
+   */
   @Override
   public void close() {
     try {
       stop();
     } catch (InterruptedException e) {
-      if (process != null) {
-        process.destroyForcibly();
+      Process p = process;
+      process = null;
+      if (p != null) {
+        p.destroyForcibly();
+        try {
+          p.onExit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+          // give up waiting; the flag is set again below
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+          // it did not exit in time: nothing more to do
+        }
       }
       Thread.currentThread().interrupt();
     }

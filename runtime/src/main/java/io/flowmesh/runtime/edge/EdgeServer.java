@@ -278,11 +278,12 @@ public final class EdgeServer {
   public Future<Void> drain(long timeoutMillis) {
     checkThread();
     closing = true;
-    return AwaitCondition.until(vertx, outbound::empty, System.nanoTime() + timeoutMillis * 1_000_000L).map(drained -> {
-      if (!drained) {
-        LOG.warn("edge drain timed out vertex={} queued={} unacked={}", vertex, outbound.held(), unacked());
+    return AwaitCondition.until(vertx, outbound::empty, System.nanoTime() + timeoutMillis * 1_000_000L).transform(ar -> {
+      if (ar.failed() || !ar.result()) {
+        LOG.warn("edge drain {} vertex={} queued={} unacked={}", ar.failed() ? "failed: " + ar.cause() : "timed out", vertex,
+            outbound.held(), unacked());
       }
-      return null;
+      return Future.<Void>succeededFuture();
     });
   }
 

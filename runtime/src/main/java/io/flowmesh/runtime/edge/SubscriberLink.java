@@ -153,15 +153,21 @@ final class SubscriberLink {
     EdgeClientCall call = new EdgeClientCall(request);
     SubscriberSession s = new SubscriberSession(call, options.maxFrameBytes());
     session = s;
-    attempt = 0;
     long initial = events.initialCredit(s);
     s.credit.add(initial);
     String token = options.auth().token() == null ? null : BearerToken.header(options.auth().token());
     call.start(token, options.maxFrameBytes(), new EdgeClientCall.Events() {
+      /** Whether a frame came on this stream: only then is it an edge, and the redial backoff starts over. */
+      private boolean heard;
+
       @Override
       public void onFrame(Buffer bytes) {
         if (s.closed) {
           return;
+        }
+        if (!heard) {
+          heard = true;
+          attempt = 0;
         }
         UpstreamFrame frame;
         try {

@@ -27,14 +27,22 @@ public final class AwaitCondition {
    * @param done the condition, checked at once and after each interval; it may do work of its own
    *     first (flush what it waits for)
    * @param deadlineNanos the {@link System#nanoTime()} after which the wait gives up
-   * @return completes with true once {@code done} held, with false when the deadline passed first
+   * @return completes with true once {@code done} held, with false when the deadline passed first;
+   *     fails with what {@code done} threw, if it threw (it is not checked again)
    */
   public static Future<Boolean> until(Vertx vertx, BooleanSupplier done, long deadlineNanos) {
     Promise<Boolean> result = Promise.promise();
     Handler<Long> check = new Handler<>() {
       @Override
       public void handle(Long timer) {
-        if (done.getAsBoolean()) {
+        boolean held;
+        try {
+          held = done.getAsBoolean();
+        } catch (RuntimeException | Error e) {
+          result.fail(e);
+          return;
+        }
+        if (held) {
           result.complete(true);
         } else if (System.nanoTime() - deadlineNanos > 0) {
           result.complete(false);

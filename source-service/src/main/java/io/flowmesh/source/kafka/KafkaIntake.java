@@ -152,7 +152,9 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
     }
     // stopping (the final revoke, as the consumer closes): the edge has drained already, no ack is coming
     long deadline = System.nanoTime() + (stopped ? 0 : config.revokeTimeout().toNanos());
-    AwaitCondition.until(vertx, () -> states.stream().allMatch(s -> s.inFlight() == 0), deadline).onSuccess(settled -> {
+    AwaitCondition.until(vertx, () -> states.stream().allMatch(s -> s.inFlight() == 0), deadline).onComplete(ar -> {
+      // the commit is completed whatever happened: the consumer thread waits for it
+      boolean settled = ar.succeeded() && ar.result();
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
       for (PartitionState s : states) {
         offsets.put(s.tp, new OffsetAndMetadata(s.tracker.commitOffset(), s.tracker.metadata(config.maxMetadataChars(), whole)));

@@ -329,12 +329,12 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
     return Readiness.READY;
   }
 
-  /** Completes once nothing is held here any more, or after {@code timeoutMillis}. */
+  /** Completes (never fails) once nothing is held here any more, or after {@code timeoutMillis}. */
   public Future<Void> drain(long timeoutMillis) {
     return AwaitCondition.until(vertx, () -> {
       pull();
       return unsent() == 0;
-    }, System.nanoTime() + timeoutMillis * 1_000_000).mapEmpty();
+    }, System.nanoTime() + timeoutMillis * 1_000_000).transform(ar -> Future.<Void>succeededFuture());
   }
 
   /** Stops the stream and the timers. */

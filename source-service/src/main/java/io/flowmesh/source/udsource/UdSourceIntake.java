@@ -24,7 +24,6 @@ import io.flowmesh.source.engine.IdSequence;
 import io.flowmesh.source.engine.Producer;
 import io.flowmesh.source.engine.SourceMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -312,19 +311,18 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
     List<Offset> givenUp = acks.takeOutstanding();
     boolean[] nacked = new boolean[1];
     nack.nack(givenUp, "the source is stopping").onComplete(ar -> nacked[0] = true);
-    Promise<Void> done = Promise.promise();
-    AwaitCondition.until(vertx, () -> {
+    return AwaitCondition.until(vertx, () -> {
       acks.flush();
       boolean ackStreamGone = streams.ack() == null || !streams.ack().isOpen();
       return nacked[0] && (acks.unconfirmed() == 0 || ackStreamGone);
-    }, System.nanoTime() + conn.timeout().toNanos()).onSuccess(ended -> {
+    }, System.nanoTime() + conn.timeout().toNanos()).transform(ar -> {
+      // closed whatever happened (settled, timed out, or the check failed)
       if (acks.unconfirmed() != 0) {
         LOG.warn("udsource closing with {} acked offsets not confirmed by the UDF; it will deliver them again", acks.unconfirmed());
       }
       streams.close();
-      channel.close().onComplete(ar -> done.complete());
+      return channel.close().transform(closed -> Future.<Void>succeededFuture());
     });
-    return done.future();
   }
 
   @Override
