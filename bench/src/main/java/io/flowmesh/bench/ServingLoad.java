@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -103,10 +104,32 @@ final class ServingLoad {
     JsonObject r = new JsonObject().put("rate", rate).put("seconds", seconds).put("sent", counts[0]).put("answered", counts[1])
         .put("errors", counts[2] + (finished ? 0 : (int) (total - answered[0]))).put("finished", finished)
         .put("achieved_rate", lastAnswer[0] == 0 ? 0 : counts[1] / ((lastAnswer[0] - (start + (long) (measuredFrom * intervalNanos))) / 1e9))
-        .put("p50_ms", q(ok, 0.50)).put("p99_ms", q(ok, 0.99)).put("p999_ms", q(ok, 0.999));
+        .put("p50_ms", q(ok, 0.50)).put("p99_ms", q(ok, 0.99)).put("p999_ms", q(ok, 0.999))
+        .put("per_second", perSecond(latencies, rate));
     Files.writeString(out, r.encodePrettily());
     System.out.println(r.encode());
     vertx.close().await();
+  }
+
+  /**
+   * Per second of the measured window (by when each request was due): the slowest answer (ms) and
+   * how many took longer than 10 ms, so a tail can be told from a burst (a pause) or a spread.
+   */
+  private static JsonArray perSecond(long[] latencies, double rate) {
+    JsonArray seconds = new JsonArray();
+    int perSecond = Math.max(1, (int) Math.round(rate));
+    for (int from = 0; from < latencies.length; from += perSecond) {
+      long max = 0;
+      int over10 = 0;
+      for (int k = from; k < Math.min(latencies.length, from + perSecond); k++) {
+        max = Math.max(max, latencies[k]);
+        if (latencies[k] > 10_000_000L) {
+          over10++;
+        }
+      }
+      seconds.add(new JsonObject().put("max_ms", max / 1e6).put("over_10ms", over10));
+    }
+    return seconds;
   }
 
   private static Double q(long[] sorted, double q) {

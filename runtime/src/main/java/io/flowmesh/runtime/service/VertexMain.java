@@ -76,6 +76,15 @@ public abstract class VertexMain<C> {
    * @throws ConfigException when the config is invalid (nothing was started)
    */
   public final Launched launch(String[] args, Map<String, String> env) throws ConfigException {
+    return launch(args, env, false);
+  }
+
+  /**
+   * As {@link #launch(String[], Map)}; with {@code collectBeforeServing}, once the vertex runs and
+   * before its HTTP endpoints listen (so before {@code /readyz} can answer 200), runs one full
+   * collection ({@link StartupCollection}).
+   */
+  private Launched launch(String[] args, Map<String, String> env, boolean collectBeforeServing) throws ConfigException {
     Set<String> ns = new HashSet<>(namespaces());
     ns.addAll(CommonKeys.NAMESPACES);
     Settings settings = Settings.load(allKeys(), ns, KnownKeys.otherThan(name()), args, env);
@@ -107,6 +116,10 @@ public abstract class VertexMain<C> {
     HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get,
         httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
+      if (collectBeforeServing) {
+        // Blocks this event loop for the collection's pause, which stops every thread anyway.
+        StartupCollection.run();
+      }
       running.set(vertex);
       Router router = http.router();
       vertex.routes(router);
@@ -130,7 +143,7 @@ public abstract class VertexMain<C> {
     }
     Launched launched;
     try {
-      launched = launch(args, System.getenv());
+      launched = launch(args, System.getenv(), true);
     } catch (ConfigException e) {
       MainCommands.exitInvalid(name(), e);
       return;
