@@ -1,22 +1,26 @@
 package io.flowmesh.map.udf;
 
-import java.util.LinkedHashMap;
+import io.netty.util.collection.LongObjectHashMap;
 import java.util.List;
 
 /**
  * The attempts on the wire, by id, oldest first, and the ids retired by a timeout.
  *
  * <p>Ids are a per-client counter in decimal, never reused. Each attempt gets a new id, so
- * insertion order is send order and the timeout sweep stops at the first attempt that has
- * not expired.
+ * send order is id order and the timeout sweep stops at the first attempt that has not
+ * expired. Attempts are filed under the id's number in a map of primitive keys (no key object,
+ * entry or string hash per element; an answer's id is parsed, not hashed) and linked to each
+ * other in send order through {@link Pending}'s own fields.
  *
  * <h2>Concurrency</h2>
  * Confined to the client's event loop.
  */
 final class InFlight {
 
-  private final LinkedHashMap<String, Pending> byId = new LinkedHashMap<>();
+  private final LongObjectHashMap<Pending> byId = new LongObjectHashMap<>();
   private final RetiredIds retired;
+  private Pending oldest;
+  private Pending newest;
   private long nextId = 1;
 
   InFlight(int retiredCapacity) {
@@ -25,23 +29,46 @@ final class InFlight {
 
   /** Gives {@code p} a fresh id for an attempt sent now on {@code carrier}. */
   String issue(Pending p, Object carrier, long nowNanos) {
-    String id = Long.toString(nextId++);
+    long n = nextId++;
+    String id = Long.toString(n);
     p.id = id;
+    p.idNumber = n;
     p.carrier = carrier;
     p.sentAtNanos = nowNanos;
-    byId.put(id, p);
+    p.sentBefore = newest;
+    p.sentAfter = null;
+    if (newest == null) {
+      oldest = p;
+    } else {
+      newest.sentAfter = p;
+    }
+    newest = p;
+    byId.put(n, p);
     return id;
   }
 
-  /** The element whose attempt has this id, or null. */
+  /** The element whose attempt has this id, or null (also for text that is not an id of ours). */
   Pending get(String id) {
-    return byId.get(id);
+    long n = number(id);
+    return n <= 0 ? null : byId.get(n);
   }
 
   /** Takes {@code p} off the wire: it was answered, or its stream is gone. */
   void remove(Pending p) {
     if (p.id != null) {
-      byId.remove(p.id);
+      byId.remove(p.idNumber);
+      if (p.sentBefore == null) {
+        oldest = p.sentAfter;
+      } else {
+        p.sentBefore.sentAfter = p.sentAfter;
+      }
+      if (p.sentAfter == null) {
+        newest = p.sentBefore;
+      } else {
+        p.sentAfter.sentBefore = p.sentBefore;
+      }
+      p.sentBefore = null;
+      p.sentAfter = null;
       p.id = null;
       p.carrier = null;
       p.partial = null;
@@ -68,7 +95,7 @@ final class InFlight {
 
   /** The oldest attempt travelling on {@code carrier}, or null. */
   Pending oldestOn(Object carrier) {
-    for (Pending p : byId.values()) {
+    for (Pending p = oldest; p != null; p = p.sentAfter) {
       if (p.carrier == carrier) {
         return p;
       }
@@ -78,27 +105,20 @@ final class InFlight {
 
   /** True if an id of that text was issued by this client at some point. */
   boolean wasIssued(String id) {
-    try {
-      long n = Long.parseLong(id);
-      return n > 0 && n < nextId;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    long n = number(id);
+    return n > 0 && n < nextId;
   }
 
   /** Adds to {@code out}, oldest first, the attempts sent at or before {@code sentBefore}. */
   void collectSentBefore(long sentBefore, List<Pending> out) {
-    for (Pending p : byId.values()) {
-      if (p.sentAtNanos - sentBefore > 0) {
-        return;
-      }
+    for (Pending p = oldest; p != null && p.sentAtNanos - sentBefore <= 0; p = p.sentAfter) {
       out.add(p);
     }
   }
 
   /** Adds to {@code out}, oldest first, the attempts travelling on {@code carrier}. */
   void collectOn(Object carrier, List<Pending> out) {
-    for (Pending p : byId.values()) {
+    for (Pending p = oldest; p != null; p = p.sentAfter) {
       if (p.carrier == carrier) {
         out.add(p);
       }
@@ -107,10 +127,35 @@ final class InFlight {
 
   /** Adds to {@code out}, oldest first, every attempt on the wire. */
   void collectAll(List<Pending> out) {
-    out.addAll(byId.values());
+    for (Pending p = oldest; p != null; p = p.sentAfter) {
+      out.add(p);
+    }
   }
 
   int size() {
     return byId.size();
+  }
+
+  /**
+   * The number an id of ours spells: 1 to 19 decimal digits, no sign, no leading zero (as
+   * {@link Long#toString} writes it); -1 for any other text, with no exception thrown.
+   */
+  static long number(String id) {
+    int len = id == null ? 0 : id.length();
+    if (len == 0 || len > 19 || id.charAt(0) == '0') {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < len; i++) {
+      int d = id.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      n = n * 10 + d;
+      if (n < 0) {
+        return -1; // beyond Long.MAX_VALUE
+      }
+    }
+    return n;
   }
 }

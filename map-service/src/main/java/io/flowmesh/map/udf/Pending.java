@@ -16,6 +16,11 @@ final class Pending {
   final UdfElement element;
   /** The id of the attempt on the wire, or null while waiting to be (re)sent. */
   String id;
+  /** {@link #id}'s number, the key {@link InFlight} files it under. */
+  long idNumber;
+  /** The attempts sent just before and just after this one that are still on the wire ({@link InFlight}'s send order). */
+  Pending sentBefore;
+  Pending sentAfter;
   /** The stream (unary) or batch call the current attempt travels on, or null. */
   Object carrier;
   /** When the current attempt was sent, {@link System#nanoTime()}. */

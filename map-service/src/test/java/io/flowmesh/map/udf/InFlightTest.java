@@ -1,0 +1,108 @@
+package io.flowmesh.map.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InFlightTest {
+
+  private final InFlight inFlight = new InFlight(16);
+  private final Object streamA = new Object();
+  private final Object streamB = new Object();
+
+  private Pending send(int index, Object carrier, long at) {
+    Pending p = new Pending(new TestElement(index));
+    inFlight.issue(p, carrier, at);
+    return p;
+  }
+
+  private List<Integer> indexes(List<Pending> ps) {
+    List<Integer> out = new ArrayList<>();
+    for (Pending p : ps) {
+      out.add(((TestElement) p.element).index);
+    }
+    return out;
+  }
+
+  @Test
+  void anAnswerFindsItsAttemptByTheIdText() {
+    Pending p1 = send(1, streamA, 10);
+    Pending p2 = send(2, streamA, 20);
+    assertEquals("1", p1.id);
+    assertEquals("2", p2.id);
+    assertSame(p2, inFlight.get("2"));
+    assertSame(p1, inFlight.get("1"));
+    assertEquals(2, inFlight.size());
+  }
+
+  @Test
+  void textThatIsNotOneOfOurIdsFindsNothingAndThrowsNothing() {
+    send(1, streamA, 10);
+    for (String id : new String[] {"", "0", "01", "+1", "-1", "1a", " 1", "x", "99999999999999999999", "18446744073709551615"}) {
+      assertNull(inFlight.get(id), id);
+      assertFalse(inFlight.wasIssued(id), id);
+    }
+    assertNull(inFlight.get(null));
+    assertEquals(Long.MAX_VALUE, InFlight.number(Long.toString(Long.MAX_VALUE)));
+    assertEquals(-1, InFlight.number("9223372036854775808"));
+  }
+
+  @Test
+  void removingFromTheMiddleKeepsSendOrderForTheSweepAndTheStreams() {
+    Pending p1 = send(1, streamA, 10);
+    Pending p2 = send(2, streamB, 20);
+    Pending p3 = send(3, streamA, 30);
+    Pending p4 = send(4, streamB, 40);
+    inFlight.remove(p2);
+    assertNull(inFlight.get("2"));
+    assertNull(p2.id);
+    List<Pending> all = new ArrayList<>();
+    inFlight.collectAll(all);
+    assertEquals(List.of(1, 3, 4), indexes(all));
+
+    List<Pending> expired = new ArrayList<>();
+    inFlight.collectSentBefore(30, expired);
+    assertEquals(List.of(1, 3), indexes(expired), "the sweep takes what was sent at or before the cut, oldest first");
+
+    List<Pending> onB = new ArrayList<>();
+    inFlight.collectOn(streamB, onB);
+    assertEquals(List.of(4), indexes(onB));
+    assertSame(p1, inFlight.oldestOn(streamA));
+
+    inFlight.remove(p1);
+    inFlight.remove(p4);
+    assertSame(p3, inFlight.oldestOn(streamA));
+    assertNull(inFlight.oldestOn(streamB));
+    inFlight.remove(p3);
+    assertEquals(0, inFlight.size());
+    all.clear();
+    inFlight.collectAll(all);
+    assertTrue(all.isEmpty());
+
+    Pending p5 = send(5, streamA, 50);
+    assertEquals("5", p5.id, "ids are never reused");
+    assertTrue(inFlight.wasIssued("2"), "an answered id was issued");
+    assertFalse(inFlight.wasIssued("6"), "the next id was not");
+  }
+
+  @Test
+  void aResentAttemptGoesToTheBackUnderANewId() {
+    Pending p1 = send(1, streamA, 10);
+    send(2, streamA, 20);
+    inFlight.retire(p1);
+    assertTrue(inFlight.isRetired("1"));
+    inFlight.issue(p1, streamA, 30);
+    assertEquals("3", p1.id);
+    List<Pending> all = new ArrayList<>();
+    inFlight.collectAll(all);
+    assertEquals(List.of(2, 1), indexes(all));
+    assertTrue(inFlight.takeRetired("1"));
+    assertFalse(inFlight.takeRetired("1"), "a retired id is taken once");
+  }
+}
