@@ -31,7 +31,8 @@ def load(bench, p, rate):
     slow = sum(1 for s in secs if s["over_10ms"] > 0)
     fb.log(f"s11: {rate:,.0f}/s asked: {r['achieved_rate']:,.0f}/s answered, p50 {fb.fmt(r['p50_ms'])} ms, "
            f"p99 {fb.fmt(r['p99_ms'])} ms, p99.9 {fb.fmt(r['p999_ms'])} ms, errors {r['errors']}, load1 {r['load1']:.2f}; "
-           f"{slow} of {len(secs)} seconds had answers over 10 ms (slowest {max((s['max_ms'] for s in secs), default=0):.1f} ms)")
+           f"{slow} of {len(secs)} seconds had answers over 10 ms (slowest {max((s['max_ms'] for s in secs), default=0):.1f} ms), "
+           f"{sum(s.get('failed', 0) for s in secs)} failed or unanswered")
     return r
 
 

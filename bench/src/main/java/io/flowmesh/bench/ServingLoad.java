@@ -112,22 +112,29 @@ final class ServingLoad {
   }
 
   /**
-   * Per second of the measured window (by when each request was due): the slowest answer (ms) and
-   * how many took longer than 10 ms, so a tail can be told from a burst (a pause) or a spread.
+   * Per second of the measured window (by when each request was due): the slowest answer (ms), how
+   * many answers took longer than 10 ms, and how many requests failed or got no answer, so a tail
+   * can be told from a burst (a pause) or a spread, and a second of failures does not look clean.
    */
   private static JsonArray perSecond(long[] latencies, double rate) {
     JsonArray seconds = new JsonArray();
-    int perSecond = Math.max(1, (int) Math.round(rate));
-    for (int from = 0; from < latencies.length; from += perSecond) {
+    int k = 0;
+    for (int second = 0; k < latencies.length; second++) {
       long max = 0;
       int over10 = 0;
-      for (int k = from; k < Math.min(latencies.length, from + perSecond); k++) {
-        max = Math.max(max, latencies[k]);
-        if (latencies[k] > 10_000_000L) {
+      int failed = 0;
+      for (; k < latencies.length && k / rate < second + 1; k++) {
+        long l = latencies[k];
+        if (l <= 0) { // -1: failed; 0: not answered by the end
+          failed++;
+          continue;
+        }
+        max = Math.max(max, l);
+        if (l > 10_000_000L) {
           over10++;
         }
       }
-      seconds.add(new JsonObject().put("max_ms", max / 1e6).put("over_10ms", over10));
+      seconds.add(new JsonObject().put("max_ms", max / 1e6).put("over_10ms", over10).put("failed", failed));
     }
     return seconds;
   }

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A service and the example UDF run one full collection after start-up and before they serve
- * (before {@code /livez} answers, before the UDF's {@code listening on} line), so what start-up
- * left live is old at once and the young collections of the first minutes do not copy it again
- * and again (BENCHMARKS.md: 25–74 ms young pauses at 1,000 requests/s without it). Read from the
- * JVM's own GC log of real processes.
+ * A service runs one full collection after start-up and before its HTTP endpoints listen (so
+ * before {@code /livez} answers), the example UDF before its server listens (so before its {@code
+ * listening on} line): what start-up left live is old at once and the young collections of the
+ * first minutes do not copy it again and again (BENCHMARKS.md: 25–74 ms young pauses at 1,000
+ * requests/s without it). Read from the JVM's own GC log of real processes.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class StartupCollectionTest {

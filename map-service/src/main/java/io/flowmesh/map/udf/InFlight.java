@@ -29,6 +29,10 @@ final class InFlight {
 
   /** Gives {@code p} a fresh id for an attempt sent now on {@code carrier}. */
   String issue(Pending p, Object carrier, long nowNanos) {
+    if (p.id != null) {
+      // Linking it twice would make the send-order list a cycle (the sweep would never end).
+      throw new IllegalStateException("attempt id=" + p.id + " is still on the wire; remove it before sending again");
+    }
     long n = nextId++;
     String id = Long.toString(n);
     p.id = id;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -89,6 +90,18 @@ class InFlightTest {
     assertEquals("5", p5.id, "ids are never reused");
     assertTrue(inFlight.wasIssued("2"), "an answered id was issued");
     assertFalse(inFlight.wasIssued("6"), "the next id was not");
+  }
+
+  @Test
+  void anAttemptStillOnTheWireCannotBeSentAgain() {
+    Pending p1 = send(1, streamA, 10);
+    send(2, streamA, 20);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> inFlight.issue(p1, streamB, 30));
+    assertTrue(e.getMessage().contains("id=1"), e.getMessage());
+    List<Pending> all = new ArrayList<>();
+    inFlight.collectAll(all);
+    assertEquals(List.of(1, 2), indexes(all), "the refused send changed nothing");
+    assertSame(streamA, p1.carrier);
   }
 
   @Test

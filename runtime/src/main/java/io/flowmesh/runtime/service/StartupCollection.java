@@ -6,16 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One full collection when a service has started and before it serves: what start-up left live
- * (Vert.x, Netty, the meter registry, protobuf descriptors, the config; ~6 MB in map-service) moves
- * to the old generation at once.
+ * One full collection when a service has started and before its HTTP endpoints listen (so before
+ * {@code /readyz} can answer 200): what start-up left live (Vert.x, Netty, the meter registry,
+ * protobuf descriptors, the config; ~6 MB in map-service) moves to the old generation at once.
  *
  * <p>Without it, every young collection of the first minutes copies that data again from one
- * survivor space to the other until it is old enough to be promoted (up to 15 times): measured in
- * scenario 11 (1,000 requests/s), map-service's young pauses were 25–74 ms each for ~6 MB of
- * survivors, against a few ms once they are gone, and each such pause is the p99 of every request
- * in flight. A full collection of that heap costs a few tens of ms, once, before {@code /readyz} can
- * answer 200. A JVM run with {@code -XX:+DisableExplicitGC} skips it.
+ * survivor space to the other until it is old enough to be promoted (up to 15 times). Measured in
+ * scenario 11 (1,000 requests/s), map-service's young pauses in the first half minute were 25–74 ms
+ * each for ~6 MB of survivors, and 5–16 ms with this collection (BENCHMARKS.md, "A fast, idle
+ * morning"); the end-to-end p99 of those runs was set by something else and did not move. The
+ * collection costs one pause of a few tens of ms at start. {@code -XX:+DisableExplicitGC} skips it.
  */
 final class StartupCollection {
 

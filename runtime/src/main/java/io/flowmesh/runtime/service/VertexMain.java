@@ -117,7 +117,9 @@ public abstract class VertexMain<C> {
         httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       if (collectBeforeServing) {
-        // Blocks this event loop for the collection's pause, which stops every thread anyway.
+        // Blocks this event loop for the collection: with the stop-the-world collectors the services
+        // run with (G1, serial, parallel) every thread stops anyway; with -XX:+ExplicitGCInvokesConcurrent
+        // (or ZGC, Shenandoah) it holds this loop for a concurrent cycle, once, at start.
         StartupCollection.run();
       }
       running.set(vertex);
