@@ -1,7 +1,5 @@
 package io.flowmesh.runtime.service;
 
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,20 +24,8 @@ final class StartupCollection {
 
   /** Runs the collection on the calling thread and logs, at DEBUG, how long it took. */
   static void run() {
-    long collectionsBefore = collections();
     long start = System.nanoTime();
     System.gc();
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("start-up full collection took {} ms (collections {} -> {})",
-          (System.nanoTime() - start) / 1_000_000, collectionsBefore, collections());
-    }
-  }
-
-  private static long collections() {
-    long n = 0;
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      n += Math.max(0, gc.getCollectionCount());
-    }
-    return n;
+    LOG.debug("start-up full collection took {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 }
