@@ -57,6 +57,7 @@ class KafkaGroupTest {
       b.awaitReady(REPLICA_START);
       run.awaitCommitted(part / 2, p);
       long cProduced;
+      ServiceProcess left;
       try (ServiceProcess c = replica(p, "source-c", ports[4], ports[2], dir)) {
         c.awaitReady(REPLICA_START);
         Await.until("replica C to be given partitions", REPLICA_START, () -> !c.status().getJsonArray("partitions").isEmpty(),
@@ -65,11 +66,12 @@ class KafkaGroupTest {
         Await.whileProgressing("replica C to send records", KafkaRun.STALL, () -> c.status().getLong("produced") > 0,
             () -> run.commits().total(), () -> c.process().logTail(20));
         cProduced = c.status().getLong("produced");
+        left = c;
         JavaProcess.Stopped stopped = c.process().terminate(Pipeline.SHUTDOWN_TIMEOUT.plusSeconds(20));
         assertTrue(stopped.inTime(), "replica C did not stop after SIGTERM\n" + c.process().logTail(20));
       }
       run.input().append(part);
-      run.awaitCommittedToEnd(p);
+      run.awaitCommittedToEnd(p, b, left); // C's log tail too, for a failure
       long aProduced = p.service(Vertex.SOURCE).status().getLong("produced");
       long bProduced = b.status().getLong("produced");
       out.catchUp();

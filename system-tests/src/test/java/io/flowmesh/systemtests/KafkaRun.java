@@ -94,21 +94,40 @@ final class KafkaRun implements AutoCloseable {
         () -> commits().total(), () -> state(p));
   }
 
-  /** The commits, the source's /status (its partitions: paused, unacked, unsent, next offset) and the logs, for a failure. */
-  private String state(Pipeline p) {
-    String status;
-    try {
-      status = p.service(Vertex.SOURCE).get("/status").body();
-    } catch (IllegalStateException e) {
-      status = e.getMessage();
+  /**
+   * The commits, each source's /status (its partitions: paused, unacked, unsent, next offset) and
+   * the logs, for a failure; {@code replicas} are source processes beside the pipeline's own.
+   */
+  private String state(Pipeline p, ServiceProcess... replicas) {
+    StringBuilder b = new StringBuilder("commits: ").append(commits());
+    b.append("\nsource /status (config left out): ").append(status(p.service(Vertex.SOURCE)));
+    for (ServiceProcess r : replicas) {
+      b.append('\n').append(r.process().name()).append(" /status (config left out): ").append(status(r));
     }
-    return "commits: " + commits() + "\nsource /status: " + status + "\n" + p.logs();
+    for (ServiceProcess r : replicas) {
+      b.append('\n').append(r.process().logTail(40));
+    }
+    return b.append('\n').append(p.logs()).toString();
   }
 
-  /** Waits until the group committed the end of every partition, while it makes progress. */
-  void awaitCommittedToEnd(Pipeline p) {
+  /** A source's /status without its config (the same for all, and long). */
+  private static String status(ServiceProcess s) {
+    try {
+      if (!s.process().alive()) {
+        return "(exited)";
+      }
+      io.vertx.core.json.JsonObject status = s.status();
+      status.remove("config");
+      return status.encode();
+    } catch (RuntimeException e) {
+      return e.toString();
+    }
+  }
+
+  /** Waits until the group committed the end of every partition, while it makes progress; a failure shows {@code replicas} too. */
+  void awaitCommittedToEnd(Pipeline p, ServiceProcess... replicas) {
     Await.whileProgressing("group " + group + " committed at the end of every partition", STALL, () -> commits().atEnd(input),
-        () -> commits().total(), () -> state(p));
+        () -> commits().total(), () -> state(p, replicas));
   }
 
   /** kill -9 and wait for the exit. */

@@ -243,18 +243,15 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
 
   /** Commits, for every partition whose commit point or metadata moved, what is safe. */
   private void commit() {
-    Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(false);
-    if (offsets.isEmpty()) {
-      return;
+    Map<TopicPartition, Integer> epochs = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = commitOffsets(false, epochs);
+    if (!offsets.isEmpty()) {
+      poller.commit(offsets, epochs);
     }
-    poller.submit(c -> c.commitAsync(offsets, (done, e) -> {
-      if (e != null) {
-        context.runOnContext(v -> commitFailed(KafkaPoller.describe(e)));
-      }
-    }));
   }
 
-  private Map<TopicPartition, OffsetAndMetadata> commitOffsets(boolean all) {
+  /** What to commit ({@code all}: every partition, else those whose commit moved), and into {@code epochs} their assignments. */
+  private Map<TopicPartition, OffsetAndMetadata> commitOffsets(boolean all, Map<TopicPartition, Integer> epochs) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (PartitionState s : order) {
       long offset = s.tracker.commitOffset();
@@ -272,6 +269,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
       }
       if (all || offset != s.committedOffset || !metadata.equals(s.committedMetadata)) {
         offsets.put(s.tp, new OffsetAndMetadata(offset, metadata));
+        epochs.put(s.tp, s.epoch);
         s.committedOffset = offset;
         s.committedMetadata = metadata;
       }
@@ -330,9 +328,10 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   @Override
   public Future<Void> close() {
     vertx.cancelTimer(commitTimer);
-    Map<TopicPartition, OffsetAndMetadata> last = commitOffsets(true);
+    Map<TopicPartition, Integer> epochs = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> last = commitOffsets(true, epochs);
     LOG.info("kafka source closing: committing {}", last);
-    return Future.fromCompletionStage(poller.stop(last), context);
+    return Future.fromCompletionStage(poller.stop(last, epochs), context);
   }
 
   @Override

@@ -65,6 +65,7 @@ final class KafkaPoller implements Runnable {
   private final CompletableFuture<Void> exited = new CompletableFuture<>();
   private volatile boolean stopping;
   private volatile Map<TopicPartition, OffsetAndMetadata> finalCommit;
+  private volatile Map<TopicPartition, Integer> finalEpochs = Map.of();
   private KafkaConsumer<byte[], byte[]> consumer;
   private long lastHealthNanos;
   /** Per partition, how many times it was assigned here (consumer thread only). */
@@ -125,13 +126,51 @@ final class KafkaPoller implements Runnable {
     });
   }
 
+  /**
+   * Commits {@code offsets} asynchronously, each partition only if it is still in the assignment
+   * {@code epochs} names for it. The event loop computes a commit between polls, but a rebalance
+   * runs inside {@code poll}: a commit computed before a revoke would otherwise reach the broker
+   * after it, overwriting what the revoke committed (or what the partition's new owner did) with
+   * an older offset. A partition assigned here again then sat at that stale offset for good: its
+   * new assignment, already done, had nothing new to commit.
+   */
+  void commit(Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, Integer> epochs) {
+    submit(c -> {
+      Map<TopicPartition, OffsetAndMetadata> current = current(offsets, epochs);
+      if (!current.isEmpty()) {
+        c.commitAsync(current, (done, e) -> {
+          if (e != null) {
+            post.accept(() -> events.commitFailed(describe(e)));
+          }
+        });
+      }
+    });
+  }
+
+  /** The entries of {@code offsets} whose partition is still in the assignment {@code epochs} names (consumer thread). */
+  private Map<TopicPartition, OffsetAndMetadata> current(Map<TopicPartition, OffsetAndMetadata> offsets,
+      Map<TopicPartition, Integer> epochs) {
+    Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
+    offsets.forEach((tp, o) -> {
+      Integer epoch = epochs.get(tp);
+      if (epoch != null && current(tp, epoch)) {
+        current.put(tp, o);
+      }
+    });
+    return current;
+  }
+
   private boolean current(TopicPartition tp, int epoch) {
     Integer e = epochs.get(tp);
     return e != null && e == epoch && consumer.assignment().contains(tp);
   }
 
-  /** Commits {@code offsets} (synchronously), leaves the group and closes; completes when the thread ended. */
-  CompletableFuture<Void> stop(Map<TopicPartition, OffsetAndMetadata> lastCommit) {
+  /**
+   * Commits {@code offsets} (synchronously; as {@link #commit}, only partitions still in the
+   * assignment {@code epochs} names), leaves the group and closes; completes when the thread ended.
+   */
+  CompletableFuture<Void> stop(Map<TopicPartition, OffsetAndMetadata> lastCommit, Map<TopicPartition, Integer> epochs) {
+    finalEpochs = epochs;
     finalCommit = lastCommit;
     stopping = true;
     KafkaConsumer<byte[], byte[]> c = consumer;
@@ -166,8 +205,8 @@ final class KafkaPoller implements Runnable {
         checkHealth();
       }
       runCommands();
-      Map<TopicPartition, OffsetAndMetadata> last = finalCommit;
-      if (last != null && !last.isEmpty()) {
+      Map<TopicPartition, OffsetAndMetadata> last = finalCommit == null ? Map.of() : current(finalCommit, finalEpochs);
+      if (!last.isEmpty()) {
         finalCommit(last);
       }
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.flowmesh.source.kafka;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
@@ -72,26 +73,80 @@ class KafkaPollerTest {
       int first = events.epoch.get();
       poller.pause(tp, first);
 
-      // a second member joins and leaves: the partition is revoked and assigned to the poller again
-      int beforeLeave;
-      try (KafkaConsumer<byte[], byte[]> other = consumer("g-epochs")) {
-        other.subscribe(List.of(topic));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (events.epoch.get() == first && System.nanoTime() < until) {
-          other.poll(Duration.ofMillis(100));
-        }
-        assertTrue(events.epoch.get() > first, "no rebalance within 60 s after a second member joined: " + events);
-        beforeLeave = events.epoch.get();
-      }
-      await(() -> events.epoch.get() > beforeLeave && events.assignedNow.get(),
-          "the partition assigned to the poller again after the second member left", events);
+      rebalance(topic, "g-epochs", events);
 
       poller.pause(tp, first); // late, from the earlier assignment: must not stop the new one
       send(producer, topic, 10, 10);
       await(() -> events.highest.get() >= 19, "the records written after the reassignment read", events);
     } finally {
-      poller.stop(Map.of()).get(30, TimeUnit.SECONDS);
+      poller.stop(Map.of(), Map.of()).get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The CI failure this rule fixed: a commit the event loop computed before a rebalance reached the
+   * broker after it, so the group's offset went back to a stale one; the partition, assigned here
+   * again and already done, never committed anything newer and the run never ended.
+   */
+  @Test
+  void aCommitComputedForAnEarlierAssignmentIsNotSentAfterTheRebalance() throws Exception {
+    String topic = "stale-commits";
+    try (Topics topics = new Topics(broker.bootstrapServers())) {
+      topics.create(topic, 1);
+    }
+    TopicPartition tp = new TopicPartition(topic, 0);
+    Recorder events = new Recorder();
+    KafkaSourceConfig config = new KafkaSourceConfig(broker.bootstrapServers(), List.of(topic), "g-stale", "earliest",
+        1000, Duration.ofMillis(100), Duration.ofSeconds(1), 4000, Duration.ZERO, Map.of());
+    KafkaPoller poller = new KafkaPoller(config, Runnable::run, events);
+    poller.start();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      send(producer, topic, 0, 10);
+      await(() -> events.highest.get() >= 9 && events.assignedNow.get(), "the first 10 records read", events);
+      int first = events.epoch.get();
+      rebalance(topic, "g-stale", events);
+      int second = events.epoch.get();
+
+      poller.commit(Map.of(tp, new OffsetAndMetadata(8)), Map.of(tp, second));
+      assertEquals(8, committed(poller, tp), "a commit for the current assignment is committed");
+      poller.commit(Map.of(tp, new OffsetAndMetadata(3)), Map.of(tp, first)); // computed before the rebalance
+      assertEquals(8, committed(poller, tp), "the stale commit was left out");
+      poller.commit(Map.of(tp, new OffsetAndMetadata(10)), Map.of(tp, second));
+      assertEquals(10, committed(poller, tp), "commits for the current assignment go on");
+    } finally {
+      poller.stop(Map.of(), Map.of()).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A second member joins and leaves: the one partition is revoked and assigned to the poller again. */
+  private static void rebalance(String topic, String group, Recorder events) throws InterruptedException {
+    int first = events.epoch.get();
+    int beforeLeave;
+    try (KafkaConsumer<byte[], byte[]> other = consumer(group)) {
+      other.subscribe(List.of(topic));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (events.epoch.get() == first && System.nanoTime() < until) {
+        other.poll(Duration.ofMillis(100));
+      }
+      assertTrue(events.epoch.get() > first, "no rebalance within 60 s after a second member joined: " + events);
+      beforeLeave = events.epoch.get();
+    }
+    await(() -> events.epoch.get() > beforeLeave && events.assignedNow.get(),
+        "the partition assigned to the poller again after the second member left", events);
+  }
+
+  /**
+   * The group's committed offset of {@code tp}, asked by the poller's own consumer after the commands
+   * before this one: the coordinator answers a connection's requests in order, so an async commit
+   * sent before is seen.
+   */
+  private static long committed(KafkaPoller poller, TopicPartition tp) throws Exception {
+    CompletableFuture<Long> offset = new CompletableFuture<>();
+    poller.submit(c -> {
+      OffsetAndMetadata o = c.committed(java.util.Set.of(tp), Duration.ofSeconds(10)).get(tp);
+      offset.complete(o == null ? -1 : o.offset());
+    });
+    return offset.get(30, TimeUnit.SECONDS);
   }
 
   private static void await(BooleanSupplier condition, String what, Recorder events) throws InterruptedException {
