@@ -15,7 +15,7 @@ public final class Main {
       System.err.println("usage: flowmesh-bench <edge-upstream PORT MSG_SIZE | edge-downstream HOST:PORT REPORT_FILE"
           + " | kafka-preload --bootstrap HOST:PORT --topic T --count N [--size 500]"
           + " | kafka-loop --bootstrap HOST:PORT --input T --output T --group G --http-port P [--client kafka-clients|vertx]"
-          + " | serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] --out FILE>");
+          + " | serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] [--method M] --out FILE>");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);

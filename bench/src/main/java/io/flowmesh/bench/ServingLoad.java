@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] --out FILE}: an
- * open-loop load of {@code POST URL} (a serving endpoint) at R requests/s for W + S seconds, over an
+ * {@code serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] [--method M] --out FILE}:
+ * an open-loop load of {@code POST URL} (a serving endpoint; {@code --method GET} for a probe such as
+ * {@code /livez}, to tell the server's own tail from the pipeline's) at R requests/s for W + S seconds, over an
  * HTTP/1.1 pool of C connections; each request's latency counts from when it was due (so a stalled
  * server is not hidden by fewer sends). Writes JSON to FILE: rate asked, sent, answered (200),
  * errors, the achieved rate (answered over the time from the first measured request's due time to
@@ -40,6 +41,7 @@ final class ServingLoad {
     int seconds = 10;
     int warmup = 5;
     int connections = 64;
+    HttpMethod method = HttpMethod.POST;
     Path out = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
@@ -49,6 +51,7 @@ final class ServingLoad {
         case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         case "--connections" -> connections = Integer.parseInt(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
+        case "--method" -> method = HttpMethod.valueOf(args[i + 1].toUpperCase(java.util.Locale.ROOT));
         default -> throw new IllegalArgumentException("serving-load: unknown option " + args[i]);
       }
     }
@@ -65,7 +68,8 @@ final class ServingLoad {
     CountDownLatch done = new CountDownLatch(1);
     long start = System.nanoTime();
     double intervalNanos = 1e9 / rate;
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost()).setPort(url.getPort())
+    boolean withBody = method == HttpMethod.POST || method == HttpMethod.PUT;
+    RequestOptions o = new RequestOptions().setMethod(method).setHost(url.getHost()).setPort(url.getPort())
         .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()));
     long[] next = {0};
     long[] answered = {0};
@@ -75,8 +79,8 @@ final class ServingLoad {
       while (next[0] < total && start + (long) (next[0] * intervalNanos) <= now) {
         long i = next[0]++;
         long due = start + (long) (i * intervalNanos);
-        Buffer body = Buffer.buffer("request-" + i, StandardCharsets.UTF_8.name());
-        client.request(o).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
+        Buffer body = withBody ? Buffer.buffer("request-" + i, StandardCharsets.UTF_8.name()) : null;
+        client.request(o).compose(req -> body == null ? req.send() : req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()))
             .onComplete(ar -> {
               if (i >= measuredFrom) {
                 int k = (int) (i - measuredFrom);
