@@ -4,7 +4,7 @@ import io.flowmesh.bench.kafka.KafkaLoopBench;
 import io.flowmesh.bench.kafka.KafkaPreload;
 import java.util.Arrays;
 
-/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream|kafka-preload|kafka-loop|serving-load> [options]}. */
+/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream|kafka-preload|kafka-loop|serving-load|udf-probe> [options]}. */
 public final class Main {
 
   private Main() {
@@ -15,7 +15,8 @@ public final class Main {
       System.err.println("usage: flowmesh-bench <edge-upstream PORT MSG_SIZE | edge-downstream HOST:PORT REPORT_FILE"
           + " | kafka-preload --bootstrap HOST:PORT --topic T --count N [--size 500]"
           + " | kafka-loop --bootstrap HOST:PORT --input T --output T --group G --http-port P [--client kafka-clients|vertx]"
-          + " | serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] [--method M] --out FILE>");
+          + " | serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] [--method M] --out FILE"
+          + " | udf-probe --address HOST:PORT --rate R --seconds S [--warmup W] [--size B]>");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -34,6 +35,9 @@ public final class Main {
         break;
       case "serving-load":
         ServingLoad.main(rest);
+        break;
+      case "udf-probe":
+        UdfProbe.main(rest);
         break;
       default:
         System.err.println("unknown driver: " + args[0]);
