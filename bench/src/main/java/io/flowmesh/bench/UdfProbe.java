@@ -6,6 +6,7 @@ import io.flowmesh.proto.udf.map.v1.MapGrpcClient;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.config.HostPort;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +50,16 @@ final class UdfProbe {
     if (address == null) {
       throw new IllegalArgumentException("udf-probe needs --address HOST:PORT");
     }
+    System.out.println(probe(address, rate, seconds, warmup, size).encode());
+  }
+
+  /**
+   * Probes the UDF at {@code address}; the result as {@link UdfProbe} describes it ({@code finished}
+   * false when answers were missing {@code warmup + seconds + 60} s after the start).
+   *
+   * @throws IllegalStateException when no {@code MapFn} call can be opened there
+   */
+  static JsonObject probe(HostPort address, double rate, int seconds, int warmup, int size) throws Exception {
     int total = (int) (rate * (warmup + seconds));
     int from = (int) (rate * warmup);
     long[] sentAt = new long[total];
@@ -58,38 +69,45 @@ final class UdfProbe {
     ByteString value = ByteString.copyFrom(new byte[size]);
     double interval = 1e9 / rate;
     Vertx vertx = Vertx.vertx();
-    GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setHttp2ClearTextUpgrade(false));
-    SocketAddress server = SocketAddress.inetSocketAddress(address.port(), address.host());
-    vertx.runOnContext(v -> client.request(server, MapGrpcClient.MapFn).onSuccess(req -> {
-      req.response().onSuccess(resp -> resp.handler(r -> answer(r, sentAt, roundTrip, answered)));
-      req.write(MapRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
-      long start = System.nanoTime() + 100_000_000L;
-      int[] next = {0};
-      vertx.setPeriodic(1, id -> {
-        long now = System.nanoTime();
-        while (next[0] < total && start + (long) (next[0] * interval) <= now) {
-          int i = next[0]++;
-          lateness[i] = now - (start + (long) (i * interval));
-          sentAt[i] = System.nanoTime();
-          send(req, i, value);
-        }
-        if (next[0] == total) {
-          vertx.cancelTimer(id);
-        }
-      });
-    }).onFailure(e -> {
-      System.err.println("udf-probe: cannot open MapFn at " + server + ": " + e);
-      System.exit(1);
-    }));
-    boolean finished = answered.await(warmup + seconds + 60L, TimeUnit.SECONDS);
-    long[] rt = Arrays.stream(Arrays.copyOfRange(roundTrip, from, total)).filter(x -> x > 0).sorted().toArray();
-    long[] late = Arrays.copyOfRange(lateness, from, total);
-    Arrays.sort(late);
-    System.out.println(new JsonObject().put("rate", rate).put("seconds", seconds).put("size", size)
-        .put("answered", rt.length).put("finished", finished)
-        .put("p50_ms", q(rt, 0.5)).put("p90_ms", q(rt, 0.9)).put("p99_ms", q(rt, 0.99)).put("p999_ms", q(rt, 0.999))
-        .put("max_ms", q(rt, 1.0)).put("timer_lateness_p99_ms", q(late, 0.99)).encode());
-    vertx.close().await();
+    try {
+      GrpcClient client = GrpcClient.client(vertx, new HttpClientOptions().setHttp2ClearTextUpgrade(false));
+      SocketAddress server = SocketAddress.inetSocketAddress(address.port(), address.host());
+      Promise<Void> opened = Promise.promise();
+      vertx.runOnContext(v -> client.request(server, MapGrpcClient.MapFn).onSuccess(req -> {
+        opened.tryComplete();
+        req.response().onSuccess(resp -> resp.handler(r -> answer(r, sentAt, roundTrip, answered)));
+        req.write(MapRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
+        long start = System.nanoTime() + 100_000_000L;
+        int[] next = {0};
+        vertx.setPeriodic(1, id -> {
+          long now = System.nanoTime();
+          while (next[0] < total && start + (long) (next[0] * interval) <= now) {
+            int i = next[0]++;
+            lateness[i] = now - (start + (long) (i * interval));
+            sentAt[i] = System.nanoTime();
+            send(req, i, value);
+          }
+          if (next[0] == total) {
+            vertx.cancelTimer(id);
+          }
+        });
+      }).onFailure(opened::tryFail));
+      try {
+        opened.future().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("udf-probe: cannot open MapFn at " + server + ": " + e.getMessage(), e);
+      }
+      boolean finished = answered.await(warmup + seconds + 60L, TimeUnit.SECONDS);
+      long[] rt = Arrays.stream(Arrays.copyOfRange(roundTrip, from, total)).filter(x -> x > 0).sorted().toArray();
+      long[] late = Arrays.copyOfRange(lateness, from, total);
+      Arrays.sort(late);
+      return new JsonObject().put("rate", rate).put("seconds", seconds).put("size", size)
+          .put("answered", rt.length).put("finished", finished)
+          .put("p50_ms", q(rt, 0.5)).put("p90_ms", q(rt, 0.9)).put("p99_ms", q(rt, 0.99)).put("p999_ms", q(rt, 0.999))
+          .put("max_ms", q(rt, 1.0)).put("timer_lateness_p99_ms", q(late, 0.99));
+    } finally {
+      vertx.close().await();
+    }
   }
 
   private static void send(GrpcClientRequest<MapRequest, MapResponse> req, int i, ByteString value) {
