@@ -294,7 +294,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
     if (s.paused) {
       kafkaMetrics.paused(-1);
     }
-    partitions.remove(s.tp);
+    partitions.remove(s.tp, s); // a late revoke of an earlier assignment must not remove the current one
     order.remove(s);
     kafkaMetrics.partitions(partitions.size());
   }

@@ -150,10 +150,11 @@ final class KafkaPoller implements Runnable {
   /** The entries of {@code offsets} whose partition is still in the assignment {@code epochs} names (consumer thread). */
   private Map<TopicPartition, OffsetAndMetadata> current(Map<TopicPartition, OffsetAndMetadata> offsets,
       Map<TopicPartition, Integer> epochs) {
+    Set<TopicPartition> assignment = consumer.assignment(); // a copy: read once per command
     Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
     offsets.forEach((tp, o) -> {
       Integer epoch = epochs.get(tp);
-      if (epoch != null && current(tp, epoch)) {
+      if (epoch != null && current(tp, epoch, assignment)) {
         current.put(tp, o);
       }
     });
@@ -161,8 +162,12 @@ final class KafkaPoller implements Runnable {
   }
 
   private boolean current(TopicPartition tp, int epoch) {
+    return current(tp, epoch, consumer.assignment());
+  }
+
+  private boolean current(TopicPartition tp, int epoch, Set<TopicPartition> assignment) {
     Integer e = epochs.get(tp);
-    return e != null && e == epoch && consumer.assignment().contains(tp);
+    return e != null && e == epoch && assignment.contains(tp);
   }
 
   /**
@@ -285,12 +290,13 @@ final class KafkaPoller implements Runnable {
       if (parts.isEmpty()) {
         return;
       }
+      endEpochs(parts); // what the event loop queued for this assignment is stale from here on
       CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit = new CompletableFuture<>();
       post.accept(() -> events.revoking(parts, commit));
       try {
         Map<TopicPartition, OffsetAndMetadata> offsets = commit.get(config.revokeTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
         if (!offsets.isEmpty()) {
-          consumer.commitSync(offsets, Duration.ofSeconds(10));
+          commitSync(offsets);
         }
         LOG.info("kafka partitions revoked {}: committed {}", parts, offsets);
       } catch (InterruptedException e) {
@@ -302,6 +308,7 @@ final class KafkaPoller implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> parts) {
+      endEpochs(parts);
       LOG.warn("kafka partitions lost {}: nothing committed for them; the new owner reads from the last commit", parts);
       post.accept(() -> events.lost(parts));
     }
@@ -311,21 +318,53 @@ final class KafkaPoller implements Runnable {
       if (parts.isEmpty()) {
         return;
       }
+      // a new epoch first: should what follows fail, nothing queued for an earlier assignment applies
+      Map<TopicPartition, Integer> epochOf = new HashMap<>();
+      for (TopicPartition tp : parts) {
+        epochOf.put(tp, epochs.merge(tp, 1, Integer::sum));
+      }
       Set<TopicPartition> set = new HashSet<>(parts);
       // a new assignment starts unpaused on both sides, whatever an earlier assignment of the same
       // partition left in the consumer
       consumer.resume(parts);
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(30));
       List<Runnable> tasks = new ArrayList<>();
-      for (TopicPartition tp : parts) {
-        long position = consumer.position(tp, Duration.ofSeconds(30));
-        OffsetAndMetadata c = committed.get(tp);
-        long[] runs = c == null || c.offset() != position ? new long[0] : OffsetRuns.decode(position, c.metadata());
-        int epoch = epochs.merge(tp, 1, Integer::sum);
-        tasks.add(() -> events.assigned(tp, position, runs, epoch));
+      try {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(set, Duration.ofSeconds(30));
+        for (TopicPartition tp : parts) {
+          long position = consumer.position(tp, Duration.ofSeconds(30));
+          OffsetAndMetadata c = committed.get(tp);
+          long[] runs = c == null || c.offset() != position ? new long[0] : OffsetRuns.decode(position, c.metadata());
+          int epoch = epochOf.get(tp);
+          tasks.add(() -> events.assigned(tp, position, runs, epoch));
+        }
+      } catch (WakeupException e) {
+        return; // stopping: the consumer closes without reading these
+      } catch (KafkaException e) {
+        // The event loop would never hear of these partitions and would drop their records while
+        // the consumer read on: give them back and join again instead.
+        LOG.warn("kafka assignment of {} not taken up: {}; rejoining the group", parts, describe(e));
+        endEpochs(parts);
+        consumer.enforceRebalance("the committed offsets or positions of the assigned partitions could not be read");
+        return;
       }
       LOG.info("kafka partitions assigned {}", parts);
       tasks.forEach(post);
+    }
+  }
+
+  /** The assignments of {@code parts} ended: commands queued for them no longer apply (consumer thread). */
+  private void endEpochs(Collection<TopicPartition> parts) {
+    for (TopicPartition tp : parts) {
+      epochs.merge(tp, 1, Integer::sum);
+    }
+  }
+
+  /** A synchronous commit; a wakeup (the stop's own, which may come while a rebalance runs) is taken and the commit tried again. */
+  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets, Duration.ofSeconds(10));
+    } catch (WakeupException e) {
+      consumer.commitSync(offsets, Duration.ofSeconds(10));
     }
   }
 
