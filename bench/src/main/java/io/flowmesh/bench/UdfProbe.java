@@ -75,7 +75,16 @@ final class UdfProbe {
       Promise<Void> opened = Promise.promise();
       vertx.runOnContext(v -> client.request(server, MapGrpcClient.MapFn).onSuccess(req -> {
         opened.tryComplete();
-        req.response().onSuccess(resp -> resp.handler(r -> answer(r, sentAt, roundTrip, answered)));
+        req.response().onSuccess(resp -> {
+          resp.handler(r -> answer(r, sentAt, roundTrip, answered));
+          resp.exceptionHandler(e -> System.err.println("udf-probe: the MapFn stream failed: " + e));
+          resp.endHandler(v2 -> {
+            if (answered.getCount() > 0) {
+              System.err.println("udf-probe: the UDF ended the MapFn stream with " + answered.getCount() + " answers missing ("
+                  + resp.status() + (resp.statusMessage() == null ? "" : ": " + resp.statusMessage()) + ")");
+            }
+          });
+        }).onFailure(e -> System.err.println("udf-probe: no MapFn response: " + e));
         req.write(MapRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build());
         long start = System.nanoTime() + 100_000_000L;
         int[] next = {0};
