@@ -143,7 +143,8 @@ final class ServingLoad {
     return seconds;
   }
 
-  private static Double q(long[] sorted, double q) {
+  /** The {@code q} quantile of {@code sorted} nanoseconds, in ms (the nearest rank); null when empty. Shared with {@link UdfProbe}. */
+  static Double q(long[] sorted, double q) {
     if (sorted.length == 0) {
       return null;
     }

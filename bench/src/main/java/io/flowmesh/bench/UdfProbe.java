@@ -112,8 +112,8 @@ final class UdfProbe {
       Arrays.sort(late);
       return new JsonObject().put("rate", rate).put("seconds", seconds).put("size", size)
           .put("answered", rt.length).put("finished", finished)
-          .put("p50_ms", q(rt, 0.5)).put("p90_ms", q(rt, 0.9)).put("p99_ms", q(rt, 0.99)).put("p999_ms", q(rt, 0.999))
-          .put("max_ms", q(rt, 1.0)).put("timer_lateness_p99_ms", q(late, 0.99));
+          .put("p50_ms", ServingLoad.q(rt, 0.5)).put("p90_ms", ServingLoad.q(rt, 0.9)).put("p99_ms", ServingLoad.q(rt, 0.99)).put("p999_ms", ServingLoad.q(rt, 0.999))
+          .put("max_ms", ServingLoad.q(rt, 1.0)).put("timer_lateness_p99_ms", ServingLoad.q(late, 0.99));
     } finally {
       vertx.close().await();
     }
@@ -131,12 +131,5 @@ final class UdfProbe {
     int i = Integer.parseInt(r.getId());
     roundTrip[i] = System.nanoTime() - sentAt[i];
     answered.countDown();
-  }
-
-  private static Double q(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return null;
-    }
-    return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))] / 1e6;
   }
 }

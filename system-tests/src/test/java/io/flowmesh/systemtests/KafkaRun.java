@@ -3,6 +3,7 @@ package io.flowmesh.systemtests;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.Topics;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -116,7 +117,7 @@ final class KafkaRun implements AutoCloseable {
       if (!s.process().alive()) {
         return "(exited)";
       }
-      io.vertx.core.json.JsonObject status = s.status();
+      JsonObject status = s.status();
       status.remove("config");
       return status.encode();
     } catch (RuntimeException e) {

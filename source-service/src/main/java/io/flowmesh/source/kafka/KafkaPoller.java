@@ -68,7 +68,10 @@ final class KafkaPoller implements Runnable {
   private volatile Map<TopicPartition, Integer> finalEpochs = Map.of();
   private KafkaConsumer<byte[], byte[]> consumer;
   private long lastHealthNanos;
-  /** Per partition, how many times it was assigned here (consumer thread only). */
+  /**
+   * Per partition, its epoch: moved on when it is assigned here and again when that assignment is
+   * revoked or lost, so a command carrying an older one is stale (consumer thread only).
+   */
   private final Map<TopicPartition, Integer> epochs = new HashMap<>();
 
   /**
@@ -290,7 +293,7 @@ final class KafkaPoller implements Runnable {
       if (parts.isEmpty()) {
         return;
       }
-      endEpochs(parts); // what the event loop queued for this assignment is stale from here on
+      nextEpoch(parts); // what the event loop queued for this assignment is stale from here on
       CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> commit = new CompletableFuture<>();
       post.accept(() -> events.revoking(parts, commit));
       try {
@@ -308,7 +311,7 @@ final class KafkaPoller implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> parts) {
-      endEpochs(parts);
+      nextEpoch(parts);
       LOG.warn("kafka partitions lost {}: nothing committed for them; the new owner reads from the last commit", parts);
       post.accept(() -> events.lost(parts));
     }
@@ -319,10 +322,7 @@ final class KafkaPoller implements Runnable {
         return;
       }
       // a new epoch first: should what follows fail, nothing queued for an earlier assignment applies
-      Map<TopicPartition, Integer> epochOf = new HashMap<>();
-      for (TopicPartition tp : parts) {
-        epochOf.put(tp, epochs.merge(tp, 1, Integer::sum));
-      }
+      nextEpoch(parts);
       Set<TopicPartition> set = new HashSet<>(parts);
       // a new assignment starts unpaused on both sides, whatever an earlier assignment of the same
       // partition left in the consumer
@@ -334,7 +334,7 @@ final class KafkaPoller implements Runnable {
           long position = consumer.position(tp, Duration.ofSeconds(30));
           OffsetAndMetadata c = committed.get(tp);
           long[] runs = c == null || c.offset() != position ? new long[0] : OffsetRuns.decode(position, c.metadata());
-          int epoch = epochOf.get(tp);
+          int epoch = epochs.get(tp);
           tasks.add(() -> events.assigned(tp, position, runs, epoch));
         }
       } catch (WakeupException e) {
@@ -343,7 +343,6 @@ final class KafkaPoller implements Runnable {
         // The event loop would never hear of these partitions and would drop their records while
         // the consumer read on: give them back and join again instead.
         LOG.warn("kafka assignment of {} not taken up: {}; rejoining the group", parts, describe(e));
-        endEpochs(parts);
         consumer.enforceRebalance("the committed offsets or positions of the assigned partitions could not be read");
         return;
       }
@@ -352,8 +351,8 @@ final class KafkaPoller implements Runnable {
     }
   }
 
-  /** The assignments of {@code parts} ended: commands queued for them no longer apply (consumer thread). */
-  private void endEpochs(Collection<TopicPartition> parts) {
+  /** Moves the epoch of {@code parts} on: commands queued for their earlier one no longer apply (consumer thread). */
+  private void nextEpoch(Collection<TopicPartition> parts) {
     for (TopicPartition tp : parts) {
       epochs.merge(tp, 1, Integer::sum);
     }
