@@ -5,7 +5,7 @@ import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;

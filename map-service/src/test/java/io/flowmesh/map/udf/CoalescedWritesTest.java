@@ -2,8 +2,8 @@ package io.flowmesh.map.udf;
 
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
-import io.flowmesh.runtime.udf.GrpcFrameReader;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrameReader;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

@@ -1,4 +1,4 @@
-package io.flowmesh.runtime.udf;
+package io.flowmesh.proto.grpc;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.udf.map.v1.MapResponse;

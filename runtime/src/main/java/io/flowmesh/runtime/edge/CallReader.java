@@ -1,7 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import io.flowmesh.runtime.errors.Reasons;
-import io.flowmesh.runtime.udf.GrpcFrameReader;
+import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.vertx.core.buffer.Buffer;
 
 /**

@@ -2,7 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
 import io.flowmesh.runtime.buffer.OwnedWrites;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * the upstream sends is a gRPC frame it encoded itself, prefix included, in one array
  * ({@link EdgeCodec}), where the gRPC server would copy every frame twice more (the encoder's
  * {@code toByteArray} into a buffer, then into another with the prefix). Reading splits the body
- * with {@link GrpcFrameReader}, which refuses an oversized frame from its prefix alone.
+ * with {@link io.flowmesh.proto.grpc.GrpcFrameReader}, which refuses an oversized frame from its prefix alone.
  *
  * <p>Buffers go to Vert.x as {@code BufferInternal} wrappers of Netty buffers: the public
  * {@code Buffer.buffer(byte[])} would copy each frame once more, which is what this class avoids.

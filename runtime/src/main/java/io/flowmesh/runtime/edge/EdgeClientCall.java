@@ -1,7 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
@@ -16,7 +16,7 @@ import io.vertx.grpc.common.GrpcStatus;
 /**
  * A subscriber's {@code Subscribe} call made on its HTTP/2 stream directly, without Vert.x's gRPC
  * client, whose deframer grows one buffer per frame by doubling as DATA frames arrive (a 130 KB
- * batch in 16 KB DATA frames was copied about four times over). Here {@link GrpcFrameReader} hands
+ * batch in 16 KB DATA frames was copied about four times over). Here {@link io.flowmesh.proto.grpc.GrpcFrameReader} hands
  * whole frames on as slices of what Vert.x delivered and copies only a frame cut by a DATA frame's
  * end, into a buffer of its size once its prefix is known.
  *

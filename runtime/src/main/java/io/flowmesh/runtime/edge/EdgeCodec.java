@@ -5,7 +5,7 @@ import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;

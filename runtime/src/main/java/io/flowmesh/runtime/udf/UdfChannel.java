@@ -1,5 +1,7 @@
 package io.flowmesh.runtime.udf;
 
+import io.flowmesh.proto.grpc.GrpcFrameReader;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import com.google.protobuf.CodedInputStream;
 import io.flowmesh.runtime.buffer.ProtoInput;
 import io.flowmesh.runtime.tls.TlsOptions;

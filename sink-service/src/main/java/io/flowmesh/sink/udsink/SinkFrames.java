@@ -7,7 +7,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.Handshake;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import io.flowmesh.proto.udf.sink.v1.Handshake;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

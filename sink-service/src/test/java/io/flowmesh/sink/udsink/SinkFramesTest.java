@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.edge.MessageHeaders;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;

@@ -276,7 +276,7 @@ class UdSinkProtocolFaultTest {
           b.addResults(SinkResponse.Result.newBuilder().setId(id).setStatus(id.equals("o-5") ? Status.FAILURE : Status.SUCCESS)
               .setErrMsg(id.equals("o-5") ? "o-5 never works" : ""));
           if (i == ids.size() / 2) {
-            resp.write(Buffer.buffer(io.flowmesh.runtime.udf.GrpcFrames.frame(b.build())));
+            resp.write(Buffer.buffer(io.flowmesh.proto.grpc.GrpcFrames.frame(b.build())));
             b.clear();
           }
         }

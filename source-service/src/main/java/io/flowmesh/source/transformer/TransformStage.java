@@ -14,7 +14,7 @@ import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.ServerInfo;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;

@@ -3,7 +3,7 @@ package io.flowmesh.source.udsource;
 import io.flowmesh.proto.udf.source.v1.AckRequest;
 import io.flowmesh.proto.udf.source.v1.AckResponse;
 import io.flowmesh.proto.udf.source.v1.Offset;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.UdfStream;
 import io.vertx.core.Context;
 import java.util.ArrayDeque;

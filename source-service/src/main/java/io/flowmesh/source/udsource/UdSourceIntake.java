@@ -12,7 +12,7 @@ import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.runtime.udf.UdfHealth;

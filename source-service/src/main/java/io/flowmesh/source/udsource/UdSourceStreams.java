@@ -7,7 +7,7 @@ import io.flowmesh.proto.udf.source.v1.ReadRequest;
 import io.flowmesh.proto.udf.source.v1.ReadResponse;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.flowmesh.runtime.udf.UdfChannel;

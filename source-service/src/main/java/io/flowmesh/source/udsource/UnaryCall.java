@@ -3,7 +3,7 @@ package io.flowmesh.source.udsource;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.GrpcStatusHeaders;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.vertx.core.Future;

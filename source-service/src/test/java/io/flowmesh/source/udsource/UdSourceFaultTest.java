@@ -15,7 +15,7 @@ import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.runtime.udf.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.source.SourceMain;
 import io.flowmesh.source.SourceVertex;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
