@@ -285,7 +285,12 @@ class Pipeline:
         if self.jfr and name in self.jfr:
             opts.append(f"-XX:StartFlightRecording=settings={self.b.jfc()},filename={os.path.join(self.dir, name + '.jfr')},"
                         f"delay={int(self.b.args.warmup)}s,duration={int(self.b.args.seconds * self.b.args.reps)}s")
-        jar = self.b.args.map_jar if kind == "map" and self.b.args.map_jar else os.path.join(ROOT, JARS[kind])
+        if kind == "map" and self.b.args.map_jar:
+            jar = self.b.args.map_jar
+        elif kind == "udf" and self.b.args.udf_jar:
+            jar = self.b.args.udf_jar
+        else:
+            jar = os.path.join(ROOT, JARS[kind])
         return [self.b.java] + opts + ["-jar", jar]
 
     def start(self):
@@ -1315,6 +1320,7 @@ def parse_args(argv):
     ap.add_argument("--service-arg", action="append", default=[],
                     help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
     ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
+    ap.add_argument("--udf-jar", default=None, help="run this example UDF server jar (flowmesh-udf.jar) instead of the built one (A/B comparisons)")
     ap.add_argument("--jfr", action="store_true", help="record the processes of scenario 2 (and of Flowmesh in scenario 8) with JFR and summarize top frames")
     ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file and scenario 8's Kafka data")
     ap.add_argument("--results", default=os.path.join(ROOT, "results"), help="results folder (default results/)")

@@ -40,6 +40,11 @@ public record UdfServerOptions(UdfAddress address, MapMode mode, Path serverInfo
     return new UdfServerOptions(address, mode, path, maxMessageSize, tls);
   }
 
+  /** These options refusing gRPC messages over {@code maxMessageSize} bytes. */
+  public UdfServerOptions withMaxMessageSize(int maxMessageSize) {
+    return new UdfServerOptions(address, mode, serverInfoFile, maxMessageSize, tls);
+  }
+
   /** These options serving TLS. */
   public UdfServerOptions withTls(UdfTls tls) {
     return new UdfServerOptions(address, mode, serverInfoFile, maxMessageSize, tls);

@@ -5,7 +5,6 @@ import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.udf.Datum;
 import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.ResponseRewriter;
-import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,8 @@ final class BatchMapStream extends MapStream {
   /** Whether {@link #mapWaitingBatches()} is on the stack, so it is not re-entered. */
   private boolean dispatching;
 
-  BatchMapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler, ResponseRewriter rewriter) {
-    super(request, handler, rewriter);
+  BatchMapStream(MapCall call, MapHandler handler, ResponseRewriter rewriter) {
+    super(call, handler, rewriter);
   }
 
   @Override
@@ -55,7 +54,7 @@ final class BatchMapStream extends MapStream {
   }
 
   @Override
-  protected void onClientEnd() {
+  protected void onClientEnded() {
     mapWaitingBatches();
   }
 

@@ -10,8 +10,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.GrpcServerRequest;
-import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +22,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Concurrency</h2>
  * Confined to the event-loop thread that opened the call.
  */
-abstract class MapStream {
+abstract class MapStream implements MapCall.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapStream.class);
 
-  private final GrpcServerRequest<MapRequest, MapResponse> request;
-  private final GrpcServerResponse<MapRequest, MapResponse> response;
+  private final MapCall call;
   private final MapHandler handler;
   /** Rewrites answers before they are written; {@code null} writes them as they are. */
   private final ResponseRewriter rewriter;
@@ -47,9 +44,8 @@ abstract class MapStream {
   private boolean paused;
 
   /** {@code handler} may be null for a stream whose subclass calls its own function (never {@link #map} then). */
-  MapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler, ResponseRewriter rewriter) {
-    this.request = request;
-    this.response = request.response();
+  MapStream(MapCall call, MapHandler handler, ResponseRewriter rewriter) {
+    this.call = call;
     this.handler = handler;
     this.rewriter = rewriter;
     this.context = Vertx.currentContext();
@@ -58,26 +54,28 @@ abstract class MapStream {
 
   /** Starts reading the call's requests. */
   final void start() {
-    request.handler(this::onMessage);
-    request.endHandler(v -> {
-      clientEnded = true;
-      onClientEnd();
-    });
-    request.exceptionHandler(this::onReset);
-    response.exceptionHandler(this::onReset);
-    response.drainHandler(v -> {
-      if (paused && !closed) {
-        paused = false;
-        request.resume();
-      }
-    });
+    call.start(this);
+  }
+
+  @Override
+  public final void onClientEnd() {
+    clientEnded = true;
+    onClientEnded();
+  }
+
+  @Override
+  public final void onDrain() {
+    if (paused && !closed) {
+      paused = false;
+      call.resume();
+    }
   }
 
   /** An element request (or an end of transmission) that came after the handshake. */
   protected abstract void onRequest(MapRequest message);
 
   /** The client half-closed; {@link #clientEnded()} is now true. */
-  protected abstract void onClientEnd();
+  protected abstract void onClientEnded();
 
   /** The answer to element {@code id} was written (or handed to the rewriter). */
   protected abstract void onAnswered(String id);
@@ -90,7 +88,8 @@ abstract class MapStream {
     return closed;
   }
 
-  private void onMessage(MapRequest message) {
+  @Override
+  public final void onMessage(MapRequest message) {
     if (closed) {
       return;
     }
@@ -172,10 +171,10 @@ abstract class MapStream {
 
   /** Writes one response, pausing the requests when the write queue fills. */
   protected final void write(MapResponse message) {
-    response.write(message);
-    if (!paused && response.writeQueueFull()) {
+    call.write(message);
+    if (!paused && call.writeQueueFull()) {
       paused = true;
-      request.pause();
+      call.pause();
     }
   }
 
@@ -183,7 +182,7 @@ abstract class MapStream {
   protected final void end() {
     if (!closed) {
       closed = true;
-      response.end();
+      call.end();
     }
   }
 
@@ -196,10 +195,11 @@ abstract class MapStream {
     if (status != GrpcStatus.INTERNAL) {
       LOG.warn("failing MapFn stream: status={} reason={}", status, message);
     }
-    response.status(status).statusMessage(message).end();
+    call.fail(status, message);
   }
 
-  private void onReset(Throwable cause) {
+  @Override
+  public final void onReset(Throwable cause) {
     if (!closed) {
       closed = true;
       LOG.debug("MapFn stream closed by the client or the connection: {}", cause.toString());

@@ -2,8 +2,6 @@ package io.flowmesh.udf.impl;
 
 import com.google.protobuf.Empty;
 import io.flowmesh.proto.udf.map.v1.MapGrpcService;
-import io.flowmesh.proto.udf.map.v1.MapRequest;
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.proto.udf.map.v1.ReadyResponse;
 import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.ResponseRewriter;
@@ -20,7 +18,9 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.function.BooleanSupplier;
 
 /**
- * Serves {@code /map.v1.Map/MapFn} and {@code /map.v1.Map/IsReady} on one HTTP/2 server.
+ * Serves {@code /map.v1.Map/MapFn} and {@code /map.v1.Map/IsReady} on one HTTP/2 server:
+ * {@code MapFn} on the HTTP/2 stream itself ({@link MapCall}), everything else through Vert.x's
+ * {@code GrpcServer}.
  *
  * <h2>Concurrency</h2>
  * One instance per server; every call it serves runs on its event loop.
@@ -61,7 +61,6 @@ public final class MapVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(options.maxMessageSize()));
-    grpc.callHandler(MapGrpcService.MapFn, this::openStream);
     grpc.callHandler(MapGrpcService.IsReady, this::answerIsReady);
     HttpServerOptions http = new HttpServerOptions()
         .setInitialSettings(new Http2Settings().setInitialWindowSize(STREAM_WINDOW))
@@ -69,7 +68,13 @@ public final class MapVerticle extends VerticleBase {
     if (options.tls() != null) {
       options.tls().applyTo(http);
     }
-    server = vertx.createHttpServer(http).requestHandler(grpc);
+    server = vertx.createHttpServer(http).requestHandler(request -> {
+      if (MapCall.serves(request)) {
+        openStream(new MapCall(request, options.maxMessageSize()));
+      } else {
+        grpc.handle(request);
+      }
+    });
     return server.listen(options.address().toSocketAddress());
   }
 
@@ -84,11 +89,11 @@ public final class MapVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
-  private void openStream(GrpcServerRequest<MapRequest, MapResponse> request) {
+  private void openStream(MapCall call) {
     MapStream stream = switch (options.mode()) {
-      case BATCH_MAP -> new BatchMapStream(request, handler, rewriter);
-      case STREAM_MAP -> new StreamMapStream(request, handler, streamHandler, rewriter);
-      case UNARY_MAP -> new UnaryMapStream(request, handler, rewriter);
+      case BATCH_MAP -> new BatchMapStream(call, handler, rewriter);
+      case STREAM_MAP -> new StreamMapStream(call, handler, streamHandler, rewriter);
+      case UNARY_MAP -> new UnaryMapStream(call, handler, rewriter);
     };
     stream.start();
   }

@@ -8,7 +8,6 @@ import io.flowmesh.udf.MapResult;
 import io.flowmesh.udf.ResponseRewriter;
 import io.flowmesh.udf.ResultStream;
 import io.flowmesh.udf.StreamMapHandler;
-import io.vertx.grpc.server.GrpcServerRequest;
 import java.util.Objects;
 
 /**
@@ -29,9 +28,9 @@ final class StreamMapStream extends MapStream {
   /** Elements received and not yet ended. */
   private int inFlight;
 
-  StreamMapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler,
+  StreamMapStream(MapCall call, MapHandler handler,
       StreamMapHandler streamHandler, ResponseRewriter rewriter) {
-    super(request, handler, rewriter);
+    super(call, handler, rewriter);
     this.streamHandler = streamHandler;
   }
 
@@ -62,7 +61,7 @@ final class StreamMapStream extends MapStream {
   }
 
   @Override
-  protected void onClientEnd() {
+  protected void onClientEnded() {
     if (inFlight == 0) {
       end();
     }

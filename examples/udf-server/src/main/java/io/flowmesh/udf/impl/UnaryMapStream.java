@@ -5,7 +5,6 @@ import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.udf.Datum;
 import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.ResponseRewriter;
-import io.vertx.grpc.server.GrpcServerRequest;
 
 /**
  * Unary map: each element is mapped as it arrives and answered as soon as its handler
@@ -20,8 +19,8 @@ final class UnaryMapStream extends MapStream {
   /** Elements received and not yet answered. */
   private int inFlight;
 
-  UnaryMapStream(GrpcServerRequest<MapRequest, MapResponse> request, MapHandler handler, ResponseRewriter rewriter) {
-    super(request, handler, rewriter);
+  UnaryMapStream(MapCall call, MapHandler handler, ResponseRewriter rewriter) {
+    super(call, handler, rewriter);
   }
 
   @Override
@@ -42,7 +41,7 @@ final class UnaryMapStream extends MapStream {
   }
 
   @Override
-  protected void onClientEnd() {
+  protected void onClientEnded() {
     if (inFlight == 0) {
       end();
     }
