@@ -55,11 +55,19 @@ class RawMapFnTest {
   }
 
   /** What came back on one call: the answers in order, and the grpc-status and grpc-message. */
-  private record Outcome(List<MapResponse> responses, String status, String message) {
+  private record Outcome(List<MapResponse> responses, String status, String message, boolean trailersOnly) {
   }
 
   /** Sends {@code body} as the whole request body of one MapFn call and reads the answer to its end. */
   private Outcome call(UdfServer server, Buffer body) throws Exception {
+    return call(server, body, 0);
+  }
+
+  /**
+   * As {@link #call(UdfServer, Buffer)}, but the client reads nothing of the answer for the first
+   * {@code stallMillis}: the server's writes back up meanwhile.
+   */
+  private Outcome call(UdfServer server, Buffer body, long stallMillis) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setServer(TestBed.address(server)).setURI("/map.v1.Map/MapFn")
         .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
@@ -84,13 +92,18 @@ class RawMapFnTest {
         .compose(request -> request.send(body))
         .compose(r -> {
           r.handler(reader::feed); // set on the event loop, before the body can arrive
+          if (stallMillis > 0) {
+            r.pause();
+            bed.vertx().setTimer(stallMillis, t -> r.resume());
+          }
           return r.end().map(r);
         })
         .await(10, TimeUnit.SECONDS);
     assertEquals(200, response.statusCode());
-    String status = response.getTrailer("grpc-status") != null ? response.getTrailer("grpc-status") : response.getHeader("grpc-status");
-    String message = response.getTrailer("grpc-message") != null ? response.getTrailer("grpc-message") : response.getHeader("grpc-message");
-    return new Outcome(responses, status, message);
+    boolean trailersOnly = response.getHeader("grpc-status") != null;
+    String status = trailersOnly ? response.getHeader("grpc-status") : response.getTrailer("grpc-status");
+    String message = trailersOnly ? response.getHeader("grpc-message") : response.getTrailer("grpc-message");
+    return new Outcome(responses, status, message, trailersOnly);
   }
 
   private static Buffer frames(int elements) {
@@ -108,6 +121,7 @@ class RawMapFnTest {
     Outcome outcome = call(server, frames(n));
 
     assertEquals("0", outcome.status(), "grpc-status; message: " + outcome.message());
+    assertTrue(!outcome.trailersOnly(), "the status came in trailers after the answers");
     assertEquals(n + 1, outcome.responses().size(), "the handshake's answer and one per element");
     assertTrue(outcome.responses().get(0).hasHandshake());
     Set<String> ids = new HashSet<>();
@@ -168,5 +182,38 @@ class RawMapFnTest {
 
     assertEquals("13", outcome.status());
     assertTrue(outcome.message().contains("ended inside a message"), outcome.message());
+  }
+
+  @Test
+  void aBadFirstMessageIsRefusedWithTheStatusInTheOnlyHeadersFrame() throws Exception {
+    UdfServer server = bed.start(MapMode.UNARY_MAP, CAT);
+
+    Outcome outcome = call(server, Buffer.buffer(new byte[] {0, 0, 0, 0, 2, (byte) 0xff, (byte) 0xff}));
+
+    assertTrue(outcome.trailersOnly(), "nothing was written, so the status is in the response headers");
+    assertEquals("3", outcome.status());
+    assertEquals(0, outcome.responses().size());
+  }
+
+  @Test
+  void aClientThatStopsReadingHoldsTheServerBackAndGetsEveryAnswerOnceItReadsAgain() throws Exception {
+    UdfServer server = bed.start(MapMode.UNARY_MAP, CAT);
+    int n = 1_500;
+    Buffer body = Buffer.buffer(GrpcFrames.frame(handshake()));
+    String big = "x".repeat(8_000);
+    for (int i = 0; i < n; i++) {
+      body.appendBytes(GrpcFrames.frame(element("e" + i, big + i)));
+    }
+
+    // 12 MB of answers against the client's HTTP/2 receive window: the server's queue fills, it
+    // stops reading requests and holds those already parsed, then carries on once the client reads.
+    Outcome outcome = call(server, body, 1_000);
+
+    assertEquals("0", outcome.status(), "grpc-status; message: " + outcome.message());
+    assertEquals(n + 1, outcome.responses().size());
+    for (int i = 1; i <= n; i++) {
+      MapResponse r = outcome.responses().get(i);
+      assertEquals(big + r.getId().substring(1), r.getResults(0).getValue().toStringUtf8());
+    }
   }
 }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * slice, and the answers of one turn of the event loop go out as one write.
  *
  * <p>What the owner sees mirrors a gRPC server call: requests (parsed), the client's half-close,
- * a reset, and room to write again; it pauses and resumes the requests, writes answers, and
- * ends the call with a status.
+ * and the end of a call it did not end; it writes answers and ends the call with a status. The
+ * call applies backpressure itself: when a turn's write fills the response's queue, it stops
+ * handing over (and reading) requests until the queue drains.
  *
  * <h2>Concurrency</h2>
  * Confined to the event loop of the request.
@@ -47,11 +48,11 @@ final class MapCall implements GrpcFrameReader.Sink {
     /** The client half-closed, after its last request was handed over. */
     void onClientEnd();
 
-    /** The call was reset by the client or the connection closed. */
+    /**
+     * The call is over without the owner ending it: reset by the client, the connection closed, or
+     * refused for what the client sent. Nothing written after this goes out.
+     */
     void onReset(Throwable cause);
-
-    /** The writes queued went out: there is room again. */
-    void onDrain();
   }
 
   static final String PATH = "/map.v1.Map/MapFn";
@@ -77,13 +78,19 @@ final class MapCall implements GrpcFrameReader.Sink {
     this.reader = new GrpcFrameReader(maxMessageSize, "UdfServerOptions.maxMessageSize", this);
   }
 
-  /** True for a request this class serves: a gRPC call of {@code MapFn} with protobuf messages. */
+  /** True for a request this class serves: a gRPC call of {@code MapFn} over HTTP/2 with protobuf messages. */
   static boolean serves(HttpServerRequest request) {
-    if (!PATH.equals(request.path()) || request.method() != io.vertx.core.http.HttpMethod.POST) {
+    if (!PATH.equals(request.path()) || request.method() != io.vertx.core.http.HttpMethod.POST
+        || request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
       return false;
     }
     String type = request.getHeader("content-type");
-    return "application/grpc".equals(type) || "application/grpc+proto".equals(type);
+    if (type == null) {
+      return false;
+    }
+    int params = type.indexOf(';');
+    type = (params < 0 ? type : type.substring(0, params)).trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/grpc") || type.equals("application/grpc+proto");
   }
 
   /** Starts reading requests and sends the response headers. */
@@ -102,11 +109,7 @@ final class MapCall implements GrpcFrameReader.Sink {
     });
     request.exceptionHandler(this::reset);
     response.exceptionHandler(this::reset);
-    response.drainHandler(v -> {
-      if (!closed) {
-        events.onDrain();
-      }
-    });
+    response.drainHandler(v -> resume());
   }
 
   @Override
@@ -145,11 +148,12 @@ final class MapCall implements GrpcFrameReader.Sink {
     if (!closed) {
       LOG.warn("failing MapFn stream: status={} reason={} remote={}", status, message, request.remoteAddress());
       fail(status, message);
+      events.onReset(new IllegalArgumentException(message));
     }
   }
 
   /** Stops handing over requests (and reading them, once those already here are parsed). */
-  void pause() {
+  private void pause() {
     if (!paused) {
       paused = true;
       request.pause();
@@ -157,8 +161,8 @@ final class MapCall implements GrpcFrameReader.Sink {
   }
 
   /** Hands over the requests held while paused, then reads on. */
-  void resume() {
-    if (!paused) {
+  private void resume() {
+    if (!paused || closed) {
       return;
     }
     paused = false;
@@ -201,16 +205,14 @@ final class MapCall implements GrpcFrameReader.Sink {
     pending.writerIndex(at + size);
   }
 
-  /** True when the response's write queue is full: stop taking requests until {@link Events#onDrain()}. */
-  boolean writeQueueFull() {
-    return response.writeQueueFull();
-  }
-
   private void flush() {
     ByteBuf out = pending;
     pending = null;
     if (out != null && !closed && out.isReadable()) {
       response.write(BufferInternal.buffer(out));
+      if (response.writeQueueFull()) {
+        pause();
+      }
     }
   }
 
@@ -228,16 +230,22 @@ final class MapCall implements GrpcFrameReader.Sink {
     if (closed) {
       return;
     }
-    flush();
-    closed = true;
-    held.clear();
-    // Trailers-only when nothing was written: the status goes in the one HEADERS frame.
-    io.vertx.core.MultiMap to = response.headWritten() ? response.trailers() : response.headers();
-    to.set("grpc-status", Integer.toString(status.code));
-    if (message != null) {
-      to.set("grpc-message", percentEncode(message));
+    try {
+      flush();
+    } finally {
+      closed = true;
+      held.clear();
+      // Trailers-only when nothing was written: the status goes in the one HEADERS frame.
+      io.vertx.core.MultiMap to = response.headWritten() ? response.trailers() : response.headers();
+      to.set("grpc-status", Integer.toString(status.code));
+      if (message != null) {
+        to.set("grpc-message", percentEncode(message));
+      }
+      response.end();
+      if (paused && !request.isEnded()) {
+        request.resume(); // what still comes is read and dropped, not left holding the flow-control window
+      }
     }
-    response.end();
   }
 
   private void reset(Throwable cause) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code MapFn} call: checks the handshake, calls the handler for each element and writes
- * its answer, pausing the requests while the response's write queue is full. Subclasses decide
+ * its answer ({@link MapCall} pauses the requests while the response's write queue is full). Subclasses decide
  * when elements are mapped and when the stream ends.
  *
  * <h2>Concurrency</h2>
@@ -40,8 +40,6 @@ abstract class MapStream implements MapCall.Events {
   private boolean clientEnded;
   /** Whether the response has ended (normally or with an error), or the call was reset. */
   private boolean closed;
-  /** Whether requests are paused because the response's write queue is full. */
-  private boolean paused;
 
   /** {@code handler} may be null for a stream whose subclass calls its own function (never {@link #map} then). */
   MapStream(MapCall call, MapHandler handler, ResponseRewriter rewriter) {
@@ -63,13 +61,6 @@ abstract class MapStream implements MapCall.Events {
     onClientEnded();
   }
 
-  @Override
-  public final void onDrain() {
-    if (paused && !closed) {
-      paused = false;
-      call.resume();
-    }
-  }
 
   /** An element request (or an end of transmission) that came after the handshake. */
   protected abstract void onRequest(MapRequest message);
@@ -169,12 +160,10 @@ abstract class MapStream implements MapCall.Events {
     }
   }
 
-  /** Writes one response, pausing the requests when the write queue fills. */
+  /** Queues one response for this turn's write (nothing once the call is over). */
   protected final void write(MapResponse message) {
-    call.write(message);
-    if (!paused && call.writeQueueFull()) {
-      paused = true;
-      call.pause();
+    if (!closed) {
+      call.write(message);
     }
   }
 
