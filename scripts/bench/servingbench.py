@@ -33,6 +33,8 @@ def load(bench, p, rate):
            f"p99 {fb.fmt(r['p99_ms'])} ms, p99.9 {fb.fmt(r['p999_ms'])} ms, errors {r['errors']}, load1 {r['load1']:.2f}; "
            f"{slow} of {len(secs)} seconds had answers over 10 ms (slowest {max((s['max_ms'] for s in secs), default=0):.1f} ms), "
            f"{sum(s.get('failed', 0) for s in secs)} failed or unanswered")
+    if r.get("error_kinds"):
+        fb.log(f"s11: what the errors were: " + "; ".join(f"{k} x{v}" for k, v in r["error_kinds"].items()))
     return r
 
 

@@ -65,6 +65,8 @@ final class ServingLoad {
     long measuredFrom = (long) (rate * warmup);
     long[] latencies = new long[(int) (total - measuredFrom)];
     int[] counts = new int[3]; // sent, ok, errors (measured part)
+    // What the errors were: "status 503", or the exception's class and message; counted, for the report.
+    java.util.TreeMap<String, Integer> errorKinds = new java.util.TreeMap<>();
     CountDownLatch done = new CountDownLatch(1);
     long start = System.nanoTime();
     double intervalNanos = 1e9 / rate;
@@ -92,6 +94,11 @@ final class ServingLoad {
                 } else {
                   counts[2]++;
                   latencies[k] = -1;
+                  String kind = ar.succeeded() ? "status " + ar.result()
+                      : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+                  if (errorKinds.size() < 20 || errorKinds.containsKey(kind)) {
+                    errorKinds.merge(kind, 1, Integer::sum);
+                  }
                 }
               }
               if (++answered[0] == total) {
@@ -107,6 +114,7 @@ final class ServingLoad {
     long[] ok = Arrays.stream(latencies).filter(l -> l > 0).sorted().toArray();
     JsonObject r = new JsonObject().put("rate", rate).put("seconds", seconds).put("sent", counts[0]).put("answered", counts[1])
         .put("errors", counts[2] + (finished ? 0 : (int) (total - answered[0]))).put("finished", finished)
+        .put("error_kinds", new JsonObject(new java.util.LinkedHashMap<String, Object>(errorKinds)))
         .put("achieved_rate", lastAnswer[0] == 0 ? 0 : counts[1] / ((lastAnswer[0] - (start + (long) (measuredFrom * intervalNanos))) / 1e9))
         .put("p50_ms", q(ok, 0.50)).put("p99_ms", q(ok, 0.99)).put("p999_ms", q(ok, 0.999))
         .put("per_second", perSecond(latencies, rate));
