@@ -12,8 +12,6 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,21 +142,7 @@ public final class MapFnCall {
       return message;
     }
     String encoded = response.trailers().get("grpc-message");
-    return encoded == null ? null : percentDecode(encoded);
-  }
-
-  private static String percentDecode(String text) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '%' && i + 2 < text.length()) {
-        bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        bytes.write(c);
-      }
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
+    return encoded == null ? null : io.flowmesh.proto.grpc.GrpcStatusHeaders.percentDecode(encoded);
   }
 
   private synchronized void received(MapResponse response) {

@@ -3,7 +3,7 @@ package io.flowmesh.runtime.edge;
 import com.google.protobuf.MessageLite;
 import io.flowmesh.runtime.buffer.OwnedWrites;
 import io.flowmesh.proto.grpc.GrpcFrames;
-import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;

@@ -2,7 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.MessageLite;
 import io.flowmesh.proto.grpc.GrpcFrames;
-import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpClientRequest;

@@ -2,6 +2,7 @@ package io.flowmesh.runtime.udf;
 
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;

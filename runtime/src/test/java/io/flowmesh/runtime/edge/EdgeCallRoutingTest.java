@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

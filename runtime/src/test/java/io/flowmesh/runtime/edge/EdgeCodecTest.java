@@ -10,7 +10,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
-import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.flowmesh.proto.grpc.GrpcFrames;
-import io.flowmesh.runtime.udf.GrpcStatusHeaders;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
+import io.flowmesh.proto.grpc.GrpcStatusHeaders;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,7 +239,7 @@ final class MapCall implements GrpcFrameReader.Sink {
       io.vertx.core.MultiMap to = response.headWritten() ? response.trailers() : response.headers();
       to.set("grpc-status", Integer.toString(status.code));
       if (message != null) {
-        to.set("grpc-message", percentEncode(message));
+        to.set("grpc-message", GrpcStatusHeaders.percentEncode(message));
       }
       response.end();
       if (paused && !request.isEnded()) {
@@ -255,21 +255,5 @@ final class MapCall implements GrpcFrameReader.Sink {
       held.clear();
       events.onReset(cause);
     }
-  }
-
-  /** A status message as gRPC carries it: UTF-8, with bytes outside printable ASCII and '%' as %XX. */
-  static String percentEncode(String message) {
-    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if (c >= 0x20 && c <= 0x7e && c != '%') {
-        out.append((char) c);
-      } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return out.toString();
   }
 }

@@ -1,4 +1,4 @@
-package io.flowmesh.runtime.udf;
+package io.flowmesh.proto.grpc;
 
 import io.vertx.core.MultiMap;
 
