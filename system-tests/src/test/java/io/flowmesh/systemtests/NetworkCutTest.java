@@ -92,6 +92,12 @@ class NetworkCutTest {
     Await.sleep(REFUSING.toMillis());
     proxy.refuse(false);
     s.awaitReady(Duration.ofSeconds(30));
+    if (downstream == Vertex.SINK) {
+      // The sink is ready once it is connected, a moment before map has seen the subscription; until
+      // then map reports its output edge unread (the refusal lasted a second), which the next cut,
+      // of map's own upstream, would find instead of the reason it checks.
+      p.service(Vertex.MAP).awaitReady(Duration.ofSeconds(30));
+    }
   }
 
   /** The sum of {@code reconnects} over the edges listed under {@code key} in every instance of a /status. */
