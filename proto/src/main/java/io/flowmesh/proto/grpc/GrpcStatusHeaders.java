@@ -1,13 +1,14 @@
 package io.flowmesh.proto.grpc;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Reads {@code grpc-status} and {@code grpc-message} from the trailers, or from the
- * headers of a trailers-only response; and encodes a {@code grpc-message} to send.
+ * headers of a trailers-only response; and puts them on a response to send.
  */
 public final class GrpcStatusHeaders {
 
@@ -27,6 +28,19 @@ public final class GrpcStatusHeaders {
       m = headers.get("grpc-message");
     }
     return m == null ? "" : percentDecode(m);
+  }
+
+  /**
+   * Puts a call's status on {@code response} before it ends: in the trailers, or in the headers
+   * (a trailers-only answer) when nothing was sent yet. {@code message} (null for none) is left out
+   * with status 0 (OK).
+   */
+  public static void put(HttpServerResponse response, int code, String message) {
+    MultiMap where = response.headWritten() ? response.trailers() : response.headers();
+    where.set("grpc-status", Integer.toString(code));
+    if (message != null && code != 0) {
+      where.set("grpc-message", percentEncode(message));
+    }
   }
 
   /** Decodes %XX escapes as UTF-8 bytes; a malformed escape is kept as is. */

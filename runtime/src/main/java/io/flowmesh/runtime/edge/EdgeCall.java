@@ -163,11 +163,7 @@ final class EdgeCall {
    * @throws IllegalStateException when the response has ended already
    */
   void end(GrpcStatus status, String message) {
-    MultiMap where = response.headWritten() ? response.trailers() : response.headers();
-    where.set("grpc-status", Integer.toString(status.code));
-    if (message != null && status != GrpcStatus.OK) {
-      where.set("grpc-message", GrpcStatusHeaders.percentEncode(message));
-    }
+    GrpcStatusHeaders.put(response, status.code, message);
     response.end();
   }
 

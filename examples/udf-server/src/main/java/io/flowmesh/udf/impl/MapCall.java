@@ -218,15 +218,11 @@ final class MapCall implements GrpcFrameReader.Sink {
 
   /** Ends the call with status OK after the answers written. */
   void end() {
-    finish(GrpcStatus.OK, null);
+    fail(GrpcStatus.OK, null);
   }
 
-  /** Ends the call with {@code status} and {@code message}, after the answers already written. */
+  /** Ends the call with {@code status} and {@code message} (null for none), after the answers already written. */
   void fail(GrpcStatus status, String message) {
-    finish(status, message);
-  }
-
-  private void finish(GrpcStatus status, String message) {
     if (closed) {
       return;
     }
@@ -235,12 +231,7 @@ final class MapCall implements GrpcFrameReader.Sink {
     } finally {
       closed = true;
       held.clear();
-      // Trailers-only when nothing was written: the status goes in the one HEADERS frame.
-      io.vertx.core.MultiMap to = response.headWritten() ? response.trailers() : response.headers();
-      to.set("grpc-status", Integer.toString(status.code));
-      if (message != null) {
-        to.set("grpc-message", GrpcStatusHeaders.percentEncode(message));
-      }
+      GrpcStatusHeaders.put(response, status.code, message);
       response.end();
       if (paused && !request.isEnded()) {
         request.resume(); // what still comes is read and dropped, not left holding the flow-control window
