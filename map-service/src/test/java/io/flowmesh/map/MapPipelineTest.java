@@ -87,6 +87,28 @@ class MapPipelineTest {
   }
 
   @Test
+  void twoInstancesEachTakeInputAndBothReachTheSinkThroughTheOneOutputEdge() {
+    int n = 50_000;
+    TestSource source = keep(TestSource.counting(n, 10));
+    // instance 0 hosts the output edge on its loop; instance 1 hands its outputs across to it
+    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.instances=2", "--map.concurrency=64");
+    TestSink sink = keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == n, 120_000, () -> "source acked " + source.ackCount.get() + " of " + n);
+    assertEquals(n, sink.byId.size());
+    assertEquals(0, sink.duplicates.get(), () -> "duplicates; source redelivered " + source.redelivered() + ", map " + mapStatus());
+    io.vertx.core.json.JsonArray instances = mapStatus().getJsonArray("instances");
+    assertEquals(2, instances.size(), "instances in /status");
+    long taken = 0;
+    for (int i = 0; i < 2; i++) {
+      JsonObject inst = instances.getJsonObject(i);
+      assertTrue(inst.getLong("elementsIn") > 0, () -> "instance took nothing: " + inst);
+      assertEquals(inst.getLong("elementsIn"), inst.getLong("acked"), () -> "instance's elements not all acked: " + inst);
+      taken += inst.getLong("elementsIn");
+    }
+    assertEquals(n, taken, "elements taken over both instances");
+  }
+
+  @Test
   void droppedElementsAreAckedAtOnceAndFlatMapOutputsAreAllAckedBeforeTheirInput() {
     int n = 10_000;
     // Even elements are dropped by the UDF (DROP tag); odd ones fan out into three outputs.

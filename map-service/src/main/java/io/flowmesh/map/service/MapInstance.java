@@ -15,7 +15,6 @@ import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -41,8 +40,7 @@ final class MapInstance extends VerticleBase {
   private final MapConfig config;
   private final EdgeOptions edgeOptions;
   private final String vertexName;
-  private final OutputEdge edge;
-  private final Context edgeContext;
+  private final MapVertex.EdgeHost edgeHost;
   private final MapMetrics metrics;
   private UpstreamGroup upstreams;
   private InstancePort port;
@@ -54,28 +52,36 @@ final class MapInstance extends VerticleBase {
   private long watermarkTimer = -1;
   private boolean stopping;
 
-  MapInstance(int index, String processId, MapConfig config, EdgeOptions edgeOptions, OutputEdge edge, Context edgeContext,
+  MapInstance(int index, String processId, MapConfig config, EdgeOptions edgeOptions, MapVertex.EdgeHost edgeHost,
       MeterRegistry registry, String vertexName) {
     this.vertexName = vertexName;
     this.index = index;
     this.processId = processId;
     this.config = config;
     this.edgeOptions = edgeOptions;
-    this.edge = edge;
-    this.edgeContext = edgeContext;
+    this.edgeHost = edgeHost;
     this.metrics = new MapMetrics(registry, index, config.engine().concurrency(), config.engine().outputCapacity());
   }
 
   @Override
   public Future<?> start() {
-    port = new InstancePort(index, context, edgeContext, edge);
+    // instance 0 opens the output edge on its own loop; the others are deployed after that
+    if (index == 0) {
+      return edgeHost.open(context).onSuccess(v -> startInstance());
+    }
+    startInstance();
+    return Future.succeededFuture();
+  }
+
+  private void startInstance() {
+    OutputEdge edge = edgeHost.edge;
+    port = new InstancePort(index, context, edgeHost.context, edge);
     InstancePort p = port;
-    edgeContext.runOnContext(v -> edge.register(p));
+    edgeHost.context.runOnContext(v -> edge.register(p));
     UdfBridge bridge = new UdfBridge(metrics.udfCallTime);
     udf = new UdfClient(vertx, config.udf(), bridge);
     metrics.bindUdf(udf);
     startUdf(bridge);
-    return Future.succeededFuture();
   }
 
   private void startUdf(UdfBridge bridge) {

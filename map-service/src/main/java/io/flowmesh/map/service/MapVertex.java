@@ -13,7 +13,6 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running map vertex: the shared output edge on its own event loop, and
- * {@code map.instances} map instances.
+ * The running map vertex: {@code map.instances} map instances and the output edge they share,
+ * which runs on instance 0's event loop.
  */
 public final class MapVertex implements Vertex {
 
@@ -43,23 +42,35 @@ public final class MapVertex implements Vertex {
     this.edgeContext = edgeContext;
   }
 
-  /** Deploys the output edge, then the instances. */
+  /**
+   * Deploys instance 0, which opens the output edge on its own event loop before it subscribes
+   * upstream, then the other instances. One instance (the default) thus hands its outputs to the
+   * edge on the same thread; each further instance hands them across to instance 0's loop.
+   */
   public static Future<Vertex> start(Vertx vertx, MapConfig config, Common common, MeterRegistry registry) {
     int n = config.instances() > 0 ? config.instances() : common.eventLoops();
     String processId = "map-" + UUID.randomUUID().toString().substring(0, 8);
-    EdgeVerticle edgeVerticle = new EdgeVerticle(config, common, registry, n);
-    return vertx.deployVerticle(edgeVerticle).compose(id -> {
-      List<MapInstance> instances = new ArrayList<>();
-      AtomicInteger next = new AtomicInteger();
+    EdgeHost host = new EdgeHost(vertx, config, common, registry, n);
+    List<MapInstance> instances = new ArrayList<>();
+    MapInstance first = new MapInstance(0, processId, config, common.edge(), host, registry, common.vertexName());
+    instances.add(first);
+    return vertx.deployVerticle(first).compose(id -> {
+      if (n == 1) {
+        return Future.succeededFuture();
+      }
+      AtomicInteger next = new AtomicInteger(1);
       return vertx.deployVerticle(() -> {
-        MapInstance inst = new MapInstance(next.getAndIncrement(), processId, config, common.edge(), edgeVerticle.edge,
-            edgeVerticle.context(), registry, common.vertexName());
+        MapInstance inst = new MapInstance(next.getAndIncrement(), processId, config, common.edge(), host, registry,
+            common.vertexName());
         synchronized (instances) {
           instances.add(inst);
         }
         return inst;
-      }, new DeploymentOptions().setInstances(n).setThreadingModel(ThreadingModel.EVENT_LOOP))
-          .map(x -> (Vertex) new MapVertex(List.copyOf(instances), edgeVerticle.edge, edgeVerticle.context()));
+      }, new DeploymentOptions().setInstances(n - 1).setThreadingModel(ThreadingModel.EVENT_LOOP)).mapEmpty();
+    }).map(x -> {
+      synchronized (instances) {
+        return (Vertex) new MapVertex(List.copyOf(instances), host.edge, host.context);
+      }
     });
   }
 
@@ -106,36 +117,41 @@ public final class MapVertex implements Vertex {
     });
   }
 
-  /** Owns the output edge's event loop. */
-  private static final class EdgeVerticle extends VerticleBase {
+  /**
+   * The output edge, shared by the instances; opened by instance 0 on its own context
+   * ({@link #open}) before any instance emits.
+   */
+  static final class EdgeHost {
 
+    private final Vertx vertx;
     private final MapConfig config;
     private final Common common;
     private final MeterRegistry registry;
     private final int instances;
-    OutputEdge edge;
+    /** Set by {@link #open} on instance 0's loop; read by later instances after their deployment, which it happens before. */
+    volatile OutputEdge edge;
+    volatile Context context;
 
-    EdgeVerticle(MapConfig config, Common common, MeterRegistry registry, int instances) {
+    EdgeHost(Vertx vertx, MapConfig config, Common common, MeterRegistry registry, int instances) {
+      this.vertx = vertx;
       this.config = config;
       this.common = common;
       this.registry = registry;
       this.instances = instances;
     }
 
-    Context context() {
-      return context;
-    }
-
-    @Override
-    public Future<?> start() {
+    /** Opens the edge server on {@code ctx} (instance 0's, the caller's) and starts watching for orphaning. */
+    Future<Void> open(Context ctx) {
       int capacity = instances * config.engine().outputCapacity() + 1024;
       EdgeServer server = new EdgeServer(vertx, common.vertexName(),
           common.edge().withAuth(common.edge().auth().withAllowedSubscribers(config.allowedSubscribers())), capacity,
           config.routes(), registry);
-      edge = new OutputEdge(server, instances);
-      edge.watch(new OrphanWatch(vertx, server, common.edge().reconnectMax(), common.orphanTimeout(),
-          CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), edge));
-      return server.listen(common.host(), config.edgePort()).onSuccess(p -> edge.orphanWatch().start());
+      OutputEdge e = new OutputEdge(server, instances);
+      e.watch(new OrphanWatch(vertx, server, common.edge().reconnectMax(), common.orphanTimeout(),
+          CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), e));
+      context = ctx;
+      edge = e;
+      return server.listen(common.host(), config.edgePort()).onSuccess(p -> e.orphanWatch().start()).mapEmpty();
     }
   }
 }
