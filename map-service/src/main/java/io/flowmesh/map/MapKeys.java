@@ -54,8 +54,9 @@ public final class MapKeys {
       "batch-map: longest wait to fill a batch");
   public static final ConfigKey<String> ORDERING = ConfigKey.of("map.ordering", "none", Types.oneOf("none", "key"),
       "key: one element per key in flight, per-key output order = input order; other keys run concurrently");
-  public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("map.instances", "0", Types.intRange(0, 256),
-      "verticle instances, each with its own upstream subscription and UDF stream (0 = vertx.event-loops)");
+  public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("map.instances", "1", Types.intRange(0, 256),
+      "verticle instances, each on its own event loop with its own upstream subscription and UDF stream, sharing "
+      + "one output edge (0 = one per vertx.event-loops); raise it only when map-service's own work needs more than one core");
   public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "8192", Types.intRange(1, 1 << 22),
       "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it (the outputs of elements already in the UDF are still taken)");
 

@@ -47,6 +47,8 @@ class NetworkCutTest {
           "FLOWMESH_EDGE_MAX_UNACKED", String.valueOf(MAX_UNACKED),
           "FLOWMESH_SOURCE_EDGE_PORT", String.valueOf(sourceEdge),
           "FLOWMESH_MAP_EDGE_PORT", String.valueOf(mapEdge),
+          // two instances: both subscriptions to the source are cut, and instance 1 reaches the edge across loops
+          "FLOWMESH_MAP_INSTANCES", String.valueOf(MAP_INSTANCES),
           "FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + toSource.port(),
           "FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + toMap.port()));
       try (Pipeline p = Pipeline.start(dir, "cat", env)) {
