@@ -29,7 +29,9 @@ out=docs/configuration.md
     echo
     echo "## $s-service"
     echo
-    java -jar "$s-service/target/$s-service.jar" --help-markdown | awk -F'|' 'NR<=2 || $2 !~ /`(bind|vertx|shutdown|log|edge)\./'
+    # its own keys, and the common keys whose default it changes (their description says so)
+    java -jar "$s-service/target/$s-service.jar" --help-markdown \
+      | awk -F'|' "NR<=2 || \$2 !~ /\`(bind|vertx|shutdown|log|edge)\\./ || /$s-service's default is/"
   done
   echo
   echo "## console"
@@ -38,6 +40,6 @@ out=docs/configuration.md
   echo
   echo "## Common keys (every service)"
   echo
-  java -jar "map-service/target/map-service.jar" --help-markdown | awk -F'|' 'NR<=2 || $2 ~ /`(bind|vertx|shutdown|log|edge)\./'
+  java -jar "sink-service/target/sink-service.jar" --help-markdown | awk -F'|' 'NR<=2 || $2 ~ /`(bind|vertx|shutdown|log|edge)\./'
 } > "$out"
 echo "wrote $out"

@@ -6,6 +6,7 @@ import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.config.Types;
 import io.flowmesh.runtime.edge.Upstreams;
 import io.flowmesh.runtime.edge.EdgeRoutes;
+import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.udf.UdfKeys;
 import java.time.Duration;
 import java.util.List;
@@ -57,8 +58,18 @@ public final class MapKeys {
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("map.instances", "1", Types.intRange(0, 256),
       "verticle instances, each on its own event loop with its own upstream subscription and UDF stream, sharing "
       + "one output edge (0 = one per vertx.event-loops); raise it only when map-service's own work needs more than one core");
-  public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "8192", Types.intRange(1, 1 << 22),
+  public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "1024", Types.intRange(1, 1 << 22),
       "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it (the outputs of elements already in the UDF are still taken)");
+
+  /**
+   * {@code edge.input-capacity} with map's own default, 1,024 instead of 8,192: with map.concurrency 500 it
+   * still keeps more than a permit's worth waiting behind the UDF, its working set stays in the CPU's caches
+   * (BENCHMARKS.md: less CPU per message, more throughput) and a lagging map holds a few MB of buffered input,
+   * not ~25.
+   */
+  public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = CommonKeys.EDGE_INPUT_CAPACITY.withDefault("1024",
+      "map-service's default is 1024 (the other services' 8192): a map's buffered input waits for the UDF, and a smaller "
+          + "buffer keeps its working set and its heap small");
 
   /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
   public static final UdfKeys UDF = UdfKeys.under("udf")

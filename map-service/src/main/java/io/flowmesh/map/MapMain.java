@@ -31,6 +31,11 @@ public final class MapMain extends VertexMain<MapConfig> {
   }
 
   @Override
+  protected List<ConfigKey<?>> commonKeyDefaults() {
+    return List.of(MapKeys.EDGE_INPUT_CAPACITY);
+  }
+
+  @Override
   protected MapConfig configure(Settings s) {
     return MapConfig.from(s);
   }

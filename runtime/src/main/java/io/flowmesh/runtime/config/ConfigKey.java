@@ -61,6 +61,18 @@ public final class ConfigKey<T> {
     return new ConfigKey<>(prefix, null, Types.STRING, description, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(reserved)));
   }
 
+  /**
+   * The same key with another default, for a service whose work needs a different one (map-service's
+   * smaller input buffer); {@code why} is appended to the description, so the reference says so.
+   */
+  public ConfigKey<T> withDefault(String otherDefault, String why) {
+    if (isPrefix()) {
+      throw new IllegalArgumentException("a prefix key has no default: " + name);
+    }
+    type.parse(otherDefault); // a default must be a value the key accepts
+    return new ConfigKey<>(name, otherDefault, type, description + "; " + why, null);
+  }
+
   /** Whether this is a prefix key, standing for every key that starts with {@link #name()}. */
   public boolean isPrefix() {
     return reserved != null;

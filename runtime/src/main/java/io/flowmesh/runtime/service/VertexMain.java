@@ -57,10 +57,21 @@ public abstract class VertexMain<C> {
     return true;
   }
 
+  /**
+   * Common keys whose default this service changes ({@link ConfigKey#withDefault}), each standing
+   * in for the common key of its name; none by default.
+   */
+  protected List<ConfigKey<?>> commonKeyDefaults() {
+    return List.of();
+  }
+
   /** Every key the service reads, common ones included. */
   public final List<ConfigKey<?>> allKeys() {
     List<ConfigKey<?>> all = new ArrayList<>(keys());
-    all.addAll(CommonKeys.keys());
+    List<ConfigKey<?>> changed = commonKeyDefaults();
+    for (ConfigKey<?> common : CommonKeys.keys()) {
+      all.add(changed.stream().filter(k -> k.name().equals(common.name())).findFirst().orElse(common));
+    }
     all.add(CommonKeys.vertexName(name()));
     return all;
   }
