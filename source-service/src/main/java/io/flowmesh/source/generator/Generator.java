@@ -27,7 +27,13 @@ public final class Generator implements Producer {
   private static final Logger LOG = LoggerFactory.getLogger(Generator.class);
   /** Most messages produced in one event-loop turn; the edge asks again once it has sent them. */
   private static final int MAX_PER_TURN = 4096;
-  private static final long TICK_MILLIS = 10;
+  /**
+   * How often a rate-limited generator refills its bucket and produces. Each tick's tokens leave as one
+   * burst stamped with one ingest time, and the pipeline drains a burst at its top speed, so the tick
+   * shows in end-to-end latency: at 144,000 msg/s a 10 ms tick sent 1,440 at once (the last waited
+   * ~5 ms behind the first), a 1 ms tick sends 144.
+   */
+  private static final long TICK_MILLIS = 1;
 
   private final GeneratorConfig config;
   private final SourceMetrics metrics;
