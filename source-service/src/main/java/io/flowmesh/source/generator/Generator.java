@@ -28,12 +28,15 @@ public final class Generator implements Producer {
   /** Most messages produced in one event-loop turn; the edge asks again once it has sent them. */
   private static final int MAX_PER_TURN = 4096;
   /**
-   * How often a rate-limited generator refills its bucket and produces. Each tick's tokens leave as one
-   * burst stamped with one ingest time, and the pipeline drains a burst at its top speed, so the tick
-   * shows in end-to-end latency: at 144,000 msg/s a 10 ms tick sent 1,440 at once (the last waited
-   * ~5 ms behind the first), a 1 ms tick sends 144.
+   * How often a rate-limited generator refills its bucket and produces: every 1 ms from 1,000 msg/s
+   * up, about once per message below it, every 10 ms at most. Each tick's tokens leave as one burst
+   * stamped with one ingest time, and the pipeline drains a burst at its top speed, so the tick shows
+   * in end-to-end latency: at 144,000 msg/s a 10 ms tick sent 1,440 at once, a 1 ms tick sends 144.
+   * A slow generator does not wake its event loop a thousand times a second for nothing.
    */
-  private static final long TICK_MILLIS = 1;
+  static long tickMillis(double rate) {
+    return Math.max(1, Math.min(10, Math.round(1000 / rate)));
+  }
 
   private final GeneratorConfig config;
   private final SourceMetrics metrics;
@@ -71,7 +74,7 @@ public final class Generator implements Producer {
     server.demandHandler(v -> produce());
     if (config.rate() > 0) {
       bucket = new TokenBucket(config.rate(), Math.max(1, config.rate() / 20), System.nanoTime());
-      rateTimer = vertx.setPeriodic(TICK_MILLIS, id -> {
+      rateTimer = vertx.setPeriodic(tickMillis(config.rate()), id -> {
         bucket.refill(System.nanoTime());
         produce();
       });

@@ -105,4 +105,26 @@ class GeneratorRunTest {
     keys.values().forEach(n -> assertTrue(Math.abs(n - produced / 3.0) <= 1, "round robin: " + keys));
     assertTrue(maxSkew.get() <= 50 && maxSkew.get() > 0, "event time within the jitter before ingest time: " + maxSkew);
   }
+
+  @Test
+  void aRateLimitedGeneratorProducesInSmallBurstsNotTenMillisecondSlabs() throws Exception {
+    // 20,000 msg/s: a 10 ms tick stamps ~200 messages with each ingest millisecond, at most ~100
+    // distinct milliseconds per second (~205 in 2 s measured, demand-driven turns included); a 1 ms
+    // tick spreads them over most milliseconds (~850 in 2 s on a busy 2-core machine).
+    launch("--source.rate=20000", "--source.msg-size=10");
+    Set<Long> millis = ConcurrentHashMap.newKeySet();
+    AtomicLong seen = new AtomicLong();
+    subscribe((s, d) -> {
+      if (seen.incrementAndGet() > 2_000) { // after the first 0.1 s
+        millis.add(d.message().getIngestTime());
+      }
+      s.ack(d);
+    });
+    until(() -> seen.get() >= 42_000, 20_000, () -> seen + " deliveries");
+    assertTrue(millis.size() > 400, "distinct ingest milliseconds over ~2 s of messages: " + millis.size());
+    assertEquals(1, Generator.tickMillis(20_000));
+    assertEquals(1, Generator.tickMillis(1_000));
+    assertEquals(4, Generator.tickMillis(250), "about once per message below 1,000 msg/s");
+    assertEquals(10, Generator.tickMillis(10), "at most 10 ms");
+  }
 }
