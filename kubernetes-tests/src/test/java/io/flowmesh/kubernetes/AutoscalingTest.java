@@ -32,6 +32,7 @@ class AutoscalingTest {
 
   private static final Path SPEC = Path.of("src/test/resources/autoscaled.yaml");
   private static final Pattern METRIC = Pattern.compile("\\b(flowmesh_[a-z_]+)\\{([^}]*)}");
+  private static final Pattern BASE_UNIT = Pattern.compile("\\.baseUnit\\(\"([a-z]+)\"\\)");
   private static final Pattern BUILDER = Pattern.compile("(Gauge|Counter|Timer|DistributionSummary)\\.builder\\(\"(flowmesh\\.[a-z.]+)\"");
 
   @TempDir
@@ -130,8 +131,10 @@ class AutoscalingTest {
       assertTrue(n >= 6, q);
       assertTrue(q.contains("[120s]"), "lookbackSeconds");
       assertTrue(q.contains("(20 * sum(rate(flowmesh_edge_received_total{"), "targetProcessingSeconds x rate: " + q);
-      boolean holds = q.contains("< 0.8 * sum(flowmesh_edge_queue_capacity{namespace=\"pipelines\",vertex=\"" + vertex + "\"})");
-      assertEquals(vertex.equals("work"), holds, "a map (not a sink: no output) holds while its outbound queue is over 80%: " + q);
+      boolean holds = q.contains("(avg(rate(flowmesh_map_output_blocked_seconds_total{namespace=\"pipelines\",vertex=\"" + vertex
+          + "\"}[120s])) or vector(0)) < 0.8)");
+      assertEquals(vertex.equals("work"), holds,
+          "a map (not a sink: no output) holds while its dispatch is blocked on downstream acks over 80% of the time: " + q);
     }
   }
 
@@ -147,8 +150,8 @@ class AutoscalingTest {
         used.add(m.group(1));
       }
     }
-    assertEquals(Set.of("flowmesh_edge_queue", "flowmesh_edge_queue_capacity", "flowmesh_edge_input_buffer", "flowmesh_edge_input_capacity",
-        "flowmesh_edge_received_total"), used);
+    assertEquals(Set.of("flowmesh_edge_queue", "flowmesh_map_output_blocked_seconds_total", "flowmesh_edge_input_buffer",
+        "flowmesh_edge_input_capacity", "flowmesh_edge_received_total"), used);
     for (String name : used) {
       assertTrue(registered.contains(name), name + " is no metric of the services: " + registered);
     }
@@ -164,9 +167,16 @@ class AutoscalingTest {
     for (String module : List.of("runtime", "source-service", "map-service", "sink-service")) {
       try (Stream<Path> files = Files.walk(Repo.path(module + "/src/main/java"))) {
         for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-          Matcher m = BUILDER.matcher(read(f));
+          String text = read(f);
+          Matcher m = BUILDER.matcher(text);
           while (m.find()) {
             String name = m.group(2).replace('.', '_');
+            // a base unit set on the builder (up to the end of its statement) is part of the Prometheus name
+            String statement = text.substring(m.end(), Math.max(m.end(), text.indexOf(';', m.end())));
+            Matcher unit = BASE_UNIT.matcher(statement);
+            if (unit.find()) {
+              name += "_" + unit.group(1);
+            }
             out.add(m.group(1).equals("Counter") ? name + "_total" : name);
           }
         }
