@@ -68,8 +68,8 @@ public final class MapKeys {
    * not ~25.
    */
   public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = CommonKeys.EDGE_INPUT_CAPACITY.withDefault("1024",
-      "map-service's default is 1024 (the other services' 8192): a map's buffered input waits for the UDF, and a smaller "
-          + "buffer keeps its working set and its heap small");
+      "map-service", "a map's buffered input waits for the UDF, and a smaller buffer keeps its working set and its heap small "
+          + "(map-service/jvm.options is sized for it)");
 
   /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
   public static final UdfKeys UDF = UdfKeys.under("udf")

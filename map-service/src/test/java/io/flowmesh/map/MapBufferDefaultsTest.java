@@ -74,10 +74,25 @@ class MapBufferDefaultsTest {
   }
 
   @Test
+  void theEnvironmentSetsItAndABadValueIsRefusedNamingTheKey() {
+    java.util.Set<String> ns = new java.util.HashSet<>(java.util.Set.of("map", "udf"));
+    ns.addAll(io.flowmesh.runtime.service.CommonKeys.NAMESPACES);
+    io.flowmesh.runtime.config.Settings fromEnv = io.flowmesh.runtime.config.Settings.load(new MapMain().allKeys(), ns,
+        new String[0], java.util.Map.of("FLOWMESH_EDGE_INPUT_CAPACITY", "300"));
+    assertEquals(300, fromEnv.get(io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY));
+    io.flowmesh.runtime.config.Settings bad = io.flowmesh.runtime.config.Settings.load(new MapMain().allKeys(), ns,
+        new String[] {"--edge.input-capacity=0"}, java.util.Map.of());
+    assertEquals(1024, bad.get(io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY),
+        "read through the common key, a bad value falls back to the map's own default");
+    assertEquals(List.of("edge.input-capacity='0' (from --edge.input-capacity): allowed is an integer from 1 to 16777216"),
+        bad.problems());
+  }
+
+  @Test
   void onlyTheMapChangesTheCommonDefaultAndItsReferenceSaysSo() {
     ConfigKey<?> mine = new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).findFirst().orElseThrow();
     assertEquals("1024", mine.defaultValue());
-    assertEquals(true, mine.description().contains("map-service's default is 1024"), mine.description());
+    assertEquals(true, mine.description().contains("map-service's default is 1024 (the other services' 8192)"), mine.description());
     assertEquals(1, new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).count(),
         "the map's key stands in for the common one, not beside it");
     assertEquals("8192", io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY.defaultValue(), "the other services keep 8192");

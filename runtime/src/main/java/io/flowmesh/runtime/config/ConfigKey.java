@@ -62,15 +62,17 @@ public final class ConfigKey<T> {
   }
 
   /**
-   * The same key with another default, for a service whose work needs a different one (map-service's
-   * smaller input buffer); {@code why} is appended to the description, so the reference says so.
+   * The same key with another default, for one service whose work needs a different one
+   * (map-service's smaller input buffer). The description says so, so the reference shows it:
+   * "...; {@code service}'s default is {@code otherDefault} (the other services' {@code default}): {@code why}".
    */
-  public ConfigKey<T> withDefault(String otherDefault, String why) {
-    if (isPrefix()) {
-      throw new IllegalArgumentException("a prefix key has no default: " + name);
+  public ConfigKey<T> withDefault(String otherDefault, String service, String why) {
+    if (isPrefix() || defaultValue == null) {
+      throw new IllegalArgumentException("only a key with a default can take another: " + name);
     }
     type.parse(otherDefault); // a default must be a value the key accepts
-    return new ConfigKey<>(name, otherDefault, type, description + "; " + why, null);
+    return new ConfigKey<>(name, otherDefault, type, description + "; " + service + "'s default is " + otherDefault
+        + " (the other services' " + defaultValue + "): " + why, null);
   }
 
   /** Whether this is a prefix key, standing for every key that starts with {@link #name()}. */

@@ -278,7 +278,8 @@ public final class Settings {
         value = key.type().parse(text);
       } catch (IllegalArgumentException e) {
         addProblem(describe(key.name(), text) + ": " + e.getMessage());
-        value = key.defaultValue() == null ? null : key.type().parse(key.defaultValue());
+        String fallback = keys.get(key.name()).defaultValue(); // the service's own default of a shared key
+        value = fallback == null ? null : key.type().parse(fallback);
       }
     }
     parsed.put(key.name(), value);

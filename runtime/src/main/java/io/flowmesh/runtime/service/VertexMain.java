@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +69,14 @@ public abstract class VertexMain<C> {
   /** Every key the service reads, common ones included. */
   public final List<ConfigKey<?>> allKeys() {
     List<ConfigKey<?>> all = new ArrayList<>(keys());
-    List<ConfigKey<?>> changed = commonKeyDefaults();
+    Map<String, ConfigKey<?>> changed = new HashMap<>();
+    commonKeyDefaults().forEach(k -> changed.put(k.name(), k));
     for (ConfigKey<?> common : CommonKeys.keys()) {
-      all.add(changed.stream().filter(k -> k.name().equals(common.name())).findFirst().orElse(common));
+      ConfigKey<?> mine = changed.remove(common.name());
+      all.add(mine == null ? common : mine);
+    }
+    if (!changed.isEmpty()) {
+      throw new IllegalStateException(name() + " changes the default of keys that are not common keys: " + changed.keySet());
     }
     all.add(CommonKeys.vertexName(name()));
     return all;
