@@ -10,8 +10,17 @@ import io.flowmesh.runtime.testing.OnLoop;
 import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.runtime.testing.TestSource;
+import io.flowmesh.udf.MapResult;
+import io.flowmesh.udf.UdfServer;
+import io.flowmesh.udf.UdfServerOptions;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,6 +91,27 @@ final class InJvmPipeline implements AutoCloseable {
       }
       throw first instanceof RuntimeException r ? r : new IllegalStateException("closing the pipeline: " + first, first);
     }
+  }
+
+  /**
+   * Starts a UDF server that passes every element through, on a Vert.x of its own that the
+   * pipeline closes; returns its address.
+   */
+  String passThroughUdf() {
+    Vertx udfVertx = Vertx.vertx();
+    keep(() -> OnLoop.await(udfVertx.close(), 20_000));
+    UdfServer udf = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0"))
+        .handler(d -> Future.succeededFuture(List.of(MapResult.passThrough(d))));
+    return OnLoop.await(udf.start(), 10_000).toString();
+  }
+
+  /** GET {@code path} of map-service's HTTP server; asserts 200 and returns the body. */
+  String get(String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + map.httpPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), path + ": " + r.body());
+    return r.body();
   }
 
   /** Stops map-service gracefully (once; later calls do nothing). */

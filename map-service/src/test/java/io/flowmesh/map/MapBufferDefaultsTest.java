@@ -3,18 +3,13 @@ package io.flowmesh.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flowmesh.runtime.config.ConfigKey;
-import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.udf.MapResult;
-import io.flowmesh.udf.UdfServer;
-import io.flowmesh.udf.UdfServerOptions;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.service.CommonKeys;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +20,11 @@ import org.junit.jupiter.api.Test;
  */
 class MapBufferDefaultsTest {
 
-  private final Vertx udfVertx = Vertx.vertx();
   private final InJvmPipeline pipeline = new InJvmPipeline();
 
   @AfterEach
-  void stop() throws Exception {
+  void stop() {
     pipeline.close();
-    OnLoop.await(udfVertx.close(), 20_000);
-  }
-
-  private static String get(int port, String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), path + ": " + r.body());
-    return r.body();
   }
 
   /** The value of the first sample of {@code family} in a Prometheus text page, or NaN when there is none. */
@@ -48,12 +34,9 @@ class MapBufferDefaultsTest {
   }
 
   private String startAndRead(String... args) throws Exception {
-    UdfServer udf = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0"))
-        .handler(d -> Future.succeededFuture(List.of(MapResult.passThrough(d))));
-    String address = OnLoop.await(udf.start(), 10_000).toString();
-    pipeline.start(20, address, args);
+    pipeline.start(20, pipeline.passThroughUdf(), args);
     pipeline.assertEveryElementArrivedOnce(20);
-    return get(pipeline.map.httpPort(), "/metrics"); // the elements came through: the input edge is subscribed
+    return pipeline.get("/metrics"); // the elements came through: the input edge is subscribed
   }
 
   @Test
@@ -61,7 +44,7 @@ class MapBufferDefaultsTest {
     String metrics = startAndRead();
     assertEquals(1024.0, sample(metrics, "flowmesh_edge_input_capacity"), "the input edge's buffer");
     assertEquals(1024.0, sample(metrics, "flowmesh_map_output_capacity"), "the unacked outputs");
-    JsonObject config = new JsonObject(get(pipeline.map.httpPort(), "/status")).getJsonObject("config");
+    JsonObject config = new JsonObject(pipeline.get("/status")).getJsonObject("config");
     assertEquals("1024", config.getString("edge.input-capacity"), config.encode());
     assertEquals("1024", config.getString("map.output-capacity"), config.encode());
   }
@@ -75,14 +58,14 @@ class MapBufferDefaultsTest {
 
   @Test
   void theEnvironmentSetsItAndABadValueIsRefusedNamingTheKey() {
-    java.util.Set<String> ns = new java.util.HashSet<>(java.util.Set.of("map", "udf"));
-    ns.addAll(io.flowmesh.runtime.service.CommonKeys.NAMESPACES);
-    io.flowmesh.runtime.config.Settings fromEnv = io.flowmesh.runtime.config.Settings.load(new MapMain().allKeys(), ns,
-        new String[0], java.util.Map.of("FLOWMESH_EDGE_INPUT_CAPACITY", "300"));
-    assertEquals(300, fromEnv.get(io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY));
-    io.flowmesh.runtime.config.Settings bad = io.flowmesh.runtime.config.Settings.load(new MapMain().allKeys(), ns,
-        new String[] {"--edge.input-capacity=0"}, java.util.Map.of());
-    assertEquals(1024, bad.get(io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY),
+    Set<String> ns = new HashSet<>(Set.of("map", "udf"));
+    ns.addAll(CommonKeys.NAMESPACES);
+    Settings fromEnv = Settings.load(new MapMain().allKeys(), ns,
+        new String[0], Map.of("FLOWMESH_EDGE_INPUT_CAPACITY", "300"));
+    assertEquals(300, fromEnv.get(CommonKeys.EDGE_INPUT_CAPACITY));
+    Settings bad = Settings.load(new MapMain().allKeys(), ns,
+        new String[] {"--edge.input-capacity=0"}, Map.of());
+    assertEquals(1024, bad.get(CommonKeys.EDGE_INPUT_CAPACITY),
         "read through the common key, a bad value falls back to the map's own default");
     assertEquals(List.of("edge.input-capacity='0' (from --edge.input-capacity): allowed is an integer from 1 to 16777216"),
         bad.problems());
@@ -95,6 +78,6 @@ class MapBufferDefaultsTest {
     assertEquals(true, mine.description().contains("map-service's default is 1024 (the other services' 8192)"), mine.description());
     assertEquals(1, new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).count(),
         "the map's key stands in for the common one, not beside it");
-    assertEquals("8192", io.flowmesh.runtime.service.CommonKeys.EDGE_INPUT_CAPACITY.defaultValue(), "the other services keep 8192");
+    assertEquals("8192", CommonKeys.EDGE_INPUT_CAPACITY.defaultValue(), "the other services keep 8192");
   }
 }
