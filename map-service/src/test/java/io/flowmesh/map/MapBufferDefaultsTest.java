@@ -1,10 +1,12 @@
 package io.flowmesh.map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.config.ConfigKey;
 import io.flowmesh.runtime.config.Settings;
 import io.flowmesh.runtime.service.CommonKeys;
+import io.flowmesh.runtime.service.KnownKeys;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
@@ -58,7 +60,7 @@ class MapBufferDefaultsTest {
 
   @Test
   void theEnvironmentSetsItAndABadValueIsRefusedNamingTheKey() {
-    Set<String> ns = new HashSet<>(Set.of("map", "udf"));
+    Set<String> ns = new HashSet<>(KnownKeys.NAMESPACES.get("map"));
     ns.addAll(CommonKeys.NAMESPACES);
     Settings fromEnv = Settings.load(new MapMain().allKeys(), ns,
         new String[0], Map.of("FLOWMESH_EDGE_INPUT_CAPACITY", "300"));
@@ -75,7 +77,7 @@ class MapBufferDefaultsTest {
   void onlyTheMapChangesTheCommonDefaultAndItsReferenceSaysSo() {
     ConfigKey<?> mine = new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).findFirst().orElseThrow();
     assertEquals("1024", mine.defaultValue());
-    assertEquals(true, mine.description().contains("map-service's default is 1024 (the other services' 8192)"), mine.description());
+    assertTrue(mine.description().contains("map-service's default is 1024 (the other services' 8192)"), mine.description());
     assertEquals(1, new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).count(),
         "the map's key stands in for the common one, not beside it");
     assertEquals("8192", CommonKeys.EDGE_INPUT_CAPACITY.defaultValue(), "the other services keep 8192");

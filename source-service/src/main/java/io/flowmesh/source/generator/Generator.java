@@ -29,10 +29,10 @@ public final class Generator implements Producer {
   private static final int MAX_PER_TURN = 4096;
   /**
    * How often a rate-limited generator refills its bucket and produces: every 1 ms from 1,000 msg/s
-   * up, about once per message from 100 to 1,000 msg/s, every 10 ms below that. Each tick's tokens leave as one burst
-   * stamped with one ingest time, and the pipeline drains a burst at its top speed, so the tick shows
-   * in end-to-end latency: at 144,000 msg/s a 10 ms tick sent 1,440 at once, a 1 ms tick sends 144.
-   * A slow generator does not wake its event loop a thousand times a second for nothing.
+   * up, about once per message from 100 to 1,000 msg/s, every 10 ms below that. Each tick's tokens
+   * leave as one burst stamped with one ingest time, and the pipeline drains a burst at its top
+   * speed, so the tick shows in end-to-end latency: at 144,000 msg/s a 10 ms tick sent 1,440 at once,
+   * a 1 ms tick sends 144. A slow generator does not wake its event loop a thousand times a second.
    */
   static long tickMillis(double rate) {
     return Math.max(1, Math.min(10, Math.round(1000 / rate)));
