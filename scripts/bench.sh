@@ -8,6 +8,7 @@
 #   scripts/bench.sh                                    # everything, full durations (~1 h)
 #   scripts/bench.sh --scenarios 1,2 --reps 3 --seconds 10
 #   scripts/bench.sh --seconds 10 --backpressure-seconds 60 --soak-minutes 3
+#   scripts/bench.sh --scenarios 5 --max-rate 250000 --latency-slices   # latency at 125,000 msg/s, its tail split by the kernel's kdamond bursts
 #   scripts/bench.sh --scenarios 8 --seconds 5 --warmup 10 --kafka-records 2000000   # Kafka vs the plain loop
 #   scripts/bench.sh --scenarios 9 --seconds 10 --reps 3     # three-map chain and fan-out vs one map, same run
 #   scripts/bench.sh --scenarios 10 --seconds 5 --warmup 10  # map.concurrency=auto vs fixed settings, UDF saturating at K

@@ -30,6 +30,7 @@ sys.modules.setdefault("flowbench", sys.modules[__name__])
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+import kstalls  # noqa: E402
 import svgchart  # noqa: E402
 
 JARS = {
@@ -892,9 +893,20 @@ class Bench:
         top = self.state.get("s2") or self.args.max_rate
         rate = round(top * 0.5)
         p = self.pipeline("s5", udf="cat", map_args=self.args.map_arg, source_args=[f"--source.rate={rate}"], sink_args=["--sink.type=blackhole"])
+        # beside the latency: kernel threads that took a core (kdamond), and, with --latency-slices,
+        # the sink's histogram every 100 ms to tell the tail in their bursts from the rest
+        kb = kstalls.KernelBursts()
+        kb.start()
+        slices = None
+        if self.args.latency_slices:
+            slices = kstalls.LatencySlices(lambda: p.metrics("sink")[1].get("flowmesh_sink_e2e_latency_seconds_bucket"))
+            slices.start()
         try:
             ws = self.measure(p, 5, f"rate {rate:,}/s")
         finally:
+            kb.stop()
+            if slices:
+                slices.stop()
             p.stop()
         load = med([w["load1"] for w in ws])
         cfg = f"50% of {top:,.0f} = {rate:,} msg/s"
@@ -912,6 +924,18 @@ class Bench:
             self.add(5, cfg, f"window {i + 1}: p99 {fmt(w['p99_ms'], 2)} ms, load {' '.join(f'{x:.2f}' for x in w.get('loadavg') or [])}; "
                      "GC " + "; ".join(f"{n} {gc_text(g)}" for n, g in w["gc"].items()),
                      w["gc"]["map"]["max_ms"] if "map" in w["gc"] else None, "ms (map's longest pause)", load=w["load1"])
+            k = kb.summary(w["wall0"], w["wall1"])
+            w["kernel_bursts"] = k
+            self.add(5, cfg, f"window {i + 1}: kernel threads: {kstalls.text(k)}", k["longest_ms"],
+                     "ms (longest burst of CPU)", load=w["load1"])
+            if slices:
+                sp = slices.split(kb.bursts, w["wall0"], w["wall1"], quantile)
+                w["latency_split"] = sp
+                for key, label in (("burst", "100-ms slices with a kernel burst (or its 30 ms after)"), ("other", "the other slices")):
+                    g = sp[key]
+                    share = 100.0 * g["over10"] / g["messages"] if g["messages"] else None
+                    self.add(5, cfg, f"window {i + 1}: p99 in {label}: {g['slices']} slices, {g['messages']:,.0f} messages, "
+                             f"{fmt(share, 3)} % over 10 ms", g["p99_ms"], "ms", load=w["load1"])
         after = {n: gc_summary(pauses[n], ready=p.ready_wall.get(n)) for n in p.procs}
         self.add(5, cfg, "full collections after /readyz turned 200: " + ", ".join(f"{n} {g['full_after_ready']}" for n, g in after.items()),
                  sum(g["full_after_ready"] or 0 for g in after.values()), "full GCs", "0",
@@ -922,7 +946,9 @@ class Bench:
                            ["median over repetitions (ms)"], "milliseconds", subtitle=self.subtitle(ws),
                            reps=[("", [[w[k] for w in ws]]) for k in ("p50_ms", "p99_ms", "p999_ms")],
                            refs=[("", [None]), ("", [10.0]), ("", [None])])
-        self.scen[5] = {"rate": rate, "windows": ws, "gc_whole_process": after, "map_jvm": self.b_map_jvm()}
+        self.scen[5] = {"rate": rate, "windows": ws, "gc_whole_process": after, "map_jvm": self.b_map_jvm(),
+                        "kernel_bursts": [b for b in kb.bursts if b[2] >= 1.0],
+                        "latency_slices": [x[:4] for x in slices.slices] if slices else None}
 
     def soak_pipeline_args(self):
         """Scenario 6's map mode: unary (as before) or batch-map with the cat UDF in batch mode and
@@ -1306,6 +1332,9 @@ def parse_args(argv):
                     help="scenario 9: the pipelines measured one after the other in the same run, in order: "
                          "single (source -> map(cat) -> sink), chain3 (source -> map(cat) x 3 -> sink), "
                          "fanout2 (source -> map(cat) -> two sinks by map.edge.to); default all three")
+    ap.add_argument("--latency-slices", action="store_true",
+                    help="scenario 5: also scrape the sink's latency histogram every 100 ms and report the share of "
+                         "messages over 10 ms in slices with a kernel-thread burst (kdamond) and in the others")
     ap.add_argument("--max-rate", type=float, default=150000,
                     help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
     ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",
