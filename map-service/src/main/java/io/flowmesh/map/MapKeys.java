@@ -71,6 +71,16 @@ public final class MapKeys {
       "map-service", "a map's buffered input waits for the UDF, and a smaller buffer keeps its working set and its heap small "
           + "(map-service/jvm.options is sized for it)");
 
+  /**
+   * The edge's byte bound, for map-service: 8 MiB of input payload buffered or held unacked (in the
+   * UDF, or as outputs waiting for downstream acks), against the 64 MiB the other services take. With
+   * {@code map-service/jvm.options}' 40 MB heap, 64 MiB of 100 KB messages ran the map out of memory
+   * within seconds; 8 MiB holds the map's inputs, their outputs and the copies in between.
+   */
+  public static final ConfigKey<Long> EDGE_INPUT_BYTES = CommonKeys.EDGE_INPUT_BYTES.withDefault("8MiB",
+      "map-service", "input bytes buffered or held unacked in the map (in the UDF, or as outputs) must fit its 40 MB heap "
+          + "with their copies; raise it with the heap (map-service/jvm.options)");
+
   /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
   public static final UdfKeys UDF = UdfKeys.under("udf")
       .defaultAddress("tcp://127.0.0.1:50051")

@@ -32,7 +32,7 @@ public final class MapMain extends VertexMain<MapConfig> {
 
   @Override
   protected List<ConfigKey<?>> commonKeyDefaults() {
-    return List.of(MapKeys.EDGE_INPUT_CAPACITY);
+    return List.of(MapKeys.EDGE_INPUT_CAPACITY, MapKeys.EDGE_INPUT_BYTES);
   }
 
   @Override

@@ -49,6 +49,7 @@ class MapBufferDefaultsTest {
     JsonObject config = new JsonObject(pipeline.get("/status")).getJsonObject("config");
     assertEquals("1024", config.getString("edge.input-capacity"), config.encode());
     assertEquals("1024", config.getString("map.output-capacity"), config.encode());
+    assertEquals("8MiB", config.getString("edge.input-bytes"), "and 8 MiB of input payload: " + config.encode());
   }
 
   @Test

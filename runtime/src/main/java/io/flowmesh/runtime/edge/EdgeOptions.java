@@ -61,6 +61,11 @@ public record EdgeOptions(
         n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
+  public EdgeOptions withInputBytes(long n) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+        inputCapacity, n, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+  }
+
   public EdgeOptions withMaxUnacked(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
         inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);

@@ -224,13 +224,13 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /** Acks {@code d} with the next flush: plainly by its seq ({@code reply} null), or with its reply. */
   private void settle(Delivery d, List<ReplyOutput> reply) {
     checkThread();
-    settled(d.session.settle(d.seq, reply));
+    settled(d.session.settle(d.seq, d.message().getValue().size(), reply));
   }
 
   /** Gives a delivery back: the upstream redelivers it after its nack backoff. */
   public void nack(Delivery d, String reason) {
     checkThread();
-    settled(d.session.settleNack(d.seq, reason));
+    settled(d.session.settleNack(d.seq, d.message().getValue().size(), reason));
   }
 
   /** After an ack or nack: flush it and grant the room it freed, or count it stale (its stream was lost). */
@@ -333,6 +333,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     advanceWatermark(batch.getWatermark());
     long payload = buffer.addAll(batch, watermark, s);
     int n = batch.getMessagesCount();
+    credit.observe(n, payload);
     received += n;
     metrics.received.increment(n);
     metrics.receivedBytes.increment(payload);

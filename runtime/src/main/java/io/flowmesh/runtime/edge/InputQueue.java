@@ -92,11 +92,13 @@ final class InputQueue {
     try {
       while (demand > 0 && handler != null && !buffer.isEmpty()) {
         Delivery d = buffer.poll();
-        bytes -= d.message().getValue().size();
+        int size = d.message().getValue().size();
+        bytes -= size;
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
         d.session.unacked++;
+        d.session.unackedBytes += size;
         handler.handle(d);
       }
     } finally {

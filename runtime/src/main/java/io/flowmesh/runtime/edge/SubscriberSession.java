@@ -25,6 +25,8 @@ final class SubscriberSession {
   long unannouncedCredit;
   /** Delivered to the vertex and not yet acked or nacked. */
   int unacked;
+  /** The payload bytes of those: what the vertex may still hold of this stream's messages. */
+  long unackedBytes;
   /** The sequence number the next batch must start with. */
   long expectedSeq;
   long[] acks = new long[1024];
@@ -54,14 +56,15 @@ final class SubscriberSession {
   }
 
   /**
-   * Counts the delivery of {@code seq} settled and queues its ack (with {@code reply} when not null)
+   * Counts the delivery of {@code seq} (of {@code payloadBytes}) settled and queues its ack (with {@code reply} when not null)
    * for the next flush; false, and nothing queued, when this stream is closed (the ack is stale).
    */
-  boolean settle(long seq, java.util.List<ReplyOutput> reply) {
+  boolean settle(long seq, int payloadBytes, java.util.List<ReplyOutput> reply) {
     if (closed) {
       return false;
     }
     unacked--;
+    unackedBytes -= payloadBytes;
     if (reply == null) {
       addAck(seq);
     } else {
@@ -71,11 +74,12 @@ final class SubscriberSession {
   }
 
   /** As {@link #settle}, for a nack. */
-  boolean settleNack(long seq, String reason) {
+  boolean settleNack(long seq, int payloadBytes, String reason) {
     if (closed) {
       return false;
     }
     unacked--;
+    unackedBytes -= payloadBytes;
     addNack(seq, reason);
     return true;
   }

@@ -53,7 +53,8 @@ public final class CommonKeys {
   public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = ConfigKey.of("edge.input-capacity", "8192", Types.intRange(1, 1 << 24),
       "downstream input buffer per edge, in messages (credit granted = free room)");
   public static final ConfigKey<Long> EDGE_INPUT_BYTES = ConfigKey.of("edge.input-bytes", "64MiB", Types.SIZE,
-      "downstream input buffer per edge, in payload bytes");
+      "per edge, payload bytes buffered or handed to the vertex and not yet acked beyond which no credit is granted "
+          + "(a grant is what fits at the size recent messages had; before the first, at edge.max-message-bytes)");
   public static final ConfigKey<Integer> EDGE_MAX_UNACKED = ConfigKey.of("edge.max-unacked", "65536", Types.intRange(1, 1 << 24),
       "per edge, messages handed to the vertex and not yet acked beyond which no credit is granted");
   public static final ConfigKey<Duration> EDGE_RECONNECT_INITIAL = ConfigKey.of("edge.reconnect-initial", "100ms", Types.DURATION,

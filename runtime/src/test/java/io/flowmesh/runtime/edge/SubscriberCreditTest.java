@@ -1,0 +1,99 @@
+package io.flowmesh.runtime.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.proto.edge.v1.Message;
+import org.junit.jupiter.api.Test;
+
+/** Credit is bounded by bytes as well as by count: what the vertex buffers and holds unacked. */
+class SubscriberCreditTest {
+
+  private static final int KB = 1024;
+  private static final long MIB = 1024 * 1024;
+
+  private final InputQueue buffer = new InputQueue();
+  private final SubscriberSession session = new SubscriberSession(null, 16 * MIB);
+
+  private SubscriberCredit credit(EdgeOptions options) {
+    return new SubscriberCredit(options, buffer);
+  }
+
+  private static Message message(int bytes) {
+    return Message.newBuilder().setId("m").setValue(ByteString.copyFrom(new byte[bytes])).build();
+  }
+
+  @Test
+  void beforeAnyBatchAGrantCannotBringMoreThanTheInputBytes() {
+    EdgeOptions o = EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB).withMaxMessageBytes(4 * 1024 * KB);
+    assertEquals(2, credit(o).grantable(session), "8 MiB of room, messages of up to 4 MiB");
+  }
+
+  @Test
+  void largeMessagesGetWhatFitsTheBytesNotTheBuffersCount() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB));
+    c.observe(100, 100L * 100 * KB);
+    assertEquals(8 * MIB / (100 * KB), c.grantable(session), "81 messages of 100 KB in 8 MiB, not 1,024");
+  }
+
+  @Test
+  void smallMessagesAreBoundByTheCount() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB));
+    c.observe(256, 256L * 500);
+    assertEquals(1024, c.grantable(session));
+  }
+
+  @Test
+  void bytesHeldUnackedAndBufferedCountAgainstTheBound() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB));
+    c.observe(10, 10L * 100 * KB);
+    for (int i = 0; i < 40; i++) {
+      buffer.add(new Delivery(message(100 * KB), 0, i, session));
+    }
+    long bufferedOnly = c.grantable(session);
+    assertEquals((8 * MIB - 40 * 100 * KB) / (100 * KB), bufferedOnly, "40 buffered");
+    buffer.handler(d -> { });
+    buffer.deliver(); // handed to the vertex: unacked now, still held
+    assertEquals(40, session.unacked);
+    assertEquals(40L * 100 * KB, session.unackedBytes);
+    assertEquals(bufferedOnly, c.grantable(session), "held unacked counts as buffered did");
+    for (int i = 0; i < 40; i++) {
+      session.settle(i, 100 * KB, null);
+    }
+    assertEquals(0, session.unackedBytes);
+    assertEquals(8 * MIB / (100 * KB), c.grantable(session), "acked: the room is back");
+  }
+
+  @Test
+  void outstandingCreditIsSubtracted() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB));
+    c.observe(1, 100 * KB);
+    session.credit.add(50);
+    assertEquals(8 * MIB / (100 * KB) - 50, c.grantable(session));
+    assertTrue(c.grantIfDue(session), "the upstream has credit left, but the grant is a quarter of the window");
+    assertEquals(8 * MIB / (100 * KB), session.credit.available());
+    assertEquals(0, c.grantable(session));
+  }
+
+  @Test
+  void theEstimateRisesAtOnceAndFallsSlowly() {
+    SubscriberCredit c = credit(EdgeOptions.defaults());
+    c.observe(10, 10L * 500);
+    assertEquals(500, c.expectedMessageBytes());
+    c.observe(1, 100 * KB);
+    assertEquals(100 * KB, c.expectedMessageBytes(), "one large batch: expected at once");
+    c.observe(10, 10L * 500);
+    long after = c.expectedMessageBytes();
+    assertTrue(after > 80 * KB && after < 100 * KB, "falls by an eighth of the difference per batch: " + after);
+  }
+
+  @Test
+  void heldCreditGrantsNothing() {
+    SubscriberCredit c = credit(EdgeOptions.defaults());
+    c.observe(1, 500);
+    c.hold(true);
+    assertEquals(0, c.grantable(session));
+    assertTrue(!c.grantIfDue(session));
+  }
+}
