@@ -12,11 +12,17 @@ package io.flowmesh.runtime.edge;
  * what recent batches carried: the estimate rises at once to a batch's average and falls by an
  * eighth of the difference per batch, and before the first batch it is {@code
  * edge.max-message-bytes}, so that a first grant can never bring more than {@code edge.input-bytes}.
+ * A vertex that holds nothing may always take one message, so messages larger than {@code
+ * edge.input-bytes} (or an estimate above it) slow the edge to one at a time but never stop it.
  * Credit is sent when it reaches a quarter of the window (a quarter of the buffer, or of what the
  * byte bound allows when that is smaller), or at once when the upstream has none left.
  *
  * <p>The byte bound is what keeps a vertex with a small heap alive when messages are large: the
- * count alone let 1,024 messages of 100 KB into a map-service with a 40 MB heap.
+ * count alone let 1,024 messages of 100 KB into a map-service with a 40 MB heap. It is soft: credit
+ * granted while messages were small stays valid when they grow (a stream that turns from 500-byte
+ * to 100 KB messages may still bring what the count allows), and it is per stream, so after a
+ * reconnect what the vertex still holds of the lost stream is not counted against the new one.
+ * Empty payloads count as one byte: the count bounds them.
  *
  * <p>Concurrency: owned by its subscriber's event loop.
  */
@@ -25,8 +31,9 @@ final class SubscriberCredit {
   private final EdgeOptions options;
   private final InputQueue buffer;
   private final int threshold;
-  /** Expected payload bytes per message; 0 before the first batch. */
+  /** Expected payload bytes per message, once a batch arrived ({@link #observed}). */
   private double expectedBytes;
+  private boolean observed;
   private boolean held;
 
   SubscriberCredit(EdgeOptions options, InputQueue buffer) {
@@ -41,12 +48,13 @@ final class SubscriberCredit {
       return;
     }
     double average = (double) payloadBytes / messages;
-    expectedBytes = average >= expectedBytes ? average : expectedBytes + (average - expectedBytes) / 8;
+    expectedBytes = !observed || average >= expectedBytes ? average : expectedBytes + (average - expectedBytes) / 8;
+    observed = true;
   }
 
   /** The payload bytes a message is expected to carry (at least 1). */
   long expectedMessageBytes() {
-    return expectedBytes > 0 ? Math.max(1, (long) Math.ceil(expectedBytes)) : options.maxMessageBytes();
+    return observed ? Math.max(1, (long) Math.ceil(expectedBytes)) : options.maxMessageBytes();
   }
 
   /** The most messages {@code s} may have outstanding (granted and not arrived) now. */
@@ -54,6 +62,9 @@ final class SubscriberCredit {
     long byCount = Math.min(options.inputCapacity() - buffer.size(), (long) options.maxUnacked() - s.unacked - buffer.size());
     long heldBytes = buffer.bytes() + s.unackedBytes;
     long byBytes = Math.max(0, options.inputBytes() - heldBytes) / expectedMessageBytes();
+    if (heldBytes == 0) {
+      byBytes = Math.max(1, byBytes); // a message larger than edge.input-bytes still comes, one at a time
+    }
     return Math.min(byCount, byBytes);
   }
 

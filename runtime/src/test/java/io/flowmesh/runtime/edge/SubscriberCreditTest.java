@@ -89,6 +89,37 @@ class SubscriberCreditTest {
   }
 
   @Test
+  void messagesLargerThanTheBoundComeOneAtATimeInsteadOfNever() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(MIB).withMaxMessageBytes(4 * 1024 * KB));
+    assertEquals(1, c.grantable(session), "before any batch: 1 MiB of room, messages of up to 4 MiB");
+    c.observe(1, 3 * MIB);
+    assertEquals(1, c.grantable(session), "holding nothing, one 3 MiB message may come");
+    buffer.add(new Delivery(message(3 * 1024 * KB), 0, 0, session));
+    assertEquals(0, c.grantable(session), "holding one: no more until it is acked");
+  }
+
+  @Test
+  void emptyPayloadsAreBoundByTheCountNotByTheFirstGuess() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(8 * MIB));
+    c.observe(100, 0);
+    assertEquals(1, c.expectedMessageBytes());
+    assertEquals(1024, c.grantable(session), "key-only records are not counted at edge.max-message-bytes");
+  }
+
+  @Test
+  void aNackReleasesItsBytesToo() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(1024).withInputBytes(MIB));
+    c.observe(1, 512 * KB);
+    buffer.add(new Delivery(message(512 * KB), 0, 0, session));
+    buffer.add(new Delivery(message(512 * KB), 0, 1, session));
+    buffer.handler(d -> { });
+    buffer.deliver();
+    assertEquals(0, c.grantable(session), "1 MiB held");
+    session.settleNack(0, 512 * KB, "retry later");
+    assertEquals(1, c.grantable(session), "the nacked message's bytes are free again");
+  }
+
+  @Test
   void heldCreditGrantsNothing() {
     SubscriberCredit c = credit(EdgeOptions.defaults());
     c.observe(1, 500);
