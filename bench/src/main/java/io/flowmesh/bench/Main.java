@@ -4,7 +4,7 @@ import io.flowmesh.bench.kafka.KafkaLoopBench;
 import io.flowmesh.bench.kafka.KafkaPreload;
 import java.util.Arrays;
 
-/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream|kafka-preload|kafka-loop|serving-load|udf-probe> [options]}. */
+/** {@code java -jar flowmesh-bench.jar <edge-upstream|edge-downstream|kafka-preload|kafka-loop|serving-load|udf-probe|alloc-breakdown> [options]}. */
 public final class Main {
 
   private Main() {
@@ -16,7 +16,8 @@ public final class Main {
           + " | kafka-preload --bootstrap HOST:PORT --topic T --count N [--size 500]"
           + " | kafka-loop --bootstrap HOST:PORT --input T --output T --group G --http-port P [--client kafka-clients|vertx]"
           + " | serving-load --url URL --rate R --seconds S [--warmup W] [--connections C] [--method M] --out FILE"
-          + " | udf-probe --address HOST:PORT --rate R --seconds S [--warmup W] [--size B]>");
+          + " | udf-probe --address HOST:PORT --rate R --seconds S [--warmup W] [--size B]"
+          + " | alloc-breakdown [--size B]>");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -38,6 +39,9 @@ public final class Main {
         break;
       case "udf-probe":
         UdfProbe.main(rest);
+        break;
+      case "alloc-breakdown":
+        AllocBreakdown.main(rest);
         break;
       default:
         System.err.println("unknown driver: " + args[0]);

@@ -1,0 +1,107 @@
+package io.flowmesh.bench;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.proto.edge.v1.Ack;
+import io.flowmesh.proto.edge.v1.Batch;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.SubscriberFrame;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code alloc-breakdown [--size 500]}: the heap bytes per message of the protobuf steps a map
+ * vertex takes for each element with the {@code cat} UDF, each measured alone in this JVM with the
+ * thread's allocation counter ({@code com.sun.management.ThreadMXBean}) after a warm-up: parsing an
+ * edge batch of 256 messages, parsing the UDF's answer (one result), building the output message
+ * (as {@code Outputs.of} does), formatting a request id, parsing an ack frame of 256 sequence
+ * numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
+ * slices, not copies. What it leaves out: the transports' own copies (Vert.x's HTTP/2 layer copies
+ * every DATA frame into a heap buffer) and the engine's per-element objects.
+ */
+final class AllocBreakdown {
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static final int MESSAGES = 2_000_000;
+
+  /** Keeps results reachable, so the JIT cannot drop the work. */
+  static volatile Object sink;
+
+  private AllocBreakdown() {
+  }
+
+  static void main(String[] args) throws Exception {
+    int size = args.length == 2 && args[0].equals("--size") ? Integer.parseInt(args[1]) : 500;
+    if (args.length != 0 && args.length != 2 || size < 0) {
+      throw new IllegalArgumentException("usage: alloc-breakdown [--size BYTES]");
+    }
+    measure(size).forEach((step, bytes) -> System.out.printf("%-52s %8.1f B per message%n", step, bytes));
+  }
+
+  /** Heap bytes per message of each step, in the order a message meets them. */
+  static Map<String, Double> measure(int size) throws Exception {
+    byte[] value = new byte[size];
+    Batch.Builder batch = Batch.newBuilder().setFirstSeq(1);
+    for (int i = 0; i < 256; i++) {
+      batch.addMessages(Message.newBuilder().setId("bench-" + (1_000_000 + i)).addKeys("k" + (i % 3))
+          .setValue(ByteString.copyFrom(value)).setEventTime(1).setIngestTime(2));
+    }
+    byte[] batchFrame = UpstreamFrame.newBuilder().setBatch(batch).build().toByteArray();
+    byte[] answer = MapResponse.newBuilder().setId("1000000")
+        .addResults(MapResponse.Result.newBuilder().addKeys("k1").setValue(ByteString.copyFrom(value))).build().toByteArray();
+    Ack.Builder ack = Ack.newBuilder();
+    for (int i = 0; i < 256; i++) {
+      ack.addSeqs(1_000_000L + i);
+    }
+    byte[] ackFrame = SubscriberFrame.newBuilder().setAck(ack).build().toByteArray();
+    Message input = batch.getMessages(0);
+    MapResponse.Result result = MapResponse.parseFrom(answer).getResults(0);
+    long[] counter = {1_000_000};
+
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("edge batch parse (256 messages), per message", perMessage(256, () -> UpstreamFrame.parser().parseFrom(aliasing(batchFrame))));
+    out.put("UDF request id (Long.toString)", perMessage(1, () -> Long.toString(counter[0]++)));
+    out.put("UDF answer parse (MapResponse, one result)", perMessage(1, () -> MapResponse.parser().parseFrom(aliasing(answer))));
+    out.put("output message build (id, value, keys, times)", perMessage(1, () -> {
+      Message.Builder o = Message.newBuilder().setId(input.getId() + "/" + 0).setValue(result.getValue())
+          .setEventTime(input.getEventTime()).setIngestTime(input.getIngestTime());
+      if (result.getKeysCount() > 0) {
+        o.addAllKeys(result.getKeysList());
+      }
+      return o.build();
+    }));
+    out.put("ack frame parse (256 seqs), per message", perMessage(256, () -> SubscriberFrame.parser().parseFrom(aliasing(ackFrame))));
+    return out;
+  }
+
+  private static CodedInputStream aliasing(byte[] bytes) {
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+    in.enableAliasing(true);
+    return in;
+  }
+
+  private static double perMessage(int messagesPerCall, Callable<Object> step) throws Exception {
+    int calls = Math.max(1000, MESSAGES / messagesPerCall);
+    List<Object> keep = new ArrayList<>(1);
+    keep.add(null);
+    for (int i = 0; i < calls; i++) { // warm-up: compiled before it is measured
+      keep.set(0, step.call());
+    }
+    long thread = Thread.currentThread().getId();
+    long before = THREADS.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < calls; i++) {
+      keep.set(0, step.call());
+    }
+    long after = THREADS.getThreadAllocatedBytes(thread);
+    sink = keep.get(0);
+    return (double) (after - before) / calls / messagesPerCall;
+  }
+}
