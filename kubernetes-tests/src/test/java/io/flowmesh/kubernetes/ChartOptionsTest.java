@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.flowmesh.runtime.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /** The chart's options beyond the pipeline: edge TLS from a Secret, the token's source, and what it refuses. */
 class ChartOptionsTest {
@@ -64,6 +66,21 @@ class ChartOptionsTest {
     assertTrue(noToken.getMessage().contains("edgeToken: set edgeToken.value"), noToken.getMessage());
     Throwable noTls = assertThrows(RuntimeException.class, () -> render("edgeToken: {value: t}\nedgeTls: {enabled: true}\n"));
     assertTrue(noTls.getMessage().contains("edgeTls.secretName"), noTls.getMessage());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aMapsOwnEdgeInputBytesWinsOverTheChartsShareOfItsHeap() throws Exception {
+    Map<String, Object> values = PipelineValues.load(Repo.example("even-odd"));
+    Map<String, Object> map = ((List<Map<String, Object>>) values.get("vertices")).stream()
+        .filter(v -> "map".equals(v.get("kind"))).findFirst().orElseThrow();
+    ((Map<String, Object>) map.computeIfAbsent("env", k -> new LinkedHashMap<>())).put("FLOWMESH_EDGE_INPUT_BYTES", "100MiB");
+    Path file = Files.writeString(dir.resolve("own.values.yaml"), new Yaml().dump(values));
+    Rendered r = Rendered.of("eo", "pipelines", List.of(file, Files.writeString(dir.resolve("token.yaml"), "edgeToken: {value: t}\n")));
+    Deployment d = r.deployments().stream().filter(x -> x.getMetadata().getName().endsWith("-" + map.get("name"))).findFirst().orElseThrow();
+    List<String> set = RenderedPipelineTest.vertexContainer(d).getEnv().stream()
+        .filter(e -> e.getName().equals("FLOWMESH_EDGE_INPUT_BYTES")).map(e -> e.getValue()).toList();
+    assertEquals(List.of("100MiB"), set, "the vertex's own value, once");
   }
 
   @Test

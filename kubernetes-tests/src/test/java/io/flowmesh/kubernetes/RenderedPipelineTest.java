@@ -303,6 +303,9 @@ class RenderedPipelineTest {
         String file = Files.readString(Repo.path("map-service/jvm.options"));
         nonHeap = lastMiB(file, "-XX:MaxMetaspaceSize=") + lastMiB(file, "-XX:MaxDirectMemorySize=");
         assertEquals(112, nonHeap, "metaspace 64 + direct 48 MB");
+        // a map's byte bound on its input grows with the heap the chart gives it: a fifth
+        assertEquals(Math.max(8, xmx / 5) + "MiB", ServiceSettings.env(c).get("FLOWMESH_EDGE_INPUT_BYTES"),
+            d.getMetadata().getName() + ": edge.input-bytes from a heap of " + xmx + " MiB");
       }
       // heap + capped metaspace and direct memory + ~64 MB for code cache, threads, GC structures
       assertTrue(xmx + nonHeap + 64 <= limitMiB, d.getMetadata().getName() + ": " + options + " within " + limitMiB + " MiB");
