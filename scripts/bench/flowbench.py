@@ -1333,8 +1333,8 @@ def parse_args(argv):
                          "single (source -> map(cat) -> sink), chain3 (source -> map(cat) x 3 -> sink), "
                          "fanout2 (source -> map(cat) -> two sinks by map.edge.to); default all three")
     ap.add_argument("--latency-slices", action="store_true",
-                    help="scenario 5: also scrape the sink's latency histogram every 100 ms and report the share of "
-                         "messages over 10 ms in slices with a kernel-thread burst (kdamond) and in the others")
+                    help="scenario 5: also scrape the sink's latency histogram every 100 ms and report the p99 (and the "
+                         "share over the last bucket under 10 ms) in slices with a kernel-thread burst (kdamond) and in the others")
     ap.add_argument("--max-rate", type=float, default=150000,
                     help="scenarios 4 and 5 without scenario 2 in the same run: the max rate to take 10%%/50%% of")
     ap.add_argument("--jvm-opts", default="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch",

@@ -31,15 +31,18 @@ final class SubscriberCredit {
   private final EdgeOptions options;
   private final InputQueue buffer;
   private final int threshold;
-  /** Expected payload bytes per message, once a batch arrived ({@link #observed}). */
-  private double expectedBytes;
+  /** The running estimate of payload bytes per message, once a batch arrived ({@link #observed}). */
+  private double average;
   private boolean observed;
+  /** What a grant counts per message: {@link #average} rounded up, at least 1; the largest message allowed before the first batch. */
+  private long expectedBytes;
   private boolean held;
 
   SubscriberCredit(EdgeOptions options, InputQueue buffer) {
     this.options = options;
     this.buffer = buffer;
     this.threshold = Math.max(1, Math.min(options.inputCapacity(), options.maxUnacked()) / 4);
+    this.expectedBytes = options.maxMessageBytes();
   }
 
   /** A batch of {@code messages} carrying {@code payloadBytes} arrived. */
@@ -47,21 +50,22 @@ final class SubscriberCredit {
     if (messages <= 0) {
       return;
     }
-    double average = (double) payloadBytes / messages;
-    expectedBytes = !observed || average >= expectedBytes ? average : expectedBytes + (average - expectedBytes) / 8;
+    double batch = (double) payloadBytes / messages;
+    average = !observed || batch >= average ? batch : average + (batch - average) / 8;
     observed = true;
+    expectedBytes = Math.max(1, (long) Math.ceil(average));
   }
 
   /** The payload bytes a message is expected to carry (at least 1). */
   long expectedMessageBytes() {
-    return observed ? Math.max(1, (long) Math.ceil(expectedBytes)) : options.maxMessageBytes();
+    return expectedBytes;
   }
 
   /** The most messages {@code s} may have outstanding (granted and not arrived) now. */
   private long window(SubscriberSession s) {
     long byCount = Math.min(options.inputCapacity() - buffer.size(), (long) options.maxUnacked() - s.unacked - buffer.size());
     long heldBytes = buffer.bytes() + s.unackedBytes;
-    long byBytes = Math.max(0, options.inputBytes() - heldBytes) / expectedMessageBytes();
+    long byBytes = Math.max(0, options.inputBytes() - heldBytes) / expectedBytes;
     if (heldBytes == 0) {
       byBytes = Math.max(1, byBytes); // a message larger than edge.input-bytes still comes, one at a time
     }
@@ -70,10 +74,12 @@ final class SubscriberCredit {
 
   /** The credit stream {@code s} may be granted now (0 while held or the buffer is full). */
   long grantable(SubscriberSession s) {
-    if (held) {
-      return 0;
-    }
-    return Math.max(0, window(s) - s.credit.available());
+    return held ? 0 : grant(s, window(s));
+  }
+
+  /** What fits in {@code window} beside the credit {@code s} still has. */
+  private static long grant(SubscriberSession s, long window) {
+    return Math.max(0, window - s.credit.available());
   }
 
   /**
@@ -85,7 +91,7 @@ final class SubscriberCredit {
       return false;
     }
     long window = window(s);
-    long grant = Math.max(0, window - s.credit.available());
+    long grant = grant(s, window);
     if (grant >= Math.max(1, Math.min(threshold, window / 4)) || (grant > 0 && s.credit.available() == 0)) {
       s.credit.add(grant);
       s.unannouncedCredit += grant;

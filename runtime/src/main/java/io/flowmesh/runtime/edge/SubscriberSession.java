@@ -56,8 +56,9 @@ final class SubscriberSession {
   }
 
   /**
-   * Counts the delivery of {@code seq} (of {@code payloadBytes}) settled and queues its ack (with {@code reply} when not null)
-   * for the next flush; false, and nothing queued, when this stream is closed (the ack is stale).
+   * Counts the delivery of {@code seq} (of {@code payloadBytes}) settled and queues its ack (with
+   * {@code reply} when not null) for the next flush; false, and nothing queued, when this stream is
+   * closed (the ack is stale).
    */
   boolean settle(long seq, int payloadBytes, java.util.List<ReplyOutput> reply) {
     if (closed) {
