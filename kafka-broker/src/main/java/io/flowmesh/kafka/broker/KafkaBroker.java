@@ -50,7 +50,8 @@ public final class KafkaBroker implements AutoCloseable {
    * @param extraProperties more {@code key=value} lines for server.properties
    */
   public static KafkaBroker onFreePorts(Path dataDir, String... extraProperties) {
-    return new KafkaBroker(dataDir, locateLib(), freePort(), freePort(), List.of(extraProperties));
+    int[] ports = freePorts();
+    return new KafkaBroker(dataDir, locateLib(), ports[0], ports[1], List.of(extraProperties));
   }
 
   /** A broker on the given ports (as {@code scripts/kafka-local.sh} uses it). */
@@ -244,9 +245,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /**
+   * Two distinct free ports, the listener's and the controller's. Both sockets are held open
+   * while the second is chosen: asked one after the other, the kernel may give the same port
+   * twice, and the broker then refuses its configuration ("two listeners on the same port").
+   */
+  static int[] freePorts() {
+    java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+    try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
+      return new int[] {a.getLocalPort(), b.getLocalPort()};
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
