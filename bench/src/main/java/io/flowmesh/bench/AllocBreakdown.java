@@ -8,6 +8,7 @@ import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.map.udf.MapAnswerDecoder;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -18,9 +19,9 @@ import java.util.concurrent.Callable;
  * {@code alloc-breakdown [--size 500]}: the heap bytes per message of the protobuf steps a map
  * vertex takes for each element with the {@code cat} UDF, each measured alone in this JVM with the
  * thread's allocation counter ({@code com.sun.management.ThreadMXBean}) after a warm-up: parsing an
- * edge batch of 256 messages, parsing the UDF's answer (one result), building the output message
- * (as {@code Outputs.of} does), formatting a request id, parsing an ack frame of 256 sequence
- * numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
+ * edge batch of 256 messages, reading the UDF's answer (one result) as map-service does
+ * ({@code MapAnswerDecoder}) and, for comparison, with protobuf's generated parser, building the
+ * output message (as {@code Outputs.of} does), parsing an ack frame of 256 sequence numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
  * slices, not copies. What it leaves out: the transports' own copies (Vert.x's HTTP/2 layer copies
  * every DATA frame into a heap buffer) and the engine's per-element objects.
  */
@@ -62,12 +63,11 @@ final class AllocBreakdown {
     byte[] ackFrame = SubscriberFrame.newBuilder().setAck(ack).build().toByteArray();
     Message input = batch.getMessages(0);
     MapResponse.Result result = MapResponse.parseFrom(answer).getResults(0);
-    long[] counter = {1_000_000};
 
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("edge batch parse (256 messages), per message", perMessage(256, () -> UpstreamFrame.parser().parseFrom(aliasing(batchFrame))));
-    out.put("UDF request id (Long.toString)", perMessage(1, () -> Long.toString(counter[0]++)));
-    out.put("UDF answer parse (MapResponse, one result)", perMessage(1, () -> MapResponse.parser().parseFrom(aliasing(answer))));
+    out.put("UDF answer read (MapAnswerDecoder, one result)", perMessage(1, () -> MapAnswerDecoder.decode(answer, 0, answer.length)));
+    out.put("  the same with the generated parser (MapResponse)", perMessage(1, () -> MapResponse.parser().parseFrom(aliasing(answer))));
     out.put("output message build (id, value, keys, times)", perMessage(1, () -> {
       Message.Builder o = Message.newBuilder().setId(input.getId() + "/" + 0).setValue(result.getValue())
           .setEventTime(input.getEventTime()).setIngestTime(input.getIngestTime());

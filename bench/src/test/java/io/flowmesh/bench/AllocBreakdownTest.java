@@ -18,8 +18,13 @@ class AllocBreakdownTest {
     assertEquals(List.copyOf(small.keySet()), List.copyOf(large.keySet()));
     small.forEach((step, bytes) -> assertTrue(bytes > 0, step + " allocated nothing: " + small));
     // values are slices of the frame: a 200x larger value costs (about) the same bytes, in both parses
-    for (String parse : List.of("edge batch parse (256 messages), per message", "UDF answer parse (MapResponse, one result)")) {
+    for (String parse : List.of("edge batch parse (256 messages), per message", "UDF answer read (MapAnswerDecoder, one result)",
+        "  the same with the generated parser (MapResponse)")) {
       assertTrue(large.get(parse) < small.get(parse) + 64, parse + " copied the value: " + small + " vs " + large);
     }
+    double hand = small.get("UDF answer read (MapAnswerDecoder, one result)");
+    double generated = small.get("  the same with the generated parser (MapResponse)");
+    assertTrue(hand * 2 < generated, "map-service's reader allocates under half of the generated parser's bytes: "
+        + hand + " vs " + generated);
   }
 }

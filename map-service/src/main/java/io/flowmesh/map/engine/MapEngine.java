@@ -1,8 +1,8 @@
 package io.flowmesh.map.engine;
 
+import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.edge.Delivery;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Watermarks;
@@ -173,7 +173,7 @@ public final class MapEngine {
   // ---- results ----
 
   /** The UDF answered {@code e}. Called by the UDF client, exactly once per element. */
-  public void onResults(Element e, List<MapResponse.Result> results) {
+  public void onResults(Element e, List<UdfResult> results) {
     checkThread();
     release(e);
     stats.inFlight(System.nanoTime() - e.startNanos);

@@ -7,7 +7,7 @@ import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfElement;
 import io.flowmesh.map.udf.UdfFailure;
 import io.flowmesh.map.udf.UdfListener;
-import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.map.udf.UdfResult;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +51,7 @@ final class UdfBridge implements Udf, UdfListener {
   }
 
   @Override
-  public void onResults(UdfElement element, List<MapResponse.Result> results) {
+  public void onResults(UdfElement element, List<UdfResult> results) {
     engine.onResults((Element) element, results);
   }
 

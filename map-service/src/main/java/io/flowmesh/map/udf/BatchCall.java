@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 
 import io.flowmesh.runtime.udf.StreamEnd;
 import java.util.List;
@@ -44,7 +43,7 @@ final class BatchCall implements MapFnStream.Events {
   }
 
   @Override
-  public void onResponse(MapFnStream s, MapResponse response) {
+  public void onResponse(MapFnStream s, MapAnswer response) {
     if (s == stream) {
       owner.onResponse(this, response);
     }

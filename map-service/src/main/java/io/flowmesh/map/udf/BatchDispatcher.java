@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -91,7 +90,7 @@ final class BatchDispatcher implements Dispatcher {
     long now = System.nanoTime();
     client.udfReachable();
     for (Pending p : call.elements) {
-      String id = inFlight.issue(p, call, now);
+      long id = inFlight.issue(p, call, now);
       call.stream.send(id, p.element);
     }
     call.stream.sendEot();
@@ -99,9 +98,9 @@ final class BatchDispatcher implements Dispatcher {
     stats.requestsSent += call.elements.size();
   }
 
-  void onResponse(BatchCall call, MapResponse response) {
-    String id = response.getId();
-    if (!id.isEmpty()) {
+  void onResponse(BatchCall call, MapAnswer response) {
+    long id = response.id;
+    if (response.hasId()) {
       Pending p = inFlight.get(id);
       if (p != null && p.carrier == call) {
         long now = System.nanoTime();
@@ -115,9 +114,9 @@ final class BatchDispatcher implements Dispatcher {
       } else {
         call.stream.fail(p != null ? "a response for id=" + id + ", which belongs to another batch"
             : inFlight.wasIssued(id) ? "a second response for id=" + id + ", which was already answered"
-            : "a response for id=" + id + ", which was never issued");
+            : "a response for id=" + response.idText() + ", which was never issued");
       }
-    } else if (response.hasStatus() && response.getStatus().getEot()) {
+    } else if (response.isEot()) {
       eotSeen = true;
       if (call.unanswered > 0) {
         call.stream.fail("EOT with " + call.unanswered + " of " + call.elements.size() + " ids unanswered");
@@ -126,7 +125,7 @@ final class BatchDispatcher implements Dispatcher {
         call.stream.finish();
       }
     } else {
-      call.stream.fail("a response with neither id nor EOT: {" + MapFnStream.describe(response) + "}");
+      call.stream.fail("a response with neither id nor EOT: {" + response.describe() + "}");
     }
   }
 

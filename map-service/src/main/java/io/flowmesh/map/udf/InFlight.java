@@ -33,15 +33,13 @@ final class InFlight {
   }
 
   /** Gives {@code p} a fresh id for an attempt sent now on {@code carrier}. */
-  String issue(Pending p, Object carrier, long nowNanos) {
-    if (p.id != null) {
+  long issue(Pending p, Object carrier, long nowNanos) {
+    if (p.id != 0) {
       // Linking it twice would make the send-order list a cycle (the sweep would never end).
       throw new IllegalStateException("attempt id=" + p.id + " is still on the wire; remove it before sending again");
     }
     long n = nextId++;
-    String id = Long.toString(n);
-    p.id = id;
-    p.idNumber = n;
+    p.id = n;
     p.carrier = carrier;
     p.sentAtNanos = nowNanos;
     p.sentBefore = newest;
@@ -53,19 +51,18 @@ final class InFlight {
     }
     newest = p;
     byId.put(key(n), p);
-    return id;
+    return n;
   }
 
-  /** The element whose attempt has this id, or null (also for text that is not an id of ours). */
-  Pending get(String id) {
-    long n = number(id);
+  /** The element whose attempt has id number {@code n}, or null (also for {@code n <= 0}, no id of ours). */
+  Pending get(long n) {
     return n <= 0 ? null : byId.get(key(n));
   }
 
   /** Takes {@code p} off the wire: it was answered, or its stream is gone. */
   void remove(Pending p) {
-    if (p.id != null) {
-      byId.remove(key(p.idNumber));
+    if (p.id != 0) {
+      byId.remove(key(p.id));
       if (p.sentBefore == null) {
         oldest = p.sentAfter;
       } else {
@@ -78,7 +75,7 @@ final class InFlight {
       }
       p.sentBefore = null;
       p.sentAfter = null;
-      p.id = null;
+      p.id = 0;
       p.carrier = null;
       p.partial = null;
     }
@@ -86,19 +83,19 @@ final class InFlight {
 
   /** Takes {@code p} off the wire and remembers its id, so a late response is recognised. */
   void retire(Pending p) {
-    if (p.id != null) {
+    if (p.id != 0) {
       retired.add(p.id);
     }
     remove(p);
   }
 
   /** True, once, if {@code id} was retired: its response is late. */
-  boolean takeRetired(String id) {
+  boolean takeRetired(long id) {
     return retired.take(id);
   }
 
   /** True if {@code id} was retired and not yet taken: a late answer may still come (stream-map). */
-  boolean isRetired(String id) {
+  boolean isRetired(long id) {
     return retired.contains(id);
   }
 
@@ -112,9 +109,8 @@ final class InFlight {
     return null;
   }
 
-  /** True if an id of that text was issued by this client at some point. */
-  boolean wasIssued(String id) {
-    long n = number(id);
+  /** True if id number {@code n} was issued by this client at some point. */
+  boolean wasIssued(long n) {
     return n > 0 && n < nextId;
   }
 

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.flowmesh.runtime.udf.UdfStream;
@@ -9,7 +8,8 @@ import io.vertx.core.Context;
 /**
  * One {@code MapFn} call: a {@link UdfStream} of {@code map.v1} (handshake
  * {@code MapRequest{handshake{sot: true}}}, answered by a {@code MapResponse} with the same) that
- * sends map requests and EOTs, encoded straight into the stream's end-of-turn write.
+ * sends map requests and EOTs, encoded straight into the stream's end-of-turn write, and reads the
+ * answers with {@link MapAnswerDecoder}.
  *
  * <p>Reports to its {@link Events} exactly once how it ended, unless the owner ended it
  * with {@link #cancel()} or {@link #finish()}; after that it reports nothing more.
@@ -17,7 +17,7 @@ import io.vertx.core.Context;
  * <h2>Concurrency</h2>
  * Confined to the event loop of the context that created it.
  */
-final class MapFnStream implements UdfStream.Events<MapResponse> {
+final class MapFnStream implements UdfStream.Events<MapAnswer> {
 
   /** What the owner of a stream hears. */
   interface Events {
@@ -25,7 +25,7 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
     void onOpen(MapFnStream stream);
 
     /** A response after the handshake. */
-    void onResponse(MapFnStream stream, MapResponse response);
+    void onResponse(MapFnStream stream, MapAnswer response);
 
     /** The stream ended; called once, and never after {@link #cancel()} or {@link #finish()}. */
     void onEnd(MapFnStream stream, StreamEnd end);
@@ -33,9 +33,9 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
 
   private final MapFrames frames;
   private final Events events;
-  private final UdfStream<MapResponse> stream;
+  private final UdfStream<MapAnswer> stream;
 
-  MapFnStream(UdfChannel channel, UdfStream.Spec<MapResponse> spec, Context context, MapFrames frames,
+  MapFnStream(UdfChannel channel, UdfStream.Spec<MapAnswer> spec, Context context, MapFrames frames,
       boolean coalesce, Events events) {
     this.frames = frames;
     this.events = events;
@@ -43,9 +43,9 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
   }
 
   /** The {@code MapFn} call of {@code channel}, made once per client. */
-  static UdfStream.Spec<MapResponse> spec(UdfChannel channel) {
-    return new UdfStream.Spec<>(channel.method("MapFn"), MapFrames.HANDSHAKE, MapResponse.parser(),
-        r -> r.hasHandshake() && r.getHandshake().getSot(), "MapResponse");
+  static UdfStream.Spec<MapAnswer> spec(UdfChannel channel) {
+    return new UdfStream.Spec<>(channel.method("MapFn"), MapFrames.HANDSHAKE, MapAnswerDecoder.DECODER,
+        MapAnswer::isHandshake, MapAnswer::describe, "MapResponse");
   }
 
   /** Opens the stream and sends the handshake. */
@@ -59,7 +59,7 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
   }
 
   /** Queues a request for the end-of-turn write. */
-  void send(String id, UdfElement element) {
+  void send(long id, UdfElement element) {
     frames.appendRequest(stream.queue(), element, id);
     stream.commit();
   }
@@ -86,22 +86,17 @@ final class MapFnStream implements UdfStream.Events<MapResponse> {
   }
 
   @Override
-  public void onOpen(UdfStream<MapResponse> s) {
+  public void onOpen(UdfStream<MapAnswer> s) {
     events.onOpen(this);
   }
 
   @Override
-  public void onResponse(UdfStream<MapResponse> s, MapResponse response) {
+  public void onResponse(UdfStream<MapAnswer> s, MapAnswer response) {
     events.onResponse(this, response);
   }
 
   @Override
-  public void onEnd(UdfStream<MapResponse> s, StreamEnd end) {
+  public void onEnd(UdfStream<MapAnswer> s, StreamEnd end) {
     events.onEnd(this, end);
-  }
-
-  /** A short, bounded description of a response for logs. */
-  static String describe(MapResponse response) {
-    return UdfStream.describe(response);
   }
 }

@@ -25,29 +25,38 @@ final class MapFrames {
   private static final byte[] EOT = GrpcFrames.frame(MapRequest.newBuilder()
       .setStatus(TransmissionStatus.newBuilder().setEot(true)).build());
   private static final int REQUEST_TAG_SIZE = CodedOutputStream.computeTagSize(MapRequest.REQUEST_FIELD_NUMBER);
+  private static final int ID_TAG_SIZE = CodedOutputStream.computeTagSize(MapRequest.ID_FIELD_NUMBER);
 
   private byte[] scratch = new byte[4096];
+  /** An id's decimal digits, written from the end. */
+  private final byte[] digits = new byte[20];
 
-  /** The size, prefix included, of the frame {@link #appendRequest} writes. */
-  static int requestFrameSize(UdfElement element, String id) {
+  /** The size, prefix included, of the frame {@link #appendRequest} writes for an id of {@code idDigits} digits. */
+  static int requestFrameSize(UdfElement element, int idDigits) {
     int size = element.requestSize();
     return GrpcFrames.PREFIX + REQUEST_TAG_SIZE + CodedOutputStream.computeUInt32SizeNoTag(size) + size
-        + CodedOutputStream.computeStringSize(MapRequest.ID_FIELD_NUMBER, id);
+        + ID_TAG_SIZE + 1 + idDigits;
   }
 
   /** Why {@code element}'s request cannot be sent (its message exceeds {@code maxMessageSize}), or null. */
   static String tooLarge(UdfElement element, int maxMessageSize) {
-    int size = requestFrameSize(element, "18446744073709551615") - GrpcFrames.PREFIX;
+    int size = requestFrameSize(element, 19) - GrpcFrames.PREFIX;
     return size <= maxMessageSize ? null
         : "request of " + size + " bytes exceeds udf.max-message-size " + maxMessageSize;
   }
 
   /**
    * Appends {@code MapRequest{request, id}} as a frame, encoding the two fields directly, the
-   * request from the element itself: no {@code MapRequest} or request is built per element.
+   * request from the element itself and the id (a positive number) as its decimal text: no
+   * {@code MapRequest}, request or id string is built per element.
    */
-  void appendRequest(Buffer out, UdfElement element, String id) {
-    int frameSize = requestFrameSize(element, id);
+  void appendRequest(Buffer out, UdfElement element, long id) {
+    int from = digits.length;
+    for (long n = id; n > 0; n /= 10) {
+      digits[--from] = (byte) ('0' + n % 10);
+    }
+    int idDigits = digits.length - from;
+    int frameSize = requestFrameSize(element, idDigits);
     if (scratch.length < frameSize) {
       scratch = new byte[Math.max(frameSize, scratch.length * 2)];
     }
@@ -58,7 +67,9 @@ final class MapFrames {
       cos.writeTag(MapRequest.REQUEST_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       cos.writeUInt32NoTag(element.requestSize());
       element.writeRequest(cos);
-      cos.writeString(MapRequest.ID_FIELD_NUMBER, id);
+      cos.writeTag(MapRequest.ID_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      cos.writeUInt32NoTag(idDigits);
+      cos.writeRawBytes(digits, from, idDigits);
       cos.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException("encoding a MapRequest into an array of its exact size", e);

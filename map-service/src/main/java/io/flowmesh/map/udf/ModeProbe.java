@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +61,8 @@ final class ModeProbe implements MapFnStream.Events {
   }
 
   @Override
-  public void onResponse(MapFnStream s, MapResponse response) {
-    finish(response.getId().isEmpty() && response.hasStatus() && response.getStatus().getEot());
+  public void onResponse(MapFnStream s, MapAnswer response) {
+    finish(!response.hasId() && response.isEot());
   }
 
   @Override

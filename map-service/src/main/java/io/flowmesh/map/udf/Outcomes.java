@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.StallWatch;
 import io.flowmesh.runtime.udf.UdfHealth;
@@ -77,12 +76,12 @@ final class Outcomes {
   }
 
   /** The UDF answered {@code p}: tell the listener. */
-  void deliver(Pending p, MapResponse response, long now) {
-    deliver(p, response.getResultsList(), now);
+  void deliver(Pending p, MapAnswer response, long now) {
+    deliver(p, response.results, now);
   }
 
   /** The UDF answered {@code p} with {@code results} (stream-map: all its responses up to the EOT). */
-  void deliver(Pending p, List<MapResponse.Result> results, long now) {
+  void deliver(Pending p, List<UdfResult> results, long now) {
     long callNanos = now - p.sentAtNanos;
     inFlight.remove(p);
     complete(p);

@@ -1,7 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
-
 import java.util.List;
 
 /**
@@ -14,10 +12,8 @@ import java.util.List;
 final class Pending {
 
   final UdfElement element;
-  /** The id of the attempt on the wire, or null while waiting to be (re)sent. */
-  String id;
-  /** {@link #id}'s number, the key {@link InFlight} files it under. */
-  long idNumber;
+  /** The id of the attempt on the wire, or 0 while waiting to be (re)sent. */
+  long id;
   /** The attempts sent just before and just after this one that are still on the wire ({@link InFlight}'s send order). */
   Pending sentBefore;
   Pending sentAfter;
@@ -29,7 +25,7 @@ final class Pending {
    * stream-map: the results of the current attempt received before its EOT, or null. Dropped
    * when the attempt is taken off the wire without an EOT, so nothing of it leaks.
    */
-  List<MapResponse.Result> partial;
+  List<UdfResult> partial;
   /** When a retry is due, {@link System#nanoTime()}. */
   long dueNanos;
   /** Failed attempts so far. */

@@ -1,7 +1,8 @@
 package io.flowmesh.map.udf;
 
+import io.netty.util.collection.LongObjectHashMap;
+
 import java.util.ArrayDeque;
-import java.util.HashSet;
 
 /**
  * The ids of attempts that timed out, so that their late responses are recognised and
@@ -14,8 +15,8 @@ import java.util.HashSet;
 final class RetiredIds {
 
   private final int capacity;
-  private final ArrayDeque<String> order = new ArrayDeque<>();
-  private final HashSet<String> ids = new HashSet<>();
+  private final ArrayDeque<Long> order = new ArrayDeque<>();
+  private final LongObjectHashMap<Boolean> ids = new LongObjectHashMap<>();
 
   RetiredIds(int capacity) {
     if (capacity < 1) {
@@ -24,8 +25,8 @@ final class RetiredIds {
     this.capacity = capacity;
   }
 
-  void add(String id) {
-    if (ids.add(id)) {
+  void add(long id) {
+    if (ids.put(id, Boolean.TRUE) == null) {
       order.addLast(id);
       if (order.size() > capacity) {
         ids.remove(order.removeFirst());
@@ -34,13 +35,13 @@ final class RetiredIds {
   }
 
   /** True once for a retired id: a second late response to it is not late but a duplicate. */
-  boolean take(String id) {
-    return ids.remove(id);
+  boolean take(long id) {
+    return ids.remove(id) != null;
   }
 
   /** True if {@code id} is retired, without taking it. */
-  boolean contains(String id) {
-    return ids.contains(id);
+  boolean contains(long id) {
+    return ids.containsKey(id);
   }
 
   int size() {

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -82,7 +81,7 @@ final class StartProbe implements MapFnStream.Events {
   }
 
   @Override
-  public void onResponse(MapFnStream s, MapResponse response) {
+  public void onResponse(MapFnStream s, MapAnswer response) {
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,18 +45,17 @@ final class StreamDispatcher extends UnaryDispatcher {
   }
 
   @Override
-  public void onResponse(MapFnStream s, MapResponse response) {
-    String id = response.getId();
-    boolean eot = response.hasStatus() && response.getStatus().getEot();
+  public void onResponse(MapFnStream s, MapAnswer response) {
+    boolean eot = response.isEot();
     Pending p;
-    if (id.isEmpty()) {
-      if (response.hasHandshake()) {
+    if (!response.hasId()) {
+      if (response.hasHandshake) {
         s.fail("stream-map: a second handshake response");
         return;
       }
       p = inFlight.oldestOn(s);
       if (p == null) {
-        s.fail("stream-map: a response without id while no request is in flight: {" + MapFnStream.describe(response) + "}");
+        s.fail("stream-map: a response without id while no request is in flight: {" + response.describe() + "}");
         return;
       }
       if (withoutIds != s) {
@@ -66,19 +64,19 @@ final class StreamDispatcher extends UnaryDispatcher {
             client.address());
       }
     } else {
-      p = inFlight.get(id);
+      p = inFlight.get(response.id);
       if (p == null || p.carrier != s) {
-        unknown(s, id, eot);
+        unknown(s, response, eot);
         return;
       }
     }
     consecutiveFailures = 0;
     everAnswered = true;
-    List<MapResponse.Result> results = response.getResultsList();
+    List<UdfResult> results = response.results;
     if (!results.isEmpty()) {
-      List<MapResponse.Result> held = p.partial;
+      List<UdfResult> held = p.partial;
       if (held == null) {
-        p.partial = results; // immutable: kept as it is until a second response needs a copy
+        p.partial = results; // kept as it is (nothing else holds it) until a second response needs a copy
       } else {
         if (!(held instanceof ArrayList)) {
           held = new ArrayList<>(held);
@@ -88,13 +86,14 @@ final class StreamDispatcher extends UnaryDispatcher {
       }
     }
     if (eot) {
-      List<MapResponse.Result> all = p.partial == null ? List.of() : p.partial;
+      List<UdfResult> all = p.partial == null ? List.of() : p.partial;
       client.outcomes().deliver(p, all, System.nanoTime());
     }
   }
 
   /** A response for an id that is not in flight on {@code s}. */
-  private void unknown(MapFnStream s, String id, boolean eot) {
+  private void unknown(MapFnStream s, MapAnswer response, boolean eot) {
+    long id = response.id;
     if (inFlight.isRetired(id)) {
       if (eot) {
         inFlight.takeRetired(id);
@@ -104,7 +103,7 @@ final class StreamDispatcher extends UnaryDispatcher {
     } else if (inFlight.wasIssued(id)) {
       s.fail("stream-map: " + (eot ? "a second EOT" : "results") + " for id=" + id + " after its EOT");
     } else {
-      s.fail("stream-map: " + (eot ? "an EOT" : "results") + " for id=" + id + ", which was never issued");
+      s.fail("stream-map: " + (eot ? "an EOT" : "results") + " for id=" + response.idText() + ", which was never issued");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StallWatch;
@@ -62,7 +61,7 @@ public final class UdfClient {
   private final InFlight inFlight = new InFlight(RETIRED_CAPACITY);
   private final MapFrames frames = new MapFrames();
   private final UdfChannel channel;
-  private final UdfStream.Spec<MapResponse> mapFn;
+  private final UdfStream.Spec<MapAnswer> mapFn;
   private final Backoff reconnectBackoff;
   private final StallWatch stallWatch;
   private final UdfHealth health;

@@ -1,7 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
-
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ public interface UdfListener {
    * The UDF answered {@code element}. An empty list, or a result tagged with the reserved
    * tag {@code \__DROP__}, means the UDF dropped it; interpreting that is the engine's job.
    */
-  void onResults(UdfElement element, List<MapResponse.Result> results);
+  void onResults(UdfElement element, List<UdfResult> results);
 
   /**
    * The client gave up on {@code element}: its attempts are exhausted under

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.StreamEnd;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -82,7 +81,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   }
 
   private void send(Pending p, long now) {
-    String id = inFlight.issue(p, stream, now);
+    long id = inFlight.issue(p, stream, now);
     stream.send(id, p.element);
     stats.requestsSent++;
     if (silentSinceNanos == 0 && !everAnswered) {
@@ -115,12 +114,12 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   }
 
   @Override
-  public void onResponse(MapFnStream s, MapResponse response) {
-    String id = response.getId();
-    if (id.isEmpty()) {
-      s.fail("a response with neither id nor handshake: {" + MapFnStream.describe(response) + "}");
+  public void onResponse(MapFnStream s, MapAnswer response) {
+    if (!response.hasId()) {
+      s.fail("a response with neither id nor handshake: {" + response.describe() + "}");
       return;
     }
+    long id = response.id;
     Pending p = inFlight.get(id);
     if (p == null || p.carrier != s) {
       if (inFlight.takeRetired(id)) {
@@ -129,7 +128,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       } else if (inFlight.wasIssued(id)) {
         s.fail("a second response for id=" + id + ", which was already answered");
       } else {
-        s.fail("a response for id=" + id + ", which was never issued");
+        s.fail("a response for id=" + response.idText() + ", which was never issued");
       }
       return;
     }

@@ -7,7 +7,7 @@ import io.flowmesh.map.udf.UdfConfig;
 import io.flowmesh.map.udf.UdfElement;
 import io.flowmesh.map.udf.UdfFailure;
 import io.flowmesh.map.udf.UdfListener;
-import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.map.udf.UdfResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -33,7 +33,7 @@ class MapMetricsTest {
     CompletableFuture<UdfClient> created = new CompletableFuture<>();
     vertx.runOnContext(v -> created.complete(new UdfClient(vertx, UdfConfig.defaults(), new UdfListener() {
       @Override
-      public void onResults(UdfElement element, List<MapResponse.Result> results) {
+      public void onResults(UdfElement element, List<UdfResult> results) {
       }
 
       @Override

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,14 +47,14 @@ final class ClientHarness implements UdfListener {
   }
 
   @Override
-  public void onResults(UdfElement element, List<MapResponse.Result> results) {
+  public void onResults(UdfElement element, List<UdfResult> results) {
     TestElement e = (TestElement) element;
     if (answers.merge(e.index, 1, Integer::sum) > 1 || failures.containsKey(e.index)) {
       duplicates++;
     }
     answerOrder.add(e.index);
-    values.put(e.index, results.stream().map(r -> r.getValue().toStringUtf8()).toList());
-    if (results.size() != 1 || !results.get(0).getValue().equals(e.request().getValue())) {
+    values.put(e.index, results.stream().map(r -> r.value().toStringUtf8()).toList());
+    if (results.size() != 1 || !results.get(0).value().equals(e.request().getValue())) {
       wrongPayloads++;
     }
   }

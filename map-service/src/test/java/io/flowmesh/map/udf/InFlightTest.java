@@ -32,13 +32,13 @@ class InFlightTest {
   }
 
   @Test
-  void anAnswerFindsItsAttemptByTheIdText() {
+  void anAnswerFindsItsAttemptByTheIdNumber() {
     Pending p1 = send(1, streamA, 10);
     Pending p2 = send(2, streamA, 20);
-    assertEquals("1", p1.id);
-    assertEquals("2", p2.id);
-    assertSame(p2, inFlight.get("2"));
-    assertSame(p1, inFlight.get("1"));
+    assertEquals(1, p1.id);
+    assertEquals(2, p2.id);
+    assertSame(p2, inFlight.get(2));
+    assertSame(p1, inFlight.get(1));
     assertEquals(2, inFlight.size());
   }
 
@@ -46,10 +46,13 @@ class InFlightTest {
   void textThatIsNotOneOfOurIdsFindsNothingAndThrowsNothing() {
     send(1, streamA, 10);
     for (String id : new String[] {"", "0", "01", "+1", "-1", "1a", " 1", "x", "99999999999999999999", "18446744073709551615"}) {
-      assertNull(inFlight.get(id), id);
-      assertFalse(inFlight.wasIssued(id), id);
+      assertEquals(-1, InFlight.number(id), id);
+      assertNull(inFlight.get(InFlight.number(id)), id);
+      assertFalse(inFlight.wasIssued(InFlight.number(id)), id);
     }
-    assertNull(inFlight.get(null));
+    assertEquals(-1, InFlight.number(null));
+    assertNull(inFlight.get(0));
+    assertNull(inFlight.get(2), "an id not yet issued");
     assertEquals(Long.MAX_VALUE, InFlight.number(Long.toString(Long.MAX_VALUE)));
     assertEquals(-1, InFlight.number("9223372036854775808"));
   }
@@ -61,8 +64,8 @@ class InFlightTest {
     Pending p3 = send(3, streamA, 30);
     Pending p4 = send(4, streamB, 40);
     inFlight.remove(p2);
-    assertNull(inFlight.get("2"));
-    assertNull(p2.id);
+    assertNull(inFlight.get(2));
+    assertEquals(0, p2.id);
     List<Pending> all = new ArrayList<>();
     inFlight.collectAll(all);
     assertEquals(List.of(1, 3, 4), indexes(all));
@@ -87,9 +90,9 @@ class InFlightTest {
     assertTrue(all.isEmpty());
 
     Pending p5 = send(5, streamA, 50);
-    assertEquals("5", p5.id, "ids are never reused");
-    assertTrue(inFlight.wasIssued("2"), "an answered id was issued");
-    assertFalse(inFlight.wasIssued("6"), "the next id was not");
+    assertEquals(5, p5.id, "ids are never reused");
+    assertTrue(inFlight.wasIssued(2), "an answered id was issued");
+    assertFalse(inFlight.wasIssued(6), "the next id was not");
   }
 
   @Test
@@ -109,14 +112,14 @@ class InFlightTest {
     Pending p1 = send(1, streamA, 10);
     send(2, streamA, 20);
     inFlight.retire(p1);
-    assertTrue(inFlight.isRetired("1"));
+    assertTrue(inFlight.isRetired(1));
     inFlight.issue(p1, streamA, 30);
-    assertEquals("3", p1.id);
+    assertEquals(3, p1.id);
     List<Pending> all = new ArrayList<>();
     inFlight.collectAll(all);
     assertEquals(List.of(2, 1), indexes(all));
-    assertTrue(inFlight.takeRetired("1"));
-    assertFalse(inFlight.takeRetired("1"), "a retired id is taken once");
+    assertTrue(inFlight.takeRetired(1));
+    assertFalse(inFlight.takeRetired(1), "a retired id is taken once");
   }
 
   /**

@@ -11,15 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class MapFramesTest {
 
   @Test
-  void aRequestFrameIsTheLengthPrefixedMapRequestWithItsId() throws Exception {
+  void aRequestFrameIsTheLengthPrefixedMapRequestWithItsIdInDecimal() throws Exception {
     MapRequest.Request r = MapRequest.Request.newBuilder().addKeys("k0").setValue(ByteString.copyFromUtf8("v")).build();
-    Buffer out = Buffer.buffer();
-    new MapFrames().appendRequest(out, new TestElement(0, "v"), "42");
-    byte[] expected = MapRequest.newBuilder().setRequest(r).setId("42").build().toByteArray();
-    assertEquals(0, out.getByte(0));
-    assertEquals(expected.length, out.getInt(1));
-    assertArrayEquals(expected, out.getBytes(5, out.length()));
-    assertEquals(out.length(), MapFrames.requestFrameSize(new TestElement(0, "v"), "42"));
+    MapFrames frames = new MapFrames();
+    for (long id : new long[] {1, 9, 10, 42, 1_000_000_007L, Long.MAX_VALUE}) {
+      Buffer out = Buffer.buffer();
+      frames.appendRequest(out, new TestElement(0, "v"), id);
+      byte[] expected = MapRequest.newBuilder().setRequest(r).setId(Long.toString(id)).build().toByteArray();
+      assertEquals(0, out.getByte(0));
+      assertEquals(expected.length, out.getInt(1), "id " + id);
+      assertArrayEquals(expected, out.getBytes(5, out.length()), "id " + id);
+      assertEquals(out.length(), MapFrames.requestFrameSize(new TestElement(0, "v"), Long.toString(id).length()));
+    }
   }
 
   @Test

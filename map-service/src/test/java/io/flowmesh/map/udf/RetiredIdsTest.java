@@ -11,20 +11,20 @@ class RetiredIdsTest {
   @Test
   void aRetiredIdIsRecognisedOnceOnly() {
     RetiredIds ids = new RetiredIds(10);
-    ids.add("7");
-    assertTrue(ids.take("7"));
-    assertFalse(ids.take("7"));
-    assertFalse(ids.take("8"));
+    ids.add(7);
+    assertTrue(ids.take(7));
+    assertFalse(ids.take(7));
+    assertFalse(ids.take(8));
   }
 
   @Test
   void theMemoryIsBoundedAndForgetsTheOldestFirst() {
     RetiredIds ids = new RetiredIds(100);
     for (int i = 0; i < 1_000; i++) {
-      ids.add(Integer.toString(i));
+      ids.add(i);
     }
     assertEquals(100, ids.size());
-    assertFalse(ids.take("0"));
-    assertTrue(ids.take("999"));
+    assertFalse(ids.take(0));
+    assertTrue(ids.take(999));
   }
 }

@@ -120,10 +120,10 @@ class UdfClientApiTest {
       }
       call.write(response.build());
     }, TestConfigs.fast(""));
-    java.util.Map<String, List<io.flowmesh.proto.udf.map.v1.MapResponse.Result>> seen = new java.util.HashMap<>();
+    java.util.Map<String, List<UdfResult>> seen = new java.util.HashMap<>();
     UdfListener recorder = new UdfListener() {
       @Override
-      public void onResults(UdfElement e, List<io.flowmesh.proto.udf.map.v1.MapResponse.Result> results) {
+      public void onResults(UdfElement e, List<UdfResult> results) {
         seen.put(((TestElement) e).request().getValue().toStringUtf8(), results);
       }
 
@@ -139,7 +139,7 @@ class UdfClientApiTest {
     });
     harness.awaitUntil("both answered", Duration.ofSeconds(5), () -> seen.size() == 2);
     assertEquals(List.of(), harness.call(() -> seen.get("0")));
-    assertEquals(List.of("\\__DROP__"), harness.call(() -> seen.get("1").get(0).getTagsList()));
+    assertEquals(List.of("\\__DROP__"), harness.call(() -> seen.get("1").get(0).tags()));
     harness.await(client::close, Duration.ofSeconds(5));
   }
 }

@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -113,7 +112,7 @@ class UdfThroughputBenchmark {
     }
 
     @Override
-    public void onResults(UdfElement element, List<MapResponse.Result> results) {
+    public void onResults(UdfElement element, List<UdfResult> results) {
       completed++;
       if (stopped) {
         return;

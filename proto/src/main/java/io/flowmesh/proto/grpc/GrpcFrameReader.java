@@ -1,6 +1,9 @@
 package io.flowmesh.proto.grpc;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Splits an HTTP/2 body into gRPC length-prefixed messages, whatever the DATA frame
@@ -29,9 +32,30 @@ public final class GrpcFrameReader {
     }
   }
 
+  /**
+   * A sink that takes each message as a range of a heap array instead of a {@link Buffer} slice:
+   * no wrapper objects per message (a slice and its {@code ByteBuf} are ~130 bytes, as much as a
+   * small message's whole decoded form). The array is the piece's own when it is an unpooled heap
+   * buffer (what Vert.x's HTTP/2 layer hands a reader: a fresh copy of each DATA frame that nobody
+   * writes again), else a copy of the piece; either way nobody writes it again, so what is decoded
+   * from it may keep slices of it.
+   */
+  public interface ArraySink extends Sink {
+    /** One whole message, without its prefix: {@code array[offset, offset + length)}. Returning false stops reading. */
+    boolean onMessage(byte[] array, int offset, int length);
+
+    @Override
+    default boolean onMessage(Buffer message) {
+      byte[] bytes = message.getBytes();
+      return onMessage(bytes, 0, bytes.length);
+    }
+  }
+
   private final int maxMessageSize;
   private final String maxMessageSizeKey;
   private final Sink sink;
+  /** {@link #sink} when it takes arrays, else null. */
+  private final ArraySink arraySink;
   private Buffer partial;
   private boolean stopped;
 
@@ -44,6 +68,7 @@ public final class GrpcFrameReader {
     this.maxMessageSize = maxMessageSize;
     this.maxMessageSizeKey = maxMessageSizeKey;
     this.sink = sink;
+    this.arraySink = sink instanceof ArraySink a ? a : null;
   }
 
   /**
@@ -63,6 +88,17 @@ public final class GrpcFrameReader {
         return;
       }
     }
+    byte[] array = null;
+    int base = 0;
+    if (arraySink != null && length - pos >= GrpcFrames.PREFIX) {
+      ByteBuf bb = heapArray(data);
+      if (bb != null) {
+        array = bb.array();
+        base = bb.arrayOffset() + bb.readerIndex();
+      } else {
+        array = data.getBytes();
+      }
+    }
     while (length - pos >= GrpcFrames.PREFIX) {
       long size = checkedSize(data, pos);
       if (size < 0) {
@@ -72,7 +108,9 @@ public final class GrpcFrameReader {
       if (end > length) {
         break;
       }
-      if (!sink.onMessage(data.slice(pos + GrpcFrames.PREFIX, end))) {
+      boolean more = array != null ? arraySink.onMessage(array, base + pos + GrpcFrames.PREFIX, (int) size)
+          : sink.onMessage(data.slice(pos + GrpcFrames.PREFIX, end));
+      if (!more) {
         stopped = true;
         partial = null;
         return;
@@ -118,7 +156,14 @@ public final class GrpcFrameReader {
     }
     Buffer whole = partial;
     partial = null;
-    if (!sink.onMessage(whole.slice(GrpcFrames.PREFIX, total))) {
+    boolean more;
+    ByteBuf bb = arraySink == null ? null : heapArray(whole);
+    if (bb != null) {
+      more = arraySink.onMessage(bb.array(), bb.arrayOffset() + bb.readerIndex() + GrpcFrames.PREFIX, total - GrpcFrames.PREFIX);
+    } else {
+      more = sink.onMessage(whole.slice(GrpcFrames.PREFIX, total));
+    }
+    if (!more) {
       stopped = true;
       return -1;
     }
@@ -140,6 +185,17 @@ public final class GrpcFrameReader {
       return -1;
     }
     return size;
+  }
+
+  /** The buffer's bytes when they are an unpooled heap array (nobody reuses it), else null. */
+  private static ByteBuf heapArray(Buffer b) {
+    if (b instanceof BufferInternal bi) {
+      ByteBuf bb = bi.getByteBuf();
+      if (bb.hasArray() && !(bb.alloc() instanceof PooledByteBufAllocator)) {
+        return bb;
+      }
+    }
+    return null;
   }
 
   /** The capacity of the buffer holding an incomplete message back, 0 when none is (for tests). */

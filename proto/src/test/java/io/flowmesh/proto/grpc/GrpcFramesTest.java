@@ -85,6 +85,84 @@ class GrpcFramesTest {
     assertEquals(0, reader.pendingBytes());
   }
 
+  /** What an {@link GrpcFrameReader.ArraySink} is handed: each message's range, and the array it lies in. */
+  private record Range(byte[] array, int offset, int length) {
+    byte[] bytes() {
+      return java.util.Arrays.copyOfRange(array, offset, offset + length);
+    }
+  }
+
+  private GrpcFrameReader arrayReader(List<Range> into) {
+    return new GrpcFrameReader(1024, "udf.max-message-size", new GrpcFrameReader.ArraySink() {
+      @Override
+      public boolean onMessage(byte[] array, int offset, int length) {
+        into.add(new Range(array, offset, length));
+        return true;
+      }
+
+      @Override
+      public void onMalformed(String detail) {
+        malformed.add(detail);
+      }
+    });
+  }
+
+  @Test
+  void anArraySinkGetsMessagesCutAnywhereWholeAndInOrder() throws Exception {
+    java.util.Random random = new java.util.Random(11);
+    Buffer body = Buffer.buffer();
+    int n = 500;
+    for (int i = 0; i < n; i++) {
+      byte[] value = new byte[random.nextInt(700)];
+      random.nextBytes(value);
+      body.appendBytes(GrpcFrames.frame(MapResponse.newBuilder().setId("id-" + i)
+          .addResults(MapResponse.Result.newBuilder().setValue(ByteString.copyFrom(value))).build()));
+    }
+    List<Range> got = new ArrayList<>();
+    GrpcFrameReader reader = arrayReader(got);
+    for (int i = 0; i < body.length(); ) {
+      int end = Math.min(body.length(), i + 1 + random.nextInt(random.nextBoolean() ? 8 : 3000));
+      reader.feed(body.slice(i, end));
+      i = end;
+    }
+    assertEquals(List.of(), malformed);
+    assertEquals(n, got.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals("id-" + i, MapResponse.parseFrom(got.get(i).bytes()).getId());
+    }
+    assertEquals(0, reader.pendingBytes());
+  }
+
+  @Test
+  void anArraySinkReadsAHeapPieceInPlaceAndAPooledPieceFromACopy() throws Exception {
+    MapResponse first = MapResponse.newBuilder().setId("one").build();
+    MapResponse second = MapResponse.newBuilder().setId("two").build();
+    byte[] one = first.toByteArray();
+    byte[] two = second.toByteArray();
+    Buffer body = Buffer.buffer().appendBytes(GrpcFrames.frame(first)).appendBytes(GrpcFrames.frame(second));
+    byte[] bodyBytes = body.getBytes();
+
+    List<Range> heap = new ArrayList<>();
+    Buffer heapPiece = io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bodyBytes));
+    arrayReader(heap).feed(heapPiece);
+    assertEquals(2, heap.size());
+    assertTrue(heap.get(0).array() == bodyBytes && heap.get(1).array() == bodyBytes, "no copy of an unpooled heap piece");
+    assertArrayEquals(one, heap.get(0).bytes());
+    assertArrayEquals(two, heap.get(1).bytes());
+
+    List<Range> pooled = new ArrayList<>();
+    io.netty.buffer.ByteBuf pooledBuf = io.netty.buffer.PooledByteBufAllocator.DEFAULT.heapBuffer().writeBytes(bodyBytes);
+    try {
+      arrayReader(pooled).feed(io.vertx.core.internal.buffer.BufferInternal.buffer(pooledBuf));
+      pooledBuf.setZero(0, pooledBuf.readableBytes()); // the pool may hand the array out again and it be overwritten
+    } finally {
+      pooledBuf.release();
+    }
+    assertEquals(2, pooled.size());
+    assertArrayEquals(one, pooled.get(0).bytes(), "a pooled piece is read from a copy");
+    assertArrayEquals(two, pooled.get(1).bytes());
+  }
+
   @Test
   void aMessageWhosePrefixIsCutIsHeldInOneBufferOfItsOwnSize() throws Exception {
     byte[] frame = GrpcFrames.frame(MapResponse.newBuilder().setId("cut").addResults(MapResponse.Result.newBuilder()

@@ -3,13 +3,10 @@ package io.flowmesh.runtime.udf;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.grpc.GrpcStatusHeaders;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
-import com.google.protobuf.TextFormat;
 import io.flowmesh.runtime.buffer.OwnedWrites;
-import io.flowmesh.runtime.buffer.ProtoInput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.AsyncResult;
@@ -24,6 +21,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -44,7 +42,7 @@ import java.util.function.Predicate;
  * <h2>Concurrency</h2>
  * Confined to the event loop of the context that created it.
  */
-public final class UdfStream<R extends Message> {
+public final class UdfStream<R> {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdfStream.class);
   private static final int INITIAL_BUFFER = 8192;
@@ -58,7 +56,7 @@ public final class UdfStream<R extends Message> {
   public static ByteBufAllocator turns = ByteBufAllocator.DEFAULT;
 
   /** What the owner of a stream hears. */
-  public interface Events<R extends Message> {
+  public interface Events<R> {
     /** The UDF answered the handshake; requests may be sent. */
     void onOpen(UdfStream<R> stream);
 
@@ -70,17 +68,38 @@ public final class UdfStream<R extends Message> {
   }
 
   /**
+   * Turns one received gRPC message, {@code array[offset, offset + length)}, into a response. Called
+   * on the stream's event loop, once per message. Nobody writes the array again
+   * ({@link GrpcFrameReader.ArraySink}), so the response may keep slices of it (values), which keep
+   * the whole array alive as long as they live.
+   */
+  @FunctionalInterface
+  public interface Decoder<R> {
+    R decode(byte[] array, int offset, int length) throws InvalidProtocolBufferException;
+  }
+
+  /**
    * One method of a protocol, made once per client and shared by its streams.
    *
    * @param method the call, from {@link UdfChannel#method}
    * @param handshake the whole frame of the handshake request (e.g. {@code MapRequest{handshake{sot: true}}})
-   * @param parser the response message's parser
+   * @param decoder reads a response from a received message
    * @param handshakeAnswer true for the response that answers the handshake
+   * @param describe a short text of a response, for errors
    * @param responseName the response message's name, for errors ({@code MapResponse})
    */
-  public record Spec<R extends Message>(RequestOptions method, byte[] handshake, Parser<R> parser,
-      Predicate<R> handshakeAnswer, String responseName) {
+  public record Spec<R>(RequestOptions method, byte[] handshake, Decoder<R> decoder,
+      Predicate<R> handshakeAnswer, Function<R, String> describe, String responseName) {
+
+    /** A method whose responses are protobuf messages read by their generated parser. */
+    public static <M extends Message> Spec<M> protobuf(RequestOptions method, byte[] handshake, Parser<M> parser,
+        Predicate<M> handshakeAnswer, String responseName) {
+      return new Spec<>(method, handshake, (array, offset, length) -> UdfResponses.parse(parser, array, offset, length),
+          handshakeAnswer, UdfResponses::describe, responseName);
+    }
   }
+
+
 
   private final UdfChannel channel;
   private final Spec<R> spec;
@@ -113,10 +132,10 @@ public final class UdfStream<R extends Message> {
     this.events = events;
     this.coalesce = coalesce;
     UdfConnection c = channel.connection();
-    this.reader = new GrpcFrameReader(c.maxMessageSize(), c.key("max-message-size"), new GrpcFrameReader.Sink() {
+    this.reader = new GrpcFrameReader(c.maxMessageSize(), c.key("max-message-size"), new GrpcFrameReader.ArraySink() {
       @Override
-      public boolean onMessage(Buffer message) {
-        return onFrame(message);
+      public boolean onMessage(byte[] array, int offset, int length) {
+        return onFrame(array, offset, length);
       }
 
       @Override
@@ -301,14 +320,10 @@ public final class UdfStream<R extends Message> {
     }
   }
 
-  private boolean onFrame(Buffer message) {
+  private boolean onFrame(byte[] array, int offset, int length) {
     R response;
     try {
-      // Parsed from the frame's own bytes, not a copy (getBytes()), its bytes fields (values) slices
-      // of them (ProtoInput.aliasing says why that is safe here); the check parseFrom(byte[]) made.
-      CodedInputStream in = ProtoInput.aliasing(message);
-      response = spec.parser().parseFrom(in);
-      in.checkLastTagWas(0);
+      response = spec.decoder().decode(array, offset, length);
     } catch (InvalidProtocolBufferException e) {
       fail("undecodable " + spec.responseName() + ": " + e.getMessage());
       return false;
@@ -320,7 +335,7 @@ public final class UdfStream<R extends Message> {
         return !done;
       }
       fail("invalid handshake: the first response must carry handshake{sot: true}, got {"
-          + describe(response) + "}");
+          + spec.describe().apply(response) + "}");
       return false;
     }
     events.onResponse(this, response);
@@ -367,11 +382,5 @@ public final class UdfStream<R extends Message> {
       request.reset();
     }
     events.onEnd(this, end);
-  }
-
-  /** A short, bounded description of a response for logs. */
-  public static String describe(Message response) {
-    String text = TextFormat.printer().emittingSingleLine(true).printToString(response);
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

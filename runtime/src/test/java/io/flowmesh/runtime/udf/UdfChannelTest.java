@@ -137,7 +137,7 @@ class UdfChannelTest {
     channel(vertx, address, UdfService.SINK);
     Heard heard = new Heard();
     context.runOnContext(v -> {
-      UdfStream.Spec<StringValue> spec = new UdfStream.Spec<>(channel.method("SinkFn"), GrpcFrames.frame(SOT),
+      UdfStream.Spec<StringValue> spec = UdfStream.Spec.protobuf(channel.method("SinkFn"), GrpcFrames.frame(SOT),
           StringValue.parser(), SOT::equals, "StringValue");
       new UdfStream<>(channel, spec, context, true, heard).open();
     });

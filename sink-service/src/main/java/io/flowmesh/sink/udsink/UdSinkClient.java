@@ -100,7 +100,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
           return;
         }
         channel = new UdfChannel(vertx, connection, UdfService.SINK);
-        spec = new UdfStream.Spec<>(channel.method("SinkFn"), SinkFrames.HANDSHAKE, SinkResponse.parser(),
+        spec = UdfStream.Spec.protobuf(channel.method("SinkFn"), SinkFrames.HANDSHAKE, SinkResponse.parser(),
             r -> r.hasHandshake() && r.getHandshake().getSot(), "SinkResponse");
         p.complete();
       });

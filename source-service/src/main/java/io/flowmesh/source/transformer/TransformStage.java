@@ -105,7 +105,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
     this.channel = new UdfChannel(vertx, connection, UdfService.SOURCE_TRANSFORM);
     byte[] handshake = GrpcFrames.frame(SourceTransformRequest.newBuilder()
         .setHandshake(Handshake.newBuilder().setSot(true)).build());
-    this.spec = new UdfStream.Spec<>(channel.method("SourceTransformFn"), handshake, SourceTransformResponse.parser(),
+    this.spec = UdfStream.Spec.protobuf(channel.method("SourceTransformFn"), handshake, SourceTransformResponse.parser(),
         r -> r.hasHandshake() && r.getHandshake().getSot(), "SourceTransformResponse");
     this.health = new UdfHealth(KIND, "sourcetransformer.v1", channel.address(), connection.key("address"));
     this.backoff = new Backoff(connection.reconnectInitialBackoff(), connection.reconnectMaxBackoff());

@@ -77,10 +77,10 @@ final class UdSourceStreams {
     this.metrics = metrics;
     this.owner = owner;
     this.backoff = new Backoff(conn.reconnectInitialBackoff(), conn.reconnectMaxBackoff());
-    readSpec = new UdfStream.Spec<>(channel.method("ReadFn"),
+    readSpec = UdfStream.Spec.protobuf(channel.method("ReadFn"),
         GrpcFrames.frame(ReadRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build()),
         ReadResponse.parser(), r -> r.hasHandshake() && r.getHandshake().getSot(), "ReadResponse");
-    ackSpec = new UdfStream.Spec<>(channel.method("AckFn"),
+    ackSpec = UdfStream.Spec.protobuf(channel.method("AckFn"),
         GrpcFrames.frame(AckRequest.newBuilder().setHandshake(Handshake.newBuilder().setSot(true)).build()),
         AckResponse.parser(), r -> r.hasHandshake() && r.getHandshake().getSot(), "AckResponse");
   }

@@ -1,0 +1,243 @@
+package io.flowmesh.map.udf;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.udf.UdfResponses;
+import io.flowmesh.runtime.udf.UdfStream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a {@code MapResponse} from a received gRPC message into a {@link MapAnswer}, walking the
+ * wire format by hand: no generated message, builder, reader or id string per answer, the value a
+ * slice of the message's array. The generated parser allocates ~540 bytes for a one-result answer
+ * (a reader, two builders, two messages, their lists and the id's text), this ~110 (184 with one
+ * key: its string and list).
+ *
+ * <p>The hand path takes what well-behaved servers send: fields 1–4 of {@code MapResponse}, 1–3 of
+ * {@code Result} and 1 of {@code Handshake} and {@code TransmissionStatus}, each with its declared
+ * wire type; ids in decimal as we issue them; ASCII keys and tags. Anything else — an unknown
+ * field, a non-ASCII key, a foreign id, a message cut short — is read again by the generated parser
+ * and converted, so the answer, and the error for a malformed one, is exactly protobuf's.
+ *
+ * <h2>Concurrency</h2>
+ * Stateless.
+ */
+public final class MapAnswerDecoder {
+
+  private static final int RESULTS = tag(MapResponse.RESULTS_FIELD_NUMBER);
+  private static final int ID = tag(MapResponse.ID_FIELD_NUMBER);
+  private static final int HANDSHAKE = tag(MapResponse.HANDSHAKE_FIELD_NUMBER);
+  private static final int STATUS = tag(MapResponse.STATUS_FIELD_NUMBER);
+  private static final int KEYS = tag(MapResponse.Result.KEYS_FIELD_NUMBER);
+  private static final int VALUE = tag(MapResponse.Result.VALUE_FIELD_NUMBER);
+  private static final int TAGS = tag(MapResponse.Result.TAGS_FIELD_NUMBER);
+  /** {@code sot = 1} and {@code eot = 1}: a varint. */
+  private static final int FLAG = 1 << 3;
+  /** What a read in {@link #varint} returns when the bytes are not a varint that fits in an int. */
+  private static final long BAD = -1L;
+
+  private MapAnswerDecoder() {
+  }
+
+  /** The {@code MapFn} method's decoder. */
+  static final UdfStream.Decoder<MapAnswer> DECODER = MapAnswerDecoder::decode;
+
+  /**
+   * The answer in {@code array[offset, offset + length)}, a whole gRPC message, its values slices
+   * of the array (which nobody may write again).
+   */
+  public static MapAnswer decode(byte[] array, int offset, int length) throws InvalidProtocolBufferException {
+    MapAnswer a = read(array, offset, length);
+    return a != null ? a : MapAnswer.of(UdfResponses.parse(MapResponse.parser(), array, offset, length));
+  }
+
+  /**
+   * The answer in {@code a[from, from + length)}, values slices of {@code a}; null where the hand
+   * path does not go (see the class comment), for the generated parser to read.
+   */
+  static MapAnswer read(byte[] a, int from, int length) {
+    int pos = from;
+    int end = from + length;
+    long id = MapAnswer.NO_ID;
+    UdfResult first = null;
+    ArrayList<UdfResult> more = null;
+    boolean hasHandshake = false;
+    boolean sot = false;
+    boolean hasStatus = false;
+    boolean eot = false;
+    while (pos < end) {
+      int tag = a[pos++];
+      long read = varint(a, pos, end);
+      if (read == BAD) {
+        return null;
+      }
+      int len = (int) (read >>> 32);
+      pos = (int) read;
+      if (len > end - pos) {
+        return null;
+      }
+      int stop = pos + len;
+      if (tag == RESULTS) {
+        UdfResult r = result(a, pos, stop);
+        if (r == null) {
+          return null;
+        }
+        if (first == null) {
+          first = r;
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(4);
+            more.add(first);
+          }
+          more.add(r);
+        }
+      } else if (tag == ID) {
+        id = len == 0 ? MapAnswer.NO_ID : number(a, pos, stop);
+        if (id == MapAnswer.FOREIGN_ID) {
+          return null;
+        }
+      } else if (tag == HANDSHAKE) {
+        int flag = flag(a, pos, stop, sot);
+        if (flag < 0) {
+          return null;
+        }
+        hasHandshake = true;
+        sot = flag == 1;
+      } else if (tag == STATUS) {
+        int flag = flag(a, pos, stop, eot);
+        if (flag < 0) {
+          return null;
+        }
+        hasStatus = true;
+        eot = flag == 1;
+      } else {
+        return null;
+      }
+      pos = stop;
+    }
+    List<UdfResult> results = more != null ? more : first != null ? List.of(first) : List.of();
+    return new MapAnswer(id, null, results, hasHandshake, sot, hasStatus, eot);
+  }
+
+  /** A {@code Result} in {@code a[pos, end)}, or null. */
+  private static UdfResult result(byte[] a, int pos, int end) {
+    List<String> keys = List.of();
+    List<String> tags = List.of();
+    ByteString value = ByteString.EMPTY;
+    while (pos < end) {
+      int tag = a[pos++];
+      long read = varint(a, pos, end);
+      if (read == BAD) {
+        return null;
+      }
+      int len = (int) (read >>> 32);
+      pos = (int) read;
+      if (len > end - pos) {
+        return null;
+      }
+      if (tag == VALUE) {
+        value = len == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(a, pos, len);
+      } else if (tag == KEYS || tag == TAGS) {
+        String s = ascii(a, pos, len);
+        if (s == null) {
+          return null;
+        }
+        if (tag == KEYS) {
+          keys = add(keys, s);
+        } else {
+          tags = add(tags, s);
+        }
+      } else {
+        return null;
+      }
+      pos += len;
+    }
+    return new UdfResult(keys, value, tags);
+  }
+
+  private static List<String> add(List<String> list, String s) {
+    if (list.isEmpty()) {
+      return List.of(s);
+    }
+    ArrayList<String> grown = list instanceof ArrayList<String> l ? l : new ArrayList<>(list);
+    grown.add(s);
+    return grown;
+  }
+
+  /**
+   * A {@code Handshake} or {@code TransmissionStatus} in {@code a[pos, end)}: 1 or 0 for its flag
+   * ({@code was} when the field is absent: a message given twice merges), -1 for anything else.
+   */
+  private static int flag(byte[] a, int pos, int end, boolean was) {
+    int flag = was ? 1 : 0;
+    while (pos < end) {
+      if (a[pos++] != FLAG || pos >= end) {
+        return -1;
+      }
+      byte b = a[pos++];
+      if (b < 0) {
+        return -1; // a bool written in more than one byte: legal, rare, left to the parser
+      }
+      flag = b == 0 ? 0 : 1;
+    }
+    return flag;
+  }
+
+  /** A string of ASCII bytes, or null for any other byte (whose UTF-8 the parser checks). */
+  private static String ascii(byte[] a, int pos, int len) {
+    for (int i = pos, end = pos + len; i < end; i++) {
+      if (a[i] < 0) {
+        return null;
+      }
+    }
+    return len == 0 ? "" : new String(a, pos, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The id in {@code a[pos, end)} as {@link InFlight#number} reads its text. */
+  private static long number(byte[] a, int pos, int end) {
+    int len = end - pos;
+    if (len > 19 || a[pos] == '0') {
+      return MapAnswer.FOREIGN_ID;
+    }
+    long n = 0;
+    for (int i = pos; i < end; i++) {
+      int d = a[i] - '0';
+      if (d < 0 || d > 9) {
+        return MapAnswer.FOREIGN_ID;
+      }
+      n = n * 10 + d;
+      if (n < 0) {
+        return MapAnswer.FOREIGN_ID;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The length-delimited field's length at {@code a[pos]} (a varint below 2^31) in the high half,
+   * the position after it in the low half; {@link #BAD} for a varint cut short or too large.
+   */
+  private static long varint(byte[] a, int pos, int end) {
+    int value = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      if (pos >= end) {
+        return BAD;
+      }
+      byte b = a[pos++];
+      value |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return value < 0 ? BAD : ((long) value << 32) | pos;
+      }
+    }
+    return BAD;
+  }
+
+  private static int tag(int field) {
+    return (field << 3) | 2;
+  }
+}
