@@ -38,7 +38,7 @@ public final class MapAnswerDecoder {
   private static final int TAGS = tag(MapResponse.Result.TAGS_FIELD_NUMBER);
   /** {@code sot = 1} and {@code eot = 1}: a varint. */
   private static final int FLAG = 1 << 3;
-  /** What a read in {@link #varint} returns when the bytes are not a varint that fits in an int. */
+  /** What {@link #field} returns when the bytes are not a whole length-delimited field. */
   private static final long BAD = -1L;
 
   private MapAnswerDecoder() {
@@ -72,15 +72,12 @@ public final class MapAnswerDecoder {
     boolean eot = false;
     while (pos < end) {
       int tag = a[pos++];
-      long read = varint(a, pos, end);
-      if (read == BAD) {
+      long field = field(a, pos, end);
+      if (field == BAD) {
         return null;
       }
-      int len = (int) (read >>> 32);
-      pos = (int) read;
-      if (len > end - pos) {
-        return null;
-      }
+      int len = (int) (field >>> 32);
+      pos = (int) field;
       int stop = pos + len;
       if (tag == RESULTS) {
         UdfResult r = result(a, pos, stop);
@@ -131,15 +128,12 @@ public final class MapAnswerDecoder {
     ByteString value = ByteString.EMPTY;
     while (pos < end) {
       int tag = a[pos++];
-      long read = varint(a, pos, end);
-      if (read == BAD) {
+      long field = field(a, pos, end);
+      if (field == BAD) {
         return null;
       }
-      int len = (int) (read >>> 32);
-      pos = (int) read;
-      if (len > end - pos) {
-        return null;
-      }
+      int len = (int) (field >>> 32);
+      pos = (int) field;
       if (tag == VALUE) {
         value = len == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(a, pos, len);
       } else if (tag == KEYS || tag == TAGS) {
@@ -219,19 +213,20 @@ public final class MapAnswerDecoder {
   }
 
   /**
-   * The length-delimited field's length at {@code a[pos]} (a varint below 2^31) in the high half,
-   * the position after it in the low half; {@link #BAD} for a varint cut short or too large.
+   * The length-delimited field whose length (a varint) is at {@code a[pos]}: its length in the
+   * high half, where its bytes start in the low half; {@link #BAD} for a varint cut short or too
+   * large, or bytes that run past {@code end}.
    */
-  private static long varint(byte[] a, int pos, int end) {
-    int value = 0;
+  private static long field(byte[] a, int pos, int end) {
+    int length = 0;
     for (int shift = 0; shift < 32; shift += 7) {
       if (pos >= end) {
         return BAD;
       }
       byte b = a[pos++];
-      value |= (b & 0x7f) << shift;
+      length |= (b & 0x7f) << shift;
       if (b >= 0) {
-        return value < 0 ? BAD : ((long) value << 32) | pos;
+        return length < 0 || length > end - pos ? BAD : ((long) length << 32) | pos;
       }
     }
     return BAD;

@@ -58,25 +58,33 @@ class GrpcFramesTest {
     assertEquals(0, reader.pendingBytes());
   }
 
-  @Test
-  void messagesCutAnywhereByPiecesOfAnySizeAreReassembledInOrder() throws Exception {
-    java.util.Random random = new java.util.Random(7);
+  /** {@code n} answers with ids {@code id-0} on and values of 0 to 699 random bytes, framed one after the other. */
+  private static Buffer randomBody(java.util.Random random, int n) {
     Buffer body = Buffer.buffer();
-    int n = 500;
     for (int i = 0; i < n; i++) {
       byte[] value = new byte[random.nextInt(700)];
       random.nextBytes(value);
       body.appendBytes(GrpcFrames.frame(MapResponse.newBuilder().setId("id-" + i)
           .addResults(MapResponse.Result.newBuilder().setValue(ByteString.copyFrom(value))).build()));
     }
-    GrpcFrameReader reader = reader(1024);
+    return body;
+  }
+
+  /** Feeds {@code body} in pieces from 1 byte (a prefix cut in two) to several whole messages at once. */
+  private static void feedInPieces(GrpcFrameReader reader, Buffer body, java.util.Random random) {
     for (int i = 0; i < body.length(); ) {
-      // pieces from 1 byte (a prefix cut in two) to several whole messages at once
-      int piece = 1 + random.nextInt(random.nextBoolean() ? 8 : 3000);
-      int end = Math.min(body.length(), i + piece);
+      int end = Math.min(body.length(), i + 1 + random.nextInt(random.nextBoolean() ? 8 : 3000));
       reader.feed(body.slice(i, end));
       i = end;
     }
+  }
+
+  @Test
+  void messagesCutAnywhereByPiecesOfAnySizeAreReassembledInOrder() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    int n = 500;
+    GrpcFrameReader reader = reader(1024);
+    feedInPieces(reader, randomBody(random, n), random);
     assertEquals(List.of(), malformed);
     assertEquals(n, messages.size());
     for (int i = 0; i < n; i++) {
@@ -110,21 +118,10 @@ class GrpcFramesTest {
   @Test
   void anArraySinkGetsMessagesCutAnywhereWholeAndInOrder() throws Exception {
     java.util.Random random = new java.util.Random(11);
-    Buffer body = Buffer.buffer();
     int n = 500;
-    for (int i = 0; i < n; i++) {
-      byte[] value = new byte[random.nextInt(700)];
-      random.nextBytes(value);
-      body.appendBytes(GrpcFrames.frame(MapResponse.newBuilder().setId("id-" + i)
-          .addResults(MapResponse.Result.newBuilder().setValue(ByteString.copyFrom(value))).build()));
-    }
     List<Range> got = new ArrayList<>();
     GrpcFrameReader reader = arrayReader(got);
-    for (int i = 0; i < body.length(); ) {
-      int end = Math.min(body.length(), i + 1 + random.nextInt(random.nextBoolean() ? 8 : 3000));
-      reader.feed(body.slice(i, end));
-      i = end;
-    }
+    feedInPieces(reader, randomBody(random, n), random);
     assertEquals(List.of(), malformed);
     assertEquals(n, got.size());
     for (int i = 0; i < n; i++) {
