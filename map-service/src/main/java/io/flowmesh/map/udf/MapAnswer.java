@@ -14,7 +14,8 @@ import java.util.List;
  * from the wire without building the generated message.
  *
  * <h2>Concurrency</h2>
- * Immutable.
+ * Made on the client's event loop and handed to one dispatcher, which may keep its {@link #results}
+ * (stream-map adds the next answers' results to that list): not shared, and not immutable.
  */
 public final class MapAnswer {
 

@@ -51,6 +51,10 @@ final class MapFrames {
    * {@code MapRequest}, request or id string is built per element.
    */
   void appendRequest(Buffer out, UdfElement element, long id) {
+    if (id <= 0) {
+      // written as no digits at all, it would come back as an answer without id
+      throw new IllegalArgumentException("request id must be positive, was " + id);
+    }
     int from = digits.length;
     for (long n = id; n > 0; n /= 10) {
       digits[--from] = (byte) ('0' + n % 10);

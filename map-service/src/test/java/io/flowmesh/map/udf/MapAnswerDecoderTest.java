@@ -26,6 +26,7 @@ class MapAnswerDecoderTest {
 
   private static final String[] IDS = {"", "1", "7", "42", "1000000", Long.toString(Long.MAX_VALUE), "0", "01", "-3",
       "abc", "9223372036854775808", "é1", "１"};
+  private static final String[] ASCII = {"", "k", "key-1", "\\__DROP__", "U+005C__DROP__", "a\u0000b"};
   private static final String[] TEXTS = {"", "k", "key-1", "\\__DROP__", "U+005C__DROP__", "ключ", "a\u0000b"};
 
   @Test
@@ -87,6 +88,47 @@ class MapAnswerDecoderTest {
       MapResponse r = randomResponse(random);
       byte[] wire = r.toByteArray();
       assertEquals(r, decode(wire).toResponse(), r.toString());
+    }
+  }
+
+  /** What servers send — decimal ids, ASCII keys and tags, known fields — never needs the parser. */
+  @Test
+  void randomAnswersOfOurIdsAndAsciiTextsTakeTheHandPath() {
+    Random random = new Random(29);
+    for (int i = 0; i < 2_000; i++) {
+      MapResponse.Builder b = MapResponse.newBuilder().setId(Long.toString(1 + random.nextInt(1 << 30)));
+      for (int n = random.nextInt(3); n > 0; n--) {
+        MapResponse.Result.Builder r = MapResponse.Result.newBuilder().setValue(ByteString.copyFromUtf8("v" + i));
+        for (int k = random.nextInt(3); k > 0; k--) {
+          r.addKeys(ASCII[random.nextInt(ASCII.length)]);
+          r.addTags(ASCII[random.nextInt(ASCII.length)]);
+        }
+        b.addResults(r);
+      }
+      if (random.nextBoolean()) {
+        b.setStatus(TransmissionStatus.newBuilder().setEot(random.nextBoolean()));
+      }
+      MapResponse r = b.build();
+      byte[] wire = r.toByteArray();
+      MapAnswer a = MapAnswerDecoder.read(wire, 0, wire.length);
+      assertNotNull(a, r.toString());
+      assertEquals(r, a.toResponse());
+    }
+  }
+
+  /**
+   * Two answers written one after the other read as protobuf merges them: the later id, value and
+   * flags win (an absent one leaves the earlier), results and keys add up.
+   */
+  @Test
+  void concatenatedAnswersMergeAsProtobufMergesThem() throws Exception {
+    Random random = new Random(31);
+    for (int i = 0; i < 5_000; i++) {
+      MapResponse first = randomResponse(random);
+      MapResponse second = randomResponse(random);
+      byte[] wire = concat(first.toByteArray(), second.toByteArray());
+      MapResponse merged = first.toBuilder().mergeFrom(second).build();
+      assertEquals(MapAnswer.of(merged).toResponse(), decode(wire).toResponse(), () -> first + " + " + second);
     }
   }
 
@@ -202,6 +244,12 @@ class MapAnswerDecoderTest {
     Arrays.fill(framed, (byte) 0x0a); // a RESULTS tag on either side: a read past either end would take it
     System.arraycopy(wire, 0, framed, 5, wire.length);
     return MapAnswerDecoder.decode(framed, 5, wire.length);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static int indexOf(byte[] in, byte[] part) {

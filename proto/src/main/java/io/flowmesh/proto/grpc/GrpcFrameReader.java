@@ -1,9 +1,7 @@
 package io.flowmesh.proto.grpc;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * Splits an HTTP/2 body into gRPC length-prefixed messages, whatever the DATA frame
@@ -35,9 +33,9 @@ public final class GrpcFrameReader {
   /**
    * A sink that takes each message as a range of a heap array instead of a {@link Buffer} slice:
    * no wrapper objects per message (a slice and its {@code ByteBuf} are ~130 bytes, as much as a
-   * small message's whole decoded form). The array is the piece's own when it is an unpooled heap
-   * buffer (what Vert.x's HTTP/2 layer hands a reader: a fresh copy of each DATA frame that nobody
-   * writes again), else a copy of the piece; either way nobody writes it again, so what is decoded
+   * small message's whole decoded form). The array is the piece's own when no pool reuses it
+   * ({@link UnsharedHeap}; what Vert.x's HTTP/2 layer hands a reader: a fresh copy of each DATA
+   * frame), else a copy of the whole piece; either way nobody writes it again, so what is decoded
    * from it may keep slices of it.
    */
   public interface ArraySink extends Sink {
@@ -73,8 +71,9 @@ public final class GrpcFrameReader {
 
   /**
    * Feeds the next piece of the body. Whole messages inside {@code data} are handed on as slices of
-   * it; only a message cut by the end of a piece is copied, and completing it copies just its own
-   * missing bytes from the next piece (not the whole piece).
+   * it (to an {@link ArraySink}: as ranges of its array, or of one copy of the piece when a pool
+   * may reuse its array); a message cut by the end of a piece is copied, and completing it copies
+   * just its own missing bytes from the next piece (not the whole piece).
    */
   public void feed(Buffer data) {
     if (stopped) {
@@ -91,7 +90,7 @@ public final class GrpcFrameReader {
     byte[] array = null;
     int base = 0;
     if (arraySink != null && length - pos >= GrpcFrames.PREFIX) {
-      ByteBuf bb = heapArray(data);
+      ByteBuf bb = UnsharedHeap.of(data);
       if (bb != null) {
         array = bb.array();
         base = bb.arrayOffset() + bb.readerIndex();
@@ -157,7 +156,7 @@ public final class GrpcFrameReader {
     Buffer whole = partial;
     partial = null;
     boolean more;
-    ByteBuf bb = arraySink == null ? null : heapArray(whole);
+    ByteBuf bb = arraySink == null ? null : UnsharedHeap.of(whole);
     if (bb != null) {
       more = arraySink.onMessage(bb.array(), bb.arrayOffset() + bb.readerIndex() + GrpcFrames.PREFIX, total - GrpcFrames.PREFIX);
     } else {
@@ -185,17 +184,6 @@ public final class GrpcFrameReader {
       return -1;
     }
     return size;
-  }
-
-  /** The buffer's bytes when they are an unpooled heap array (nobody reuses it), else null. */
-  private static ByteBuf heapArray(Buffer b) {
-    if (b instanceof BufferInternal bi) {
-      ByteBuf bb = bi.getByteBuf();
-      if (bb.hasArray() && !(bb.alloc() instanceof PooledByteBufAllocator)) {
-        return bb;
-      }
-    }
-    return null;
   }
 
   /** The capacity of the buffer holding an incomplete message back, 0 when none is (for tests). */

@@ -2,8 +2,8 @@ package io.flowmesh.runtime.buffer;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.proto.grpc.UnsharedHeap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -46,15 +46,13 @@ public final class ProtoInput {
    * frame's array with it.
    */
   public static CodedInputStream aliasing(Buffer b) {
-    if (b instanceof BufferInternal bi) {
-      ByteBuf bb = bi.getByteBuf();
-      if (bb.hasArray() && !(bb.alloc() instanceof PooledByteBufAllocator)) {
-        // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
-        CodedInputStream in = UnsafeByteOperations.unsafeWrap(bb.array(), bb.arrayOffset() + bb.readerIndex(),
-            bb.readableBytes()).newCodedInput();
-        in.enableAliasing(true);
-        return in;
-      }
+    ByteBuf bb = UnsharedHeap.of(b);
+    if (bb != null) {
+      // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
+      CodedInputStream in = UnsafeByteOperations.unsafeWrap(bb.array(), bb.arrayOffset() + bb.readerIndex(),
+          bb.readableBytes()).newCodedInput();
+      in.enableAliasing(true);
+      return in;
     }
     return of(b);
   }

@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.service;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +45,43 @@ class GcMetricsTest {
       n += t.count();
     }
     return n;
+  }
+
+  @Test
+  void concurrentCollectorBeansAreNotCountedAsPauses() {
+    for (String pauses : new String[] {"Copy", "MarkSweepCompact", "G1 Young Generation", "G1 Old Generation",
+        "PS Scavenge", "ZGC Pauses", "ZGC Minor Pauses", "Shenandoah Pauses"}) {
+      assertFalse(GcMetrics.concurrent(pauses), pauses);
+    }
+    for (String cycles : new String[] {"ZGC Cycles", "ZGC Major Cycles", "Shenandoah Cycles", "G1 Concurrent GC"}) {
+      assertTrue(GcMetrics.concurrent(cycles), cycles);
+    }
+  }
+
+  /**
+   * On a JVM without {@code getTotalThreadAllocatedBytes} (Java 17 before its backport) the count is
+   * the live threads' sum: it still grows with what this thread allocates.
+   */
+  @Test
+  void withoutTheJvmsTotalTheLiveThreadsAllocationsAreCounted() {
+    com.sun.management.ThreadMXBean real = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean withoutTotal = (com.sun.management.ThreadMXBean) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {com.sun.management.ThreadMXBean.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getTotalThreadAllocatedBytes")) {
+            throw new UnsupportedOperationException("not on this JVM");
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    GcMetrics.AllocatedBytes allocated = new GcMetrics.AllocatedBytes(withoutTotal);
+    double before = allocated.read();
+    for (int i = 0; i < 32; i++) {
+      sink = new byte[1 << 20];
+    }
+    double grew = allocated.read() - before;
+    assertTrue(grew >= 32 << 20, "32 MiB allocated by this thread, the live threads' sum grew by " + grew);
   }
 }
