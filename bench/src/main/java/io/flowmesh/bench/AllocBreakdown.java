@@ -3,15 +3,18 @@ package io.flowmesh.bench;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.map.engine.Outputs;
+import io.flowmesh.map.udf.MapAnswerDecoder;
+import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
-import io.flowmesh.map.udf.MapAnswerDecoder;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -21,7 +24,8 @@ import java.util.concurrent.Callable;
  * thread's allocation counter ({@code com.sun.management.ThreadMXBean}) after a warm-up: parsing an
  * edge batch of 256 messages, reading the UDF's answer (one result) as map-service does
  * ({@code MapAnswerDecoder}) and, for comparison, with protobuf's generated parser, building the
- * output message (as {@code Outputs.of} does), parsing an ack frame of 256 sequence numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
+ * output message ({@code Outputs.of}, the UDF echoing the input's key), parsing an ack frame of
+ * 256 sequence numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
  * slices, not copies. What it leaves out: the transports' own copies (Vert.x's HTTP/2 layer copies
  * every DATA frame into a heap buffer) and the engine's per-element objects.
  */
@@ -68,14 +72,8 @@ final class AllocBreakdown {
     out.put("edge batch parse (256 messages), per message", perMessage(256, () -> UpstreamFrame.parser().parseFrom(aliasing(batchFrame))));
     out.put("UDF answer read (MapAnswerDecoder, one result)", perMessage(1, () -> MapAnswerDecoder.decode(answer, 0, answer.length)));
     out.put("  the same with the generated parser (MapResponse)", perMessage(1, () -> MapResponse.parser().parseFrom(aliasing(answer))));
-    out.put("output message build (id, value, keys, times)", perMessage(1, () -> {
-      Message.Builder o = Message.newBuilder().setId(input.getId() + "/" + 0).setValue(result.getValue())
-          .setEventTime(input.getEventTime()).setIngestTime(input.getIngestTime());
-      if (result.getKeysCount() > 0) {
-        o.addAllKeys(result.getKeysList());
-      }
-      return o.build();
-    }));
+    UdfResult echoed = new UdfResult(List.copyOf(input.getKeysList()), result.getValue(), List.of());
+    out.put("output message build (Outputs.of, keys echoed)", perMessage(1, () -> Outputs.of(input, echoed, 0)));
     out.put("ack frame parse (256 seqs), per message", perMessage(256, () -> SubscriberFrame.parser().parseFrom(aliasing(ackFrame))));
     return out;
   }

@@ -5,7 +5,7 @@ import io.flowmesh.map.udf.UdfResult;
 import java.util.List;
 
 /** Builds map's output messages from an input and the UDF's results. */
-final class Outputs {
+public final class Outputs {
 
   private Outputs() {
   }
@@ -35,31 +35,25 @@ final class Outputs {
     for (int i = 0, size = results.size(); i < size; i++) {
       UdfResult r = results.get(i);
       if (kept(r)) {
-        out.emit(e, of(in, e.hasHeaders, r, i));
+        out.emit(e, of(in, r, i));
       }
     }
   }
 
   /**
    * Output {@code index} of {@code in}: id {@code <input id>/<index>}, the result's value, keys and
-   * tags, the input's event time, ingest time, headers and serve mark ({@code headers}: whether it
-   * has any, known from its arrival). Empty lists are not copied (that would allocate per element
-   * in the common case).
+   * tags, the input's event time, ingest time, headers and serve mark. Built from the input
+   * ({@code toBuilder}), which shares its lists instead of copying them: a UDF that echoes its
+   * input's keys (most do) costs no keys list per output (72 bytes less per message than a fresh
+   * builder with one key, {@code alloc-breakdown}); keys or tags that differ replace the input's.
    */
-  static Message of(Message in, boolean headers, UdfResult r, int index) {
-    Message.Builder o = Message.newBuilder().setId(in.getId() + "/" + index).setValue(r.value())
-        .setEventTime(in.getEventTime()).setIngestTime(in.getIngestTime());
-    if (in.getServe()) {
-      o.setServe(true);
+  public static Message of(Message in, UdfResult r, int index) {
+    Message.Builder o = in.toBuilder().setId(in.getId() + "/" + index).setValue(r.value());
+    if (!r.keys().equals(in.getKeysList())) {
+      o.clearKeys().addAllKeys(r.keys());
     }
-    if (!r.keys().isEmpty()) {
-      o.addAllKeys(r.keys());
-    }
-    if (!r.tags().isEmpty()) {
-      o.addAllTags(r.tags());
-    }
-    if (headers) {
-      o.addAllHeaders(in.getHeadersList());
+    if (!r.tags().equals(in.getTagsList())) {
+      o.clearTags().addAllTags(r.tags());
     }
     return o.build();
   }

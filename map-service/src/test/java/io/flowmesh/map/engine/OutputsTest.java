@@ -1,0 +1,40 @@
+package io.flowmesh.map.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.ByteString;
+import io.flowmesh.map.udf.UdfResult;
+import io.flowmesh.proto.edge.v1.Header;
+import io.flowmesh.proto.edge.v1.Message;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An output carries the result's value, keys and tags and the input's times, headers and serve mark. */
+class OutputsTest {
+
+  private static final Message IN = Message.newBuilder().setId("in-7").setValue(ByteString.copyFromUtf8("input"))
+      .addKeys("k1").addKeys("k2").setEventTime(1_000).setIngestTime(2_000)
+      .addHeaders(Header.newBuilder().setKey("h").setValue("v")).addTags("from-upstream").setServe(true).build();
+
+  @Test
+  void anOutputTakesTheResultsKeysValueAndTagsAndTheInputsTheRest() {
+    for (UdfResult r : new UdfResult[] {
+        new UdfResult(List.of("k1", "k2"), ByteString.copyFromUtf8("echoed keys"), List.of()),
+        new UdfResult(List.of("other"), ByteString.copyFromUtf8("new key"), List.of("even")),
+        new UdfResult(List.of(), ByteString.EMPTY, List.of("from-upstream")),
+        new UdfResult(List.of("k2", "k1"), ByteString.copyFromUtf8("keys reordered"), List.of("a", "b")),
+    }) {
+      Message expected = Message.newBuilder().setId("in-7/3").setValue(r.value()).addAllKeys(r.keys())
+          .setEventTime(1_000).setIngestTime(2_000).addAllHeaders(IN.getHeadersList()).addAllTags(r.tags())
+          .setServe(true).build();
+      assertEquals(expected, Outputs.of(IN, r, 3), r.toString());
+    }
+  }
+
+  @Test
+  void anInputWithoutHeadersOrTagsGivesAnOutputWithout() {
+    Message plain = Message.newBuilder().setId("p").setValue(ByteString.copyFromUtf8("x")).setEventTime(5).build();
+    Message out = Outputs.of(plain, UdfResult.of(ByteString.copyFromUtf8("y")), 0);
+    assertEquals(Message.newBuilder().setId("p/0").setValue(ByteString.copyFromUtf8("y")).setEventTime(5).build(), out);
+  }
+}
