@@ -8,6 +8,7 @@ import io.flowmesh.pipeline.process.ChildProcess;
 import io.flowmesh.pipeline.spec.VertexKind;
 import io.flowmesh.pipeline.spec.VertexSpec;
 import io.flowmesh.runtime.config.HostPort;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -292,7 +293,8 @@ public final class Runner {
       Map<String, Progress.Counts> now = countsNow(kinds);
       long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
       progress.lines(elapsed, kinds, now).forEach(out::println);
-      if (sourcesComplete()) {
+      double[] bounded = sourcesComplete();
+      if (bounded != null) {
         complete = true;
         // counted again: the counts above may predate the last acks that made the sources complete
         Map<String, Progress.Counts> last = countsNow(kinds);
@@ -302,14 +304,9 @@ public final class Runner {
             sinks.append(sinks.length() == 0 ? "" : ", ").append(v).append(' ').append(String.format("%.0f", last.get(v).in()));
           }
         });
-        double produced = 0;
-        double acked = 0;
-        for (Map.Entry<String, VertexKind> e : kinds.entrySet()) {
-          if (e.getValue() == VertexKind.SOURCE) {
-            produced += last.get(e.getKey()).out();
-            acked += last.get(e.getKey()).acked();
-          }
-        }
+        // from /status, read with "complete": the acked metric is published once per watermark tick
+        double produced = bounded[0];
+        double acked = bounded[1];
         out.printf("flowmesh-pipeline: run complete: %.0f produced, %.0f acked; the sinks wrote: %s%n", produced, acked, sinks);
         if (!options.keepRunning()) {
           return;
@@ -325,17 +322,49 @@ public final class Runner {
     return now;
   }
 
-  /** Whether every source replica says its bounded run is complete (every message produced and acked). */
-  private boolean sourcesComplete() {
+  /**
+   * Whether every source replica says its bounded run is complete (every message produced and
+   * acked): then what they produced and acked, summed, else null.
+   */
+  private double[] sourcesComplete() {
+    double produced = 0;
+    double acked = 0;
     for (ServicePlan s : services.keySet()) {
       if (s.kind() == VertexKind.SOURCE) {
         Http.Response r = Http.get("http://127.0.0.1:" + s.httpPort() + "/status");
-        if (r == null || r.status() != 200 || !r.body().replace(" ", "").contains("\"complete\":true")) {
-          return false;
+        JsonObject run = r == null || r.status() != 200 ? null : boundedRun(r.body());
+        if (run == null || !run.getBoolean("complete", false)) {
+          return null;
+        }
+        produced += run.getDouble("produced", 0.0);
+        acked += run.getDouble("acked", 0.0);
+      }
+    }
+    return new double[] {produced, acked};
+  }
+
+  /** The object of a source's {@code /status} that reports its bounded run (holds {@code complete}), or null. */
+  static JsonObject boundedRun(String status) {
+    try {
+      return withKey(new JsonObject(status), "complete");
+    } catch (RuntimeException e) { // not JSON: not complete
+      return null;
+    }
+  }
+
+  private static JsonObject withKey(JsonObject o, String key) {
+    if (o.containsKey(key)) {
+      return o;
+    }
+    for (String name : o.fieldNames()) {
+      if (o.getValue(name) instanceof JsonObject inner) {
+        JsonObject found = withKey(inner, key);
+        if (found != null) {
+          return found;
         }
       }
     }
-    return true;
+    return null;
   }
 
   /**
