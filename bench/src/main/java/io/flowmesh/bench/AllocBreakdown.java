@@ -2,7 +2,6 @@ package io.flowmesh.bench;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.map.engine.Outputs;
 import io.flowmesh.map.udf.MapAnswerDecoder;
 import io.flowmesh.map.udf.UdfResult;
@@ -12,6 +11,7 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.buffer.ProtoInput;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
  * edge batch of 256 messages, reading the UDF's answer (one result) as map-service does
  * ({@code MapAnswerDecoder}) and, for comparison, with protobuf's generated parser, building the
  * output message ({@code Outputs.of}, the UDF echoing the input's key), parsing an ack frame of
- * 256 sequence numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so values are
- * slices, not copies. What it leaves out: the transports' own copies (Vert.x's HTTP/2 layer copies
+ * 256 sequence numbers. Parsing aliases bytes as the services do ({@code ProtoInput.aliasing}), so
+ * values are slices, not copies. What it leaves out: the transports' own copies (Vert.x's HTTP/2 layer copies
  * every DATA frame into a heap buffer) and the engine's per-element objects.
  */
 final class AllocBreakdown {
@@ -79,9 +79,7 @@ final class AllocBreakdown {
   }
 
   private static CodedInputStream aliasing(byte[] bytes) {
-    CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
-    in.enableAliasing(true);
-    return in;
+    return ProtoInput.aliasing(bytes, 0, bytes.length);
   }
 
   private static double perMessage(int messagesPerCall, Callable<Object> step) throws Exception {

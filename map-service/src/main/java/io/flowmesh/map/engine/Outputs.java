@@ -1,7 +1,7 @@
 package io.flowmesh.map.engine;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.map.udf.UdfResult;
+import io.flowmesh.proto.edge.v1.Message;
 import java.util.List;
 
 /** Builds map's output messages from an input and the UDF's results. */

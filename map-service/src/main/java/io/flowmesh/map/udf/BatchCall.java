@@ -1,6 +1,5 @@
 package io.flowmesh.map.udf;
 
-
 import io.flowmesh.runtime.udf.StreamEnd;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package io.flowmesh.map.udf;
 
 import io.netty.util.collection.LongObjectHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -151,13 +152,19 @@ final class InFlight {
    * {@link Long#toString} writes it); -1 for any other text, with no exception thrown.
    */
   static long number(String id) {
-    int len = id == null ? 0 : id.length();
-    if (len == 0 || len > 19 || id.charAt(0) == '0') {
+    // a character beyond Latin-1 becomes '?', which is no digit
+    return id == null ? -1 : number(id.getBytes(StandardCharsets.ISO_8859_1), 0, id.length());
+  }
+
+  /** {@link #number(String)} of the text in {@code a[from, to)}, read from its bytes (no string made). */
+  static long number(byte[] a, int from, int to) {
+    int len = to - from;
+    if (len <= 0 || len > 19 || a[from] == '0') {
       return -1;
     }
     long n = 0;
-    for (int i = 0; i < len; i++) {
-      int d = id.charAt(i) - '0';
+    for (int i = from; i < to; i++) {
+      int d = a[i] - '0';
       if (d < 0 || d > 9) {
         return -1;
       }

@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.udf.UdfResponses;
-import io.flowmesh.runtime.udf.UdfStream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,9 +42,6 @@ public final class MapAnswerDecoder {
 
   private MapAnswerDecoder() {
   }
-
-  /** The {@code MapFn} method's decoder. */
-  static final UdfStream.Decoder<MapAnswer> DECODER = MapAnswerDecoder::decode;
 
   /**
    * The answer in {@code array[offset, offset + length)}, a whole gRPC message, its values slices
@@ -94,7 +90,7 @@ public final class MapAnswerDecoder {
           more.add(r);
         }
       } else if (tag == ID) {
-        id = len == 0 ? MapAnswer.NO_ID : number(a, pos, stop);
+        id = len == 0 ? MapAnswer.NO_ID : InFlight.number(a, pos, stop);
         if (id == MapAnswer.FOREIGN_ID) {
           return null;
         }
@@ -190,26 +186,6 @@ public final class MapAnswerDecoder {
       }
     }
     return len == 0 ? "" : new String(a, pos, len, StandardCharsets.ISO_8859_1);
-  }
-
-  /** The id in {@code a[pos, end)} as {@link InFlight#number} reads its text. */
-  private static long number(byte[] a, int pos, int end) {
-    int len = end - pos;
-    if (len > 19 || a[pos] == '0') {
-      return MapAnswer.FOREIGN_ID;
-    }
-    long n = 0;
-    for (int i = pos; i < end; i++) {
-      int d = a[i] - '0';
-      if (d < 0 || d > 9) {
-        return MapAnswer.FOREIGN_ID;
-      }
-      n = n * 10 + d;
-      if (n < 0) {
-        return MapAnswer.FOREIGN_ID;
-      }
-    }
-    return n;
   }
 
   /**

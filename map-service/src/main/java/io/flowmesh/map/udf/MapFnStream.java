@@ -44,7 +44,7 @@ final class MapFnStream implements UdfStream.Events<MapAnswer> {
 
   /** The {@code MapFn} call of {@code channel}, made once per client. */
   static UdfStream.Spec<MapAnswer> spec(UdfChannel channel) {
-    return new UdfStream.Spec<>(channel.method("MapFn"), MapFrames.HANDSHAKE, MapAnswerDecoder.DECODER,
+    return new UdfStream.Spec<>(channel.method("MapFn"), MapFrames.HANDSHAKE, MapAnswerDecoder::decode,
         MapAnswer::isHandshake, MapAnswer::describe, "MapResponse");
   }
 

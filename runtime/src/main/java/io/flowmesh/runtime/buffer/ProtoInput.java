@@ -47,13 +47,17 @@ public final class ProtoInput {
    */
   public static CodedInputStream aliasing(Buffer b) {
     ByteBuf bb = UnsharedHeap.of(b);
-    if (bb != null) {
-      // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
-      CodedInputStream in = UnsafeByteOperations.unsafeWrap(bb.array(), bb.arrayOffset() + bb.readerIndex(),
-          bb.readableBytes()).newCodedInput();
-      in.enableAliasing(true);
-      return in;
-    }
-    return of(b);
+    return bb == null ? of(b) : aliasing(bb.array(), bb.arrayOffset() + bb.readerIndex(), bb.readableBytes());
+  }
+
+  /**
+   * A reader over {@code array[offset, offset + length)} whose {@code bytes} fields are slices of the
+   * array, not copies: only for an array nobody writes again (see {@link #aliasing(Buffer)}).
+   */
+  public static CodedInputStream aliasing(byte[] array, int offset, int length) {
+    // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
+    CodedInputStream in = UnsafeByteOperations.unsafeWrap(array, offset, length).newCodedInput();
+    in.enableAliasing(true);
+    return in;
   }
 }

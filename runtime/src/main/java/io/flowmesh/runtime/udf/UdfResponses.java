@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.TextFormat;
-import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.runtime.buffer.ProtoInput;
 
 /** Reading and describing the protobuf responses of a {@link UdfStream}. */
 public final class UdfResponses {
@@ -20,9 +20,7 @@ public final class UdfResponses {
    */
   public static <M extends Message> M parse(Parser<M> parser, byte[] array, int offset, int length)
       throws InvalidProtocolBufferException {
-    // A wrapped ByteString's reader is marked immutable, which aliasing needs; a plain array's is not.
-    CodedInputStream in = UnsafeByteOperations.unsafeWrap(array, offset, length).newCodedInput();
-    in.enableAliasing(true);
+    CodedInputStream in = ProtoInput.aliasing(array, offset, length);
     M response = parser.parseFrom(in);
     in.checkLastTagWas(0);
     return response;

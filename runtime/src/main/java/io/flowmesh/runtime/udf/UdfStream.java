@@ -99,8 +99,6 @@ public final class UdfStream<R> {
     }
   }
 
-
-
   private final UdfChannel channel;
   private final Spec<R> spec;
   private final Context context;
