@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -40,10 +42,18 @@ class RawMapFnTest {
 
   private TestBed bed;
   private HttpClientAgent http;
+  /**
+   * Where every call is made. From the test's thread each request would get a context of its own,
+   * on another event loop than the connection's; the response's future then completes as a task
+   * there, after the connection's loop may already have read the body and ended the response (a
+   * fast refusal comes in one read), and setting the handler throws.
+   */
+  private Context calls;
 
   @BeforeEach
   void start(Vertx vertx) {
     bed = new TestBed(vertx);
+    calls = vertx.getOrCreateContext();
     http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
   }
@@ -88,17 +98,19 @@ class RawMapFnTest {
         throw new AssertionError("the server's answer is not a gRPC message stream: " + detail);
       }
     });
-    HttpClientResponse response = http.request(options)
+    Promise<HttpClientResponse> answered = Promise.promise();
+    calls.runOnContext(v -> http.request(options)
         .compose(request -> request.send(body))
         .compose(r -> {
-          r.handler(reader::feed); // set on the event loop, before the body can arrive
+          r.handler(reader::feed); // on the connection's loop as its headers are handled: before the body
           if (stallMillis > 0) {
             r.pause();
             bed.vertx().setTimer(stallMillis, t -> r.resume());
           }
           return r.end().map(r);
         })
-        .await(10, TimeUnit.SECONDS);
+        .onComplete(answered));
+    HttpClientResponse response = answered.future().await(10, TimeUnit.SECONDS);
     assertEquals(200, response.statusCode());
     boolean trailersOnly = response.getHeader("grpc-status") != null;
     String status = trailersOnly ? response.getHeader("grpc-status") : response.getTrailer("grpc-status");
