@@ -56,6 +56,9 @@ final class MapCall implements GrpcFrameReader.Sink {
   }
 
   static final String PATH = "/map.v1.Map/MapFn";
+  private static final int MIN_TURN_BYTES = 4096;
+  /** A burst beyond this does not make every later turn start this large. */
+  private static final int MAX_TURN_BYTES = 1 << 20;
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
@@ -70,6 +73,11 @@ final class MapCall implements GrpcFrameReader.Sink {
   private boolean closed;
   /** This turn's answers, written as one at the end of the turn; null when none is pending. */
   private ByteBuf pending;
+  /**
+   * The size the next turn's buffer starts at: the last turn's write, so a steady stream of turns
+   * does not grow (and copy) its buffer from 4 KB by doubling every time.
+   */
+  private int turnBytes = MIN_TURN_BYTES;
 
   MapCall(HttpServerRequest request, int maxMessageSize) {
     this.request = request;
@@ -189,7 +197,7 @@ final class MapCall implements GrpcFrameReader.Sink {
     }
     int size = answer.getSerializedSize();
     if (pending == null) {
-      pending = Unpooled.buffer(Math.max(4096, GrpcFrames.PREFIX + size));
+      pending = Unpooled.buffer(Math.max(turnBytes, GrpcFrames.PREFIX + size));
       context.runOnContext(v -> flush());
     }
     pending.ensureWritable(GrpcFrames.PREFIX + size);
@@ -209,6 +217,7 @@ final class MapCall implements GrpcFrameReader.Sink {
     ByteBuf out = pending;
     pending = null;
     if (out != null && !closed && out.isReadable()) {
+      turnBytes = Math.max(MIN_TURN_BYTES, Math.min(out.readableBytes(), MAX_TURN_BYTES));
       response.write(BufferInternal.buffer(out));
       if (response.writeQueueFull()) {
         pause();

@@ -44,12 +44,14 @@ final class Responses {
   }
 
   private static void add(MapResponse.Builder response, MapResult result) {
-    MapResponse.Result.Builder wire = response.addResultsBuilder().setValue(result.value());
+    // A built Result added to the list; addResultsBuilder() would set up a field builder per result.
+    MapResponse.Result.Builder wire = MapResponse.Result.newBuilder().setValue(result.value());
     if (!result.keys().isEmpty()) {
       wire.addAllKeys(result.keys());
     }
     if (!result.tags().isEmpty()) {
       wire.addAllTags(result.tags());
     }
+    response.addResults(wire.build());
   }
 }
