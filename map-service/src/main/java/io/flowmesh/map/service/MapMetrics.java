@@ -3,11 +3,11 @@ package io.flowmesh.map.service;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.udf.UdfClient;
 import io.flowmesh.map.udf.UdfStats;
+import io.flowmesh.runtime.service.LoopHistogram;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -20,15 +20,17 @@ final class MapMetrics {
 
   private final MeterRegistry registry;
   private final String instance;
-  final Timer udfCallTime;
+  /** Recorded on the instance's event loop, once per answer. */
+  final LoopHistogram.Recorder udfCallTime;
   /** The in-flight limit, written on the instance's event loop when map.concurrency=auto moves it. */
   private volatile int limit;
 
   MapMetrics(MeterRegistry registry, int index, int concurrency, int outputCapacity) {
     this.registry = registry;
     this.instance = Integer.toString(index);
-    this.udfCallTime = Timer.builder("flowmesh.map.udf.call").description("Time from sending an element to the UDF to its response")
-        .tag("verticle", instance).publishPercentileHistogram().register(registry);
+    this.udfCallTime = LoopHistogram.of(registry, "flowmesh_map_udf_call_seconds",
+        "Time from sending an element to the UDF to its response", LoopHistogram.TIMER_MIN, LoopHistogram.TIMER_MAX)
+        .recorder("verticle", instance);
     this.limit = concurrency;
     Gauge.builder("flowmesh.map.concurrency.limit", this, m -> m.limit)
         .description("Permits: most elements in the UDF at once (moves with map.concurrency=auto)")

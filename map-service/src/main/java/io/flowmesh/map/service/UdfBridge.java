@@ -8,9 +8,8 @@ import io.flowmesh.map.udf.UdfElement;
 import io.flowmesh.map.udf.UdfFailure;
 import io.flowmesh.map.udf.UdfListener;
 import io.flowmesh.map.udf.UdfResult;
-import io.micrometer.core.instrument.Timer;
+import io.flowmesh.runtime.service.LoopHistogram;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Joins a map instance's engine and its UDF client: the engine sends through it, the client
@@ -21,13 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class UdfBridge implements Udf, UdfListener {
 
-  private final Timer callTime;
+  private final LoopHistogram.Recorder callTime;
   private UdfClient client;
   private MapEngine engine;
   /** map.concurrency=auto's limiter, or null for a fixed limit. */
   private AutoConcurrency auto;
 
-  UdfBridge(Timer callTime) {
+  UdfBridge(LoopHistogram.Recorder callTime) {
     this.callTime = callTime;
   }
 
@@ -62,7 +61,7 @@ final class UdfBridge implements Udf, UdfListener {
 
   @Override
   public void onCallTime(long nanos) {
-    callTime.record(nanos, TimeUnit.NANOSECONDS);
+    callTime.record(nanos);
     if (auto != null) {
       auto.onAnswer(nanos);
     }

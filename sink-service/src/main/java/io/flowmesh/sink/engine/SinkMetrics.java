@@ -1,25 +1,26 @@
 package io.flowmesh.sink.engine;
 
 import io.flowmesh.runtime.edge.Watermarks;
+import io.flowmesh.runtime.service.LoopHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The sink's meters ({@code flowmesh_sink_*}), shared by its verticle instances.
  *
  * <h2>Concurrency</h2>
- * Thread-safe: Micrometer meters, incremented once per batch (the latency timer once per message
- * written); each instance publishes its watermark into its own slot of an atomic array, the only
- * engine value another thread reads, and the gauges take the minimum.
+ * Thread-safe: Micrometer meters, incremented once per batch; the latency histogram has a recorder
+ * per instance, written once per message on that instance's loop; each instance publishes its
+ * watermark into its own slot of an atomic array, the only engine value another thread reads, and
+ * the gauges take the minimum.
  */
 public final class SinkMetrics {
 
-  private final Timer latency;
+  private final String type;
+  private final LoopHistogram latency;
   private final Counter messages;
   private final Counter bytes;
   private final Counter duplicates;
@@ -28,10 +29,10 @@ public final class SinkMetrics {
   private final AtomicLongArray watermarks;
 
   public SinkMetrics(MeterRegistry registry, String type, int instances) {
-    latency = Timer.builder("flowmesh.sink.e2e.latency")
-        .description("End-to-end latency: when a message was written minus when the source took it in (ingest time)")
-        .tag("type", type).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    this.type = type;
+    latency = LoopHistogram.of(registry, "flowmesh_sink_e2e_latency_seconds",
+        "End-to-end latency: when a message was written minus when the source took it in (ingest time)",
+        Duration.ofMillis(1), Duration.ofMinutes(5));
     messages = Counter.builder("flowmesh.sink.messages").description("Messages written (and acked) by the sink")
         .tag("type", type).register(registry);
     bytes = Counter.builder("flowmesh.sink.bytes").description("Payload bytes of the messages written")
@@ -61,8 +62,9 @@ public final class SinkMetrics {
     return min < 0 ? Double.NaN : min;
   }
 
-  void latency(long millis) {
-    latency.record(millis, TimeUnit.MILLISECONDS);
+  /** A recorder of end-to-end latency for one instance, written on its event loop only. */
+  LoopHistogram.Recorder latencyRecorder() {
+    return latency.recorder("type", type);
   }
 
   void written(long n, long payload) {

@@ -10,6 +10,7 @@ import io.flowmesh.runtime.edge.UpstreamSet;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.errors.Reasons;
 import io.flowmesh.runtime.flow.TokenBucket;
+import io.flowmesh.runtime.service.LoopHistogram;
 import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.sink.writer.OutBuffer;
 import io.flowmesh.sink.writer.SinkWriter;
@@ -54,6 +55,7 @@ public final class SinkVerticle extends VerticleBase {
   private final SinkOptions options;
   private final SinkWriter writer;
   private final SinkMetrics metrics;
+  private final LoopHistogram.Recorder latency;
   private final MeterRegistry registry;
   private final String subscriberPrefix;
   private final OutBuffer out = new OutBuffer();
@@ -87,6 +89,7 @@ public final class SinkVerticle extends VerticleBase {
     this.options = options;
     this.writer = writer;
     this.metrics = metrics;
+    this.latency = metrics.latencyRecorder();
     this.registry = registry;
     this.subscriberPrefix = subscriberPrefix;
   }
@@ -229,7 +232,7 @@ public final class SinkVerticle extends VerticleBase {
           count++;
           payload += m.getValue().size();
           if (m.getIngestTime() > 0) {
-            metrics.latency(now - m.getIngestTime());
+            latency.recordMillis(now - m.getIngestTime());
           }
           if (window != null) {
             window.add(m.getId());
