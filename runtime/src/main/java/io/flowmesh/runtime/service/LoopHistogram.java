@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Why not that timer: it searches its bucket bounds per value (binary search over ~70 doubles),
  * adds to two {@code LongAdder}s and CASes a rolling maximum, for every message. That was 20 % of
  * sink-service's and 8 % of map-service's CPU samples in scenario 2. Here each writing thread has
- * its own {@link Recorder}: the bucket is found from the value's power of two and a step or two
+ * its own {@link Recorder}: the bucket is found from the value's power of two and a few steps
  * forward, and the counts are plain stores that the scrape reads ({@code setOpaque}: no fence, no
  * torn or hoisted value). The scrape sums the recorders of one label set. There is no
  * {@code _max}.
