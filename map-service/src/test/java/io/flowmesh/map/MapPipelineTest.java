@@ -78,6 +78,10 @@ class MapPipelineTest {
     double inFlightCount = scrape.lines().filter(l -> l.startsWith("flowmesh_map_inflight_time_seconds_count{"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertEquals(n, inFlightCount, 0.0, "flowmesh_map_inflight_time_seconds_count over all instances");
+    // And each answer's call time was recorded once (at least: a retried element is called again).
+    double callCount = scrape.lines().filter(l -> l.startsWith("flowmesh_map_udf_call_seconds_count{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(callCount >= n, "flowmesh_map_udf_call_seconds_count over all instances: " + callCount + " for " + n);
     assertTrue(scrape.lines().anyMatch(l -> l.startsWith("flowmesh_map_inflight_time_seconds_sum{") && !l.endsWith(" 0.0")),
         "flowmesh_map_inflight_time_seconds_sum stays 0");
     // Gauges are evaluated on the scraping thread, never an instance's event loop: each must still have a value.

@@ -93,6 +93,19 @@ class EndpointsTest {
     assertFalse(r.json().containsKey("reason"), "a ready service gives no reason: " + r.body());
   }
 
+  @Test
+  void theLatencyHistogramsCountWhatFlowedThroughThem() {
+    // Scraped after the sink wrote 2,000 messages: each was answered by the UDF and written once.
+    double calls = scrapes.get(Vertex.MAP).sum("flowmesh_map_udf_call_seconds_count");
+    double callSeconds = scrapes.get(Vertex.MAP).sum("flowmesh_map_udf_call_seconds_sum");
+    double written = scrapes.get(Vertex.SINK).sum("flowmesh_sink_e2e_latency_seconds_count");
+    double inf = scrapes.get(Vertex.SINK).sum("flowmesh_sink_e2e_latency_seconds_bucket", "le", "+Inf");
+    assertTrue(calls >= 2000, "UDF calls counted: " + calls);
+    assertTrue(callSeconds > 0, "UDF call time summed: " + callSeconds);
+    assertTrue(written >= 2000, "end-to-end latencies counted: " + written);
+    assertEquals(written, inf, "the +Inf bucket holds every count");
+  }
+
   @ParameterizedTest
   @EnumSource(Vertex.class)
   void metricsArePrometheusTextWithHelpForEveryFlowmeshMetric(Vertex v) {

@@ -49,7 +49,7 @@ final class MapMetrics {
   }
 
   void bindEngine(MapEngine e) {
-    // Count and sum only (read when scraped); the distribution is flowmesh.map.udf.call's.
+    // Count and sum only (read when scraped); the distribution is flowmesh_map_udf_call_seconds'.
     FunctionTimer.builder("flowmesh.map.inflight.time", e, x -> x.stats().inFlightCount, x -> x.stats().inFlightNanos,
         TimeUnit.NANOSECONDS).description("Time elements held a permit, retries included").tag("verticle", instance)
         .register(registry);

@@ -62,6 +62,8 @@ public final class LoopHistogram implements Collector {
 
   private final String name;
   private final String help;
+  private final Duration min;
+  private final Duration max;
   /** Upper bounds in nanoseconds, ascending; a value above the last is counted in +Inf. */
   private final long[] bounds;
   /** The same bounds in seconds, and +Inf last, as exposed. */
@@ -74,6 +76,8 @@ public final class LoopHistogram implements Collector {
   private LoopHistogram(String name, String help, Duration min, Duration max, Tags common) {
     this.name = name;
     this.help = help;
+    this.min = min;
+    this.max = max;
     this.common = common;
     NavigableSet<Double> set = DistributionStatisticConfig.builder().percentilesHistogram(true)
         .minimumExpectedValue((double) min.toNanos()).maximumExpectedValue((double) max.toNanos()).build()
@@ -99,8 +103,10 @@ public final class LoopHistogram implements Collector {
   /**
    * The histogram {@code name} (the Prometheus name, e.g. {@code flowmesh_sink_e2e_latency_seconds})
    * of {@code registry}, registered on first use with bounds for values between {@code min} and
-   * {@code max}; later calls with the same name get the same one. A registry that is not
-   * Prometheus's records and exposes nothing (tests).
+   * {@code max}; later calls with the same name get the same one (and must ask for the same range).
+   * A registry that is not Prometheus's records and exposes nothing (tests).
+   *
+   * <p>The name must be no Micrometer meter's too: the scrape would then refuse the duplicate family.
    */
   public static LoopHistogram of(MeterRegistry registry, String name, String help, Duration min, Duration max) {
     if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
@@ -112,8 +118,11 @@ public final class LoopHistogram implements Collector {
       LoopHistogram h = byName.get(name);
       if (h == null) {
         h = new LoopHistogram(name, help, min, max, MetricsRegistry.commonTags(registry));
+        target.register(h); // first: a refused registration leaves no histogram that is never scraped
         byName.put(name, h);
-        target.register(h);
+      } else if (!h.min.equals(min) || !h.max.equals(max)) {
+        throw new IllegalArgumentException("histogram " + name + " has the range " + h.min + " to " + h.max
+            + ", asked again with " + min + " to " + max);
       }
       return h;
     }
@@ -189,17 +198,25 @@ public final class LoopHistogram implements Collector {
       this.counts = new long[histogram.boundsSeconds.length];
     }
 
-    /** Counts one duration; a negative one (a clock step) counts as zero. Only from this recorder's thread. */
+    /**
+     * Counts one duration. A negative one is not counted, as Micrometer's timer did not: the sink's
+     * latency is one host's clock minus another's, and a skew must not pile up in the lowest bucket.
+     * Only from this recorder's thread.
+     */
     public void record(long nanos) {
-      long v = Math.max(0, nanos);
-      int i = histogram.bucket(v);
+      if (nanos < 0) {
+        return;
+      }
+      int i = histogram.bucket(nanos);
       COUNTS.setOpaque(counts, i, counts[i] + 1);
-      SUM.setOpaque(this, sumSeconds + v / 1e9);
+      SUM.setOpaque(this, sumSeconds + nanos / 1e9);
     }
 
-    /** {@link #record(long)} of a duration in milliseconds. */
+    /** {@link #record(long)} of a duration in milliseconds (beyond ~292 years: the largest nanoseconds). */
     public void recordMillis(long millis) {
-      record(millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000);
+      if (millis >= 0) {
+        record(millis >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : millis * 1_000_000);
+      }
     }
 
     /** Values recorded so far. */

@@ -2,6 +2,7 @@ package io.flowmesh.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Timer;
@@ -73,7 +74,9 @@ class LoopHistogramTest {
       values.add((long) Math.exp(random.nextDouble() * Math.log(1e12))); // 1 ns to ~17 min, log-uniform
     }
     values.add(0L);
-    values.add(Long.MAX_VALUE / 2);
+    values.add(1L);
+    values.add(Long.MAX_VALUE / 2); // (not MAX_VALUE too: the timer's sum of nanoseconds would overflow)
+    values.add(-5L); // not counted by either: a clock skew is no duration
     for (long v : values) {
       timer.record(v, TimeUnit.NANOSECONDS);
       ours.record(v);
@@ -87,7 +90,7 @@ class LoopHistogramTest {
     assertEquals(sample(text, "ref_latency_seconds_count"), sample(text, "ours_latency_seconds_count"));
     double refSum = sample(text, "ref_latency_seconds_sum");
     assertEquals(refSum, sample(text, "ours_latency_seconds_sum"), refSum * 1e-9);
-    assertEquals(values.size(), ours.count());
+    assertEquals(values.size() - 1, ours.count());
   }
 
   /** The value of the sample {@code name{labels}} (labels exactly as printed). */
@@ -121,6 +124,31 @@ class LoopHistogramTest {
     assertEquals(1, exact(text, "calls_seconds_count", one));
     assertEquals(0.003, exact(text, "calls_seconds_sum", one), 1e-12);
     assertEquals(1, text.split("# TYPE calls_seconds histogram", -1).length - 1, "one family:\n" + text);
+  }
+
+  @Test
+  void millisecondsCountAsTheirNanosecondsAndNegativeOnesNotAtAll() {
+    PrometheusMeterRegistry registry = MetricsRegistry.create("sink", "ms");
+    LoopHistogram h = LoopHistogram.of(registry, "ms_seconds", "test", MIN, MAX);
+    LoopHistogram.Recorder r = h.recorder();
+    r.recordMillis(3);
+    r.recordMillis(-7);
+    r.recordMillis(Long.MAX_VALUE);
+    String text = registry.scrape();
+
+    assertEquals(2, r.count());
+    TreeMap<Double, Long> b = buckets(text, "ms_seconds", "");
+    assertEquals(1L, b.get(b.ceilingKey(0.003)) - b.get(b.lowerKey(b.ceilingKey(0.003))), "3 ms in the bucket 3 ms falls in");
+    assertEquals(1L, b.get(Double.POSITIVE_INFINITY) - b.get(b.lowerKey(Double.POSITIVE_INFINITY)), "the largest in +Inf");
+  }
+
+  @Test
+  void askingForANameAgainWithAnotherRangeIsRefused() {
+    PrometheusMeterRegistry registry = MetricsRegistry.create("map", "r");
+    LoopHistogram.of(registry, "range_seconds", "test", MIN, MAX);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LoopHistogram.of(registry, "range_seconds", "test", MIN, Duration.ofSeconds(30)));
+    assertTrue(e.getMessage().contains("range_seconds"), e.getMessage());
   }
 
   @Test

@@ -59,6 +59,8 @@ final class MapCall implements GrpcFrameReader.Sink {
   private static final int MIN_TURN_BYTES = 4096;
   /** A burst beyond this does not make every later turn start this large. */
   private static final int MAX_TURN_BYTES = 1 << 20;
+  /** Unused room beyond which a turn's buffer is cut to its contents before it is written. */
+  private static final int SLACK_BYTES = 64 << 10;
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
@@ -218,6 +220,10 @@ final class MapCall implements GrpcFrameReader.Sink {
     pending = null;
     if (out != null && !closed && out.isReadable()) {
       turnBytes = Math.max(MIN_TURN_BYTES, Math.min(out.readableBytes(), MAX_TURN_BYTES));
+      if (out.capacity() - out.readableBytes() > SLACK_BYTES) {
+        // a small turn after a large one: the write queue counts readable bytes, so do not park the rest there
+        out.capacity(out.readableBytes());
+      }
       response.write(BufferInternal.buffer(out));
       if (response.writeQueueFull()) {
         pause();
