@@ -23,6 +23,8 @@ class OutputsTest {
         new UdfResult(List.of("other"), ByteString.copyFromUtf8("new key"), List.of("even")),
         new UdfResult(List.of(), ByteString.EMPTY, List.of("from-upstream")),
         new UdfResult(List.of("k2", "k1"), ByteString.copyFromUtf8("keys reordered"), List.of("a", "b")),
+        new UdfResult(List.of("k1"), ByteString.copyFromUtf8("a key left out"), List.of("from-upstream", "more")),
+        new UdfResult(List.of("k1", "k2", "k3"), ByteString.copyFromUtf8("a key added"), List.of("from-upstreaM")),
     }) {
       Message expected = Message.newBuilder().setId("in-7/3").setValue(r.value()).addAllKeys(r.keys())
           .setEventTime(1_000).setIngestTime(2_000).addAllHeaders(IN.getHeadersList()).addAllTags(r.tags())
