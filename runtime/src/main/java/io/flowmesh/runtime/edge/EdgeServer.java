@@ -97,7 +97,9 @@ public final class EdgeServer {
   /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
   public Future<Integer> listen(String host, int port) {
     checkThread();
-    server = vertx.createHttpServer(EdgeCall.serverOptions(host, port, options)).requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
+    server = vertx.createHttpServer(EdgeCall.serverOptions(host, port, options))
+        .connectionHandler(EdgeCall::widenWriteBuffer)
+        .requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
     return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
