@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * One map instance's way to the shared {@link OutputEdge}: outputs emitted during an event-loop
- * turn are handed over together at its end; acks collected on the edge's loop come back together.
+ * turn are handed over together at its end (directly, in the same two lists each turn, when the
+ * edge runs on the instance's loop); acks collected on the edge's loop come back together.
  *
  * <h2>Concurrency</h2>
  * The emit side is used on the instance's event loop, the ack side ({@link #ackedOnEdgeLoop}) on
@@ -20,11 +21,15 @@ import java.util.List;
 final class InstancePort implements OutputPort {
 
   private static final int MIN_CAPACITY = 16;
+  /** The lists kept for the next turn on one loop are let go after a turn larger than this (a flatmap's burst). */
+  private static final int MAX_KEPT_CAPACITY = 8192;
 
   final int index;
   private final Context instanceContext;
   private final Context edgeContext;
   private final OutputEdge edge;
+  /** The output edge runs on this instance's loop: outputs are handed over without a hop, in lists used again. */
+  private final boolean sameLoop;
   private MapEngine engine;
   // instance loop
   private List<Element> from = new ArrayList<>();
@@ -47,6 +52,7 @@ final class InstancePort implements OutputPort {
     this.index = index;
     this.instanceContext = instanceContext;
     this.edgeContext = edgeContext;
+    this.sameLoop = instanceContext == edgeContext;
     this.edge = edge;
   }
 
@@ -79,6 +85,19 @@ final class InstancePort implements OutputPort {
   private void flush() {
     flushScheduled = false;
     long wm = watermark;
+    if (sameLoop) {
+      // The edge is on this loop (instance 0, or the only one): hand the lists over now and keep
+      // them, as the edge takes what it needs out of them before returning.
+      edge.accept(index, from, outputs, wm);
+      if (from.size() > MAX_KEPT_CAPACITY) {
+        from = new ArrayList<>(MIN_CAPACITY);
+        outputs = new ArrayList<>(MIN_CAPACITY);
+      } else {
+        from.clear();
+        outputs.clear();
+      }
+      return;
+    }
     if (from.isEmpty()) {
       // Only the watermark moved: never hand over the lists this loop keeps appending to.
       edgeContext.runOnContext(v -> edge.accept(index, List.of(), List.of(), wm));
@@ -93,12 +112,12 @@ final class InstancePort implements OutputPort {
   }
 
   /**
-   * The capacity of the lists of the next turn: the size of the one just handed over, or, when
-   * that was smaller, the last capacity less an eighth. Sized to the last turn alone, a list grew
-   * by halves from a small turn's size to a large one's (a dozen copies from 1 to 500), and the
-   * copies were 6 % of map-service's CPU in scenario 2, where turns of a few and of hundreds of
-   * outputs alternate. The capacity now follows the largest recent turn and comes down within a
-   * few dozen turns after a one-off large one.
+   * The capacity of new lists for a turn whose lists change hands (an edge on another loop, and
+   * the acks): the size of the last turn, or, when that was smaller, the last capacity less an
+   * eighth, at least 16. A list sized to the last turn alone grows by halves from a small turn's
+   * size to a large one's (a dozen copies from 1 to 500); this follows the largest recent turn.
+   * Growing lists were 5-6 % of map-service's CPU in scenario 2 either way, which is why the
+   * lists of an edge on the same loop are not replaced at all.
    */
   static int nextCapacity(int capacity, int used) {
     return Math.max(MIN_CAPACITY, Math.max(used, capacity - (capacity >> 3)));

@@ -2,6 +2,7 @@ package io.flowmesh.map.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -120,6 +121,33 @@ class InFlightTest {
     assertEquals(List.of(2, 1), indexes(all));
     assertTrue(inFlight.takeRetired(1));
     assertFalse(inFlight.takeRetired(1), "a retired id is taken once");
+  }
+
+  /**
+   * The slots 500 consecutive ids take in a table of 2,048 (a quarter full, as {@link InFlight}
+   * keeps it; the slot computed as Netty's map does: the key's halves folded, its low bits) form
+   * no run longer than two, wherever the ids start; and no two ids share a key.
+   */
+  @Test
+  void consecutiveIdsAreSpreadEvenlyOverTheSlotsUnderKeysOfTheirOwn() {
+    for (long first : new long[] {1, 1_000_003, 4_294_967_000L, 123_456_789_012L}) {
+      boolean[] taken = new boolean[2048];
+      java.util.Set<Long> keys = new java.util.HashSet<>();
+      for (long n = first; n < first + 500; n++) {
+        long k = InFlight.key(n);
+        assertTrue(keys.add(k), "key of " + n + " already taken");
+        int slot = (int) (k ^ (k >>> 32)) & 2047;
+        assertFalse(taken[slot], "ids from " + first + ": slot " + slot + " twice");
+        taken[slot] = true;
+      }
+      int longest = 0;
+      for (int i = 0, run = 0; i < 2 * 2048; i++) {
+        run = taken[i & 2047] ? run + 1 : 0;
+        longest = Math.max(longest, run);
+      }
+      assertTrue(longest <= 2, "ids from " + first + ": a run of " + longest + " slots");
+    }
+    assertNotEquals(InFlight.key(5), InFlight.key(5 + (1L << 32)), "ids 2^32 apart");
   }
 
   /**
