@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <h2>Concurrency</h2>
  * The emit side is used on the instance's event loop, the ack side ({@link #ackedOnEdgeLoop}) on
- * the edge's; the lists change hands only through {@code runOnContext}.
+ * the edge's; lists change hands between two loops only through {@code runOnContext}, and on one
+ * loop the edge reads the output lists during the call and keeps none of them.
  */
 final class InstancePort implements OutputPort {
 
@@ -88,13 +89,17 @@ final class InstancePort implements OutputPort {
     if (sameLoop) {
       // The edge is on this loop (instance 0, or the only one): hand the lists over now and keep
       // them, as the edge takes what it needs out of them before returning.
-      edge.accept(index, from, outputs, wm);
-      if (from.size() > MAX_KEPT_CAPACITY) {
-        from = new ArrayList<>(MIN_CAPACITY);
-        outputs = new ArrayList<>(MIN_CAPACITY);
-      } else {
-        from.clear();
-        outputs.clear();
+      try {
+        edge.accept(index, from, outputs, wm);
+      } finally {
+        // Emptied whatever happened: a list handed over twice would queue its outputs twice.
+        if (from.size() > MAX_KEPT_CAPACITY) {
+          from = new ArrayList<>(MIN_CAPACITY);
+          outputs = new ArrayList<>(MIN_CAPACITY);
+        } else {
+          from.clear();
+          outputs.clear();
+        }
       }
       return;
     }
@@ -120,6 +125,9 @@ final class InstancePort implements OutputPort {
    * lists of an edge on the same loop are not replaced at all.
    */
   static int nextCapacity(int capacity, int used) {
+    if (used > MAX_KEPT_CAPACITY) {
+      return MIN_CAPACITY; // a one-off burst (a flatmap's): not carried into the next turns
+    }
     return Math.max(MIN_CAPACITY, Math.max(used, capacity - (capacity >> 3)));
   }
 

@@ -4,6 +4,8 @@ import io.flowmesh.map.engine.Element;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.LogLimiter;
+import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +34,7 @@ final class OutputEdge implements OrphanWatch.Listener {
   private final EdgeServer server;
   private final long[] watermarks;
   private final List<InstancePort> ports = new ArrayList<>();
+  private final LogLimiter tooLargeLog = new LogLimiter(10_000);
   private final AckListener takeBack = (m, attachment, reply) -> giveBack((Element) attachment);
   private OrphanWatch watch;
   private String orphanReason;
@@ -78,14 +81,29 @@ final class OutputEdge implements OrphanWatch.Listener {
       // elements already in the UDF may answer with many outputs each (a flatmap). They exist already;
       // refusing them would free nothing. The instances take no new input until the queue drains.
       boolean closing = false;
+      String tooLarge = null;
       for (int i = 0, n = outputs.size(); i < n; i++) {
-        if (!server.offerOverBound(outputs.get(i), from.get(i))) {
+        try {
+          if (!server.offerOverBound(outputs.get(i), from.get(i))) {
+            giveBack(from.get(i));
+            closing = true;
+          }
+        } catch (MessageTooLargeException e) {
+          // An output the edge may not carry: its input goes back upstream, so nothing is lost and the
+          // rest of the turn still leaves; delivered again, it fails the same way until the UDF or the
+          // limit changes, and says so here.
           giveBack(from.get(i));
-          closing = true;
+          tooLarge = "an output of the UDF is over the map's output edge limit: " + e.getMessage();
+          if (tooLargeLog.allow()) {
+            LOG.warn("{}; its input is given back upstream{}", tooLarge, tooLargeLog.suppressedSuffix());
+          }
         }
       }
       if (closing) {
         flushGivenBack("map's output edge is closing (the vertex stops)");
+      }
+      if (tooLarge != null) {
+        flushGivenBack(tooLarge);
       }
     }
     if (watermark > watermarks[instance]) {

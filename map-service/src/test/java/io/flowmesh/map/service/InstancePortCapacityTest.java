@@ -27,4 +27,10 @@ class InstancePortCapacityTest {
     }
     assertEquals(16, capacity);
   }
+
+  @Test
+  void aTurnOverTheKeptMaximumIsNotCarriedIntoTheNextTurns() {
+    assertEquals(8192, InstancePort.nextCapacity(16, 8192));
+    assertEquals(16, InstancePort.nextCapacity(8192, 100_000));
+  }
 }
