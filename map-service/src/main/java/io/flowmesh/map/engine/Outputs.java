@@ -59,8 +59,9 @@ public final class Outputs {
   }
 
   /**
-   * {@code List.equals}, entry by entry: between the result's list and the message's own (not a
-   * copy) it walked two iterators, 2.7 % of map-service's CPU in scenario 2.
+   * {@code List.equals}, entry by entry, without the two iterators {@code List.equals} walks
+   * between the result's list and the message's own (2.7 % of map-service's JFR samples in
+   * scenario 2).
    */
   private static boolean same(List<String> a, List<String> b) {
     int n = a.size();

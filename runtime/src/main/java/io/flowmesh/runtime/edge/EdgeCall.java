@@ -62,10 +62,11 @@ final class EdgeCall {
   }
 
   /**
-   * The most bytes queued on a subscriber's connection before it counts as unwritable (half of it
-   * to be writable again): the largest DATA frame the subscribers accept ({@code SubscriberLink}).
+   * The largest HTTP/2 DATA frame a subscriber accepts ({@code SubscriberLink} announces it), and
+   * so the most bytes queued on a subscriber's connection before it counts as unwritable (half of
+   * it to be writable again): a batch up to this size leaves as one frame.
    */
-  static final int WRITE_BUFFER_HIGH = 1 << 20;
+  static final int MAX_DATA_FRAME = 1 << 20;
 
   /**
    * Lets Netty's HTTP/2 flow controller write a batch as one DATA frame. It writes at most what the
@@ -76,7 +77,7 @@ final class EdgeCall {
    */
   static void widenWriteBuffer(HttpConnection connection) {
     if (connection instanceof io.vertx.core.net.impl.ConnectionBase c) {
-      c.channel().config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(WRITE_BUFFER_HIGH / 2, WRITE_BUFFER_HIGH));
+      c.channel().config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(MAX_DATA_FRAME / 2, MAX_DATA_FRAME));
     }
   }
 

@@ -83,7 +83,7 @@ final class SubscriberLink {
     this.metrics = metrics;
     this.events = events;
     HttpClientOptions http = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow()).setMaxFrameSize(1 << 20))
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(options.flowControlWindow()).setMaxFrameSize(EdgeCall.MAX_DATA_FRAME))
         .setHttp2ConnectionWindowSize(options.flowControlWindow() * 4)
         .setHttp2MultiplexingLimit(1);
     options.tls().applyTo(http);

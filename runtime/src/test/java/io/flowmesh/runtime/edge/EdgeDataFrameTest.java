@@ -48,7 +48,7 @@ class EdgeDataFrameTest extends TwoVertxEdgeTest {
     // A bare HTTP/2 client: Vert.x hands its response handler one buffer per DATA frame.
     HttpClient client = downVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false)
-        .setInitialSettings(new Http2Settings().setInitialWindowSize(4 << 20).setMaxFrameSize(1 << 20))
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(4 << 20).setMaxFrameSize(EdgeCall.MAX_DATA_FRAME))
         .setHttp2ConnectionWindowSize(16 << 20));
     List<Integer> frames = new CopyOnWriteArrayList<>();
     Promise<Void> whole = Promise.promise();
