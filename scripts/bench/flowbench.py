@@ -94,6 +94,51 @@ def proc_sys_ticks(pid):
         return None
 
 
+def thread_sched(pid):
+    """{tid: (name, ns on a CPU, ns runnable but waiting for one)} of a process's threads, from
+    /proc/<pid>/task/<tid>/comm and schedstat (names cut to 15 characters by the kernel)."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                run, wait = f.read().split()[:2]
+            out[tid] = (name, int(run), int(wait))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def collector_thread(name):
+    """Whether a JVM thread collects garbage: the serial collector runs in the VM thread, the
+    others in their own (G1/Parallel "GC Thread#n", G1's concurrent and refinement threads)."""
+    return name == "VM Thread" or name.startswith(("GC Thread", "G1 "))
+
+
+def loop_and_gc(a, b, dt):
+    """From two thread_sched() readings of one process over `dt` seconds: the busiest event-loop
+    thread's seconds on a CPU and waiting for one, per second, and the collector threads' seconds on
+    a CPU per second (None when the process had no event-loop thread in both readings)."""
+    best = None
+    gc = 0.0
+    for tid, (name, run, wait) in b.items():
+        if tid not in a:
+            continue
+        d_run = (run - a[tid][1]) / 1e9 / dt
+        d_wait = (wait - a[tid][2]) / 1e9 / dt
+        if name.startswith("vert.x-eventloo"):
+            if best is None or d_run > best[0]:
+                best = (d_run, d_wait)
+        elif collector_thread(name):
+            gc += d_run
+    return None if best is None else {"loop_cpu": best[0], "loop_wait": best[1], "gc_cpu": gc}
+
+
 def proc_rss_mb(pid):
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -390,11 +435,12 @@ class Pipeline:
         cpu = {n: proc_ticks(p.pid) for n, p in self.procs.items()}
         sys_ = {n: proc_sys_ticks(p.pid) for n, p in self.procs.items()}
         rss = {n: proc_rss_mb(p.pid) for n, p in self.procs.items()}
+        sched = {n: thread_sched(p.pid) for n, p in self.procs.items()}
         src, _ = self.metrics("source")
         snk, sb = self.metrics("sink")
         mp, _ = self.metrics("map") if self.with_map else ({}, {})
         la = loadavg()
-        return {"t": t, "wall": time.time(), "busy": busy, "cpu": cpu, "sys": sys_, "rss": rss, "load": la[0], "loadavg": la,
+        return {"t": t, "wall": time.time(), "busy": busy, "cpu": cpu, "sys": sys_, "rss": rss, "sched": sched, "load": la[0], "loadavg": la,
                 "produced": src.get("flowmesh_source_messages_total"), "acked": src.get("flowmesh_source_acked_total"),
                 "written": snk.get("flowmesh_sink_messages_total"),
                 "hist": sb.get("flowmesh_sink_e2e_latency_seconds_bucket", {}),
@@ -452,6 +498,8 @@ def window(a, b, procs_for_cpu=None):
          "alloc_kb_per_msg": {n: (b["alloc"][n] - a["alloc"][n]) / written / 1024 for n in b["alloc"]
                               if written > 0 and a["alloc"].get(n) is not None},
          "other_cores": max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None,
+         "threads": {n: x for n in b.get("sched", {}) if a.get("sched", {}).get(n) and dt > 0
+                     for x in [loop_and_gc(a["sched"][n], b["sched"][n], dt)] if x is not None},
          "rss_mb": dict(b["rss"]), "load1": b["load"], "loadavg": b.get("loadavg"),
          "wall0": a["wall"], "wall1": b["wall"]}
     for q, k in ((0.5, "p50_ms"), (0.99, "p99_ms"), (0.999, "p999_ms")):
@@ -728,9 +776,18 @@ class Bench:
                      [w["alloc_kb_per_msg"].get(n) for w in ws], "KB", load=load)
         self.add(2, "source->map(cat)->sink", "cores used (kernel share): " +
                  ", ".join(f"{n} {v:.2f} ({fmt(ker[n], 2)})" for n, v in per.items()), None, "", load=load)
+        thr = {n: {k: med([w["threads"][n][k] for w in ws if n in w.get("threads", {})]) for k in ("loop_cpu", "loop_wait", "gc_cpu")}
+               for n in ws[0].get("threads", {})}
+        if thr:
+            # Which thread is the bottleneck: a loop that runs, waits for a core or is stopped by its
+            # collector nearly all the time limits the pipeline; the others have slack.
+            self.add(2, "source->map(cat)->sink", "event loop on a CPU / waiting for one, collector threads on a CPU "
+                     "(s per s, busiest loop thread of each process): " +
+                     ", ".join(f"{n} {v['loop_cpu']:.2f} / {v['loop_wait']:.2f}, gc {v['gc_cpu']:.2f}" for n, v in thr.items()),
+                     None, "", load=load)
         if self.state.get("s1"):
             self.add(2, "ratio to scenario 1", "pipeline / transport", med(rates) / self.state["s1"], "", load=load)
-        self.scen[2] = {"windows": ws, "cores": per, "kernel_share": ker, "jfr_dir": p.dir if jfr else None}
+        self.scen[2] = {"windows": ws, "cores": per, "kernel_share": ker, "threads": thr, "jfr_dir": p.dir if jfr else None}
         if jfr:
             self.jfr_report(p.dir)
         if 1 in self.scen:
