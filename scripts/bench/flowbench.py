@@ -106,9 +106,7 @@ def thread_sched(pid):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
                 name = f.read().strip()
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                run, wait = f.read().split()[:2]
-            out[tid] = (name, int(run), int(wait))
+            out[tid] = (name, *kstalls.schedstat(f"/proc/{pid}/task/{tid}/schedstat"))
         except (OSError, ValueError):
             continue
     return out
@@ -137,6 +135,17 @@ def loop_and_gc(a, b, dt):
         elif collector_thread(name):
             gc += d_run
     return None if best is None else {"loop_cpu": best[0], "loop_wait": best[1], "gc_cpu": gc}
+
+
+def threads_between(a, b, dt):
+    """loop_and_gc() of every process read in both snapshots that has an event loop."""
+    out = {}
+    for n, later in b.get("sched", {}).items():
+        earlier = a.get("sched", {}).get(n)
+        x = loop_and_gc(earlier, later, dt) if earlier and dt > 0 else None
+        if x is not None:
+            out[n] = x
+    return out
 
 
 def proc_rss_mb(pid):
@@ -498,8 +507,7 @@ def window(a, b, procs_for_cpu=None):
          "alloc_kb_per_msg": {n: (b["alloc"][n] - a["alloc"][n]) / written / 1024 for n in b["alloc"]
                               if written > 0 and a["alloc"].get(n) is not None},
          "other_cores": max(0.0, ((b["busy"] - a["busy"]) / TCK - ours) / dt) if dt > 0 else None,
-         "threads": {n: x for n in b.get("sched", {}) if a.get("sched", {}).get(n) and dt > 0
-                     for x in [loop_and_gc(a["sched"][n], b["sched"][n], dt)] if x is not None},
+         "threads": threads_between(a, b, dt),
          "rss_mb": dict(b["rss"]), "load1": b["load"], "loadavg": b.get("loadavg"),
          "wall0": a["wall"], "wall1": b["wall"]}
     for q, k in ((0.5, "p50_ms"), (0.99, "p99_ms"), (0.999, "p999_ms")):

@@ -36,9 +36,16 @@ def kernel_threads(prefixes=NAMES):
     return out
 
 
+def schedstat(path):
+    """(ns on a CPU, ns runnable but waiting for one) from a schedstat file: /proc/<pid>/schedstat
+    or /proc/<pid>/task/<tid>/schedstat."""
+    with open(path) as f:
+        run, wait = f.read().split()[:2]
+    return int(run), int(wait)
+
+
 def _cpu_ns(pid):
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0])
+    return schedstat(f"/proc/{pid}/schedstat")[0]
 
 
 class KernelBursts(threading.Thread):
