@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A map vertex buffers 1,024 inputs and 1,024 unacked outputs by default, not the 8,192 of the other
+ * A map vertex buffers 256 inputs and 1,024 unacked outputs by default, not the 8,192 of the other
  * services' input edges: the buffer it runs with, its metrics and its /status say so, and a flag
  * still sets it.
  */
@@ -42,12 +42,12 @@ class MapBufferDefaultsTest {
   }
 
   @Test
-  void aMapBuffersOneThousandTwentyFourInputsAndOutputsByDefault() throws Exception {
+  void aMapBuffers256InputsAnd1024UnackedOutputsByDefault() throws Exception {
     String metrics = startAndRead();
-    assertEquals(1024.0, sample(metrics, "flowmesh_edge_input_capacity"), "the input edge's buffer");
+    assertEquals(256.0, sample(metrics, "flowmesh_edge_input_capacity"), "the input edge's buffer");
     assertEquals(1024.0, sample(metrics, "flowmesh_map_output_capacity"), "the unacked outputs");
     JsonObject config = new JsonObject(pipeline.get("/status")).getJsonObject("config");
-    assertEquals("1024", config.getString("edge.input-capacity"), config.encode());
+    assertEquals("256", config.getString("edge.input-capacity"), config.encode());
     assertEquals("1024", config.getString("map.output-capacity"), config.encode());
     assertEquals("8MiB", config.getString("edge.input-bytes"), "and 8 MiB of input payload: " + config.encode());
   }
@@ -68,7 +68,7 @@ class MapBufferDefaultsTest {
     assertEquals(300, fromEnv.get(CommonKeys.EDGE_INPUT_CAPACITY));
     Settings bad = Settings.load(new MapMain().allKeys(), ns,
         new String[] {"--edge.input-capacity=0"}, Map.of());
-    assertEquals(1024, bad.get(CommonKeys.EDGE_INPUT_CAPACITY),
+    assertEquals(256, bad.get(CommonKeys.EDGE_INPUT_CAPACITY),
         "read through the common key, a bad value falls back to the map's own default");
     assertEquals(List.of("edge.input-capacity='0' (from --edge.input-capacity): allowed is an integer from 1 to 16777216"),
         bad.problems());
@@ -77,8 +77,8 @@ class MapBufferDefaultsTest {
   @Test
   void onlyTheMapChangesTheCommonDefaultAndItsReferenceSaysSo() {
     ConfigKey<?> mine = new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).findFirst().orElseThrow();
-    assertEquals("1024", mine.defaultValue());
-    assertTrue(mine.description().contains("map-service's default is 1024 (the other services' 8192)"), mine.description());
+    assertEquals("256", mine.defaultValue());
+    assertTrue(mine.description().contains("map-service's default is 256 (the other services' 8192)"), mine.description());
     assertEquals(1, new MapMain().allKeys().stream().filter(k -> k.name().equals("edge.input-capacity")).count(),
         "the map's key stands in for the common one, not beside it");
     assertEquals("8192", CommonKeys.EDGE_INPUT_CAPACITY.defaultValue(), "the other services keep 8192");
