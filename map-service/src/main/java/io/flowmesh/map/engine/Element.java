@@ -97,7 +97,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
    * result), so its caller gets an empty answer.
    */
   void ackUpstream() {
-    if (delivery.message().getServe()) {
+    if (delivery.serve()) {
       List<ReplyOutput> r = reply == null ? null : reply.take(delivery.message().getId(), from.vertex());
       from.ack(delivery, r == null ? List.of() : r);
     } else {
@@ -111,7 +111,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
    * 502, not the empty answer of a deliberate filter.
    */
   void ackUpstreamFailed(String why) {
-    if (delivery.message().getServe()) {
+    if (delivery.serve()) {
       from.ack(delivery, io.flowmesh.runtime.edge.ReplyFailures.of(delivery.message().getId(), "",
           "the map UDF gave up on it and it was dropped (udf.on-failure=drop): " + why));
     } else {

@@ -190,6 +190,9 @@ public final class MapEngine {
       e.pendingOutputs = n;
       outputsPending += n;
       Outputs.emit(out, e, results);
+      // From here the input is only acked or nacked: let go of it (and of the DATA frame its value
+      // is a slice of) instead of holding it until every output's downstream ack.
+      e.delivery.release();
       stats.outputs += n;
     }
     pump();

@@ -9,20 +9,43 @@ import io.flowmesh.proto.edge.v1.Message;
  */
 public final class Delivery {
 
-  private final Message message;
+  /** Null once {@linkplain #release() released}. */
+  private Message message;
+  /** The payload's size, what the edge's byte bound counted it at; kept after a release. */
+  final int size;
   private final long watermark;
   final long seq;
   final SubscriberSession session;
 
   Delivery(Message message, long watermark, long seq, SubscriberSession session) {
     this.message = message;
+    this.size = message.getValue().size();
     this.watermark = watermark;
     this.seq = seq;
     this.session = session;
   }
 
+  /** The message as it arrived; null after {@link #release()} unless it is marked serve. */
   public Message message() {
     return message;
+  }
+
+  /** Whether the message is marked serve ({@code Message.serve}): its ack carries a reply. */
+  public boolean serve() {
+    return message != null && message.getServe();
+  }
+
+  /**
+   * Lets go of the message: the vertex still has to ack or nack it but no longer reads it (a map
+   * whose outputs are built, waiting for their downstream acks). Its value is a slice of the DATA
+   * frame it arrived in, so holding it until the ack would keep that whole frame alive for the
+   * outputs' round trip. A message marked serve is kept: its ack names it in the reply. The edge
+   * still counts its size against {@code edge.input-bytes} until it is settled.
+   */
+  public void release() {
+    if (message != null && !message.getServe()) {
+      message = null;
+    }
   }
 
   /** The upstream's watermark when this message was sent, epoch milliseconds ({@link Watermarks#NONE} if none yet). */

@@ -1,7 +1,6 @@
 package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -217,20 +216,19 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
    * ignored.
    */
   public void ack(Delivery d, List<ReplyOutput> reply) {
-    Message m = d.message();
-    settle(d, m.getServe() && reply != null ? MergedReply.fit(reply, m.getId(), vertex, options.maxFrameBytes()) : null);
+    settle(d, d.serve() && reply != null ? MergedReply.fit(reply, d.message().getId(), vertex, options.maxFrameBytes()) : null);
   }
 
   /** Acks {@code d} with the next flush: plainly by its seq ({@code reply} null), or with its reply. */
   private void settle(Delivery d, List<ReplyOutput> reply) {
     checkThread();
-    settled(d.session.settle(d.seq, d.message().getValue().size(), reply));
+    settled(d.session.settle(d.seq, d.size, reply));
   }
 
   /** Gives a delivery back: the upstream redelivers it after its nack backoff. */
   public void nack(Delivery d, String reason) {
     checkThread();
-    settled(d.session.settleNack(d.seq, d.message().getValue().size(), reason));
+    settled(d.session.settleNack(d.seq, d.size, reason));
   }
 
   /** After an ack or nack: flush it and grant the room it freed, or count it stale (its stream was lost). */

@@ -34,7 +34,7 @@ final class InputQueue {
 
   void add(Delivery d) {
     buffer.add(d);
-    bytes += d.message().getValue().size();
+    bytes += d.size;
   }
 
   /**
@@ -47,7 +47,7 @@ final class InputQueue {
     for (int i = 0, n = batch.getMessagesCount(); i < n; i++) {
       Delivery d = new Delivery(batch.getMessages(i), watermark, first + i, s);
       add(d);
-      payload += d.message().getValue().size();
+      payload += d.size;
     }
     return payload;
   }
@@ -56,7 +56,7 @@ final class InputQueue {
   void purge(SubscriberSession s) {
     buffer.removeIf(d -> {
       if (d.session == s) {
-        bytes -= d.message().getValue().size();
+        bytes -= d.size;
         return true;
       }
       return false;
@@ -92,7 +92,7 @@ final class InputQueue {
     try {
       while (demand > 0 && handler != null && !buffer.isEmpty()) {
         Delivery d = buffer.poll();
-        int size = d.message().getValue().size();
+        int size = d.size;
         bytes -= size;
         if (demand != Long.MAX_VALUE) {
           demand--;
