@@ -5,27 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.runtime.config.HostPort;
-import io.flowmesh.runtime.edge.Delivery;
-import io.flowmesh.runtime.edge.EdgeOptions;
-import io.flowmesh.runtime.edge.EdgeSubscriber;
-import io.flowmesh.runtime.service.Launched;
-import io.flowmesh.runtime.testing.OnLoop;
-import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.runtime.testing.TestSource;
 import io.flowmesh.udf.MapMode;
 import io.flowmesh.udf.MapResult;
-import io.flowmesh.udf.UdfServer;
-import io.flowmesh.udf.UdfServerOptions;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,60 +31,35 @@ class MapInputReleaseTest {
    */
   private static final long HELD_LIMIT = 7L << 20;
 
-  private final Vertx udfVertx = Vertx.vertx();
-  private final Vertx downVertx = Vertx.vertx();
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final MapHarness harness = new MapHarness();
 
   @AfterEach
-  void stop() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    OnLoop.await(udfVertx.close(), 20_000);
-    OnLoop.await(downVertx.close(), 20_000);
+  void stop() {
+    harness.close();
   }
 
   @Test
   void outputsWaitingForTheirDownstreamAcksDoNotKeepTheirInputsAlive() {
     // one payload shared by every message, so the source itself holds no copies
     ByteString payload = ByteString.copyFrom(new byte[VALUE_BYTES]);
-    TestSource source = new TestSource(COUNT, i -> payload, 0);
-    open.add(source);
-    UdfServer udf = UdfServer.create(udfVertx, UdfServerOptions.of("tcp://127.0.0.1:0").withMode(MapMode.UNARY_MAP))
-        .handler(d -> Future.succeededFuture(List.of(MapResult.of(d.keys(), ByteString.copyFromUtf8("len=" + d.value().size())))));
-    String udfAddress = OnLoop.await(udf.start(), 10_000).toString();
+    TestSource source = harness.keep(new TestSource(COUNT, i -> payload, 0));
+    String udfAddress = harness.udf(
+        d -> Future.succeededFuture(List.of(MapResult.of(d.keys(), ByteString.copyFromUtf8("len=" + d.value().size())))),
+        MapMode.UNARY_MAP);
     long before = liveHeap();
-    int edgePort = PortFinder.freePort();
-    Launched map;
-    try {
-      // the byte bound raised so that all 10 MB may be held unacked at once
-      map = new MapMain().launch(new String[] {"--map.upstream=127.0.0.1:" + source.port(), "--map.edge.port=" + edgePort,
-          "--map.http.port=0", "--udf.address=" + udfAddress, "--map.instances=1", "--vertx.event-loops=2",
-          "--edge.input-bytes=64MiB", "--map.output-capacity=" + (2 * COUNT)}, Map.of());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-    open.add(() -> OnLoop.await(map.stop(Duration.ofSeconds(5)), 20_000));
-
-    // downstream: takes every output and holds its ack until told
-    Context ctx = downVertx.getOrCreateContext();
-    List<Delivery> held = new ArrayList<>();
-    EdgeSubscriber sink = OnLoop.call(ctx, () -> new EdgeSubscriber(downVertx, "sink", "held-sink-0",
-        new HostPort("127.0.0.1", edgePort), EdgeOptions.defaults(), new SimpleMeterRegistry()));
-    OnLoop.run(ctx, () -> sink.handler(held::add).start());
-    until(() -> OnLoop.call(ctx, held::size) == COUNT, 30_000, () -> "all " + COUNT + " outputs downstream, unacked; held "
-        + OnLoop.call(ctx, held::size));
-    assertEquals("len=" + VALUE_BYTES, OnLoop.call(ctx, () -> held.get(0).message().getValue().toStringUtf8()));
+    // the byte bound raised so that all 10 MB may be held unacked at once
+    int edgePort = harness.map(source.port(), udfAddress, "--edge.input-bytes=64MiB", "--map.output-capacity=" + (2 * COUNT));
+    HeldDownstream down = harness.keep(new HeldDownstream(edgePort));
+    until(() -> down.held() == COUNT, 30_000, () -> "all " + COUNT + " outputs downstream, unacked; held " + down.held());
+    assertEquals("len=" + VALUE_BYTES, down.heldValue(0));
     assertEquals(0, source.acked.size(), "no input is acked while its output is not");
+
     long grown = liveHeap() - before;
     assertTrue(grown < HELD_LIMIT, "with " + COUNT + " outputs unacked the heap held " + (grown >> 10) + " KiB more than before"
         + " the map started; the " + (COUNT * (long) VALUE_BYTES >> 10) + " KiB of their inputs should have been let go"
         + " when the outputs were built");
 
-    OnLoop.run(ctx, () -> {
-      held.forEach(sink::ack);
-      held.clear();
-    });
+    down.ackAll();
     until(() -> source.acked.size() == COUNT, 30_000, () -> "every input acked at the source: " + source.acked.size());
   }
 
