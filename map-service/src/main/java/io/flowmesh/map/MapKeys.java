@@ -78,11 +78,13 @@ public final class MapKeys {
    * The edge's byte bound, for map-service: 8 MiB of input payload buffered or held unacked (in the
    * UDF, or as outputs waiting for downstream acks), against the 64 MiB the other services take. With
    * {@code map-service/jvm.options}' 40 MB heap, 64 MiB of 100 KB messages ran the map out of memory
-   * within seconds; 8 MiB holds the map's inputs, their outputs and the copies in between.
+   * within seconds; 8 MiB holds the map's inputs, their outputs and the copies in between. An input
+   * whose outputs wait for their acks is still counted although the map has let go of it (unless it
+   * is serving): its size stands for its outputs', which are what stays in memory then.
    */
   public static final ConfigKey<Long> EDGE_INPUT_BYTES = CommonKeys.EDGE_INPUT_BYTES.withDefault("8MiB",
-      "map-service", "input bytes buffered or held unacked in the map (in the UDF, or as outputs) must fit its 40 MB heap "
-          + "with their copies; raise it with the heap (map-service/jvm.options)");
+      "map-service", "input bytes buffered or held unacked in the map (in the UDF, or standing for their outputs "
+          + "waiting for downstream acks) must fit its 40 MB heap with their copies; raise it with the heap (map-service/jvm.options)");
 
   /** The UDF transport's keys ({@code udf.address}, {@code udf.timeout}, {@code udf.tls.*}, ...), as map has always had them. */
   public static final UdfKeys UDF = UdfKeys.under("udf")

@@ -26,15 +26,20 @@ final class HeldDownstream implements AutoCloseable {
 
   /** Subscribes to the map's downstream edge on {@code edgePort}. */
   HeldDownstream(int edgePort) {
-    sub = OnLoop.call(ctx, () -> new EdgeSubscriber(vertx, "sink", "held-sink-0", new HostPort("127.0.0.1", edgePort),
-        EdgeOptions.defaults(), new SimpleMeterRegistry()));
-    OnLoop.run(ctx, () -> sub.handler(d -> {
-      if (acking) {
-        sub.ack(d);
-      } else {
-        held.add(d);
-      }
-    }).start());
+    try {
+      sub = OnLoop.call(ctx, () -> new EdgeSubscriber(vertx, "sink", "held-sink-0", new HostPort("127.0.0.1", edgePort),
+          EdgeOptions.defaults(), new SimpleMeterRegistry()));
+      OnLoop.run(ctx, () -> sub.handler(d -> {
+        if (acking) {
+          sub.ack(d);
+        } else {
+          held.add(d);
+        }
+      }).start());
+    } catch (RuntimeException | Error e) {
+      OnLoop.await(vertx.close(), 20_000);
+      throw e;
+    }
   }
 
   /** Deliveries received and not yet acked. */
@@ -59,7 +64,10 @@ final class HeldDownstream implements AutoCloseable {
   /** Ends the subscription (the map sees its subscriber leave), then closes the Vert.x. */
   @Override
   public void close() {
-    OnLoop.await(OnLoop.call(ctx, sub::close), 20_000);
-    OnLoop.await(vertx.close(), 20_000);
+    try {
+      OnLoop.await(OnLoop.call(ctx, sub::close), 20_000);
+    } finally {
+      OnLoop.await(vertx.close(), 20_000);
+    }
   }
 }

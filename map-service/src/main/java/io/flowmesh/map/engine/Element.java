@@ -67,7 +67,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     return owner;
   }
 
-  /** The input as it arrived. */
+  /** The input as it arrived; its message is null once the element's outputs are built (unless it is serving). */
   public Delivery delivery() {
     return delivery;
   }

@@ -5,7 +5,8 @@ import io.flowmesh.proto.edge.v1.Message;
 /**
  * One message as a downstream vertex receives it from an {@link EdgeSubscriber}: the message, the
  * upstream watermark it arrived with, and what the subscriber needs to ack or nack it. Ack or nack
- * each delivery exactly once, through the subscriber that delivered it.
+ * each delivery exactly once, through the subscriber that delivered it. A vertex that is done
+ * reading the message before it settles it may {@link #release()} it.
  */
 public final class Delivery {
 
@@ -38,9 +39,10 @@ public final class Delivery {
   /**
    * Lets go of the message: the vertex still has to ack or nack it but no longer reads it (a map
    * whose outputs are built, waiting for their downstream acks). Its value is a slice of the DATA
-   * frame it arrived in, so holding it until the ack would keep that whole frame alive for the
-   * outputs' round trip. A message marked serve is kept: its ack names it in the reply. The edge
-   * still counts its size against {@code edge.input-bytes} until it is settled.
+   * frame it arrived in, so holding it until the ack would keep that frame alive for the outputs'
+   * round trip (the frame itself goes once no other message sliced from it is held either). A
+   * message marked serve is kept: its ack names it in the reply. The edge still counts its size
+   * against {@code edge.input-bytes} until it is settled; {@link #message()} is null from here on.
    */
   public void release() {
     if (message != null && !message.getServe()) {
