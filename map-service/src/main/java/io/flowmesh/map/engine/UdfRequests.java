@@ -2,17 +2,21 @@ package io.flowmesh.map.engine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ProtocolStringList;
 import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.runtime.buffer.Utf8Text;
 import java.io.IOException;
 
 /**
  * Encodes the map.v1 {@code MapRequest.Request} of an edge message straight from the message's
  * fields, byte for byte what the generated {@code MapRequest.Request} would write: keys, the value
  * (the message's own bytes, a slice of its edge frame), event time and watermark as {@code Timestamp}s
- * (always present, as a built request had them), and headers. No request object, builder,
+ * (always present, as a built request had them), and headers. Keys and headers are written as the
+ * UTF-8 bytes the edge's parser kept (a string and a bytes field are the same on the wire), never
+ * decoded. No request object, builder,
  * {@code Timestamp} or copied key list exists per element: the UDF client writes the request into
  * its outgoing buffer from the message it has to keep anyway.
  *
@@ -26,8 +30,9 @@ final class UdfRequests {
   /** The encoded size of {@code m}'s request; {@code headers} false when {@code m} has none (checked once per element). */
   static int size(Message m, long watermarkMillis, boolean headers) {
     int size = 0;
-    for (int i = 0, n = m.getKeysCount(); i < n; i++) {
-      size += CodedOutputStream.computeStringSize(MapRequest.Request.KEYS_FIELD_NUMBER, m.getKeys(i));
+    ProtocolStringList keys = m.getKeysList();
+    for (int i = 0, n = keys.size(); i < n; i++) {
+      size += CodedOutputStream.computeBytesSize(MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.bytesAt(keys, i));
     }
     ByteString value = m.getValue();
     if (!value.isEmpty()) {
@@ -46,8 +51,9 @@ final class UdfRequests {
 
   /** Writes {@code m}'s request: the {@link #size} bytes, no tag or length before them. */
   static void write(CodedOutputStream out, Message m, long watermarkMillis, boolean headers) throws IOException {
-    for (int i = 0, n = m.getKeysCount(); i < n; i++) {
-      out.writeString(MapRequest.Request.KEYS_FIELD_NUMBER, m.getKeys(i));
+    ProtocolStringList keys = m.getKeysList();
+    for (int i = 0, n = keys.size(); i < n; i++) {
+      out.writeBytes(MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.bytesAt(keys, i));
     }
     ByteString value = m.getValue();
     if (!value.isEmpty()) {
@@ -61,14 +67,14 @@ final class UdfRequests {
         // A map entry is a message of key (1) and value (2), both written even when empty.
         out.writeTag(MapRequest.Request.HEADERS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(entrySize(h));
-        out.writeString(1, h.getKey());
-        out.writeString(2, h.getValue());
+        out.writeBytes(1, h.getKeyBytes());
+        out.writeBytes(2, h.getValueBytes());
       }
     }
   }
 
   private static int entrySize(Header h) {
-    return CodedOutputStream.computeStringSize(1, h.getKey()) + CodedOutputStream.computeStringSize(2, h.getValue());
+    return CodedOutputStream.computeBytesSize(1, h.getKeyBytes()) + CodedOutputStream.computeBytesSize(2, h.getValueBytes());
   }
 
   // A google.protobuf.Timestamp of epoch milliseconds: seconds (1) and non-negative nanos (2), each left out when 0.

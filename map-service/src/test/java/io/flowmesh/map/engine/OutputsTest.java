@@ -1,6 +1,7 @@
 package io.flowmesh.map.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.map.udf.UdfResult;
@@ -38,5 +39,27 @@ class OutputsTest {
     Message plain = Message.newBuilder().setId("p").setValue(ByteString.copyFromUtf8("x")).setEventTime(5).build();
     Message out = Outputs.of(plain, UdfResult.of(ByteString.copyFromUtf8("y")), 0);
     assertEquals(Message.newBuilder().setId("p/0").setValue(ByteString.copyFromUtf8("y")).setEventTime(5).build(), out);
+  }
+
+  @Test
+  void anOutputsIdIsTheInputsIdSlashTheResultIndexWhateverTheIdsText() throws Exception {
+    for (String id : new String[] {"src-0", "9f2c0a1b33de-123456789012", "ünïcödé-7", "", "鍵/2"}) {
+      // As a map gets it: parsed off the edge, its id still the frame's bytes.
+      Message in = Message.parseFrom(Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("v")).build().toByteArray());
+      for (int index : new int[] {0, 1, 9, 10, 99, 100, 4711, Integer.MAX_VALUE}) {
+        Message out = Outputs.of(in, UdfResult.of(ByteString.copyFromUtf8("w")), index);
+        assertEquals(id + "/" + index, out.getId());
+        assertEquals(Message.parseFrom(out.toByteArray()).getId(), id + "/" + index, "and so on the wire");
+      }
+    }
+  }
+
+  @Test
+  void keysEqualAsTextToTheParsedInputsAreTheInputsOwn() throws Exception {
+    Message in = Message.parseFrom(Message.newBuilder().setId("i").addKeys("k1").addKeys("ключ").build().toByteArray());
+    Message same = Outputs.of(in, new UdfResult(List.of("k1", "ключ"), ByteString.EMPTY, List.of()), 0);
+    assertSame(in.getKeysList(), same.getKeysList(), "echoed keys share the input's list");
+    Message other = Outputs.of(in, new UdfResult(List.of("k1", "ключи"), ByteString.EMPTY, List.of()), 0);
+    assertEquals(List.of("k1", "ключи"), other.getKeysList());
   }
 }

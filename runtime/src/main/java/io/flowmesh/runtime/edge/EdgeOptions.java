@@ -102,8 +102,12 @@ public record EdgeOptions(
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, a);
   }
 
-  /** An estimate of a message's encoded size, cheap enough for every message. */
+  /**
+   * An estimate of a message's encoded size, cheap enough for every message. The id's bytes: what
+   * a parsed message holds, and what a message built from a String id is about to be encoded to
+   * anyway (the message keeps the encoding and writes it as it is).
+   */
   static int estimatedSize(io.flowmesh.proto.edge.v1.Message m) {
-    return m.getValue().size() + m.getId().length() + 48;
+    return m.getValue().size() + m.getIdBytes().size() + 48;
   }
 }

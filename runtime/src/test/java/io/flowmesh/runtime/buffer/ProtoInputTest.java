@@ -29,6 +29,26 @@ class ProtoInputTest {
   }
 
   @Test
+  void anEdgeMessagesIdIsKeptAsTheFramesBytesUndecoded() throws Exception {
+    Buffer frame = Buffer.buffer(FRAME);
+    Message m = Message.parseFrom(ProtoInput.aliasing(frame));
+    int idAt = indexOf(FRAME, "m-1".getBytes(StandardCharsets.UTF_8));
+    frame.setByte(idAt, (byte) 'M');
+    assertEquals("M-1", m.getIdBytes().toStringUtf8(), "the id is a view of the frame's bytes: not decoded, not copied");
+    assertEquals("M-1", m.getId());
+  }
+
+  @Test
+  void anIdThatIsNotUtf8ParsesAndKeepsItsBytes() throws Exception {
+    // A proto3 string field would refuse this at parse time; the edge's strings are only decoded when read as text.
+    byte[] notUtf8 = {'i', 'd', (byte) 0xC3, (byte) 0x28};
+    byte[] wire = Message.newBuilder().setIdBytes(ByteString.copyFrom(notUtf8)).build().toByteArray();
+    Message m = Message.parseFrom(ProtoInput.aliasing(Buffer.buffer(wire)));
+    assertEquals(ByteString.copyFrom(notUtf8), m.getIdBytes());
+    assertEquals("id\uFFFD(", m.getId(), "read as text, the bad sequence is replaced");
+  }
+
+  @Test
   void ofCopiesValuesOutOfTheBuffer() throws Exception {
     Buffer frame = Buffer.buffer(FRAME);
     Message m = Message.parseFrom(ProtoInput.of(frame));

@@ -33,7 +33,7 @@ final class PendingBatch {
     duplicates[size] = duplicate;
     serving |= !duplicate && d.message().getServe();
     size++;
-    bytes += d.message().getValue().size() + d.message().getId().length();
+    bytes += d.message().getValue().size() + d.message().getIdBytes().size();
   }
 
   /** Whether a message to write is marked serve (its writer may hand back a SERVE response). */

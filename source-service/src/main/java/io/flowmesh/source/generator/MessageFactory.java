@@ -53,7 +53,7 @@ final class MessageFactory {
   /** The next message, stamped with {@code nowMillis} as its ingest time. */
   Message next(long nowMillis) {
     long i = n++;
-    Message.Builder b = Message.newBuilder().setId(ids.next()).setValue(value(i)).setIngestTime(nowMillis)
+    Message.Builder b = Message.newBuilder().setIdBytes(ids.nextBytes()).setValue(value(i)).setIngestTime(nowMillis)
         .setEventTime(jitterMillis == 0 ? nowMillis : nowMillis - random.nextLong(jitterMillis + 1));
     if (keys.length > 0) {
       b.addKeys(keys[randomKeys ? random.nextInt(keys.length) : (int) (i % keys.length)]);
