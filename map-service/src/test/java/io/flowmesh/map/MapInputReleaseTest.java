@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.runtime.testing.TestSource;
 import io.flowmesh.udf.MapMode;
 import io.flowmesh.udf.MapResult;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * downstream, so it lets go of the input's bytes at once: a downstream slow to ack holds the small
  * outputs, not the large inputs they came from (nor the DATA frames those inputs were slices of).
  * Seen from the heap of this JVM, which runs the map: 10 MB of input whose 100 outputs of a few
- * bytes wait unacked must not still be live.
+ * bytes wait unacked must not still be live, nor through the keys and headers the outputs carry on
+ * from their inputs.
  */
 class MapInputReleaseTest {
 
@@ -42,7 +44,10 @@ class MapInputReleaseTest {
   void outputsWaitingForTheirDownstreamAcksDoNotKeepTheirInputsAlive() {
     // one payload shared by every message, so the source itself holds no copies
     ByteString payload = ByteString.copyFrom(new byte[VALUE_BYTES]);
-    TestSource source = harness.keep(new TestSource(COUNT, i -> payload, 0));
+    // Keys the UDF echoes and a header: an output shares the input's key and header lists, whose
+    // strings, as parsed, were slices of the input's DATA frame.
+    TestSource source = harness.keep(new TestSource(COUNT, i -> payload, 3, false,
+        b -> b.addHeaders(Header.newBuilder().setKey("trace").setValue("t-1"))));
     String udfAddress = harness.udf(
         d -> Future.succeededFuture(List.of(MapResult.of(d.keys(), ByteString.copyFromUtf8("len=" + d.value().size())))),
         MapMode.UNARY_MAP);

@@ -1,11 +1,10 @@
 package io.flowmesh.map.engine;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.ProtocolStringList;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.map.udf.UdfResult;
+import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.runtime.buffer.Utf8Text;
 import java.util.List;
 
 /** Builds map's output messages from an input and the UDF's results. */
@@ -50,10 +49,13 @@ public final class Outputs {
    * ({@code toBuilder}), which shares its lists instead of copying them: a UDF that echoes its
    * input's keys (most do) costs no keys list per output (72 bytes less per message than a fresh
    * builder with one key, {@code alloc-breakdown}); keys or tags that differ replace the input's.
-   * The id is built as bytes from the input's id bytes, which the edge's parser left undecoded, and
-   * before {@code toBuilder}: the generated {@code mergeFrom} asks the input for its id as text (to
-   * see whether it is empty), and a message holding a string as text gives its bytes only by
-   * encoding them again (112 bytes more per output when the order was the other way round).
+   *
+   * <p>The id is built as bytes from the input's id bytes, before {@code toBuilder} (whose
+   * generated {@code mergeFrom} asks the input for its id as text; asked for its bytes after that,
+   * a message would encode them again). The strings of a list the output shares are read as text
+   * first: as parsed they are slices of the input's DATA frame, and an output kept until its
+   * downstream ack would otherwise keep that whole frame alive (a message keeps a string it was
+   * asked for as text, in place of the slice).
    */
   public static Message of(Message in, UdfResult r, int index) {
     ByteString id = id(in.getIdBytes(), index);
@@ -63,6 +65,11 @@ public final class Outputs {
     }
     if (!same(r.tags(), in.getTagsList())) {
       o.clearTags().addAllTags(r.tags());
+    }
+    for (int i = 0, n = in.getHeadersCount(); i < n; i++) {
+      Header h = in.getHeaders(i);
+      h.getKey();
+      h.getValue();
     }
     return o.build();
   }
@@ -87,17 +94,17 @@ public final class Outputs {
   }
 
   /**
-   * Whether the result's {@code a} equals the message's {@code b} entry by entry, without the two
-   * iterators {@code List.equals} allocates, and without decoding the message's strings, which the
-   * edge's parser keeps as bytes: each is compared with the result's String as UTF-8.
+   * {@code List.equals}, entry by entry, without the two iterators {@code List.equals} allocates.
+   * Each of the message's strings is read as text ({@code b.get}), which the message then keeps
+   * instead of the frame's bytes; when they are all equal, the output shares the list.
    */
-  private static boolean same(List<String> a, ProtocolStringList b) {
+  private static boolean same(List<String> a, List<String> b) {
     int n = a.size();
     if (n != b.size()) {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      if (!Utf8Text.equal(a.get(i), Utf8Text.bytesAt(b, i))) {
+      if (!a.get(i).equals(b.get(i))) {
         return false;
       }
     }

@@ -2,20 +2,20 @@ package io.flowmesh.map.engine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.ProtocolStringList;
 import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.runtime.buffer.Utf8Text;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Encodes the map.v1 {@code MapRequest.Request} of an edge message straight from the message's
  * fields, byte for byte what the generated {@code MapRequest.Request} would write: keys, the value
  * (the message's own bytes, a slice of its edge frame), event time and watermark as {@code Timestamp}s
- * (always present, as a built request had them), and headers. Keys and headers are written as the
- * UTF-8 bytes the edge's parser kept (a string and a bytes field are the same on the wire), never
+ * (always present, as a built request had them), and headers. Keys and headers are written as
+ * they are held ({@link Utf8Text}): as parsed, the UTF-8 bytes the edge's parser kept, never
  * decoded. No request object, builder,
  * {@code Timestamp} or copied key list exists per element: the UDF client writes the request into
  * its outgoing buffer from the message it has to keep anyway.
@@ -30,9 +30,9 @@ final class UdfRequests {
   /** The encoded size of {@code m}'s request; {@code headers} false when {@code m} has none (checked once per element). */
   static int size(Message m, long watermarkMillis, boolean headers) {
     int size = 0;
-    ProtocolStringList keys = m.getKeysList();
+    List<String> keys = m.getKeysList();
     for (int i = 0, n = keys.size(); i < n; i++) {
-      size += CodedOutputStream.computeBytesSize(MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.bytesAt(keys, i));
+      size += Utf8Text.fieldSize(MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.at(keys, i));
     }
     ByteString value = m.getValue();
     if (!value.isEmpty()) {
@@ -51,9 +51,9 @@ final class UdfRequests {
 
   /** Writes {@code m}'s request: the {@link #size} bytes, no tag or length before them. */
   static void write(CodedOutputStream out, Message m, long watermarkMillis, boolean headers) throws IOException {
-    ProtocolStringList keys = m.getKeysList();
+    List<String> keys = m.getKeysList();
     for (int i = 0, n = keys.size(); i < n; i++) {
-      out.writeBytes(MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.bytesAt(keys, i));
+      Utf8Text.write(out, MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.at(keys, i));
     }
     ByteString value = m.getValue();
     if (!value.isEmpty()) {
@@ -67,14 +67,14 @@ final class UdfRequests {
         // A map entry is a message of key (1) and value (2), both written even when empty.
         out.writeTag(MapRequest.Request.HEADERS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(entrySize(h));
-        out.writeBytes(1, h.getKeyBytes());
-        out.writeBytes(2, h.getValueBytes());
+        Utf8Text.write(out, 1, Utf8Text.checked(h.getKeyBytes()));
+        Utf8Text.write(out, 2, Utf8Text.checked(h.getValueBytes()));
       }
     }
   }
 
   private static int entrySize(Header h) {
-    return CodedOutputStream.computeBytesSize(1, h.getKeyBytes()) + CodedOutputStream.computeBytesSize(2, h.getValueBytes());
+    return Utf8Text.fieldSize(1, Utf8Text.checked(h.getKeyBytes())) + Utf8Text.fieldSize(2, Utf8Text.checked(h.getValueBytes()));
   }
 
   // A google.protobuf.Timestamp of epoch milliseconds: seconds (1) and non-negative nanos (2), each left out when 0.

@@ -44,8 +44,9 @@ class OutputsTest {
   @Test
   void anOutputsIdIsTheInputsIdSlashTheResultIndexWhateverTheIdsText() throws Exception {
     for (String id : new String[] {"src-0", "9f2c0a1b33de-123456789012", "ünïcödé-7", "", "鍵/2"}) {
-      // As a map gets it: parsed off the edge, its id still the frame's bytes.
-      Message in = Message.parseFrom(Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("v")).build().toByteArray());
+      // As a map gets it: parsed off the edge's frame with aliasing, its id still the frame's bytes.
+      byte[] frame = Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("v")).build().toByteArray();
+      Message in = Message.parseFrom(io.flowmesh.runtime.buffer.ProtoInput.aliasing(frame, 0, frame.length));
       for (int index : new int[] {0, 1, 9, 10, 99, 100, 4711, Integer.MAX_VALUE}) {
         Message out = Outputs.of(in, UdfResult.of(ByteString.copyFromUtf8("w")), index);
         assertEquals(id + "/" + index, out.getId());

@@ -84,4 +84,23 @@ class UdfRequestsTest {
       assertArrayEquals(built(cases.get(i), watermarks[i]).toByteArray(), encode(cases.get(i), watermarks[i]), "case " + i);
     }
   }
+
+  @Test
+  void aParsedMessagesKeysAndHeadersAreWrittenAsTheirBytesAndTheSameAsText() throws Exception {
+    Message built = msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ")
+        .addHeaders(MessageHeaders.header("h", "x")).build();
+    Message parsed = Message.parseFrom(built.toByteArray());
+    assertArrayEquals(built(built, 5).toByteArray(), encode(parsed, 5));
+  }
+
+  @Test
+  void keysAndHeadersThatAreNotUtf8ReachTheUdfDecodedLeniently() throws Exception {
+    // Only a peer that is not Flowmesh could send them; the UDF (a Go one checks) still gets valid UTF-8.
+    ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xC3, (byte) 0x28});
+    Message parsed = Message.parseFrom(msg(1).toBuilder().addKeysBytes(bad)
+        .addHeaders(io.flowmesh.proto.edge.v1.Header.newBuilder().setKeyBytes(bad).setValueBytes(bad)).build().toByteArray());
+    MapRequest.Request req = request(parsed, 0);
+    assertEquals(List.of("k\uFFFD("), req.getKeysList());
+    assertEquals(Map.of("k\uFFFD(", "k\uFFFD("), req.getHeadersMap());
+  }
 }

@@ -1,52 +1,54 @@
 package io.flowmesh.runtime.buffer;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.LazyStringList;
+import java.io.IOException;
 import java.util.List;
 
 /**
- * Text kept as UTF-8 bytes compared with a String without decoding the bytes: an edge message's
- * strings stay bytes as parsed (edge_messages.proto), and a vertex that only compares them with
- * its own Strings need not build a String for each.
+ * An edge message's strings as they are held, for writing them into another protobuf message
+ * without decoding them: a parsed message keeps each string as the UTF-8 bytes it arrived as
+ * (edge_messages.proto) until it is read as text. A string field and a bytes field are the same on
+ * the wire, so the bytes are written as they are; bytes that are not UTF-8 (only a peer that is
+ * not Flowmesh could send them) are decoded leniently first, U+FFFD for each bad sequence, so that
+ * a receiver which checks proto3 strings (a Go UDF does) never refuses the message for them.
  */
 public final class Utf8Text {
 
   private Utf8Text() {
   }
 
-  /** Whether {@code utf8} is {@code text} encoded as UTF-8 (malformed bytes equal nothing but their decoding). */
-  public static boolean equal(String text, ByteString utf8) {
-    int n = text.length();
-    if (n != utf8.size()) {
-      // Equal lengths are necessary only for ASCII; anything else is decided by decoding.
-      return !ascii(text) && text.equals(utf8.toStringUtf8());
-    }
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= 0x80) {
-        return text.equals(utf8.toStringUtf8());
-      }
-      if (utf8.byteAt(i) != c) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * Entry {@code i} of a message's repeated string field as its UTF-8 bytes: the bytes a parsed
-   * message kept (generated messages hold such a field as a {@link LazyStringList}), else encoded.
+   * Entry {@code i} of a message's repeated string field as held: a String, or its UTF-8 bytes
+   * ({@link #checked}). Generated messages hold such a field as a {@link LazyStringList}; any other
+   * list gives its String.
    */
-  public static ByteString bytesAt(List<String> strings, int i) {
-    return strings instanceof LazyStringList lazy ? lazy.getByteString(i) : ByteString.copyFromUtf8(strings.get(i));
+  public static Object at(List<String> strings, int i) {
+    if (strings instanceof LazyStringList lazy) {
+      Object raw = lazy.getRaw(i);
+      return raw instanceof ByteString bytes ? checked(bytes) : raw;
+    }
+    return strings.get(i);
   }
 
-  private static boolean ascii(String text) {
-    for (int i = 0, n = text.length(); i < n; i++) {
-      if (text.charAt(i) >= 0x80) {
-        return false;
-      }
+  /** {@code utf8} itself when it is UTF-8, else its lenient decoding (a String). */
+  public static Object checked(ByteString utf8) {
+    return utf8.isValidUtf8() ? utf8 : utf8.toStringUtf8();
+  }
+
+  /** The encoded size of field {@code field} holding {@code text} (a String or UTF-8 bytes). */
+  public static int fieldSize(int field, Object text) {
+    return text instanceof ByteString bytes ? CodedOutputStream.computeBytesSize(field, bytes)
+        : CodedOutputStream.computeStringSize(field, (String) text);
+  }
+
+  /** Writes field {@code field} holding {@code text} (a String or UTF-8 bytes), even when empty. */
+  public static void write(CodedOutputStream out, int field, Object text) throws IOException {
+    if (text instanceof ByteString bytes) {
+      out.writeBytes(field, bytes);
+    } else {
+      out.writeString(field, (String) text);
     }
-    return true;
   }
 }

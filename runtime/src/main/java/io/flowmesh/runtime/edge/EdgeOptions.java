@@ -103,11 +103,11 @@ public record EdgeOptions(
   }
 
   /**
-   * An estimate of a message's encoded size, cheap enough for every message. The id's bytes: what
-   * a parsed message holds, and what a message built from a String id is about to be encoded to
-   * anyway (the message keeps the encoding and writes it as it is).
+   * A message's encoded size in a batch: its own (computed once per message and kept, and needed
+   * anyway to write it) and at most 6 bytes of field tag and length. Neither decodes nor encodes a
+   * string that a message holds in the other form.
    */
   static int estimatedSize(io.flowmesh.proto.edge.v1.Message m) {
-    return m.getValue().size() + m.getIdBytes().size() + 48;
+    return m.getSerializedSize() + 6;
   }
 }

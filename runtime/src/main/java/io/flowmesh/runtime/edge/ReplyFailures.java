@@ -4,7 +4,7 @@ import io.flowmesh.proto.edge.v1.ReplyOutput;
 import java.util.List;
 
 /**
- * The reply of a serving message that failed on its way (edge.proto {@code ReplyOutput.error}): a UDF
+ * The reply of a serving message that failed on its way (edge_messages.proto {@code ReplyOutput.error}): a UDF
  * gave up on it and dropped it, a sink dropped it after a failed write, its reply grew over the cap.
  * It travels home like any reply, merged with its siblings', and the source answers 502 with it, so a
  * failure never looks like a deliberate filter's empty answer.

@@ -1,11 +1,11 @@
 package io.flowmesh.runtime.buffer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.edge.v1.Message;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,38 +17,42 @@ class Utf8TextTest {
   }
 
   @Test
-  void equalTextsAreEqualAsciiOrNot() {
-    for (String s : new String[] {"", "k1", "a-much-longer-key-0123456789", "ключ", "clé", "鍵", "emoji \uD83D\uDE00"}) {
-      assertTrue(Utf8Text.equal(s, utf8(s)), s);
+  void aParsedMessagesStringsAreHeldAsTheirBytesUntilReadAsText() throws Exception {
+    Message m = Message.parseFrom(Message.newBuilder().setId("m").addKeys("k1").addKeys("ключ").build().toByteArray());
+    assertEquals(utf8("k1"), Utf8Text.at(m.getKeysList(), 0));
+    assertEquals(utf8("ключ"), Utf8Text.at(m.getKeysList(), 1));
+    assertSame(Utf8Text.at(m.getKeysList(), 1), Utf8Text.at(m.getKeysList(), 1), "the parsed bytes, not an encoding each time");
+    assertEquals("ключ", m.getKeys(1));
+    assertEquals("ключ", Utf8Text.at(m.getKeysList(), 1), "once read as text, the text");
+    assertEquals("k1", Utf8Text.at(List.of("k1", "ключ"), 0), "a plain list gives its Strings");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreGivenDecodedLeniently() throws Exception {
+    ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xFF});
+    Message m = Message.parseFrom(Message.newBuilder().setId("m").addKeysBytes(bad).build().toByteArray());
+    assertEquals("k\uFFFD", Utf8Text.at(m.getKeysList(), 0));
+    assertEquals("k\uFFFD", Utf8Text.checked(bad));
+    ByteString good = utf8("clé");
+    assertSame(good, Utf8Text.checked(good));
+  }
+
+  @Test
+  void aFieldIsWrittenTheSameFromTextOrBytes() throws Exception {
+    for (String s : new String[] {"", "k1", "clé", "鍵"}) {
+      byte[] fromText = write(5, s);
+      byte[] fromBytes = write(5, utf8(s));
+      assertArrayEquals(fromText, fromBytes, s);
+      assertEquals(Utf8Text.fieldSize(5, s), fromText.length);
+      assertEquals(Utf8Text.fieldSize(5, utf8(s)), fromBytes.length);
     }
   }
 
-  @Test
-  void differentTextsAreNot() {
-    assertFalse(Utf8Text.equal("k1", utf8("k2")));
-    assertFalse(Utf8Text.equal("k1", utf8("k10")));
-    assertFalse(Utf8Text.equal("k10", utf8("k1")));
-    assertFalse(Utf8Text.equal("", utf8("k")));
-    assertFalse(Utf8Text.equal("clé", utf8("cle")));
-    assertFalse(Utf8Text.equal("cle", utf8("clé")));
-    // Same length in chars and bytes, but one byte is not ASCII.
-    assertFalse(Utf8Text.equal("ab", ByteString.copyFrom(new byte[] {'a', (byte) 0xE9})));
-    assertFalse(Utf8Text.equal("鍵", utf8("ключ")));
-  }
-
-  @Test
-  void bytesThatAreNotUtf8CompareAsTheirLenientDecoding() {
-    ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xFF});
-    assertFalse(Utf8Text.equal("k?", bad));
-    assertTrue(Utf8Text.equal("k\uFFFD", bad));
-  }
-
-  @Test
-  void bytesAtGivesAParsedMessagesKeptBytesAndEncodesAPlainList() throws Exception {
-    Message m = Message.parseFrom(Message.newBuilder().setId("m").addKeys("k1").addKeys("ключ").build().toByteArray());
-    assertEquals(utf8("k1"), Utf8Text.bytesAt(m.getKeysList(), 0));
-    assertEquals(utf8("ключ"), Utf8Text.bytesAt(m.getKeysList(), 1));
-    assertSame(Utf8Text.bytesAt(m.getKeysList(), 1), Utf8Text.bytesAt(m.getKeysList(), 1), "the parsed bytes, not an encoding each time");
-    assertEquals(utf8("ключ"), Utf8Text.bytesAt(List.of("k1", "ключ"), 1));
+  private static byte[] write(int field, Object text) throws Exception {
+    byte[] out = new byte[Utf8Text.fieldSize(field, text)];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    Utf8Text.write(cos, field, text);
+    cos.checkNoSpaceLeft();
+    return out;
   }
 }

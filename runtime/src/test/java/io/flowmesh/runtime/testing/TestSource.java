@@ -36,6 +36,12 @@ public final class TestSource implements AutoCloseable {
 
   /** As above; {@code serve} marks every message a serving request, whose replies land in {@link #replies}. */
   public TestSource(long total, LongFunction<ByteString> value, int keyCount, boolean serve) {
+    this(total, value, keyCount, serve, b -> { });
+  }
+
+  /** As above; {@code more} adds to each message before it is built (headers, tags). */
+  public TestSource(long total, LongFunction<ByteString> value, int keyCount, boolean serve,
+      java.util.function.Consumer<Message.Builder> more) {
     AtomicLong next = new AtomicLong();
     server = OnLoop.call(context, () -> new EdgeServer(vertx, "test-source", EdgeOptions.defaults(), 4096, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> {
@@ -57,6 +63,7 @@ public final class TestSource implements AutoCloseable {
           if (serve) {
             b.setServe(true);
           }
+          more.accept(b);
           server.offer(b.build(), null);
         }
       });

@@ -33,7 +33,7 @@ final class PendingBatch {
     duplicates[size] = duplicate;
     serving |= !duplicate && d.message().getServe();
     size++;
-    bytes += d.message().getValue().size() + d.message().getIdBytes().size();
+    bytes += d.message().getSerializedSize();
   }
 
   /** Whether a message to write is marked serve (its writer may hand back a SERVE response). */
@@ -45,7 +45,7 @@ final class PendingBatch {
     return size;
   }
 
-  /** Payload and id bytes of the deliveries, the measure of the writer's in-flight bound. */
+  /** The deliveries' encoded sizes (payload, id and the rest), the measure of the writer's in-flight bound. */
   long bytes() {
     return bytes;
   }
