@@ -9,10 +9,7 @@ import java.util.SplittableRandom;
 /**
  * Builds the generator's messages cheaply: a generated value is a window into one pre-generated
  * buffer of random letters and digits (a {@link ByteString#substring} shares the bytes, no copy),
- * shifted per message so consecutive values differ. Keys are pre-built: one message per key holds
- * it, and each message is built from that one ({@code toBuilder}), which shares its immutable key
- * list instead of building a list per message as {@code addKeys} does (a list, its backing array
- * and a view of it: a fifth of the source's samples in scenario 2).
+ * shifted per message so consecutive values differ; keys are pre-built strings.
  *
  * <p>Concurrency: not thread-safe; owned by the source's event loop.
  */
@@ -26,8 +23,7 @@ final class MessageFactory {
   private final ByteString fixed;
   private final ByteString pool;
   private final int size;
-  /** A message holding only key {@code i}, for each configured key; empty when keys are off. */
-  private final Message[] keyed;
+  private final String[] keys;
   private final boolean randomKeys;
   private final long jitterMillis;
   private final SplittableRandom random = new SplittableRandom();
@@ -38,9 +34,9 @@ final class MessageFactory {
     this.fixed = config.value() == null ? null : ByteString.copyFromUtf8(config.value());
     this.size = config.msgSize();
     this.pool = fixed != null || size == 0 ? ByteString.EMPTY : randomText(size + SLACK);
-    this.keyed = new Message[config.keyCount()];
-    for (int i = 0; i < keyed.length; i++) {
-      keyed[i] = Message.newBuilder().addKeys("k" + i).build();
+    this.keys = new String[config.keyCount()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "k" + i;
     }
     this.randomKeys = config.randomKeys();
     this.jitterMillis = config.jitter().toMillis();
@@ -57,10 +53,12 @@ final class MessageFactory {
   /** The next message, stamped with {@code nowMillis} as its ingest time. */
   Message next(long nowMillis) {
     long i = n++;
-    Message.Builder b = keyed.length == 0 ? Message.newBuilder()
-        : keyed[randomKeys ? random.nextInt(keyed.length) : (int) (i % keyed.length)].toBuilder();
-    return b.setIdBytes(ids.nextBytes()).setValue(value(i)).setIngestTime(nowMillis)
-        .setEventTime(jitterMillis == 0 ? nowMillis : nowMillis - random.nextLong(jitterMillis + 1)).build();
+    Message.Builder b = Message.newBuilder().setIdBytes(ids.nextBytes()).setValue(value(i)).setIngestTime(nowMillis)
+        .setEventTime(jitterMillis == 0 ? nowMillis : nowMillis - random.nextLong(jitterMillis + 1));
+    if (keys.length > 0) {
+      b.addKeys(keys[randomKeys ? random.nextInt(keys.length) : (int) (i % keys.length)]);
+    }
+    return b.build();
   }
 
   private ByteString value(long i) {
