@@ -1,6 +1,7 @@
 package io.flowmesh.map.engine;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.LazyStringList;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Header;
@@ -60,18 +61,44 @@ public final class Outputs {
   public static Message of(Message in, UdfResult r, int index) {
     ByteString id = id(in.getIdBytes(), index);
     Message.Builder o = in.toBuilder().setIdBytes(id).setValue(r.value());
-    if (!same(r.keys(), in.getKeysList())) {
+    if (!same(r.keys(), in.getKeysList()) || !heldAsText(in.getKeysList())) {
       o.clearKeys().addAllKeys(r.keys());
     }
-    if (!same(r.tags(), in.getTagsList())) {
+    if (!same(r.tags(), in.getTagsList()) || !heldAsText(in.getTagsList())) {
       o.clearTags().addAllTags(r.tags());
     }
+    boolean replaced = false;
     for (int i = 0, n = in.getHeadersCount(); i < n; i++) {
       Header h = in.getHeaders(i);
-      h.getKey();
-      h.getValue();
+      replaced |= h.getKey().indexOf(REPLACEMENT) >= 0 || h.getValue().indexOf(REPLACEMENT) >= 0;
+    }
+    if (replaced) {
+      // Perhaps bytes that are not UTF-8, which a message does not keep as text: the headers are copied as text.
+      o.clearHeaders();
+      for (int i = 0, n = in.getHeadersCount(); i < n; i++) {
+        Header h = in.getHeaders(i);
+        o.addHeaders(Header.newBuilder().setKey(h.getKey()).setValue(h.getValue()));
+      }
     }
     return o.build();
+  }
+
+  private static final char REPLACEMENT = '\uFFFD';
+
+  /**
+   * Whether each string of a message's list is held as text. One read as text is kept as text only
+   * if its bytes were UTF-8; bytes that are not (only a peer that is not Flowmesh sends them) stay
+   * a slice of the frame, so an output must not share that list.
+   */
+  private static boolean heldAsText(List<String> strings) {
+    if (strings instanceof LazyStringList lazy) {
+      for (int i = 0, n = lazy.size(); i < n; i++) {
+        if (!(lazy.getRaw(i) instanceof String)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** {@code <input>/<index>} as UTF-8 bytes: the input id's bytes, a slash, the index in decimal. */

@@ -2,8 +2,10 @@ package io.flowmesh.map.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.LazyStringList;
 import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
@@ -50,7 +52,7 @@ class OutputsTest {
       for (int index : new int[] {0, 1, 9, 10, 99, 100, 4711, Integer.MAX_VALUE}) {
         Message out = Outputs.of(in, UdfResult.of(ByteString.copyFromUtf8("w")), index);
         assertEquals(id + "/" + index, out.getId());
-        assertEquals(Message.parseFrom(out.toByteArray()).getId(), id + "/" + index, "and so on the wire");
+        assertEquals(id + "/" + index, Message.parseFrom(out.toByteArray()).getId(), "and so on the wire");
       }
     }
   }
@@ -62,5 +64,37 @@ class OutputsTest {
     assertSame(in.getKeysList(), same.getKeysList(), "echoed keys share the input's list");
     Message other = Outputs.of(in, new UdfResult(List.of("k1", "ключи"), ByteString.EMPTY, List.of()), 0);
     assertEquals(List.of("k1", "ключи"), other.getKeysList());
+  }
+
+  @Test
+  void anOutputHoldsWhatItSharesWithItsInputAsTextNotAsSlicesOfTheInputsFrame() throws Exception {
+    ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xFF});
+    byte[] frame = Message.newBuilder().setId("i").addKeys("k1").addKeysBytes(bad).addTags("t").addTagsBytes(bad)
+        .addHeaders(Header.newBuilder().setKey("h").setValue("v")).addHeaders(Header.newBuilder().setKeyBytes(bad).setValue("w"))
+        .build().toByteArray();
+    Message in = Message.parseFrom(io.flowmesh.runtime.buffer.ProtoInput.aliasing(frame, 0, frame.length));
+    // The UDF echoes the keys and tags as it received them: the bad bytes decoded.
+    UdfResult echo = new UdfResult(List.of("k1", "k\uFFFD"), ByteString.EMPTY, List.of("t", "k\uFFFD"));
+    Message out = Outputs.of(in, echo, 0);
+    for (List<String> list : List.of(out.getKeysList(), out.getTagsList())) {
+      LazyStringList held = (LazyStringList) list;
+      for (int i = 0; i < held.size(); i++) {
+        assertTrue(held.getRaw(i) instanceof String, "entry " + i + " of " + list + " is held as text: " + held.getRaw(i).getClass());
+      }
+    }
+    assertEquals(List.of("k1", "k\uFFFD"), out.getKeysList());
+    assertEquals(List.of("t", "k\uFFFD"), out.getTagsList());
+    assertEquals(2, out.getHeadersCount());
+    assertEquals("k\uFFFD", out.getHeaders(1).getKey());
+    assertTrue(out.getHeaders(1).getKeyBytes().isValidUtf8(), "the header copied as text");
+
+    // With valid UTF-8, the output shares the input's lists, now held as text.
+    byte[] frame2 = Message.newBuilder().setId("j").addKeys("k1").addTags("t").build().toByteArray();
+    Message in2 = Message.parseFrom(io.flowmesh.runtime.buffer.ProtoInput.aliasing(frame2, 0, frame2.length));
+    Message out2 = Outputs.of(in2, new UdfResult(List.of("k1"), ByteString.EMPTY, List.of("t")), 1);
+    assertSame(in2.getKeysList(), out2.getKeysList());
+    assertSame(in2.getTagsList(), out2.getTagsList());
+    assertTrue(((LazyStringList) out2.getKeysList()).getRaw(0) instanceof String);
+    assertTrue(((LazyStringList) out2.getTagsList()).getRaw(0) instanceof String);
   }
 }
