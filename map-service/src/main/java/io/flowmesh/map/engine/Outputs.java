@@ -2,10 +2,10 @@ package io.flowmesh.map.engine;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.LazyStringList;
-import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Header;
 import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.buffer.Utf8Text;
 import java.util.List;
 
 /** Builds map's output messages from an input and the UDF's results. */
@@ -59,7 +59,7 @@ public final class Outputs {
    * asked for as text, in place of the slice).
    */
   public static Message of(Message in, UdfResult r, int index) {
-    ByteString id = id(in.getIdBytes(), index);
+    ByteString id = Utf8Text.joined(in.getIdBytes(), '/', index);
     Message.Builder o = in.toBuilder().setIdBytes(id).setValue(r.value());
     if (!same(r.keys(), in.getKeysList()) || !heldAsText(in.getKeysList())) {
       o.clearKeys().addAllKeys(r.keys());
@@ -99,25 +99,6 @@ public final class Outputs {
       }
     }
     return true;
-  }
-
-  /** {@code <input>/<index>} as UTF-8 bytes: the input id's bytes, a slash, the index in decimal. */
-  static ByteString id(ByteString input, int index) {
-    if (index < 0) {
-      throw new IllegalArgumentException("a result index is not negative: " + index);
-    }
-    int digits = 1;
-    for (int rest = index / 10; rest != 0; rest /= 10) {
-      digits++;
-    }
-    int n = input.size();
-    byte[] b = new byte[n + 1 + digits];
-    input.copyTo(b, 0);
-    b[n] = '/';
-    for (int i = b.length - 1, rest = index; i > n; i--, rest /= 10) {
-      b[i] = (byte) ('0' + rest % 10);
-    }
-    return UnsafeByteOperations.unsafeWrap(b);
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.LazyStringList;
 import com.google.protobuf.Timestamp;
 import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
@@ -91,6 +92,10 @@ class UdfRequestsTest {
         .addHeaders(MessageHeaders.header("h", "x")).build();
     Message parsed = Message.parseFrom(built.toByteArray());
     assertArrayEquals(built(built, 5).toByteArray(), encode(parsed, 5));
+    LazyStringList keys = (LazyStringList) parsed.getKeysList();
+    for (int i = 0; i < keys.size(); i++) {
+      assertTrue(keys.getRaw(i) instanceof ByteString, "key " + i + " still held as bytes, not decoded to write it");
+    }
   }
 
   @Test

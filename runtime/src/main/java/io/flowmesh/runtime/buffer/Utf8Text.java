@@ -3,6 +3,7 @@ package io.flowmesh.runtime.buffer;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.LazyStringList;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.util.List;
 
@@ -35,6 +36,29 @@ public final class Utf8Text {
   /** {@code utf8} itself when it is UTF-8, else its lenient decoding (a String). */
   public static Object checked(ByteString utf8) {
     return utf8.isValidUtf8() ? utf8 : utf8.toStringUtf8();
+  }
+
+  /**
+   * {@code head}, then {@code separator}, then {@code number} in decimal, as one array of UTF-8
+   * bytes: an id derived from another (a source's {@code <prefix>-<n>}, a map output's
+   * {@code <input id>/<index>}) without building a String and encoding it again.
+   */
+  public static ByteString joined(ByteString head, char separator, long number) {
+    if (number < 0 || separator >= 0x80) {
+      throw new IllegalArgumentException("an ASCII separator and a number that is not negative: '" + separator + "', " + number);
+    }
+    int digits = 1;
+    for (long rest = number / 10; rest != 0; rest /= 10) {
+      digits++;
+    }
+    int n = head.size();
+    byte[] b = new byte[n + 1 + digits];
+    head.copyTo(b, 0);
+    b[n] = (byte) separator;
+    for (int i = b.length - 1; i > n; i--, number /= 10) {
+      b[i] = (byte) ('0' + number % 10);
+    }
+    return UnsafeByteOperations.unsafeWrap(b);
   }
 
   /** The encoded size of field {@code field} holding {@code text} (a String or UTF-8 bytes). */

@@ -3,6 +3,7 @@ package io.flowmesh.runtime.buffer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -54,5 +55,16 @@ class Utf8TextTest {
     Utf8Text.write(cos, field, text);
     cos.checkNoSpaceLeft();
     return out;
+  }
+
+  @Test
+  void joinedIsHeadSeparatorAndTheNumberInDecimal() {
+    for (long n : new long[] {0, 7, 9, 10, 99, 100, 4711, Integer.MAX_VALUE, Long.MAX_VALUE}) {
+      assertEquals("src-" + n, Utf8Text.joined(utf8("src"), '-', n).toStringUtf8());
+      assertEquals("ünï/" + n, Utf8Text.joined(utf8("ünï"), '/', n).toStringUtf8());
+    }
+    assertEquals("/3", Utf8Text.joined(ByteString.EMPTY, '/', 3).toStringUtf8());
+    assertThrows(IllegalArgumentException.class, () -> Utf8Text.joined(utf8("x"), '/', -1));
+    assertThrows(IllegalArgumentException.class, () -> Utf8Text.joined(utf8("x"), 'é', 1));
   }
 }

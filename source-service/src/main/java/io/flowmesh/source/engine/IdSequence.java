@@ -1,8 +1,7 @@
 package io.flowmesh.source.engine;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
-import java.nio.charset.StandardCharsets;
+import io.flowmesh.runtime.buffer.Utf8Text;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -16,13 +15,14 @@ import java.util.HexFormat;
 public final class IdSequence {
 
   private final String prefix;
-  private final byte[] prefixBytes;
+  /** The prefix without the dash, as UTF-8. */
+  private final ByteString head;
   private long next;
 
   /** @param prefix the configured prefix, or null for a random one */
   public IdSequence(String prefix) {
     this.prefix = (prefix == null ? randomPrefix() : prefix) + "-";
-    this.prefixBytes = this.prefix.getBytes(StandardCharsets.UTF_8);
+    this.head = ByteString.copyFromUtf8(prefix());
   }
 
   /** 12 hex digits (48 random bits). */
@@ -41,18 +41,7 @@ public final class IdSequence {
    * once, where a String would be built and then encoded again for the edge.
    */
   public ByteString nextBytes() {
-    long v = next++;
-    int digits = 1;
-    for (long rest = v / 10; rest != 0; rest /= 10) {
-      digits++;
-    }
-    int n = prefixBytes.length;
-    byte[] b = new byte[n + digits];
-    System.arraycopy(prefixBytes, 0, b, 0, n);
-    for (int i = b.length - 1; i >= n; i--, v /= 10) {
-      b[i] = (byte) ('0' + v % 10);
-    }
-    return UnsafeByteOperations.unsafeWrap(b);
+    return Utf8Text.joined(head, '-', next++);
   }
 
   /** The prefix, without the trailing dash. */
