@@ -348,10 +348,17 @@ class Pipeline:
             jar = os.path.join(ROOT, JARS[kind])
         return [self.b.java] + opts + ["-jar", jar]
 
+    def udf_address(self):
+        # --udf-unix: a Unix socket (as Numaflow's sidecars are reached; in /tmp, as a socket's path is
+        # limited to 107 bytes), else loopback TCP
+        if self.b.args.udf_unix:
+            return f"unix:///tmp/flowbench-{os.getpid()}-{self.udf_port}.sock"
+        return f"tcp://127.0.0.1:{self.udf_port}"
+
     def start(self):
         common = ["--bind.host=127.0.0.1", "--shutdown.timeout=5s", "--edge.reconnect-max=500ms"] + self.b.args.service_arg
         if self.with_map:
-            ua = [self.udf, "--address", f"tcp://127.0.0.1:{self.udf_port}"] + self.udf_args
+            ua = [self.udf, "--address", self.udf_address()] + self.udf_args
             self.procs["udf"] = self.b.reg.start("udf", self._java("udf") + ua, os.path.join(self.dir, "udf.log"))
             self._await_log("udf", " listening on ", 60)
             self.ready_wall["udf"] = time.time()
@@ -365,7 +372,7 @@ class Pipeline:
         upstream_of_sink = self.src_edge
         if self.with_map:
             mp = ["--map.http.port=%d" % self.map_http, "--map.edge.port=%d" % self.map_edge,
-                  "--map.upstream=127.0.0.1:%d" % self.src_edge, "--udf.address=tcp://127.0.0.1:%d" % self.udf_port,
+                  "--map.upstream=127.0.0.1:%d" % self.src_edge, "--udf.address=" + self.udf_address(),
                   "--udf.reconnect.max-backoff=500ms"] + common + self.map_args
             self.procs["map"] = self.b.reg.start("map", self._java("map") + mp, os.path.join(self.dir, "map.log"),
                                                  {**env, **self.b.map_env})
@@ -1414,6 +1421,7 @@ def parse_args(argv):
     ap.add_argument("--service-arg", action="append", default=[],
                     help="extra flag for source, map and sink in every scenario, e.g. --service-arg=--vertx.event-loops=1 (repeatable)")
     ap.add_argument("--map-jar", default=None, help="run this map-service jar instead of the built one (A/B comparisons)")
+    ap.add_argument("--udf-unix", action="store_true", help="the map reaches its UDF on a Unix socket instead of loopback TCP")
     ap.add_argument("--udf-jar", default=None, help="run this example UDF server jar (flowmesh-udf.jar) instead of the built one (A/B comparisons)")
     ap.add_argument("--jfr", action="store_true", help="record the processes of scenario 2 (and of Flowmesh in scenario 8) with JFR and summarize top frames")
     ap.add_argument("--keep-files", action="store_true", help="keep the soak's NDJSON file and scenario 8's Kafka data")

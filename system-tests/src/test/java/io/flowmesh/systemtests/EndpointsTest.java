@@ -159,6 +159,7 @@ class EndpointsTest {
         assertEquals(500, instances.getJsonObject(0).getInteger("concurrency"));
         assertNotNull(instances.getJsonObject(0).getInteger("inFlight"));
         assertEquals(Integer.parseInt(pipeline.env().get("FLOWMESH_MAP_EDGE_PORT")), s.getJsonObject("edge").getInteger("port"));
+        assertEquals("PooledByteBufAllocator", s.getString("bufferAllocator"), "map-service's Main picks Netty's pooled allocator");
       }
       case SINK -> {
         assertTrue(s.getLong("written") > 0, "written");

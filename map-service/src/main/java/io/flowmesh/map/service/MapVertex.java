@@ -9,6 +9,7 @@ import io.flowmesh.runtime.service.OnContext;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -98,7 +99,9 @@ public final class MapVertex implements Vertex {
       for (int i = 0; i < all.size(); i++) {
         arr.add(cf.resultAt(i));
       }
-      return new JsonObject().put("instances", arr).put("edge", es);
+      // which Netty allocator the direct buffers come from (map-service's Main picks the pooled one)
+      return new JsonObject().put("instances", arr).put("edge", es)
+          .put("bufferAllocator", ByteBufAllocator.DEFAULT.getClass().getSimpleName());
     }));
   }
 
