@@ -35,6 +35,7 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   Element nextOfKey;
   /** Outputs handed downstream and not yet acked. */
   int pendingOutputs;
+  /** When the engine sent it to the UDF ({@link System#nanoTime()}, read once per pump). */
   long startNanos;
   /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
   boolean givenBack;
@@ -50,6 +51,11 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     this.owner = owner;
     this.key = key;
     this.arrivalWatermark = delivery.watermark();
+  }
+
+  /** When the engine sent it to the UDF ({@link System#nanoTime()}). */
+  public long startNanos() {
+    return startNanos;
   }
 
   /** An element with no edge behind it, for tests of the pure structures. */

@@ -139,9 +139,17 @@ public final class MapEngine {
         return;
       }
       boolean arrived = true;
+      // The clock is read once per pump, at its first dispatch: the requests of one pump go out in
+      // the same write at the end of the turn anyway.
+      boolean clockRead = false;
+      long now = 0;
       while (arrived) {
         while (!ready.isEmpty() && permitsInUse < limit && outputsPending < config.outputCapacity()) {
-          dispatch(ready.poll());
+          if (!clockRead) {
+            now = System.nanoTime();
+            clockRead = true;
+          }
+          dispatch(ready.poll(), now);
         }
         if (stopping || outputsPending >= config.outputCapacity()) {
           break;
@@ -157,12 +165,12 @@ public final class MapEngine {
     }
   }
 
-  private void dispatch(Element e) {
+  private void dispatch(Element e, long now) {
     permitsInUse++;
     if (permitsInUse > stats.maxPermitsInUse) {
       stats.maxPermitsInUse = permitsInUse;
     }
-    e.startNanos = System.nanoTime();
+    e.startNanos = now;
     if (batches == null) {
       udf.map(e);
     } else {
@@ -172,11 +180,11 @@ public final class MapEngine {
 
   // ---- results ----
 
-  /** The UDF answered {@code e}. Called by the UDF client, exactly once per element. */
-  public void onResults(Element e, List<UdfResult> results) {
+  /** The UDF answered {@code e} at {@code nowNanos} ({@link System#nanoTime()}). Called by the UDF client, exactly once per element. */
+  public void onResults(Element e, List<UdfResult> results, long nowNanos) {
     checkThread();
     release(e);
-    stats.inFlight(System.nanoTime() - e.startNanos);
+    stats.inFlight(nowNanos - e.startNanos);
     if (orphaned != null) {
       giveBack(e, orphaned);
       pump();

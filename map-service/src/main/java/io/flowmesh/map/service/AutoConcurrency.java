@@ -43,9 +43,9 @@ final class AutoConcurrency {
         limit.limit(), settings.probeInterval());
   }
 
-  /** One element answered after {@code nanos}; called once per element, allocation-free. */
-  void onAnswer(long nanos) {
-    limit.onSample(nanos, engine.inFlight(), System.nanoTime());
+  /** One element answered after {@code nanos}, at {@code nowNanos}; called once per element, allocation-free. */
+  void onAnswer(long nanos, long nowNanos) {
+    limit.onSample(nanos, engine.inFlight(), nowNanos);
   }
 
   int limit() {

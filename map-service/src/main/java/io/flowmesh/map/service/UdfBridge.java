@@ -41,7 +41,7 @@ final class UdfBridge implements Udf, UdfListener {
 
   @Override
   public void map(Element e) {
-    client.map(e);
+    client.map(e, e.startNanos());
   }
 
   @Override
@@ -51,7 +51,7 @@ final class UdfBridge implements Udf, UdfListener {
 
   @Override
   public void onResults(UdfElement element, List<UdfResult> results) {
-    engine.onResults((Element) element, results);
+    engine.onResults((Element) element, results, System.nanoTime());
   }
 
   @Override
@@ -61,9 +61,19 @@ final class UdfBridge implements Udf, UdfListener {
 
   @Override
   public void onCallTime(long nanos) {
+    onCallTime(nanos, System.nanoTime());
+  }
+
+  @Override
+  public void onAnswered(UdfElement element, List<UdfResult> results, long callNanos, long nowNanos) {
+    onCallTime(callNanos, nowNanos);
+    engine.onResults((Element) element, results, nowNanos);
+  }
+
+  private void onCallTime(long nanos, long nowNanos) {
     callTime.record(nanos);
     if (auto != null) {
-      auto.onAnswer(nanos);
+      auto.onAnswer(nanos, nowNanos);
     }
   }
 }

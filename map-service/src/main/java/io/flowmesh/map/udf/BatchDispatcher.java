@@ -58,7 +58,7 @@ final class BatchDispatcher implements Dispatcher {
   }
 
   @Override
-  public void submit(Pending element) {
+  public void submit(Pending element, long now) {
     throw new IllegalStateException("single elements need mode unary-map");
   }
 

@@ -26,8 +26,8 @@ interface Dispatcher extends StallWatch.Restart {
   /** Opens the first stream; completes when the UDF answered its handshake. */
   Future<Void> start();
 
-  /** Sends one element (unary and stream mode). */
-  void submit(Pending element);
+  /** Sends one element (unary and stream mode); {@code now} is {@link System#nanoTime()} as the caller read it. */
+  void submit(Pending element, long now);
 
   /** Sends one batch (batch mode). */
   void submitBatch(List<Pending> batch);

@@ -85,6 +85,11 @@ final class MapFnStream implements UdfStream.Events<MapAnswer> {
     stream.fail(detail);
   }
 
+  /** When the response being handled arrived ({@link UdfStream#receivedNanos()}). */
+  long receivedNanos() {
+    return stream.receivedNanos();
+  }
+
   @Override
   public void onOpen(UdfStream<MapAnswer> s) {
     events.onOpen(this);

@@ -89,8 +89,7 @@ final class Outcomes {
     stallWatch.onResponse(now);
     health.answered();
     try {
-      listener.onCallTime(callNanos);
-      listener.onResults(p.element, results);
+      listener.onAnswered(p.element, results, callNanos, now);
     } catch (RuntimeException e) {
       LOG.error("UdfListener.onResults threw; the element counts as delivered", e);
     }

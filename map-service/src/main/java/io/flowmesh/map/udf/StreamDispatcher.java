@@ -87,7 +87,7 @@ final class StreamDispatcher extends UnaryDispatcher {
     }
     if (eot) {
       List<UdfResult> all = p.partial == null ? List.of() : p.partial;
-      client.outcomes().deliver(p, all, System.nanoTime());
+      client.outcomes().deliver(p, all, s.receivedNanos());
     }
   }
 

@@ -147,11 +147,19 @@ public final class UdfClient {
 
   /** Sends one element (unary or stream mode). The listener hears about it exactly once. */
   public void map(UdfElement element) {
+    map(element, System.nanoTime());
+  }
+
+  /**
+   * As {@link #map(UdfElement)}, sent at {@code now} ({@link System#nanoTime()} as the caller read
+   * it): a caller that sends many elements in one turn reads the clock once for all of them.
+   */
+  public void map(UdfElement element, long now) {
     checkThread();
     requireMode(false, "map()");
-    Pending p = accept(element, System.nanoTime());
+    Pending p = accept(element, now);
     if (p != null) {
-      dispatcher.submit(p);
+      dispatcher.submit(p, now);
     }
   }
 

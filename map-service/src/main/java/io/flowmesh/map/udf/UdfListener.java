@@ -30,4 +30,15 @@ public interface UdfListener {
    */
   default void onCallTime(long nanos) {
   }
+
+  /**
+   * How the client reports an answer: {@code callNanos} as for {@link #onCallTime}, {@code nowNanos}
+   * when the answer arrived ({@link System#nanoTime()}, read once for the answers of one received
+   * chunk). The default calls {@link #onCallTime} and then {@link #onResults}; a listener that wants
+   * the time of arrival overrides this instead of reading the clock again.
+   */
+  default void onAnswered(UdfElement element, List<UdfResult> results, long callNanos, long nowNanos) {
+    onCallTime(callNanos);
+    onResults(element, results);
+  }
 }

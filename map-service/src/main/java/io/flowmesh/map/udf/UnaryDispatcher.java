@@ -67,9 +67,9 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   }
 
   @Override
-  public void submit(Pending p) {
+  public void submit(Pending p, long now) {
     if (stream != null && stream.isOpen()) {
-      send(p, System.nanoTime());
+      send(p, now);
     } else {
       ready.addLast(p);
     }
@@ -134,7 +134,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     }
     consecutiveFailures = 0;
     everAnswered = true;
-    client.outcomes().deliver(p, response, System.nanoTime());
+    client.outcomes().deliver(p, response, s.receivedNanos());
   }
 
   @Override
@@ -209,7 +209,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
       if (now - p.dueNanos >= 0) {
         retrying.set(i, retrying.get(retrying.size() - 1));
         retrying.remove(retrying.size() - 1);
-        submit(p);
+        submit(p, now);
       } else {
         i++;
       }
