@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -349,10 +350,10 @@ class Pipeline:
         return [self.b.java] + opts + ["-jar", jar]
 
     def udf_address(self):
-        # --udf-unix: a Unix socket (as Numaflow's sidecars are reached; in /tmp, as a socket's path is
-        # limited to 107 bytes), else loopback TCP
+        # --udf-unix: a Unix socket (as Numaflow's sidecars are reached; in the temp folder, as a
+        # socket's path is limited to 107 bytes; the UDF server removes it when it stops), else loopback TCP
         if self.b.args.udf_unix:
-            return f"unix:///tmp/flowbench-{os.getpid()}-{self.udf_port}.sock"
+            return "unix://" + os.path.join(tempfile.gettempdir(), f"flowbench-{os.getpid()}-{self.udf_port}.sock")
         return f"tcp://127.0.0.1:{self.udf_port}"
 
     def start(self):

@@ -139,9 +139,7 @@ public final class MapEngine {
         return;
       }
       boolean arrived = true;
-      // The clock is read once per pump, at its first dispatch: the requests of one pump go out in
-      // the same write at the end of the turn anyway.
-      boolean clockRead = false;
+      boolean clockRead = false; // once per pump: its requests go out in one write at the turn's end
       long now = 0;
       while (arrived) {
         while (!ready.isEmpty() && permitsInUse < limit && outputsPending < config.outputCapacity()) {

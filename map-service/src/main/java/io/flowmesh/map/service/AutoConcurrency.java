@@ -43,9 +43,15 @@ final class AutoConcurrency {
         limit.limit(), settings.probeInterval());
   }
 
-  /** One element answered after {@code nanos}, at {@code nowNanos}; called once per element, allocation-free. */
-  void onAnswer(long nanos, long nowNanos) {
-    limit.onSample(nanos, engine.inFlight(), nowNanos);
+  /**
+   * One element answered after {@code nanos}; called once per element, allocation-free. It reads
+   * the clock itself rather than taking the answer's arrival time: a sample may end a window, and
+   * the next window starts at that moment, which must come after every element already sent under
+   * the old limit; answers earlier in the same received chunk may have had the engine send more,
+   * stamped later than the chunk's arrival.
+   */
+  void onAnswer(long nanos) {
+    limit.onSample(nanos, engine.inFlight(), System.nanoTime());
   }
 
   int limit() {

@@ -61,19 +61,15 @@ final class UdfBridge implements Udf, UdfListener {
 
   @Override
   public void onCallTime(long nanos) {
-    onCallTime(nanos, System.nanoTime());
+    callTime.record(nanos);
+    if (auto != null) {
+      auto.onAnswer(nanos);
+    }
   }
 
   @Override
   public void onAnswered(UdfElement element, List<UdfResult> results, long callNanos, long nowNanos) {
-    onCallTime(callNanos, nowNanos);
+    onCallTime(callNanos);
     engine.onResults((Element) element, results, nowNanos);
-  }
-
-  private void onCallTime(long nanos, long nowNanos) {
-    callTime.record(nanos);
-    if (auto != null) {
-      auto.onAnswer(nanos, nowNanos);
-    }
   }
 }

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -140,6 +142,57 @@ class UdfClientApiTest {
     harness.awaitUntil("both answered", Duration.ofSeconds(5), () -> seen.size() == 2);
     assertEquals(List.of(), harness.call(() -> seen.get("0")));
     assertEquals(List.of("\\__DROP__"), harness.call(() -> seen.get("1").get(0).tags()));
+    harness.await(client::close, Duration.ofSeconds(5));
+  }
+
+  /** One answer as heard: when it was sent, the times reported, and when the listener ran. */
+  private record Heard(long sentAt, long callNanos, long answeredAt, long handledAt) {
+  }
+
+  /**
+   * The times the client reports with an answer ({@link UdfListener#onAnswered}): sent at the time
+   * the caller gave {@link UdfClient#map(UdfElement, long)}, answered no earlier than the UDF's
+   * delay after that and no later than the listener ran, and the call time exactly the difference.
+   */
+  @Test
+  void theCallTimeRunsFromTheGivenSendTimeToTheArrivalOfTheAnswer(Vertx vertx) throws Exception {
+    long delayMs = 30;
+    start(vertx, (call, request) -> call.vertx.setTimer(delayMs, id -> call.echo(request)), TestConfigs.fast(""));
+    List<Heard> heard = new ArrayList<>();
+    long[] sentAt = new long[20];
+    UdfListener listener = new UdfListener() {
+      @Override
+      public void onResults(UdfElement e, List<UdfResult> results) {
+        throw new AssertionError("the client reports answers through onAnswered");
+      }
+
+      @Override
+      public void onAnswered(UdfElement e, List<UdfResult> results, long callNanos, long nowNanos) {
+        heard.add(new Heard(sentAt[((TestElement) e).index], callNanos, nowNanos, System.nanoTime()));
+      }
+
+      @Override
+      public void onFailure(UdfElement e, UdfFailure f) {
+        throw new AssertionError("no element fails here: " + f);
+      }
+    };
+    UdfClient client = harness.call(() -> new UdfClient(vertx, TestConfigs.fast(udf.address()).build(), listener));
+    harness.await(client::start, Duration.ofSeconds(5));
+    harness.run(() -> {
+      // one clock reading for the whole turn, as the engine does per pump
+      long now = System.nanoTime();
+      for (int i = 0; i < sentAt.length; i++) {
+        sentAt[i] = now;
+        client.map(new TestElement(i), now);
+      }
+    });
+    harness.awaitUntil("all answered", Duration.ofSeconds(10), () -> heard.size() == sentAt.length);
+    for (Heard h : harness.call(() -> List.copyOf(heard))) {
+      assertEquals(h.answeredAt - h.sentAt, h.callNanos, "call time = answered - sent");
+      assertTrue(h.callNanos >= TimeUnit.MILLISECONDS.toNanos(delayMs),
+          "the UDF held each request " + delayMs + " ms; call time " + h.callNanos + " ns");
+      assertTrue(h.answeredAt <= h.handledAt, "answered (the chunk's arrival) before the listener ran");
+    }
     harness.await(client::close, Duration.ofSeconds(5));
   }
 }
