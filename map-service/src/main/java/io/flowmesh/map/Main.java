@@ -22,8 +22,8 @@ public final class Main {
    * allocator, runs in its low-memory mode in a heap under 512 MB (the map ships with 40 MB): one
    * shared magazine, chunks of at most 2 MiB, and chunks given back and allocated again so often
    * that zeroing new chunks (the JDK zeroes each direct allocation) took ~7 % of the map's CPU at
-   * full rate, mostly under the HTTP/2 decoder's cumulation buffers (BENCHMARKS.md, "Netty's
-   * pooled allocator in the map"). The pooled allocator keeps its chunks.
+   * full rate, mostly under the HTTP/2 decoder's cumulation buffers (BENCHMARKS.md, "Outside
+   * Java: a whole-machine profile of scenario 2"). The pooled allocator keeps its chunks.
    */
   static void nettyDefaults(Properties system) {
     if (system.getProperty(NETTY_ALLOCATOR) == null) {
