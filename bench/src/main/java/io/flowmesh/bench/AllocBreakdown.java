@@ -7,11 +7,13 @@ import io.flowmesh.map.udf.MapAnswerDecoder;
 import io.flowmesh.map.udf.UdfResult;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.buffer.ProtoInput;
+import io.flowmesh.runtime.edge.EdgeFrames;
+import io.flowmesh.runtime.edge.EdgeMessage;
+import io.vertx.core.buffer.Buffer;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +56,7 @@ final class AllocBreakdown {
     byte[] value = new byte[size];
     Batch.Builder batch = Batch.newBuilder().setFirstSeq(1);
     for (int i = 0; i < 256; i++) {
-      batch.addMessages(Message.newBuilder().setId("bench-" + (1_000_000 + i)).addKeys("k" + (i % 3))
+      batch.addMessages(io.flowmesh.proto.edge.v1.Message.newBuilder().setId("bench-" + (1_000_000 + i)).addKeys("k" + (i % 3))
           .setValue(ByteString.copyFrom(value)).setEventTime(1).setIngestTime(2));
     }
     byte[] batchFrame = UpstreamFrame.newBuilder().setBatch(batch).build().toByteArray();
@@ -68,7 +70,7 @@ final class AllocBreakdown {
     MapResponse.Result result = MapResponse.parseFrom(answer).getResults(0);
 
     Map<String, Double> out = new LinkedHashMap<>();
-    out.put("edge batch parse (256 messages), per message", perMessage(256, () -> UpstreamFrame.parser().parseFrom(aliasing(batchFrame))));
+    out.put("edge batch parse (256 messages), per message", perMessage(256, () -> EdgeFrames.parse(Buffer.buffer(batchFrame))));
     out.put("UDF answer read (MapAnswerDecoder, one result)", perMessage(1, () -> MapAnswerDecoder.decode(answer, 0, answer.length)));
     out.put("  the same with the generated parser (MapResponse)", perMessage(1, () -> MapResponse.parser().parseFrom(aliasing(answer))));
     UdfResult[] echoes = new UdfResult[3];
@@ -80,7 +82,7 @@ final class AllocBreakdown {
     // again would be charged encodings that a map never makes. The batch's parse is taken off.
     double parse = out.get("edge batch parse (256 messages), per message");
     double parseAndBuild = perMessage(256, () -> {
-      List<Message> fresh = UpstreamFrame.parser().parseFrom(aliasing(batchFrame)).getBatch().getMessagesList();
+      List<EdgeMessage> fresh = EdgeFrames.parse(Buffer.buffer(batchFrame)).messages();
       Object last = null;
       for (int i = 0; i < fresh.size(); i++) {
         last = Outputs.of(fresh.get(i), echoes[i % 3], 0);

@@ -1,8 +1,8 @@
 package io.flowmesh.bench;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
@@ -37,7 +37,7 @@ final class EdgeBench {
       server.demandHandler(x -> {
         long now = System.currentTimeMillis();
         for (long n = server.demand(); n > 0; n--) {
-          server.offer(Message.newBuilder().setId(Long.toString(next[0]++)).setValue(value).setEventTime(now)
+          server.offer(EdgeMessage.newBuilder().setId(Long.toString(next[0]++)).setValue(value).setEventTime(now)
               .setIngestTime(now).build(), null);
         }
         server.watermark(now);

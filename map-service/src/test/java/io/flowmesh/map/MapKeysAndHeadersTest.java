@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.testing.OnLoop;
 import io.flowmesh.runtime.testing.PortFinder;
@@ -17,7 +18,6 @@ import io.flowmesh.udf.MapHandler;
 import io.flowmesh.udf.MapResult;
 import io.flowmesh.udf.UdfServer;
 import io.flowmesh.udf.UdfServerOptions;
-import io.flowmesh.runtime.edge.MessageHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -52,8 +52,8 @@ class MapKeysAndHeadersTest {
   }
 
   /** Even elements have two keys and two headers, odd ones none. */
-  private static Message element(int i) {
-    Message.Builder b = Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setEventTime(1000 + i);
+  private static EdgeMessage element(int i) {
+    EdgeMessage.Builder b = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setEventTime(1000 + i);
     if (i % 2 == 0) {
       b.addKeys("k" + i).addKeys("second").addHeaders(MessageHeaders.header("trace", "t" + i)).addHeaders(MessageHeaders.header("tenant", "acme"));
     }
@@ -95,11 +95,11 @@ class MapKeysAndHeadersTest {
       return Future.succeededFuture(List.of(MapResult.passThrough(d)));
     });
     for (int i = 0; i < n; i++) {
-      Message in = element(i);
+      EdgeMessage in = element(i);
       Datum d = seen.get("v" + i);
       assertEquals(in.getKeysList(), d.keys(), "keys the UDF saw for m" + i);
       assertEquals(MessageHeaders.toMap(in), d.headers(), "headers the UDF saw for m" + i);
-      Message out = sink.byId.get("m" + i + "/0");
+      EdgeMessage out = sink.byId.get("m" + i + "/0");
       assertEquals(in.getKeysList(), out.getKeysList(), "keys of the output of m" + i);
       assertEquals(MessageHeaders.toMap(in), MessageHeaders.toMap(out), "headers of the output of m" + i);
       assertEquals(in.getEventTime(), out.getEventTime(), "event time of the output of m" + i);
@@ -118,7 +118,7 @@ class MapKeysAndHeadersTest {
     });
     until(() -> sink.byId.size() == 2 * n / 3, 10_000, () -> "sink got " + sink.byId.size() + " of " + 2 * n / 3);
     for (int i = 0; i < n; i++) {
-      Message out = sink.byId.get("m" + i + "/0");
+      EdgeMessage out = sink.byId.get("m" + i + "/0");
       if (i % 3 == 2) {
         assertNull(out, "m" + i + " was dropped by the DROP tag, yet reached the sink");
       } else {

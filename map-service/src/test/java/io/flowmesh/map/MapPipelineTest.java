@@ -9,7 +9,7 @@ import io.flowmesh.examples.FlatMap;
 import io.flowmesh.examples.Latency;
 import io.flowmesh.examples.LatencyDistribution;
 import io.flowmesh.examples.Uppercase;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.testing.TestSink;
 import io.flowmesh.runtime.testing.TestSource;
 import io.flowmesh.udf.MapHandler;
@@ -62,7 +62,7 @@ class MapPipelineTest {
     assertEquals(n, sink.byId.size());
     assertEquals(0, sink.duplicates.get(), () -> "duplicates; source redelivered " + source.redelivered() + ", map " + mapStatus());
     for (int i = 0; i < n; i += 997) {
-      Message m = sink.byId.get("m" + i + "/0");
+      EdgeMessage m = sink.byId.get("m" + i + "/0");
       assertEquals("V" + i, m.getValue().toStringUtf8());
     }
     JsonObject inst = mapStatus().getJsonArray("instances").getJsonObject(0);
@@ -183,7 +183,7 @@ class MapPipelineTest {
     TestSink sink = keep(new TestSink(edge, true));
     until(() -> source.ackCount.get() == n, 60_000, () -> "acked " + source.ackCount.get());
     Map<String, Long> last = new HashMap<>();
-    for (Message m : sink.inOrder) {
+    for (EdgeMessage m : sink.inOrder) {
       long i = Long.parseLong(m.getValue().toStringUtf8().substring(1));
       String key = "k" + (i % 7);
       Long prev = last.put(key, i);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Launched;
@@ -87,7 +87,7 @@ class DedupeTest {
     OnLoop.run(ctx, () -> {
       ByteString value = ByteString.copyFromUtf8("v");
       for (int i = 0; i < 1500; i++) {
-        upstream.offer(Message.newBuilder().setId("r-" + (i % 1000)).setValue(value).setIngestTime(System.currentTimeMillis())
+        upstream.offer(EdgeMessage.newBuilder().setId("r-" + (i % 1000)).setValue(value).setIngestTime(System.currentTimeMillis())
             .build(), null);
       }
     });

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Launched;
@@ -72,7 +72,7 @@ class SinkServingRepliesTest {
     int port = OnLoop.awaitOn(ctx, () -> upstream.listen("127.0.0.1", 0));
     OnLoop.run(ctx, () -> {
       for (int i = 0; i < n; i++) {
-        upstream.offer(Message.newBuilder().setId("s-" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true)
+        upstream.offer(EdgeMessage.newBuilder().setId("s-" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true)
             .setIngestTime(System.currentTimeMillis()).build(), null);
       }
     });
@@ -116,7 +116,7 @@ class SinkServingRepliesTest {
     void offer(String... ids) {
       OnLoop.run(ctx, () -> {
         for (String id : ids) {
-          server.offer(Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("value of " + id)).setServe(true)
+          server.offer(EdgeMessage.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("value of " + id)).setServe(true)
               .setIngestTime(System.currentTimeMillis()).build(), null);
         }
       });

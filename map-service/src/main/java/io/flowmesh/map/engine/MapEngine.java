@@ -1,9 +1,9 @@
 package io.flowmesh.map.engine;
 
 import io.flowmesh.map.udf.UdfResult;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.vertx.core.Future;
@@ -122,7 +122,7 @@ public final class MapEngine {
     pump();
   }
 
-  private static String keyOf(Message m) {
+  private static String keyOf(EdgeMessage m) {
     int n = m.getKeysCount();
     return n == 0 ? "" : n == 1 ? m.getKeys(0) : String.join("\u0000", m.getKeysList());
   }

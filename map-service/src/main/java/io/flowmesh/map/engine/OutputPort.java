@@ -1,6 +1,6 @@
 package io.flowmesh.map.engine;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 
 /**
  * Where the engine puts outputs. Each output is later acked downstream, which the port reports
@@ -9,7 +9,7 @@ import io.flowmesh.proto.edge.v1.Message;
 public interface OutputPort {
 
   /** Hands one output of {@code from} downstream. */
-  void emit(Element from, Message output);
+  void emit(Element from, EdgeMessage output);
 
   /** The engine's output watermark, reported after emits and on a timer. */
   void watermark(long watermark);

@@ -4,9 +4,9 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Header;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.runtime.buffer.Utf8Text;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import java.io.IOException;
 import java.util.List;
 
@@ -28,7 +28,7 @@ final class UdfRequests {
   }
 
   /** The encoded size of {@code m}'s request; {@code headers} false when {@code m} has none (checked once per element). */
-  static int size(Message m, long watermarkMillis, boolean headers) {
+  static int size(EdgeMessage m, long watermarkMillis, boolean headers) {
     int size = 0;
     List<String> keys = m.getKeysList();
     for (int i = 0, n = keys.size(); i < n; i++) {
@@ -50,7 +50,7 @@ final class UdfRequests {
   }
 
   /** Writes {@code m}'s request: the {@link #size} bytes, no tag or length before them. */
-  static void write(CodedOutputStream out, Message m, long watermarkMillis, boolean headers) throws IOException {
+  static void write(CodedOutputStream out, EdgeMessage m, long watermarkMillis, boolean headers) throws IOException {
     List<String> keys = m.getKeysList();
     for (int i = 0, n = keys.size(); i < n; i++) {
       Utf8Text.write(out, MapRequest.Request.KEYS_FIELD_NUMBER, Utf8Text.at(keys, i));

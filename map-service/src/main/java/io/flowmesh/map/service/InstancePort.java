@@ -3,8 +3,8 @@ package io.flowmesh.map.service;
 import io.flowmesh.map.engine.Element;
 import io.flowmesh.map.engine.MapEngine;
 import io.flowmesh.map.engine.OutputPort;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ final class InstancePort implements OutputPort {
   private MapEngine engine;
   // instance loop
   private List<Element> from = new ArrayList<>();
-  private List<Message> outputs = new ArrayList<>();
+  private List<EdgeMessage> outputs = new ArrayList<>();
   /** Capacity of the next turn's lists: the largest recent turn (see {@link #nextCapacity}). */
   private int outputCapacity = MIN_CAPACITY;
   private long watermark = -1;
@@ -62,7 +62,7 @@ final class InstancePort implements OutputPort {
   }
 
   @Override
-  public void emit(Element e, Message output) {
+  public void emit(Element e, EdgeMessage output) {
     from.add(e);
     outputs.add(output);
     scheduleFlush();
@@ -109,7 +109,7 @@ final class InstancePort implements OutputPort {
       return;
     }
     List<Element> f = from;
-    List<Message> o = outputs;
+    List<EdgeMessage> o = outputs;
     outputCapacity = nextCapacity(outputCapacity, f.size());
     from = new ArrayList<>(outputCapacity);
     outputs = new ArrayList<>(outputCapacity);

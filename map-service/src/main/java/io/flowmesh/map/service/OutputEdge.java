@@ -1,8 +1,8 @@
 package io.flowmesh.map.service;
 
 import io.flowmesh.map.engine.Element;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.AckListener;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
@@ -70,7 +70,7 @@ final class OutputEdge implements OrphanWatch.Listener {
     }
   }
 
-  void accept(int instance, List<Element> from, List<Message> outputs, long watermark) {
+  void accept(int instance, List<Element> from, List<EdgeMessage> outputs, long watermark) {
     if (orphanReason != null) {
       for (int i = 0, n = from.size(); i < n; i++) {
         giveBack(from.get(i));

@@ -4,8 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
+import io.flowmesh.runtime.edge.Texts;
 import io.flowmesh.runtime.udf.UdfResponses;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,12 +147,13 @@ public final class MapAnswerDecoder {
       }
       pos += len;
     }
-    return new UdfResult(keys, value, tags);
+    return new UdfResult(Texts.of(keys), value, Texts.of(tags));
   }
 
+  /** {@code list} and {@code s}: one string as the {@link Texts} an output message holds as it is, more in a list copied once at the end. */
   private static List<String> add(List<String> list, String s) {
     if (list.isEmpty()) {
-      return List.of(s);
+      return Texts.of(s);
     }
     ArrayList<String> grown = list instanceof ArrayList<String> l ? l : new ArrayList<>(list);
     grown.add(s);

@@ -6,23 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.LazyStringList;
 import com.google.protobuf.Timestamp;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.MessageHeaders;
+import io.flowmesh.runtime.edge.Texts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UdfRequestsTest {
 
-  private static Message msg(long eventTime) {
-    return Message.newBuilder().setId("m").setValue(ByteString.copyFromUtf8("v")).setEventTime(eventTime).build();
+  private static EdgeMessage msg(long eventTime) {
+    return EdgeMessage.newBuilder().setId("m").setValue(ByteString.copyFromUtf8("v")).setEventTime(eventTime).build();
   }
 
   /** What UdfRequests writes for {@code m}, checked to be exactly its computed size. */
-  private static byte[] encode(Message m, long watermark) throws Exception {
+  private static byte[] encode(EdgeMessage m, long watermark) throws Exception {
     boolean headers = m.getHeadersCount() > 0;
     byte[] out = new byte[UdfRequests.size(m, watermark, headers)];
     CodedOutputStream cos = CodedOutputStream.newInstance(out);
@@ -31,12 +31,12 @@ class UdfRequestsTest {
     return out;
   }
 
-  private static MapRequest.Request request(Message m, long watermark) throws Exception {
+  private static MapRequest.Request request(EdgeMessage m, long watermark) throws Exception {
     return MapRequest.Request.parseFrom(encode(m, watermark));
   }
 
   /** The request as a built message would be: every field set the way map-service always set them. */
-  private static MapRequest.Request built(Message m, long watermark) {
+  private static MapRequest.Request built(EdgeMessage m, long watermark) {
     return MapRequest.Request.newBuilder().addAllKeys(m.getKeysList()).setValue(m.getValue())
         .setEventTime(timestamp(m.getEventTime())).setWatermark(timestamp(Math.max(0, watermark)))
         .putAllHeaders(MessageHeaders.toMap(m)).build();
@@ -62,7 +62,7 @@ class UdfRequestsTest {
 
   @Test
   void keysHeadersAndValueAreCarriedAndEmptyOnesStayEmpty() throws Exception {
-    Message m = msg(1).toBuilder().addKeys("k1").addKeys("k2").addHeaders(MessageHeaders.header("h", "x")).addHeaders(MessageHeaders.header("empty", "")).build();
+    EdgeMessage m = msg(1).toBuilder().addKeys("k1").addKeys("k2").addHeaders(MessageHeaders.header("h", "x")).addHeaders(MessageHeaders.header("empty", "")).build();
     MapRequest.Request req = request(m, 0);
     assertEquals(List.of("k1", "k2"), req.getKeysList());
     assertEquals(Map.of("h", "x", "empty", ""), req.getHeadersMap());
@@ -75,7 +75,7 @@ class UdfRequestsTest {
 
   @Test
   void theBytesAreExactlyThoseOfTheBuiltRequest() throws Exception {
-    List<Message> cases = List.of(
+    List<EdgeMessage> cases = List.of(
         msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ").addHeaders(MessageHeaders.header("h", "x")).addHeaders(MessageHeaders.header("a", "")).build(),
         msg(0).toBuilder().setValue(ByteString.EMPTY).build(),
         msg(-1_500).toBuilder().setValue(ByteString.copyFrom(new byte[300])).build(),
@@ -88,13 +88,13 @@ class UdfRequestsTest {
 
   @Test
   void aParsedMessagesKeysAndHeadersAreWrittenAsTheirBytesAndTheSameAsText() throws Exception {
-    Message built = msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ")
+    EdgeMessage built = msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ")
         .addHeaders(MessageHeaders.header("h", "x")).build();
-    Message parsed = Message.parseFrom(built.toByteArray());
+    EdgeMessage parsed = EdgeMessage.parseFrom(built.toByteArray());
     assertArrayEquals(built(built, 5).toByteArray(), encode(parsed, 5));
-    LazyStringList keys = (LazyStringList) parsed.getKeysList();
+    Texts keys = parsed.getKeysList();
     for (int i = 0; i < keys.size(); i++) {
-      assertTrue(keys.getRaw(i) instanceof ByteString, "key " + i + " still held as bytes, not decoded to write it");
+      assertTrue(keys.raw(i) instanceof ByteString, "key " + i + " still held as bytes, not decoded to write it");
     }
   }
 
@@ -102,7 +102,7 @@ class UdfRequestsTest {
   void keysAndHeadersThatAreNotUtf8ReachTheUdfDecodedLeniently() throws Exception {
     // Only a peer that is not Flowmesh could send them; the UDF (a Go one checks) still gets valid UTF-8.
     ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xC3, (byte) 0x28});
-    Message parsed = Message.parseFrom(msg(1).toBuilder().addKeysBytes(bad)
+    EdgeMessage parsed = EdgeMessage.parseFrom(msg(1).toBuilder().addKeysBytes(bad)
         .addHeaders(io.flowmesh.proto.edge.v1.Header.newBuilder().setKeyBytes(bad).setValueBytes(bad)).build().toByteArray());
     MapRequest.Request req = request(parsed, 0);
     assertEquals(List.of("k\uFFFD("), req.getKeysList());

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.LazyStringList;
 import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.runtime.edge.Texts;
 import java.io.IOException;
 import java.util.List;
 
@@ -22,10 +23,14 @@ public final class Utf8Text {
 
   /**
    * Entry {@code i} of a message's repeated string field as held: a String, or its UTF-8 bytes
-   * ({@link #checked}). Generated messages hold such a field as a {@link LazyStringList}; any other
-   * list gives its String.
+   * ({@link #checked}). An {@link io.flowmesh.runtime.edge.EdgeMessage} holds such a field as
+   * {@link Texts}, generated messages as a {@link LazyStringList}; any other list gives its String.
    */
   public static Object at(List<String> strings, int i) {
+    if (strings instanceof Texts texts) {
+      Object raw = texts.raw(i);
+      return raw instanceof ByteString bytes ? checked(bytes) : raw;
+    }
     if (strings instanceof LazyStringList lazy) {
       Object raw = lazy.getRaw(i);
       return raw instanceof ByteString bytes ? checked(bytes) : raw;

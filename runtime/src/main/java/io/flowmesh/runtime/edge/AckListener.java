@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import java.util.List;
 
@@ -17,5 +16,5 @@ public interface AckListener {
    *     acked by a peer that sends no replies, and for a message handed back unsent
    *     ({@link EdgeServer#takeQueued}).
    */
-  void acked(Message message, Object attachment, List<ReplyOutput> reply);
+  void acked(EdgeMessage message, Object attachment, List<ReplyOutput> reply);
 }

@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 
 /**
  * One message as a downstream vertex receives it from an {@link EdgeSubscriber}: the message, the
@@ -11,14 +10,14 @@ import io.flowmesh.proto.edge.v1.Message;
 public final class Delivery {
 
   /** Null once {@linkplain #release() released}. */
-  private Message message;
+  private EdgeMessage message;
   /** The payload's size, what the edge's byte bound counted it at; kept after a release. */
   final int size;
   private final long watermark;
   final long seq;
   final SubscriberSession session;
 
-  Delivery(Message message, long watermark, long seq, SubscriberSession session) {
+  Delivery(EdgeMessage message, long watermark, long seq, SubscriberSession session) {
     this.message = message;
     this.size = message.getValue().size();
     this.watermark = watermark;
@@ -27,11 +26,11 @@ public final class Delivery {
   }
 
   /** The message as it arrived; null after {@link #release()} unless it is marked serve. */
-  public Message message() {
+  public EdgeMessage message() {
     return message;
   }
 
-  /** Whether the message is marked serve ({@code Message.serve}): its ack carries a reply. */
+  /** Whether the message is marked serve ({@code EdgeMessage.serve}): its ack carries a reply. */
   public boolean serve() {
     return message != null && message.getServe();
   }

@@ -3,7 +3,6 @@ package io.flowmesh.runtime.edge;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.grpc.GrpcFrames;
 import io.netty.buffer.ByteBuf;
@@ -30,19 +29,21 @@ final class EdgeCodec {
    */
   static ByteBufAllocator frames = ByteBufAllocator.DEFAULT;
 
+  private static final int MESSAGES_TAG = CodedOutputStream.computeTagSize(Batch.MESSAGES_FIELD_NUMBER);
   private static final int FRAME_TAG = CodedOutputStream.computeTagSize(UpstreamFrame.BATCH_FIELD_NUMBER);
 
   private EdgeCodec() {
   }
 
   /** The frame of {@code messages[0..count)} numbered from {@code firstSeq}, with {@code watermark}, in a buffer from {@code alloc}. */
-  static ByteBuf batchFrame(ByteBufAllocator alloc, long firstSeq, long watermark, Message[] messages, int count) {
+  static ByteBuf batchFrame(ByteBufAllocator alloc, long firstSeq, long watermark, EdgeMessage[] messages, int count) {
     int batchSize = 0;
     if (firstSeq != 0) {
       batchSize += CodedOutputStream.computeUInt64Size(Batch.FIRST_SEQ_FIELD_NUMBER, firstSeq);
     }
     for (int i = 0; i < count; i++) {
-      batchSize += CodedOutputStream.computeMessageSize(Batch.MESSAGES_FIELD_NUMBER, messages[i]);
+      int size = messages[i].getSerializedSize();
+      batchSize += MESSAGES_TAG + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
     if (watermark != 0) {
       batchSize += CodedOutputStream.computeInt64Size(Batch.WATERMARK_FIELD_NUMBER, watermark);
@@ -60,7 +61,9 @@ final class EdgeCodec {
         out.writeUInt64(Batch.FIRST_SEQ_FIELD_NUMBER, firstSeq);
       }
       for (int i = 0; i < count; i++) {
-        out.writeMessage(Batch.MESSAGES_FIELD_NUMBER, messages[i]);
+        out.writeTag(Batch.MESSAGES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(messages[i].getSerializedSize());
+        messages[i].writeTo(out);
       }
       if (watermark != 0) {
         out.writeInt64(Batch.WATERMARK_FIELD_NUMBER, watermark);

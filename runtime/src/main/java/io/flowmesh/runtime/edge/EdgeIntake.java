@@ -10,7 +10,7 @@ package io.flowmesh.runtime.edge;
 public interface EdgeIntake {
 
   /** Takes {@code m}; false when the stage is full. */
-  boolean offer(io.flowmesh.proto.edge.v1.Message m, Object attachment);
+  boolean offer(io.flowmesh.runtime.edge.EdgeMessage m, Object attachment);
 
   /** How many more messages the stage takes now. */
   long room();

@@ -107,7 +107,7 @@ public record EdgeOptions(
    * anyway to write it) and at most 6 bytes of field tag and length. Neither decodes nor encodes a
    * string that a message holds in the other form.
    */
-  static int estimatedSize(io.flowmesh.proto.edge.v1.Message m) {
+  static int estimatedSize(io.flowmesh.runtime.edge.EdgeMessage m) {
     return m.getSerializedSize() + 6;
   }
 }

@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.flow.AwaitCondition;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -126,7 +125,7 @@ public final class EdgeServer {
    * @return false when the queue is full
    * @throws MessageTooLargeException when the value is over {@code edge.max-message-bytes}
    */
-  public boolean offer(Message m, Object attachment) {
+  public boolean offer(EdgeMessage m, Object attachment) {
     checkThread();
     checkSize(m);
     if (intake != null) {
@@ -135,7 +134,7 @@ public final class EdgeServer {
     return enqueue(m, attachment);
   }
 
-  private void checkSize(Message m) {
+  private void checkSize(EdgeMessage m) {
     if (m.getValue().size() > options.maxMessageBytes()) {
       throw new MessageTooLargeException(m.getId(), m.getValue().size(), options.maxMessageBytes());
     }
@@ -146,7 +145,7 @@ public final class EdgeServer {
    *
    * @return false when the queue is full
    */
-  public boolean enqueue(Message m, Object attachment) {
+  public boolean enqueue(EdgeMessage m, Object attachment) {
     checkThread();
     if (closing || !outbound.offer(m, attachment, false)) {
       return false;
@@ -165,7 +164,7 @@ public final class EdgeServer {
    * @return false only when the server is closing
    * @throws MessageTooLargeException when the value is over {@code edge.max-message-bytes}
    */
-  public boolean offerOverBound(Message m, Object attachment) {
+  public boolean offerOverBound(EdgeMessage m, Object attachment) {
     checkThread();
     checkSize(m);
     if (intake != null) {
@@ -315,7 +314,7 @@ public final class EdgeServer {
    * A message acknowledged on an edge: told to the {@link AckListener} once every copy of it was;
    * a message marked serve with the replies of all its copies ({@code reply}: this copy's, or null).
    */
-  void acked(Message m, Object attachment, List<ReplyOutput> reply) {
+  void acked(EdgeMessage m, Object attachment, List<ReplyOutput> reply) {
     if (outbound.ackedCopy(m, attachment, reply, ackListener)) {
       acked++;
     }

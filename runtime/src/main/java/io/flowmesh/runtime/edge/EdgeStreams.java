@@ -3,7 +3,6 @@ package io.flowmesh.runtime.edge;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Hello;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.Reply;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
@@ -228,7 +227,7 @@ final class EdgeStreams {
   }
 
   private void onNack(Subscription s, List<Long> seqs, String reason) {
-    List<Message> back = new ArrayList<>(seqs.size());
+    List<EdgeMessage> back = new ArrayList<>(seqs.size());
     List<Object> attachments = new ArrayList<>(seqs.size());
     for (long seq : seqs) {
       if (s.unacked.ack(seq) == UnackedWindow.AckResult.ACKED) {

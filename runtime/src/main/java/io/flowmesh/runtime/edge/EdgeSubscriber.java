@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,7 +88,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
       }
 
       @Override
-      public void batch(SubscriberSession s, Batch batch) {
+      public void batch(SubscriberSession s, EdgeFrames.Inbound batch) {
         onBatch(s, batch);
       }
 
@@ -327,10 +326,10 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     }
   }
 
-  private void onBatch(SubscriberSession s, Batch batch) {
-    advanceWatermark(batch.getWatermark());
+  private void onBatch(SubscriberSession s, EdgeFrames.Inbound batch) {
+    advanceWatermark(batch.watermark);
     long payload = buffer.addAll(batch, watermark, s);
-    int n = batch.getMessagesCount();
+    int n = batch.messages.size();
     credit.observe(n, payload);
     received += n;
     metrics.received.increment(n);

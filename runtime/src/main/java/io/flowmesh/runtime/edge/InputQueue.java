@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Batch;
 import io.vertx.core.Handler;
 import java.util.ArrayDeque;
 
@@ -41,11 +40,11 @@ final class InputQueue {
    * Adds every message of {@code batch}, which arrived on {@code s} (its seqs from the batch's first)
    * while the edge's watermark was {@code watermark}; returns their payload bytes.
    */
-  long addAll(Batch batch, long watermark, SubscriberSession s) {
+  long addAll(EdgeFrames.Inbound batch, long watermark, SubscriberSession s) {
     long payload = 0;
-    long first = batch.getFirstSeq();
-    for (int i = 0, n = batch.getMessagesCount(); i < n; i++) {
-      Delivery d = new Delivery(batch.getMessages(i), watermark, first + i, s);
+    long first = batch.firstSeq;
+    for (int i = 0, n = batch.messages.size(); i < n; i++) {
+      Delivery d = new Delivery(batch.messages.get(i), watermark, first + i, s);
       add(d);
       payload += d.size;
     }

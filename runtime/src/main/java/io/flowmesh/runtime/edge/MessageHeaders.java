@@ -1,12 +1,11 @@
 package io.flowmesh.runtime.edge;
 
 import io.flowmesh.proto.edge.v1.Header;
-import io.flowmesh.proto.edge.v1.Message;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link Message}'s headers, a list of {@link Header}s on the edge (the wire form of a
+ * A {@link EdgeMessage}'s headers, a list of {@link Header}s on the edge (the wire form of a
  * {@code map<string, string>}), as and from the maps Numaflow's protocols use. A key listed twice
  * keeps its last value in a map, as a protobuf map parser would.
  *
@@ -18,7 +17,7 @@ public final class MessageHeaders {
   }
 
   /** {@code m}'s headers as a map, in order of first appearance; empty (and not allocated) when it has none. */
-  public static Map<String, String> toMap(Message m) {
+  public static Map<String, String> toMap(EdgeMessage m) {
     int n = m.getHeadersCount();
     if (n == 0) {
       return Map.of();
@@ -37,7 +36,7 @@ public final class MessageHeaders {
   }
 
   /** Adds every entry of {@code headers} to {@code b}. */
-  public static Message.Builder addAll(Message.Builder b, Map<String, String> headers) {
+  public static EdgeMessage.Builder addAll(EdgeMessage.Builder b, Map<String, String> headers) {
     headers.forEach((k, v) -> b.addHeaders(Header.newBuilder().setKey(k).setValue(v)));
     return b;
   }

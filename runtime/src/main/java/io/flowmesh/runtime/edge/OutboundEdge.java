@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -30,7 +29,7 @@ final class OutboundEdge {
   private final EdgeOptions options;
   private int cursor;
   /** The messages of the batch being encoded; cleared after each. */
-  private Message[] picked = new Message[0];
+  private EdgeMessage[] picked = new EdgeMessage[0];
   /** Messages put back in the queue (nacks and lost streams). */
   long redelivered;
   /** Messages acknowledged on this edge. */
@@ -110,7 +109,7 @@ final class OutboundEdge {
   }
 
   /** Puts nacked messages back at the front of the queue, in their order, after the nack backoff. */
-  void requeueNacked(List<io.flowmesh.proto.edge.v1.Message> back, List<Object> attachments) {
+  void requeueNacked(List<io.flowmesh.runtime.edge.EdgeMessage> back, List<Object> attachments) {
     int n = 0;
     for (int i = back.size() - 1; i >= 0; i--) {
       if (all.backToQueue(attachments.get(i))) {
@@ -147,13 +146,13 @@ final class OutboundEdge {
     long budget = options.maxFrameBytes() - 1024L;
     long firstSeq = s.unacked.nextSeq();
     if (picked.length < limit) {
-      picked = new Message[(int) Math.min(limit, options.maxBatch())];
+      picked = new EdgeMessage[(int) Math.min(limit, options.maxBatch())];
     }
     int count = 0;
     long bytes = 0;
     long payload = 0;
     while (count < limit) {
-      Message m = queue.peek();
+      EdgeMessage m = queue.peek();
       int size = EdgeOptions.estimatedSize(m);
       if (count > 0 && bytes + size > budget) {
         break;

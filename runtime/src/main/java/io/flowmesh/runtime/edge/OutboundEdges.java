@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -82,7 +81,7 @@ final class OutboundEdges {
   }
 
   /** Queues {@code m} on the edges it goes to; false at the bound, unless {@code overBound}. */
-  boolean offer(Message m, Object attachment, boolean overBound) {
+  boolean offer(EdgeMessage m, Object attachment, boolean overBound) {
     if (!overBound && room() == 0) {
       return false;
     }
@@ -125,7 +124,7 @@ final class OutboundEdges {
       return;
     }
     while (!unmatched.isEmpty()) {
-      Message m = unmatched.peek();
+      EdgeMessage m = unmatched.peek();
       Object a = unmatched.peekAttachment();
       unmatched.remove();
       listener.acked(m, a, m.getServe() ? List.of() : null);
@@ -164,7 +163,7 @@ final class OutboundEdges {
    *
    * @return whether the listener was told
    */
-  boolean ackedCopy(Message m, Object a, List<ReplyOutput> reply, AckListener listener) {
+  boolean ackedCopy(EdgeMessage m, Object a, List<ReplyOutput> reply, AckListener listener) {
     if (!(a instanceof Copies c)) {
       // one copy: its reply came in one frame, it goes on as it is
       listener.acked(m, a, reply);
@@ -221,7 +220,7 @@ final class OutboundEdges {
     for (OutboundEdge e : edges) {
       OutboundQueue queue = e.queue;
       while (!queue.isEmpty()) {
-        Message m = queue.peek();
+        EdgeMessage m = queue.peek();
         Object a = queue.peekAttachment();
         queue.remove();
         leftQueue(a);

@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import java.util.NoSuchElementException;
 
 /**
@@ -16,7 +15,7 @@ import java.util.NoSuchElementException;
 public final class OutboundQueue {
 
   private final int capacity;
-  private Message[] messages;
+  private EdgeMessage[] messages;
   private Object[] attachments;
   private int head;
   private int size;
@@ -28,7 +27,7 @@ public final class OutboundQueue {
     }
     this.capacity = capacity;
     int ring = Integer.highestOneBit(Math.max(16, Math.min(capacity, 1 << 16)) - 1) << 1;
-    messages = new Message[ring];
+    messages = new EdgeMessage[ring];
     attachments = new Object[ring];
   }
 
@@ -56,7 +55,7 @@ public final class OutboundQueue {
   }
 
   /** Adds at the back if there is room; false when full. */
-  public boolean offer(Message m, Object attachment) {
+  public boolean offer(EdgeMessage m, Object attachment) {
     return offer(m, attachment, false);
   }
 
@@ -64,7 +63,7 @@ public final class OutboundQueue {
    * Adds at the back if there is room, or whatever the capacity when {@code overBound} (the ring
    * grows: see {@code EdgeServer.offerOverBound}); false when full and not {@code overBound}.
    */
-  public boolean offer(Message m, Object attachment, boolean overBound) {
+  public boolean offer(EdgeMessage m, Object attachment, boolean overBound) {
     if (size >= capacity && !overBound) {
       return false;
     }
@@ -78,7 +77,7 @@ public final class OutboundQueue {
   }
 
   /** Puts a message back at the front (a redelivery), whatever the capacity. */
-  public void pushFront(Message m, Object attachment) {
+  public void pushFront(EdgeMessage m, Object attachment) {
     ensureRoom();
     head = (head - 1) & (messages.length - 1);
     messages[head] = m;
@@ -88,7 +87,7 @@ public final class OutboundQueue {
   }
 
   /** The message at the front, without removing it. */
-  public Message peek() {
+  public EdgeMessage peek() {
     if (size == 0) {
       throw new NoSuchElementException("queue is empty");
     }
@@ -120,7 +119,7 @@ public final class OutboundQueue {
       return;
     }
     int n = messages.length;
-    Message[] m = new Message[n << 1];
+    EdgeMessage[] m = new EdgeMessage[n << 1];
     Object[] a = new Object[n << 1];
     for (int i = 0; i < size; i++) {
       m[i] = messages[(head + i) & (n - 1)];

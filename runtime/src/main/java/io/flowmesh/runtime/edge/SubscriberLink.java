@@ -2,11 +2,8 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flowmesh.proto.edge.v1.Abort;
-import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.Hello;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
-import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.auth.BearerToken;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.errors.Reasons;
@@ -46,7 +43,7 @@ final class SubscriberLink {
     long initialCredit(SubscriberSession s);
 
     /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes); its first seq is {@code batch.getFirstSeq()}. */
-    void batch(SubscriberSession s, Batch batch);
+    void batch(SubscriberSession s, EdgeFrames.Inbound batch);
 
     /** A watermark heartbeat. */
     void watermark(long watermark);
@@ -169,9 +166,9 @@ final class SubscriberLink {
           heard = true;
           attempt = 0;
         }
-        UpstreamFrame frame;
+        EdgeFrames.Inbound frame;
         try {
-          frame = Frames.parse(bytes, UpstreamFrame.parser());
+          frame = EdgeFrames.parse(bytes);
         } catch (InvalidProtocolBufferException e) {
           abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent a malformed frame: " + Reasons.of(e));
           return;
@@ -213,22 +210,18 @@ final class SubscriberLink {
     }
   }
 
-  private void onFrame(SubscriberSession s, UpstreamFrame frame) {
-    switch (frame.getKindCase()) {
-      case BATCH:
-        onBatch(s, frame.getBatch());
-        break;
-      case WATERMARK:
-        events.watermark(frame.getWatermark().getWatermark());
-        break;
-      default:
-        abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an empty frame");
-        break;
+  private void onFrame(SubscriberSession s, EdgeFrames.Inbound frame) {
+    if (frame.batch) {
+      onBatch(s, frame);
+    } else if (frame.watermarkOnly) {
+      events.watermark(frame.watermark);
+    } else {
+      abort(s, GrpcStatus.INVALID_ARGUMENT, "upstream sent an empty frame");
     }
   }
 
-  private void onBatch(SubscriberSession s, Batch batch) {
-    int n = batch.getMessagesCount();
+  private void onBatch(SubscriberSession s, EdgeFrames.Inbound batch) {
+    int n = batch.messages.size();
     long outstanding = s.credit.available();
     long over = s.credit.receive(n);
     if (over > 0) {
@@ -236,12 +229,12 @@ final class SubscriberLink {
           + n + " with only " + outstanding + " credit outstanding");
       return;
     }
-    if (batch.getFirstSeq() != s.expectedSeq) {
-      abort(s, GrpcStatus.INVALID_ARGUMENT, "batch starts at seq " + batch.getFirstSeq() + ", expected " + s.expectedSeq);
+    if (batch.firstSeq != s.expectedSeq) {
+      abort(s, GrpcStatus.INVALID_ARGUMENT, "batch starts at seq " + batch.firstSeq + ", expected " + s.expectedSeq);
       return;
     }
     for (int i = 0; i < n; i++) {
-      Message m = batch.getMessages(i);
+      EdgeMessage m = batch.messages.get(i);
       int size = m.getValue().size();
       if (size > options.maxMessageBytes()) {
         abort(s, GrpcStatus.RESOURCE_EXHAUSTED, new MessageTooLargeException(m.getId(), size, options.maxMessageBytes()).getMessage());

@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ final class TagRouter {
   }
 
   /** The edges {@code m} goes on, bit {@code e} for edge {@code e}; 0 when it meets no edge's condition. */
-  long route(Message m) {
+  long route(EdgeMessage m) {
     long present = 0;
     for (int i = 0, n = m.getTagsCount(); i < n; i++) {
       Integer bit = bitOfTag.get(m.getTags(i));

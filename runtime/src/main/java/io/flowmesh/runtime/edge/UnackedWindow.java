@@ -1,6 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import io.flowmesh.proto.edge.v1.Message;
 
 /**
  * The messages sent on one edge and not yet acknowledged, by sequence number. Sequence numbers
@@ -16,7 +15,7 @@ public final class UnackedWindow {
   public enum AckResult { ACKED, NEVER_SENT, ALREADY_DONE }
 
   private final int maxSpan;
-  private Message[] messages;
+  private EdgeMessage[] messages;
   private Object[] attachments;
   private long base;
   private long next;
@@ -34,7 +33,7 @@ public final class UnackedWindow {
     this.base = firstSeq;
     this.next = firstSeq;
     int ring = Integer.highestOneBit(Math.max(16, Math.min(maxSpan, 1 << 12)) - 1) << 1;
-    messages = new Message[ring];
+    messages = new EdgeMessage[ring];
     attachments = new Object[ring];
   }
 
@@ -58,7 +57,7 @@ public final class UnackedWindow {
    *
    * @throws IllegalStateException when the window span is exhausted (check {@link #room()})
    */
-  public long add(Message m, Object attachment) {
+  public long add(EdgeMessage m, Object attachment) {
     if (next - base >= maxSpan) {
       throw new IllegalStateException("unacked window full: oldest unacked seq " + base + ", next " + next);
     }
@@ -81,7 +80,7 @@ public final class UnackedWindow {
       return AckResult.ALREADY_DONE;
     }
     int i = (int) (seq & (messages.length - 1));
-    Message m = messages[i];
+    EdgeMessage m = messages[i];
     if (m == null) {
       return AckResult.ALREADY_DONE;
     }
@@ -96,11 +95,11 @@ public final class UnackedWindow {
     return AckResult.ACKED;
   }
 
-  private Message lastMessage;
+  private EdgeMessage lastMessage;
   private Object lastAttachment;
 
   /** The message of the last successful {@link #ack}. */
-  public Message lastMessage() {
+  public EdgeMessage lastMessage() {
     return lastMessage;
   }
 
@@ -117,7 +116,7 @@ public final class UnackedWindow {
     for (long s = next - 1; s >= base; s--) {
       int i = (int) (s & (messages.length - 1));
       if (messages[i] != null) {
-        Message m = messages[i];
+        EdgeMessage m = messages[i];
         Object a = attachments[i];
         messages[i] = null;
         attachments[i] = null;
@@ -132,12 +131,12 @@ public final class UnackedWindow {
 
   /** Receives drained messages. */
   public interface Visitor {
-    void visit(long seq, Message message, Object attachment);
+    void visit(long seq, EdgeMessage message, Object attachment);
   }
 
   private void grow() {
     int n = messages.length;
-    Message[] m = new Message[n << 1];
+    EdgeMessage[] m = new EdgeMessage[n << 1];
     Object[] a = new Object[n << 1];
     for (long s = base; s < next; s++) {
       m[(int) (s & ((n << 1) - 1))] = messages[(int) (s & (n - 1))];

@@ -1,9 +1,9 @@
 package io.flowmesh.runtime.service;
 
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
@@ -46,10 +46,11 @@ public final class WarmUp {
     long start = System.nanoTime();
     ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(1024);
     direct.release();
-    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(Message.newBuilder().setId("warm-up")))
+    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(io.flowmesh.proto.edge.v1.Message.newBuilder().setId("warm-up")))
         .build().toByteArray();
     try {
       UpstreamFrame.parseFrom(frame);
+      EdgeMessage.parseFrom(EdgeMessage.newBuilder().setId("warm-up").build().toByteArray());
       SubscriberFrame.parseFrom(SubscriberFrame.getDefaultInstance().toByteArray());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException("warm-up frame does not parse", e);

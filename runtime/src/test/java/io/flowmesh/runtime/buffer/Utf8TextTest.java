@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,19 +19,23 @@ class Utf8TextTest {
 
   @Test
   void aParsedMessagesStringsAreHeldAsTheirBytesUntilReadAsText() throws Exception {
-    Message m = Message.parseFrom(Message.newBuilder().setId("m").addKeys("k1").addKeys("ключ").build().toByteArray());
+    EdgeMessage m = EdgeMessage.parseFrom(EdgeMessage.newBuilder().setId("m").addKeys("k1").addKeys("ключ").build().toByteArray());
     assertEquals(utf8("k1"), Utf8Text.at(m.getKeysList(), 0));
     assertEquals(utf8("ключ"), Utf8Text.at(m.getKeysList(), 1));
     assertSame(Utf8Text.at(m.getKeysList(), 1), Utf8Text.at(m.getKeysList(), 1), "the parsed bytes, not an encoding each time");
     assertEquals("ключ", m.getKeys(1));
-    assertEquals("ключ", Utf8Text.at(m.getKeysList(), 1), "once read as text, the text");
+    assertEquals(utf8("ключ"), Utf8Text.at(m.getKeysList(), 1), "read as text, still held as the bytes");
+    io.flowmesh.proto.edge.v1.Message generated = io.flowmesh.proto.edge.v1.Message.parseFrom(m.toByteArray());
+    assertEquals(utf8("ключ"), Utf8Text.at(generated.getKeysList(), 1), "a generated message's lazy list too");
+    assertEquals("ключ", generated.getKeys(1));
+    assertEquals("ключ", Utf8Text.at(generated.getKeysList(), 1), "which keeps the text once read as text");
     assertEquals("k1", Utf8Text.at(List.of("k1", "ключ"), 0), "a plain list gives its Strings");
   }
 
   @Test
   void bytesThatAreNotUtf8AreGivenDecodedLeniently() throws Exception {
     ByteString bad = ByteString.copyFrom(new byte[] {'k', (byte) 0xFF});
-    Message m = Message.parseFrom(Message.newBuilder().setId("m").addKeysBytes(bad).build().toByteArray());
+    EdgeMessage m = EdgeMessage.parseFrom(EdgeMessage.newBuilder().setId("m").addKeysBytes(bad).build().toByteArray());
     assertEquals("k\uFFFD", Utf8Text.at(m.getKeysList(), 0));
     assertEquals("k\uFFFD", Utf8Text.checked(bad));
     ByteString good = utf8("clé");

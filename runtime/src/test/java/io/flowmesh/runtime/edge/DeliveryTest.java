@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +17,8 @@ class DeliveryTest {
 
   private final SubscriberSession session = new SubscriberSession(null, 1 << 20);
 
-  private static Message message(boolean serve) {
-    return Message.newBuilder().setId("m-1").setValue(ByteString.copyFrom(new byte[1000])).setServe(serve).build();
+  private static EdgeMessage message(boolean serve) {
+    return EdgeMessage.newBuilder().setId("m-1").setValue(ByteString.copyFrom(new byte[1000])).setServe(serve).build();
   }
 
   @Test
@@ -36,7 +35,7 @@ class DeliveryTest {
 
   @Test
   void aDeliveryMarkedServeKeepsItsMessageWhenReleased() {
-    Message m = message(true);
+    EdgeMessage m = message(true);
     Delivery d = new Delivery(m, 0, 3, session);
     d.release();
     assertSame(m, d.message());

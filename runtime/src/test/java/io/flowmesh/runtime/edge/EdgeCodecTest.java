@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Batch;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
@@ -23,24 +22,24 @@ import org.junit.jupiter.api.Test;
 
 class EdgeCodecTest {
 
-  private static Message plain(int i) {
-    return Message.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value " + i)).setEventTime(1_700_000_000_000L + i)
+  private static EdgeMessage plain(int i) {
+    return EdgeMessage.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value " + i)).setEventTime(1_700_000_000_000L + i)
         .setIngestTime(1_700_000_000_123L + i).build();
   }
 
-  private static Message full(int i) {
-    return Message.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
+  private static EdgeMessage full(int i) {
+    return EdgeMessage.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
         .setEventTime(-5).addHeaders(MessageHeaders.header("h", "v" + i)).addHeaders(MessageHeaders.header("ü", "€")).addTags("t").setServe(true).build();
   }
 
   /** What the generated classes write for the same batch, with the gRPC prefix before it. */
-  private static byte[] generated(long firstSeq, long watermark, Message... messages) {
-    Batch batch = Batch.newBuilder().setFirstSeq(firstSeq).setWatermark(watermark).addAllMessages(Arrays.asList(messages)).build();
+  private static byte[] generated(long firstSeq, long watermark, EdgeMessage... messages) {
+    Batch batch = Batch.newBuilder().setFirstSeq(firstSeq).setWatermark(watermark).addAllMessages(Arrays.stream(messages).map(EdgeMessage::toProto).toList()).build();
     return GrpcFrames.frame(UpstreamFrame.newBuilder().setBatch(batch).build());
   }
 
   /** The frame EdgeCodec writes into a pooled direct buffer, as an array; the buffer is released. */
-  private static byte[] encode(long firstSeq, long watermark, Message[] messages, int count) {
+  private static byte[] encode(long firstSeq, long watermark, EdgeMessage[] messages, int count) {
     ByteBuf frame = EdgeCodec.batchFrame(PooledByteBufAllocator.DEFAULT, firstSeq, watermark, messages, count);
     try {
       assertTrue(frame.isDirect(), "a direct buffer");
@@ -53,11 +52,11 @@ class EdgeCodecTest {
 
   @Test
   void aBatchIsEncodedByteForByteAsTheGeneratedClassesWouldWithItsPrefix() {
-    Message[] ms = {plain(1), full(2), Message.getDefaultInstance(), plain(3), full(4)};
+    EdgeMessage[] ms = {plain(1), full(2), EdgeMessage.getDefaultInstance(), plain(3), full(4)};
     long[][] seqAndWatermark = {{0, 0}, {1, 0}, {0, 1_700_000_000_000L}, {1L << 40, -1}, {Long.MAX_VALUE, Long.MIN_VALUE}};
     for (long[] sw : seqAndWatermark) {
       for (int count = 0; count <= ms.length; count++) {
-        Message[] some = Arrays.copyOf(ms, count);
+        EdgeMessage[] some = Arrays.copyOf(ms, count);
         byte[] ours = encode(sw[0], sw[1], Arrays.copyOf(ms, ms.length), count);
         assertArrayEquals(generated(sw[0], sw[1], some), ours, "first_seq " + sw[0] + ", watermark " + sw[1] + ", " + count + " messages");
       }
@@ -66,7 +65,7 @@ class EdgeCodecTest {
 
   @Test
   void aFrameReadBackGivesTheSameBatch() throws Exception {
-    Message[] ms = new Message[256];
+    EdgeMessage[] ms = new EdgeMessage[256];
     for (int i = 0; i < ms.length; i++) {
       ms[i] = i % 7 == 0 ? full(i) : plain(i);
     }
@@ -89,10 +88,11 @@ class EdgeCodecTest {
       reader.feed(Buffer.buffer(Arrays.copyOfRange(frame, at, Math.min(frame.length, at + 1000))));
     }
     assertEquals(1, frames.size());
-    Batch batch = Frames.parse(frames.get(0), UpstreamFrame.parser()).getBatch();
-    assertEquals(42, batch.getFirstSeq());
-    assertEquals(1234, batch.getWatermark());
-    assertEquals(Arrays.asList(ms), batch.getMessagesList());
+    EdgeFrames.Inbound batch = EdgeFrames.parse(frames.get(0));
+    assertTrue(batch.batch);
+    assertEquals(42, batch.firstSeq);
+    assertEquals(1234, batch.watermark);
+    assertEquals(Arrays.asList(ms), batch.messages());
   }
 
   @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Hello;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.testing.OnLoop;
@@ -42,7 +41,7 @@ class EdgeDataFrameTest extends TwoVertxEdgeTest {
     // Everything is queued before the subscriber asks, so the first batch is a whole max-batch.
     run(up, () -> {
       for (int i = 0; i < messages; i++) {
-        server.offer(Message.newBuilder().setId(Integer.toString(i)).setValue(VALUE).build(), null);
+        server.offer(EdgeMessage.newBuilder().setId(Integer.toString(i)).setValue(VALUE).build(), null);
       }
     });
     // A bare HTTP/2 client: Vert.x hands its response handler one buffer per DATA frame.

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -36,7 +35,7 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
   private final AtomicInteger toldTwice = new AtomicInteger();
 
   /** A server named "map" with these edges, offering {@code total} messages made by {@code make} as room allows. */
-  private EdgeServer server(List<EdgeRoutes.Route> routes, int capacity, int total, IntFunction<Message> make) {
+  private EdgeServer server(List<EdgeRoutes.Route> routes, int capacity, int total, IntFunction<EdgeMessage> make) {
     AtomicInteger next = new AtomicInteger();
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, "map", EdgeOptions.defaults(), capacity,
         new EdgeRoutes(routes, "map.edge.to"), upRegistry));
@@ -54,8 +53,8 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
     return server;
   }
 
-  private static Message tagged(int i, List<String> tags) {
-    return Message.newBuilder().setId("m" + i).setValue(EdgeTest.msg(i).getValue()).addAllTags(tags).build();
+  private static EdgeMessage tagged(int i, List<String> tags) {
+    return EdgeMessage.newBuilder().setId("m" + i).setValue(EdgeTest.msg(i).getValue()).addAllTags(tags).build();
   }
 
   private static EdgeRoutes.Route route(String to, String condition) {
@@ -104,7 +103,7 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
 
   @Test
   void eachMessageGoesToEveryEdgeWhoseOrAndOrNotConditionItsTagsMeetAndOneMeetingNoneIsDroppedCountedAndAcked() {
-    // Message i carries PATTERNS[i % 6]; EDGES_OF says which of a (or:x,y), b (and:x,y), c (not:x,z) take it.
+    // EdgeMessage i carries PATTERNS[i % 6]; EDGES_OF says which of a (or:x,y), b (and:x,y), c (not:x,z) take it.
     List<List<String>> patterns = List.of(List.of(), List.of("x"), List.of("y"), List.of("x", "y"), List.of("z"), List.of("y", "w"));
     List<String> edgesOf = List.of("c", "a", "ac", "ab", "", "ac");
     int total = 6_000;

@@ -11,7 +11,6 @@ import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Ack;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.runtime.config.HostPort;
@@ -61,7 +60,7 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
       while (next.get() < total && server.room() > 0 && server.subscriberCount() == 2) {
         int i = next.getAndIncrement();
         // even: tagged x, so on both edges; odd: on none (dropped, acked as done)
-        Message.Builder m = Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true);
+        EdgeMessage.Builder m = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true);
         server.offer((i % 2 == 0 ? m.addTags("x") : m).build(), i);
       }
     }));
@@ -138,7 +137,7 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
     }).demandHandler(v -> {
       while (next.get() < total && server.room() > 0 && server.subscriberCount() == 1) {
         int i = next.getAndIncrement();
-        server.offer(Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v")).setServe(true).build(), i);
+        server.offer(EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v")).setServe(true).build(), i);
       }
     }));
     awaitOn(up, () -> server.listen("127.0.0.1", 0));
@@ -191,7 +190,7 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
         if (frame.hasHello()) {
           Batch.Builder b = Batch.newBuilder().setFirstSeq(0);
           for (int i = 0; i < 4; i++) {
-            b.addMessages(Message.newBuilder().setId("r" + i).setValue(ByteString.copyFromUtf8("v")).setServe(i == 3));
+            b.addMessages(io.flowmesh.proto.edge.v1.Message.newBuilder().setId("r" + i).setValue(ByteString.copyFromUtf8("v")).setServe(i == 3));
           }
           req.response().write(UpstreamFrame.newBuilder().setBatch(b).build());
         } else if (frame.hasAck()) {

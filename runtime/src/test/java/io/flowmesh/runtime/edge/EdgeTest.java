@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.grpc.common.GrpcStatus;
@@ -28,8 +27,8 @@ class EdgeTest extends TwoVertxEdgeTest {
 
   private static final ByteString VALUE = ByteString.copyFromUtf8("x".repeat(100));
 
-  static Message msg(long i) {
-    return Message.newBuilder().setId(Long.toString(i)).setValue(VALUE).setEventTime(i).build();
+  static EdgeMessage msg(long i) {
+    return EdgeMessage.newBuilder().setId(Long.toString(i)).setValue(VALUE).setEventTime(i).build();
   }
 
   @Test
@@ -202,7 +201,7 @@ class EdgeTest extends TwoVertxEdgeTest {
   void anOversizedMessageIsRefusedWithAnErrorNamingTheLimit() {
     EdgeOptions options = EdgeOptions.defaults().withMaxMessageBytes(1000);
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, "src", options, 10, new SimpleMeterRegistry()));
-    Message big = Message.newBuilder().setId("big").setValue(ByteString.copyFrom(new byte[2000])).build();
+    EdgeMessage big = EdgeMessage.newBuilder().setId("big").setValue(ByteString.copyFrom(new byte[2000])).build();
     MessageTooLargeException e = assertThrows(MessageTooLargeException.class, () -> call(up, () -> server.offer(big, null)));
     assertTrue(e.getMessage().contains("id=big") && e.getMessage().contains("edge.max-message-bytes=1000"), e.getMessage());
     assertEquals(0, (int) call(up, server::queued));

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +25,7 @@ class EdgeValueSliceTest extends TwoVertxEdgeTest {
 
   private static final int TOTAL = 3000;
 
-  /** Message i's value: {@code (i * 7919) % 20000 + 1} bytes, byte k being {@code i * 31 + k}. */
+  /** EdgeMessage i's value: {@code (i * 7919) % 20000 + 1} bytes, byte k being {@code i * 31 + k}. */
   private static ByteString value(int i) {
     byte[] b = new byte[(i * 7919) % 20_000 + 1];
     for (int k = 0; k < b.length; k++) {
@@ -46,7 +45,7 @@ class EdgeValueSliceTest extends TwoVertxEdgeTest {
       server.demandHandler(v -> {
         while (next.get() < TOTAL && server.room() > 0) {
           int i = next.getAndIncrement();
-          server.offer(Message.newBuilder().setId(Integer.toString(i)).setValue(value(i)).build(), null);
+          server.offer(EdgeMessage.newBuilder().setId(Integer.toString(i)).setValue(value(i)).build(), null);
         }
       });
     });

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +33,7 @@ class JoinTest extends TwoVertxEdgeTest {
     EdgeServer server = call(up, () -> new EdgeServer(upVertx, name, EdgeOptions.defaults(), 1000, upRegistry));
     run(up, () -> server.ackListener((m, a, r) -> acked.add(m.getId())).demandHandler(v -> {
       while (next.get() < total && server.room() > 0) {
-        server.offer(Message.newBuilder().setId(name + "-" + next.getAndIncrement()).setValue(VALUE).build(), null);
+        server.offer(EdgeMessage.newBuilder().setId(name + "-" + next.getAndIncrement()).setValue(VALUE).build(), null);
       }
     }));
     awaitOn(up, () -> server.listen("127.0.0.1", 0));

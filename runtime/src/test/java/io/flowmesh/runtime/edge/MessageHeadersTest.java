@@ -3,7 +3,6 @@ package io.flowmesh.runtime.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * An edge {@link Message}'s headers are a list of {@code Header}s, on the wire exactly the
+ * An edge {@link EdgeMessage}'s headers are a list of {@code Header}s, on the wire exactly the
  * {@code map<string, string>} they were declared as before: both are field 5, as in Numaflow's
  * {@code MapRequest.Request}, whose parser stands in here for any peer that declares a map.
  */
@@ -23,18 +22,18 @@ class MessageHeadersTest {
     headers.put("trace", "t-1");
     headers.put("", "");
     headers.put("ключ", "значение €");
-    Message m = MessageHeaders.addAll(Message.newBuilder(), headers).build();
+    EdgeMessage m = MessageHeaders.addAll(EdgeMessage.newBuilder(), headers).build();
 
     MapRequest.Request asMap = MapRequest.Request.parseFrom(m.toByteArray());
     assertEquals(headers, asMap.getHeadersMap());
 
-    Message back = Message.parseFrom(MapRequest.Request.newBuilder().putAllHeaders(headers).build().toByteArray());
+    EdgeMessage back = EdgeMessage.parseFrom(MapRequest.Request.newBuilder().putAllHeaders(headers).build().toByteArray());
     assertEquals(headers, MessageHeaders.toMap(back));
   }
 
   @Test
   void aKeyListedTwiceKeepsItsLastValueInAMapAsAMapParserWould() throws Exception {
-    Message m = Message.newBuilder().addHeaders(MessageHeaders.header("k", "first")).addHeaders(MessageHeaders.header("other", "x"))
+    EdgeMessage m = EdgeMessage.newBuilder().addHeaders(MessageHeaders.header("k", "first")).addHeaders(MessageHeaders.header("other", "x"))
         .addHeaders(MessageHeaders.header("k", "last")).build();
     assertEquals(List.of("k", "other"), List.copyOf(MessageHeaders.toMap(m).keySet()));
     assertEquals("last", MessageHeaders.toMap(m).get("k"));
@@ -43,6 +42,6 @@ class MessageHeadersTest {
 
   @Test
   void aMessageWithoutHeadersGivesTheSharedEmptyMap() {
-    assertSame(Map.of(), MessageHeaders.toMap(Message.getDefaultInstance()));
+    assertSame(Map.of(), MessageHeaders.toMap(EdgeMessage.getDefaultInstance()));
   }
 }

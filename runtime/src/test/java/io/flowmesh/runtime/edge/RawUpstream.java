@@ -7,7 +7,6 @@ import io.flowmesh.proto.edge.v1.Abort;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.EdgeGrpcService;
 import io.flowmesh.proto.edge.v1.Hello;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -39,7 +38,7 @@ final class RawUpstream {
           hello.set(frame.getHello());
           Batch.Builder b = Batch.newBuilder().setFirstSeq(0);
           for (long i = 0; i < frame.getHello().getInitialCredit() + over; i++) {
-            b.addMessages(Message.newBuilder().setId("r" + i).setValue(ByteString.copyFromUtf8("v")));
+            b.addMessages(io.flowmesh.proto.edge.v1.Message.newBuilder().setId("r" + i).setValue(ByteString.copyFromUtf8("v")));
           }
           req.response().write(UpstreamFrame.newBuilder().setBatch(b).build());
         } else if (frame.hasAbort()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import org.junit.jupiter.api.Test;
 
 /** Credit is bounded by bytes as well as by count: what the vertex buffers and holds unacked. */
@@ -20,8 +19,8 @@ class SubscriberCreditTest {
     return new SubscriberCredit(options, buffer);
   }
 
-  private static Message message(int bytes) {
-    return Message.newBuilder().setId("m").setValue(ByteString.copyFrom(new byte[bytes])).build();
+  private static EdgeMessage message(int bytes) {
+    return EdgeMessage.newBuilder().setId("m").setValue(ByteString.copyFrom(new byte[bytes])).build();
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class UnackedWindowTest {
 
-  private static Message msg(long i) {
-    return Message.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v")).build();
+  private static EdgeMessage msg(long i) {
+    return EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v")).build();
   }
 
   @Test
@@ -87,7 +86,7 @@ class UnackedWindowTest {
   @Test
   void queueRefusesProducersAtCapacityButAlwaysTakesRedeliveries() {
     OutboundQueue q = new OutboundQueue(2);
-    Message a = msg(1);
+    EdgeMessage a = msg(1);
     q.offer(a, "x");
     q.offer(msg(2), null);
     assertEquals(false, q.offer(msg(3), null));
@@ -101,7 +100,7 @@ class UnackedWindowTest {
   @Test
   void queueCountsPayloadBytes() {
     OutboundQueue q = new OutboundQueue(10);
-    Message a = msg(1);
+    EdgeMessage a = msg(1);
     q.offer(a, "att");
     assertEquals(1, q.bytes());
     assertSame(a, q.peek());

@@ -1,7 +1,7 @@
 package io.flowmesh.runtime.testing;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TestSink implements AutoCloseable {
 
-  public final Map<String, Message> byId = new ConcurrentHashMap<>();
+  public final Map<String, EdgeMessage> byId = new ConcurrentHashMap<>();
   public final AtomicLong received = new AtomicLong();
   public final AtomicLong duplicates = new AtomicLong();
-  public final List<Message> inOrder = new CopyOnWriteArrayList<>();
+  public final List<EdgeMessage> inOrder = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final EdgeSubscriber sub;
@@ -33,17 +33,17 @@ public final class TestSink implements AutoCloseable {
 
   /** As above; a message marked serve is acked with {@code reply}'s reply for it (null: plainly). */
   public TestSink(int upstreamPort, boolean keepOrder,
-      java.util.function.Function<Message, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply) {
+      java.util.function.Function<EdgeMessage, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply) {
     this(upstreamPort, keepOrder, reply, EdgeOptions.defaults());
   }
 
   /** As above, with edge options of its own (e.g. the upstream's {@code edge.max-frame-bytes}). */
   public TestSink(int upstreamPort, boolean keepOrder,
-      java.util.function.Function<Message, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply, EdgeOptions options) {
+      java.util.function.Function<EdgeMessage, List<io.flowmesh.proto.edge.v1.ReplyOutput>> reply, EdgeOptions options) {
     sub = OnLoop.call(context, () -> new EdgeSubscriber(vertx, "sink", "test-sink-0", new HostPort("127.0.0.1", upstreamPort),
         options, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> sub.handler(d -> {
-      Message m = d.message();
+      EdgeMessage m = d.message();
       received.incrementAndGet();
       if (byId.putIfAbsent(m.getId(), m) != null) {
         duplicates.incrementAndGet();

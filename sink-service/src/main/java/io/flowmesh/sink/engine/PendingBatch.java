@@ -64,7 +64,7 @@ final class PendingBatch {
 
   /** Empties the batch, dropping its references. */
   /** Adds to {@code out} the messages to write: every one but the duplicates, in order. */
-  void messagesToWrite(java.util.List<io.flowmesh.proto.edge.v1.Message> out) {
+  void messagesToWrite(java.util.List<io.flowmesh.runtime.edge.EdgeMessage> out) {
     for (int i = 0; i < size; i++) {
       if (!duplicate(i)) {
         out.add(deliveries[i].message());

@@ -1,9 +1,9 @@
 package io.flowmesh.sink.engine;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.ReplyFailures;
 import java.util.List;
@@ -23,7 +23,7 @@ final class SinkReplies {
 
   /** Acks {@code d}, written; {@code served} is the udsink's SERVE response for it, or null. */
   static void written(EdgeSubscriber from, Delivery d, String vertex, ByteString served) {
-    Message m = d.message();
+    EdgeMessage m = d.message();
     if (!m.getServe()) {
       from.ack(d);
       return;
@@ -43,7 +43,7 @@ final class SinkReplies {
    * writer serves nothing, so the message written is the answer), else with a failure reply.
    */
   static void duplicate(EdgeSubscriber from, Delivery d, String vertex, ServedMemory memory) {
-    Message m = d.message();
+    EdgeMessage m = d.message();
     if (!m.getServe() || memory == null) {
       written(from, d, vertex, null);
       return;
@@ -83,7 +83,7 @@ final class SinkReplies {
    * message's reply is a failure naming {@code why}, so its caller gets 502, not an empty answer.
    */
   static void dropped(EdgeSubscriber from, Delivery d, String vertex, String why) {
-    Message m = d.message();
+    EdgeMessage m = d.message();
     if (!m.getServe()) {
       from.ack(d);
       return;

@@ -1,8 +1,8 @@
 package io.flowmesh.sink.engine;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.edge.Resolver;
 import io.flowmesh.runtime.edge.UpstreamGroup;
@@ -59,7 +59,7 @@ public final class SinkVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final String subscriberPrefix;
   private final OutBuffer out = new OutBuffer();
-  private final List<Message> toSend = new ArrayList<>();
+  private final List<EdgeMessage> toSend = new ArrayList<>();
   /** A udsink's SERVE responses for the batch in write, by position in {@link #toSend}; null when none is marked serve. */
   private ByteString[] served;
   /** With a dedupe window and a writer that may answer SERVE (a udsink): the answers duplicates get again; else null. */
@@ -210,7 +210,7 @@ public final class SinkVerticle extends VerticleBase {
       for (int i = 0; i < n; i++) {
         Delivery d = batch.delivery(i);
         if (!batch.duplicate(i)) {
-          Message m = d.message();
+          EdgeMessage m = d.message();
           ByteString response = served == null ? null : served[k];
           if (failedRecords != null && failedRecords.get(k++)) {
             failedNow++;

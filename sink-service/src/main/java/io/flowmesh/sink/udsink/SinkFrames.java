@@ -3,18 +3,18 @@ package io.flowmesh.sink.udsink;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import io.flowmesh.proto.edge.v1.Header;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.sink.v1.Handshake;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
-import io.flowmesh.proto.grpc.GrpcFrames;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * Writes {@code sink.v1} requests as gRPC length-prefixed messages ({@link GrpcFrames}) straight
- * from the edge's {@link Message} into the stream's {@link Buffer}: the
+ * from the edge's {@link EdgeMessage} into the stream's {@link Buffer}: the
  * {@code SinkRequest{request{keys, value, event_time, id, headers}}} fields are encoded directly,
  * so no {@code SinkRequest} (nor its key list and header map copies) is built per message. The
  * bytes are those the generated classes would write ({@code SinkFramesTest} checks).
@@ -38,7 +38,7 @@ final class SinkFrames {
   private byte[] scratch = new byte[4096];
 
   /** Appends {@code SinkRequest{request}} for {@code m}. */
-  void appendRequest(Buffer out, Message m) {
+  void appendRequest(Buffer out, EdgeMessage m) {
     int requestSize = requestSize(m);
     int messageSize = CodedOutputStream.computeTagSize(SinkRequest.REQUEST_FIELD_NUMBER)
         + CodedOutputStream.computeUInt32SizeNoTag(requestSize) + requestSize;
@@ -91,7 +91,7 @@ final class SinkFrames {
   }
 
   /** The size of {@code SinkRequest.Request} for {@code m}, without its tag and length. */
-  static int requestSize(Message m) {
+  static int requestSize(EdgeMessage m) {
     int size = 0;
     for (int i = 0, n = m.getKeysCount(); i < n; i++) {
       size += CodedOutputStream.computeStringSize(KEYS, m.getKeys(i));

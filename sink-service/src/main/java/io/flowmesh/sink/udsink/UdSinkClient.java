@@ -1,7 +1,7 @@
 package io.flowmesh.sink.udsink;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;
@@ -66,14 +66,14 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
 
   /** One batch: its results by position in the batch. */
   private static final class Call {
-    final List<Message> batch;
+    final List<EdgeMessage> batch;
     final SinkResponse.Result[] results;
     final Promise<SinkResponse.Result[]> promise = Promise.promise();
     int answered;
     /** The position the next result most likely answers: servers answer in the order sent. */
     int next;
 
-    Call(List<Message> batch) {
+    Call(List<EdgeMessage> batch) {
       this.batch = batch;
       this.results = new SinkResponse.Result[batch.size()];
     }
@@ -116,7 +116,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
    * Sends {@code batch} (ids unique); completes, on this client's context, with the result of every
    * message by its position in {@code batch}, or a failure.
    */
-  Future<SinkResponse.Result[]> call(List<Message> batch) {
+  Future<SinkResponse.Result[]> call(List<EdgeMessage> batch) {
     Call c = new Call(batch);
     context.runOnContext(v -> {
       if (closed) {
@@ -149,7 +149,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
     index.clear();
     indexed = false;
     Buffer out = stream.queue();
-    List<Message> batch = current.batch;
+    List<EdgeMessage> batch = current.batch;
     for (int i = 0, n = batch.size(); i < n; i++) {
       frames.appendRequest(out, batch.get(i));
     }
@@ -160,7 +160,7 @@ final class UdSinkClient implements UdfStream.Events<SinkResponse> {
 
   /** The position in {@code c}'s batch that {@code id} answers, or -1 when no message of the batch has it. */
   private int positionOf(Call c, String id) {
-    List<Message> batch = c.batch;
+    List<EdgeMessage> batch = c.batch;
     if (c.next < batch.size() && batch.get(c.next).getId().equals(id)) {
       return c.next++;
     }

@@ -1,9 +1,9 @@
 package io.flowmesh.sink.udsink;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.udf.Backoff;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.sink.writer.OutBuffer;
@@ -77,12 +77,12 @@ public final class UdSinkWriter implements SinkWriter {
   }
 
   @Override
-  public Future<BitSet> send(List<Message> batch) {
+  public Future<BitSet> send(List<EdgeMessage> batch) {
     return send(batch, null);
   }
 
   @Override
-  public Future<BitSet> send(List<Message> batch, ByteString[] served) {
+  public Future<BitSet> send(List<EdgeMessage> batch, ByteString[] served) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
@@ -98,19 +98,19 @@ public final class UdSinkWriter implements SinkWriter {
    * for the messages that need it (resent, falling back, copied on success).
    */
   private final class Attempt {
-    final List<Message> batch;
+    final List<EdgeMessage> batch;
     final Context caller;
     final Promise<BitSet> done = Promise.promise();
     final BitSet failed = new BitSet();
     /** Positions answered FALLBACK, or null. */
     BitSet toFallback;
     /** What goes to the on-success sink, by position (the given message or the original), or null. */
-    Message[] toOnSuccess;
+    EdgeMessage[] toOnSuccess;
     String error;
     /** SERVE responses by position, or null when the caller serves nothing from this batch. */
     final ByteString[] served;
 
-    Attempt(List<Message> batch, Context caller, ByteString[] served) {
+    Attempt(List<EdgeMessage> batch, Context caller, ByteString[] served) {
       this.batch = batch;
       this.caller = caller;
       this.served = served;
@@ -118,7 +118,7 @@ public final class UdSinkWriter implements SinkWriter {
 
     /** Sends the messages at {@code which} (null: the whole batch, in order). */
     void round(int n, int[] which) {
-      List<Message> subset = batch;
+      List<EdgeMessage> subset = batch;
       if (which != null) {
         subset = new ArrayList<>(which.length);
         for (int i : which) {
@@ -163,12 +163,12 @@ public final class UdSinkWriter implements SinkWriter {
             toFallback.set(i);
           }
           case ON_SUCCESS -> {
-            Message m = batch.get(i);
+            EdgeMessage m = batch.get(i);
             if (r.hasOnSuccessMsg()) {
               m = m.toBuilder().setValue(r.getOnSuccessMsg().getValue()).clearKeys().addAllKeys(r.getOnSuccessMsg().getKeysList()).build();
             }
             if (toOnSuccess == null) {
-              toOnSuccess = new Message[batch.size()];
+              toOnSuccess = new EdgeMessage[batch.size()];
             }
             toOnSuccess[i] = m;
           }
@@ -245,7 +245,7 @@ public final class UdSinkWriter implements SinkWriter {
         error = "udsink answered FALLBACK but no fallback sink is configured (sink.fallback.type)";
         return Future.failedFuture(error);
       }
-      List<Message> list = new ArrayList<>(at.length);
+      List<EdgeMessage> list = new ArrayList<>(at.length);
       for (int i : at) {
         list.add(batch.get(i));
       }
@@ -261,7 +261,7 @@ public final class UdSinkWriter implements SinkWriter {
       if (onSuccess == null) {
         return Future.succeededFuture();
       }
-      List<Message> list = new ArrayList<>();
+      List<EdgeMessage> list = new ArrayList<>();
       int[] at = new int[toOnSuccess.length];
       for (int i = 0; i < toOnSuccess.length; i++) {
         if (toOnSuccess[i] != null) {
@@ -276,7 +276,7 @@ public final class UdSinkWriter implements SinkWriter {
      * Writes {@code list} with {@code to}; what it could not write (its position in {@code at}) is
      * marked failed; {@code counts} hears how many were written and how many not.
      */
-    Future<Void> forward(SinkWriter to, List<Message> list, int[] at, String name, IntBinaryConsumer counts) {
+    Future<Void> forward(SinkWriter to, List<EdgeMessage> list, int[] at, String name, IntBinaryConsumer counts) {
       String[] why = new String[1];
       return Writes.send(to, list, why).compose(bad -> {
         counts.accept(list.size() - bad.cardinality(), bad.cardinality());
@@ -298,7 +298,7 @@ public final class UdSinkWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
     throw new UnsupportedOperationException("the udsink sends messages, not encoded bytes");
   }
 

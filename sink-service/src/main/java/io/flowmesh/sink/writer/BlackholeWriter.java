@@ -1,13 +1,13 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Future;
 
 /** Writes nothing; every batch is done at once (for benchmarks and tests of the rest). */
 public final class BlackholeWriter implements SinkWriter {
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
   }
 
   @Override

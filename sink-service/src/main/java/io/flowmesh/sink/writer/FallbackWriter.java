@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.sink.udsink.UdSinkOutcomes;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class FallbackWriter implements SinkWriter {
   }
 
   @Override
-  public Future<BitSet> send(List<Message> batch) {
+  public Future<BitSet> send(List<EdgeMessage> batch) {
     return send(batch, null);
   }
 
@@ -59,7 +59,7 @@ public final class FallbackWriter implements SinkWriter {
    * {@code served}. A message diverted to the fallback sink serves nothing (its answer is what was written).
    */
   @Override
-  public Future<BitSet> send(List<Message> batch, com.google.protobuf.ByteString[] served) {
+  public Future<BitSet> send(List<EdgeMessage> batch, com.google.protobuf.ByteString[] served) {
     String[] why = new String[1];
     OutBuffer reused = buffers.poll();
     OutBuffer out = reused == null ? new OutBuffer() : reused;
@@ -75,7 +75,7 @@ public final class FallbackWriter implements SinkWriter {
   }
 
   /** Writes what {@code failed} names of {@code batch} to the fallback sink; completes with what failed there too. */
-  private Future<BitSet> divert(List<Message> batch, BitSet failed, String primaryWhy, OutBuffer out) {
+  private Future<BitSet> divert(List<EdgeMessage> batch, BitSet failed, String primaryWhy, OutBuffer out) {
     if (failed.isEmpty()) {
       if (primaryFailing.compareAndSet(true, false)) {
         LOG.info("primary sink recovered writer={} (no longer writing to the fallback sink)", primary.describe());
@@ -89,7 +89,7 @@ public final class FallbackWriter implements SinkWriter {
       LOG.warn("primary sink failing writer={} cause={}: writing what it fails to the fallback sink {} (sink.on-failure=fallback)",
           primary.describe(), primaryWhy, fallback.describe());
     }
-    List<Message> rest = new ArrayList<>(n);
+    List<EdgeMessage> rest = new ArrayList<>(n);
     int[] at = new int[n];
     for (int i = failed.nextSetBit(0), k = 0; i >= 0; i = failed.nextSetBit(i + 1), k++) {
       rest.add(batch.get(i));
@@ -127,7 +127,7 @@ public final class FallbackWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
     throw new UnsupportedOperationException("the fallback route sends messages");
   }
 

@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -132,7 +132,7 @@ public final class FileWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
     NdjsonFormat.encode(m, out);
   }
 

@@ -3,7 +3,7 @@ package io.flowmesh.sink.writer;
 import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,7 +70,7 @@ public final class KafkaWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
     throw new UnsupportedOperationException("the Kafka sink sends messages, not encoded bytes");
   }
 
@@ -85,7 +85,7 @@ public final class KafkaWriter implements SinkWriter {
   }
 
   @Override
-  public Future<BitSet> send(List<Message> batch) {
+  public Future<BitSet> send(List<EdgeMessage> batch) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
@@ -148,7 +148,7 @@ public final class KafkaWriter implements SinkWriter {
    * {@code send}, and a message is immutable), and key and id go from their UTF-8 bytes to the record
    * without passing through a String.
    */
-  private ProducerRecord<byte[], byte[]> record(Message m, ValueBytes values) {
+  private ProducerRecord<byte[], byte[]> record(EdgeMessage m, ValueBytes values) {
     byte[] key = switch (m.getKeysCount()) {
       case 0 -> null;
       case 1 -> m.getKeysBytes(0).toByteArray();

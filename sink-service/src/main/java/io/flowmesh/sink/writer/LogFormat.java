@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 
 /**
  * The log sink's line: {@code id=<id> keys=["k0"] event_time=<epoch ms> value="<text>"}, the
@@ -12,7 +12,7 @@ final class LogFormat {
   private LogFormat() {
   }
 
-  static void encode(Message m, OutBuffer out) {
+  static void encode(EdgeMessage m, OutBuffer out) {
     out.ascii("id=");
     JsonText.string(out, m.getId());
     out.ascii(" keys=");

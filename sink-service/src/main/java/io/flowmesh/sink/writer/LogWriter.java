@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -25,7 +25,7 @@ public final class LogWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer buffer) {
+  public void encode(EdgeMessage m, OutBuffer buffer) {
     LogFormat.encode(m, buffer);
   }
 

@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 
 /**
  * The file sink's line: {@code {"id":..,"keys":[..],"event_time":<epoch ms>,"value":".."}} —
@@ -12,7 +12,7 @@ final class NdjsonFormat {
   private NdjsonFormat() {
   }
 
-  static void encode(Message m, OutBuffer out) {
+  static void encode(EdgeMessage m, OutBuffer out) {
     out.ascii("{\"id\":");
     JsonText.string(out, m.getId());
     out.ascii(",\"keys\":");

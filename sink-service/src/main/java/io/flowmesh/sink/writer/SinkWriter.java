@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Future;
 import java.util.BitSet;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.List;
 public interface SinkWriter {
 
   /** Appends {@code m} in this sink's format. */
-  void encode(Message m, OutBuffer out);
+  void encode(EdgeMessage m, OutBuffer out);
 
   /** False when nothing is written (the blackhole), so encoding can be skipped. */
   default boolean writes() {
@@ -45,7 +45,7 @@ public interface SinkWriter {
    * For {@link #sendsMessages()} writers: writes {@code batch}; completes on the caller's context,
    * once every message was written or finally failed, with the indexes of those that failed.
    */
-  default Future<BitSet> send(List<Message> batch) {
+  default Future<BitSet> send(List<EdgeMessage> batch) {
     return Future.failedFuture(new UnsupportedOperationException(describe() + " takes encoded bytes"));
   }
 
@@ -54,7 +54,7 @@ public interface SinkWriter {
    * position {@code i} in {@code served[i]} (when {@code served} is not null), set before the future
    * completes. Other writers serve nothing: the sink then answers with what it wrote.
    */
-  default Future<BitSet> send(List<Message> batch, com.google.protobuf.ByteString[] served) {
+  default Future<BitSet> send(List<EdgeMessage> batch, com.google.protobuf.ByteString[] served) {
     return send(batch);
   }
 

@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Future;
 import java.util.BitSet;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class Writes {
    * Writes {@code batch} with {@code w}; completes on the caller's context with the indexes that
    * finally failed (every index when a byte writer's write failed, with {@code error[0]} set to why).
    */
-  public static Future<BitSet> send(SinkWriter w, List<Message> batch, String[] error) {
+  public static Future<BitSet> send(SinkWriter w, List<EdgeMessage> batch, String[] error) {
     return send(w, batch, error, null);
   }
 
@@ -32,7 +32,7 @@ public final class Writes {
    * byte writer; null makes a buffer for this call. The caller leaves {@code out} alone until the
    * returned future completes.
    */
-  public static Future<BitSet> send(SinkWriter w, List<Message> batch, String[] error, OutBuffer out) {
+  public static Future<BitSet> send(SinkWriter w, List<EdgeMessage> batch, String[] error, OutBuffer out) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(new BitSet());
     }
@@ -54,7 +54,7 @@ public final class Writes {
       out.reset(KEEP);
     }
     if (w.writes()) {
-      for (Message m : batch) {
+      for (EdgeMessage m : batch) {
         w.encode(m, out);
       }
     }

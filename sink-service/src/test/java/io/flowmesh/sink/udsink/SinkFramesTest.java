@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import io.flowmesh.proto.edge.v1.Message;
-import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.grpc.GrpcFrames;
+import io.flowmesh.proto.udf.sink.v1.SinkRequest;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.MessageHeaders;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -20,20 +20,20 @@ class SinkFramesTest {
 
   @Test
   void eachFrameIsTheGeneratedSinkRequestOfTheMessage() throws Exception {
-    List<Message> all = List.of(
-        Message.newBuilder().setId("a-1").setValue(ByteString.copyFromUtf8("v")).addKeys("k1").addKeys("k2")
+    List<EdgeMessage> all = List.of(
+        EdgeMessage.newBuilder().setId("a-1").setValue(ByteString.copyFromUtf8("v")).addKeys("k1").addKeys("k2")
             .setEventTime(1_700_000_000_123L).addHeaders(MessageHeaders.header("h", "x")).build(),
-        Message.newBuilder().setId("b").build(),
-        Message.newBuilder().setId("ü-∑-😀").setValue(ByteString.copyFrom(new byte[70_000])).addKeys("").addKeys("ключ")
+        EdgeMessage.newBuilder().setId("b").build(),
+        EdgeMessage.newBuilder().setId("ü-∑-😀").setValue(ByteString.copyFrom(new byte[70_000])).addKeys("").addKeys("ключ")
             .setEventTime(5_000).addHeaders(MessageHeaders.header("", "")).build(),
-        Message.newBuilder().setId("c").setEventTime(7).addHeaders(MessageHeaders.header("one", "1")).addHeaders(MessageHeaders.header("two", "2")).addHeaders(MessageHeaders.header("three", "")).build(),
-        Message.newBuilder().build());
+        EdgeMessage.newBuilder().setId("c").setEventTime(7).addHeaders(MessageHeaders.header("one", "1")).addHeaders(MessageHeaders.header("two", "2")).addHeaders(MessageHeaders.header("three", "")).build(),
+        EdgeMessage.newBuilder().build());
     Buffer out = Buffer.buffer();
-    for (Message m : all) {
+    for (EdgeMessage m : all) {
       frames.appendRequest(out, m);
     }
     int at = 0;
-    for (Message m : all) {
+    for (EdgeMessage m : all) {
       SinkRequest expected = SinkRequest.newBuilder().setRequest(generated(m)).build();
       int len = out.getInt(at + 1);
       assertEquals(0, out.getByte(at), "not compressed");
@@ -49,7 +49,7 @@ class SinkFramesTest {
   }
 
   /** What the client built per message before SinkFrames. */
-  private static SinkRequest.Request generated(Message m) {
+  private static SinkRequest.Request generated(EdgeMessage m) {
     SinkRequest.Request.Builder b = SinkRequest.Request.newBuilder().setId(m.getId()).setValue(m.getValue())
         .addAllKeys(m.getKeysList()).putAllHeaders(MessageHeaders.toMap(m));
     if (m.getEventTime() > 0) {

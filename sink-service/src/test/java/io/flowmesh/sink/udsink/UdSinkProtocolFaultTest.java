@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.proto.udf.sink.v1.Status;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.sink.writer.FallbackWriter;
@@ -119,7 +119,7 @@ class UdSinkProtocolFaultTest {
     CompletableFuture<BitSet> done = send(batch("f", 10));
     until(() -> fallback.held() == 1, 10_000, () -> "the fallback to be given the FALLBACK answers");
     assertFalse(done.isDone(), "not done (so not acked) while the fallback's write is outstanding");
-    assertEquals(List.of("f-1", "f-4", "f-7"), fallback.got().stream().map(Message::getId).toList(), "FALLBACK for every third id from 1");
+    assertEquals(List.of("f-1", "f-4", "f-7"), fallback.got().stream().map(EdgeMessage::getId).toList(), "FALLBACK for every third id from 1");
     fallback.release();
     assertTrue(done.get(20, TimeUnit.SECONDS).isEmpty());
     assertEquals(3, count("fallback"));
@@ -146,11 +146,11 @@ class UdSinkProtocolFaultTest {
     CompletableFuture<BitSet> done = send(batch("s", 10));
     until(() -> onSuccess.held() == 1, 10_000, () -> "the on-success sink to be given the ON_SUCCESS answers");
     assertFalse(done.isDone(), "not done (so not acked) while the on-success write is outstanding");
-    List<Message> got = onSuccess.got();
-    assertEquals(List.of("s-0", "s-2", "s-4", "s-6", "s-8"), got.stream().map(Message::getId).toList(), "ON_SUCCESS for the even ids");
+    List<EdgeMessage> got = onSuccess.got();
+    assertEquals(List.of("s-0", "s-2", "s-4", "s-6", "s-8"), got.stream().map(EdgeMessage::getId).toList(), "ON_SUCCESS for the even ids");
     assertEquals("replaced-s-0", got.get(0).getValue().toStringUtf8(), "the on_success_msg the server gave: its value");
     assertEquals(List.of("given-key"), got.get(0).getKeysList(), "and its keys");
-    for (Message m : got.subList(1, got.size())) {
+    for (EdgeMessage m : got.subList(1, got.size())) {
       assertEquals("value-" + m.getId(), m.getValue().toStringUtf8(), "no on_success_msg: the original");
       assertEquals(List.of("key-" + m.getId()), m.getKeysList(), "the original's keys");
     }
@@ -226,15 +226,15 @@ class UdSinkProtocolFaultTest {
     return registry.get("flowmesh.sink.outcomes").tag("outcome", outcome).counter().count();
   }
 
-  private CompletableFuture<BitSet> send(List<Message> batch) {
+  private CompletableFuture<BitSet> send(List<EdgeMessage> batch) {
     return send(batch, null);
   }
 
-  private CompletableFuture<BitSet> send(List<Message> batch, ByteString[] served) {
+  private CompletableFuture<BitSet> send(List<EdgeMessage> batch, ByteString[] served) {
     return send(writer, batch, served);
   }
 
-  private CompletableFuture<BitSet> send(SinkWriter via, List<Message> batch, ByteString[] served) {
+  private CompletableFuture<BitSet> send(SinkWriter via, List<EdgeMessage> batch, ByteString[] served) {
     CompletableFuture<BitSet> f = new CompletableFuture<>();
     vertx.getOrCreateContext().runOnContext(v -> via.send(batch, served).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -246,11 +246,11 @@ class UdSinkProtocolFaultTest {
     return f;
   }
 
-  private static List<Message> batch(String prefix, int n) {
-    List<Message> list = new ArrayList<>();
+  private static List<EdgeMessage> batch(String prefix, int n) {
+    List<EdgeMessage> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String id = prefix + "-" + i;
-      list.add(Message.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("value-" + id)).addKeys("key-" + id).build());
+      list.add(EdgeMessage.newBuilder().setId(id).setValue(ByteString.copyFromUtf8("value-" + id)).addKeys("key-" + id).build());
     }
     return list;
   }

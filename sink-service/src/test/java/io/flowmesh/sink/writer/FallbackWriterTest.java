@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.testing.LogCapture;
 import io.flowmesh.sink.udsink.UdSinkOutcomes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,7 +60,7 @@ class FallbackWriterTest {
 
   @Test
   void aBatchTheFilePrimaryFailedIsDoneOnlyOnceTheFallbackWroteIt() throws Exception {
-    List<Message> batch = batch(5);
+    List<EdgeMessage> batch = batch(5);
     LogCapture log = new LogCapture(FallbackWriter.class);
     CompletableFuture<BitSet> done = send(batch);
     until(() -> fallback.held() == 1, 10_000, () -> "the fallback to be given the batch the primary failed");
@@ -104,7 +104,7 @@ class FallbackWriterTest {
     return registry.get("flowmesh.sink.outcomes").tag("outcome", outcome).counter().count();
   }
 
-  private CompletableFuture<BitSet> send(List<Message> batch) {
+  private CompletableFuture<BitSet> send(List<EdgeMessage> batch) {
     CompletableFuture<BitSet> f = new CompletableFuture<>();
     vertx.getOrCreateContext().runOnContext(v -> writer.send(batch).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -116,10 +116,10 @@ class FallbackWriterTest {
     return f;
   }
 
-  private static List<Message> batch(int n) {
-    List<Message> list = new ArrayList<>();
+  private static List<EdgeMessage> batch(int n) {
+    List<EdgeMessage> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      list.add(Message.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value-" + i)).build());
+      list.add(EdgeMessage.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value-" + i)).build());
     }
     return list;
   }

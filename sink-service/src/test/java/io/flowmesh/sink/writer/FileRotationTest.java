@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.testing.OnLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -46,7 +46,7 @@ class FileRotationTest {
     for (int i = from; i < to; i += perBatch) {
       out.reset(0);
       for (int j = i; j < Math.min(to, i + perBatch); j++) {
-        writer.encode(Message.newBuilder().setId("m" + j).setValue(ByteString.copyFromUtf8("v".repeat(50))).build(), out);
+        writer.encode(EdgeMessage.newBuilder().setId("m" + j).setValue(ByteString.copyFromUtf8("v".repeat(50))).build(), out);
       }
       OnLoop.awaitOn(ctx, () -> writer.write(out));
     }

@@ -1,6 +1,6 @@
 package io.flowmesh.sink.writer;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class HeldWriter implements SinkWriter {
 
-  private final List<Message> got = new ArrayList<>();
+  private final List<EdgeMessage> got = new ArrayList<>();
   private final List<Pending> pending = new ArrayList<>();
   private boolean atOnce;
 
@@ -38,7 +38,7 @@ public final class HeldWriter implements SinkWriter {
   }
 
   @Override
-  public synchronized Future<BitSet> send(List<Message> batch) {
+  public synchronized Future<BitSet> send(List<EdgeMessage> batch) {
     got.addAll(batch);
     if (atOnce) {
       return Future.succeededFuture(new BitSet());
@@ -55,7 +55,7 @@ public final class HeldWriter implements SinkWriter {
   }
 
   /** Messages given so far, in order. */
-  public synchronized List<Message> got() {
+  public synchronized List<EdgeMessage> got() {
     return List.copyOf(got);
   }
 
@@ -99,7 +99,7 @@ public final class HeldWriter implements SinkWriter {
   }
 
   @Override
-  public void encode(Message m, OutBuffer out) {
+  public void encode(EdgeMessage m, OutBuffer out) {
     throw new UnsupportedOperationException("sends messages");
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ class KafkaValueBytesTest {
 
   @Test
   void aParsedMessagesValueIsHandedOverWithoutACopyAndHasItsBytes() throws Exception {
-    byte[] wire = Message.newBuilder().setId("a").setValue(ByteString.copyFromUtf8("hello kafka")).build().toByteArray();
-    ByteString value = Message.parseFrom(wire).getValue();
+    byte[] wire = EdgeMessage.newBuilder().setId("a").setValue(ByteString.copyFromUtf8("hello kafka")).build().toByteArray();
+    ByteString value = EdgeMessage.parseFrom(wire).getValue();
     byte[] out = values.of(value);
     assertArrayEquals("hello kafka".getBytes(StandardCharsets.UTF_8), out);
     assertSame(out, values.of(value), "the ByteString's own array, not a copy");

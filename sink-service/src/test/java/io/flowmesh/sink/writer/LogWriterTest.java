@@ -3,7 +3,7 @@ package io.flowmesh.sink.writer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.testing.OnLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -22,10 +22,10 @@ class LogWriterTest {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       LogWriter writer = new LogWriter(vertx, new PrintStream(bytes, false, StandardCharsets.UTF_8));
       OutBuffer out = new OutBuffer();
-      writer.encode(Message.newBuilder().setId("a-1").addKeys("k").setEventTime(5).setValue(ByteString.copyFromUtf8("two\nlines"))
+      writer.encode(EdgeMessage.newBuilder().setId("a-1").addKeys("k").setEventTime(5).setValue(ByteString.copyFromUtf8("two\nlines"))
           .build(), out);
-      writer.encode(Message.newBuilder().setId("a-3").addTags("red").addTags("blue").build(), out);
-      writer.encode(Message.newBuilder().setId("a-2").setValue(ByteString.copyFrom(new byte[] {(byte) 0xc3})).build(), out);
+      writer.encode(EdgeMessage.newBuilder().setId("a-3").addTags("red").addTags("blue").build(), out);
+      writer.encode(EdgeMessage.newBuilder().setId("a-2").setValue(ByteString.copyFrom(new byte[] {(byte) 0xc3})).build(), out);
       Context ctx = vertx.getOrCreateContext();
       OnLoop.awaitOn(ctx, () -> writer.write(out));
       List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();

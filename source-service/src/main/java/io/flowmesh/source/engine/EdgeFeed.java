@@ -1,6 +1,6 @@
 package io.flowmesh.source.engine;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
 import java.util.ArrayDeque;
@@ -32,7 +32,7 @@ public final class EdgeFeed<L, R> {
     ArrayDeque<R> unsent(L lane);
 
     /** The message of {@code record}, made as it is offered ({@code nowMillis}: its ingest time). */
-    Message toMessage(L lane, R record, long nowMillis);
+    EdgeMessage toMessage(L lane, R record, long nowMillis);
 
     /** What the edge hands back with the message's ack. */
     Object attachment(L lane, R record);
@@ -77,7 +77,7 @@ public final class EdgeFeed<L, R> {
         continue;
       }
       idleInARow = 0;
-      Message m = records.toMessage(lane, r, now);
+      EdgeMessage m = records.toMessage(lane, r, now);
       boolean offered;
       try {
         offered = server.offer(m, records.attachment(lane, r));

@@ -1,6 +1,6 @@
 package io.flowmesh.source.engine;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
 import io.vertx.core.Future;
@@ -33,14 +33,14 @@ public interface Producer {
    *
    * @param attachment what the producer offered it with
    */
-  void acked(Message message, Object attachment);
+  void acked(EdgeMessage message, Object attachment);
 
   /**
    * The same with the pipeline's reply: called for every message acked, the reply {@code null} for a
    * plain one (or a marked one when no reply came); by default the reply is forgotten and
-   * {@link #acked(Message, Object)} called. See {@link io.flowmesh.runtime.edge.AckListener}.
+   * {@link #acked(EdgeMessage, Object)} called. See {@link io.flowmesh.runtime.edge.AckListener}.
    */
-  default void acked(Message message, Object attachment, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
+  default void acked(EdgeMessage message, Object attachment, java.util.List<io.flowmesh.proto.edge.v1.ReplyOutput> reply) {
     acked(message, attachment);
   }
 

@@ -1,8 +1,8 @@
 package io.flowmesh.source.generator;
 
-import io.flowmesh.runtime.flow.TokenBucket;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
+import io.flowmesh.runtime.flow.TokenBucket;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.source.engine.IdSequence;
 import io.flowmesh.source.engine.Producer;
@@ -103,7 +103,7 @@ public final class Generator implements Producer {
     long k = 0;
     long bytes = 0;
     while (k < n) {
-      Message m = factory.next(now);
+      EdgeMessage m = factory.next(now);
       if (!server.offer(m, null)) {
         break;
       }
@@ -148,7 +148,7 @@ public final class Generator implements Producer {
   }
 
   @Override
-  public void acked(Message message, Object attachment) {
+  public void acked(EdgeMessage message, Object attachment) {
     acked++;
     if (exhausted && acked == produced && !completeLogged) {
       reportComplete();

@@ -1,15 +1,17 @@
 package io.flowmesh.source.generator;
 
 import com.google.protobuf.ByteString;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.Texts;
 import io.flowmesh.source.engine.IdSequence;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Builds the generator's messages cheaply: a generated value is a window into one pre-generated
  * buffer of random letters and digits (a {@link ByteString#substring} shares the bytes, no copy),
- * shifted per message so consecutive values differ; keys are pre-built strings.
+ * shifted per message so consecutive values differ; each key's list is built once and shared.
  *
  * <p>Concurrency: not thread-safe; owned by the source's event loop.
  */
@@ -23,7 +25,8 @@ final class MessageFactory {
   private final ByteString fixed;
   private final ByteString pool;
   private final int size;
-  private final String[] keys;
+  /** One list per key, shared by every message of that key. */
+  private final Texts[] keys;
   private final boolean randomKeys;
   private final long jitterMillis;
   private final SplittableRandom random = new SplittableRandom();
@@ -34,9 +37,9 @@ final class MessageFactory {
     this.fixed = config.value() == null ? null : ByteString.copyFromUtf8(config.value());
     this.size = config.msgSize();
     this.pool = fixed != null || size == 0 ? ByteString.EMPTY : randomText(size + SLACK);
-    this.keys = new String[config.keyCount()];
+    this.keys = new Texts[config.keyCount()];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = "k" + i;
+      keys[i] = Texts.of("k" + i);
     }
     this.randomKeys = config.randomKeys();
     this.jitterMillis = config.jitter().toMillis();
@@ -51,14 +54,11 @@ final class MessageFactory {
   }
 
   /** The next message, stamped with {@code nowMillis} as its ingest time. */
-  Message next(long nowMillis) {
+  EdgeMessage next(long nowMillis) {
     long i = n++;
-    Message.Builder b = Message.newBuilder().setIdBytes(ids.nextBytes()).setValue(value(i)).setIngestTime(nowMillis)
-        .setEventTime(jitterMillis == 0 ? nowMillis : nowMillis - random.nextLong(jitterMillis + 1));
-    if (keys.length > 0) {
-      b.addKeys(keys[randomKeys ? random.nextInt(keys.length) : (int) (i % keys.length)]);
-    }
-    return b.build();
+    Texts key = keys.length == 0 ? Texts.EMPTY : keys[randomKeys ? random.nextInt(keys.length) : (int) (i % keys.length)];
+    long eventTime = jitterMillis == 0 ? nowMillis : nowMillis - random.nextLong(jitterMillis + 1);
+    return EdgeMessage.of(ids.nextBytes(), value(i), key, eventTime, List.of(), nowMillis, Texts.EMPTY, false);
   }
 
   private ByteString value(long i) {

@@ -1,10 +1,10 @@
 package io.flowmesh.source.http;
 
-import io.flowmesh.source.engine.EventTimeWatermark;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
+import io.flowmesh.source.engine.EventTimeWatermark;
 import io.flowmesh.source.engine.IdSequence;
 import io.flowmesh.source.engine.Producer;
 import io.flowmesh.source.engine.SourceMetrics;
@@ -69,7 +69,7 @@ public final class HttpIngest implements Producer {
   }
 
   /** Takes every message of a request into the edge's queue, or none. */
-  Result accept(List<Message.Builder> messages, long bytes) {
+  Result accept(List<EdgeMessage.Builder> messages, long bytes) {
     return accept(messages, bytes, null, false);
   }
 
@@ -78,7 +78,7 @@ public final class HttpIngest implements Producer {
    * {@code waiter} (null: none), so its ack comes back to it; {@code serve} marks them serving
    * requests, whose acks carry the pipeline's replies.
    */
-  Result accept(List<Message.Builder> messages, long bytes, Waiter waiter, boolean serve) {
+  Result accept(List<EdgeMessage.Builder> messages, long bytes, Waiter waiter, boolean serve) {
     if (stopping) {
       return new Result(Outcome.STOPPING, null);
     }
@@ -92,12 +92,12 @@ public final class HttpIngest implements Producer {
     long now = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
     String lastId = null;
-    for (Message.Builder b : messages) {
+    for (EdgeMessage.Builder b : messages) {
       String id = ids.next();
       if (serve) {
         b.setServe(true);
       }
-      Message m = b.setId(id).setIngestTime(now).build();
+      EdgeMessage m = b.setId(id).setIngestTime(now).build();
       if (!server.offer(m, waiter)) {
         throw new IllegalStateException("edge queue refused a message after reporting room for it: id=" + id);
       }
@@ -115,7 +115,7 @@ public final class HttpIngest implements Producer {
    * requests, {@link Waiter.Mode#ACKED} does not), each with one {@link Waiter}; the future completes
    * with the answer, the timeout, or at once when refused (async: at once, {@code SUBMITTED}).
    */
-  Future<Answer> submit(List<Message.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis, Waiter.Handle handle) {
+  Future<Answer> submit(List<EdgeMessage.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis, Waiter.Handle handle) {
     int n = messages.size();
     Waiter w = waiters.open(mode, n, timeoutMillis);
     if (w == null) {
@@ -150,12 +150,12 @@ public final class HttpIngest implements Producer {
   }
 
   @Override
-  public void acked(Message message, Object attachment) {
+  public void acked(EdgeMessage message, Object attachment) {
     acked(message, attachment, null);
   }
 
   @Override
-  public void acked(Message message, Object attachment, List<ReplyOutput> reply) {
+  public void acked(EdgeMessage message, Object attachment, List<ReplyOutput> reply) {
     acked++;
     heldBytes -= message.getValue().size();
     if (attachment instanceof Waiter w) {

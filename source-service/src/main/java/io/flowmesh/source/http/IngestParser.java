@@ -2,7 +2,7 @@ package io.flowmesh.source.http;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -35,7 +35,7 @@ import java.util.List;
 final class IngestParser {
 
   /** Messages parsed from one request and their payload bytes in all. */
-  record Parsed(List<Message.Builder> messages, long bytes) {
+  record Parsed(List<EdgeMessage.Builder> messages, long bytes) {
   }
 
   private final long maxMessageBytes;
@@ -45,16 +45,16 @@ final class IngestParser {
   }
 
   Parsed single(String keysHeader, String eventTimeHeader, Buffer body, long nowMillis) throws BadRequestException {
-    Message.Builder b = defaults(keysHeader, eventTimeHeader, nowMillis);
+    EdgeMessage.Builder b = defaults(keysHeader, eventTimeHeader, nowMillis);
     checkSize(body.length(), "the body");
     b.setValue(UnsafeByteOperations.unsafeWrap(body.getBytes()));
     return new Parsed(List.of(b), body.length());
   }
 
   Parsed ndjson(String keysHeader, String eventTimeHeader, Buffer body, long nowMillis) throws BadRequestException {
-    Message.Builder template = defaults(keysHeader, eventTimeHeader, nowMillis);
+    EdgeMessage.Builder template = defaults(keysHeader, eventTimeHeader, nowMillis);
     String text = body.toString(StandardCharsets.UTF_8);
-    List<Message.Builder> out = new ArrayList<>();
+    List<EdgeMessage.Builder> out = new ArrayList<>();
     long bytes = 0;
     int line = 0;
     int start = 0;
@@ -69,7 +69,7 @@ final class IngestParser {
       if (s.isEmpty()) {
         continue;
       }
-      Message.Builder b = parseLine(s, line, template.clone());
+      EdgeMessage.Builder b = parseLine(s, line, template.clone());
       bytes += b.getValue().size();
       out.add(b);
     }
@@ -79,7 +79,7 @@ final class IngestParser {
     return new Parsed(out, bytes);
   }
 
-  private Message.Builder parseLine(String s, int line, Message.Builder b) throws BadRequestException {
+  private EdgeMessage.Builder parseLine(String s, int line, EdgeMessage.Builder b) throws BadRequestException {
     JsonObject o;
     try {
       o = new JsonObject(s);
@@ -127,8 +127,8 @@ final class IngestParser {
     return b;
   }
 
-  private Message.Builder defaults(String keysHeader, String eventTimeHeader, long nowMillis) throws BadRequestException {
-    Message.Builder b = Message.newBuilder().setEventTime(nowMillis);
+  private EdgeMessage.Builder defaults(String keysHeader, String eventTimeHeader, long nowMillis) throws BadRequestException {
+    EdgeMessage.Builder b = EdgeMessage.newBuilder().setEventTime(nowMillis);
     if (keysHeader != null) {
       for (String k : keysHeader.split(",")) {
         String key = k.strip();

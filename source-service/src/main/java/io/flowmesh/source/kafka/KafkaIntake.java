@@ -1,6 +1,6 @@
 package io.flowmesh.source.kafka;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageTooLargeException;
@@ -78,7 +78,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
         return s.unsent;
       }
 
-      public Message toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
+      public EdgeMessage toMessage(PartitionState s, ConsumerRecord<byte[], byte[]> r, long now) {
         return s.message(r, now);
       }
 
@@ -228,7 +228,7 @@ public final class KafkaIntake implements Producer, KafkaPoller.Events {
   }
 
   @Override
-  public void acked(Message message, Object attachment) {
+  public void acked(EdgeMessage message, Object attachment) {
     PartitionState s = (PartitionState) attachment;
     if (s.gone) {
       return;

@@ -1,7 +1,7 @@
 package io.flowmesh.source.transformer;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.MergedReply;
 import java.util.List;
 
@@ -12,14 +12,14 @@ import java.util.List;
  * <p>Concurrency: owned by the stage's event loop.
  */
 final class TransformInput {
-  final Message input;
+  final EdgeMessage input;
   final Object attachment;
   long sentNanos;
   int outstanding;
   /** Serving: the replies of its outputs acked so far, merged under the frame cap (null until one comes). */
   private MergedReply reply;
 
-  TransformInput(Message input, Object attachment) {
+  TransformInput(EdgeMessage input, Object attachment) {
     this.input = input;
     this.attachment = attachment;
   }

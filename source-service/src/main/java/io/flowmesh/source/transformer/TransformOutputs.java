@@ -1,7 +1,7 @@
 package io.flowmesh.source.transformer;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import java.time.Duration;
@@ -44,7 +44,7 @@ final class TransformOutputs {
 
   /** Puts the {@code kept} results not dropped of {@code p}'s answer on the edge (or in the backlog). */
   void put(TransformInput p, List<SourceTransformResponse.Result> results, int kept) {
-    Message in = p.input;
+    EdgeMessage in = p.input;
     int index = 0;
     long nowMillis = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
@@ -54,7 +54,7 @@ final class TransformOutputs {
         long eventTime = r.hasEventTime()
             ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : in.getEventTime();
         watermark.seen(eventTime, nowMillis, nowNanos);
-        Message.Builder b = Message.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
+        EdgeMessage.Builder b = EdgeMessage.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
             .setEventTime(eventTime).setIngestTime(in.getIngestTime()).setServe(in.getServe());
         // an empty list is not added: the builder would allocate a list for it all the same
         if (r.getKeysCount() > 0) {
@@ -66,7 +66,7 @@ final class TransformOutputs {
         if (r.getTagsCount() > 0) {
           b.addAllTags(r.getTagsList());
         }
-        Message out = b.build();
+        EdgeMessage out = b.build();
         if (!backlog.isEmpty() || !server.enqueue(out, p)) {
           backlog.add(new Object[] {out, p});
         }
@@ -79,7 +79,7 @@ final class TransformOutputs {
   void pull() {
     while (!backlog.isEmpty()) {
       Object[] o = backlog.peek();
-      if (!server.enqueue((Message) o[0], o[1])) {
+      if (!server.enqueue((EdgeMessage) o[0], o[1])) {
         return;
       }
       backlog.poll();

@@ -1,20 +1,20 @@
 package io.flowmesh.source.transformer;
 
 import com.google.protobuf.Timestamp;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.ReplyOutput;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.sourcetransformer.v1.Handshake;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformRequest;
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
 import io.flowmesh.runtime.edge.AckListener;
 import io.flowmesh.runtime.edge.EdgeIntake;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MergedReply;
 import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.ServerInfo;
 import io.flowmesh.runtime.udf.ServerInfoReader;
 import io.flowmesh.runtime.udf.StreamEnd;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class TransformStage implements EdgeIntake, UdfStream.Events<SourceTransformResponse>, AckListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
-  /** Numaflow's tag that drops a result (the SDKs' {@code Message.DROP}). */
+  /** Numaflow's tag that drops a result (the SDKs' {@code EdgeMessage.DROP}). */
   public static final String DROP = "U+005C__DROP__";
   static final String KIND = "source transformer";
 
@@ -122,7 +122,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
   }
 
   @Override
-  public boolean offer(Message m, Object attachment) {
+  public boolean offer(EdgeMessage m, Object attachment) {
     if (closed || held() >= concurrency || outputs.backlog() > 0) {
       return false;
     }
@@ -150,7 +150,7 @@ public final class TransformStage implements EdgeIntake, UdfStream.Events<Source
    * (and acked upstream with the union of its outputs' replies) once all of its outputs are.
    */
   @Override
-  public void acked(Message m, Object attachment, List<ReplyOutput> reply) {
+  public void acked(EdgeMessage m, Object attachment, List<ReplyOutput> reply) {
     if (attachment instanceof TransformInput p) {
       p.reply(reply, server.maxFrameBytes());
       if (--p.outstanding == 0) {

@@ -1,10 +1,11 @@
 package io.flowmesh.source.udsource;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.source.v1.AckResponse;
 import io.flowmesh.proto.udf.source.v1.Offset;
 import io.flowmesh.proto.udf.source.v1.ReadRequest;
 import io.flowmesh.proto.udf.source.v1.ReadResponse;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageHeaders;
@@ -12,7 +13,6 @@ import io.flowmesh.runtime.edge.MessageTooLargeException;
 import io.flowmesh.runtime.flow.AwaitCondition;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.udf.Backoff;
-import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.runtime.udf.UdfChannel;
 import io.flowmesh.runtime.udf.UdfConnection;
 import io.flowmesh.runtime.udf.UdfHealth;
@@ -95,7 +95,7 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
         return lane;
       }
 
-      public Message toMessage(ArrayDeque<ReadResponse.Result> lane, ReadResponse.Result r, long now) {
+      public EdgeMessage toMessage(ArrayDeque<ReadResponse.Result> lane, ReadResponse.Result r, long now) {
         return UdSourceIntake.toMessage(r, now);
       }
 
@@ -255,9 +255,9 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
     return r.hasEventTime() ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : now;
   }
 
-  private static Message toMessage(ReadResponse.Result r, long now) {
+  private static EdgeMessage toMessage(ReadResponse.Result r, long now) {
     Offset o = r.getOffset();
-    Message.Builder b = Message.newBuilder()
+    EdgeMessage.Builder b = EdgeMessage.newBuilder()
         .setId("p" + o.getPartitionId() + "/" + OFFSET_TEXT.encodeToString(o.getOffset().toByteArray()))
         .setValue(r.getPayload()).setEventTime(eventTime(r, now)).setIngestTime(now).addAllKeys(r.getKeysList());
     if (r.getHeadersCount() > 0) {
@@ -276,7 +276,7 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
   // ---- acking ----
 
   @Override
-  public void acked(Message message, Object attachment) {
+  public void acked(EdgeMessage message, Object attachment) {
     acked++;
     acks.ack((Offset) attachment);
   }

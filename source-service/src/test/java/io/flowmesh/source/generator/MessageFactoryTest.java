@@ -3,7 +3,7 @@ package io.flowmesh.source.generator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.source.engine.IdSequence;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +18,7 @@ class MessageFactoryTest {
   @Test
   void messagesCarryIdKeyRoundRobinValueAndTimes() throws Exception {
     MessageFactory f = factory(3, null);
-    Message[] m = new Message[7];
+    EdgeMessage[] m = new EdgeMessage[7];
     for (int i = 0; i < m.length; i++) {
       m[i] = f.next(1_000 + i);
       assertEquals("t-" + i, m[i].getId());
@@ -29,14 +29,14 @@ class MessageFactoryTest {
       assertEquals(0, m[i].getHeadersCount());
       assertTrue(m[i].getTagsList().isEmpty());
       // What a peer reads is the same message.
-      assertEquals(m[i], Message.parseFrom(m[i].toByteArray()));
+      assertEquals(m[i], EdgeMessage.parseFrom(m[i].toByteArray()));
     }
   }
 
   @Test
   void withoutKeysMessagesHaveNone() {
     MessageFactory f = factory(0, "fixed");
-    Message a = f.next(5);
+    EdgeMessage a = f.next(5);
     assertEquals(0, a.getKeysCount());
     assertEquals("fixed", a.getValue().toStringUtf8());
     assertEquals("t-0", a.getId());

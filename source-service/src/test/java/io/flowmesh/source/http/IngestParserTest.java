@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class IngestParserTest {
   @Test
   void aSingleBodyIsTheValueWithKeysAndEventTimeFromTheHeaders() throws Exception {
     IngestParser.Parsed p = parser.single(" a, b ,,c", "2024-05-01T12:00:00Z", Buffer.buffer("hello"), 7);
-    Message m = p.messages().get(0).setId("x").build();
+    EdgeMessage m = p.messages().get(0).setId("x").build();
     assertEquals("hello", m.getValue().toStringUtf8());
     assertEquals(List.of("a", "b", "c"), m.getKeysList());
     assertEquals(1714564800000L, m.getEventTime());
@@ -25,7 +25,7 @@ class IngestParserTest {
 
   @Test
   void withoutAnEventTimeTheArrivalTimeIsUsed() throws Exception {
-    Message m = parser.single(null, null, Buffer.buffer("v"), 1234).messages().get(0).setId("x").build();
+    EdgeMessage m = parser.single(null, null, Buffer.buffer("v"), 1234).messages().get(0).setId("x").build();
     assertEquals(1234, m.getEventTime());
     assertEquals(0, m.getKeysCount());
   }
@@ -35,7 +35,7 @@ class IngestParserTest {
     String body = "{\"value\":\"héllo\",\"keys\":[\"k1\"],\"event_time\":1000}\n\n"
         + "{\"value_base64\":\"AAEC/w==\"}\r\n"
         + "{\"value\":\"x\",\"event_time\":\"2024-05-01T12:00:00.5+02:00\"}";
-    List<Message.Builder> ms = parser.ndjson("h", "2000", Buffer.buffer(body), 9).messages();
+    List<EdgeMessage.Builder> ms = parser.ndjson("h", "2000", Buffer.buffer(body), 9).messages();
     assertEquals(3, ms.size());
     assertEquals("héllo", ms.get(0).getValue().toStringUtf8());
     assertEquals(List.of("k1"), ms.get(0).getKeysList());

@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
 import io.flowmesh.kafka.broker.Topics;
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
 import io.flowmesh.runtime.edge.Delivery;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
+import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
 import io.flowmesh.source.SourceMain;
 import io.flowmesh.source.SourceVertex;
-import io.flowmesh.runtime.edge.MessageHeaders;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -164,7 +164,7 @@ class KafkaSourceTest {
   void everyRecordBecomesOneMessageAndTheGroupCommitsTheEndOfEveryPartitionThoughAcksComeOutOfOrder() throws Exception {
     produce("all", 4, 20_000);
     Launched source = launch("all", "g-all");
-    Map<String, Message> seen = new ConcurrentHashMap<>();
+    Map<String, EdgeMessage> seen = new ConcurrentHashMap<>();
     List<Delivery> held = new ArrayList<>();
     Random random = new Random(1);
     EdgeSubscriber sub = subscribe(source, (s, d) -> {
@@ -196,7 +196,7 @@ class KafkaSourceTest {
     });
     until(() -> committedToTheEnd("all", "g-all"), 30_000, () -> "committed offsets at the end of every partition");
     until(() -> status(source).getLong("acked") == 20_000, 10_000, () -> "20,000 acked: " + status(source));
-    Message m = seen.get("all/1/0");
+    EdgeMessage m = seen.get("all/1/0");
     assertEquals("value-1", m.getValue().toStringUtf8());
     assertEquals(List.of("k1"), m.getKeysList());
     assertEquals("1", MessageHeaders.toMap(m).get("n"));

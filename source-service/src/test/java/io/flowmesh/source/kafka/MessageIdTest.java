@@ -2,7 +2,7 @@ package io.flowmesh.source.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -23,10 +23,10 @@ class MessageIdTest {
 
   @Test
   void aUtf8KeyIsKeptAsItIsAndOtherBytesAreDecodedWithReplacementCharacters() {
-    Message.Builder b = Message.newBuilder();
+    EdgeMessage.Builder b = EdgeMessage.newBuilder();
     PartitionState.addKey(b, "ключ-7".getBytes(StandardCharsets.UTF_8));
     PartitionState.addKey(b, new byte[] {'k', (byte) 0xff, 'x'});
-    Message m = b.build();
+    EdgeMessage m = b.build();
     assertEquals("ключ-7", m.getKeys(0));
     assertEquals("k\uFFFDx", m.getKeys(1));
   }

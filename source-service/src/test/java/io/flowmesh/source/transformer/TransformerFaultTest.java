@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.edge.EdgeMessage;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeSubscriber;
 import io.flowmesh.runtime.service.Launched;
@@ -75,7 +75,7 @@ class TransformerFaultTest {
       EdgeSubscriber s = new EdgeSubscriber(vertx, "map", "t", new HostPort("127.0.0.1", port), EdgeOptions.defaults(),
           new SimpleMeterRegistry());
       s.handler(d -> {
-        Message m = d.message();
+        EdgeMessage m = d.message();
         ids.add(m.getId());
         tags.put(m.getId(), m.getTagsList());
       }).start();

@@ -1,0 +1,510 @@
+package io.flowmesh.runtime.edge;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import io.flowmesh.proto.edge.v1.Header;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.runtime.buffer.Utf8Text;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One message on an edge: the {@code flowmesh.edge.v1.Message} of edge_messages.proto, as the
+ * vertices hold, queue and pass it, with a codec of its own ({@link EdgeFrames} parses,
+ * {@link #writeTo} writes) in place of the generated class. What the generated class cost per
+ * message, and this one does not: a {@code Builder} behind every parsed or derived message, a
+ * mutable {@code LazyStringArrayList} per parsed message with keys or tags, and
+ * {@code toBuilder} copies to derive one message from another. The id is held as its UTF-8 bytes,
+ * keys and tags as {@link Texts}, and a parsed message's id, value, keys and tags are slices of
+ * the frame it arrived in until something reads them as text. Headers (rare) are the generated
+ * {@link Header}s, decoded as text when parsed.
+ *
+ * <p>Getters and builder methods are named as the generated class's, so that code written against
+ * one reads the same against the other. Byte for byte, {@link #writeTo} writes what the generated
+ * class would for the same fields.
+ *
+ * <p>Concurrency: immutable (its encoded size is computed once and kept, a benign race).
+ */
+public final class EdgeMessage {
+
+  private static final EdgeMessage DEFAULT =
+      new EdgeMessage(ByteString.EMPTY, ByteString.EMPTY, Texts.EMPTY, 0, List.of(), 0, Texts.EMPTY, false);
+
+  private final ByteString id;
+  private final ByteString value;
+  private final Texts keys;
+  private final long eventTime;
+  private final List<Header> headers;
+  private final long ingestTime;
+  private final Texts tags;
+  private final boolean serve;
+  /** The encoded size, -1 until computed. */
+  private int size = -1;
+
+  private EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
+      Texts tags, boolean serve) {
+    this.id = id;
+    this.value = value;
+    this.keys = keys;
+    this.eventTime = eventTime;
+    this.headers = headers;
+    this.ingestTime = ingestTime;
+    this.tags = tags;
+    this.serve = serve;
+  }
+
+  /**
+   * A message from its fields, none null; {@code headers} is kept as given (an unmodifiable list),
+   * {@code keys} and {@code tags} too when they are {@link Texts}.
+   */
+  public static EdgeMessage of(ByteString id, ByteString value, List<String> keys, long eventTime, List<Header> headers,
+      long ingestTime, List<String> tags, boolean serve) {
+    return new EdgeMessage(id, value, Texts.of(keys), eventTime, headers, ingestTime, Texts.of(tags), serve);
+  }
+
+  /** The message with every field empty. */
+  public static EdgeMessage getDefaultInstance() {
+    return DEFAULT;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder holding this message's fields. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.value = value;
+    keys.addRawTo(b.keys);
+    b.eventTime = eventTime;
+    b.headers.addAll(headers);
+    b.ingestTime = ingestTime;
+    tags.addRawTo(b.tags);
+    b.serve = serve;
+    return b;
+  }
+
+  /** The id as text (decoded on each call: {@link #getIdBytes} is the held form). */
+  public String getId() {
+    return id.toStringUtf8();
+  }
+
+  public ByteString getIdBytes() {
+    return id;
+  }
+
+  public ByteString getValue() {
+    return value;
+  }
+
+  public Texts getKeysList() {
+    return keys;
+  }
+
+  public int getKeysCount() {
+    return keys.size();
+  }
+
+  public String getKeys(int i) {
+    return keys.get(i);
+  }
+
+  public ByteString getKeysBytes(int i) {
+    return keys.bytes(i);
+  }
+
+  /** Event time, epoch milliseconds. */
+  public long getEventTime() {
+    return eventTime;
+  }
+
+  public List<Header> getHeadersList() {
+    return headers;
+  }
+
+  public int getHeadersCount() {
+    return headers.size();
+  }
+
+  public Header getHeaders(int i) {
+    return headers.get(i);
+  }
+
+  /** Ingest time, epoch milliseconds. */
+  public long getIngestTime() {
+    return ingestTime;
+  }
+
+  public Texts getTagsList() {
+    return tags;
+  }
+
+  public int getTagsCount() {
+    return tags.size();
+  }
+
+  public String getTags(int i) {
+    return tags.get(i);
+  }
+
+  public boolean getServe() {
+    return serve;
+  }
+
+  // ---- wire form ----
+
+  /** The encoded size, without a field tag or length before it; computed once. */
+  public int getSerializedSize() {
+    int s = size;
+    if (s >= 0) {
+      return s;
+    }
+    s = 0;
+    if (!id.isEmpty()) {
+      s += CodedOutputStream.computeBytesSize(Message.ID_FIELD_NUMBER, id);
+    }
+    if (!value.isEmpty()) {
+      s += CodedOutputStream.computeBytesSize(Message.VALUE_FIELD_NUMBER, value);
+    }
+    for (int i = 0, n = keys.size(); i < n; i++) {
+      s += Utf8Text.fieldSize(Message.KEYS_FIELD_NUMBER, keys.raw(i));
+    }
+    if (eventTime != 0) {
+      s += CodedOutputStream.computeInt64Size(Message.EVENT_TIME_FIELD_NUMBER, eventTime);
+    }
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      s += CodedOutputStream.computeMessageSize(Message.HEADERS_FIELD_NUMBER, headers.get(i));
+    }
+    if (ingestTime != 0) {
+      s += CodedOutputStream.computeInt64Size(Message.INGEST_TIME_FIELD_NUMBER, ingestTime);
+    }
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      s += Utf8Text.fieldSize(Message.TAGS_FIELD_NUMBER, tags.raw(i));
+    }
+    if (serve) {
+      s += CodedOutputStream.computeBoolSize(Message.SERVE_FIELD_NUMBER, true);
+    }
+    size = s;
+    return s;
+  }
+
+  /** Writes the message's fields ({@link #getSerializedSize} bytes), no tag or length before them. */
+  public void writeTo(CodedOutputStream out) throws IOException {
+    if (!id.isEmpty()) {
+      out.writeBytes(Message.ID_FIELD_NUMBER, id);
+    }
+    if (!value.isEmpty()) {
+      out.writeBytes(Message.VALUE_FIELD_NUMBER, value);
+    }
+    for (int i = 0, n = keys.size(); i < n; i++) {
+      Utf8Text.write(out, Message.KEYS_FIELD_NUMBER, keys.raw(i));
+    }
+    if (eventTime != 0) {
+      out.writeInt64(Message.EVENT_TIME_FIELD_NUMBER, eventTime);
+    }
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      out.writeMessage(Message.HEADERS_FIELD_NUMBER, headers.get(i));
+    }
+    if (ingestTime != 0) {
+      out.writeInt64(Message.INGEST_TIME_FIELD_NUMBER, ingestTime);
+    }
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      Utf8Text.write(out, Message.TAGS_FIELD_NUMBER, tags.raw(i));
+    }
+    if (serve) {
+      out.writeBool(Message.SERVE_FIELD_NUMBER, true);
+    }
+  }
+
+  /** The encoded message in a new array. */
+  public byte[] toByteArray() {
+    byte[] b = new byte[getSerializedSize()];
+    CodedOutputStream out = CodedOutputStream.newInstance(b);
+    try {
+      writeTo(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("encoding an edge message into an array of its size", e);
+    }
+    out.checkNoSpaceLeft();
+    return b;
+  }
+
+  public ByteString toByteString() {
+    return UnsafeByteOperations.unsafeWrap(toByteArray());
+  }
+
+  /** Parses an encoded message (its bytes fields copied out of {@code bytes}). */
+  public static EdgeMessage parseFrom(byte[] bytes) throws InvalidProtocolBufferException {
+    return parseFrom(CodedInputStream.newInstance(bytes));
+  }
+
+  /** Parses an encoded message; its bytes fields may be slices of {@code bytes}. */
+  public static EdgeMessage parseFrom(ByteString bytes) throws InvalidProtocolBufferException {
+    CodedInputStream in = bytes.newCodedInput();
+    in.enableAliasing(true);
+    return parseFrom(in);
+  }
+
+  /** Parses an encoded message, all that is left of {@code in}; its bytes fields are slices where {@code in} aliases. */
+  public static EdgeMessage parseFrom(CodedInputStream in) throws InvalidProtocolBufferException {
+    try {
+      EdgeMessage m = EdgeFrames.message(in);
+      in.checkLastTagWas(0);
+      return m;
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException(e);
+    }
+  }
+
+  /** As the generated class (for a peer or a test that speaks the generated types). */
+  public Message toProto() {
+    try {
+      return Message.parseFrom(toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("an edge message that its generated class cannot read", e);
+    }
+  }
+
+  /** From the generated class. */
+  public static EdgeMessage fromProto(Message m) {
+    try {
+      return parseFrom(m.toByteArray());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a generated edge message that does not parse", e);
+    }
+  }
+
+  static EdgeMessage parsed(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers,
+      long ingestTime, Texts tags, boolean serve) {
+    return new EdgeMessage(id, value, keys, eventTime, headers, ingestTime, tags, serve);
+  }
+
+  // ---- value semantics ----
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    return o instanceof EdgeMessage m && eventTime == m.eventTime && ingestTime == m.ingestTime && serve == m.serve
+        && id.equals(m.id) && value.equals(m.value) && keys.equals(m.keys) && tags.equals(m.tags)
+        && headers.equals(m.headers);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = id.hashCode();
+    h = 31 * h + value.hashCode();
+    h = 31 * h + keys.hashCode();
+    h = 31 * h + Long.hashCode(eventTime);
+    h = 31 * h + headers.hashCode();
+    h = 31 * h + Long.hashCode(ingestTime);
+    h = 31 * h + tags.hashCode();
+    return 31 * h + Boolean.hashCode(serve);
+  }
+
+  /** For logs and test failures: the id, the value's size, and the fields that are set. */
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("EdgeMessage{id=").append(getId()).append(", value=").append(value.size()).append(" bytes");
+    if (!keys.isEmpty()) {
+      s.append(", keys=").append(keys);
+    }
+    if (eventTime != 0) {
+      s.append(", eventTime=").append(eventTime);
+    }
+    if (!headers.isEmpty()) {
+      s.append(", headers=").append(MessageHeaders.toMap(this));
+    }
+    if (ingestTime != 0) {
+      s.append(", ingestTime=").append(ingestTime);
+    }
+    if (!tags.isEmpty()) {
+      s.append(", tags=").append(tags);
+    }
+    if (serve) {
+      s.append(", serve");
+    }
+    return s.append('}').toString();
+  }
+
+  /** Builds an {@link EdgeMessage}, with the generated builder's method names; not for the per-message hot path. */
+  public static final class Builder {
+    private ByteString id = ByteString.EMPTY;
+    private ByteString value = ByteString.EMPTY;
+    /** Strings or UTF-8 ByteStrings, as {@link Texts} holds them. */
+    private final ArrayList<Object> keys = new ArrayList<>(1);
+    private long eventTime;
+    private final ArrayList<Header> headers = new ArrayList<>(0);
+    private long ingestTime;
+    private final ArrayList<Object> tags = new ArrayList<>(0);
+    private boolean serve;
+
+    private Builder() {
+    }
+
+    public Builder setId(String v) {
+      id = ByteString.copyFromUtf8(v);
+      return this;
+    }
+
+    public Builder setIdBytes(ByteString v) {
+      id = nonNull(v);
+      return this;
+    }
+
+    public Builder setValue(ByteString v) {
+      value = nonNull(v);
+      return this;
+    }
+
+    public Builder addKeys(String v) {
+      keys.add(nonNull(v));
+      return this;
+    }
+
+    /** A key as its UTF-8 bytes, kept as they are (not checked). */
+    public Builder addKeysBytes(ByteString v) {
+      keys.add(nonNull(v));
+      return this;
+    }
+
+    public Builder addAllKeys(Iterable<String> vs) {
+      for (String v : vs) {
+        keys.add(nonNull(v));
+      }
+      return this;
+    }
+
+    public Builder clearKeys() {
+      keys.clear();
+      return this;
+    }
+
+    public Builder setEventTime(long v) {
+      eventTime = v;
+      return this;
+    }
+
+    public Builder addHeaders(Header h) {
+      headers.add(nonNull(h));
+      return this;
+    }
+
+    public Builder addHeaders(Header.Builder h) {
+      return addHeaders(h.build());
+    }
+
+    public Builder addAllHeaders(Iterable<Header> hs) {
+      for (Header h : hs) {
+        addHeaders(h);
+      }
+      return this;
+    }
+
+    public Builder clearHeaders() {
+      headers.clear();
+      return this;
+    }
+
+    public Builder setIngestTime(long v) {
+      ingestTime = v;
+      return this;
+    }
+
+    public Builder addTags(String v) {
+      tags.add(nonNull(v));
+      return this;
+    }
+
+    /** A tag as its UTF-8 bytes, kept as they are (not checked). */
+    public Builder addTagsBytes(ByteString v) {
+      tags.add(nonNull(v));
+      return this;
+    }
+
+    public Builder addAllTags(Iterable<String> vs) {
+      for (String v : vs) {
+        tags.add(nonNull(v));
+      }
+      return this;
+    }
+
+    public Builder clearTags() {
+      tags.clear();
+      return this;
+    }
+
+    public Builder setServe(boolean v) {
+      serve = v;
+      return this;
+    }
+
+    public String getId() {
+      return id.toStringUtf8();
+    }
+
+    public ByteString getValue() {
+      return value;
+    }
+
+    public List<String> getKeysList() {
+      return Texts.own(keys.toArray(), keys.size());
+    }
+
+    public long getEventTime() {
+      return eventTime;
+    }
+
+    public List<Header> getHeadersList() {
+      return List.copyOf(headers);
+    }
+
+    public long getIngestTime() {
+      return ingestTime;
+    }
+
+    public List<String> getTagsList() {
+      return Texts.own(tags.toArray(), tags.size());
+    }
+
+    public boolean getServe() {
+      return serve;
+    }
+
+    /** A builder of its own with this one's fields (what is added to either later is not seen by the other). */
+    @Override
+    public Builder clone() {
+      Builder b = new Builder();
+      b.id = id;
+      b.value = value;
+      b.keys.addAll(keys);
+      b.eventTime = eventTime;
+      b.headers.addAll(headers);
+      b.ingestTime = ingestTime;
+      b.tags.addAll(tags);
+      b.serve = serve;
+      return b;
+    }
+
+    public EdgeMessage build() {
+      return new EdgeMessage(id, value, Texts.own(keys.toArray(), keys.size()), eventTime,
+          headers.isEmpty() ? List.of() : List.copyOf(headers), ingestTime, Texts.own(tags.toArray(), tags.size()), serve);
+    }
+
+    private static <T> T nonNull(T v) {
+      if (v == null) {
+        throw new NullPointerException("an edge message field set to null");
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.flowmesh.runtime.edge;
+
+import com.google.protobuf.ByteString;
+import java.util.AbstractList;
+import java.util.Collection;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * An edge message's repeated string field (keys, tags): an immutable list whose entries are held
+ * either as Strings or as the UTF-8 bytes they arrived as (slices of the frame a message was parsed
+ * from), decoded each time they are read as text. The edge's writers and the UDF request writer
+ * take an entry as it is held ({@link #raw}), so a string that only passes through is never decoded
+ * and encoded again.
+ *
+ * <p>Concurrency: immutable, safe to share.
+ */
+public final class Texts extends AbstractList<String> implements RandomAccess {
+
+  /** The empty list. */
+  public static final Texts EMPTY = new Texts(new Object[0], 0);
+
+  /** Strings or ByteStrings; entries past {@code size} unused. */
+  private final Object[] items;
+  private final int size;
+
+  private Texts(Object[] items, int size) {
+    this.items = items;
+    this.size = size;
+  }
+
+  /** Over {@code items[0..size)}, each a String or a ByteString; the array is the list's from here on. */
+  static Texts own(Object[] items, int size) {
+    return size == 0 ? EMPTY : new Texts(items, size);
+  }
+
+  /** {@code strings} as a Texts: itself if it is one, else a copy (its entries must not be null). */
+  public static Texts of(Collection<String> strings) {
+    if (strings instanceof Texts t) {
+      return t;
+    }
+    if (strings.isEmpty()) {
+      return EMPTY;
+    }
+    Object[] a = strings.toArray();
+    for (Object o : a) {
+      if (o == null) {
+        throw new NullPointerException("a null string in " + strings);
+      }
+    }
+    return new Texts(a, a.length);
+  }
+
+  /** One string. */
+  public static Texts of(String s) {
+    if (s == null) {
+      throw new NullPointerException("string");
+    }
+    return new Texts(new Object[] {s}, 1);
+  }
+
+  @Override
+  public String get(int i) {
+    Object o = items[check(i)];
+    return o instanceof String s ? s : ((ByteString) o).toStringUtf8();
+  }
+
+  /** Entry {@code i} as held: a String, or its UTF-8 bytes (not checked). */
+  public Object raw(int i) {
+    return items[check(i)];
+  }
+
+  /** Entry {@code i} as UTF-8 bytes (encoded if it is held as a String). */
+  public ByteString bytes(int i) {
+    Object o = items[check(i)];
+    return o instanceof ByteString b ? b : ByteString.copyFromUtf8((String) o);
+  }
+
+  /** Whether every entry is held as a String (none keeps a frame's bytes alive). */
+  public boolean heldAsText() {
+    for (int i = 0; i < size; i++) {
+      if (!(items[i] instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Adds each entry as held to {@code to}. */
+  void addRawTo(List<Object> to) {
+    for (int i = 0; i < size; i++) {
+      to.add(items[i]);
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  private int check(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException("index " + i + " of " + size);
+    }
+    return i;
+  }
+
+  /** {@code List.equals} entry by entry, without the iterators it allocates; bytes against bytes without decoding. */
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof List<?> other) || other.size() != size) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (other instanceof Texts t && items[i] instanceof ByteString a && t.items[i] instanceof ByteString b) {
+        if (!a.equals(b)) {
+          return false;
+        }
+      } else if (!get(i).equals(other.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    for (int i = 0; i < size; i++) {
+      h = 31 * h + get(i).hashCode();
+    }
+    return h;
+  }
+}
