@@ -30,7 +30,7 @@ public final class Delivery {
     return message;
   }
 
-  /** Whether the message is marked serve ({@code EdgeMessage.serve}): its ack carries a reply. */
+  /** Whether the message is marked serve (the edge message's {@code serve} field): its ack carries a reply. */
   public boolean serve() {
     return message != null && message.getServe();
   }

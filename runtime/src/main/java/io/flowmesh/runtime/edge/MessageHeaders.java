@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link EdgeMessage}'s headers, a list of {@link Header}s on the edge (the wire form of a
+ * An {@link EdgeMessage}'s headers, a list of {@link Header}s on the edge (the wire form of a
  * {@code map<string, string>}), as and from the maps Numaflow's protocols use. A key listed twice
  * keeps its last value in a map, as a protobuf map parser would.
  *

@@ -29,8 +29,12 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
     this.size = size;
   }
 
-  /** Over {@code items[0..size)}, each a String or a ByteString; the array is the list's from here on. */
-  static Texts own(Object[] items, int size) {
+  /**
+   * Over {@code items[0..size)}, each a String or the UTF-8 bytes of one (a ByteString, taken as it
+   * is: not checked); the array is the list's from here on. {@code items} may be null when
+   * {@code size} is 0.
+   */
+  public static Texts own(Object[] items, int size) {
     return size == 0 ? EMPTY : new Texts(items, size);
   }
 

@@ -117,6 +117,41 @@ class EdgeFramesTest {
   }
 
   @Test
+  void aMessageWritesTheSameBytesAsTheGeneratedClassAndBuildsEqualToItsParse() throws Exception {
+    Random r = new Random(11);
+    for (int i = 0; i < 500; i++) {
+      Message m = randomMessage(r);
+      EdgeMessage parsed = EdgeMessage.parseFrom(m.toByteArray());
+      assertArrayEquals(m.toByteArray(), parsed.toByteArray(), "message " + i);
+      assertEquals(m.getSerializedSize(), parsed.getSerializedSize());
+      EdgeMessage built = EdgeMessage.newBuilder().setId(m.getId()).setValue(m.getValue()).addAllKeys(m.getKeysList())
+          .setEventTime(m.getEventTime()).addAllHeaders(m.getHeadersList()).setIngestTime(m.getIngestTime())
+          .addAllTags(m.getTagsList()).setServe(m.getServe()).build();
+      assertEquals(parsed, built, "message " + i);
+      assertEquals(parsed.hashCode(), built.hashCode(), "message " + i);
+      assertArrayEquals(m.toByteArray(), built.toByteArray(), "message " + i);
+      assertEquals(parsed, built.toBuilder().build());
+      assertEquals(m, parsed.toProto());
+    }
+  }
+
+  @Test
+  void textsHeldAsBytesOrAsStringsAreEqualListsOfStrings() {
+    Texts bytes = Texts.own(new Object[] {ByteString.copyFromUtf8("k1"), ByteString.copyFromUtf8("ключ")}, 2);
+    Texts strings = Texts.of(List.of("k1", "ключ"));
+    assertEquals(List.of("k1", "ключ"), bytes);
+    assertEquals(bytes, strings);
+    assertEquals(strings, bytes);
+    assertEquals(List.of("k1", "ключ").hashCode(), bytes.hashCode());
+    assertEquals(ByteString.copyFromUtf8("ключ"), strings.bytes(1));
+    assertTrue(strings.heldAsText());
+    assertFalse(bytes.heldAsText());
+    assertThrows(IndexOutOfBoundsException.class, () -> bytes.get(2));
+    assertThrows(UnsupportedOperationException.class, () -> bytes.add("x"));
+    assertThrows(NullPointerException.class, () -> Texts.of(java.util.Arrays.asList("a", null)));
+  }
+
+  @Test
   void everyCutOfAFrameIsRefusedOrReadAsTheGeneratedParserDoes() {
     byte[] frame = batchFrame(new Random(3), 6);
     int read = 0;

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class TransformStage implements EdgeIntake, UdfStream.Events<SourceTransformResponse>, AckListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransformStage.class);
-  /** Numaflow's tag that drops a result (the SDKs' {@code EdgeMessage.DROP}). */
+  /** Numaflow's tag that drops a result (the SDKs' {@code Message.DROP}). */
   public static final String DROP = "U+005C__DROP__";
   static final String KIND = "source transformer";
 
