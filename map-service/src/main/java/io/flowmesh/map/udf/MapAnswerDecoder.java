@@ -120,7 +120,8 @@ public final class MapAnswerDecoder {
   /**
    * A {@code Result} in {@code a[pos, end)}, or null. Its keys and tags are slices of {@code a}
    * (checked ASCII, so UTF-8) held as {@link Texts}: an output message writes them on as they are,
-   * and keeps nothing alive that its value, a slice of the same array, does not.
+   * and keeps nothing alive that its value, a slice of the same array, does not. A result without a
+   * value has its keys and tags copied out instead, so as not to keep the array for them alone.
    */
   private static UdfResult result(byte[] a, int pos, int end) {
     Object[] keys = null;
@@ -155,7 +156,18 @@ public final class MapAnswerDecoder {
       }
       pos += len;
     }
+    if (value.isEmpty()) {
+      own(keys, keyCount);
+      own(tags, tagCount);
+    }
     return new UdfResult(Texts.own(keys, keyCount), value, Texts.own(tags, tagCount));
+  }
+
+  /** Replaces each slice in {@code slices[0..n)} by a copy of its bytes. */
+  private static void own(Object[] slices, int n) {
+    for (int i = 0; i < n; i++) {
+      slices[i] = ByteString.copyFrom(((ByteString) slices[i]).toByteArray());
+    }
   }
 
   private static Object[] grow(Object[] a, int used) {

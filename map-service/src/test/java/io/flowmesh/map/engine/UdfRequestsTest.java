@@ -87,7 +87,7 @@ class UdfRequestsTest {
   }
 
   @Test
-  void aParsedMessagesKeysAndHeadersAreWrittenAsTheirBytesAndTheSameAsText() throws Exception {
+  void aParsedMessagesKeysAreWrittenAsTheirBytesAndItsHeadersAsTheirText() throws Exception {
     EdgeMessage built = msg(1_700_000_000_123L).toBuilder().addKeys("k").addKeys("ключ")
         .addHeaders(MessageHeaders.header("h", "x")).build();
     EdgeMessage parsed = EdgeMessage.parseFrom(built.toByteArray());

@@ -13,6 +13,7 @@ import com.google.protobuf.UnknownFieldSet;
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
+import io.flowmesh.runtime.edge.Texts;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -43,6 +44,22 @@ class MapAnswerDecoderTest {
     int at = indexOf(wire, value);
     wire[at] = 'J';
     assertEquals("Jello, world", a.results.get(0).value().toStringUtf8(), "the value aliases the frame's array");
+  }
+
+  @Test
+  void keysAndTagsAreSlicesOfTheFrameBesideAValueAndCopiesWithout() throws Exception {
+    byte[] wire = MapResponse.newBuilder().setId("9")
+        .addResults(MapResponse.Result.newBuilder().addKeys("key-a").setValue(ByteString.copyFromUtf8("v")).addTags("tag-a"))
+        .addResults(MapResponse.Result.newBuilder().addKeys("key-b").addTags("tag-b")).build().toByteArray();
+    MapAnswer a = MapAnswerDecoder.read(wire, 0, wire.length);
+    assertNotNull(a);
+    Texts withValue = (Texts) a.results.get(0).keys();
+    Texts without = (Texts) a.results.get(1).keys();
+    assertTrue(withValue.raw(0) instanceof ByteString && without.raw(0) instanceof ByteString, "held as bytes, not decoded");
+    Arrays.fill(wire, (byte) '#');
+    assertEquals("#####", withValue.get(0), "beside a value (which keeps the frame anyway): a slice of the frame");
+    assertEquals(List.of("key-b"), without, "without a value: its own copy, so it alone does not keep the frame");
+    assertEquals(List.of("tag-b"), a.results.get(1).tags());
   }
 
   @Test

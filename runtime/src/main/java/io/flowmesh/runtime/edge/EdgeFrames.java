@@ -20,8 +20,11 @@ import java.util.List;
  * watermark) by hand, as protobuf's rules have them: fields in any order, unknown fields skipped, a
  * field of the wrong wire type treated as unknown, a message field given twice merged, a scalar given
  * twice the last one. Values, ids, keys and tags are slices of the frame ({@link ProtoInput#aliasing}),
- * not copies; nothing per message is allocated but the message, its slices and its key and tag
- * arrays.
+ * not copies, when the frame is an unpooled heap buffer, as Vert.x hands each DATA frame over
+ * (copies otherwise). Per message: the message, its slices, and for keys or tags an array and its
+ * {@link Texts}; headers (rare) are decoded to Strings in generated {@link Header}s. A stray
+ * end-group tag anywhere refuses the frame (the generated parser, fed a reader, ignored what
+ * followed it at the top level).
  *
  * <p>Concurrency: stateless.
  */

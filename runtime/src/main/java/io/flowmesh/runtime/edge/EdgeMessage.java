@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One message on an edge: the {@code flowmesh.edge.v1.Message} of edge_messages.proto, as the
@@ -59,12 +60,14 @@ public final class EdgeMessage {
   }
 
   /**
-   * A message from its fields, none null; {@code headers} is kept as given (an unmodifiable list),
-   * {@code keys} and {@code tags} too when they are {@link Texts}.
+   * A message from its fields, none null; {@code keys}, {@code tags} and {@code headers} are kept as
+   * given when they are immutable ({@link Texts}; a {@code List.of} or {@code List.copyOf}), copied
+   * otherwise.
    */
   public static EdgeMessage of(ByteString id, ByteString value, List<String> keys, long eventTime, List<Header> headers,
       long ingestTime, List<String> tags, boolean serve) {
-    return new EdgeMessage(id, value, Texts.of(keys), eventTime, headers, ingestTime, Texts.of(tags), serve);
+    return new EdgeMessage(Objects.requireNonNull(id, "id"), Objects.requireNonNull(value, "value"), Texts.of(keys),
+        eventTime, List.copyOf(headers), ingestTime, Texts.of(tags), serve);
   }
 
   /** The message with every field empty. */

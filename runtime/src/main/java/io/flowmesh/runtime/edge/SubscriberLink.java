@@ -42,7 +42,7 @@ final class SubscriberLink {
     /** The credit to announce in the hello of the new stream {@code s}. */
     long initialCredit(SubscriberSession s);
 
-    /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes); its first seq is {@code batch.getFirstSeq()}. */
+    /** A batch on {@code s}, checked against the protocol (credit, sequence, message sizes); its first seq is {@code batch.firstSeq}. */
     void batch(SubscriberSession s, EdgeFrames.Inbound batch);
 
     /** A watermark heartbeat. */

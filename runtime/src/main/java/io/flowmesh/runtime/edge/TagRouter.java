@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import com.google.protobuf.ByteString;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ final class TagRouter {
   static final int MAX = 64;
 
   private final Map<String, Integer> bitOfTag = new HashMap<>();
+  /** The same, keyed by each tag's UTF-8 bytes: a message's tag held as bytes is looked up without decoding it. */
+  private final Map<ByteString, Integer> bitOfTagBytes = new HashMap<>();
   private final TagCondition.Op[] ops;
   private final long[] masks;
 
@@ -43,6 +46,7 @@ final class TagRouter {
           }
           bit = bitOfTag.size();
           bitOfTag.put(tag, bit);
+          bitOfTagBytes.put(ByteString.copyFromUtf8(tag), bit);
         }
         masks[e] |= 1L << bit;
       }
@@ -52,8 +56,10 @@ final class TagRouter {
   /** The edges {@code m} goes on, bit {@code e} for edge {@code e}; 0 when it meets no edge's condition. */
   long route(EdgeMessage m) {
     long present = 0;
-    for (int i = 0, n = m.getTagsCount(); i < n; i++) {
-      Integer bit = bitOfTag.get(m.getTags(i));
+    Texts tags = m.getTagsList();
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      Object tag = tags.raw(i);
+      Integer bit = tag instanceof ByteString b ? bitOfTagBytes.get(b) : bitOfTag.get((String) tag);
       if (bit != null) {
         present |= 1L << bit;
       }

@@ -80,6 +80,45 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
     return o instanceof ByteString b ? b : ByteString.copyFromUtf8((String) o);
   }
 
+  /**
+   * Whether an entry reads as {@code text}, without decoding an entry held as bytes when
+   * {@code text} is ASCII (and without the iterator {@code List.contains} allocates).
+   */
+  @Override
+  public boolean contains(Object text) {
+    if (!(text instanceof String s)) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      Object o = items[i];
+      if (o instanceof String t ? t.equals(s) : sameText((ByteString) o, s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code utf8} decodes to {@code s}: byte by byte when {@code s} is ASCII, else by decoding. */
+  static boolean sameText(ByteString utf8, String s) {
+    int n = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < n && ascii; i++) {
+      ascii = s.charAt(i) < 0x80;
+    }
+    if (!ascii) {
+      return utf8.toStringUtf8().equals(s);
+    }
+    if (utf8.size() != n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (utf8.byteAt(i) != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether every entry is held as a String (none keeps a frame's bytes alive). */
   public boolean heldAsText() {
     for (int i = 0; i < size; i++) {

@@ -3,7 +3,7 @@ package io.flowmesh.runtime.service;
 import io.flowmesh.proto.edge.v1.Batch;
 import io.flowmesh.proto.edge.v1.SubscriberFrame;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
-import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
@@ -50,7 +50,7 @@ public final class WarmUp {
         .build().toByteArray();
     try {
       UpstreamFrame.parseFrom(frame);
-      EdgeMessage.parseFrom(EdgeMessage.newBuilder().setId("warm-up").build().toByteArray());
+      EdgeFrames.parse(Buffer.buffer(frame));
       SubscriberFrame.parseFrom(SubscriberFrame.getDefaultInstance().toByteArray());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new IllegalStateException("warm-up frame does not parse", e);

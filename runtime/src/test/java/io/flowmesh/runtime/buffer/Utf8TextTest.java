@@ -18,7 +18,7 @@ class Utf8TextTest {
   }
 
   @Test
-  void aParsedMessagesStringsAreHeldAsTheirBytesUntilReadAsText() throws Exception {
+  void aParsedMessagesStringsAreHeldAsTheirBytesEvenOnceReadAsText() throws Exception {
     EdgeMessage m = EdgeMessage.parseFrom(EdgeMessage.newBuilder().setId("m").addKeys("k1").addKeys("ключ").build().toByteArray());
     assertEquals(utf8("k1"), Utf8Text.at(m.getKeysList(), 0));
     assertEquals(utf8("ключ"), Utf8Text.at(m.getKeysList(), 1));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.proto.edge.v1.Batch;
+import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.proto.edge.v1.UpstreamFrame;
 import io.flowmesh.proto.grpc.GrpcFrameReader;
 import io.flowmesh.proto.grpc.GrpcFrames;
@@ -27,14 +28,35 @@ class EdgeCodecTest {
         .setIngestTime(1_700_000_000_123L + i).build();
   }
 
+  /** {@link #plain} built with the generated classes. */
+  private static Message plainProto(int i) {
+    return Message.newBuilder().setId("m-" + i).setValue(ByteString.copyFromUtf8("value " + i)).setEventTime(1_700_000_000_000L + i)
+        .setIngestTime(1_700_000_000_123L + i).build();
+  }
+
   private static EdgeMessage full(int i) {
     return EdgeMessage.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
         .setEventTime(-5).addHeaders(MessageHeaders.header("h", "v" + i)).addHeaders(MessageHeaders.header("ü", "€")).addTags("t").setServe(true).build();
   }
 
+  /** {@link #full} built with the generated classes. */
+  private static Message fullProto(int i) {
+    return Message.newBuilder().setId("full-" + i).setValue(ByteString.copyFrom(new byte[300 + i])).addKeys("k" + i).addKeys("")
+        .setEventTime(-5).addHeaders(MessageHeaders.header("h", "v" + i)).addHeaders(MessageHeaders.header("ü", "€")).addTags("t").setServe(true).build();
+  }
+
+  /** The generated classes' message for each of ours, built from the same values by their own builder (see {@link #plain}, {@link #full}). */
+  private static Message proto(EdgeMessage m) {
+    if (m.getId().isEmpty()) {
+      return Message.getDefaultInstance();
+    }
+    int i = Integer.parseInt(m.getId().substring(m.getId().lastIndexOf('-') + 1));
+    return m.getId().startsWith("full-") ? fullProto(i) : plainProto(i);
+  }
+
   /** What the generated classes write for the same batch, with the gRPC prefix before it. */
   private static byte[] generated(long firstSeq, long watermark, EdgeMessage... messages) {
-    Batch batch = Batch.newBuilder().setFirstSeq(firstSeq).setWatermark(watermark).addAllMessages(Arrays.stream(messages).map(EdgeMessage::toProto).toList()).build();
+    Batch batch = Batch.newBuilder().setFirstSeq(firstSeq).setWatermark(watermark).addAllMessages(Arrays.stream(messages).map(EdgeCodecTest::proto).toList()).build();
     return GrpcFrames.frame(UpstreamFrame.newBuilder().setBatch(batch).build());
   }
 

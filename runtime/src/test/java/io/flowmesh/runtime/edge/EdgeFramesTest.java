@@ -145,6 +145,8 @@ class EdgeFramesTest {
     assertEquals(List.of("k1", "ключ").hashCode(), bytes.hashCode());
     assertEquals(ByteString.copyFromUtf8("ключ"), strings.bytes(1));
     assertTrue(strings.heldAsText());
+    assertTrue(bytes.contains("ключ") && bytes.contains("k1") && !bytes.contains("k") && !bytes.contains("k2") && !bytes.contains(null));
+    assertTrue(strings.contains("ключ") && !strings.contains("ключи"));
     assertFalse(bytes.heldAsText());
     assertThrows(IndexOutOfBoundsException.class, () -> bytes.get(2));
     assertThrows(UnsupportedOperationException.class, () -> bytes.add("x"));
@@ -179,14 +181,19 @@ class EdgeFramesTest {
 
   @Test
   void unknownFieldsAndFieldsOfTheWrongWireTypeAreSkippedAtEveryLevel() throws Exception {
-    Message m = Message.newBuilder().setId("a").setValue(ByteString.copyFromUtf8("v")).addKeys("k").setEventTime(5).build();
-    byte[] message = concat(m.toByteArray(), unknowns(), wrongWireTypes());
+    Header h = Header.newBuilder().setKey("hk").setValue("hv").build();
+    Message m = Message.newBuilder().setId("a").setValue(ByteString.copyFromUtf8("v")).addKeys("k").setEventTime(5).addHeaders(h).build();
+    byte[] message = concat(m.toByteArray(), unknowns(), wrongWireTypes(), field(5, concat(h.toByteArray(), unknowns())));
     byte[] batch = concat(field(2, message), unknowns(), varint(1, 7), field(2, m.toByteArray()));
     byte[] frame = concat(unknowns(), field(1, batch), unknowns());
     assertTrue(sameAsGenerated(frame, "unknown fields"));
     EdgeFrames.Inbound f = EdgeFrames.parse(Buffer.buffer(frame));
     assertEquals(7, f.firstSeq);
-    assertEquals(List.of(EdgeMessage.fromProto(m), EdgeMessage.fromProto(m)), f.messages);
+    EdgeMessage twoHeaders = EdgeMessage.fromProto(m).toBuilder().addHeaders(h).build();
+    assertEquals(List.of(twoHeaders, EdgeMessage.fromProto(m)), f.messages);
+    byte[] watermark = concat(unknowns(), field(2, concat(unknowns(), varint(1, 42), unknowns())));
+    assertTrue(sameAsGenerated(watermark, "unknown fields in a watermark frame"));
+    assertEquals(42, EdgeFrames.parse(Buffer.buffer(watermark)).watermark);
   }
 
   @Test

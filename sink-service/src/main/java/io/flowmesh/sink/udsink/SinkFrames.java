@@ -7,7 +7,9 @@ import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.sink.v1.Handshake;
 import io.flowmesh.proto.udf.sink.v1.SinkRequest;
 import io.flowmesh.proto.udf.sink.v1.TransmissionStatus;
+import io.flowmesh.runtime.buffer.Utf8Text;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.Texts;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +53,9 @@ final class SinkFrames {
     try {
       cos.writeTag(SinkRequest.REQUEST_FIELD_NUMBER, 2);
       cos.writeUInt32NoTag(requestSize);
-      for (int i = 0, n = m.getKeysCount(); i < n; i++) {
-        cos.writeString(KEYS, m.getKeys(i));
+      Texts keys = m.getKeysList();
+      for (int i = 0, n = keys.size(); i < n; i++) {
+        Utf8Text.write(cos, KEYS, Utf8Text.at(keys, i));
       }
       ByteString value = m.getValue();
       if (!value.isEmpty()) {
@@ -71,8 +74,8 @@ final class SinkFrames {
           cos.writeInt32(2, nanos);
         }
       }
-      if (!m.getId().isEmpty()) {
-        cos.writeString(ID, m.getId());
+      if (!m.getIdBytes().isEmpty()) {
+        Utf8Text.write(cos, ID, Utf8Text.checked(m.getIdBytes()));
       }
       if (m.getHeadersCount() > 0) {
         for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
@@ -93,8 +96,9 @@ final class SinkFrames {
   /** The size of {@code SinkRequest.Request} for {@code m}, without its tag and length. */
   static int requestSize(EdgeMessage m) {
     int size = 0;
-    for (int i = 0, n = m.getKeysCount(); i < n; i++) {
-      size += CodedOutputStream.computeStringSize(KEYS, m.getKeys(i));
+    Texts keys = m.getKeysList();
+    for (int i = 0, n = keys.size(); i < n; i++) {
+      size += Utf8Text.fieldSize(KEYS, Utf8Text.at(keys, i));
     }
     if (!m.getValue().isEmpty()) {
       size += CodedOutputStream.computeBytesSize(VALUE, m.getValue());
@@ -103,8 +107,8 @@ final class SinkFrames {
       int ts = timestampSize(m.getEventTime());
       size += CodedOutputStream.computeTagSize(EVENT_TIME) + CodedOutputStream.computeUInt32SizeNoTag(ts) + ts;
     }
-    if (!m.getId().isEmpty()) {
-      size += CodedOutputStream.computeStringSize(ID, m.getId());
+    if (!m.getIdBytes().isEmpty()) {
+      size += Utf8Text.fieldSize(ID, Utf8Text.checked(m.getIdBytes()));
     }
     if (m.getHeadersCount() > 0) {
       for (int i = 0, n = m.getHeadersCount(); i < n; i++) {
