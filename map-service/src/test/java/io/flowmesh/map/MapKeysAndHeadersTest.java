@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.MessageHeaders;
@@ -53,7 +54,7 @@ class MapKeysAndHeadersTest {
 
   /** Even elements have two keys and two headers, odd ones none. */
   private static EdgeMessage element(int i) {
-    EdgeMessage.Builder b = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setEventTime(1000 + i);
+    EdgeMessageBuilder b = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setEventTime(1000 + i);
     if (i % 2 == 0) {
       b.addKeys("k" + i).addKeys("second").addHeaders(MessageHeaders.header("trace", "t" + i)).addHeaders(MessageHeaders.header("tenant", "acme"));
     }

@@ -10,7 +10,6 @@ import io.flowmesh.proto.edge.v1.Message;
 import io.flowmesh.runtime.buffer.Utf8Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,7 +46,7 @@ public final class EdgeMessage {
   /** The encoded size, -1 until computed. */
   private int size = -1;
 
-  private EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
+  EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
       Texts tags, boolean serve) {
     this.id = id;
     this.value = value;
@@ -75,13 +74,13 @@ public final class EdgeMessage {
     return DEFAULT;
   }
 
-  public static Builder newBuilder() {
-    return new Builder();
+  public static EdgeMessageBuilder newBuilder() {
+    return new EdgeMessageBuilder();
   }
 
   /** A builder holding this message's fields. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public EdgeMessageBuilder toBuilder() {
+    EdgeMessageBuilder b = new EdgeMessageBuilder();
     b.id = id;
     b.value = value;
     keys.addRawTo(b.keys);
@@ -337,177 +336,5 @@ public final class EdgeMessage {
       s.append(", serve");
     }
     return s.append('}').toString();
-  }
-
-  /** Builds an {@link EdgeMessage}, with the generated builder's method names; not for the per-message hot path. */
-  public static final class Builder {
-    private ByteString id = ByteString.EMPTY;
-    private ByteString value = ByteString.EMPTY;
-    /** Strings or UTF-8 ByteStrings, as {@link Texts} holds them. */
-    private final ArrayList<Object> keys = new ArrayList<>(1);
-    private long eventTime;
-    private final ArrayList<Header> headers = new ArrayList<>(0);
-    private long ingestTime;
-    private final ArrayList<Object> tags = new ArrayList<>(0);
-    private boolean serve;
-
-    private Builder() {
-    }
-
-    public Builder setId(String v) {
-      id = ByteString.copyFromUtf8(v);
-      return this;
-    }
-
-    public Builder setIdBytes(ByteString v) {
-      id = nonNull(v);
-      return this;
-    }
-
-    public Builder setValue(ByteString v) {
-      value = nonNull(v);
-      return this;
-    }
-
-    public Builder addKeys(String v) {
-      keys.add(nonNull(v));
-      return this;
-    }
-
-    /** A key as its UTF-8 bytes, kept as they are (not checked). */
-    public Builder addKeysBytes(ByteString v) {
-      keys.add(nonNull(v));
-      return this;
-    }
-
-    public Builder addAllKeys(Iterable<String> vs) {
-      for (String v : vs) {
-        keys.add(nonNull(v));
-      }
-      return this;
-    }
-
-    public Builder clearKeys() {
-      keys.clear();
-      return this;
-    }
-
-    public Builder setEventTime(long v) {
-      eventTime = v;
-      return this;
-    }
-
-    public Builder addHeaders(Header h) {
-      headers.add(nonNull(h));
-      return this;
-    }
-
-    public Builder addHeaders(Header.Builder h) {
-      return addHeaders(h.build());
-    }
-
-    public Builder addAllHeaders(Iterable<Header> hs) {
-      for (Header h : hs) {
-        addHeaders(h);
-      }
-      return this;
-    }
-
-    public Builder clearHeaders() {
-      headers.clear();
-      return this;
-    }
-
-    public Builder setIngestTime(long v) {
-      ingestTime = v;
-      return this;
-    }
-
-    public Builder addTags(String v) {
-      tags.add(nonNull(v));
-      return this;
-    }
-
-    /** A tag as its UTF-8 bytes, kept as they are (not checked). */
-    public Builder addTagsBytes(ByteString v) {
-      tags.add(nonNull(v));
-      return this;
-    }
-
-    public Builder addAllTags(Iterable<String> vs) {
-      for (String v : vs) {
-        tags.add(nonNull(v));
-      }
-      return this;
-    }
-
-    public Builder clearTags() {
-      tags.clear();
-      return this;
-    }
-
-    public Builder setServe(boolean v) {
-      serve = v;
-      return this;
-    }
-
-    public String getId() {
-      return id.toStringUtf8();
-    }
-
-    public ByteString getValue() {
-      return value;
-    }
-
-    public List<String> getKeysList() {
-      return Texts.own(keys.toArray(), keys.size());
-    }
-
-    public long getEventTime() {
-      return eventTime;
-    }
-
-    public List<Header> getHeadersList() {
-      return List.copyOf(headers);
-    }
-
-    public long getIngestTime() {
-      return ingestTime;
-    }
-
-    public List<String> getTagsList() {
-      return Texts.own(tags.toArray(), tags.size());
-    }
-
-    public boolean getServe() {
-      return serve;
-    }
-
-    /** A builder of its own with this one's fields (what is added to either later is not seen by the other). */
-    @Override
-    public Builder clone() {
-      Builder b = new Builder();
-      b.id = id;
-      b.value = value;
-      b.keys.addAll(keys);
-      b.eventTime = eventTime;
-      b.headers.addAll(headers);
-      b.ingestTime = ingestTime;
-      b.tags.addAll(tags);
-      b.serve = serve;
-      return b;
-    }
-
-    public EdgeMessage build() {
-      return new EdgeMessage(id, value, Texts.own(keys.toArray(), keys.size()), eventTime,
-          headers.isEmpty() ? List.of() : List.copyOf(headers), ingestTime, Texts.own(tags.toArray(), tags.size()), serve);
-    }
-
-    private static <T> T nonNull(T v) {
-      if (v == null) {
-        throw new NullPointerException("an edge message field set to null");
-      }
-      return v;
-    }
   }
 }

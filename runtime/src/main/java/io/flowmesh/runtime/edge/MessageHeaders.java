@@ -36,7 +36,7 @@ public final class MessageHeaders {
   }
 
   /** Adds every entry of {@code headers} to {@code b}. */
-  public static EdgeMessage.Builder addAll(EdgeMessage.Builder b, Map<String, String> headers) {
+  public static EdgeMessageBuilder addAll(EdgeMessageBuilder b, Map<String, String> headers) {
     headers.forEach((k, v) -> b.addHeaders(Header.newBuilder().setKey(k).setValue(v)));
     return b;
   }

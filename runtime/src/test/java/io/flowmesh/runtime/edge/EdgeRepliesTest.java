@@ -60,7 +60,7 @@ class EdgeRepliesTest extends TwoVertxEdgeTest {
       while (next.get() < total && server.room() > 0 && server.subscriberCount() == 2) {
         int i = next.getAndIncrement();
         // even: tagged x, so on both edges; odd: on none (dropped, acked as done)
-        EdgeMessage.Builder m = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true);
+        EdgeMessageBuilder m = EdgeMessage.newBuilder().setId("m" + i).setValue(ByteString.copyFromUtf8("v" + i)).setServe(true);
         server.offer((i % 2 == 0 ? m.addTags("x") : m).build(), i);
       }
     }));

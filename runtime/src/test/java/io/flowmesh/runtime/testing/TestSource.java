@@ -2,6 +2,7 @@ package io.flowmesh.runtime.testing;
 
 import com.google.protobuf.ByteString;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.EdgeOptions;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,7 +42,7 @@ public final class TestSource implements AutoCloseable {
 
   /** As above; {@code more} adds to each message before it is built (headers, tags). */
   public TestSource(long total, LongFunction<ByteString> value, int keyCount, boolean serve,
-      java.util.function.Consumer<EdgeMessage.Builder> more) {
+      java.util.function.Consumer<EdgeMessageBuilder> more) {
     AtomicLong next = new AtomicLong();
     server = OnLoop.call(context, () -> new EdgeServer(vertx, "test-source", EdgeOptions.defaults(), 4096, new SimpleMeterRegistry()));
     OnLoop.run(context, () -> {
@@ -56,7 +57,7 @@ public final class TestSource implements AutoCloseable {
         long now = System.currentTimeMillis();
         while (next.get() < total && server.room() > 0) {
           long i = next.getAndIncrement();
-          EdgeMessage.Builder b = EdgeMessage.newBuilder().setId("m" + i).setValue(value.apply(i)).setEventTime(now).setIngestTime(now);
+          EdgeMessageBuilder b = EdgeMessage.newBuilder().setId("m" + i).setValue(value.apply(i)).setEventTime(now).setIngestTime(now);
           if (keyCount > 0) {
             b.addKeys("k" + (i % keyCount));
           }

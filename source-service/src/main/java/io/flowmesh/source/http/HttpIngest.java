@@ -2,6 +2,7 @@ package io.flowmesh.source.http;
 
 import io.flowmesh.proto.edge.v1.ReplyOutput;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.source.engine.EventTimeWatermark;
@@ -69,7 +70,7 @@ public final class HttpIngest implements Producer {
   }
 
   /** Takes every message of a request into the edge's queue, or none. */
-  Result accept(List<EdgeMessage.Builder> messages, long bytes) {
+  Result accept(List<EdgeMessageBuilder> messages, long bytes) {
     return accept(messages, bytes, null, false);
   }
 
@@ -78,7 +79,7 @@ public final class HttpIngest implements Producer {
    * {@code waiter} (null: none), so its ack comes back to it; {@code serve} marks them serving
    * requests, whose acks carry the pipeline's replies.
    */
-  Result accept(List<EdgeMessage.Builder> messages, long bytes, Waiter waiter, boolean serve) {
+  Result accept(List<EdgeMessageBuilder> messages, long bytes, Waiter waiter, boolean serve) {
     if (stopping) {
       return new Result(Outcome.STOPPING, null);
     }
@@ -92,7 +93,7 @@ public final class HttpIngest implements Producer {
     long now = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
     String lastId = null;
-    for (EdgeMessage.Builder b : messages) {
+    for (EdgeMessageBuilder b : messages) {
       String id = ids.next();
       if (serve) {
         b.setServe(true);
@@ -115,7 +116,7 @@ public final class HttpIngest implements Producer {
    * requests, {@link Waiter.Mode#ACKED} does not), each with one {@link Waiter}; the future completes
    * with the answer, the timeout, or at once when refused (async: at once, {@code SUBMITTED}).
    */
-  Future<Answer> submit(List<EdgeMessage.Builder> messages, long bytes, Waiter.Mode mode, long timeoutMillis, Waiter.Handle handle) {
+  Future<Answer> submit(List<EdgeMessageBuilder> messages, long bytes, Waiter.Mode mode, long timeoutMillis, Waiter.Handle handle) {
     int n = messages.size();
     Waiter w = waiters.open(mode, n, timeoutMillis);
     if (w == null) {

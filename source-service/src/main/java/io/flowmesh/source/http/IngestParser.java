@@ -3,6 +3,7 @@ package io.flowmesh.source.http;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -35,7 +36,7 @@ import java.util.List;
 final class IngestParser {
 
   /** Messages parsed from one request and their payload bytes in all. */
-  record Parsed(List<EdgeMessage.Builder> messages, long bytes) {
+  record Parsed(List<EdgeMessageBuilder> messages, long bytes) {
   }
 
   private final long maxMessageBytes;
@@ -45,16 +46,16 @@ final class IngestParser {
   }
 
   Parsed single(String keysHeader, String eventTimeHeader, Buffer body, long nowMillis) throws BadRequestException {
-    EdgeMessage.Builder b = defaults(keysHeader, eventTimeHeader, nowMillis);
+    EdgeMessageBuilder b = defaults(keysHeader, eventTimeHeader, nowMillis);
     checkSize(body.length(), "the body");
     b.setValue(UnsafeByteOperations.unsafeWrap(body.getBytes()));
     return new Parsed(List.of(b), body.length());
   }
 
   Parsed ndjson(String keysHeader, String eventTimeHeader, Buffer body, long nowMillis) throws BadRequestException {
-    EdgeMessage.Builder template = defaults(keysHeader, eventTimeHeader, nowMillis);
+    EdgeMessageBuilder template = defaults(keysHeader, eventTimeHeader, nowMillis);
     String text = body.toString(StandardCharsets.UTF_8);
-    List<EdgeMessage.Builder> out = new ArrayList<>();
+    List<EdgeMessageBuilder> out = new ArrayList<>();
     long bytes = 0;
     int line = 0;
     int start = 0;
@@ -69,7 +70,7 @@ final class IngestParser {
       if (s.isEmpty()) {
         continue;
       }
-      EdgeMessage.Builder b = parseLine(s, line, template.clone());
+      EdgeMessageBuilder b = parseLine(s, line, template.clone());
       bytes += b.getValue().size();
       out.add(b);
     }
@@ -79,7 +80,7 @@ final class IngestParser {
     return new Parsed(out, bytes);
   }
 
-  private EdgeMessage.Builder parseLine(String s, int line, EdgeMessage.Builder b) throws BadRequestException {
+  private EdgeMessageBuilder parseLine(String s, int line, EdgeMessageBuilder b) throws BadRequestException {
     JsonObject o;
     try {
       o = new JsonObject(s);
@@ -127,8 +128,8 @@ final class IngestParser {
     return b;
   }
 
-  private EdgeMessage.Builder defaults(String keysHeader, String eventTimeHeader, long nowMillis) throws BadRequestException {
-    EdgeMessage.Builder b = EdgeMessage.newBuilder().setEventTime(nowMillis);
+  private EdgeMessageBuilder defaults(String keysHeader, String eventTimeHeader, long nowMillis) throws BadRequestException {
+    EdgeMessageBuilder b = EdgeMessage.newBuilder().setEventTime(nowMillis);
     if (keysHeader != null) {
       for (String k : keysHeader.split(",")) {
         String key = k.strip();

@@ -3,6 +3,7 @@ package io.flowmesh.source.kafka;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ final class PartitionState {
    * the record timestamp as event time ({@code now} when it has none) and {@code now} as ingest time.
    */
   EdgeMessage message(ConsumerRecord<byte[], byte[]> r, long now) {
-    EdgeMessage.Builder b = EdgeMessage.newBuilder().setId(id(r.offset()))
+    EdgeMessageBuilder b = EdgeMessage.newBuilder().setId(id(r.offset()))
         .setEventTime(r.timestamp() >= 0 ? r.timestamp() : now).setIngestTime(now);
     if (r.value() != null) {
       b.setValue(UnsafeByteOperations.unsafeWrap(r.value())); // the deserializer made this array for us alone
@@ -119,7 +120,7 @@ final class PartitionState {
    * The key's bytes go to the message as they are when they are UTF-8 (no String made here and
    * encoded again on the edge); other bytes are decoded with replacement characters.
    */
-  static void addKey(EdgeMessage.Builder b, byte[] key) {
+  static void addKey(EdgeMessageBuilder b, byte[] key) {
     ByteString k = UnsafeByteOperations.unsafeWrap(key); // the deserializer made this array for us alone
     if (k.isValidUtf8()) {
       b.addKeysBytes(k);

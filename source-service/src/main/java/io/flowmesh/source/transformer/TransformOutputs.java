@@ -2,6 +2,7 @@ package io.flowmesh.source.transformer;
 
 import io.flowmesh.proto.udf.sourcetransformer.v1.SourceTransformResponse;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.source.engine.EventTimeWatermark;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class TransformOutputs {
         long eventTime = r.hasEventTime()
             ? r.getEventTime().getSeconds() * 1000 + r.getEventTime().getNanos() / 1_000_000 : in.getEventTime();
         watermark.seen(eventTime, nowMillis, nowNanos);
-        EdgeMessage.Builder b = EdgeMessage.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
+        EdgeMessageBuilder b = EdgeMessage.newBuilder().setId(kept == 1 ? in.getId() : in.getId() + "/" + index).setValue(r.getValue())
             .setEventTime(eventTime).setIngestTime(in.getIngestTime()).setServe(in.getServe());
         // an empty list is not added: the builder would allocate a list for it all the same
         if (r.getKeysCount() > 0) {

@@ -6,6 +6,7 @@ import io.flowmesh.proto.udf.source.v1.Offset;
 import io.flowmesh.proto.udf.source.v1.ReadRequest;
 import io.flowmesh.proto.udf.source.v1.ReadResponse;
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.LogLimiter;
 import io.flowmesh.runtime.edge.MessageHeaders;
@@ -257,7 +258,7 @@ public final class UdSourceIntake implements Producer, UdSourceStreams.Owner {
 
   private static EdgeMessage toMessage(ReadResponse.Result r, long now) {
     Offset o = r.getOffset();
-    EdgeMessage.Builder b = EdgeMessage.newBuilder()
+    EdgeMessageBuilder b = EdgeMessage.newBuilder()
         .setId("p" + o.getPartitionId() + "/" + OFFSET_TEXT.encodeToString(o.getOffset().toByteArray()))
         .setValue(r.getPayload()).setEventTime(eventTime(r, now)).setIngestTime(now).addAllKeys(r.getKeysList());
     if (r.getHeadersCount() > 0) {

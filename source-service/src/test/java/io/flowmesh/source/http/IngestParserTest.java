@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class IngestParserTest {
     String body = "{\"value\":\"héllo\",\"keys\":[\"k1\"],\"event_time\":1000}\n\n"
         + "{\"value_base64\":\"AAEC/w==\"}\r\n"
         + "{\"value\":\"x\",\"event_time\":\"2024-05-01T12:00:00.5+02:00\"}";
-    List<EdgeMessage.Builder> ms = parser.ndjson("h", "2000", Buffer.buffer(body), 9).messages();
+    List<EdgeMessageBuilder> ms = parser.ndjson("h", "2000", Buffer.buffer(body), 9).messages();
     assertEquals(3, ms.size());
     assertEquals("héllo", ms.get(0).getValue().toStringUtf8());
     assertEquals(List.of("k1"), ms.get(0).getKeysList());

@@ -3,6 +3,7 @@ package io.flowmesh.source.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flowmesh.runtime.edge.EdgeMessage;
+import io.flowmesh.runtime.edge.EdgeMessageBuilder;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class MessageIdTest {
 
   @Test
   void aUtf8KeyIsKeptAsItIsAndOtherBytesAreDecodedWithReplacementCharacters() {
-    EdgeMessage.Builder b = EdgeMessage.newBuilder();
+    EdgeMessageBuilder b = EdgeMessage.newBuilder();
     PartitionState.addKey(b, "ключ-7".getBytes(StandardCharsets.UTF_8));
     PartitionState.addKey(b, new byte[] {'k', (byte) 0xff, 'x'});
     EdgeMessage m = b.build();
