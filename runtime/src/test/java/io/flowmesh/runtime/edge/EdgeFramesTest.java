@@ -261,7 +261,9 @@ class EdgeFramesTest {
     out.writeBytes(100, ByteString.copyFromUtf8("unknown"));
     out.writeFixed32(101, 7);
     out.writeFixed64(102, 8);
-    out.writeGroup(103, Watermark.newBuilder().setWatermark(1).build());
+    out.writeTag(103, 3); // a group: start, a field, end
+    out.writeInt64(1, 1);
+    out.writeTag(103, 4);
     out.flush();
     return bytes.toByteArray();
   }
