@@ -60,7 +60,7 @@ final class MapFnStream implements UdfStream.Events<MapAnswer> {
 
   /** Queues a request for the end-of-turn write. */
   void send(long id, UdfElement element) {
-    frames.appendRequest(stream.queueBytes(), element, id);
+    frames.appendRequest(stream.queue(), element, id);
     stream.commit();
   }
 

@@ -2,23 +2,21 @@ package io.flowmesh.map.udf;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
-import io.flowmesh.proto.grpc.GrpcFrames;
 import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
+import io.flowmesh.proto.grpc.GrpcFrames;
 import io.vertx.core.buffer.Buffer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
  * Writes {@code map.v1} requests as gRPC length-prefixed messages ({@link GrpcFrames}) into a
- * stream's turn buffer, so that many can go out in one HTTP/2 write.
+ * {@link Buffer}, so that many can go out in one HTTP/2 write.
  *
  * <h2>Concurrency</h2>
- * One instance per client, used on its event loop only: it reuses a scratch array (for a buffer
- * it cannot write into in place).
+ * One instance per client, used on its event loop only: it reuses a scratch array.
  */
 final class MapFrames {
 
@@ -52,7 +50,7 @@ final class MapFrames {
    * request from the element itself and the id (a positive number) as its decimal text: no
    * {@code MapRequest}, request or id string is built per element.
    */
-  void appendRequest(ByteBuf out, UdfElement element, long id) {
+  void appendRequest(Buffer out, UdfElement element, long id) {
     if (id <= 0) {
       // written as no digits at all, it would come back as an answer without id
       throw new IllegalArgumentException("request id must be positive, was " + id);
@@ -63,32 +61,12 @@ final class MapFrames {
     }
     int idDigits = digits.length - from;
     int frameSize = requestFrameSize(element, idDigits);
-    int messageSize = frameSize - GrpcFrames.PREFIX;
-    if (!(out instanceof CompositeByteBuf) && out.nioBufferCount() == 1) {
-      // Straight into the stream's turn buffer (pooled direct memory), through its own NIO view
-      // (no duplicate or slice made): no scratch copy of the value.
-      out.ensureWritable(frameSize);
-      int at = out.writerIndex();
-      try {
-        out.writeByte(0).writeInt(messageSize);
-        write(CodedOutputStream.newInstance(out.internalNioBuffer(at + GrpcFrames.PREFIX, messageSize)), element, from, idDigits);
-        out.writerIndex(at + frameSize);
-      } catch (RuntimeException | Error e) {
-        out.writerIndex(at);
-        throw e;
-      }
-      return;
-    }
     if (scratch.length < frameSize) {
       scratch = new byte[Math.max(frameSize, scratch.length * 2)];
     }
+    int messageSize = frameSize - GrpcFrames.PREFIX;
     GrpcFrames.writePrefix(scratch, messageSize);
-    write(CodedOutputStream.newInstance(scratch, GrpcFrames.PREFIX, messageSize), element, from, idDigits);
-    out.writeBytes(scratch, 0, frameSize);
-  }
-
-  /** Writes {@code MapRequest{request, id}} into {@code cos}, which has room for exactly that. */
-  private void write(CodedOutputStream cos, UdfElement element, int from, int idDigits) {
+    CodedOutputStream cos = CodedOutputStream.newInstance(scratch, GrpcFrames.PREFIX, messageSize);
     try {
       cos.writeTag(MapRequest.REQUEST_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
       cos.writeUInt32NoTag(element.requestSize());
@@ -98,8 +76,9 @@ final class MapFrames {
       cos.writeRawBytes(digits, from, idDigits);
       cos.checkNoSpaceLeft();
     } catch (IOException e) {
-      throw new UncheckedIOException("encoding a MapRequest into room of its exact size", e);
+      throw new UncheckedIOException("encoding a MapRequest into an array of its exact size", e);
     }
+    out.appendBytes(scratch, 0, frameSize);
   }
 
   /** Appends the handshake request: empty id, {@code handshake{sot: true}}. */

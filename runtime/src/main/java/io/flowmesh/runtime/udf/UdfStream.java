@@ -174,18 +174,6 @@ public final class UdfStream<R> {
     return buffer();
   }
 
-  /**
-   * The same buffer as {@link #queue()}, as the Netty buffer it wraps (pooled direct memory), to
-   * encode frames into in place: what is written up to its writer index is what {@link #queue()}
-   * holds. Then call {@link #commit()}.
-   *
-   * @throws IllegalStateException unless the stream {@link #isOpen()}
-   */
-  public ByteBuf queueBytes() {
-    buffer();
-    return outBuf;
-  }
-
   /** What was appended to {@link #queue()} goes out at the end of the turn (at once without coalescing). */
   public void commit() {
     scheduleFlush();
