@@ -119,16 +119,6 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
     return true;
   }
 
-  /** Whether every entry is held as a String (none keeps a frame's bytes alive). */
-  public boolean heldAsText() {
-    for (int i = 0; i < size; i++) {
-      if (!(items[i] instanceof String)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Adds each entry as held to {@code to}. */
   void addRawTo(List<Object> to) {
     for (int i = 0; i < size; i++) {

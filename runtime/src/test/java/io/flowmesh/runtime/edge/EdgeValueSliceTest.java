@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A subscriber's values are slices of the edge frames they came in ({@code Frames.parse} with
+ * A subscriber's values are slices of the edge frames they came in ({@code EdgeFrames.parse} with
  * {@code ProtoInput.aliasing}): over real gRPC, values held unacked while every later frame
  * arrives must still be byte for byte what was sent. Sizes from 1 byte to 20 KB cut batches
  * across many HTTP/2 DATA frames, so a deframer or reader that wrote again into bytes it had
