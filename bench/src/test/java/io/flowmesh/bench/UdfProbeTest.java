@@ -8,11 +8,11 @@ import io.flowmesh.proto.udf.map.v1.Handshake;
 import io.flowmesh.proto.udf.map.v1.MapGrpcService;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.runtime.config.HostPort;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServer;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,10 +62,7 @@ class UdfProbeTest {
 
   @Test
   void aUdfThatIsNotThereIsNamed() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = PortFinder.freePort();
     HostPort nobody = new HostPort("127.0.0.1", port);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> UdfProbe.probe(nobody, 100, 1, 0, 10));
     assertTrue(e.getMessage().contains("cannot open MapFn at") && e.getMessage().contains(Integer.toString(port)), e.getMessage());

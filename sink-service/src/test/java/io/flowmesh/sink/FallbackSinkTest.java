@@ -10,11 +10,11 @@ import io.flowmesh.proto.udf.sink.v1.SinkResponse;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.sink.udsink.FakeSinkServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -84,10 +84,7 @@ class FallbackSinkTest {
   void whenTheFallbackFailsTooNothingIsAckedAndEveryMessageArrivesOnceItRecovers() throws Exception {
     assumeTrue(Files.isWritable(DEV_FULL), "needs /dev/full (every write fails with ENOSPC)");
     int total = 2_000;
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = PortFinder.freePort();
     Launched source = pipeline.source("--source.count=" + total, "--edge.nack-backoff=50ms");
     // The fallback is a udsink at a port nobody listens on yet: its writes fail (connection refused).
     Launched sink = pipeline.sink(Pipeline.edgePort(source), "--sink.type=file", "--sink.path=" + DEV_FULL,

@@ -1,9 +1,8 @@
 package io.flowmesh.systemtests;
 
+import io.flowmesh.runtime.testing.PortFinder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -13,12 +12,9 @@ final class Ports {
   private Ports() {
   }
 
+  /** A free port below the kernel's ephemeral range (see {@link PortFinder}). */
   static int free() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return PortFinder.freePort();
   }
 
   /** {@code n} distinct free ports. */
