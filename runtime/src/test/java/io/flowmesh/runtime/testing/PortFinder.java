@@ -51,7 +51,7 @@ public final class PortFinder {
 
   private static boolean bindable(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-      return true;
+      return s.isBound();
     } catch (IOException e) {
       return false;
     }
