@@ -162,17 +162,54 @@ def proc_rss_mb(pid):
         return None
 
 
-def free_ports(n):
-    socks, ports = [], []
+_HANDED_OUT = set()
+
+
+def _ephemeral_low():
     try:
-        while len(ports) < n:
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-            ports.append(s.getsockname()[1])
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.readline().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
     finally:
-        for s in socks:
-            s.close()
+        s.close()
+
+
+def free_ports(n):
+    """n free loopback ports, from below the kernel's ephemeral range and never handed out twice.
+
+    Port 0 would pick from the range the processes' own outgoing connections take their local
+    ports from: a service that dials its upstreams before it binds its port could find it taken by
+    one of them (runtime's PortFinder does the same for the Java tests)."""
+    low, ports = _ephemeral_low(), []
+    while len(ports) < n:
+        port = None
+        if low - 10000 >= 1000:
+            for _ in range(200):
+                p = 10000 + secrets.randbelow(low - 10000)
+                if p not in _HANDED_OUT and _bindable(p):
+                    port = p
+                    break
+        if port is None:  # no room below the range: let the kernel choose
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            finally:
+                s.close()
+            if port in _HANDED_OUT:
+                continue
+        _HANDED_OUT.add(port)
+        ports.append(port)
     return ports
 
 

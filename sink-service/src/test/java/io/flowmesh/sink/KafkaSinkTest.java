@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowmesh.kafka.broker.KafkaBroker;
 import io.flowmesh.kafka.broker.Topics;
 import io.flowmesh.runtime.service.Launched;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.sink.writer.KafkaWriter;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -45,7 +46,7 @@ class KafkaSinkTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
+    broker = KafkaBroker.onPorts(dir.resolve("kafka"), PortFinder.freePort(), PortFinder.freePort()).start();
   }
 
   @AfterAll

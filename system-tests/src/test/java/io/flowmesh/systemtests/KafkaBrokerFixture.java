@@ -1,6 +1,7 @@
 package io.flowmesh.systemtests;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
+import io.flowmesh.runtime.testing.PortFinder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class KafkaBrokerFixture implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     ProcessReaper.install(); // the broker's JVM is a child of this one: killed if the test JVM dies
     dir = Files.createTempDirectory("flowmesh-kafka-");
-    broker = KafkaBroker.onFreePorts(dir).start();
+    broker = KafkaBroker.onPorts(dir, PortFinder.freePort(), PortFinder.freePort()).start();
   }
 
   @Override

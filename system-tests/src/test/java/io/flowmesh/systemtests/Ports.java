@@ -3,8 +3,6 @@ package io.flowmesh.systemtests;
 import io.flowmesh.runtime.testing.PortFinder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /** Free TCP ports on loopback, for processes that must be told their port before they listen. */
 final class Ports {
@@ -17,13 +15,13 @@ final class Ports {
     return PortFinder.freePort();
   }
 
-  /** {@code n} distinct free ports. */
+  /** {@code n} distinct free ports ({@link PortFinder} never hands one out twice). */
   static int[] free(int n) {
-    Set<Integer> ports = new LinkedHashSet<>();
-    while (ports.size() < n) {
-      ports.add(free());
+    int[] ports = new int[n];
+    for (int i = 0; i < n; i++) {
+      ports[i] = free();
     }
-    return ports.stream().mapToInt(Integer::intValue).toArray();
+    return ports;
   }
 
   /** True when something accepts connections on 127.0.0.1:{@code port}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
 import io.flowmesh.kafka.broker.Topics;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -45,7 +46,7 @@ class KafkaLoopTest {
 
   @BeforeAll
   static void startBrokerAndPreload() throws Exception {
-    broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
+    broker = KafkaBroker.onPorts(dir.resolve("kafka"), PortFinder.freePort(), PortFinder.freePort()).start();
     try (Topics t = new Topics(broker.bootstrapServers())) {
       t.create("in", 4);
       t.create("out-plain", 4);

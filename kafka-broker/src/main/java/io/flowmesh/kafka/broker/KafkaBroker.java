@@ -3,7 +3,6 @@ package io.flowmesh.kafka.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -45,17 +44,17 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A broker on free ports, keeping its data in {@code dataDir}; not started yet.
+   * A broker on the given ports, keeping its data in {@code dataDir}; not started yet. Tests take
+   * the ports from runtime's {@code PortFinder} (below the kernel's ephemeral range, never the same
+   * twice): in combined mode the broker may dial its controller before it binds its listener, and a
+   * port the kernel chose for a probe could meanwhile be given to that connection.
    *
    * @param extraProperties more {@code key=value} lines for server.properties
    */
-  public static KafkaBroker onFreePorts(Path dataDir, String... extraProperties) {
-    int[] ports = freePorts();
-    return new KafkaBroker(dataDir, locateLib(), ports[0], ports[1], List.of(extraProperties));
-  }
-
-  /** A broker on the given ports (as {@code scripts/kafka-local.sh} uses it). */
   public static KafkaBroker onPorts(Path dataDir, int port, int controllerPort, String... extraProperties) {
+    if (port == controllerPort) {
+      throw new IllegalArgumentException("the listener and the controller need two ports, both given " + port);
+    }
     return new KafkaBroker(dataDir, locateLib(), port, controllerPort, List.of(extraProperties));
   }
 
@@ -242,20 +241,6 @@ public final class KafkaBroker implements AutoCloseable {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /**
-   * Two distinct free ports, the listener's and the controller's. Both sockets are held open
-   * while the second is chosen: asked one after the other, the kernel may give the same port
-   * twice, and the broker then refuses its configuration ("two listeners on the same port").
-   */
-  static int[] freePorts() {
-    java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
-    try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
-      return new int[] {a.getLocalPort(), b.getLocalPort()};
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmesh.kafka.broker.KafkaBroker;
 import io.flowmesh.kafka.broker.Topics;
+import io.flowmesh.runtime.testing.PortFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class KafkaPollerTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
+    broker = KafkaBroker.onPorts(dir.resolve("kafka"), PortFinder.freePort(), PortFinder.freePort()).start();
   }
 
   @AfterAll

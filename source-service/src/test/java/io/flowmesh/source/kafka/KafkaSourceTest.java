@@ -16,6 +16,7 @@ import io.flowmesh.runtime.edge.MessageHeaders;
 import io.flowmesh.runtime.service.Launched;
 import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.testing.OnLoop;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.flowmesh.source.SourceMain;
 import io.flowmesh.source.SourceVertex;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -74,7 +75,7 @@ class KafkaSourceTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = KafkaBroker.onFreePorts(dir.resolve("kafka")).start();
+    broker = KafkaBroker.onPorts(dir.resolve("kafka"), PortFinder.freePort(), PortFinder.freePort()).start();
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import io.flowmesh.proto.udf.map.v1.MapGrpcClient;
 import io.flowmesh.proto.udf.map.v1.MapRequest;
 import io.flowmesh.proto.udf.map.v1.MapResponse;
 import io.flowmesh.proto.udf.map.v1.TransmissionStatus;
+import io.flowmesh.runtime.testing.PortFinder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.SocketAddress;
@@ -16,7 +17,6 @@ import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,10 +119,7 @@ class NumaflowSdkUdfTest {
    */
   @Test
   void theUnaryMapperAnswersOverTcpOnTheGivenPort() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    int port = PortFinder.freePort();
     try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "unary", "--port", Integer.toString(port))) {
       List<MapResponse> responses = exchange(SocketAddress.inetSocketAddress(port, "127.0.0.1"),
           List.of(element("1", "tcp", "k")), 2);
@@ -133,7 +130,7 @@ class NumaflowSdkUdfTest {
 
   @Test
   void theUdsinkListensWhereItsAddressSaysLikeEveryOtherSubcommand() throws Exception {
-    int port = freePort();
+    int port = PortFinder.freePort();
     Path out = dir.resolve("sink.txt");
     try (SdkUdfProcess udf = SdkUdfProcess.start(dir, "udsink", "--out", out.toString(), "--address", "tcp://127.0.0.1:" + port)) {
       // the SDK logs its own "listening on" line first: wait for this program's
@@ -147,15 +144,9 @@ class NumaflowSdkUdfTest {
   @Test
   void theUdsinkRefusesAFractionOutsideZeroToOneNamingTheOption() throws Exception {
     try (SdkUdfProcess udf = SdkUdfProcess.launch(dir, "udsink", "--out", dir.resolve("x").toString(),
-        "--failure-fraction", "2", "--port", Integer.toString(freePort()))) {
+        "--failure-fraction", "2", "--port", Integer.toString(PortFinder.freePort()))) {
       assertEquals(2, udf.awaitExit(60), udf.output());
       assertTrue(udf.awaitOutput("udsink: --failure-fraction '2' is not a number between 0 and 1; usage: ", 10), udf.output());
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
     }
   }
 }
