@@ -2,6 +2,7 @@ package io.flowmesh.map;
 
 import static io.flowmesh.runtime.testing.OnLoop.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -91,7 +92,7 @@ class MapPipelineTest {
   }
 
   @Test
-  void twoInstancesEachTakeInputAndBothReachTheSinkThroughTheOneOutputEdge() {
+  void twoInstancesRunOnTwoEventLoopsEachTakeInputAndBothReachTheSinkThroughTheOneOutputEdge() {
     int n = 50_000;
     TestSource source = keep(TestSource.counting(n, 10));
     // instance 0 hosts the output edge on its loop; instance 1 hands its outputs across to it
@@ -110,6 +111,8 @@ class MapPipelineTest {
       taken += inst.getLong("elementsIn");
     }
     assertEquals(n, taken, "elements taken over both instances");
+    assertNotEquals(instances.getJsonObject(0).getString("eventLoop"), instances.getJsonObject(1).getString("eventLoop"),
+        () -> "both instances on " + instances.getJsonObject(0).getString("eventLoop") + " (the map has two event loops)");
   }
 
   @Test

@@ -154,7 +154,8 @@ final class MapInstance extends VerticleBase {
 
   Future<JsonObject> status() {
     return onContext(() -> {
-      JsonObject j = new JsonObject().put("instance", index);
+      // the thread this instance runs on: instances are placed on distinct loops (MapVertex)
+      JsonObject j = new JsonObject().put("instance", index).put("eventLoop", Thread.currentThread().getName());
       JsonArray up = new JsonArray();
       if (upstreams != null) {
         upstreams.subscribers().forEach(s -> up.add(s.status()));

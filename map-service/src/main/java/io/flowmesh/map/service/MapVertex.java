@@ -10,18 +10,20 @@ import io.flowmesh.runtime.service.Readiness;
 import io.flowmesh.runtime.service.Vertex;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,14 @@ public final class MapVertex implements Vertex {
 
   /**
    * Deploys instance 0, which opens the output edge on its own event loop before it subscribes
-   * upstream, then the other instances. One instance (the default) thus hands its outputs to the
-   * edge on the same thread; each further instance hands them across to instance 0's loop.
+   * upstream, then starts the other instances, each on the loop after the previous one's. One
+   * instance (the default) thus hands its outputs to the edge on the same thread; each further
+   * instance hands them across to instance 0's loop.
+   *
+   * <p>The further instances are not deployed as verticles: Vert.x gives each new context the next
+   * loop of its group, round robin over every context the process creates (servers, clients, other
+   * deployments), so two instances could land on one loop and share one thread — as they did here,
+   * with the second loop idle. Their contexts are built on the loops chosen.
    */
   public static Future<Vertex> start(Vertx vertx, MapConfig config, Common common, MeterRegistry registry) {
     int n = config.instances() > 0 ? config.instances() : common.eventLoops();
@@ -56,23 +64,40 @@ public final class MapVertex implements Vertex {
     MapInstance first = new MapInstance(0, processId, config, common.edge(), host, registry, common.vertexName());
     instances.add(first);
     return vertx.deployVerticle(first).compose(id -> {
-      if (n == 1) {
-        return Future.succeededFuture();
+      List<EventLoop> loops = eventLoops(vertx);
+      int at = loops.indexOf(((ContextInternal) host.context).nettyEventLoop());
+      List<Future<?>> started = new ArrayList<>();
+      for (int i = 1; i < n; i++) {
+        MapInstance inst = new MapInstance(i, processId, config, common.edge(), host, registry, common.vertexName());
+        instances.add(inst);
+        started.add(startOn(vertx, inst, loops.get((at + i) % loops.size())));
       }
-      AtomicInteger next = new AtomicInteger(1);
-      return vertx.deployVerticle(() -> {
-        MapInstance inst = new MapInstance(next.getAndIncrement(), processId, config, common.edge(), host, registry,
-            common.vertexName());
-        synchronized (instances) {
-          instances.add(inst);
-        }
-        return inst;
-      }, new DeploymentOptions().setInstances(n - 1).setThreadingModel(ThreadingModel.EVENT_LOOP)).mapEmpty();
-    }).map(x -> {
-      synchronized (instances) {
-        return (Vertex) new MapVertex(List.copyOf(instances), host.edge, host.context);
+      return Future.all(started);
+    }).map(x -> (Vertex) new MapVertex(List.copyOf(instances), host.edge, host.context));
+  }
+
+  /** The event loops of {@code vertx}, in their group's order. */
+  private static List<EventLoop> eventLoops(Vertx vertx) {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops.add((EventLoop) e);
+    }
+    return loops;
+  }
+
+  /** Starts {@code inst} on a new event-loop context on {@code loop}. */
+  private static Future<?> startOn(Vertx vertx, MapInstance inst, EventLoop loop) {
+    ContextInternal ctx = ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();
+    Promise<Object> started = ctx.promise();
+    ctx.runOnContext(v -> {
+      try {
+        inst.init(vertx, ctx);
+        inst.start().onComplete(started);
+      } catch (Exception | Error e) {
+        started.tryFail(e);
       }
     });
+    return started.future();
   }
 
   @Override
@@ -131,7 +156,7 @@ public final class MapVertex implements Vertex {
     private final Common common;
     private final MeterRegistry registry;
     private final int instances;
-    /** Set by {@link #open} on instance 0's loop; read by later instances after their deployment, which it happens before. */
+    /** Set by {@link #open} on instance 0's loop; read by later instances when they start, which it happens before. */
     volatile OutputEdge edge;
     volatile Context context;
 
