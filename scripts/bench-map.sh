@@ -60,12 +60,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # file pattern what
   for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "$3 did not start; logs:" >&2; tail -n 30 "$run"/*.log >&2; exit 1
 }
-up_port="$(free_port)" udf_port="$(free_port)" edge_port="$(free_port)" http_port="$(free_port)"
+# four distinct free ports from below the kernel's ephemeral range (flowbench's free_ports: a port
+# from port 0 could be taken by one of map-service's own outgoing connections before it binds it)
+read -r up_port udf_port edge_port http_port < <(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import flowbench; print(*flowbench.free_ports(4))' "$here/bench")
 
 java -Xms512m -Xmx1g -XX:+UseParallelGC -jar "$bench_jar" edge-upstream "$up_port" "$size" >"$run/up.log" 2>&1 & pids+=($!)
 wait_for "$run/up.log" listening "edge-upstream"
