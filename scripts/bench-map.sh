@@ -134,9 +134,12 @@ if udf == "latency":
         pct, dur = entry.split(":") if ":" in entry else ("100%", entry)
         number, suffix = re.fullmatch(r"\s*([0-9.]+)\s*([a-z]+)\s*", dur).groups()
         mean += float(pct.strip().rstrip("%")) / 100 * float(number) * unit[suffix]
-    ideal = concurrency * int(instances) / (mean / 1000)
-    print(f"  ideal concurrency / mean latency = {concurrency} x {instances} / {mean:.2f} ms = {ideal:,.0f} msg/s; "
-          f"ratio {rate / ideal:.2f} (target >= 0.9)")
+    if mean > 0:
+        ideal = concurrency * int(instances) / (mean / 1000)
+        print(f"  ideal concurrency / mean latency = {concurrency} x {instances} / {mean:.2f} ms = {ideal:,.0f} msg/s; "
+              f"ratio {rate / ideal:.2f} (target >= 0.9)")
+    else:
+        print("  no ideal: the latency drawn is 0 on average (the call time above is the link's round trip)")
     measured = concurrency * int(instances) / (call_ms / 1000)
     print(f"  against the measured call time instead: {concurrency} x {instances} / {call_ms:.2f} ms = {measured:,.0f} msg/s; "
           f"ratio {rate / measured:.2f}")
