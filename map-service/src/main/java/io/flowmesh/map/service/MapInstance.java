@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One map instance: its upstream subscriptions, its UDF client and its engine, all on this
- * verticle's event loop. The engine is built once the UDF client has started (the UDF's
- * server-info file may choose the mode); until then nothing is taken from upstream.
+ * instance's event loop (instance 0 is deployed as a verticle; the others are started by
+ * {@link MapVertex} on contexts built on the loops it chose). The engine is built once the UDF
+ * client has started (the UDF's server-info file may choose the mode); until then nothing is taken
+ * from upstream.
  *
  * <h2>Concurrency</h2>
- * Everything here runs on this verticle's context; other threads reach it through
+ * Everything here runs on this instance's context; other threads reach it through
  * {@link #onContext}.
  */
 final class MapInstance extends VerticleBase {
@@ -65,7 +67,7 @@ final class MapInstance extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // instance 0 opens the output edge on its own loop; the others are deployed after that
+    // instance 0 opens the output edge on its own loop; the others are started after that
     if (index == 0) {
       return edgeHost.open(context).onSuccess(v -> startInstance());
     }

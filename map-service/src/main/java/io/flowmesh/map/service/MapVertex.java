@@ -47,9 +47,10 @@ public final class MapVertex implements Vertex {
 
   /**
    * Deploys instance 0, which opens the output edge on its own event loop before it subscribes
-   * upstream, then starts the other instances, each on the loop after the previous one's. One
-   * instance (the default) thus hands its outputs to the edge on the same thread; each further
-   * instance hands them across to instance 0's loop.
+   * upstream, then starts the other instances, each on the loop after the previous one's (round
+   * robin: with more instances than loops, some share one). One instance (the default) thus hands
+   * its outputs to the edge on the same thread; each further instance hands them across to
+   * instance 0's loop.
    *
    * <p>The further instances are not deployed as verticles: Vert.x gives each new context the next
    * loop of its group, round robin over every context the process creates (servers, clients, other
@@ -65,6 +66,10 @@ public final class MapVertex implements Vertex {
     instances.add(first);
     return vertx.deployVerticle(first).compose(id -> {
       List<EventLoop> loops = eventLoops(vertx);
+      if (n > loops.size()) {
+        LOG.warn("map.instances={} exceeds vertx.event-loops={}: instances share loops round robin, and the ones on "
+            + "instance 0's loop share it with the output edge", n, loops.size());
+      }
       int at = loops.indexOf(((ContextInternal) host.context).nettyEventLoop());
       List<Future<?>> started = new ArrayList<>();
       for (int i = 1; i < n; i++) {
