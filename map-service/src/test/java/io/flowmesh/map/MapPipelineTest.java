@@ -116,6 +116,27 @@ class MapPipelineTest {
   }
 
   @Test
+  void threeInstancesOnTwoEventLoopsShareThemRoundRobinAndAllTakeInput() {
+    int n = 30_000;
+    TestSource source = keep(TestSource.counting(n, 10));
+    // the harness's map has two event loops; it warns that instances will share them
+    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.instances=3", "--map.concurrency=64");
+    TestSink sink = keep(new TestSink(edge, false));
+    until(() -> source.ackCount.get() == n, 120_000, () -> "source acked " + source.ackCount.get() + " of " + n);
+    assertEquals(n, sink.byId.size());
+    io.vertx.core.json.JsonArray instances = mapStatus().getJsonArray("instances");
+    assertEquals(3, instances.size(), "instances in /status");
+    String[] loops = new String[3];
+    for (int i = 0; i < 3; i++) {
+      JsonObject inst = instances.getJsonObject(i);
+      loops[i] = inst.getString("eventLoop");
+      assertTrue(inst.getLong("elementsIn") > 0, () -> "instance took nothing: " + inst);
+    }
+    assertNotEquals(loops[0], loops[1], "instance 1 on the loop after instance 0's");
+    assertEquals(loops[0], loops[2], "instance 2 wraps round to instance 0's loop");
+  }
+
+  @Test
   void droppedElementsAreAckedAtOnceAndFlatMapOutputsAreAllAckedBeforeTheirInput() {
     int n = 10_000;
     // Even elements are dropped by the UDF (DROP tag); odd ones fan out into three outputs.
