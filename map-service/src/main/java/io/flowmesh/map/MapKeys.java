@@ -56,7 +56,7 @@ public final class MapKeys {
   public static final ConfigKey<String> ORDERING = ConfigKey.of("map.ordering", "none", Types.oneOf("none", "key"),
       "key: one element per key in flight, per-key output order = input order; other keys run concurrently");
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("map.instances", "1", Types.intRange(0, 256),
-      "verticle instances, each on its own event loop with its own upstream subscription and UDF stream, sharing "
+      "map instances, each on its own event loop with its own upstream subscription and UDF stream, sharing "
       + "one output edge (0 = one per vertx.event-loops; beyond that many they share loops round robin); raise it only when "
       + "map-service's own work needs more than one core");
   public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "1024", Types.intRange(1, 1 << 22),

@@ -93,47 +93,44 @@ class MapPipelineTest {
 
   @Test
   void twoInstancesRunOnTwoEventLoopsEachTakeInputAndBothReachTheSinkThroughTheOneOutputEdge() {
-    int n = 50_000;
-    TestSource source = keep(TestSource.counting(n, 10));
     // instance 0 hosts the output edge on its loop; instance 1 hands its outputs across to it
-    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.instances=2", "--map.concurrency=64");
-    TestSink sink = keep(new TestSink(edge, false));
-    until(() -> source.ackCount.get() == n, 120_000, () -> "source acked " + source.ackCount.get() + " of " + n);
-    assertEquals(n, sink.byId.size());
-    assertEquals(0, sink.duplicates.get(), () -> "duplicates; source redelivered " + source.redelivered() + ", map " + mapStatus());
-    io.vertx.core.json.JsonArray instances = mapStatus().getJsonArray("instances");
-    assertEquals(2, instances.size(), "instances in /status");
-    long taken = 0;
-    for (int i = 0; i < 2; i++) {
-      JsonObject inst = instances.getJsonObject(i);
-      assertTrue(inst.getLong("elementsIn") > 0, () -> "instance took nothing: " + inst);
-      assertEquals(inst.getLong("elementsIn"), inst.getLong("acked"), () -> "instance's elements not all acked: " + inst);
-      taken += inst.getLong("elementsIn");
-    }
-    assertEquals(n, taken, "elements taken over both instances");
-    assertNotEquals(instances.getJsonObject(0).getString("eventLoop"), instances.getJsonObject(1).getString("eventLoop"),
-        () -> "both instances on " + instances.getJsonObject(0).getString("eventLoop") + " (the map has two event loops)");
+    List<String> loops = runThroughInstances(2, 50_000);
+    assertNotEquals(loops.get(0), loops.get(1), () -> "both instances on " + loops.get(0) + " (the map has two event loops)");
   }
 
   @Test
   void threeInstancesOnTwoEventLoopsShareThemRoundRobinAndAllTakeInput() {
-    int n = 30_000;
-    TestSource source = keep(TestSource.counting(n, 10));
     // the harness's map has two event loops; it warns that instances will share them
-    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.instances=3", "--map.concurrency=64");
+    List<String> loops = runThroughInstances(3, 30_000);
+    assertNotEquals(loops.get(0), loops.get(1), "instance 1 on the loop after instance 0's");
+    assertEquals(loops.get(0), loops.get(2), "instance 2 wraps round to instance 0's loop");
+  }
+
+  /**
+   * Sends {@code n} elements through a map of {@code instances} instances (Uppercase UDF) and checks
+   * that all reach the sink once, every instance took some and had all it took acked, and together
+   * they took {@code n}; returns each instance's event loop, from {@code /status}.
+   */
+  private List<String> runThroughInstances(int instances, int n) {
+    TestSource source = keep(TestSource.counting(n, 10));
+    int edge = map(source.port(), udf(new Uppercase(), MapMode.UNARY_MAP), "--map.instances=" + instances, "--map.concurrency=64");
     TestSink sink = keep(new TestSink(edge, false));
     until(() -> source.ackCount.get() == n, 120_000, () -> "source acked " + source.ackCount.get() + " of " + n);
     assertEquals(n, sink.byId.size());
-    io.vertx.core.json.JsonArray instances = mapStatus().getJsonArray("instances");
-    assertEquals(3, instances.size(), "instances in /status");
-    String[] loops = new String[3];
-    for (int i = 0; i < 3; i++) {
-      JsonObject inst = instances.getJsonObject(i);
-      loops[i] = inst.getString("eventLoop");
+    assertEquals(0, sink.duplicates.get(), () -> "duplicates; source redelivered " + source.redelivered() + ", map " + mapStatus());
+    io.vertx.core.json.JsonArray status = mapStatus().getJsonArray("instances");
+    assertEquals(instances, status.size(), "instances in /status");
+    long taken = 0;
+    List<String> loops = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      JsonObject inst = status.getJsonObject(i);
       assertTrue(inst.getLong("elementsIn") > 0, () -> "instance took nothing: " + inst);
+      assertEquals(inst.getLong("elementsIn"), inst.getLong("acked"), () -> "instance's elements not all acked: " + inst);
+      taken += inst.getLong("elementsIn");
+      loops.add(inst.getString("eventLoop"));
     }
-    assertNotEquals(loops[0], loops[1], "instance 1 on the loop after instance 0's");
-    assertEquals(loops[0], loops[2], "instance 2 wraps round to instance 0's loop");
+    assertEquals(n, taken, "elements taken over all instances");
+    return loops;
   }
 
   @Test

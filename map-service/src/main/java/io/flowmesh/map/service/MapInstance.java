@@ -156,7 +156,7 @@ final class MapInstance extends VerticleBase {
 
   Future<JsonObject> status() {
     return onContext(() -> {
-      // the thread this instance runs on: instances are placed on distinct loops (MapVertex)
+      // the thread this instance runs on (MapVertex places the instances on the loops round robin)
       JsonObject j = new JsonObject().put("instance", index).put("eventLoop", Thread.currentThread().getName());
       JsonArray up = new JsonArray();
       if (upstreams != null) {
