@@ -15,7 +15,10 @@ package io.flowmesh.runtime.edge;
  * A vertex that holds nothing may always take one message, so messages larger than {@code
  * edge.input-bytes} (or an estimate above it) slow the edge to one at a time but never stop it.
  * Credit is sent when it reaches a quarter of the window (a quarter of the buffer, or of what the
- * byte bound allows when that is smaller), or at once when the upstream has none left.
+ * byte bound allows when that is smaller), or at once when the upstream has none left and less
+ * than that quarter is buffered (the vertex would soon wait for input). Not sooner: a vertex that
+ * frees its buffer one slot at a time would otherwise get its input one message per batch, each
+ * batch a frame, a write and a wake-up on both sides (TCP's silly window syndrome).
  *
  * <p>The byte bound is what keeps a vertex with a small heap alive when messages are large: the
  * count alone let 1,024 messages of 100 KB into a map-service with a 40 MB heap. It is soft: credit
@@ -92,12 +95,27 @@ final class SubscriberCredit {
     }
     long window = window(s);
     long grant = grant(s, window);
-    if (grant >= Math.max(1, Math.min(threshold, window / 4)) || (grant > 0 && s.credit.available() == 0)) {
+    long due = due();
+    // Below the quarter, credit goes out only when the upstream has none left and the buffer is
+    // about to run dry: granting each freed slot at once while the buffer is still full made the
+    // upstream send one message per batch whenever the vertex drains slowly and one by one (a map
+    // whose permits are all busy frees one slot per finished element).
+    if (grant >= due || (grant > 0 && s.credit.available() == 0 && buffer.size() < due)) {
       s.credit.add(grant);
       s.unannouncedCredit += grant;
       return true;
     }
     return false;
+  }
+
+  /**
+   * A quarter of the whole window, held messages not subtracted: of the count ({@link #threshold})
+   * or of what {@code edge.input-bytes} holds at the expected size, whichever is smaller; at least 1.
+   * (A quarter of the room left would be 1 whenever the buffer is nearly full.)
+   */
+  private long due() {
+    long byBytes = Math.max(1, options.inputBytes() / expectedBytes);
+    return Math.max(1, Math.min(threshold, byBytes / 4));
   }
 
   void hold(boolean hold) {

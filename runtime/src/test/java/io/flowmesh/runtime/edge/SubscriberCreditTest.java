@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -125,5 +126,44 @@ class SubscriberCreditTest {
     c.hold(true);
     assertEquals(0, c.grantable(session));
     assertTrue(!c.grantIfDue(session));
+  }
+
+  @Test
+  void aNearlyFullBufferWaitsForAQuarterBeforeGrantingEvenWhenTheUpstreamHasNone() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(256).withMaxUnacked(100_000).withInputBytes(64 * MIB));
+    c.observe(64, 64L * 500);
+    for (int i = 0; i < 256; i++) {
+      buffer.add(new Delivery(message(500), 0, i, session));
+    }
+    assertFalse(c.grantIfDue(session), "full: nothing to grant");
+    buffer.handler(d -> { });
+    buffer.pause();
+    for (int freed = 1; freed < 64; freed++) {
+      buffer.fetch(1); // the vertex takes one: a map whose permits are all busy, one finishing
+      buffer.deliver();
+      assertEquals(256 - freed, buffer.size());
+      assertFalse(c.grantIfDue(session), freed + " slots free, " + buffer.size() + " still buffered: no one-message grant");
+    }
+    buffer.fetch(1);
+    buffer.deliver();
+    assertTrue(c.grantIfDue(session), "a quarter of the buffer free: granted");
+    assertEquals(64, session.credit.available());
+  }
+
+  @Test
+  void aBufferAboutToRunDryGetsEvenASmallGrantWhenTheUpstreamHasNone() {
+    SubscriberCredit c = credit(EdgeOptions.defaults().withInputCapacity(256).withMaxUnacked(300).withInputBytes(64 * MIB));
+    c.observe(64, 64L * 500);
+    for (int i = 0; i < 290; i++) {
+      buffer.add(new Delivery(message(500), 0, i, session));
+    }
+    buffer.handler(d -> { });
+    buffer.pause();
+    buffer.fetch(280);
+    buffer.deliver(); // 280 unacked, 10 buffered: max-unacked leaves room for 10 more only
+    assertEquals(10, buffer.size());
+    assertTrue(c.grantIfDue(session), "10 buffered, under a quarter of the window: the 10 that fit go out at once");
+    assertEquals(10, session.credit.available());
+    assertFalse(c.grantIfDue(session), "the upstream has credit now: nothing more until a quarter is free");
   }
 }
