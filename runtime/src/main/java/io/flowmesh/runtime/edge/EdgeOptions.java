@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param maxMessageBytes largest single message value; larger ones are refused
  * @param heartbeatInterval how often an idle upstream sends its watermark
  * @param nackBackoff how long a nacked message waits before it is queued again
+ * @param ackDelay downstream: the longest acks are held to go out in fewer frames (zero: at the end of each
+ *     event-loop turn; see {@link EdgeSubscriber})
  * @param maxUnackedSpan per edge, the most sequence numbers between the oldest unacked message and the next one sent
  * @param inputCapacity downstream input buffer, in messages: credit granted is the free room
  * @param inputBytes downstream input buffer, in payload bytes: no credit is granted while it is full
@@ -28,6 +30,7 @@ public record EdgeOptions(
     int maxMessageBytes,
     Duration heartbeatInterval,
     Duration nackBackoff,
+    Duration ackDelay,
     int maxUnackedSpan,
     int inputCapacity,
     long inputBytes,
@@ -43,62 +46,67 @@ public record EdgeOptions(
 
   /** Defaults, the same as the {@code edge.*} config keys'. */
   public static EdgeOptions defaults() {
-    return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500),
+    return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(1),
         1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, TlsOptions.OFF,
         EdgeAuth.NONE);
   }
 
   public EdgeOptions {
     if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
-        || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
+        || ackDelay == null || ackDelay.isNegative() || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
         || tls == null || auth == null) {
       throw new IllegalArgumentException("invalid edge options: " + this);
     }
   }
 
   public EdgeOptions withInputCapacity(int n) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withInputBytes(long n) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, n, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxUnacked(int n) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxBatch(int n) {
-    return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withMaxMessageBytes(int n) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   /** With frames of at most {@code frameBytes} and messages of at most {@code messageBytes} (as it must be 1 KiB less). */
   public EdgeOptions withMaxFrameBytes(int frameBytes, int messageBytes) {
-    return new EdgeOptions(maxBatch, frameBytes, messageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, frameBytes, messageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withHeartbeatInterval(Duration d) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, ackDelay, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+  }
+
+  public EdgeOptions withAckDelay(Duration d) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, d, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
   }
 
   public EdgeOptions withTls(TlsOptions t) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, t, auth);
   }
 
   public EdgeOptions withAuth(EdgeAuth a) {
-    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, maxUnackedSpan,
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
         inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, a);
   }
 

@@ -15,10 +15,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The downstream end of an edge: dials its upstream, says hello, grants credit from the free room
  * of its bounded input buffer, hands messages to its vertex as a {@link ReadStream} (with
- * {@code pause}/{@code fetch} demand), and sends the vertex's acks and nacks back in batches, one
- * flush per event-loop turn. A lost stream is redialled with capped exponential backoff and
- * jitter; the upstream redelivers what was unacked on it. The connection itself (dialling, hello,
- * redial, abort, close) is {@link SubscriberLink}'s.
+ * {@code pause}/{@code fetch} demand), and sends the vertex's acks and nacks back in batches (at
+ * most one flush per event-loop turn; acks alone wait up to {@code edge.ack-delay} for more). A
+ * lost stream is redialled with capped exponential backoff and jitter; the upstream redelivers what
+ * was unacked on it. The connection itself (dialling, hello, redial, abort, close) is
+ * {@link SubscriberLink}'s.
  *
  * <p>Credit is {@link SubscriberCredit}'s. An upstream that sends more than it was granted fails the
  * edge with {@code RESOURCE_EXHAUSTED}, said to it in an {@code Abort} frame before the stream is
@@ -43,10 +44,9 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   private final SubscriberLink link;
   private final InputQueue buffer = new InputQueue();
   private final EdgeSubscriberMetrics metrics;
-  private final Handler<Void> flushTask = v -> flush();
   private final SubscriberCredit credit;
   private long watermark = Watermarks.NONE;
-  private boolean flushScheduled;
+  private final SubscriberFlush flush;
   private boolean closed;
   private long received;
   private Handler<Void> endHandler;
@@ -102,6 +102,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
         onLost(s);
       }
     });
+    this.flush = new SubscriberFlush(vertx, context, options, link::session);
     metrics.registerGauges(this, vertex, upstream.toString(), options);
   }
 
@@ -230,10 +231,10 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
     settled(d.session.settleNack(d.seq, d.size, reason));
   }
 
-  /** After an ack or nack: flush it and grant the room it freed, or count it stale (its stream was lost). */
+  /** After an ack or nack: send it when due and grant the room it freed, or count it stale (its stream was lost). */
   private void settled(boolean onOpenStream) {
     if (onOpenStream) {
-      scheduleFlush();
+      flush.settled();
       maybeGrant();
     } else {
       metrics.staleAcks.increment();
@@ -254,7 +255,8 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
       return Future.succeededFuture();
     }
     closed = true;
-    Future<Void> closing = link.close(this::flush, CLOSE_WAIT_MILLIS);
+    flush.cancel();
+    Future<Void> closing = link.close(flush::flush, CLOSE_WAIT_MILLIS);
     buffer.clear();
     if (endHandler != null) {
       endHandler.handle(null);
@@ -352,22 +354,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
 
   private void maybeGrant() {
     if (credit.grantIfDue(link.session())) {
-      scheduleFlush();
-    }
-  }
-
-  private void scheduleFlush() {
-    if (!flushScheduled) {
-      flushScheduled = true;
-      context.runOnContext(flushTask);
-    }
-  }
-
-  private void flush() {
-    flushScheduled = false;
-    SubscriberSession s = link.session();
-    if (s != null && !s.closed) {
-      s.flush();
+      flush.atTurnEnd();
     }
   }
 

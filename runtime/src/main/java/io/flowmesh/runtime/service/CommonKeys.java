@@ -50,6 +50,10 @@ public final class CommonKeys {
       "how often an idle upstream sends its watermark");
   public static final ConfigKey<Duration> EDGE_NACK_BACKOFF = ConfigKey.of("edge.nack-backoff", "500ms", Types.DURATION,
       "how long a nacked message waits before it is sent again");
+  public static final ConfigKey<Duration> EDGE_ACK_DELAY = ConfigKey.of("edge.ack-delay", "1ms", Types.DURATION,
+      "downstream: the longest acks wait to go out together in one frame (sooner once edge.max-batch of them wait, or with "
+          + "credit, a nack or a request/response reply, which never wait); 0: at the end of every event-loop turn, "
+          + "which costs the upstream a frame and a wake-up per turn when messages finish one by one");
   public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = ConfigKey.of("edge.input-capacity", "8192", Types.intRange(1, 1 << 24),
       "downstream input buffer per edge, in messages (credit granted = free room)");
   public static final ConfigKey<Long> EDGE_INPUT_BYTES = ConfigKey.of("edge.input-bytes", "64MiB", Types.SIZE,
@@ -91,7 +95,7 @@ public final class CommonKeys {
   /** Every common key. */
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
-        EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
+        EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_ACK_DELAY, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
         EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, EDGE_ORPHAN_TIMEOUT, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
         HTTP_TOKEN);
   }
@@ -113,12 +117,17 @@ public final class CommonKeys {
       s.problem(EDGE_HEARTBEAT, "must be at least 1ms");
       heartbeat = Duration.ofMillis(100);
     }
+    Duration ackDelay = s.get(EDGE_ACK_DELAY);
+    if (ackDelay.isNegative() || ackDelay.compareTo(Duration.ofSeconds(1)) > 0 || (!ackDelay.isZero() && ackDelay.toMillis() < 1)) {
+      s.problem(EDGE_ACK_DELAY, "allowed is 0 or 1ms to 1s (acks held longer keep the upstream's messages unacked for nothing)");
+      ackDelay = Duration.ofMillis(1);
+    }
     String token = s.get(EDGE_TOKEN);
     if (token != null && token.isBlank()) {
       s.problem(EDGE_TOKEN, "must not be blank (leave it unset for no token)");
       token = null;
     }
-    return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF),
+    return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF), ackDelay,
         1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
         s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20,
         new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)),

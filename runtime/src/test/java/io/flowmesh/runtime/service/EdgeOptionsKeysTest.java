@@ -1,0 +1,42 @@
+package io.flowmesh.runtime.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.flowmesh.runtime.config.ConfigException;
+import io.flowmesh.runtime.config.Settings;
+import io.flowmesh.runtime.edge.EdgeOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@code edge.ack-delay} read into {@link EdgeOptions}: its default, zero, and what is refused. */
+class EdgeOptionsKeysTest {
+
+  private static Settings load(String... args) {
+    return Settings.load(CommonKeys.keys(), Set.of("edge", "tls", "http", "vertx", "log", "shutdown", "bind"), args, Map.of());
+  }
+
+  @Test
+  void ackDelayDefaultsToOneMillisecondAndZeroTurnsItOff() throws ConfigException {
+    Settings defaults = load();
+    assertEquals(Duration.ofMillis(1), CommonKeys.edgeOptions(defaults).ackDelay());
+    defaults.check();
+    Settings off = load("--edge.ack-delay=0s");
+    assertEquals(Duration.ZERO, CommonKeys.edgeOptions(off).ackDelay());
+    off.check();
+  }
+
+  @Test
+  void anAckDelayBelowAMillisecondOrAboveASecondIsRefusedNamingTheRange() {
+    for (String bad : List.of("500us", "2s")) {
+      Settings s = load("--edge.ack-delay=" + bad);
+      assertEquals(Duration.ofMillis(1), CommonKeys.edgeOptions(s).ackDelay(), "the default stands in for " + bad);
+      ConfigException e = assertThrows(ConfigException.class, s::check);
+      assertEquals(List.of("edge.ack-delay='" + bad + "' (from --edge.ack-delay): allowed is 0 or 1ms to 1s "
+          + "(acks held longer keep the upstream's messages unacked for nothing)"), e.problems());
+    }
+  }
+}
