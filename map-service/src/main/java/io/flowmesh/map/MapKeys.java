@@ -60,7 +60,8 @@ public final class MapKeys {
       + "one output edge (0 = one per vertx.event-loops; beyond that many they share loops round robin); raise it only when "
       + "map-service's own work needs more than one core");
   public static final ConfigKey<Integer> OUTPUT_CAPACITY = ConfigKey.of("map.output-capacity", "1024", Types.intRange(1, 1 << 22),
-      "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it (the outputs of elements already in the UDF are still taken)");
+      "per instance, outputs sent downstream and not yet acked; dispatch to the UDF pauses at it (the outputs of elements already in the UDF are still taken); "
+          + "keep it well above edge.max-batch: a downstream holds up to that many acks for edge.ack-delay");
 
   /**
    * {@code edge.input-capacity} with map's own default, 256 instead of 8,192. The engine takes from

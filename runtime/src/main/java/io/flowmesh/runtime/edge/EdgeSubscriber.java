@@ -34,7 +34,6 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
   /** How long {@link #close()} waits for the upstream to confirm the end of the stream. */
   static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  private final Context context;
   private final Thread eventLoop = Thread.currentThread();
   private final String vertex;
   private final String subscriberId;
@@ -70,7 +69,7 @@ public final class EdgeSubscriber implements ReadStream<Delivery> {
    */
   public EdgeSubscriber(Vertx vertx, String vertex, String upstreamVertex, String subscriberId, HostPort upstream,
       EdgeOptions options, MeterRegistry registry) {
-    this.context = vertx.getOrCreateContext();
+    Context context = vertx.getOrCreateContext();
     if (!Context.isOnEventLoopThread()) {
       throw new IllegalStateException("EdgeSubscriber must be created on an event-loop thread");
     }

@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * answers out of order) would otherwise cost its upstream a frame, a read and a wake-up per
  * message. They go at the end of the turn instead when {@code edge.max-batch} of them wait, when a
  * nack or a reply is among them (a request/response caller waits for its reply), when the turn
- * flushes anyway (credit), or when the delay is zero. Held acks are settled already: they count
- * against no credit window, only against the upstream's record of what it sent.
+ * flushes anyway (credit), or when the delay is zero. Held acks are settled already, so they count
+ * against no credit window here; upstream, whatever waits on acks (a map's output capacity, an
+ * {@code /ingest?wait=acked} caller) waits up to the delay longer.
  *
  * <p>Concurrency: owned by its subscriber's event loop.
  */

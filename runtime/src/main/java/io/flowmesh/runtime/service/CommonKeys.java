@@ -52,7 +52,8 @@ public final class CommonKeys {
       "how long a nacked message waits before it is sent again");
   public static final ConfigKey<Duration> EDGE_ACK_DELAY = ConfigKey.of("edge.ack-delay", "1ms", Types.DURATION,
       "downstream: the longest acks wait to go out together in one frame (sooner once edge.max-batch of them wait, or with "
-          + "credit, a nack or a request/response reply, which never wait); 0: at the end of every event-loop turn, "
+          + "credit, a nack or a serving reply, which never wait); what waits on acks upstream (map.output-capacity, "
+          + "/ingest?wait=acked) waits up to this much longer per hop; 0: at the end of every event-loop turn, "
           + "which costs the upstream a frame and a wake-up per turn when messages finish one by one");
   public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = ConfigKey.of("edge.input-capacity", "8192", Types.intRange(1, 1 << 24),
       "downstream input buffer per edge, in messages (credit granted = free room)");

@@ -21,6 +21,7 @@ import io.vertx.grpc.server.GrpcServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,11 @@ class AckDelayTest extends TwoVertxEdgeTest {
    * per batch, 5 ms apart (all marked serve if asked).
    */
   private int pacedUpstream(boolean serve) {
+    return pacedUpstream(serve, 5);
+  }
+
+  /** As {@link #pacedUpstream(boolean)}, {@code periodMillis} apart. */
+  private int pacedUpstream(boolean serve, long periodMillis) {
     return awaitOn(up, () -> {
       GrpcServer grpc = GrpcServer.server(upVertx);
       grpc.callHandler(EdgeGrpcService.Subscribe, req -> req.handler(frame -> {
@@ -70,7 +76,7 @@ class AckDelayTest extends TwoVertxEdgeTest {
           firstSettled = true;
           firstSentNanos = System.nanoTime();
           long[] next = {1};
-          upVertx.setPeriodic(1, 5, id -> {
+          upVertx.setPeriodic(1, periodMillis, id -> {
             req.response().write(batch(next[0]++, serve));
             if (next[0] > MESSAGES) {
               upVertx.cancelTimer(id);
@@ -85,11 +91,12 @@ class AckDelayTest extends TwoVertxEdgeTest {
   }
 
   /** Subscribes with {@code options}, settling every delivery as it arrives with {@code settle}. */
-  private void subscribe(int port, EdgeOptions options, java.util.function.BiConsumer<EdgeSubscriber, Delivery> settle) {
+  private EdgeSubscriber subscribe(int port, EdgeOptions options, java.util.function.BiConsumer<EdgeSubscriber, Delivery> settle) {
     EdgeSubscriber sub = call(down, () -> new EdgeSubscriber(downVertx, "sink", "s", new HostPort("127.0.0.1", port), options,
         new SimpleMeterRegistry()));
     Handler<Delivery> handler = d -> settle.accept(sub, d);
     run(down, () -> sub.handler(handler).start());
+    return sub;
   }
 
   private int settled() {
@@ -111,9 +118,9 @@ class AckDelayTest extends TwoVertxEdgeTest {
 
   @Test
   void withNoDelayAcksGoOutAtTheEndOfEachTurn() {
-    subscribe(pacedUpstream(false), EdgeOptions.defaults().withAckDelay(Duration.ZERO), EdgeSubscriber::ack);
+    subscribe(pacedUpstream(false, 25), EdgeOptions.defaults().withAckDelay(Duration.ZERO), EdgeSubscriber::ack);
     until(() -> settled() == MESSAGES, 10_000, () -> "all " + MESSAGES + " acked: " + frames);
-    assertTrue(frames.size() > 2, "10 messages 5 ms apart, each acked in its own turn: " + frames);
+    assertTrue(frames.size() > 2, "10 messages 25 ms apart, each acked in its own turn: " + frames);
   }
 
   @Test
@@ -135,5 +142,18 @@ class AckDelayTest extends TwoVertxEdgeTest {
     subscribe(pacedUpstream(false), options, EdgeSubscriber::ack);
     until(() -> settled() >= 8, 10_000, () -> "two full batches of 4 acks, with acks held up to 30 s: " + frames);
     assertEquals(8, settled(), "the last 2 acks are still held: " + frames);
+  }
+
+  @Test
+  void closingSendsTheAcksItHeld() {
+    AtomicInteger acked = new AtomicInteger();
+    EdgeSubscriber sub = subscribe(pacedUpstream(false), EdgeOptions.defaults().withAckDelay(Duration.ofSeconds(30)), (s, d) -> {
+      s.ack(d);
+      acked.incrementAndGet();
+    });
+    until(() -> acked.get() == 1 + MESSAGES, 10_000, () -> "every message acked by the vertex: " + acked.get());
+    assertEquals(0, settled(), "held, with a 30 s delay: " + frames);
+    run(down, sub::close);
+    until(() -> settled() == MESSAGES, 10_000, () -> "the held acks sent by close: " + frames);
   }
 }

@@ -39,4 +39,10 @@ class EdgeOptionsKeysTest {
           + "(acks held longer keep the upstream's messages unacked for nothing)"), e.problems());
     }
   }
+
+  @Test
+  void edgeOptionsRefuseAnAckDelayBetweenZeroAndAMillisecond() {
+    assertThrows(IllegalArgumentException.class, () -> EdgeOptions.defaults().withAckDelay(Duration.ofNanos(500_000)));
+    assertEquals(Duration.ZERO, EdgeOptions.defaults().withAckDelay(Duration.ZERO).ackDelay());
+  }
 }
