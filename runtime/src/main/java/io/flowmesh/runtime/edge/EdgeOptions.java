@@ -53,7 +53,8 @@ public record EdgeOptions(
 
   public EdgeOptions {
     if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
-        || ackDelay == null || ackDelay.isNegative() || (!ackDelay.isZero() && ackDelay.toMillis() < 1) || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
+        || ackDelay == null || ackDelay.isNegative() || (!ackDelay.isZero() && ackDelay.toMillis() < 1)
+        || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
         || tls == null || auth == null) {
       throw new IllegalArgumentException("invalid edge options: " + this);
     }

@@ -25,6 +25,8 @@ final class SubscriberFlush {
   private final Vertx vertx;
   private final Context context;
   private final EdgeOptions options;
+  /** {@code edge.ack-delay} in milliseconds (0: no waiting). */
+  private final long delayMillis;
   private final Supplier<SubscriberSession> session;
   private final Handler<Void> flushTask = v -> flush();
   private final Handler<Long> timerTask = id -> {
@@ -39,6 +41,7 @@ final class SubscriberFlush {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
+    this.delayMillis = options.ackDelay().toMillis();
     this.session = session;
   }
 
@@ -56,11 +59,10 @@ final class SubscriberFlush {
     if (scheduled || s == null) {
       return;
     }
-    long delay = options.ackDelay().toMillis();
-    if (delay <= 0 || s.ackCount >= options.maxBatch() || s.nackCount > 0 || (s.replies != null && !s.replies.isEmpty())) {
+    if (delayMillis == 0 || s.ackCount >= options.maxBatch() || s.nackCount > 0 || (s.replies != null && !s.replies.isEmpty())) {
       atTurnEnd();
     } else if (timer < 0) {
-      timer = vertx.setTimer(delay, timerTask);
+      timer = vertx.setTimer(delayMillis, timerTask);
     }
   }
 
