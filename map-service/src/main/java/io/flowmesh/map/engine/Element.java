@@ -125,6 +125,17 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
     }
   }
 
+  /**
+   * Copies the input's bytes out of the frame they are slices of ({@link Delivery#detach}): an
+   * element with a slow UDF call would otherwise keep its whole batch's frame alive until it ends.
+   */
+  @Override
+  public void detach() {
+    if (delivery != null) {
+      delivery.detach();
+    }
+  }
+
   /** The UDF request's size, computed once. */
   @Override
   public int requestSize() {

@@ -32,6 +32,8 @@ final class InFlight {
   private final RetiredIds retired;
   private Pending oldest;
   private Pending newest;
+  /** The oldest attempt {@link #detachSentBefore} has not reached yet, or null when it reached them all. */
+  private Pending undetached;
   private long nextId = 1;
 
   InFlight(int retiredCapacity) {
@@ -56,6 +58,9 @@ final class InFlight {
       newest.sentAfter = p;
     }
     newest = p;
+    if (undetached == null) {
+      undetached = p;
+    }
     byId.put(key(n), p);
     return n;
   }
@@ -69,6 +74,9 @@ final class InFlight {
   void remove(Pending p) {
     if (p.id != 0) {
       byId.remove(key(p.id));
+      if (p == undetached) {
+        undetached = p.sentAfter;
+      }
       if (p.sentBefore == null) {
         oldest = p.sentAfter;
       } else {
@@ -118,6 +126,21 @@ final class InFlight {
   /** True if id number {@code n} was issued by this client at some point. */
   boolean wasIssued(long n) {
     return n > 0 && n < nextId;
+  }
+
+  /**
+   * Has each attempt sent at or before {@code sentBefore} and not reached by an earlier call
+   * {@linkplain UdfElement#detach detach} its element, oldest first. Attempts are reached in send
+   * order, each once (a resent element again, as a new attempt): a call costs one comparison when
+   * nothing is that old, and in all one step per attempt.
+   */
+  void detachSentBefore(long sentBefore) {
+    Pending p = undetached;
+    while (p != null && p.sentAtNanos - sentBefore <= 0) {
+      p.element.detach();
+      p = p.sentAfter;
+    }
+    undetached = p;
   }
 
   /** Adds to {@code out}, oldest first, the attempts sent at or before {@code sentBefore}. */

@@ -25,4 +25,13 @@ public interface UdfElement {
    * every attempt.
    */
   void writeRequest(CodedOutputStream out) throws IOException;
+
+  /**
+   * The element has been with the UDF a while ({@link UnaryDispatcher#DETACH_AFTER_NANOS}) or waits
+   * for a stream to reopen: it should stop sharing what it holds with elements long done (its input's
+   * bytes are slices of a frame the whole batch arrived in). Called at most once per attempt and
+   * per wait; requests written afterwards are the same.
+   */
+  default void detach() {
+  }
 }

@@ -170,6 +170,58 @@ class InFlightTest {
         + " (%d ns against %d ns for %d elements)", ratio, large, small, ops));
   }
 
+  private static List<Integer> detaches(Pending... ps) {
+    List<Integer> out = new ArrayList<>();
+    for (Pending p : ps) {
+      out.add(((TestElement) p.element).detaches);
+    }
+    return out;
+  }
+
+  @Test
+  void attemptsSentByTheCutoffAreDetachedOnceEachAndYoungerOnesAreNot() {
+    Pending p1 = send(1, streamA, 10);
+    Pending p2 = send(2, streamA, 20);
+    Pending p3 = send(3, streamA, 30);
+    inFlight.detachSentBefore(5);
+    assertEquals(List.of(0, 0, 0), detaches(p1, p2, p3), "none was sent by 5");
+    inFlight.detachSentBefore(20);
+    assertEquals(List.of(1, 1, 0), detaches(p1, p2, p3));
+    inFlight.detachSentBefore(25);
+    assertEquals(List.of(1, 1, 0), detaches(p1, p2, p3), "the first two are not detached again");
+    inFlight.detachSentBefore(100);
+    inFlight.detachSentBefore(200);
+    assertEquals(List.of(1, 1, 1), detaches(p1, p2, p3));
+    assertEquals(3, inFlight.size(), "detaching takes nothing off the wire");
+  }
+
+  @Test
+  void theDetachSweepStepsPastAnAnsweredAttemptAndReachesAttemptsSentAfterItReachedTheEnd() {
+    Pending p1 = send(1, streamA, 10);
+    Pending p2 = send(2, streamA, 20);
+    Pending p3 = send(3, streamA, 30);
+    inFlight.detachSentBefore(10);
+    inFlight.remove(p2); // answered: the attempt the sweep would look at next
+    inFlight.detachSentBefore(30);
+    assertEquals(List.of(1, 0, 1), detaches(p1, p2, p3));
+    Pending p4 = send(4, streamA, 40); // sent after the sweep reached every attempt on the wire
+    inFlight.remove(p3);
+    inFlight.detachSentBefore(39);
+    assertEquals(0, detaches(p4).get(0), "p4 was sent after 39");
+    inFlight.detachSentBefore(40);
+    assertEquals(1, detaches(p4).get(0));
+    inFlight.remove(p1); // its stream broke: resent as a new attempt, which is reached again
+    inFlight.issue(p1, streamB, 50);
+    inFlight.detachSentBefore(50);
+    assertEquals(List.of(2, 0, 1, 1), detaches(p1, p2, p3, p4));
+    inFlight.remove(p1);
+    inFlight.remove(p4);
+    assertEquals(0, inFlight.size());
+    Pending p5 = send(5, streamA, 60); // the wire was empty
+    inFlight.detachSentBefore(60);
+    assertEquals(1, detaches(p5).get(0));
+  }
+
   /** Keeps {@code window} attempts on the wire while {@code ops} more are sent and the oldest answered each time. */
   private static long slidingWindowNanos(int window, int ops) {
     InFlight table = new InFlight(16);

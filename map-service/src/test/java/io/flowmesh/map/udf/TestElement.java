@@ -38,6 +38,14 @@ final class TestElement implements UdfElement {
     request.writeTo(out);
   }
 
+  /** How many times the client detached it (read on the client's event loop). */
+  int detaches;
+
+  @Override
+  public void detach() {
+    detaches++;
+  }
+
   @Override
   public String toString() {
     return "TestElement#" + index;

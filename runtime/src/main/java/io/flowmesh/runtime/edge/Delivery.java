@@ -49,6 +49,18 @@ public final class Delivery {
     }
   }
 
+  /**
+   * Keeps the message, but with bytes of its own ({@link EdgeMessage#detached}) instead of slices of
+   * the DATA frame it arrived in. For a message held much longer than the others of its batch (an
+   * element a slow UDF call keeps): as a slice it would keep the whole frame, every message of the
+   * batch, alive with it. One copy of its bytes; nothing when released or detached already.
+   */
+  public void detach() {
+    if (message != null) {
+      message = message.detached();
+    }
+  }
+
   /** The upstream's watermark when this message was sent, epoch milliseconds ({@link Watermarks#NONE} if none yet). */
   public long watermark() {
     return watermark;

@@ -45,6 +45,8 @@ public final class EdgeMessage {
   private final boolean serve;
   /** The encoded size, -1 until computed. */
   private int size = -1;
+  /** True when no bytes field is a slice of a frame (a {@link #detached} copy). */
+  private boolean ownsBytes;
 
   EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
       Texts tags, boolean serve) {
@@ -90,6 +92,28 @@ public final class EdgeMessage {
     tags.addRawTo(b.tags);
     b.serve = serve;
     return b;
+  }
+
+  /**
+   * This message with bytes of its own: its id, value, keys and tags copied out of the frame a
+   * parsed message's fields are slices of, so that holding it no longer keeps that frame (a whole
+   * batch) alive. Equal to this message; itself when it is a detached copy already. Headers are
+   * text already (decoded when parsed).
+   */
+  public EdgeMessage detached() {
+    if (ownsBytes) {
+      return this;
+    }
+    EdgeMessage m = new EdgeMessage(own(id), own(value), keys.detached(), eventTime, headers, ingestTime,
+        tags.detached(), serve);
+    m.size = size;
+    m.ownsBytes = true;
+    return m;
+  }
+
+  /** {@code b}'s bytes in an array of their own (one copy; the array is never written again). */
+  static ByteString own(ByteString b) {
+    return b.isEmpty() ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b.toByteArray());
   }
 
   /** The id as text (decoded on each call: {@link #getIdBytes} is the held form). */

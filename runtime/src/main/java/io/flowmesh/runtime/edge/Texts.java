@@ -2,6 +2,7 @@ package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.ByteString;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.RandomAccess;
@@ -53,6 +54,23 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
       }
     }
     return new Texts(a, a.length);
+  }
+
+  /**
+   * This list with each entry held as bytes (a slice of a frame) copied into an array of its own
+   * ({@link EdgeMessage#detached}); itself when no entry is held as bytes.
+   */
+  Texts detached() {
+    Object[] copy = null;
+    for (int i = 0; i < size; i++) {
+      if (items[i] instanceof ByteString b) {
+        if (copy == null) {
+          copy = Arrays.copyOf(items, size);
+        }
+        copy[i] = EdgeMessage.own(b);
+      }
+    }
+    return copy == null ? this : new Texts(copy, size);
   }
 
   /** One string. */

@@ -1,12 +1,21 @@
 package io.flowmesh.runtime.edge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.flowmesh.proto.edge.v1.Batch;
+import io.flowmesh.proto.edge.v1.Message;
+import io.flowmesh.proto.edge.v1.UpstreamFrame;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,5 +64,35 @@ class DeliveryTest {
     session.settle(d.seq, d.size, null);
     assertEquals(0, session.unackedBytes);
     assertEquals(0, session.unacked);
+  }
+
+  @Test
+  void aDetachedDeliveryHoldsAnEqualMessageThatNoLongerSharesTheFrameItArrivedIn() throws Exception {
+    Message sent = Message.newBuilder().setId("m-1").setValue(ByteString.copyFromUtf8("value-1")).addKeys("k-1")
+        .addTags("t-1").setEventTime(5).setIngestTime(6).build();
+    Message other = Message.newBuilder().setId("m-2").setValue(ByteString.copyFromUtf8("value-2")).build();
+    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(sent).addMessages(other)).build()
+        .toByteArray();
+    // a buffer over the frame's own array (unpooled), as Vert.x hands a DATA frame over: values are slices of it
+    EdgeMessage parsed = EdgeFrames.parse(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))).messages().get(0);
+    Delivery d = new Delivery(parsed, 0, 1, session);
+    d.detach();
+    EdgeMessage detached = d.message();
+    assertEquals(parsed, detached);
+    assertArrayEquals(sent.toByteArray(), detached.toByteArray(), "written as it came");
+
+    Arrays.fill(frame, (byte) '?');
+    assertNotEquals("value-1", parsed.getValue().toStringUtf8(), "the parsed message's fields are slices of the frame");
+    assertEquals("m-1", detached.getId());
+    assertEquals("value-1", detached.getValue().toStringUtf8());
+    assertEquals(List.of("k-1"), detached.getKeysList());
+    assertEquals(List.of("t-1"), detached.getTagsList());
+    assertArrayEquals(sent.toByteArray(), detached.toByteArray(), "nothing of it was in the frame");
+
+    d.detach();
+    assertSame(detached, d.message(), "detached once");
+    d.release();
+    d.detach();
+    assertNull(d.message(), "a released delivery has nothing to detach");
   }
 }
