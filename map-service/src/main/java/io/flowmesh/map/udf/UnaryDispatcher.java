@@ -30,12 +30,12 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
   /**
    * How long an attempt is on the wire before its element is {@linkplain UdfElement#detach detached}
    * from the frame its input arrived in. Inputs arrive in batches, up to ~64 in a frame, and each
-   * input's bytes are slices of that frame, so one element the UDF keeps long keeps its batch-mates'
-   * bytes alive too. With 2 KB messages and one call in 50 taking 2 s, ~500 slow elements would keep ~60 MB
-   * of frames and the shipped 40 MB heap ran out within seconds ({@code SlowCallsSmallHeapTest});
-   * with 5 % of calls at 50 ms (scenario 3) every young collection copied ~4 MB of them. Past this
-   * age the element's bytes are copied once instead (~0.6 KB for a 500-byte value); calls that end
-   * sooner, nearly all of a fast UDF's, copy nothing.
+   * input's bytes are slices of that frame, so one element the UDF keeps long keeps its
+   * batch-mates' bytes alive too. With 2 KB messages and one call in 50 taking 2 s, ~500 slow
+   * elements would keep ~60 MB of frames: the shipped 40 MB heap ran out within seconds
+   * ({@code SlowCallsSmallHeapTest}); with 5 % of calls at 50 ms (scenario 3) every young
+   * collection copied ~4 MB of them. Past this age the element's bytes are copied once instead
+   * (~0.6 KB for a 500-byte value); calls that end sooner, nearly all of a fast UDF's, copy nothing.
    */
   static final long DETACH_AFTER_NANOS = 5_000_000L;
 
