@@ -37,6 +37,8 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   int pendingOutputs;
   /** When the engine sent it to the UDF ({@link System#nanoTime()}, read once per pump). */
   long startNanos;
+  /** Its input's bytes are its own, no longer slices of the frame they arrived in ({@link #detach}). */
+  boolean detached;
   /** Given back upstream (nacked) because nobody reads the output edge; its outputs' acks no longer count. */
   boolean givenBack;
   /** The encoded size of the UDF request, -1 until first asked. */
@@ -128,12 +130,21 @@ public final class Element implements io.flowmesh.map.udf.UdfElement {
   /**
    * Copies the input's bytes out of the frame they are slices of ({@link Delivery#detach}): an
    * element with a slow UDF call would otherwise keep its whole batch's frame alive until it ends.
+   * With key ordering the elements waiting behind it for their key wait as long, so they are
+   * detached with it, and so is any that joins them later ({@link KeySequencer#admit}): behind a
+   * detached element every element of its key is detached.
    */
   @Override
-  public void detach() {
-    if (delivery != null) {
-      delivery.detach();
+  public int detach() {
+    int n = 0;
+    for (Element e = this; e != null && !e.detached; e = e.nextOfKey) {
+      e.detached = true;
+      if (e.delivery != null) {
+        e.delivery.detach();
+      }
+      n++;
     }
+    return n;
   }
 
   /** The UDF request's size, computed once. */

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Per-key ordering: at most one element per key is in the UDF at a time; later elements of a
  * busy key wait in arrival order, linked through the elements themselves; different keys run
- * concurrently. Per-key output order therefore equals input order.
+ * concurrently. Per-key output order therefore equals input order. Elements waiting behind an
+ * element that was detached from its input's frame ({@link Element#detach}) are detached too.
  *
  * <p>Concurrency: not thread-safe; owned by one engine's event loop.
  */
@@ -15,6 +16,7 @@ public final class KeySequencer {
   /** Per busy key: the element in the UDF is the head, the last waiting one the tail. */
   private final Map<String, Element> tails = new HashMap<>();
   private int waiting;
+  private long detachedOnArrival;
 
   /**
    * Offers an element that just arrived.
@@ -28,6 +30,9 @@ public final class KeySequencer {
       return true;
     }
     tail.nextOfKey = e;
+    if (tail.detached) {
+      detachedOnArrival += e.detach(); // the key's element in the UDF has been there a while: this one waits as long
+    }
     tails.put(e.key, e);
     waiting++;
     return false;
@@ -52,6 +57,11 @@ public final class KeySequencer {
   /** Elements waiting behind a busy key. */
   public int waiting() {
     return waiting;
+  }
+
+  /** Elements detached as they arrived, behind a detached element of their key. */
+  public long detachedOnArrival() {
+    return detachedOnArrival;
   }
 
   /** Keys with an element in the UDF. */

@@ -355,6 +355,14 @@ public final class MapEngine {
     return keys == null ? 0 : keys.waiting();
   }
 
+  /**
+   * Inputs detached as they arrived behind a detached element of their key ({@link KeySequencer});
+   * the UDF client counts the rest ({@code UdfStats.detached}). Read by metrics off the loop: may be stale.
+   */
+  public long detachedBehindKey() {
+    return keys == null ? 0 : keys.detachedOnArrival();
+  }
+
   public int ready() {
     return ready.size();
   }

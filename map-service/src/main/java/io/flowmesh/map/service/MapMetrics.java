@@ -24,6 +24,8 @@ final class MapMetrics {
   final LoopHistogram.Recorder udfCallTime;
   /** The in-flight limit, written on the instance's event loop when map.concurrency=auto moves it. */
   private volatile int limit;
+  /** The instance's engine once bound (its key sequencer's detach count joins the UDF client's). */
+  private volatile MapEngine engine;
 
   MapMetrics(MeterRegistry registry, int index, int concurrency, int outputCapacity) {
     this.registry = registry;
@@ -49,6 +51,7 @@ final class MapMetrics {
   }
 
   void bindEngine(MapEngine e) {
+    engine = e;
     // Count and sum only (read when scraped); the distribution is flowmesh_map_udf_call_seconds'.
     FunctionTimer.builder("flowmesh.map.inflight.time", e, x -> x.stats().inFlightCount, x -> x.stats().inFlightNanos,
         TimeUnit.NANOSECONDS).description("Time elements held a permit, retries included").tag("verticle", instance)
@@ -86,9 +89,16 @@ final class MapMetrics {
     udfCounter("flowmesh.map.udf.protocol.violations", "Garbage from the UDF (unknown id, second answer, early EOT)", c,
         UdfStats::protocolViolations);
     udfCounter("flowmesh.map.udf.late.responses", "Responses to ids already retried, ignored", c, UdfStats::lateResponses);
+    counter("flowmesh.map.udf.detached", "Inputs copied out of their batch's frame because the UDF kept them, or they waited,"
+        + " past 5 ms (or behind such an input of their key)", c, x -> x.stats().detached() + detachedBehindKey());
     udfCounter("flowmesh.map.udf.stalls", "Times the UDF held work without answering for udf.stall-timeout", c, UdfStats::stalls);
     // Read through the stats: the scraper's thread is not the client's event loop, and UdfClient#stalled() checks it.
     gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stats().stalled() ? 1 : 0);
+  }
+
+  private long detachedBehindKey() {
+    MapEngine e = engine;
+    return e == null ? 0 : e.detachedBehindKey();
   }
 
   private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {

@@ -133,14 +133,21 @@ final class InFlight {
    * {@linkplain UdfElement#detach detach} its element, oldest first. Attempts are reached in send
    * order, each once (a resent element again, as a new attempt): a call costs one comparison when
    * nothing is that old, and in all one step per attempt.
+   *
+   * @return the inputs detached ({@link UdfElement#detach}'s counts)
    */
-  void detachSentBefore(long sentBefore) {
+  int detachSentBefore(long sentBefore) {
     Pending p = undetached;
-    while (p != null && p.sentAtNanos - sentBefore <= 0) {
-      p.element.detach();
-      p = p.sentAfter;
+    if (p == null || p.sentAtNanos - sentBefore > 0) {
+      return 0;
     }
+    int n = 0;
+    do {
+      n += p.element.detach();
+      p = p.sentAfter;
+    } while (p != null && p.sentAtNanos - sentBefore <= 0);
     undetached = p;
+    return n;
   }
 
   /** Adds to {@code out}, oldest first, the attempts sent at or before {@code sentBefore}. */

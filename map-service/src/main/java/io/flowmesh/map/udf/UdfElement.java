@@ -31,7 +31,10 @@ public interface UdfElement {
    * for a stream to reopen: it should stop sharing what it holds with elements long done (its input's
    * bytes are slices of a frame the whole batch arrived in). Called at most once per attempt and
    * per wait; requests written afterwards are the same.
+   *
+   * @return how many inputs this detached (0 when it was detached already)
    */
-  default void detach() {
+  default int detach() {
+    return 0;
   }
 }

@@ -21,6 +21,7 @@ public final class UdfStats {
   long protocolViolations;
   long lateResponses;
   long failures;
+  long detached;
   /** The client's stall watch, whose count and state these stats report; set by the client. */
   StallWatch stallWatch;
 
@@ -77,6 +78,14 @@ public final class UdfStats {
     return stallWatch != null && stallWatch.stalled();
   }
 
+  /**
+   * Inputs given a copy of their own bytes (no longer slices of the frame their batch arrived in)
+   * because the UDF kept them, or they waited, past {@link UnaryDispatcher#DETACH_AFTER_NANOS}.
+   */
+  public long detached() {
+    return detached;
+  }
+
   /** Elements reported through {@link UdfListener#onFailure}. */
   public long failures() {
     return failures;
@@ -87,6 +96,6 @@ public final class UdfStats {
     return "UdfStats{sent=" + requestsSent + ", received=" + responsesReceived
         + ", udfErrors=" + udfErrors + ", retries=" + retries + ", timeouts=" + timeouts
         + ", reconnects=" + reconnects + ", violations=" + protocolViolations
-        + ", late=" + lateResponses + ", stalls=" + stalls() + ", failures=" + failures + "}";
+        + ", late=" + lateResponses + ", stalls=" + stalls() + ", failures=" + failures + ", detached=" + detached + "}";
   }
 }

@@ -31,11 +31,13 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
    * How long an attempt is on the wire before its element is {@linkplain UdfElement#detach detached}
    * from the frame its input arrived in. Inputs arrive in batches, up to ~64 in a frame, and each
    * input's bytes are slices of that frame, so one element the UDF keeps long keeps its
-   * batch-mates' bytes alive too. With 2 KB messages and one call in 50 taking 2 s, ~500 slow
-   * elements would keep ~60 MB of frames: the shipped 40 MB heap ran out within seconds
-   * ({@code SlowCallsSmallHeapTest}); with 5 % of calls at 50 ms (scenario 3) every young
-   * collection copied ~4 MB of them. Past this age the element's bytes are copied once instead
-   * (~0.6 KB for a 500-byte value); calls that end sooner, nearly all of a fast UDF's, copy nothing.
+   * batch-mates' bytes alive too. With 2 KB messages and one call in 50 taking 2 s, the slow
+   * elements would keep a few hundred 128 KB frames: the shipped 40 MB heap ran out within seconds
+   * ({@code SlowCallsSmallHeapTest}); with 5 % of calls at 50 ms (scenario 3) 3.8 MB survived each
+   * young collection (1.0 MB with this). Past this age, checked on every send and on the sweep, the
+   * element's bytes are copied once instead (~0.6 KB for a 500-byte value); calls that end sooner,
+   * nearly all of a fast UDF's, copy nothing, and a UDF slower than this on every call has every
+   * input copied, small beside the call.
    */
   static final long DETACH_AFTER_NANOS = 5_000_000L;
 
@@ -83,7 +85,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     if (stream != null && stream.isOpen()) {
       send(p, now);
     } else {
-      p.element.detach(); // it waits for a stream: for how long is unknown
+      stats.detached += p.element.detach(); // it waits for a stream: for how long is unknown
       ready.addLast(p);
     }
   }
@@ -97,7 +99,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     long id = inFlight.issue(p, stream, now);
     stream.send(id, p.element);
     stats.requestsSent++;
-    inFlight.detachSentBefore(now - DETACH_AFTER_NANOS);
+    stats.detached += inFlight.detachSentBefore(now - DETACH_AFTER_NANOS);
     if (silentSinceNanos == 0 && !everAnswered) {
       silentSinceNanos = now;
     }
@@ -177,7 +179,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     for (int i = affected - 1; i >= 0; i--) {
       Pending p = scratch.get(i);
       inFlight.remove(p);
-      p.element.detach(); // it waits for a new stream or a retry
+      stats.detached += p.element.detach(); // it waits for a new stream or a retry
       if (!charged) {
         ready.addFirst(p);
       } else if (client.outcomes().failAttempt(p, reason, end.toString(), now)) {
@@ -219,7 +221,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
           "no handshake response within " + client.config().connection().timeout())), now);
     }
     expire(now);
-    inFlight.detachSentBefore(now - DETACH_AFTER_NANOS);
+    stats.detached += inFlight.detachSentBefore(now - DETACH_AFTER_NANOS);
     for (int i = 0; i < retrying.size(); ) {
       Pending p = retrying.get(i);
       if (now - p.dueNanos >= 0) {
@@ -295,7 +297,7 @@ class UnaryDispatcher implements Dispatcher, MapFnStream.Events {
     String detail = "no response within " + client.config().connection().timeout();
     for (Pending p : scratch) {
       inFlight.retire(p);
-      p.element.detach();
+      stats.detached += p.element.detach();
       if (client.outcomes().failAttempt(p, UdfFailure.Reason.TIMEOUT, detail, now)) {
         retrying.add(p);
       }

@@ -37,6 +37,35 @@ class KeySequencerTest {
   }
 
   @Test
+  void elementsWaitingBehindADetachedElementOfTheirKeyAreDetachedAndSoAreLaterArrivals() {
+    KeySequencer seq = new KeySequencer();
+    Element a1 = new Element(0, "a");
+    Element a2 = new Element(0, "a");
+    Element b1 = new Element(0, "b");
+    Element b2 = new Element(0, "b");
+    assertTrue(seq.admit(a1));
+    assertFalse(seq.admit(a2));
+    assertTrue(seq.admit(b1));
+    assertFalse(seq.admit(b2));
+    assertEquals(2, a1.detach(), "a1 has been with the UDF a while: it and a2, waiting behind it");
+    assertEquals(List.of(true, true, false, false), List.of(a1.detached, a2.detached, b1.detached, b2.detached));
+    Element a3 = new Element(0, "a");
+    assertFalse(seq.admit(a3));
+    assertTrue(a3.detached, "it waits behind a detached element of its key");
+    assertEquals(1, seq.detachedOnArrival());
+    assertEquals(0, a3.detach(), "detached already");
+    Element b3 = new Element(0, "b");
+    assertFalse(seq.admit(b3));
+    assertFalse(b3.detached, "b's element in the UDF was not detached");
+    assertSame(a2, seq.release(a1));
+    assertSame(a3, seq.release(a2));
+    assertNull(seq.release(a3));
+    Element a4 = new Element(0, "a");
+    assertTrue(seq.admit(a4));
+    assertFalse(a4.detached, "a fresh head of a free key");
+  }
+
+  @Test
   void underRandomCompletionAtMostOneElementPerKeyIsInFlightAndEachKeyCompletesInInputOrder() {
     Random r = new Random(9);
     KeySequencer seq = new KeySequencer();

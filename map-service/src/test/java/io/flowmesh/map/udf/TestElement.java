@@ -42,8 +42,9 @@ final class TestElement implements UdfElement {
   int detaches;
 
   @Override
-  public void detach() {
+  public int detach() {
     detaches++;
+    return 1;
   }
 
   @Override
