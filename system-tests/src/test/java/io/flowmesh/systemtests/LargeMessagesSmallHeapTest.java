@@ -1,12 +1,8 @@
 package io.flowmesh.systemtests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,18 +38,7 @@ class LargeMessagesSmallHeapTest {
     env.put("MALLOC_ARENA_MAX", "2");
     List<String> mapJvm = List.of("@" + Project.path("map-service/jvm.options"));
     try (Pipeline p = Pipeline.start(dir, "cat", List.of(), mapJvm, env)) {
-      ServiceProcess map = p.service(Vertex.MAP);
-      ServiceProcess source = p.service(Vertex.SOURCE);
-      Await.until("the source to report all " + COUNT + " messages acked", Duration.ofSeconds(120),
-          () -> {
-            assertTrue(map.process().alive(), () -> "map-service exited:\n" + p.logs());
-            return source.status().getBoolean("complete", false);
-          }, p::logs);
-      JsonObject status = source.status();
-      assertEquals(COUNT, status.getLong("acked"), "acked end to end");
-      assertTrue(map.process().alive(), "map-service is still running (the harness restarts nothing)");
-      String mapLog = Files.readString(map.process().log());
-      assertFalse(mapLog.contains("OutOfMemoryError"), "map-service ran out of memory:\n" + mapLog);
+      p.awaitAllAckedWithMapUp(COUNT, Duration.ofSeconds(120));
 
       SinkFile.IdCount ids = SinkFile.countIds(p.sinkFile(), PREFIX, COUNT);
       assertEquals(List.of(), ids.missing(), "ids missing (the first ten)");

@@ -1,5 +1,11 @@
 package io.flowmesh.systemtests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,6 +209,24 @@ final class Pipeline implements AutoCloseable {
 
   Path sinkFile() {
     return Path.of(env.get("FLOWMESH_SINK_PATH"));
+  }
+
+  /**
+   * Waits until the (bounded) source reports all {@code count} messages acked end to end, failing at
+   * once if map-service exits meanwhile; then checks that it is still running and never ran out of
+   * heap (its JVM options end it on an OutOfMemoryError, and this harness restarts nothing).
+   */
+  void awaitAllAckedWithMapUp(long count, Duration timeout) throws IOException {
+    ServiceProcess map = service(Vertex.MAP);
+    ServiceProcess source = service(Vertex.SOURCE);
+    Await.until("the source to report all " + count + " messages acked", timeout, () -> {
+      assertTrue(map.process().alive(), () -> "map-service exited:\n" + logs());
+      return source.status().getBoolean("complete", false);
+    }, this::logs);
+    assertEquals(count, source.status().getLong("acked"), "acked end to end");
+    assertTrue(map.process().alive(), "map-service is still running");
+    String mapLog = Files.readString(map.process().log());
+    assertFalse(mapLog.contains("OutOfMemoryError"), "map-service ran out of memory:\n" + mapLog);
   }
 
   /** The last lines of every log, for failure messages. */

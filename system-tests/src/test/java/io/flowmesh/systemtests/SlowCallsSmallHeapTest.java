@@ -1,11 +1,8 @@
 package io.flowmesh.systemtests;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,17 +36,10 @@ class SlowCallsSmallHeapTest {
     List<String> mapJvm = List.of("@" + Project.path("map-service/jvm.options"));
     List<String> udf = List.of("--latency", "98%:1ms,2%:2s", "--seed", "3");
     try (Pipeline p = Pipeline.start(dir, "latency", udf, mapJvm, env)) {
-      ServiceProcess map = p.service(Vertex.MAP);
-      ServiceProcess source = p.service(Vertex.SOURCE);
-      Await.until("the source to report all " + COUNT + " messages acked", Duration.ofSeconds(180),
-          () -> {
-            assertTrue(map.process().alive(), () -> "map-service exited:\n" + p.logs());
-            return source.status().getBoolean("complete", false);
-          }, p::logs);
-      assertEquals(COUNT, source.status().getLong("acked"), "acked end to end");
-      assertTrue(map.process().alive(), "map-service is still running (the harness restarts nothing)");
-      String mapLog = Files.readString(map.process().log());
-      assertFalse(mapLog.contains("OutOfMemoryError"), "map-service ran out of memory:\n" + mapLog);
+      p.awaitAllAckedWithMapUp(COUNT, Duration.ofSeconds(180));
+      double detached = MetricsText.parse(p.service(Vertex.MAP).get("/metrics").body()).sum("flowmesh_map_udf_detached_total");
+      // ~2 % of the inputs took 2 s: each was detached, and some fast ones a collection or a late turn held past 5 ms
+      assertTrue(detached >= COUNT / 100, "inputs detached from their frames: " + detached);
     }
   }
 }

@@ -15,6 +15,11 @@ public final class EngineStats {
   /** Inputs nacked back upstream because nobody read the output edge (edge.orphan-timeout). */
   public long givenBack;
   public long batchesSent;
+  /**
+   * Inputs detached as they arrived, behind a detached element of their key ({@link KeySequencer});
+   * the UDF client counts the rest ({@code UdfStats.detached}).
+   */
+  public long detachedBehindKey;
   public int maxPermitsInUse;
   /** Elements that gave their permit back with an answer, and the nanoseconds they held it in total. */
   public long inFlightCount;

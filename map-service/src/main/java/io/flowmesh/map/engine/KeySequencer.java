@@ -16,7 +16,17 @@ public final class KeySequencer {
   /** Per busy key: the element in the UDF is the head, the last waiting one the tail. */
   private final Map<String, Element> tails = new HashMap<>();
   private int waiting;
-  private long detachedOnArrival;
+  private final EngineStats stats;
+
+  /** A sequencer counting into {@code stats} (the inputs it detaches). */
+  public KeySequencer(EngineStats stats) {
+    this.stats = stats;
+  }
+
+  /** A sequencer with counters of its own (tests). */
+  public KeySequencer() {
+    this(new EngineStats());
+  }
 
   /**
    * Offers an element that just arrived.
@@ -31,7 +41,7 @@ public final class KeySequencer {
     }
     tail.nextOfKey = e;
     if (tail.detached) {
-      detachedOnArrival += e.detach(); // the key's element in the UDF has been there a while: this one waits as long
+      stats.detachedBehindKey += e.detach(); // the key's element in the UDF has been there a while: this one waits as long
     }
     tails.put(e.key, e);
     waiting++;
@@ -57,11 +67,6 @@ public final class KeySequencer {
   /** Elements waiting behind a busy key. */
   public int waiting() {
     return waiting;
-  }
-
-  /** Elements detached as they arrived, behind a detached element of their key. */
-  public long detachedOnArrival() {
-    return detachedOnArrival;
   }
 
   /** Keys with an element in the UDF. */

@@ -73,7 +73,7 @@ public final class MapEngine {
     this.owner = owner;
     this.out = out;
     this.stats = stats;
-    this.keys = config.keyOrdering() ? new KeySequencer() : null;
+    this.keys = config.keyOrdering() ? new KeySequencer(stats) : null;
     this.limit = config.concurrency();
     this.batches = config.batchMode() ? new BatchCollector(vertx, udf, stats, config.batchSize(), config.batchTimeout()) : null;
   }
@@ -353,14 +353,6 @@ public final class MapEngine {
 
   public int waitingForKey() {
     return keys == null ? 0 : keys.waiting();
-  }
-
-  /**
-   * Inputs detached as they arrived behind a detached element of their key ({@link KeySequencer});
-   * the UDF client counts the rest ({@code UdfStats.detached}). Read by metrics off the loop: may be stale.
-   */
-  public long detachedBehindKey() {
-    return keys == null ? 0 : keys.detachedOnArrival();
   }
 
   public int ready() {

@@ -98,7 +98,7 @@ final class MapMetrics {
 
   private long detachedBehindKey() {
     MapEngine e = engine;
-    return e == null ? 0 : e.detachedBehindKey();
+    return e == null ? 0 : e.stats().detachedBehindKey;
   }
 
   private <T> void gauge(String name, String help, T obj, ToDoubleFunction<T> f) {
