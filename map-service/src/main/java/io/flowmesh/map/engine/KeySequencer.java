@@ -23,11 +23,6 @@ public final class KeySequencer {
     this.stats = stats;
   }
 
-  /** A sequencer with counters of its own (tests). */
-  public KeySequencer() {
-    this(new EngineStats());
-  }
-
   /**
    * Offers an element that just arrived.
    *

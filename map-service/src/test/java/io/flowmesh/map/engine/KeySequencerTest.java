@@ -18,7 +18,7 @@ class KeySequencerTest {
 
   @Test
   void aBusyKeysElementsWaitAndLeaveInArrivalOrderWhileOtherKeysRun() {
-    KeySequencer seq = new KeySequencer();
+    KeySequencer seq = new KeySequencer(new EngineStats());
     Element a1 = new Element(0, "a");
     Element a2 = new Element(0, "a");
     Element a3 = new Element(0, "a");
@@ -69,7 +69,7 @@ class KeySequencerTest {
   @Test
   void underRandomCompletionAtMostOneElementPerKeyIsInFlightAndEachKeyCompletesInInputOrder() {
     Random r = new Random(9);
-    KeySequencer seq = new KeySequencer();
+    KeySequencer seq = new KeySequencer(new EngineStats());
     Map<String, Integer> inFlightPerKey = new HashMap<>();
     Map<String, List<Integer>> completedOrder = new HashMap<>();
     Map<Element, Integer> index = new HashMap<>();
