@@ -22,7 +22,9 @@ final class Chain implements AutoCloseable {
 
   private final Path dir;
   private final List<String> mapNames;
-  private final List<String> udfNames;
+  /** Per map its UDF's arguments: the example UDF's name, then its options. */
+  private final List<List<String>> udfArgs;
+  private final List<List<String>> mapJvmOptions;
   private final Map<String, String> sourceEnv;
   private final List<Map<String, String>> mapEnvs = new ArrayList<>();
   private final Map<String, String> sinkEnv;
@@ -34,16 +36,21 @@ final class Chain implements AutoCloseable {
 
   /**
    * @param mapNames the maps' vertex names, upstream first
-   * @param udfNames the example UDF of each map (e.g. uppercase, cat)
-   * @param overrides environment for every process (generator settings, edge.max-unacked, ...)
+   * @param udfArgs per map the example UDF (e.g. uppercase, cat) and its options
+   * @param mapJvmOptions per map its JVM options
+   * @param overrides environment for every process (generator settings, edge.max-unacked, a sink type other
+   *     than the file, ...)
    */
-  private Chain(Path dir, List<String> mapNames, List<String> udfNames, Map<String, String> overrides) {
-    if (mapNames.size() != udfNames.size() || mapNames.isEmpty()) {
-      throw new IllegalArgumentException("one UDF per map: " + mapNames + " / " + udfNames);
+  private Chain(Path dir, List<String> mapNames, List<List<String>> udfArgs, List<List<String>> mapJvmOptions,
+      Map<String, String> overrides) {
+    if (mapNames.size() != udfArgs.size() || mapNames.size() != mapJvmOptions.size() || mapNames.isEmpty()) {
+      throw new IllegalArgumentException("one UDF and one set of JVM options per map: " + mapNames + " / " + udfArgs
+          + " / " + mapJvmOptions);
     }
     this.dir = dir;
     this.mapNames = List.copyOf(mapNames);
-    this.udfNames = List.copyOf(udfNames);
+    this.udfArgs = List.copyOf(udfArgs);
+    this.mapJvmOptions = List.copyOf(mapJvmOptions);
     int n = mapNames.size();
     int[] ports = Ports.free(3 * n + 3);
     Map<String, String> common = new LinkedHashMap<>();
@@ -77,24 +84,37 @@ final class Chain implements AutoCloseable {
     sinkEnv = new LinkedHashMap<>(common);
     sinkEnv.put("FLOWMESH_SINK_HTTP_PORT", String.valueOf(ports[3 * n + 2]));
     sinkEnv.put("FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + upstreamEdge);
-    sinkEnv.put("FLOWMESH_SINK_TYPE", "file");
+    sinkEnv.putIfAbsent("FLOWMESH_SINK_TYPE", "file");
     sinkEnv.put("FLOWMESH_SINK_PATH", dir.resolve("out.ndjson").toString());
   }
 
   /** Starts the UDFs, then source, maps and sink, and waits until every one is ready. */
   static Chain start(Path dir, List<String> mapNames, List<String> udfNames, Map<String, String> overrides) {
-    Chain c = new Chain(dir, mapNames, udfNames, overrides);
+    List<List<String>> udfArgs = new ArrayList<>();
+    List<List<String>> jvm = new ArrayList<>();
+    for (String udf : udfNames) {
+      udfArgs.add(List.of(udf));
+      jvm.add(JavaProcess.JVM_OPTIONS);
+    }
+    return start(dir, mapNames, udfArgs, jvm, overrides);
+  }
+
+  /** As {@link #start(Path, List, List, Map)}, each map's UDF with options and the map with JVM options of its own. */
+  static Chain start(Path dir, List<String> mapNames, List<List<String>> udfArgs, List<List<String>> mapJvmOptions,
+      Map<String, String> overrides) {
+    Chain c = new Chain(dir, mapNames, udfArgs, mapJvmOptions, overrides);
     try {
       for (int i = 0; i < c.mapNames.size(); i++) {
-        c.udfs.add(JavaProcess.start("udf-" + c.mapNames.get(i), Project.udfJar(),
-            List.of(c.udfNames.get(i), "--address", "tcp://127.0.0.1:" + c.udfPorts.get(i)), Map.of(), dir));
+        List<String> args = new ArrayList<>(c.udfArgs.get(i));
+        args.addAll(List.of("--address", "tcp://127.0.0.1:" + c.udfPorts.get(i)));
+        c.udfs.add(JavaProcess.start("udf-" + c.mapNames.get(i), Project.udfJar(), args, Map.of(), dir));
       }
       for (JavaProcess udf : c.udfs) {
         udf.awaitLog(" listening on ", Pipeline.START_TIMEOUT);
       }
       c.source = ServiceProcess.start(Vertex.SOURCE, c.sourceEnv, dir);
       for (int i = 0; i < c.mapNames.size(); i++) {
-        c.maps.add(ServiceProcess.start(Vertex.MAP, c.mapNames.get(i), c.mapEnvs.get(i), dir));
+        c.maps.add(ServiceProcess.start(Vertex.MAP, c.mapNames.get(i), c.mapEnvs.get(i), dir, c.mapJvmOptions.get(i)));
       }
       c.sink = ServiceProcess.start(Vertex.SINK, c.sinkEnv, dir);
       c.source.awaitReady(Pipeline.START_TIMEOUT);
@@ -114,7 +134,7 @@ final class Chain implements AutoCloseable {
     if (maps.get(i).process().alive()) {
       throw new IllegalStateException(mapNames.get(i) + " is running");
     }
-    ServiceProcess m = ServiceProcess.start(Vertex.MAP, mapNames.get(i), mapEnvs.get(i), dir);
+    ServiceProcess m = ServiceProcess.start(Vertex.MAP, mapNames.get(i), mapEnvs.get(i), dir, mapJvmOptions.get(i));
     maps.set(i, m);
     m.awaitReady(Pipeline.START_TIMEOUT);
     return m;

@@ -34,7 +34,8 @@ final class ServiceProcess implements AutoCloseable {
     return start(vertex, vertex.id(), env, dir, jvmOptions);
   }
 
-  private static ServiceProcess start(Vertex vertex, String name, Map<String, String> env, Path dir, List<String> jvmOptions) {
+  /** As {@link #start(Vertex, String, Map, Path)} with these JVM options. */
+  static ServiceProcess start(Vertex vertex, String name, Map<String, String> env, Path dir, List<String> jvmOptions) {
     String portEnv = Keys.envName(vertex.httpPortKey());
     int port = Integer.parseInt(env.get(portEnv));
     return new ServiceProcess(vertex, JavaProcess.start(name, vertex.jar(), jvmOptions, List.of(), env, dir), port);

@@ -45,7 +45,7 @@ public final class EdgeMessage {
   private final boolean serve;
   /** The encoded size, -1 until computed. */
   private int size = -1;
-  /** True when no bytes field is a slice of a frame (a {@link #detached} copy). */
+  /** True when no bytes field pins a larger array (a {@link #detached} copy, or found so by it). */
   private boolean ownsBytes;
 
   EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
@@ -95,25 +95,39 @@ public final class EdgeMessage {
   }
 
   /**
-   * This message with bytes of its own: its id, value, keys and tags copied out of the frame a
-   * parsed message's fields are slices of, so that holding it no longer keeps that frame (a whole
-   * batch) alive. Equal to this message; itself when it is a detached copy already. Headers are
-   * text already (decoded when parsed).
+   * This message with bytes of its own where it held slices of a larger array: its id, value, keys
+   * and tags, each copied out of the frame (a whole batch, or a UDF's answers to several calls) it
+   * was cut from when holding it would keep more than twice its own bytes alive ({@link Backing}).
+   * For a message held much longer than the others of its frame. Equal to this message; itself when
+   * nothing needed a copy (then marked, so later calls return at once). Headers are text already
+   * (decoded when parsed).
    */
   public EdgeMessage detached() {
+    return ownsBytes ? this : detached(new Backing());
+  }
+
+  /** {@link #detached()} with a probe reused across many messages. */
+  EdgeMessage detached(Backing probe) {
     if (ownsBytes) {
       return this;
     }
-    EdgeMessage m = new EdgeMessage(own(id), own(value), keys.detached(), eventTime, headers, ingestTime,
-        tags.detached(), serve);
+    ByteString i = own(id, probe);
+    ByteString v = own(value, probe);
+    Texts k = keys.detached(probe);
+    Texts t = tags.detached(probe);
+    if (i == id && v == value && k == keys && t == tags) {
+      ownsBytes = true; // a fact about immutable fields, like the cached size: a racing reader at worst probes again
+      return this;
+    }
+    EdgeMessage m = new EdgeMessage(i, v, k, eventTime, headers, ingestTime, t, serve);
     m.size = size;
     m.ownsBytes = true;
     return m;
   }
 
-  /** {@code b}'s bytes in an array of their own (one copy; the array is never written again). */
-  static ByteString own(ByteString b) {
-    return b.isEmpty() ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b.toByteArray());
+  /** {@code b}, or its bytes in an array of their own when it pins a larger one (one copy; never written again). */
+  static ByteString own(ByteString b, Backing probe) {
+    return probe.pinsMore(b) ? UnsafeByteOperations.unsafeWrap(b.toByteArray()) : b;
   }
 
   /** The id as text (decoded on each call: {@link #getIdBytes} is the held form). */

@@ -259,12 +259,13 @@ public final class EdgeServer {
 
   /**
    * The edge's state for {@code /status}; with named edges also {@code dropped} (no edge took them)
-   * and {@code edges}: per edge its subscribers, queued, unacked, sent, acked, redelivered and
-   * {@code notMatched} (messages its condition did not take).
+   * and {@code edges}: per edge its subscribers, queued, unacked, sent, acked, redelivered, detached
+   * and {@code notMatched} (messages its condition did not take). {@code detached}: messages given
+   * bytes of their own while they waited long for an ack ({@link UnackedWindow#detachOlderThan}).
    */
   public JsonObject status() {
     JsonObject j = new JsonObject().put("port", port()).put("queued", outbound.held()).put("queueCapacity", outbound.capacity())
-        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered()).put("watermark", watermark);
+        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered()).put("detached", outbound.detached()).put("watermark", watermark);
     if (outbound.routes.single()) {
       return j.put("subscribers", outbound.edges[0].subscribersStatus());
     }

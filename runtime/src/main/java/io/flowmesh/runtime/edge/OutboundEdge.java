@@ -20,6 +20,17 @@ import java.util.List;
  */
 final class OutboundEdge {
 
+  /**
+   * How long a sent message may wait for its ack as a slice of the frame it was cut from before it
+   * is given bytes of its own ({@link UnackedWindow#detachOlderThan}). Acks normally come within a
+   * few milliseconds (the downstream's ack delay, its work, the round trip), and in send order give
+   * or take a batch, so a frame's messages are let go of together; one held past this (a downstream
+   * map whose UDF is slow for that element, a sink retrying one write) is copied once instead of
+   * keeping its whole frame. Long enough that the usual ack is never copied, short enough that what
+   * stays pinned is at most the frames produced in the last few tens of milliseconds.
+   */
+  static final long DETACH_AFTER_NANOS = 20_000_000L;
+
   /** The downstream vertex of a named edge ({@code X.edge.to}); null for the single unnamed edge. */
   final String to;
   final OutboundQueue queue;
@@ -38,6 +49,8 @@ final class OutboundEdge {
   long sent;
   /** Messages this edge's condition did not take. */
   long notMatched;
+  /** Unacked messages given bytes of their own after waiting {@link #DETACH_AFTER_NANOS}. */
+  long detached;
 
   OutboundEdge(OutboundEdges all, String vertex, String to, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
     this.all = all;
@@ -169,7 +182,9 @@ final class OutboundEdge {
     s.credit.consume(count);
     s.sent += count;
     sent += count;
-    s.lastSendNanos = System.nanoTime();
+    long now = System.nanoTime();
+    s.lastSendNanos = now;
+    detachOld(s, now);
     s.lastWatermarkSent = watermark;
     s.call.write(EdgeCodec.batchFrame(EdgeCodec.frames, firstSeq, watermark, picked, count));
     Arrays.fill(picked, 0, count, null);
@@ -178,10 +193,22 @@ final class OutboundEdge {
     metrics.batches.increment();
   }
 
-  /** Sends the watermark to every subscriber idle for {@code intervalNanos} that has not seen it yet. */
+  private void detachOld(Subscription s, long now) {
+    int n = s.unacked.detachOlderThan(now, DETACH_AFTER_NANOS);
+    if (n > 0) {
+      detached += n;
+      metrics.detached.increment(n);
+    }
+  }
+
+  /**
+   * Sends the watermark to every subscriber idle for {@code intervalNanos} that has not seen it yet,
+   * and detaches what waits long for an ack on an edge that sends nothing now.
+   */
   void heartbeat(long now, long intervalNanos, long watermark) {
     for (int i = 0, n = subscribers.size(); i < n; i++) {
       Subscription s = subscribers.get(i);
+      detachOld(s, now);
       if (s.open() && watermark > s.lastWatermarkSent && now - s.lastSendNanos >= intervalNanos
           && !s.call.writeQueueFull()) {
         s.lastWatermarkSent = watermark;
@@ -196,7 +223,7 @@ final class OutboundEdge {
   JsonObject status() {
     return new JsonObject().put("to", to).put("subscriberCount", subscriberCount()).put("queued", queue.size())
         .put("unacked", unacked()).put("sent", sent).put("acked", acked).put("redelivered", redelivered)
-        .put("notMatched", notMatched).put("subscribers", subscribersStatus());
+        .put("notMatched", notMatched).put("detached", detached).put("subscribers", subscribersStatus());
   }
 
   /** The subscribers for {@code /status}. */

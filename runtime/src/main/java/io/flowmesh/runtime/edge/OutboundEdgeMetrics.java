@@ -19,6 +19,7 @@ final class OutboundEdgeMetrics {
   final Counter acked;
   final Counter nacked;
   final Counter redelivered;
+  final Counter detached;
   double creditSeen;
   double unackedSeen;
   double subscribersSeen;
@@ -45,6 +46,10 @@ final class OutboundEdgeMetrics {
     nacked = Counter.builder("flowmesh.edge.nacked").description("Messages nacked by downstream (redelivered after a backoff)")
         .tags(tags).register(registry);
     redelivered = Counter.builder("flowmesh.edge.redelivered").description("Messages put back in the queue after a nack or a lost edge")
+        .tags(tags).register(registry);
+    detached = Counter.builder("flowmesh.edge.detached")
+        .description("Messages copied out of the frame they were cut from after waiting 20 ms for their ack (so a late ack "
+            + "does not keep the whole frame alive)")
         .tags(tags).register(registry);
   }
 }

@@ -292,6 +292,14 @@ final class OutboundEdges {
     return n;
   }
 
+  long detached() {
+    long n = 0;
+    for (OutboundEdge e : edges) {
+      n += e.detached;
+    }
+    return n;
+  }
+
   /** Whether nothing is queued, unacked or waiting to be acked as dropped. */
   boolean empty() {
     return held == 0 && unacked() == 0 && (unmatched == null || unmatched.isEmpty());

@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -57,17 +58,17 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
   }
 
   /**
-   * This list with each entry held as bytes (a slice of a frame) copied into an array of its own
-   * ({@link EdgeMessage#detached}); itself when no entry is held as bytes.
+   * This list with each entry held as bytes that pins a larger array (a slice of a frame) copied into
+   * an array of its own ({@link EdgeMessage#detached}); itself when no entry needed a copy.
    */
-  Texts detached() {
+  Texts detached(Backing probe) {
     Object[] copy = null;
     for (int i = 0; i < size; i++) {
-      if (items[i] instanceof ByteString b) {
+      if (items[i] instanceof ByteString b && probe.pinsMore(b)) {
         if (copy == null) {
           copy = Arrays.copyOf(items, size);
         }
-        copy[i] = EdgeMessage.own(b);
+        copy[i] = UnsafeByteOperations.unsafeWrap(b.toByteArray()); // one copy, never written again
       }
     }
     return copy == null ? this : new Texts(copy, size);

@@ -20,6 +20,12 @@ public final class UnackedWindow {
   private long base;
   private long next;
   private int count;
+  /** Sequence numbers below this have had their {@link #detachOlderThan} visit. */
+  private long detachedBelow;
+  /** {@link #next} when {@link #markNanos} was taken: everything below was sent before then. */
+  private long mark;
+  private long markNanos;
+  private final Backing probe = new Backing();
 
   /**
    * @param firstSeq the sequence number of the first message
@@ -32,6 +38,8 @@ public final class UnackedWindow {
     this.maxSpan = maxSpan;
     this.base = firstSeq;
     this.next = firstSeq;
+    this.detachedBelow = firstSeq;
+    this.mark = firstSeq;
     int ring = Integer.highestOneBit(Math.max(16, Math.min(maxSpan, 1 << 12)) - 1) << 1;
     messages = new EdgeMessage[ring];
     attachments = new Object[ring];
@@ -127,6 +135,40 @@ public final class UnackedWindow {
     count = 0;
     lastMessage = null;
     lastAttachment = null;
+  }
+
+  /**
+   * Gives each message unacked for at least {@code ageNanos} bytes of its own where it held slices
+   * of a larger array ({@link EdgeMessage#detached}): acks come in any order, so a message acked
+   * late would otherwise keep the whole frame it was cut from (its producer's input batch or UDF
+   * answers) alive after the rest of that frame was acked. Called with the clock as it is read
+   * anyway (on each send, on the heartbeat); at most once per {@code ageNanos} it visits the
+   * messages sent before its previous visit, so each sequence number is looked at once and no send
+   * time is kept per message. A message is copied between one and two {@code ageNanos} (plus the
+   * gap between calls) after it was sent.
+   *
+   * @return how many messages were copied
+   */
+  public int detachOlderThan(long now, long ageNanos) {
+    if (now - markNanos < ageNanos) {
+      return 0;
+    }
+    int copied = 0;
+    for (long s = Math.max(detachedBelow, base); s < mark; s++) {
+      int i = (int) (s & (messages.length - 1));
+      EdgeMessage m = messages[i];
+      if (m != null) {
+        EdgeMessage d = m.detached(probe);
+        if (d != m) {
+          messages[i] = d;
+          copied++;
+        }
+      }
+    }
+    detachedBelow = mark;
+    mark = next;
+    markNanos = now;
+    return copied;
   }
 
   /** Receives drained messages. */

@@ -1,0 +1,68 @@
+package io.flowmesh.runtime.edge;
+
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Tells whether a {@link ByteString} is a slice that keeps a much larger array alive: the frame a
+ * parsed message's fields, or a UDF answer's values, were cut from. protobuf hands a byte string's
+ * backing array to a {@link ByteOutput} without copying it ({@link UnsafeByteOperations#unsafeWriteTo}),
+ * and that array's length is what holding the slice costs. A probe is reused call after call, so a
+ * walk over many messages allocates nothing to ask.
+ *
+ * <p>Concurrency: one thread at a time (it keeps the answer of the call in progress).
+ */
+final class Backing extends ByteOutput {
+
+  /** Bytes of the arrays behind the string being probed; {@code Long.MAX_VALUE} when not told. */
+  private long held;
+
+  /**
+   * True when holding {@code b} keeps more than twice its own length alive: it is a slice of an
+   * array mostly taken by other things, and a copy of its bytes would let that array go.
+   */
+  boolean pinsMore(ByteString b) {
+    int size = b.size();
+    if (size == 0) {
+      return false;
+    }
+    held = 0;
+    try {
+      UnsafeByteOperations.unsafeWriteTo(b, this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // this output never throws
+    }
+    return held - size > size;
+  }
+
+  @Override
+  public void writeLazy(byte[] value, int offset, int length) {
+    held += value.length;
+  }
+
+  @Override
+  public void writeLazy(ByteBuffer value) {
+    held += value.hasArray() ? value.array().length : value.capacity();
+  }
+
+  // a byte string that writes a copy instead of handing its storage over: what it holds is unknown
+
+  @Override
+  public void write(byte value) {
+    held = Long.MAX_VALUE;
+  }
+
+  @Override
+  public void write(byte[] value, int offset, int length) {
+    held = Long.MAX_VALUE;
+  }
+
+  @Override
+  public void write(ByteBuffer value) {
+    held = Long.MAX_VALUE;
+  }
+}
