@@ -48,11 +48,13 @@ public final class Outputs {
    * headers and serve mark. One object besides the id: the result's keys and tags are held as the
    * UDF answer's decoder made them ({@link io.flowmesh.runtime.edge.Texts}, not copied), and the
    * input's headers are shared (parsed as text, so an output kept until its downstream ack does not
-   * keep the input's DATA frame alive; the id and value are the output's own).
+   * keep the input's DATA frame alive; the id and value are the output's own). The value, keys and
+   * tags are slices of the frame the UDF's answer came in, so the output is marked as such: if its
+   * ack comes late it is given bytes of its own ({@link EdgeMessage#ofSlices}).
    */
   public static EdgeMessage of(EdgeMessage in, UdfResult r, int index) {
     ByteString id = Utf8Text.joined(in.getIdBytes(), '/', index);
-    return EdgeMessage.of(id, r.value(), r.keys(), in.getEventTime(), in.getHeadersList(), in.getIngestTime(), r.tags(),
+    return EdgeMessage.ofSlices(id, r.value(), r.keys(), in.getEventTime(), in.getHeadersList(), in.getIngestTime(), r.tags(),
         in.getServe());
   }
 }

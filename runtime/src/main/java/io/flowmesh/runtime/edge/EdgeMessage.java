@@ -45,8 +45,13 @@ public final class EdgeMessage {
   private final boolean serve;
   /** The encoded size, -1 until computed. */
   private int size = -1;
-  /** True when no bytes field pins a larger array (a {@link #detached} copy, or found so by it). */
-  private boolean ownsBytes;
+  /**
+   * True when a bytes field may be a slice of a larger array that holding it keeps alive: a message
+   * parsed from a frame, or made with {@link #ofSlices}, until {@link #detached} found otherwise.
+   * Messages built from arrays of their own or from a permanent pool (a generator's values) are not
+   * marked, and never copied.
+   */
+  private boolean slices;
 
   EdgeMessage(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers, long ingestTime,
       Texts tags, boolean serve) {
@@ -69,6 +74,18 @@ public final class EdgeMessage {
       long ingestTime, List<String> tags, boolean serve) {
     return new EdgeMessage(Objects.requireNonNull(id, "id"), Objects.requireNonNull(value, "value"), Texts.of(keys),
         eventTime, List.copyOf(headers), ingestTime, Texts.of(tags), serve);
+  }
+
+  /**
+   * As {@link #of}, for fields that may be slices of a larger array the message should not keep
+   * alive for long (a map's outputs: slices of the frame of UDF answers they came in): held long,
+   * it is given bytes of its own ({@link #detached}).
+   */
+  public static EdgeMessage ofSlices(ByteString id, ByteString value, List<String> keys, long eventTime,
+      List<Header> headers, long ingestTime, List<String> tags, boolean serve) {
+    EdgeMessage m = of(id, value, keys, eventTime, headers, ingestTime, tags, serve);
+    m.slices = true;
+    return m;
   }
 
   /** The message with every field empty. */
@@ -103,12 +120,12 @@ public final class EdgeMessage {
    * (decoded when parsed).
    */
   public EdgeMessage detached() {
-    return ownsBytes ? this : detached(new Backing());
+    return slices ? detached(new Backing()) : this;
   }
 
   /** {@link #detached()} with a probe reused across many messages. */
   EdgeMessage detached(Backing probe) {
-    if (ownsBytes) {
+    if (!slices) {
       return this;
     }
     ByteString i = own(id, probe);
@@ -116,12 +133,11 @@ public final class EdgeMessage {
     Texts k = keys.detached(probe);
     Texts t = tags.detached(probe);
     if (i == id && v == value && k == keys && t == tags) {
-      ownsBytes = true; // a fact about immutable fields, like the cached size: a racing reader at worst probes again
+      slices = false; // a fact about immutable fields, like the cached size: a racing reader at worst probes again
       return this;
     }
     EdgeMessage m = new EdgeMessage(i, v, k, eventTime, headers, ingestTime, t, serve);
     m.size = size;
-    m.ownsBytes = true;
     return m;
   }
 
@@ -324,7 +340,9 @@ public final class EdgeMessage {
 
   static EdgeMessage parsed(ByteString id, ByteString value, Texts keys, long eventTime, List<Header> headers,
       long ingestTime, Texts tags, boolean serve) {
-    return new EdgeMessage(id, value, keys, eventTime, headers, ingestTime, tags, serve);
+    EdgeMessage m = new EdgeMessage(id, value, keys, eventTime, headers, ingestTime, tags, serve);
+    m.slices = true;
+    return m;
   }
 
   // ---- value semantics ----

@@ -3,6 +3,7 @@ package io.flowmesh.runtime.edge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,22 +71,32 @@ class UnackedWindowDetachTest {
   }
 
   @Test
-  void messagesWithBytesOfTheirOwnAreNeverCopied() {
+  void onlyMessagesMarkedAsSlicesAreCopiedNotThoseCutFromAPermanentPool() {
     UnackedWindow w = new UnackedWindow(0, 1_000);
-    List<EdgeMessage> own = new ArrayList<>();
+    // a generator's values: slices of one pool that lives as long as the source, so holding them costs nothing more
+    ByteString pool = ByteString.copyFromUtf8("p".repeat(5_000));
+    List<EdgeMessage> pooled = new ArrayList<>();
     w.detachOlderThan(1_000, AGE);
     for (int i = 0; i < 10; i++) {
-      EdgeMessage m = EdgeMessage.newBuilder().setId("own-" + i).setValue(ByteString.copyFromUtf8("v".repeat(500)))
-          .addKeys("k").build();
-      own.add(m);
+      EdgeMessage m = EdgeMessage.of(ByteString.copyFromUtf8("own-" + i), pool.substring(i * 100, i * 100 + 500),
+          List.of("k"), 0, List.of(), 0, List.of(), false);
+      pooled.add(m);
       w.add(m, null);
     }
+    // a map's output: its value a slice of the frame of UDF answers it came in
+    ByteString answers = ByteString.copyFromUtf8("a".repeat(5_000));
+    EdgeMessage output = EdgeMessage.ofSlices(ByteString.copyFromUtf8("out"), answers.substring(100, 600), List.of("k"), 0,
+        List.of(), 0, List.of(), false);
+    w.add(output, null);
     w.detachOlderThan(1_010, AGE);
-    assertEquals(0, w.detachOlderThan(1_020, AGE), "nothing pinned a larger array");
+    assertEquals(1, w.detachOlderThan(1_020, AGE), "only the output");
     for (int s = 0; s < 10; s++) {
       w.ack(s);
-      assertSame(own.get(s), w.lastMessage());
+      assertSame(pooled.get(s), w.lastMessage());
     }
+    w.ack(10);
+    assertEquals(output, w.lastMessage());
+    assertNotSame(output, w.lastMessage(), "the output was copied");
   }
 
   @Test
