@@ -54,7 +54,8 @@ public final class CommonKeys {
       "downstream: the longest acks wait to go out together in one frame (sooner once edge.max-batch of them wait, or with "
           + "credit, a nack or a serving reply, which never wait); what waits on acks upstream (map.output-capacity, "
           + "/ingest?wait=acked) waits up to this much longer per hop; 0: at the end of every event-loop turn, "
-          + "which costs the upstream a frame and a wake-up per turn when messages finish one by one");
+          + "which costs the upstream a frame and a wake-up per turn when messages finish one by one; otherwise whole "
+          + "milliseconds, 1ms to 1s");
   public static final ConfigKey<Integer> EDGE_INPUT_CAPACITY = ConfigKey.of("edge.input-capacity", "8192", Types.intRange(1, 1 << 24),
       "downstream input buffer per edge, in messages (credit granted = free room)");
   public static final ConfigKey<Long> EDGE_INPUT_BYTES = ConfigKey.of("edge.input-bytes", "64MiB", Types.SIZE,
@@ -122,6 +123,11 @@ public final class CommonKeys {
     if (ackDelay.isNegative() || ackDelay.compareTo(Duration.ofSeconds(1)) > 0 || (!ackDelay.isZero() && ackDelay.toMillis() < 1)) {
       s.problem(EDGE_ACK_DELAY, "allowed is 0 or 1ms to 1s (acks held longer keep the upstream's messages unacked for nothing)");
       ackDelay = Duration.ofMillis(1);
+    } else if (ackDelay.toNanos() % 1_000_000 != 0) {
+      // the flush timer is a Vert.x timer in milliseconds: 1500us would hold acks 1 ms, not the 1.5 asked for
+      s.problem(EDGE_ACK_DELAY, "allowed are whole milliseconds (the flush timer counts milliseconds): "
+          + ackDelay.toMillis() + "ms or " + (ackDelay.toMillis() + 1) + "ms");
+      ackDelay = Duration.ofMillis(ackDelay.toMillis());
     }
     String token = s.get(EDGE_TOKEN);
     if (token != null && token.isBlank()) {

@@ -41,6 +41,18 @@ class EdgeOptionsKeysTest {
   }
 
   @Test
+  void anAckDelayThatIsNotWholeMillisecondsIsRefusedNamingTheTwoNearest() throws ConfigException {
+    Settings s = load("--edge.ack-delay=1500us");
+    assertEquals(Duration.ofMillis(1), CommonKeys.edgeOptions(s).ackDelay(), "what the timer would have held");
+    ConfigException e = assertThrows(ConfigException.class, s::check);
+    assertEquals(List.of("edge.ack-delay='1500us' (from --edge.ack-delay): allowed are whole milliseconds (the flush timer "
+        + "counts milliseconds): 1ms or 2ms"), e.problems());
+    Settings two = load("--edge.ack-delay=2000us"); // 2 ms, written in microseconds
+    assertEquals(Duration.ofMillis(2), CommonKeys.edgeOptions(two).ackDelay());
+    two.check();
+  }
+
+  @Test
   void edgeOptionsRefuseAnAckDelayBetweenZeroAndAMillisecond() {
     assertThrows(IllegalArgumentException.class, () -> EdgeOptions.defaults().withAckDelay(Duration.ofNanos(500_000)));
     assertEquals(Duration.ZERO, EdgeOptions.defaults().withAckDelay(Duration.ZERO).ackDelay());
