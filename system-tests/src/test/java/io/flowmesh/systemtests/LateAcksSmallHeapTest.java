@@ -45,10 +45,14 @@ class LateAcksSmallHeapTest {
       RunOutcome.awaitComplete(c.source(), Duration.ofSeconds(180), c::logs);
       assertEquals(COUNT, c.source().status().getLong("acked"), "messages acked at the source");
       PromText.Parsed prep = metrics(c.map(0));
+      assertTrue(prep.has("jvm_gc_pause_seconds_count", FULL_COLLECTIONS), "prep's metrics count no serial full collections");
       double full = prep.sum("jvm_gc_pause_seconds_count", FULL_COLLECTIONS) - before;
       double detached = prep.sum("flowmesh_edge_detached_total");
-      // ~2 % of prep's outputs waited 2 s for infer's ack: each was copied out of its frame once
-      assertTrue(detached >= COUNT / 100, "outputs detached from their frames: " + detached);
+      // ~2 % of prep's outputs waited 2 s for infer's ack while their neighbours were acked: each was copied once,
+      // and those that only waited in infer's input buffer with their neighbours were not
+      System.out.println("LateAcksSmallHeapTest: prep copied " + (long) detached + " of " + COUNT + " outputs, ran " + (long) full
+          + " full collections");
+      assertTrue(detached >= COUNT / 100 && detached <= COUNT / 10, "outputs detached from their frames: " + detached);
       // what is left live is ~1,000 late outputs of 2 KB: the old generation fills slowly, if at all, in a run this long
       assertTrue(full <= 20, "full collections of prep during the run: " + full + "\n" + c.logs());
     }

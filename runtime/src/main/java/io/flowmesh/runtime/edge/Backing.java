@@ -39,14 +39,28 @@ final class Backing extends ByteOutput {
     return held - size > size;
   }
 
-  @Override
-  public void writeLazy(byte[] value, int offset, int length) {
-    held += value.length;
+  /** {@code b}'s bytes in an array of their own (one copy; the array is never written again). */
+  static ByteString copy(ByteString b) {
+    return UnsafeByteOperations.unsafeWrap(b.toByteArray());
   }
 
   @Override
+  public void writeLazy(byte[] value, int offset, int length) {
+    add(value.length);
+  }
+
+  /**
+   * A direct or read-only buffer ({@code NioByteString}): protobuf hands over a slice of it, whose
+   * capacity is the string's own size, so such a string never counts as pinning more (parsed edge
+   * messages and UDF answers are slices of heap arrays, never of these).
+   */
+  @Override
   public void writeLazy(ByteBuffer value) {
-    held += value.hasArray() ? value.array().length : value.capacity();
+    add(value.hasArray() ? value.array().length : value.capacity());
+  }
+
+  private void add(long bytes) {
+    held = held == Long.MAX_VALUE ? held : held + bytes; // a rope may mix pieces handed over and pieces copied
   }
 
   // a byte string that writes a copy instead of handing its storage over: what it holds is unknown

@@ -40,12 +40,13 @@ public final class Delivery {
    * whose outputs are built, waiting for their downstream acks). Its value is a slice of the DATA
    * frame it arrived in, so holding it until the ack would keep that frame alive for the outputs'
    * round trip (the frame itself goes once no other message sliced from it is held either). A
-   * message marked serve is kept: its ack names it in the reply. The edge still counts its size
-   * against {@code edge.input-bytes} until it is settled; {@link #message()} is null from here on.
+   * message marked serve is kept, as a copy of its own ({@link #detach}): its ack names it in the
+   * reply. The edge still counts its size against {@code edge.input-bytes} until it is settled;
+   * {@link #message()} is null from here on, but for a serve message.
    */
   public void release() {
-    if (message != null && !message.getServe()) {
-      message = null;
+    if (message != null) {
+      message = message.getServe() ? message.detached() : null;
     }
   }
 

@@ -123,6 +123,11 @@ public final class EdgeMessage {
     return slices ? detached(new Backing()) : this;
   }
 
+  /** Whether a bytes field may be a slice of a larger array ({@link #detached} may copy). */
+  boolean mayPin() {
+    return slices;
+  }
+
   /** {@link #detached()} with a probe reused across many messages. */
   EdgeMessage detached(Backing probe) {
     if (!slices) {
@@ -141,9 +146,8 @@ public final class EdgeMessage {
     return m;
   }
 
-  /** {@code b}, or its bytes in an array of their own when it pins a larger one (one copy; never written again). */
-  static ByteString own(ByteString b, Backing probe) {
-    return probe.pinsMore(b) ? UnsafeByteOperations.unsafeWrap(b.toByteArray()) : b;
+  private static ByteString own(ByteString b, Backing probe) {
+    return probe.pinsMore(b) ? Backing.copy(b) : b;
   }
 
   /** The id as text (decoded on each call: {@link #getIdBytes} is the held form). */

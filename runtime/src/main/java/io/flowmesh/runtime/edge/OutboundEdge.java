@@ -22,12 +22,12 @@ final class OutboundEdge {
 
   /**
    * How long a sent message may wait for its ack as a slice of the frame it was cut from before it
-   * is given bytes of its own ({@link UnackedWindow#detachOlderThan}). Acks normally come within a
-   * few milliseconds (the downstream's ack delay, its work, the round trip), and in send order give
-   * or take a batch, so a frame's messages are let go of together; one held past this (a downstream
-   * map whose UDF is slow for that element, a sink retrying one write) is copied once instead of
-   * keeping its whole frame. Long enough that the usual ack is never copied, short enough that what
-   * stays pinned is at most the frames produced in the last few tens of milliseconds.
+   * is given bytes of its own, if the messages sent around it were acked meanwhile
+   * ({@link UnackedWindow#detachOlderThan}). Acks normally come within a few milliseconds, and in
+   * send order give or take a batch, so a frame's messages are let go of together; one held past
+   * this while its neighbours were acked (the next map's UDF slow on that element, or on one of
+   * its outputs' way further down) is copied once instead of keeping its whole frame. A downstream
+   * slow to ack everything has nothing copied: the frames hold what waits.
    */
   static final long DETACH_AFTER_NANOS = 20_000_000L;
 
@@ -184,10 +184,10 @@ final class OutboundEdge {
     sent += count;
     long now = System.nanoTime();
     s.lastSendNanos = now;
-    detachOld(s, now);
     s.lastWatermarkSent = watermark;
     s.call.write(EdgeCodec.batchFrame(EdgeCodec.frames, firstSeq, watermark, picked, count));
     Arrays.fill(picked, 0, count, null);
+    detachOld(s, now);
     metrics.sent.increment(count);
     metrics.sentBytes.increment(payload);
     metrics.batches.increment();

@@ -48,8 +48,9 @@ final class OutboundEdgeMetrics {
     redelivered = Counter.builder("flowmesh.edge.redelivered").description("Messages put back in the queue after a nack or a lost edge")
         .tags(tags).register(registry);
     detached = Counter.builder("flowmesh.edge.detached")
-        .description("Messages copied out of the frame they were cut from after waiting 20 ms for their ack (so a late ack "
-            + "does not keep the whole frame alive)")
+        .description("Messages copied out of the frame they were cut from: unacked " + OutboundEdge.DETACH_AFTER_NANOS / 1_000_000
+            + " ms or more after they were sent while most sent around them were acked (so a late ack does not keep the "
+            + "whole frame alive)")
         .tags(tags).register(registry);
   }
 }

@@ -1,7 +1,6 @@
 package io.flowmesh.runtime.edge;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -68,7 +67,7 @@ public final class Texts extends AbstractList<String> implements RandomAccess {
         if (copy == null) {
           copy = Arrays.copyOf(items, size);
         }
-        copy[i] = UnsafeByteOperations.unsafeWrap(b.toByteArray()); // one copy, never written again
+        copy[i] = Backing.copy(b);
       }
     }
     return copy == null ? this : new Texts(copy, size);

@@ -11,6 +11,9 @@ package io.flowmesh.runtime.edge;
  */
 public final class UnackedWindow {
 
+  /** Sequence numbers {@link #detachOlderThan} judges together (about a frame or two of messages). */
+  static final int STRETCH = 64;
+
   /** What {@link #ack} found. */
   public enum AckResult { ACKED, NEVER_SENT, ALREADY_DONE }
 
@@ -20,11 +23,12 @@ public final class UnackedWindow {
   private long base;
   private long next;
   private int count;
-  /** Sequence numbers below this have had their {@link #detachOlderThan} visit. */
+  /** Sequence numbers below this were passed by {@link #detachOlderThan}. */
   private long detachedBelow;
   /** {@link #next} when {@link #markNanos} was taken: everything below was sent before then. */
   private long mark;
   private long markNanos;
+  private boolean marked;
   private final Backing probe = new Backing();
 
   /**
@@ -138,36 +142,59 @@ public final class UnackedWindow {
   }
 
   /**
-   * Gives each message unacked for at least {@code ageNanos} bytes of its own where it held slices
-   * of a larger array ({@link EdgeMessage#detached}): acks come in any order, so a message acked
-   * late would otherwise keep the whole frame it was cut from (its producer's input batch or UDF
-   * answers) alive after the rest of that frame was acked. Called with the clock as it is read
-   * anyway (on each send, on the heartbeat); at most once per {@code ageNanos} it visits the
-   * messages sent before its previous visit, so each sequence number is looked at once and no send
-   * time is kept per message. A message is copied between one and two {@code ageNanos} (plus the
-   * gap between calls) after it was sent.
+   * Gives messages unacked for at least {@code ageNanos} bytes of their own where they held slices
+   * of a larger array ({@link EdgeMessage#detached}), when the messages sent around them were acked:
+   * acks come in any order, so one acked late would otherwise keep the whole frame it was cut from
+   * (an input batch, a turn's UDF answers) alive after the rest of that frame was acked.
+   *
+   * <p>Called with the clock as it is read anyway (after each send, on the heartbeat); at most once
+   * per {@code ageNanos} it looks at what was sent before its previous look, in stretches of
+   * {@value #STRETCH} sequence numbers (aligned, the part sent before the previous look), oldest
+   * first. A stretch where at most half the messages are unacked slices has those copied; the first
+   * where more are stops the look, and it starts there next time. Such a stretch pins its frames for what it still holds (a downstream slow to
+   * ack everything: copies would free nothing), and acks mostly come in send order, so what follows
+   * it is younger still. Each sequence number is passed once; a stretch that stops the look is
+   * looked at again each time. No send time is kept per message. A late message is copied between
+   * one and two {@code ageNanos} after it was sent (later when calls are further apart).
    *
    * @return how many messages were copied
    */
   public int detachOlderThan(long now, long ageNanos) {
-    if (now - markNanos < ageNanos) {
+    if (marked && now - markNanos < ageNanos) {
       return 0;
     }
     int copied = 0;
-    for (long s = Math.max(detachedBelow, base); s < mark; s++) {
-      int i = (int) (s & (messages.length - 1));
-      EdgeMessage m = messages[i];
-      if (m != null) {
-        EdgeMessage d = m.detached(probe);
-        if (d != m) {
-          messages[i] = d;
-          copied++;
+    long s = Math.max(detachedBelow, base);
+    while (s < mark) {
+      long from = s & -STRETCH; // stretches are aligned: those below base were acked, and count as such
+      long end = Math.min(from + STRETCH, mark);
+      int slices = 0;
+      for (long q = Math.max(from, base); q < end; q++) {
+        EdgeMessage m = messages[(int) (q & (messages.length - 1))];
+        if (m != null && m.mayPin()) {
+          slices++;
         }
       }
+      if (2 * slices > end - from) {
+        break;
+      }
+      for (long q = s; q < end; q++) {
+        int i = (int) (q & (messages.length - 1));
+        EdgeMessage m = messages[i];
+        if (m != null && m.mayPin()) {
+          EdgeMessage d = m.detached(probe);
+          if (d != m) {
+            messages[i] = d;
+            copied++;
+          }
+        }
+      }
+      s = end;
     }
-    detachedBelow = mark;
+    detachedBelow = s;
     mark = next;
     markNanos = now;
+    marked = true;
     return copied;
   }
 

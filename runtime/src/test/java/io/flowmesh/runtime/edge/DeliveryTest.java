@@ -52,6 +52,21 @@ class DeliveryTest {
   }
 
   @Test
+  void aServeDeliveryCutFromAFrameKeepsACopyOfItsOwnWhenReleased() throws Exception {
+    Message sent = Message.newBuilder().setId("req-1").setValue(ByteString.copyFromUtf8("question")).setServe(true).build();
+    Message other = Message.newBuilder().setId("req-2").setValue(ByteString.copyFromUtf8("another question")).build();
+    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(sent).addMessages(other)).build()
+        .toByteArray();
+    EdgeMessage parsed = EdgeFrames.parse(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))).messages().get(0);
+    Delivery d = new Delivery(parsed, 0, 1, session);
+    d.release();
+    Arrays.fill(frame, (byte) '?');
+    assertTrue(d.serve());
+    assertEquals("req-1", d.message().getId(), "kept, and nothing of it was in the frame");
+    assertEquals("question", d.message().getValue().toStringUtf8());
+  }
+
+  @Test
   void settlingAReleasedDeliveryFreesTheBytesItWasCountedAt() {
     InputQueue queue = new InputQueue();
     Delivery d = new Delivery(message(false), 0, 0, session);

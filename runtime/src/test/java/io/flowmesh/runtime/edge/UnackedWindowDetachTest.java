@@ -99,6 +99,78 @@ class UnackedWindowDetachTest {
     assertNotSame(output, w.lastMessage(), "the output was copied");
   }
 
+  /** A map's output whose value is a slice of a frame of UDF answers ({@code answers}). */
+  private static EdgeMessage output(ByteString answers, long i) {
+    int at = (int) (i % 40) * 100;
+    return EdgeMessage.ofSlices(ByteString.copyFromUtf8("o-" + i), answers.substring(at, at + 100), List.of(), 0, List.of(),
+        0, List.of(), false);
+  }
+
+  @Test
+  void aStretchMostlyStillUnackedIsLeftAsItIsAndLookedAtAgainLater() {
+    ByteString answers = ByteString.copyFromUtf8("a".repeat(4_000));
+    UnackedWindow w = new UnackedWindow(0, 1_000);
+    w.detachOlderThan(1_000, AGE);
+    for (int i = 0; i < UnackedWindow.STRETCH; i++) {
+      w.add(output(answers, i), null);
+    }
+    w.detachOlderThan(1_010, AGE);
+    assertEquals(0, w.detachOlderThan(1_020, AGE), "a downstream slow to ack everything: the frames hold what waits");
+    assertEquals(0, w.detachOlderThan(1_030, AGE));
+    for (int s = 0; s < UnackedWindow.STRETCH; s++) {
+      if (s != 9 && s != 50) {
+        w.ack(s);
+      }
+    }
+    assertEquals(2, w.detachOlderThan(1_040, AGE), "the two left once the others were acked");
+  }
+
+  @Test
+  void theLookFollowsTheRingAsItWrapsAndGrowsAndAfterItIsDrained() {
+    ByteString answers = ByteString.copyFromUtf8("a".repeat(4_000));
+    UnackedWindow w = new UnackedWindow(0, 1 << 16); // a ring of 4,096 to start with
+    List<EdgeMessage> sent = new ArrayList<>();
+    w.detachOlderThan(1_000, AGE);
+    for (int i = 0; i < 3_000; i++) {
+      sent.add(output(answers, i));
+      w.add(sent.get(i), null);
+    }
+    for (int s = 0; s < 3_000; s++) {
+      if (s != 5 && s != 2_999) {
+        w.ack(s);
+      }
+    }
+    w.detachOlderThan(1_010, AGE);
+    for (int i = 3_000; i < 6_000; i++) { // past the ring's end while seq 5 is unacked: it grows to 8,192
+      sent.add(output(answers, i));
+      w.add(sent.get(i), null);
+    }
+    for (int s = 3_000; s < 6_000; s++) {
+      if (s != 4_000) {
+        w.ack(s);
+      }
+    }
+    assertEquals(2, w.detachOlderThan(1_020, AGE), "seq 5 and 2,999");
+    assertEquals(1, w.detachOlderThan(1_030, AGE), "seq 4,000");
+    for (int s : new int[] {5, 2_999, 4_000}) {
+      assertEquals(UnackedWindow.AckResult.ACKED, w.ack(s));
+      assertEquals(sent.get(s), w.lastMessage());
+      assertNotSame(sent.get(s), w.lastMessage(), "seq " + s + " was copied");
+    }
+
+    w.add(output(answers, 6_000), null);
+    w.add(output(answers, 6_001), null);
+    w.drainNewestFirst((seq, m, a) -> { });
+    assertEquals(0, w.detachOlderThan(1_040, AGE), "drained: nothing left to look at");
+    w.add(output(answers, 6_002), null);
+    w.add(output(answers, 6_003), null);
+    w.add(output(answers, 6_004), null);
+    w.ack(6_002);
+    w.ack(6_003);
+    assertEquals(0, w.detachOlderThan(1_050, AGE), "sent after the last look");
+    assertEquals(1, w.detachOlderThan(1_060, AGE), "seq 6,004");
+  }
+
   @Test
   void aSliceIsWorthCopyingWhenItsArrayIsMoreThanTwiceItsSize() {
     Backing probe = new Backing();
