@@ -265,7 +265,8 @@ public final class EdgeServer {
    */
   public JsonObject status() {
     JsonObject j = new JsonObject().put("port", port()).put("queued", outbound.held()).put("queueCapacity", outbound.capacity())
-        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered()).put("detached", outbound.detached()).put("watermark", watermark);
+        .put("unacked", unacked()).put("acked", acked).put("redelivered", outbound.redelivered())
+        .put("detached", outbound.detached()).put("watermark", watermark);
     if (outbound.routes.single()) {
       return j.put("subscribers", outbound.edges[0].subscribersStatus());
     }

@@ -148,14 +148,15 @@ public final class UnackedWindow {
    * (an input batch, a turn's UDF answers) alive after the rest of that frame was acked.
    *
    * <p>Called with the clock as it is read anyway (after each send, on the heartbeat); at most once
-   * per {@code ageNanos} it looks at what was sent before its previous look, in stretches of
-   * {@value #STRETCH} sequence numbers (aligned, the part sent before the previous look), oldest
-   * first. A stretch where at most half the messages are unacked slices has those copied; the first
-   * where more are stops the look, and it starts there next time. Such a stretch pins its frames for what it still holds (a downstream slow to
-   * ack everything: copies would free nothing), and acks mostly come in send order, so what follows
-   * it is younger still. Each sequence number is passed once; a stretch that stops the look is
-   * looked at again each time. No send time is kept per message. A late message is copied between
-   * one and two {@code ageNanos} after it was sent (later when calls are further apart).
+   * per {@code ageNanos} it looks at what was sent before its previous look, in aligned stretches
+   * of {@value #STRETCH} sequence numbers, oldest first. A stretch where at most half the messages
+   * are unacked slices has those copied. The first where more are stops the look, which starts
+   * there next time: such a stretch pins its frames for what it still holds (a downstream slow to
+   * ack everything, where copies would free nothing), and acks mostly come in send order, so what
+   * follows it is younger still. Each sequence number is passed once; the stretch that stops a look
+   * is looked at again the next time. No send time is kept per message. A late message is copied
+   * one to two {@code ageNanos} after it was sent, or once most of its stretch was acked if that
+   * came later (later still when the calls are further apart).
    *
    * @return how many messages were copied
    */

@@ -26,6 +26,19 @@ class DeliveryTest {
 
   private final SubscriberSession session = new SubscriberSession(null, 1 << 20);
 
+  /** A batch frame of these messages, as the upstream writes it. */
+  private static byte[] frameOf(Message... messages) {
+    return UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addAllMessages(List.of(messages))).build().toByteArray();
+  }
+
+  /**
+   * The frame's first message, parsed from a buffer over the frame's own array (as Vert.x hands a
+   * DATA frame over): its fields are slices of it.
+   */
+  private static EdgeMessage firstParsedFrom(byte[] frame) throws Exception {
+    return EdgeFrames.parse(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))).messages().get(0);
+  }
+
   private static EdgeMessage message(boolean serve) {
     return EdgeMessage.newBuilder().setId("m-1").setValue(ByteString.copyFrom(new byte[1000])).setServe(serve).build();
   }
@@ -54,11 +67,8 @@ class DeliveryTest {
   @Test
   void aServeDeliveryCutFromAFrameKeepsACopyOfItsOwnWhenReleased() throws Exception {
     Message sent = Message.newBuilder().setId("req-1").setValue(ByteString.copyFromUtf8("question")).setServe(true).build();
-    Message other = Message.newBuilder().setId("req-2").setValue(ByteString.copyFromUtf8("another question")).build();
-    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(sent).addMessages(other)).build()
-        .toByteArray();
-    EdgeMessage parsed = EdgeFrames.parse(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))).messages().get(0);
-    Delivery d = new Delivery(parsed, 0, 1, session);
+    byte[] frame = frameOf(sent, Message.newBuilder().setId("req-2").setValue(ByteString.copyFromUtf8("another")).build());
+    Delivery d = new Delivery(firstParsedFrom(frame), 0, 1, session);
     d.release();
     Arrays.fill(frame, (byte) '?');
     assertTrue(d.serve());
@@ -85,11 +95,8 @@ class DeliveryTest {
   void aDetachedDeliveryHoldsAnEqualMessageThatNoLongerSharesTheFrameItArrivedIn() throws Exception {
     Message sent = Message.newBuilder().setId("m-1").setValue(ByteString.copyFromUtf8("value-1")).addKeys("k-1")
         .addTags("t-1").setEventTime(5).setIngestTime(6).build();
-    Message other = Message.newBuilder().setId("m-2").setValue(ByteString.copyFromUtf8("value-2")).build();
-    byte[] frame = UpstreamFrame.newBuilder().setBatch(Batch.newBuilder().addMessages(sent).addMessages(other)).build()
-        .toByteArray();
-    // a buffer over the frame's own array (unpooled), as Vert.x hands a DATA frame over: values are slices of it
-    EdgeMessage parsed = EdgeFrames.parse(BufferInternal.buffer(Unpooled.wrappedBuffer(frame))).messages().get(0);
+    byte[] frame = frameOf(sent, Message.newBuilder().setId("m-2").setValue(ByteString.copyFromUtf8("value-2")).build());
+    EdgeMessage parsed = firstParsedFrom(frame);
     Delivery d = new Delivery(parsed, 0, 1, session);
     d.detach();
     EdgeMessage detached = d.message();
