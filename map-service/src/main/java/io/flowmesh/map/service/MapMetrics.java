@@ -89,8 +89,9 @@ final class MapMetrics {
     udfCounter("flowmesh.map.udf.protocol.violations", "Garbage from the UDF (unknown id, second answer, early EOT)", c,
         UdfStats::protocolViolations);
     udfCounter("flowmesh.map.udf.late.responses", "Responses to ids already retried, ignored", c, UdfStats::lateResponses);
-    counter("flowmesh.map.udf.detached", "Inputs copied out of their batch's frame because the UDF kept them, or they waited,"
-        + " past 5 ms (or behind such an input of their key)", c, x -> x.stats().detached() + detachedBehindKey());
+    counter("flowmesh.map.udf.detached", "Inputs detached from their batch's frame (copied out where it holds more than them)"
+        + " because the UDF kept them, or they waited, past 5 ms (or behind such an input of their key)", c,
+        x -> x.stats().detached() + detachedBehindKey());
     udfCounter("flowmesh.map.udf.stalls", "Times the UDF held work without answering for udf.stall-timeout", c, UdfStats::stalls);
     // Read through the stats: the scraper's thread is not the client's event loop, and UdfClient#stalled() checks it.
     gauge("flowmesh.map.udf.stalled", "1 while the UDF is stalled", c, x -> x.stats().stalled() ? 1 : 0);
