@@ -20,6 +20,9 @@ final class Backing extends ByteOutput {
 
   /** Bytes of the arrays behind the string being probed; {@code Long.MAX_VALUE} when not told. */
   private long held;
+  /** The last heap array handed over, and how many pieces the string came in. */
+  private byte[] array;
+  private int pieces;
 
   /**
    * True when holding {@code b} keeps more than twice its own length alive: it is a slice of an
@@ -30,13 +33,31 @@ final class Backing extends ByteOutput {
     if (size == 0) {
       return false;
     }
+    probe(b);
+    return held - size > size;
+  }
+
+  /**
+   * The one heap array {@code b} is a slice of (the frame it was cut from, when it was), or null:
+   * empty, in several pieces, or not on the heap.
+   */
+  byte[] array(ByteString b) {
+    if (b.isEmpty()) {
+      return null;
+    }
+    probe(b);
+    return pieces == 1 ? array : null;
+  }
+
+  private void probe(ByteString b) {
     held = 0;
+    array = null;
+    pieces = 0;
     try {
       UnsafeByteOperations.unsafeWriteTo(b, this);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // this output never throws
     }
-    return held - size > size;
   }
 
   /** {@code b}'s bytes in an array of their own (one copy; the array is never written again). */
@@ -47,6 +68,8 @@ final class Backing extends ByteOutput {
   @Override
   public void writeLazy(byte[] value, int offset, int length) {
     add(value.length);
+    array = value;
+    pieces++;
   }
 
   /**
@@ -57,6 +80,7 @@ final class Backing extends ByteOutput {
   @Override
   public void writeLazy(ByteBuffer value) {
     add(value.hasArray() ? value.array().length : value.capacity());
+    pieces += 2; // not a heap array this probe hands back
   }
 
   private void add(long bytes) {
@@ -68,15 +92,18 @@ final class Backing extends ByteOutput {
   @Override
   public void write(byte value) {
     held = Long.MAX_VALUE;
+    pieces += 2;
   }
 
   @Override
   public void write(byte[] value, int offset, int length) {
     held = Long.MAX_VALUE;
+    pieces += 2;
   }
 
   @Override
   public void write(ByteBuffer value) {
     held = Long.MAX_VALUE;
+    pieces += 2;
   }
 }

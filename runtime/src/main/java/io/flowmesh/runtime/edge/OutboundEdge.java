@@ -22,12 +22,13 @@ final class OutboundEdge {
 
   /**
    * How long a sent message may wait for its ack as a slice of the frame it was cut from before it
-   * is given bytes of its own, if the messages sent around it were acked meanwhile
+   * is given bytes of its own, if this edge holds less than half of that frame by then
    * ({@link UnackedWindow#detachOlderThan}). Acks normally come within a few milliseconds, and in
    * send order give or take a batch, so a frame's messages are let go of together; one held past
-   * this while its neighbours were acked (the next map's UDF slow on that element, or on one of
-   * its outputs' way further down) is copied once instead of keeping its whole frame. A downstream
-   * slow to ack everything has nothing copied: the frames hold what waits.
+   * this after the rest of its frame was acked (the next map's UDF slow on that element, or on one
+   * of its outputs' way further down) or went to another edge is copied once instead of keeping
+   * its whole frame. A downstream slow to ack everything has nothing copied: the frames hold what
+   * waits.
    */
   static final long DETACH_AFTER_NANOS = 20_000_000L;
 

@@ -1,5 +1,6 @@
 package io.flowmesh.runtime.edge;
 
+import java.util.IdentityHashMap;
 
 /**
  * The messages sent on one edge and not yet acknowledged, by sequence number. Sequence numbers
@@ -11,9 +12,6 @@ package io.flowmesh.runtime.edge;
  */
 public final class UnackedWindow {
 
-  /** Sequence numbers {@link #detachOlderThan} judges together (about a frame or two of messages). */
-  static final int STRETCH = 64;
-
   /** What {@link #ack} found. */
   public enum AckResult { ACKED, NEVER_SENT, ALREADY_DONE }
 
@@ -23,13 +21,15 @@ public final class UnackedWindow {
   private long base;
   private long next;
   private int count;
-  /** Sequence numbers below this were passed by {@link #detachOlderThan}. */
-  private long detachedBelow;
   /** {@link #next} when {@link #markNanos} was taken: everything below was sent before then. */
   private long mark;
   private long markNanos;
   private boolean marked;
+  /** Set when a message that may pin a frame is added; cleared by a look that leaves none. */
+  private boolean mayPin;
   private final Backing probe = new Backing();
+  /** Per frame, the encoded bytes of the unacked messages cut from it; filled and emptied by each look. */
+  private final IdentityHashMap<byte[], long[]> heldPerFrame = new IdentityHashMap<>();
 
   /**
    * @param firstSeq the sequence number of the first message
@@ -42,7 +42,6 @@ public final class UnackedWindow {
     this.maxSpan = maxSpan;
     this.base = firstSeq;
     this.next = firstSeq;
-    this.detachedBelow = firstSeq;
     this.mark = firstSeq;
     int ring = Integer.highestOneBit(Math.max(16, Math.min(maxSpan, 1 << 12)) - 1) << 1;
     messages = new EdgeMessage[ring];
@@ -79,6 +78,7 @@ public final class UnackedWindow {
     int i = (int) (next & (messages.length - 1));
     messages[i] = m;
     attachments[i] = attachment;
+    mayPin |= m.mayPin();
     count++;
     return next++;
   }
@@ -143,20 +143,19 @@ public final class UnackedWindow {
 
   /**
    * Gives messages unacked for at least {@code ageNanos} bytes of their own where they held slices
-   * of a larger array ({@link EdgeMessage#detached}), when the messages sent around them were acked:
-   * acks come in any order, so one acked late would otherwise keep the whole frame it was cut from
-   * (an input batch, a turn's UDF answers) alive after the rest of that frame was acked.
+   * of a frame this window no longer holds much of ({@link EdgeMessage#detached}): acks come in any
+   * order, and with several edges a frame's messages go different ways, so one acked late would
+   * otherwise keep the whole frame it was cut from (an input batch, a turn's UDF answers) alive
+   * after the rest of it was acked or sent elsewhere.
    *
    * <p>Called with the clock as it is read anyway (after each send, on the heartbeat); at most once
-   * per {@code ageNanos} it looks at what was sent before its previous look, in aligned stretches
-   * of {@value #STRETCH} sequence numbers, oldest first. A stretch where at most half the messages
-   * are unacked slices has those copied. The first where more are stops the look, which starts
-   * there next time: such a stretch pins its frames for what it still holds (a downstream slow to
-   * ack everything, where copies would free nothing), and acks mostly come in send order, so what
-   * follows it is younger still. Each sequence number is passed once; the stretch that stops a look
-   * is looked at again the next time. No send time is kept per message. A late message is copied
-   * one to two {@code ageNanos} after it was sent, or once most of its stretch was acked if that
-   * came later (later still when the calls are further apart).
+   * per {@code ageNanos} it sums, per frame (the array a message's value is a slice of), the encoded
+   * size of the unacked messages cut from it, and copies each message sent before its previous look
+   * whose frame this window holds less than half of. A downstream slow to ack everything has
+   * nothing copied: the frames hold what waits. A window that holds no message that may pin a frame
+   * (a source's) is not looked at until it does. No send time is kept per message: a late message
+   * is copied one to two {@code ageNanos} after it was sent, or once most of its frame was let go
+   * of if that came later (later still when the calls are further apart).
    *
    * @return how many messages were copied
    */
@@ -164,38 +163,47 @@ public final class UnackedWindow {
     if (marked && now - markNanos < ageNanos) {
       return 0;
     }
-    int copied = 0;
-    long s = Math.max(detachedBelow, base);
-    while (s < mark) {
-      long from = s & -STRETCH; // stretches are aligned: those below base were acked, and count as such
-      long end = Math.min(from + STRETCH, mark);
-      int slices = 0;
-      for (long q = Math.max(from, base); q < end; q++) {
-        EdgeMessage m = messages[(int) (q & (messages.length - 1))];
-        if (m != null && m.mayPin()) {
-          slices++;
+    int copied = mayPin ? detachLate() : 0;
+    mark = next;
+    markNanos = now;
+    marked = true;
+    return copied;
+  }
+
+  private int detachLate() {
+    int pinning = 0;
+    for (long q = base; q < next; q++) {
+      EdgeMessage m = messages[(int) (q & (messages.length - 1))];
+      if (m != null && m.mayPin()) {
+        pinning++;
+        byte[] frame = probe.array(m.getValue());
+        if (frame != null) {
+          heldPerFrame.computeIfAbsent(frame, f -> new long[1])[0] += m.getSerializedSize();
         }
       }
-      if (2 * slices > end - from) {
-        break;
-      }
-      for (long q = s; q < end; q++) {
-        int i = (int) (q & (messages.length - 1));
-        EdgeMessage m = messages[i];
-        if (m != null && m.mayPin()) {
+    }
+    int copied = 0;
+    for (long q = base; q < mark && pinning > 0; q++) {
+      int i = (int) (q & (messages.length - 1));
+      EdgeMessage m = messages[i];
+      if (m != null && m.mayPin()) {
+        byte[] frame = probe.array(m.getValue());
+        long[] held = frame == null ? null : heldPerFrame.get(frame);
+        if (held == null || 2 * held[0] < frame.length) {
           EdgeMessage d = m.detached(probe);
+          if (held != null) {
+            held[0] -= m.getSerializedSize();
+          }
           if (d != m) {
             messages[i] = d;
             copied++;
           }
+          pinning--; // a copy, or found to pin nothing: either way it no longer may
         }
       }
-      s = end;
     }
-    detachedBelow = s;
-    mark = next;
-    markNanos = now;
-    marked = true;
+    heldPerFrame.clear();
+    mayPin = pinning > 0;
     return copied;
   }
 

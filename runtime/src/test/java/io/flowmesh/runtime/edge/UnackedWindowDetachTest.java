@@ -107,22 +107,35 @@ class UnackedWindowDetachTest {
   }
 
   @Test
-  void aStretchMostlyStillUnackedIsLeftAsItIsAndLookedAtAgainLater() {
+  void messagesHoldingMostOfTheirFrameAreLeftAsTheyAreUntilItIsMostlyLetGoOf() {
     ByteString answers = ByteString.copyFromUtf8("a".repeat(4_000));
     UnackedWindow w = new UnackedWindow(0, 1_000);
     w.detachOlderThan(1_000, AGE);
-    for (int i = 0; i < UnackedWindow.STRETCH; i++) {
+    for (int i = 0; i < 40; i++) { // the whole frame: 40 outputs of 100 bytes
       w.add(output(answers, i), null);
     }
     w.detachOlderThan(1_010, AGE);
-    assertEquals(0, w.detachOlderThan(1_020, AGE), "a downstream slow to ack everything: the frames hold what waits");
+    assertEquals(0, w.detachOlderThan(1_020, AGE), "a downstream slow to ack everything: the frame holds what waits");
     assertEquals(0, w.detachOlderThan(1_030, AGE));
-    for (int s = 0; s < UnackedWindow.STRETCH; s++) {
-      if (s != 9 && s != 50) {
+    for (int s = 0; s < 40; s++) {
+      if (s != 9 && s != 30) {
         w.ack(s);
       }
     }
     assertEquals(2, w.detachOlderThan(1_040, AGE), "the two left once the others were acked");
+  }
+
+  @Test
+  void aFewMessagesOfAFrameWhoseRestWentToAnotherEdgeAreCopiedUnackedAsTheyAre() {
+    ByteString answers = ByteString.copyFromUtf8("a".repeat(4_000));
+    UnackedWindow w = new UnackedWindow(0, 1_000);
+    w.detachOlderThan(1_000, AGE);
+    for (int i = 0; i < 3; i++) { // three outputs of a frame of forty routed to this edge, none acked (a stalled subscriber)
+      w.add(output(answers, i), null);
+    }
+    assertEquals(0, w.detachOlderThan(1_010, AGE), "not yet old");
+    assertEquals(3, w.detachOlderThan(1_020, AGE), "this edge holds a tenth of their frame");
+    assertEquals(0, w.detachOlderThan(1_030, AGE), "copied once");
   }
 
   @Test
