@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A linear chain as processes on free loopback ports: a generator source → map → map → … → a file
@@ -53,13 +52,7 @@ final class Chain implements AutoCloseable {
     this.mapJvmOptions = List.copyOf(mapJvmOptions);
     int n = mapNames.size();
     int[] ports = Ports.free(3 * n + 3);
-    Map<String, String> common = new LinkedHashMap<>();
-    common.put("FLOWMESH_BIND_HOST", "127.0.0.1");
-    common.put("FLOWMESH_SHUTDOWN_TIMEOUT", Pipeline.SHUTDOWN_TIMEOUT.toSeconds() + "s");
-    common.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
-    common.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
-    common.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
-    common.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
+    Map<String, String> common = Pipeline.processEnv();
     common.putAll(overrides);
 
     sourceEnv = new LinkedHashMap<>(common);

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,23 +41,8 @@ class EvenOddFanOutTest {
   @Test
   void everyEvenMessageReachesSinkEvenAndEveryOddOneSinkOddOnceAndNothingElse(@TempDir Path dir) throws Exception {
     int[] ports = Ports.free(7);
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FLOWMESH_BIND_HOST", "127.0.0.1");
-    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
-    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", Pipeline.SHUTDOWN_TIMEOUT.toSeconds() + "s");
-    env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
-    env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
-    env.put("FLOWMESH_SOURCE_HTTP_PORT", String.valueOf(ports[1]));
-    env.put("FLOWMESH_SOURCE_EDGE_PORT", String.valueOf(ports[2]));
+    Map<String, String> env = Pipeline.forkEnv(ports, "sink-even=or:even", "sink-odd=or:odd");
     env.put("FLOWMESH_SOURCE_TYPE", "http");
-    env.put("FLOWMESH_MAP_HTTP_PORT", String.valueOf(ports[3]));
-    env.put("FLOWMESH_MAP_EDGE_PORT", String.valueOf(ports[4]));
-    env.put("FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + ports[2]);
-    env.put("FLOWMESH_UDF_ADDRESS", "tcp://127.0.0.1:" + ports[0]);
-    env.put("FLOWMESH_MAP_EDGE_TO", "sink-even,sink-odd");
-    env.put("FLOWMESH_MAP_EDGE_CONDITION_SINK_EVEN", "or:even");
-    env.put("FLOWMESH_MAP_EDGE_CONDITION_SINK_ODD", "or:odd");
-    env.put("FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + ports[4]);
     env.put("FLOWMESH_SINK_TYPE", "file");
     Map<String, Path> files = Map.of("sink-even", dir.resolve("even.ndjson"), "sink-odd", dir.resolve("odd.ndjson"));
 

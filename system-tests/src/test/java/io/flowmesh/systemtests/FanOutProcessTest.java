@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,16 +45,6 @@ class FanOutProcessTest {
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
-  }
-
-  private static Map<String, String> common() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("FLOWMESH_BIND_HOST", "127.0.0.1");
-    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
-    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", "10s");
-    env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
-    env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
-    return env;
   }
 
   private ServiceProcess source(Map<String, String> common, Path dir, int count, int httpPort, int edgePort, Map<String, String> extra) {
@@ -111,7 +100,7 @@ class FanOutProcessTest {
     int count = 4_000;
     int bound = 1_000;
     int[] ports = Ports.free(4);
-    Map<String, String> common = common();
+    Map<String, String> common = Pipeline.processEnv();
     ServiceProcess source = source(common, dir, count, ports[0], ports[1], Map.of(
         "FLOWMESH_SOURCE_EDGE_TO", "sink-fast,sink-slow", "FLOWMESH_SOURCE_QUEUE_CAPACITY", String.valueOf(bound)));
     source.awaitReady(Pipeline.START_TIMEOUT);
@@ -166,7 +155,7 @@ class FanOutProcessTest {
     int count = 3_000;
     int outputCapacity = 500;
     int[] ports = Ports.free(8);
-    Map<String, String> common = common();
+    Map<String, String> common = Pipeline.processEnv();
     JavaProcess udf = JavaProcess.start("udf", Project.udfJar(), List.of("cat", "--address", "tcp://127.0.0.1:" + ports[0]),
         Map.of(), dir);
     running.add(udf);

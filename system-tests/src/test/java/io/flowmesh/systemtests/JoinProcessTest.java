@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,12 +36,7 @@ class JoinProcessTest {
   @Test
   void twoSourcesJoinedByOneMapArriveCompleteAndTheMapsWatermarkFollowsTheSlowerSource(@TempDir Path dir) {
     int[] ports = Ports.free(9);
-    Map<String, String> common = new LinkedHashMap<>();
-    common.put("FLOWMESH_BIND_HOST", "127.0.0.1");
-    common.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
-    common.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
-    common.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
-    common.put("FLOWMESH_SHUTDOWN_TIMEOUT", "10s");
+    Map<String, String> common = Pipeline.processEnv();
     List<ServiceProcess> started = new ArrayList<>();
     JavaProcess udf = null;
     try {

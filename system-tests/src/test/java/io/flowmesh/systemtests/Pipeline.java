@@ -29,6 +29,56 @@ final class Pipeline implements AutoCloseable {
   /** The services' {@code shutdown.timeout} in these tests. */
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * What every process of a test's pipeline is given, to add its own keys to: bound to loopback,
+   * authentication on with a fresh edge token (as scripts/run-local.sh runs it), the tests'
+   * shutdown timeout, a lost upstream or UDF redialled within half a second, two event loops.
+   */
+  static Map<String, String> processEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("FLOWMESH_BIND_HOST", "127.0.0.1");
+    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
+    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", SHUTDOWN_TIMEOUT.toSeconds() + "s");
+    env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
+    env.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
+    env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
+    return env;
+  }
+
+  /**
+   * {@link #processEnv()} for a source → map → sink on loopback: ports are {@code [udf, source http,
+   * source edge, map http, map edge, ...]}; the sinks' HTTP ports are the caller's to set.
+   */
+  static Map<String, String> chainEnv(int[] ports) {
+    Map<String, String> env = processEnv();
+    env.put("FLOWMESH_SOURCE_HTTP_PORT", String.valueOf(ports[1]));
+    env.put("FLOWMESH_SOURCE_EDGE_PORT", String.valueOf(ports[2]));
+    env.put("FLOWMESH_MAP_HTTP_PORT", String.valueOf(ports[3]));
+    env.put("FLOWMESH_MAP_EDGE_PORT", String.valueOf(ports[4]));
+    env.put("FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + ports[2]);
+    env.put("FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + ports[4]);
+    env.put("FLOWMESH_UDF_ADDRESS", "tcp://127.0.0.1:" + ports[0]);
+    return env;
+  }
+
+  /**
+   * {@link #chainEnv} for a map that forks to several sinks by tag condition: {@code edges} are
+   * {@code to=condition} (e.g. {@code sink-odd=or:odd}) in order, set as {@code map.edge.to} and
+   * {@code map.edge.condition.<to>} (a variable spells the dash as "_").
+   */
+  static Map<String, String> forkEnv(int[] ports, String... edges) {
+    Map<String, String> env = chainEnv(ports);
+    List<String> to = new ArrayList<>();
+    for (String e : edges) {
+      int eq = e.indexOf('=');
+      to.add(e.substring(0, eq));
+      env.put("FLOWMESH_MAP_EDGE_CONDITION_" + e.substring(0, eq).toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+          e.substring(eq + 1));
+    }
+    env.put("FLOWMESH_MAP_EDGE_TO", String.join(",", to));
+    return env;
+  }
+
   private final Path dir;
   /** The example's name, the jar's first argument; null for a UDF jar of its own (see {@link #startWithUdfJar}). */
   private final String udfName;
@@ -52,24 +102,10 @@ final class Pipeline implements AutoCloseable {
     this.udfName = udfName;
     int[] ports = Ports.free(6);
     udfPort = ports[0];
-    env.put("FLOWMESH_BIND_HOST", "127.0.0.1");
-    env.put("FLOWMESH_SOURCE_HTTP_PORT", String.valueOf(ports[1]));
-    env.put("FLOWMESH_SOURCE_EDGE_PORT", String.valueOf(ports[2]));
-    env.put("FLOWMESH_MAP_HTTP_PORT", String.valueOf(ports[3]));
-    env.put("FLOWMESH_MAP_EDGE_PORT", String.valueOf(ports[4]));
+    env.putAll(chainEnv(ports));
     env.put("FLOWMESH_SINK_HTTP_PORT", String.valueOf(ports[5]));
-    env.put("FLOWMESH_MAP_UPSTREAM", "127.0.0.1:" + ports[2]);
-    env.put("FLOWMESH_SINK_UPSTREAM", "127.0.0.1:" + ports[4]);
-    env.put("FLOWMESH_UDF_ADDRESS", "tcp://127.0.0.1:" + udfPort);
     env.put("FLOWMESH_SINK_TYPE", "file");
     env.put("FLOWMESH_SINK_PATH", dir.resolve("out.ndjson").toString());
-    env.put("FLOWMESH_SHUTDOWN_TIMEOUT", SHUTDOWN_TIMEOUT.toSeconds() + "s");
-    // quick recovery in tests: redial a lost upstream or UDF within half a second
-    env.put("FLOWMESH_EDGE_RECONNECT_MAX", "500ms");
-    env.put("FLOWMESH_UDF_RECONNECT_MAX_BACKOFF", "500ms");
-    env.put("FLOWMESH_VERTX_EVENT_LOOPS", "2");
-    // authentication on, as scripts/run-local.sh runs it: a fresh edge token per pipeline
-    env.put("FLOWMESH_EDGE_TOKEN", "test-" + UUID.randomUUID());
     env.putAll(overrides);
   }
 

@@ -63,6 +63,17 @@ class ExamplesOverTheWireTest {
   }
 
   @Test
+  void catWithTagEveryThreeTagsTheFirstFourthAndSeventhResult() throws Exception {
+    MapFnCall call = bed.handshaken(bed.start(MapMode.UNARY_MAP, new Cat(3, "rare")));
+    for (int i = 0; i < 7; i++) {
+      call.send(element("e" + i, "v" + i));
+    }
+    List<String> tagged = call.awaitResponses(8).stream().skip(1).filter(r -> !r.getResults(0).getTagsList().isEmpty())
+        .map(r -> r.getId() + "=" + r.getResults(0).getTagsList()).sorted().toList();
+    assertEquals(List.of("e0=[rare]", "e3=[rare]", "e6=[rare]"), tagged);
+  }
+
+  @Test
   void uppercaseUpperCasesTheValueAndKeepsTheKeys() throws Exception {
     MapResponse answer = mapOne(new Uppercase(), "mixed Case ß", "key");
 

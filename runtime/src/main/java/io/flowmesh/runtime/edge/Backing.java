@@ -34,6 +34,7 @@ final class Backing extends ByteOutput {
       return false;
     }
     probe(b);
+    array = null;
     return held - size > size;
   }
 
@@ -46,7 +47,9 @@ final class Backing extends ByteOutput {
       return null;
     }
     probe(b);
-    return pieces == 1 ? array : null;
+    byte[] a = pieces == 1 ? array : null;
+    array = null; // a probe kept between looks must not keep the last frame it saw
+    return a;
   }
 
   private void probe(ByteString b) {

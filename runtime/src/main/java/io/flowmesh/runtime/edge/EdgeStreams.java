@@ -205,6 +205,7 @@ final class EdgeStreams {
       }
       n += r;
     }
+    s.unacked.forgetLast(); // the last acked message would keep its frame until the next ack, which may never come
     s.acked += n;
     s.edge.acked += n;
     s.edge.metrics.acked.increment(n);
@@ -235,6 +236,7 @@ final class EdgeStreams {
         attachments.add(s.unacked.lastAttachment());
       }
     }
+    s.unacked.forgetLast();
     OutboundEdge edge = s.edge;
     edge.metrics.nacked.increment(back.size());
     LOG.debug("edge nack subscriber={} count={} reason={}", s.name(), back.size(), reason);

@@ -23,7 +23,8 @@ final class OutboundEdge {
   /**
    * How long a sent message may wait for its ack as a slice of the frame it was cut from before it
    * is given bytes of its own, if this edge holds less than half of that frame by then
-   * ({@link UnackedWindow#detachOlderThan}). Acks normally come within a few milliseconds, and in
+   * ({@link UnackedWindow#detachOlderThan}; a queued message likewise, looked at on the heartbeat:
+   * {@link OutboundQueue#detachOlderThan}). Acks normally come within a few milliseconds, and in
    * send order give or take a batch, so a frame's messages are let go of together; one held past
    * this after the rest of its frame was acked (the next map's UDF slow on that element, or on one
    * of its outputs' way further down) or went to another edge is copied once instead of keeping
@@ -50,7 +51,10 @@ final class OutboundEdge {
   long sent;
   /** Messages this edge's condition did not take. */
   long notMatched;
-  /** Unacked messages given bytes of their own after waiting {@link #DETACH_AFTER_NANOS}. */
+  /**
+   * Messages given bytes of their own because they waited long, unacked or queued, while this
+   * edge held less than half of the frame they were cut from ({@link #DETACH_AFTER_NANOS}).
+   */
   long detached;
 
   OutboundEdge(OutboundEdges all, String vertex, String to, EdgeOptions options, int queueCapacity, MeterRegistry registry) {
@@ -195,7 +199,10 @@ final class OutboundEdge {
   }
 
   private void detachOld(Subscription s, long now) {
-    int n = s.unacked.detachOlderThan(now, DETACH_AFTER_NANOS);
+    countDetached(s.unacked.detachOlderThan(now, DETACH_AFTER_NANOS));
+  }
+
+  private void countDetached(int n) {
     if (n > 0) {
       detached += n;
       metrics.detached.increment(n);
@@ -204,9 +211,11 @@ final class OutboundEdge {
 
   /**
    * Sends the watermark to every subscriber idle for {@code intervalNanos} that has not seen it yet,
-   * and detaches what waits long for an ack on an edge that sends nothing now.
+   * and detaches what waits long for an ack on an edge that sends nothing now, and what waits long
+   * in the queue (an edge whose subscribers are gone or take nothing).
    */
   void heartbeat(long now, long intervalNanos, long watermark) {
+    countDetached(queue.detachOlderThan(now, DETACH_AFTER_NANOS));
     for (int i = 0, n = subscribers.size(); i < n; i++) {
       Subscription s = subscribers.get(i);
       detachOld(s, now);

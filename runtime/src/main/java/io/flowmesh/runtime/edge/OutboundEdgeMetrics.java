@@ -49,8 +49,8 @@ final class OutboundEdgeMetrics {
         .tags(tags).register(registry);
     detached = Counter.builder("flowmesh.edge.detached")
         .description("Messages copied out of the frame they were cut from: unacked " + OutboundEdge.DETACH_AFTER_NANOS / 1_000_000
-            + " ms or more after they were sent, their edge holding less than half of that frame (so a late ack does not "
-            + "keep the whole frame alive)")
+            + " ms or more after they were sent, or queued for a subscriber over a heartbeat, their edge holding less than "
+            + "half of that frame (so a late ack or a missing subscriber does not keep the whole frame alive)")
         .tags(tags).register(registry);
   }
 }

@@ -10,6 +10,10 @@ import java.util.NoSuchElementException;
  * <p>{@link #capacity()} bounds what producers may {@link #offer}; redeliveries are always taken
  * (they were already counted once), so the ring grows past it when it must.
  *
+ * <p>Positions are absolute (the front's is {@code first}, index {@code position & (length - 1)}),
+ * so a look over what waited since the previous one ({@link #detachOlderThan}) knows which
+ * messages those are through growth and wrap.
+ *
  * <p>Concurrency: not thread-safe; owned by one event loop.
  */
 public final class OutboundQueue {
@@ -17,9 +21,15 @@ public final class OutboundQueue {
   private final int capacity;
   private EdgeMessage[] messages;
   private Object[] attachments;
-  private int head;
+  /** The front's position; the back's is {@code first + size}, which only {@link #offer} moves. */
+  private long first;
   private int size;
   private long bytes;
+  /** {@code first + size} at the previous look: what is before it has waited since then at least. */
+  private long mark;
+  /** Set when a message that may pin a frame is queued; cleared by a look that leaves none. */
+  private boolean mayPin;
+  private final FrameLook look = new FrameLook();
 
   public OutboundQueue(int capacity) {
     if (capacity < 1) {
@@ -68,22 +78,25 @@ public final class OutboundQueue {
       return false;
     }
     ensureRoom();
-    int i = (head + size) & (messages.length - 1);
+    int i = index(first + size);
     messages[i] = m;
     attachments[i] = attachment;
     size++;
     bytes += m.getValue().size();
+    mayPin |= m.mayPin();
     return true;
   }
 
   /** Puts a message back at the front (a redelivery), whatever the capacity. */
   public void pushFront(EdgeMessage m, Object attachment) {
     ensureRoom();
-    head = (head - 1) & (messages.length - 1);
-    messages[head] = m;
-    attachments[head] = attachment;
+    first--;
+    int i = index(first);
+    messages[i] = m;
+    attachments[i] = attachment;
     size++;
     bytes += m.getValue().size();
+    mayPin |= m.mayPin();
   }
 
   /** The message at the front, without removing it. */
@@ -91,7 +104,7 @@ public final class OutboundQueue {
     if (size == 0) {
       throw new NoSuchElementException("queue is empty");
     }
-    return messages[head];
+    return messages[index(first)];
   }
 
   /** The attachment of the message at the front. */
@@ -99,7 +112,7 @@ public final class OutboundQueue {
     if (size == 0) {
       throw new NoSuchElementException("queue is empty");
     }
-    return attachments[head];
+    return attachments[index(first)];
   }
 
   /** Removes the front message (read it first with {@link #peek()} and {@link #peekAttachment()}). */
@@ -107,11 +120,39 @@ public final class OutboundQueue {
     if (size == 0) {
       throw new NoSuchElementException("queue is empty");
     }
-    bytes -= messages[head].getValue().size();
-    messages[head] = null;
-    attachments[head] = null;
-    head = (head + 1) & (messages.length - 1);
+    int i = index(first);
+    bytes -= messages[i].getValue().size();
+    messages[i] = null;
+    attachments[i] = null;
+    first++;
     size--;
+  }
+
+  /**
+   * Gives messages queued since before the previous look bytes of their own where they hold slices
+   * of a frame this queue holds less than half of ({@link FrameLook}): with tag conditions a
+   * frame's messages go to different edges, and one edge's subscriber that is gone or takes
+   * nothing keeps each of its few messages per frame — and so each whole frame — until it comes
+   * back. At most once per {@code ageNanos}; a queue whose messages are not slices (a source's
+   * generator) is not looked at.
+   *
+   * @return how many messages were copied
+   */
+  int detachOlderThan(long now, long ageNanos) {
+    if (!look.due(now, ageNanos)) {
+      return 0;
+    }
+    int copied = 0;
+    if (mayPin) {
+      copied = look.copyLate(messages, first, first + size, mark);
+      mayPin = look.pinning() > 0;
+    }
+    mark = first + size;
+    return copied;
+  }
+
+  private int index(long position) {
+    return (int) (position & (messages.length - 1));
   }
 
   private void ensureRoom() {
@@ -121,12 +162,11 @@ public final class OutboundQueue {
     int n = messages.length;
     EdgeMessage[] m = new EdgeMessage[n << 1];
     Object[] a = new Object[n << 1];
-    for (int i = 0; i < size; i++) {
-      m[i] = messages[(head + i) & (n - 1)];
-      a[i] = attachments[(head + i) & (n - 1)];
+    for (long p = first; p < first + size; p++) {
+      m[(int) (p & ((n << 1) - 1))] = messages[(int) (p & (n - 1))];
+      a[(int) (p & ((n << 1) - 1))] = attachments[(int) (p & (n - 1))];
     }
     messages = m;
     attachments = a;
-    head = 0;
   }
 }

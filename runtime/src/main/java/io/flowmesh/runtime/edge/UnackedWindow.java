@@ -1,7 +1,5 @@
 package io.flowmesh.runtime.edge;
 
-import java.util.IdentityHashMap;
-
 /**
  * The messages sent on one edge and not yet acknowledged, by sequence number. Sequence numbers
  * are assigned in order ({@link #add}); acks may come in any order. A ring indexed by sequence
@@ -21,15 +19,11 @@ public final class UnackedWindow {
   private long base;
   private long next;
   private int count;
-  /** {@link #next} when {@link #markNanos} was taken: everything below was sent before then. */
+  /** {@link #next} at the previous look: everything below was sent before then. */
   private long mark;
-  private long markNanos;
-  private boolean marked;
   /** Set when a message that may pin a frame is added; cleared by a look that leaves none. */
   private boolean mayPin;
-  private final Backing probe = new Backing();
-  /** Per frame, the encoded bytes of the unacked messages cut from it; filled and emptied by each look. */
-  private final IdentityHashMap<byte[], long[]> heldPerFrame = new IdentityHashMap<>();
+  private final FrameLook look = new FrameLook();
 
   /**
    * @param firstSeq the sequence number of the first message
@@ -120,6 +114,12 @@ public final class UnackedWindow {
     return lastAttachment;
   }
 
+  /** Lets go of the last acked message and attachment (read them first). */
+  public void forgetLast() {
+    lastMessage = null;
+    lastAttachment = null;
+  }
+
   /**
    * Visits every unacked message from the newest to the oldest and empties the window, so a
    * caller pushing each to the front of a queue restores the original order.
@@ -151,7 +151,7 @@ public final class UnackedWindow {
    * <p>Called with the clock as it is read anyway (after each send, on the heartbeat); at most once
    * per {@code ageNanos} it sums, per frame (the array a message's value is a slice of), the encoded
    * size of the unacked messages cut from it, and copies each message sent before its previous look
-   * whose frame this window holds less than half of. A downstream slow to ack everything has
+   * whose frame this window holds less than half of ({@link FrameLook}). A downstream slow to ack everything has
    * nothing copied: the frames hold what waits. A window that holds no message that may pin a frame
    * (a source's) is not looked at until it does. No send time is kept per message: a late message
    * is copied one to two {@code ageNanos} after it was sent, or once most of its frame was let go
@@ -160,50 +160,15 @@ public final class UnackedWindow {
    * @return how many messages were copied
    */
   public int detachOlderThan(long now, long ageNanos) {
-    if (marked && now - markNanos < ageNanos) {
+    if (!look.due(now, ageNanos)) {
       return 0;
     }
-    int copied = mayPin ? detachLate() : 0;
-    mark = next;
-    markNanos = now;
-    marked = true;
-    return copied;
-  }
-
-  private int detachLate() {
-    int pinning = 0;
-    for (long q = base; q < next; q++) {
-      EdgeMessage m = messages[(int) (q & (messages.length - 1))];
-      if (m != null && m.mayPin()) {
-        pinning++;
-        byte[] frame = probe.array(m.getValue());
-        if (frame != null) {
-          heldPerFrame.computeIfAbsent(frame, f -> new long[1])[0] += m.getSerializedSize();
-        }
-      }
-    }
     int copied = 0;
-    for (long q = base; q < mark && pinning > 0; q++) {
-      int i = (int) (q & (messages.length - 1));
-      EdgeMessage m = messages[i];
-      if (m != null && m.mayPin()) {
-        byte[] frame = probe.array(m.getValue());
-        long[] held = frame == null ? null : heldPerFrame.get(frame);
-        if (held == null || 2 * held[0] < frame.length) {
-          EdgeMessage d = m.detached(probe);
-          if (held != null) {
-            held[0] -= m.getSerializedSize();
-          }
-          if (d != m) {
-            messages[i] = d;
-            copied++;
-          }
-          pinning--; // a copy, or found to pin nothing: either way it no longer may
-        }
-      }
+    if (mayPin) {
+      copied = look.copyLate(messages, base, next, mark);
+      mayPin = look.pinning() > 0;
     }
-    heldPerFrame.clear();
-    mayPin = pinning > 0;
+    mark = next;
     return copied;
   }
 

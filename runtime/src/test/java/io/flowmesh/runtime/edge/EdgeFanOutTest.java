@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.flowmesh.runtime.config.HostPort;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +68,7 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
   /** A downstream vertex's subscriber: the ids it received, how many deliveries, acking each unless told not to. */
   private final class Downstream {
     final Set<String> ids = ConcurrentHashMap.newKeySet();
+    final Map<String, ByteString> values = new ConcurrentHashMap<>();
     final AtomicInteger deliveries = new AtomicInteger();
     final List<Delivery> withheld = new ArrayList<>();
     final EdgeSubscriber sub;
@@ -74,6 +79,7 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
       run(down, () -> sub.holdCredit(holdCredit).handler(d -> {
         deliveries.incrementAndGet();
         ids.add(d.message().getId());
+        values.put(d.message().getId(), d.message().getValue());
         if (withhold.test(d.message().getId())) {
           withheld.add(d);
         } else {
@@ -225,6 +231,57 @@ class EdgeFanOutTest extends TwoVertxEdgeTest {
     assertEquals(new JsonArray(), call(up, watch::status).getJsonArray("edgesWithoutSubscriber"));
     assertEquals(total, b.deliveries.get(), "b: each once");
     run(up, watch::stop);
+  }
+
+  @Test
+  void aRarelyTaggedEdgeWithoutASubscriberKeepsItsMessagesButNotTheFramesTheyWereCutFrom() {
+    int frames = 20;
+    int per = 40;
+    int total = frames * per;
+    // message i is the (i % 40)th slice of 1,000 bytes of frame i / 40 (as a map's outputs are of its UDF's answers),
+    // filled with that frame's number; the first of each frame goes to "rare", the others to "common"
+    List<WeakReference<byte[]>> made = new ArrayList<>();
+    byte[][] current = {null};
+    EdgeServer server = server(List.of(route("common", "or:common"), route("rare", "or:rare")), 100, total, i -> {
+      if (i % per == 0) {
+        current[0] = new byte[per * 1_000];
+        Arrays.fill(current[0], (byte) (i / per));
+        made.add(new WeakReference<>(current[0]));
+      }
+      return EdgeMessage.ofSlices(ByteString.copyFromUtf8("m" + i), UnsafeByteOperations.unsafeWrap(current[0], (i % per) * 1_000, 1_000),
+          List.of(), 0, List.of(), 0, List.of(i % per == 0 ? "rare" : "common"), false);
+    });
+    Downstream common = new Downstream(server, "common");
+    until(() -> told.size() == total - frames, 30_000, () -> "common's messages acked, " + told.size() + " so far");
+    // the heartbeat looks at the queue every 100 ms: each rare message, alone in its frame there, is copied once
+    until(() -> call(up, server::status).getJsonArray("edges").getJsonObject(1).getLong("detached") == frames, 10_000,
+        () -> "rare's queued messages copied: " + call(up, server::status));
+    JsonObject rare = call(up, server::status).getJsonArray("edges").getJsonObject(1);
+    assertEquals(frames, rare.getInteger("queued"), "rare's messages still queued for a subscriber: " + rare);
+    assertEquals(0L, call(up, server::status).getJsonArray("edges").getJsonObject(0).getLong("detached"), "common copied nothing");
+    run(up, () -> current[0] = null);
+    for (int attempt = 0; attempt < 20 && made.stream().anyMatch(r -> r.get() != null); attempt++) {
+      System.gc();
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+    List<Integer> reachable = new ArrayList<>();
+    for (int f = 0; f < frames; f++) {
+      if (made.get(f).get() != null) {
+        reachable.add(f);
+      }
+    }
+    assertEquals(List.of(), reachable, "frames still reachable, of " + frames);
+
+    Downstream late = new Downstream(server, "rare");
+    until(() -> told.size() == total, 30_000, () -> "rare's messages acked once it subscribed, " + told.size() + " acked");
+    for (int f = 0; f < frames; f++) {
+      byte[] expected = new byte[1_000];
+      Arrays.fill(expected, (byte) f);
+      assertEquals(ByteString.copyFrom(expected), late.values.get("m" + f * per), "the value of frame " + f + "'s rare message");
+    }
+    assertEquals(frames, late.deliveries.get(), "rare: each once");
+    assertEquals(total - frames, common.deliveries.get(), "common: each once");
+    assertEquals(0, toldTwice.get(), "messages acked upstream twice");
   }
 
   @Test
