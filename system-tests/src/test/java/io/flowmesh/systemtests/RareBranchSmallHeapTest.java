@@ -76,7 +76,9 @@ class RareBranchSmallHeapTest {
       System.out.println("RareBranchSmallHeapTest: rare held " + rareEdge.getInteger("queued") + " outputs, copied "
           + rareEdge.getLong("detached") + "; map's heap after a full collection " + heap / 1_000_000 + " MB");
       assertTrue(map.process().alive(), "map-service exited while holding rare's outputs\n" + map.process().logTail(20));
-      assertEquals(0L, edge(map, 0).getLong("detached"), "common's outputs, acked at once, copied: " + edge(map, 0));
+      // common's outputs are acked at once: at most a frame's part now and then is copied (sent at a look, the rest queued)
+      JsonObject commonEdge = edge(map, 0);
+      assertTrue(commonEdge.getLong("detached") * 100 <= commonEdge.getLong("sent"), "common's outputs copied: " + commonEdge);
       // ~1,000 outputs of 2 KB are 2 MB; their frames of ~30 answers would be 60 MB, more than the heap
       assertTrue(heap < 20_000_000, "map's heap after a full collection, holding rare's outputs: " + heap + " bytes; " + rareEdge);
 

@@ -261,7 +261,7 @@ public final class EdgeServer {
    * The edge's state for {@code /status}; with named edges also {@code dropped} (no edge took them)
    * and {@code edges}: per edge its subscribers, queued, unacked, sent, acked, redelivered, detached
    * and {@code notMatched} (messages its condition did not take). {@code detached}: messages given
-   * bytes of their own while they waited long for an ack or a subscriber ({@link FrameLook}).
+   * bytes of their own while they waited long for an ack or a subscriber (see {@code FrameLook}).
    */
   public JsonObject status() {
     JsonObject j = new JsonObject().put("port", port()).put("queued", outbound.held()).put("queueCapacity", outbound.capacity())

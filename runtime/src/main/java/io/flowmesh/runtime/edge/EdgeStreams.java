@@ -205,7 +205,6 @@ final class EdgeStreams {
       }
       n += r;
     }
-    s.unacked.forgetLast(); // the last acked message would keep its frame until the next ack, which may never come
     s.acked += n;
     s.edge.acked += n;
     s.edge.metrics.acked.increment(n);
@@ -217,6 +216,7 @@ final class EdgeStreams {
     UnackedWindow.AckResult r = s.unacked.ack(seq);
     if (r == UnackedWindow.AckResult.ACKED) {
       server.acked(s.unacked.lastMessage(), s.unacked.lastAttachment(), reply);
+      s.unacked.forgetLast(); // else the last acked message keeps its frame until the next ack, which may never come
       return 1;
     }
     if (r == UnackedWindow.AckResult.NEVER_SENT) {

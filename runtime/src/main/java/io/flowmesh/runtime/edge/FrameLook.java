@@ -11,12 +11,20 @@ import java.util.IdentityHashMap;
  * <p>A look sums, per frame (the array a message's value is a slice of, {@link Backing#array}),
  * the encoded size of the ring's messages cut from it, then copies each old message whose frame
  * the ring holds less than half of ({@link EdgeMessage#detached}). A ring holding whole frames
- * (a downstream slow to take or ack everything) has nothing copied: the frames hold what waits.
- * Only messages marked as slices ({@link EdgeMessage#mayPin}) are looked at.
+ * (a downstream slow to take or ack everything) has little copied: the frames hold what waits,
+ * but each ring judges alone, so a frame split between an edge's queue and a subscriber's window
+ * (or two subscribers' windows) may have its smaller part copied once it is old. Likewise a
+ * message sent down several edges is one object in each, and each edge that holds it long copies
+ * it. Only messages marked as slices ({@link EdgeMessage#mayPin}) are looked at, and at most
+ * {@link #MAX_LOOKED} from the ring's oldest (the old ones are there), so a look's cost is bounded
+ * whatever the ring's size.
  *
  * <p>Concurrency: not thread-safe; owned by the ring's event loop. Reused look after look.
  */
 final class FrameLook {
+
+  /** The most ring positions one look visits, from the oldest. */
+  static final int MAX_LOOKED = 1 << 16;
 
   private final Backing probe = new Backing();
   /** Per frame, the encoded bytes of the ring's messages cut from it; filled and emptied by each look. */
@@ -41,13 +49,15 @@ final class FrameLook {
 
   /**
    * Looks at ring positions {@code [from, to)} (position {@code p} at index {@code p & (ring.length
-   * - 1)}, empty slots null) and copies, in place, the messages at positions before {@code oldEnd}
-   * whose frame the ring holds less than half of.
+   * - 1)}, empty slots null; at most {@link #MAX_LOOKED} of them) and copies, in place, the
+   * messages at positions before {@code oldEnd} whose frame the ring holds less than half of.
    *
    * @return how many messages were copied
    */
   int copyLate(EdgeMessage[] ring, long from, long to, long oldEnd) {
     int mask = ring.length - 1;
+    boolean cut = to - from > MAX_LOOKED;
+    to = Math.min(to, from + MAX_LOOKED);
     pinning = 0;
     for (long p = from; p < to; p++) {
       EdgeMessage m = ring[(int) (p & mask)];
@@ -81,10 +91,13 @@ final class FrameLook {
       }
     }
     heldPerFrame.clear();
+    if (cut) {
+      pinning = Math.max(pinning, 1); // what lies past the visited part is for later looks
+    }
     return copied;
   }
 
-  /** How many messages the last look left that may still pin a frame. */
+  /** How many messages the last look left that may still pin a frame (at least 1 when it left some unvisited). */
   int pinning() {
     return pinning;
   }

@@ -23,8 +23,9 @@ final class OutboundEdge {
   /**
    * How long a sent message may wait for its ack as a slice of the frame it was cut from before it
    * is given bytes of its own, if this edge holds less than half of that frame by then
-   * ({@link UnackedWindow#detachOlderThan}; a queued message likewise, looked at on the heartbeat:
-   * {@link OutboundQueue#detachOlderThan}). Acks normally come within a few milliseconds, and in
+   * ({@link UnackedWindow#detachOlderThan}). A queued message is looked at on the heartbeat
+   * instead ({@link OutboundQueue#detachOlderThan}), so it is copied one to two heartbeats
+   * (100–200 ms by default) after it was queued, if still queued. Acks normally come within a few milliseconds, and in
    * send order give or take a batch, so a frame's messages are let go of together; one held past
    * this after the rest of its frame was acked (the next map's UDF slow on that element, or on one
    * of its outputs' way further down) or went to another edge is copied once instead of keeping

@@ -25,8 +25,18 @@ public final class OutboundQueue {
   private long first;
   private int size;
   private long bytes;
-  /** {@code first + size} at the previous look: what is before it has waited since then at least. */
+  /**
+   * {@code first + size} at the previous look: what was offered before it has waited since then at
+   * least (a redelivery put back at the front since has a position below it too, and counts as old:
+   * it was sent before).
+   */
   private long mark;
+  /** {@code first} at the previous look. */
+  private long markFirst;
+  /** Whether the previous look judged every queued message (none was offered since the one before). */
+  private boolean judgedAll;
+  /** Looks that walked the queue (for tests). */
+  int walks;
   /** Set when a message that may pin a frame is queued; cleared by a look that leaves none. */
   private boolean mayPin;
   private final FrameLook look = new FrameLook();
@@ -134,7 +144,7 @@ public final class OutboundQueue {
    * frame's messages go to different edges, and one edge's subscriber that is gone or takes
    * nothing keeps each of its few messages per frame — and so each whole frame — until it comes
    * back. At most once per {@code ageNanos}; a queue whose messages are not slices (a source's
-   * generator) is not looked at.
+   * generator), or that has not moved since a look that judged all of it, is not walked.
    *
    * @return how many messages were copied
    */
@@ -143,11 +153,16 @@ public final class OutboundQueue {
       return 0;
     }
     int copied = 0;
-    if (mayPin) {
+    // unmoved since a look that judged everything (a subscriber gone or taking nothing): its answer stands
+    boolean unmoved = judgedAll && first == markFirst && first + size == mark;
+    if (mayPin && !unmoved) {
+      walks++;
       copied = look.copyLate(messages, first, first + size, mark);
       mayPin = look.pinning() > 0;
     }
+    judgedAll = mark >= first + size && size <= FrameLook.MAX_LOOKED;
     mark = first + size;
+    markFirst = first;
     return copied;
   }
 

@@ -77,7 +77,7 @@ class OutboundQueueDetachTest {
     OutboundQueue q = new OutboundQueue(100);
     q.detachOlderThan(1_000, AGE);
     List<EdgeMessage> all = new ArrayList<>();
-    for (int i = 0; i < 20; i++) { // a ring of 128: move the front on so what follows wraps
+    for (int i = 0; i < 20; i++) { // a ring of 128: move the front on, so the offers over capacity below wrap
       q.offer(output(frame(), i), null);
       q.remove();
     }
@@ -103,5 +103,48 @@ class OutboundQueueDetachTest {
       q.remove();
     }
     assertEquals(0, q.detachOlderThan(1_030, AGE), "empty");
+  }
+
+  @Test
+  void redeliveriesPutBackBeforePositionZeroAndAfterALookAreLookedAtAsOld() {
+    OutboundQueue q = new OutboundQueue(100);
+    List<EdgeMessage> back = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      back.add(output(frame(), i));
+    }
+    q.pushFront(back.get(2), 2); // positions -1, -2: never offered here, a lost subscriber's messages put back
+    q.pushFront(back.get(1), 1);
+    assertEquals(2, q.detachOlderThan(1_000, AGE), "sent before: old at the first look, each alone in its frame");
+    q.pushFront(back.get(0), 0); // position -3, after that look
+    assertEquals(1, q.detachOlderThan(1_010, AGE), "old too at the next look");
+    assertEquals(0, q.detachOlderThan(1_020, AGE), "each copied once");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(back.get(i), q.peek(), "redelivery " + i + " in its place");
+      assertNotSame(back.get(i), q.peek());
+      assertEquals(i, q.peekAttachment());
+      q.remove();
+    }
+  }
+
+  @Test
+  void aQueueThatHasNotMovedSinceTheLastLookIsNotWalkedAgain() {
+    OutboundQueue q = new OutboundQueue(100);
+    ByteString answers = frame();
+    q.detachOlderThan(1_000, AGE);
+    for (int i = 0; i < 40; i++) { // a whole frame, waiting for a subscriber that is gone: never copied
+      q.offer(output(answers, i), null);
+    }
+    assertEquals(0, q.detachOlderThan(1_010, AGE));
+    assertEquals(1, q.walks, "walked once: the 40 were offered since the first look");
+    assertEquals(0, q.detachOlderThan(1_020, AGE), "held whole");
+    assertEquals(0, q.detachOlderThan(1_030, AGE));
+    assertEquals(2, q.walks, "walked again once they were old; not since: nothing moved");
+    q.remove(); // the queue moves: the next look walks it again (and finds the frame still mostly held)
+    assertEquals(0, q.detachOlderThan(1_040, AGE));
+    assertEquals(3, q.walks);
+    for (int i = 0; i < 37; i++) {
+      q.remove();
+    }
+    assertEquals(2, q.detachOlderThan(1_050, AGE), "the two left of the frame");
   }
 }
