@@ -25,12 +25,12 @@ final class OutboundEdge {
    * is given bytes of its own, if this edge holds less than half of that frame by then
    * ({@link UnackedWindow#detachOlderThan}). A queued message is looked at on the heartbeat
    * instead ({@link OutboundQueue#detachOlderThan}), so it is copied one to two heartbeats
-   * (100–200 ms by default) after it was queued, if still queued. Acks normally come within a few milliseconds, and in
-   * send order give or take a batch, so a frame's messages are let go of together; one held past
-   * this after the rest of its frame was acked (the next map's UDF slow on that element, or on one
-   * of its outputs' way further down) or went to another edge is copied once instead of keeping
-   * its whole frame. A downstream slow to ack everything has nothing copied: the frames hold what
-   * waits.
+   * (100–200 ms by default) after it was queued, if still queued. Acks normally come within a few
+   * milliseconds, and in send order give or take a batch, so a frame's messages are let go of
+   * together; one held past this after the rest of its frame was acked (the next map's UDF slow on
+   * that element, or on one of its outputs' way further down) or went to another edge is copied
+   * once instead of keeping its whole frame. A downstream slow to ack everything has little copied:
+   * the frames hold what waits ({@link FrameLook} says what may be).
    */
   static final long DETACH_AFTER_NANOS = 20_000_000L;
 

@@ -151,8 +151,8 @@ public final class UnackedWindow {
    * <p>Called with the clock as it is read anyway (after each send, on the heartbeat); at most once
    * per {@code ageNanos} it sums, per frame (the array a message's value is a slice of), the encoded
    * size of the unacked messages cut from it, and copies each message sent before its previous look
-   * whose frame this window holds less than half of ({@link FrameLook}). A downstream slow to ack everything has
-   * nothing copied: the frames hold what waits. A window that holds no message that may pin a frame
+   * whose frame this window holds less than half of ({@link FrameLook}). A downstream slow to ack
+   * everything has little copied: the frames hold what waits. A window that holds no message that may pin a frame
    * (a source's) is not looked at until it does. No send time is kept per message: a late message
    * is copied one to two {@code ageNanos} after it was sent, or once most of its frame was let go
    * of if that came later (later still when the calls are further apart).
