@@ -345,11 +345,17 @@ fail_start() {
 
 # await_ready NAME URL: polls URL/readyz until 200 (up to 120 s).
 await_ready() {
-  local name="$1" base="$2" i
-  for ((i = 0; i < 1200; i++)); do
+  local name="$1" base="$2" deadline=$((SECONDS + 120))
+  local said=$((SECONDS + 10)) why
+  while ((SECONDS < deadline)); do
     $stop_requested && return 1
     alive "$name" || fail_start "$name exited during start" "$name"
     http_get "$base/readyz" >/dev/null && return 0
+    if ((SECONDS >= said)); then  # every 10 s, why it is not ready yet (an unreachable UDF, say)
+      why="$(curl -s --max-time 2 "$base/readyz" 2>/dev/null)"
+      echo "run-local: $name not ready yet after $((SECONDS - deadline + 120)) s: ${why:-no answer on $base/readyz}"
+      said=$((SECONDS + 10))
+    fi
     pause 0.1
   done
   fail_start "$name not ready after 120 s: $(curl -s "$base/readyz" 2>/dev/null || true)" "$name"
@@ -357,8 +363,8 @@ await_ready() {
 
 # await_listening NAME WHAT: waits (up to 120 s) for the "listening on" line in NAME's log.
 await_listening() {
-  local name="$1" what="$2" i
-  for ((i = 0; i < 1200; i++)); do
+  local name="$1" what="$2" deadline=$((SECONDS + 120))
+  while ((SECONDS < deadline)); do
     grep -q ' listening on ' "$run/$name.log" 2>/dev/null && return 0
     $stop_requested && return 0
     alive "$name" || fail_start "$what exited during start" "$name"
@@ -382,6 +388,12 @@ start_sdk() {
   launch "$name" "$java_bin" "${java_opts[@]}" -jar "$sdk_jar" "$@"
   await_listening "$name" "$what"
 }
+
+# From here on the script supervises processes and handles every failure itself. errexit goes:
+# a Ctrl-C from a terminal reaches the whole process group, so a short foreground command (an
+# rm, a $(...)) can die of it with status 130, and errexit would then end the script at once, its
+# EXIT trap killing the services instead of stopping them in order.
+set +e
 
 if $start_udf; then
   echo "run-local: starting UDF '$udf_name' on $FLOWMESH_UDF_ADDRESS"
@@ -559,6 +571,16 @@ while ! $stop_requested; do
     continue
   fi
   ((interval > 0)) || continue
+  $stop_requested && break
+  silent=""
+  [[ -z "$polled_1" ]] && silent="$silent sink"
+  [[ -z "$polled_2" ]] && silent="$silent source"
+  [[ -z "$polled_3" ]] && silent="$silent map"
+  if [[ -n "$silent" ]]; then  # no figures rather than zeros; the next round counts from the last good one
+    now_ms
+    printf '[%5ds] no answer within 2 s from /metrics of:%s\n' "$(((REPLY - started_ms) / 1000))" "$silent"
+    continue
+  fi
   read -r produced src_up <<<"$(sums "$polled_2" flowmesh_source_messages_total process_uptime_seconds)"
   read -r inflight <<<"$(sums "$polled_3" flowmesh_map_inflight)"
   now_ms

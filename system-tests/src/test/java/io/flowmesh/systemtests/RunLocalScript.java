@@ -1,5 +1,6 @@
 package io.flowmesh.systemtests;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +33,34 @@ final class RunLocalScript implements AutoCloseable {
 
   /** Starts the script in {@code dir} (its working directory) with this environment and arguments. */
   static RunLocalScript start(Path dir, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+    return start(List.of(), dir, env, args);
+  }
+
+  /**
+   * As {@link #start(Path, Map, String...)}, in a process group of its own (whose id is the
+   * script's pid), as a terminal runs a foreground command: {@link #interruptGroup()} then acts as
+   * a Ctrl-C.
+   */
+  static RunLocalScript startInOwnGroup(Path dir, Map<String, String> env, String... args) {
+    return start(List.of("setsid"), dir, env, args);
+  }
+
+  private static RunLocalScript start(List<String> prefix, Path dir, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(prefix);
+    command.add(SCRIPT.toString());
     command.addAll(List.of(args));
     Map<String, String> e = new LinkedHashMap<>(env);
     e.putIfAbsent("JAVA_OPTS", JAVA_OPTS);
     e.put("JAVA_HOME", System.getProperty("java.home"));
     return new RunLocalScript(JavaProcess.start("run-local", command, e, dir));
+  }
+
+  /** SIGINT to every process of the script's group (started with {@link #startInOwnGroup}): a terminal's Ctrl-C. */
+  void interruptGroup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + script.process().pid()).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -INT of group " + script.process().pid() + " failed");
+    }
   }
 
   JavaProcess process() {

@@ -255,6 +255,47 @@ class RunLocalScriptTest {
     }
   }
 
+  /**
+   * A terminal's Ctrl-C reaches every process of its foreground group, so a short command the
+   * script runs in the foreground (an {@code rm}, a {@code $(...)}) may die of it too, with status
+   * 130. The script must still stop the services in order and exit 0, not end there and kill them.
+   * A stand-in {@code rm} that takes a second holds the progress loop in such a command when the
+   * signal comes.
+   */
+  @Test
+  void aCtrlCToTheWholeGroupStopsTheServicesInOrderEvenWhenItKillsACommandOfTheScript(@TempDir Path dir)
+      throws IOException, InterruptedException {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path slowRm = bin.resolve("rm");
+    Files.writeString(slowRm, "#!/bin/bash\nsleep 1\nexec /bin/rm \"$@\"\n");
+    slowRm.toFile().setExecutable(true);
+    Map<String, String> env = Map.of(
+        "PATH", bin + ":" + System.getenv("PATH"),
+        "FLOWMESH_SINK_TYPE", "file",
+        "FLOWMESH_SINK_PATH", "out.ndjson");
+    RunLocalScript s = RunLocalScript.startInOwnGroup(dir, env, "--free-ports", "--interval", "1");
+    try {
+      s.awaitRunning(START);
+      List<ProcessHandle> children = s.children();
+      Await.until("the progress loop in the slow rm", Duration.ofSeconds(30),
+          () -> s.children().stream().anyMatch(p -> RunLocalScript.commandLine(p).contains(slowRm.toString())), s::output);
+      s.interruptGroup();
+      assertTrue(s.process().waitFor(Duration.ofSeconds(60)), "the script stops within 60 s of Ctrl-C:\n" + s.output());
+      assertEquals(0, s.process().process().exitValue(), s.output());
+      assertTrue(s.output().contains("run-local: stopping (source, then map"), s.output());
+      assertTrue(s.output().contains("run-local: stopped"), s.output());
+      assertFalse(s.output().contains("Killed"), "no service killed:\n" + s.output());
+      for (ProcessHandle p : children) {
+        assertFalse(p.isAlive(), "left running: " + RunLocalScript.commandLine(p));
+      }
+      SinkFile written = SinkFile.read(dir.resolve("out.ndjson"));
+      assertTrue(written.lines() > 0, "the sink wrote before the stop");
+    } finally {
+      s.close();
+      deleteRunFolder(s);
+    }
+  }
+
   private static void deleteRunFolder(RunLocalScript s) {
     Path run = s.runFolder();
     if (run == null || !run.startsWith(Project.path(".run"))) {
