@@ -233,6 +233,15 @@ class SpecValidationTest {
   }
 
   @Test
+  void aKeyGivenTwiceIsRefusedNotTheLastOneTaken() {
+    String vertices = CHAIN_VERTICES.replace("      sink:\n        log: {}\n", "      sink:\n        log: {}\n      sink:\n        blackhole: {}\n");
+    assertTrue(vertices.contains("blackhole"), vertices);
+    List<String> problems = problems(pipeline(vertices, CHAIN_EDGES));
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).matches("not valid YAML at line \\d+, column \\d+: found duplicate key sink"), problems.get(0));
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      settings: {map.concurency: 4}");
     List<String> problems = problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n"));

@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The raw configuration of one service, merged from four layers — defaults in the jar, a YAML
@@ -141,7 +138,7 @@ public final class Settings {
   private void loadFile(Path path, KeyCatalog catalog) {
     Object root;
     try (Reader r = Files.newBufferedReader(path)) {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+      root = StrictYaml.reader().load(r);
     } catch (IOException e) {
       addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, e));
       return;

@@ -94,6 +94,17 @@ class SettingsTest {
   }
 
   @Test
+  void aKeyGivenTwiceInAConfigFileIsRefusedNotTheLastOneTaken() throws Exception {
+    Path twice = dir.resolve("twice.yaml");
+    Files.writeString(twice, "map:\n  concurrency: 7\n  concurrency: 70\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Settings.load(KEYS, NS, new String[] {"--config", twice.toString()}, Map.of()).check());
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).matches("config file .*twice.yaml is not valid YAML: line 3, column 3: found duplicate key concurrency.*"),
+        e.getMessage());
+  }
+
+  @Test
   void aConfigFileThatCannotBeReadSaysWhy() throws Exception {
     Path missing = dir.resolve("nope.yaml");
     assertEquals(List.of("config file " + missing + " cannot be read: no such file"), problems("--config", missing.toString()));
