@@ -10,7 +10,6 @@
 #   scripts/run-spec.sh --dry-run my-pipeline.yaml        # check it and print what would start
 #   scripts/run-spec.sh --render compose --out pipeline-compose.yml examples/pipelines/even-odd.yaml
 #   scripts/run-spec.sh --render helm-values --out even-odd.values.yaml examples/pipelines/even-odd.yaml   # for deploy/helm/flowmesh
-#                                                         # a compose file instead (docs/pipelines.md)
 #
 # Builds the jars first when one is missing (or with --build). JAVA_OPTS: JVM options for every
 # service and builtin UDF. java -jar pipeline/target/flowmesh-pipeline.jar --help lists the options.
