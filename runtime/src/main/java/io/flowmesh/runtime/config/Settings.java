@@ -345,6 +345,18 @@ public final class Settings {
     return out;
   }
 
+  /**
+   * Records the value a service works out for a key left at its default, from other keys (e.g. the
+   * allowed subscribers from the named edges), so that {@link #effective()} shows what is in use
+   * rather than a default that is not. Where the value came from stays {@link Source#DEFAULT}.
+   */
+  public void derived(ConfigKey<?> key, String text) {
+    if (sources.get(key.name()) != Source.DEFAULT) {
+      throw new IllegalStateException(key.name() + " was set (" + sources.get(key.name()) + "): nothing to derive");
+    }
+    values.put(key.name(), text);
+  }
+
   /** Where each set key's value came from. */
   public Source source(ConfigKey<?> key) {
     return sources.get(key.name());

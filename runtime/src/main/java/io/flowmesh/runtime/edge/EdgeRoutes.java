@@ -140,13 +140,15 @@ public record EdgeRoutes(List<Route> routes, String toKey) {
 
   /**
    * The vertices that may subscribe: {@code allowed} as set, or — when it is left at its default and
-   * the vertex has named edges — the names of those edges.
+   * the vertex has named edges — the names of those edges, which {@code s} then shows as that key's
+   * effective value.
    */
   public static Set<String> allowedSubscribers(Settings s, ConfigKey<Set<String>> allowed, EdgeRoutes routes) {
     Set<String> set = s.get(allowed);
     if (routes.single() || s.source(allowed) != Settings.Source.DEFAULT) {
       return set;
     }
+    s.derived(allowed, String.join(",", new TreeSet<>(routes.names())));
     return Set.copyOf(routes.names());
   }
 }

@@ -46,6 +46,7 @@ class EdgeRoutesTest {
     assertEquals("and:odd,checked", routes.routes().get(2).condition().toString());
     assertEquals("map.edge.to", routes.toKey());
     assertEquals(Set.of("audit", "sink-even", "sink-odd"), EdgeRoutes.allowedSubscribers(s, ALLOWED, routes));
+    assertEquals("audit,sink-even,sink-odd", s.effective().get(ALLOWED.name()), "/status shows the names in use, not the default");
   }
 
   @Test
