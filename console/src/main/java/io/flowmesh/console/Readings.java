@@ -19,7 +19,9 @@ import java.util.TreeMap;
  * flowmesh_edge_queue{to=...}}) and the downstream's subscribers have granted less credit than
  * that ({@code flowmesh_edge_subscriber_credit{to=...}}): the messages wait for the downstream,
  * not for the upstream. With credit to spare the queue drains at once, so a queue larger than the
- * credit only lasts while the downstream takes less than it is offered (or is not there).
+ * credit only lasts while the downstream takes less than it is offered. An edge with no
+ * subscriber connected ({@code flowmesh_edge_subscribers{to=...}} 0) is <em>unsubscribed</em>
+ * instead: its downstream is down or not there yet.
  *
  * <p>Concurrency: not thread-safe; one poller uses it.
  */
@@ -183,7 +185,9 @@ public final class Readings {
       double queued = 0;
       double unacked = 0;
       double subscribers = 0;
+      boolean subscribersKnown = false;
       for (Scrape s : up) {
+        subscribersKnown |= edgeSeen(s.metrics(), "flowmesh_edge_subscribers", e.to(), only);
         double replicaSent = edgeSum(s.metrics(), "flowmesh_edge_sent_total", e.to(), only);
         sent += replicaSent;
         rate = add(rate, rates.rate("edge|" + e.from() + "|" + e.to() + "|" + s.at(), replicaSent, nanos));
@@ -193,10 +197,23 @@ public final class Readings {
         subscribers += edgeSum(s.metrics(), "flowmesh_edge_subscribers", e.to(), only);
       }
       boolean held = queued > 0 && credit < queued;
-      out.add(j.put("state", held ? "held" : "flowing").put("sent", sent).put("rate", finite(rate))
+      // no subscriber connected: the downstream is down, not yet subscribed, or refused
+      boolean unsubscribed = subscribersKnown && subscribers == 0;
+      out.add(j.put("state", unsubscribed ? "unsubscribed" : held ? "held" : "flowing").put("sent", sent).put("rate", finite(rate))
           .put("credit", credit).put("queued", queued).put("unacked", unacked).put("subscribers", subscribers).put("heldBack", held));
     }
     return out;
+  }
+
+  /** Whether the upstream reports {@code name} for edge {@code to} at all (as {@link #edgeSum} matches its samples). */
+  private static boolean edgeSeen(PromText.Parsed m, String name, String to, boolean only) {
+    for (PromText.Sample x : m.named(name)) {
+      String tag = x.label("to");
+      if (to.equals(tag) || tag == null && only) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The samples of an outbound-edge metric for edge {@code to}; those without a {@code to} tag count when it is the only edge. */

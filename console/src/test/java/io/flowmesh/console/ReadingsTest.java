@@ -124,6 +124,13 @@ class ReadingsTest {
     assertEquals(4000.0, held.getDouble("queued"));
     assertEquals(60.0, held.getDouble("rate"), 1e-9);
 
+    String noSubscriber = mapMetrics(10, 160, 0, 50, 0, 0, 0) + "flowmesh_edge_subscribers{service=\"map\",to=\"out\",vertex=\"upper\"} 0.0\n";
+    JsonObject unsubscribed = r.edges(edges, Map.of("upper", List.of(scrape(A, noSubscriber, true))), 2 * SECOND).getJsonObject(0);
+    assertEquals("unsubscribed", unsubscribed.getString("state"), "the downstream is not connected: not 'flowing' at 0/s");
+    String oneSubscriber = noSubscriber.replace("} 0.0\n", "} 1.0\n");
+    assertEquals("held", r.edges(edges, Map.of("upper", List.of(scrape(A, oneSubscriber, true))), 3 * SECOND)
+        .getJsonObject(0).getString("state"), "connected, but granting less credit than is queued");
+
     JsonObject unknown = r.edges(edges, Map.of("upper", List.of(Scrape.down(A, "refused"))), 2 * SECOND).getJsonObject(0);
     assertEquals("unknown", unknown.getString("state"), "nothing to say about an edge whose upstream is down");
   }

@@ -32,9 +32,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ConsoleBrowserTest {
 
-  /** The colours console.css gives a flowing edge and one the downstream holds back. */
+  /** The colours console.css gives a flowing edge, one the downstream holds back, and one nobody is subscribed to. */
   private static final String FLOWING = "rgb(91, 141, 239)";
   private static final String HELD = "rgb(232, 89, 12)";
+  private static final String UNSUBSCRIBED = "rgb(201, 42, 42)";
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private static final String SPEC = """
@@ -101,6 +102,8 @@ class ConsoleBrowserTest {
 
           // The sink again, taking 30 messages a second into a 20-message input buffer: what the map has for it waits there.
           p.service(Vertex.SINK).close();
+          page.await("edge map->sink shown without a subscriber while the sink is gone", "g.edge[data-edge='map->sink'] path",
+              t -> UNSUBSCRIBED.equals(t.getCssValue("stroke")));
           p.restart(Vertex.SINK, Map.of("FLOWMESH_SINK_THROTTLE", "30", "FLOWMESH_EDGE_INPUT_CAPACITY", "20"));
           page.await("edge map->sink in the back-pressure colour", "g.edge[data-edge='map->sink'] path",
               t -> HELD.equals(t.getCssValue("stroke")));
