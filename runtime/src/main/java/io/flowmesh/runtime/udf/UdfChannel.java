@@ -60,6 +60,13 @@ public final class UdfChannel {
   private final long isReadyTimeoutMillis;
 
   /**
+   * The longest an {@code IsReady} call waits, whatever {@code udf.timeout} says: it answers
+   * {@code /readyz}, and a probe gives up after a few seconds (3 s in the Helm chart and the
+   * compose file), so a hung UDF must make {@code /readyz} say so before the probe stops listening.
+   */
+  static final long IS_READY_TIMEOUT_CAP_MILLIS = 2_000;
+
+  /**
    * A channel to the UDF at {@code connection.address()} serving {@code service}.
    *
    * @throws IllegalArgumentException if the address is invalid
@@ -69,7 +76,7 @@ public final class UdfChannel {
     this.service = service;
     this.address = connection.parsedAddress();
     this.tls = connection.tls();
-    this.isReadyTimeoutMillis = Math.max(1, connection.timeout().toMillis());
+    this.isReadyTimeoutMillis = Math.max(1, Math.min(IS_READY_TIMEOUT_CAP_MILLIS, connection.timeout().toMillis()));
     HttpClientOptions options = new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false)
@@ -135,13 +142,20 @@ public final class UdfChannel {
     return TlsMismatch.explain(address, tls, connection.key("tls"), failure);
   }
 
-  /** Calls the service's {@code IsReady}: true if the UDF says it is ready; failed on any error. */
+  /**
+   * Calls the service's {@code IsReady}: true if the UDF says it is ready; failed on any error, and
+   * on no answer within {@code udf.timeout} or {@link #IS_READY_TIMEOUT_CAP_MILLIS}, whichever is
+   * shorter.
+   */
   public Future<Boolean> isReady() {
     RequestOptions options = request(service.isReadyPath()).setTimeout(isReadyTimeoutMillis);
     return dial(options)
         .compose(req -> req.send(Buffer.buffer(EMPTY_MESSAGE)))
         .compose(resp -> resp.body().compose(body -> readReady(resp, body)))
-        .recover(e -> Future.failedFuture(explain(e)));
+        .recover(e -> Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
+            ? new IllegalStateException("no answer to " + service.isReadyPath() + " within " + isReadyTimeoutMillis
+                + " ms: hung or overloaded", e)
+            : explain(e)));
   }
 
   private Future<Boolean> readReady(HttpClientResponse resp, Buffer body) {

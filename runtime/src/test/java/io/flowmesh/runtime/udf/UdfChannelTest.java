@@ -110,6 +110,16 @@ class UdfChannelTest {
     assertEquals(List.of("/sourcetransformer.v1.SourceTransform/IsReady"), paths);
   }
 
+  @Test
+  void aUdfThatNeverAnswersIsReadyIsNotReadyWithinTheCapNotTheCallTimeout(Vertx vertx) throws Exception {
+    String address = serve(vertx, req -> { }); // takes the request, never answers (udf.timeout is 5 s here)
+    channel(vertx, address, UdfService.SOURCE);
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, this::isReady);
+    assertEquals("no answer to /source.v1.Source/IsReady within " + UdfChannel.IS_READY_TIMEOUT_CAP_MILLIS
+        + " ms: hung or overloaded", e.getCause().getMessage(), "the call's timeout was the cap, not udf.timeout's 5 s");
+  }
+
   /** What a stream's owner heard. */
   private static final class Heard implements UdfStream.Events<StringValue> {
     final CompletableFuture<Void> opened = new CompletableFuture<>();
