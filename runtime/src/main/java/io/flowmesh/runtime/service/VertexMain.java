@@ -176,7 +176,17 @@ public abstract class VertexMain<C> {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(vertexName + " failed to start: " + Reasons.of(cause), cause);
+      throw new StartFailure(vertexName + " failed to start: " + Reasons.of(cause), cause);
+    }
+  }
+
+  /** The start failed after the config was valid; the message already says "{@code <vertex>} failed to start: why". */
+  private static final class StartFailure extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -205,7 +215,7 @@ public abstract class VertexMain<C> {
       MainCommands.exitInvalid(name(), e);
       return;
     } catch (RuntimeException e) {
-      LOG.error("{} failed to start: {}", name(), Reasons.of(e));
+      LOG.error("{}", e instanceof StartFailure ? Reasons.of(e) : name() + " failed to start: " + Reasons.of(e));
       System.exit(1);
       return;
     }
