@@ -339,9 +339,13 @@ public final class Runner {
     }
   }
 
+  /**
+   * Every vertex's counts, read from the sinks up (reverse graph order): a vertex is read before
+   * its upstream, so its count never runs ahead of what its upstream is shown to have sent.
+   */
   private Map<String, Progress.Counts> countsNow(Map<String, VertexKind> kinds) {
     Map<String, Progress.Counts> now = new LinkedHashMap<>();
-    kinds.forEach((v, k) -> now.put(v, Progress.counts(k, plan.servicesOf(v))));
+    Progress.readOrder(plan.order()).forEach(v -> now.put(v, Progress.counts(kinds.get(v), plan.servicesOf(v))));
     return now;
   }
 
