@@ -44,7 +44,9 @@ public final class Main {
       SIGTERM (sources first), or by itself once every source has every message acked.
 
       Options:
-        --dry-run          check the spec and print the processes and settings it would start; start nothing
+        --dry-run          check the spec and print the processes and settings it would start; start nothing.
+                           Always, before anything starts or is rendered: every vertex's settings checked by its
+                           service's own jar (java -jar <service>.jar --check), every builtin UDF's by flowmesh-udf.jar
         --render compose   write the spec as a compose file instead (services, health checks, start
                            order, scale; docs/pipelines.md); to standard output, or to --out FILE
         --render helm-values  write the spec as a values file of the Helm chart deploy/helm/flowmesh
