@@ -7,7 +7,8 @@
 #
 #   scripts/run-spec.sh examples/pipelines/three-maps.yaml
 #   scripts/run-spec.sh --set in:source.count=10000 examples/pipelines/default.yaml
-#   scripts/run-spec.sh --dry-run my-pipeline.yaml        # check it and print what would start
+#   scripts/run-spec.sh --dry-run my-pipeline.yaml        # check it (every vertex's settings by its service's
+#                                                         # own --check) and print what would start
 #   scripts/run-spec.sh --render compose --out pipeline-compose.yml examples/pipelines/even-odd.yaml
 #   scripts/run-spec.sh --render helm-values --out even-odd.values.yaml examples/pipelines/even-odd.yaml   # for deploy/helm/flowmesh
 #
@@ -34,10 +35,9 @@ command -v "$java_bin" >/dev/null 2>&1 || { echo "run-spec: java not found: inst
 jars=("$root/pipeline/target/flowmesh-pipeline.jar" "$root/source-service/target/source-service.jar"
   "$root/map-service/target/map-service.jar" "$root/sink-service/target/sink-service.jar"
   "$root/examples/udf-server/target/flowmesh-udf.jar")
-# the console's jar only when a console is started (a missing one is not worth a build then)
-if $console; then jars+=("$root/console/target/flowmesh-console.jar"); fi
-# rendering needs only the pipeline's jar (compose builds the image's jars itself)
-if $render; then jars=("${jars[0]}"); fi
+# the console's jar only when a console is started (a missing one is not worth a build then);
+# rendering needs the services' and UDFs' jars too: they check every vertex's configuration first
+if $console && ! $render; then jars+=("$root/console/target/flowmesh-console.jar"); fi
 for jar in "${jars[@]}"; do [[ -f "$jar" ]] || build=true; done
 if $build; then
   command -v mvn >/dev/null 2>&1 || { echo "run-spec: jars missing and mvn not found: install Maven 3.8+ to build" >&2; exit 2; }

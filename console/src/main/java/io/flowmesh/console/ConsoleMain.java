@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar flowmesh-console.jar [--config FILE] [--console.spec=FILE] [--console.vertices=...]}:
- * serves the console until SIGTERM. Exit status 2 for a bad configuration, 1 when it cannot start.
+ * serves the console until SIGTERM ({@code --check}: validate the configuration only). Exit status 2
+ * for a bad configuration, 1 when it cannot start.
  */
 public final class ConsoleMain {
 
@@ -47,9 +48,13 @@ public final class ConsoleMain {
     }
     ConsoleConfig config;
     try {
-      config = ConsoleConfig.load(args, System.getenv());
+      config = ConsoleConfig.load(MainCommands.withoutCheck(args), System.getenv());
     } catch (ConfigException e) {
       MainCommands.exitInvalid("console", e);
+      return;
+    }
+    if (MainCommands.wantsCheck(args)) {
+      System.out.println("console: configuration is valid");
       return;
     }
     MainCommands.setLogLevel(config.logLevel());

@@ -69,4 +69,21 @@ class ConfigErrorsProcessTest {
       assertEquals(143, p.terminate(Duration.ofSeconds(30)).exitCode(), p.logTail(20));
     }
   }
+
+  @Test
+  void checkValidatesWithoutStartingAndAStartFailureNamesTheServiceOnce() throws Exception {
+    assertEquals(List.of("map: invalid configuration:",
+        "  map.batch-size='-1' (from --map.batch-size): allowed is an integer from 1 to 100000"),
+        refused(Vertex.MAP, List.of("--map.batch-size=-1", "--check"), Map.of()));
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        JavaProcess p = JavaProcess.start("source-port-taken", Vertex.SOURCE.jar(), List.of("--vertex.name=in",
+            "--source.edge.port=" + taken.getLocalPort(), "--source.http.port=" + taken.getLocalPort()), Map.of(), dir)) {
+      assertTrue(p.waitFor(Duration.ofSeconds(60)), () -> p.logTail(20));
+      assertEquals(1, p.process().exitValue(), () -> p.logTail(20));
+      List<String> errors = p.logText().lines().filter(l -> l.contains(" ERROR ")).toList();
+      assertEquals(1, errors.size(), p.logText());
+      assertTrue(errors.get(0).contains("in failed to start: "), errors.get(0));
+      assertEquals(1, errors.get(0).split("failed to start", -1).length - 1, "said once: " + errors.get(0));
+    }
+  }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Runs any example UDF from the shaded jar:
- * {@code java -jar flowmesh-udf.jar <name> [--address ADDRESS] [--mode MODE] [--server-info-file PATH] [options]}.
+ * {@code java -jar flowmesh-udf.jar <name> [--address ADDRESS] [--mode MODE] [--server-info-file PATH] [options]};
+ * with {@code --check}, the name and the options are checked and nothing is started (exit status 2
+ * when one is bad, the first line naming what and, for an unknown name, the examples there are).
  */
 public final class Main {
 
@@ -51,7 +53,8 @@ public final class Main {
     }
     if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
       String why = args.length == 0 ? "no UDF named" : "unknown UDF '" + args[0] + "'";
-      System.err.println("flowmesh-udf: " + why + "; " + usage());
+      System.err.println("flowmesh-udf: " + why + " (the examples: " + String.join(", ", EXAMPLES.keySet()) + ")");
+      System.err.println(usage());
       System.exit(2);
     }
     UdfMain.run(args[0], Arrays.copyOfRange(args, 1, args.length), EXAMPLES.get(args[0]));

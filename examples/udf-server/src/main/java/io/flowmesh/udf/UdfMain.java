@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * A bad argument prints one line on stderr and exits with status 2; a server that cannot
  * listen exits with status 1. {@code --help} (or {@code -h}) prints the options, the UDF's own
- * included, and {@code --version} the versions; both return without starting anything.
+ * included, {@code --version} the versions, and {@code --check} checks the arguments as a start
+ * does (exit status 2 when one is bad); all three return without starting anything.
  */
 public final class UdfMain {
 
@@ -43,7 +44,10 @@ public final class UdfMain {
   private UdfMain() {
   }
 
-  /** {@link #launch} printed the help or the version and started nothing. */
+  /** The flag that asks for the arguments to be checked, and nothing started. */
+  public static final String CHECK = "--check";
+
+  /** {@link #launch} printed the help, the version or the check's verdict, and started nothing. */
   static final int PRINTED = -1;
 
   /**
@@ -83,27 +87,17 @@ public final class UdfMain {
       out.flush();
       return PRINTED;
     }
-    UdfArgs parsed;
-    try {
-      parsed = UdfArgs.parse(args, env);
-    } catch (UsageException e) {
-      err.println("udf " + name + ": " + e.getMessage());
+    if (args.contains(CHECK)) {
+      List<String> rest = args.stream().filter(a -> !a.equals(CHECK)).toList();
+      return check(name, rest, env, setup, out, err) == 0 ? PRINTED : 2;
+    }
+    Configured c = configure(name, args, env, setup, err);
+    if (c == null) {
       return 2;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    UdfServer server = UdfServer.create(vertx, parsed.serverOptions());
-    try {
-      try {
-        setup.configure(parsed, server);
-      } catch (UsageException e) {
-        parsed.error(e.getMessage());
-      }
-      parsed.finish();
-    } catch (UsageException e) {
-      err.println("udf " + name + ": " + e.getMessage());
-      vertx.close();
-      return 2;
-    }
+    UdfArgs parsed = c.args();
+    UdfServer server = c.server();
+    Vertx vertx = c.vertx();
     if (collectBeforeListening) {
       System.gc(); // before the server listens (and writes its server-info file): no caller waits on it
     }
@@ -119,6 +113,55 @@ public final class UdfMain {
     out.println("udf " + name + " listening on " + address + " mode=" + parsed.serverOptions().mode());
     out.flush();
     return 0;
+  }
+
+  /**
+   * Checks the arguments as a start does and starts nothing ({@code --check}): prints {@code udf
+   * <name>: arguments are valid} and returns 0, or prints why not on {@code err} and returns 2.
+   */
+  static int check(String name, List<String> args, Map<String, String> env, Setup setup, PrintStream out,
+      PrintStream err) {
+    Configured c = configure(name, args, env, setup, err);
+    if (c == null) {
+      return 2;
+    }
+    c.vertx().close();
+    out.println("udf " + name + ": arguments are valid");
+    out.flush();
+    return 0;
+  }
+
+  /** A UDF's parsed arguments and its configured server, not started. */
+  private record Configured(UdfArgs args, Vertx vertx, UdfServer server) {
+  }
+
+  /**
+   * Parses the arguments and configures the server, as both a start and {@link #check} do; null
+   * after printing the first bad argument on {@code err} (nothing left running).
+   */
+  private static Configured configure(String name, List<String> args, Map<String, String> env, Setup setup, PrintStream err) {
+    UdfArgs parsed;
+    try {
+      parsed = UdfArgs.parse(args, env);
+    } catch (UsageException e) {
+      err.println("udf " + name + ": " + e.getMessage());
+      return null;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    UdfServer server = UdfServer.create(vertx, parsed.serverOptions());
+    try {
+      try {
+        setup.configure(parsed, server);
+      } catch (UsageException e) {
+        parsed.error(e.getMessage());
+      }
+      parsed.finish();
+    } catch (UsageException e) {
+      err.println("udf " + name + ": " + e.getMessage());
+      vertx.close();
+      return null;
+    }
+    return new Configured(parsed, vertx, server);
   }
 
   /** The options every UDF takes, then the UDF's own, as its setup reads them. */
@@ -148,6 +191,7 @@ public final class UdfMain {
             + " [" + UdfArgs.SERVER_INFO_FILE_ENV + "]\n")
         .append("  --tls-cert PEM --tls-key PEM   serve TLS with this certificate and key\n")
         .append("  --tls-client-ca PEM        require client certificates signed by this CA (mutual TLS)\n")
+        .append("  --check                    check the options as a start does, start nothing (exit 2 when one is bad)\n")
         .append("  --help, --version          print this, or the versions, and exit\n")
         .append("Options of ").append(name).append(":\n");
     List<String> own = probe.ownOptions();

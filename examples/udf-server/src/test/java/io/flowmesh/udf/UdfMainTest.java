@@ -42,4 +42,28 @@ class UdfMainTest {
     assertEquals(2, status);
     assertTrue(printed.contains("--n 'x'") && printed.contains("setup says no"), printed);
   }
+
+  @Test
+  void checkReportsABadOptionOfTheSetupWithStatus2AndStartsNothing() {
+    int status = launch(List.of("--check", "--address", "tcp://127.0.0.1:1", "--n", "x"), (args, server) -> {
+      args.count("n", 0);
+      server.handler(d -> null);
+    });
+
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertEquals(2, status);
+    assertTrue(printed.startsWith("udf test: ") && printed.contains("--n 'x'"), printed);
+  }
+
+  @Test
+  void checkAcceptsGoodOptionsWithOneLineAndStartsNothing() {
+    int status = launch(List.of("--address", "tcp://127.0.0.1:1", "--n", "3", "--check"), (args, server) -> {
+      args.count("n", 0);
+      server.handler(d -> null);
+    });
+
+    assertEquals(UdfMain.PRINTED, status, err.toString(StandardCharsets.UTF_8));
+    assertEquals("udf test: arguments are valid\n", out.toString(StandardCharsets.UTF_8));
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
+  }
 }

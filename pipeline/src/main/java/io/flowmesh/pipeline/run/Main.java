@@ -8,8 +8,10 @@ import io.flowmesh.pipeline.spec.PipelineSpec;
 import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
-import io.flowmesh.pipeline.spec.VertexKind;
+import io.flowmesh.pipeline.deploy.Deployment;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * {@code java -jar flowmesh-pipeline.jar [options] SPEC.yaml}: checks the spec, then runs it on
@@ -42,7 +44,9 @@ public final class Main {
       SIGTERM (sources first), or by itself once every source has every message acked.
 
       Options:
-        --dry-run          check the spec and print the processes and settings it would start; start nothing
+        --dry-run          check the spec and print the processes and settings it would start; start nothing.
+                           Always, before anything starts or is rendered: every vertex's settings checked by its
+                           service's own jar (java -jar <service>.jar --check), every builtin UDF's by flowmesh-udf.jar
         --render compose   write the spec as a compose file instead (services, health checks, start
                            order, scale; docs/pipelines.md); to standard output, or to --out FILE
         --render helm-values  write the spec as a values file of the Helm chart deploy/helm/flowmesh
@@ -72,6 +76,11 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out) {
+    return run(args, out, ConfigCheck::problems);
+  }
+
+  /** As {@link #run(String[], PrintStream)}, every process's configuration checked by {@code checker}. */
+  static int run(String[] args, PrintStream out, ConfigCheck.Checker checker) {
     Path specFile = null;
     boolean dryRun = false;
     boolean keepRunning = false;
@@ -124,62 +133,97 @@ public final class Main {
       return 2;
     }
     Path root = root();
-    if (render != null) {
-      return render.equals("compose") ? Render.compose(specFile, sets, root, renderOut, out)
-          : Render.helmValues(specFile, sets, renderOut, out);
-    }
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv().getOrDefault("JAVA_OPTS", "-Xmx256m").strip();
     if (!opts.isEmpty()) {
       java.addAll(List.of(opts.split("\\s+")));
     }
+    String token = HexFormat.of().formatHex(randomBytes());
+    if (render != null) {
+      Function<Deployment, List<String>> check = d -> inTempDir(dir -> checker.problems(CheckTargets.of(d, java, root, dir, token), dir));
+      return render.equals("compose") ? Render.compose(specFile, sets, root, renderOut, out, check)
+          : Render.helmValues(specFile, sets, renderOut, out, check);
+    }
     List<String> builtin = new ArrayList<>(java);
     builtin.add("-jar");
-    builtin.add(root.resolve("examples/udf-server/target/flowmesh-udf.jar").toString());
-    String token = HexFormat.of().formatHex(randomBytes());
-    RunPlan plan;
+    builtin.add(CheckTargets.builtinJar(root).toString());
+    RunPlan translated;
     FreePorts ports = new FreePorts();
     try {
       PipelineSpec spec = SpecOverrides.apply(SpecParser.load(specFile), sets);
-      plan = Translator.forThisBuild(ports, builtin).translate(spec, token);
+      translated = Translator.forThisBuild(ports, builtin).translate(spec, token);
     } catch (SpecException e) {
       out.println("flowmesh-pipeline: " + e.getMessage());
       return 2;
     }
+    RunPlan plan = translated;
     if (dryRun) {
+      // ${run} stands for a folder that exists, as the run folder will
+      List<String> problems = inTempDir(dir -> checker.problems(CheckTargets.of(plan, java, root, dir, token), dir));
+      if (!problems.isEmpty()) {
+        out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+        return 2;
+      }
       printPlan(plan, out);
       return 0;
     }
-    List<String> missing = new ArrayList<>();
-    for (VertexKind k : new TreeSet<>(plan.services().stream().map(ServicePlan::kind).toList())) {
-      if (!Files.isRegularFile(Runner.serviceJar(root, k))) {
-        missing.add(Runner.serviceJar(root, k).toString());
+    if (runDir == null) {
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      runDir = root.resolve(".run").resolve(plan.spec().name() + "-" + stamp + "-" + ProcessHandle.current().pid());
+    }
+    runDir = runDir.toAbsolutePath();
+    boolean created = !Files.exists(runDir);
+    List<String> problems;
+    try {
+      Files.createDirectories(runDir);
+      problems = checker.problems(CheckTargets.of(plan, java, root, runDir, token), runDir);
+    } catch (IOException | UncheckedIOException e) {
+      out.println("flowmesh-pipeline: cannot prepare the run folder " + runDir + ": " + e.getMessage());
+      return 1;
+    }
+    if (!problems.isEmpty()) {
+      out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+      if (created) {
+        deleteTree(runDir); // nothing ran: no run folder left behind
       }
-    }
-    if (plan.spec().vertices().stream().anyMatch(v -> v.udfs().stream().anyMatch(u -> u.builtin() != null))
-        && !Files.isRegularFile(Path.of(builtin.get(builtin.size() - 1)))) {
-      missing.add(builtin.get(builtin.size() - 1));
-    }
-    if (!missing.isEmpty()) {
-      out.println("flowmesh-pipeline: missing " + String.join(", ", missing) + ": build first (mvn -B -q package -DskipTests)");
       return 2;
     }
     List<String> ignored = System.getenv().keySet().stream().filter(k -> k.startsWith("FLOWMESH_")).sorted().toList();
     if (!ignored.isEmpty()) {
       out.println("flowmesh-pipeline: not passed to the services (the spec configures them): " + String.join(", ", ignored));
     }
-    if (runDir == null) {
-      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      runDir = root.resolve(".run").resolve(plan.spec().name() + "-" + stamp + "-" + ProcessHandle.current().pid());
-    }
     Runner.Console console = consolePort < 0 ? null : new Runner.Console(specFile.toAbsolutePath(),
         consolePort == 0 ? ports.getAsInt() : consolePort);
-    Runner runner = new Runner(plan, token, new Runner.Options(root, runDir.toAbsolutePath(), java, interval, readyTimeout,
+    Runner runner = new Runner(plan, token, new Runner.Options(root, runDir, java, interval, readyTimeout,
         keepRunning, out, console));
     Thread hook = new Thread(runner::stop, "pipeline-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     return runner.run();
+  }
+
+  /** What {@code work} returns, given a fresh temporary folder that is deleted afterwards. */
+  private static <T> T inTempDir(Function<Path, T> work) {
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("flowmesh-check-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder for the configuration check: " + e.getMessage(), e);
+    }
+    try {
+      return work.apply(dir);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Deletes {@code dir} and what it holds, as far as it can. */
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // left behind: a temporary folder, or a run folder that holds only configs and check logs
+    }
   }
 
   private static byte[] randomBytes() {

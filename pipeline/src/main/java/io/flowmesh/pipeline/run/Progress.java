@@ -53,6 +53,18 @@ final class Progress {
     return new Counts(in, out, acked, any);
   }
 
+  /**
+   * The order to read the vertices' counters in: {@code order} (the graph's, sources first)
+   * reversed, so every vertex is read before its upstream. Read the other way, messages that move
+   * on between two reads show up downstream but not yet upstream, and a sink seems to have more
+   * than its source sent.
+   */
+  static List<String> readOrder(List<String> order) {
+    List<String> reversed = new java.util.ArrayList<>(order);
+    java.util.Collections.reverse(reversed);
+    return reversed;
+  }
+
   /** Starts the rates from now. */
   void start(Map<String, Counts> now) {
     previous.putAll(now);

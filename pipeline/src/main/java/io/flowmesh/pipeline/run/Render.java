@@ -12,10 +12,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code --render compose|helm-values [--out FILE]}: the spec as a compose file ({@link ComposeRenderer})
- * or as the values of the Helm chart ({@link HelmValuesRenderer}), both from one deployment model.
+ * or as the values of the Helm chart ({@link HelmValuesRenderer}), both from one deployment model,
+ * written only once every vertex's configuration passed the check given ({@link CheckTargets}).
  */
 final class Render {
 
@@ -27,12 +29,14 @@ final class Render {
    *
    * @param root the repository: the build context, written relative to the compose file's folder
    *     (to the working directory when printed)
+   * @param check the problems of the deployment's configurations (none: it is written)
    * @return 0 written, 1 the file could not be written, 2 a bad spec
    */
-  static int compose(Path specFile, List<String> sets, Path root, Path outFile, PrintStream out) {
+  static int compose(Path specFile, List<String> sets, Path root, Path outFile, PrintStream out,
+      Function<Deployment, List<String>> check) {
     Deployment d;
     try {
-      d = DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets));
+      d = checked(DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets)), check);
     } catch (SpecException e) {
       out.println("flowmesh-pipeline: " + e.getMessage());
       return 2;
@@ -47,13 +51,14 @@ final class Render {
   /**
    * Writes the Helm values of {@code specFile} to {@code outFile}, or to {@code out} when null.
    *
+   * @param check the problems of the deployment's configurations (none: it is written)
    * @return 0 written, 1 the file could not be written, 2 a bad spec
    */
-  static int helmValues(Path specFile, List<String> sets, Path outFile, PrintStream out) {
+  static int helmValues(Path specFile, List<String> sets, Path outFile, PrintStream out, Function<Deployment, List<String>> check) {
     String text;
     Deployment d;
     try {
-      d = DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets));
+      d = checked(DeploymentModel.of(SpecOverrides.apply(SpecParser.load(specFile), sets)), check);
       text = HelmValuesRenderer.render(d, specFile.toString());
     } catch (SpecException e) {
       out.println("flowmesh-pipeline: " + e.getMessage());
@@ -61,6 +66,15 @@ final class Render {
     }
     return write(text, outFile, out, "pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
         + "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh -f " + outFile + " --set edgeToken.value=...");
+  }
+
+  /** {@code d} when {@code check} finds nothing wrong with its vertices' configurations. */
+  private static Deployment checked(Deployment d, Function<Deployment, List<String>> check) throws SpecException {
+    List<String> problems = check.apply(d);
+    if (!problems.isEmpty()) {
+      throw new SpecException(d.pipeline(), problems);
+    }
+    return d;
   }
 
   private static int write(String text, Path outFile, PrintStream out, String what) {

@@ -127,21 +127,12 @@ public final class Runner {
     java.util.Collections.reverse(order);
     order.forEach(v -> downstreamFirst.addAll(plan.servicesOf(v)));
     for (ServicePlan s : downstreamFirst) {
-      Path config = dir.resolve(s.process() + ".yaml");
-      Map<String, String> settings = new LinkedHashMap<>();
-      s.settings().forEach((k, v) -> settings.put(k, resolve(v)));
-      writeConfig(config, settings);
-      List<String> command = new ArrayList<>(options.javaCommand());
-      command.add("-jar");
-      command.add(serviceJar(options.root(), s.kind()).toString());
-      command.add("--config");
-      command.add(config.toString());
+      List<String> command = serviceCommand(options.javaCommand(), options.root(), s, dir);
       synchronized (lock) {
         if (stopping) {
           return;
         }
-        services.put(s, ChildProcess.start(s.process(), command, Map.of("FLOWMESH_EDGE_TOKEN", edgeToken), cwd,
-            dir.resolve(s.process() + ".log"), true));
+        services.put(s, ChildProcess.start(s.process(), command, serviceEnv(edgeToken), cwd, dir.resolve(s.process() + ".log"), true));
       }
     }
     out.println("flowmesh-pipeline: started " + services.size() + " services and " + udfs.size() + " UDF processes; logs in " + dir);
@@ -149,7 +140,39 @@ public final class Runner {
 
   /** {@code text} with {@code ${run}} replaced by the run folder. */
   private String resolve(String text) {
-    return text.replace("${run}", options.runDir().toString());
+    return resolve(text, options.runDir());
+  }
+
+  /** {@code text} with {@code ${run}} replaced by {@code runDir}. */
+  static String resolve(String text, Path runDir) {
+    return text.replace("${run}", runDir.toString());
+  }
+
+  /**
+   * Writes the config file of service process {@code s} into the run folder ({@code ${run}}
+   * resolved) and returns the command that starts it with that file: the one place a service's
+   * command line is made, for its start and for its check ({@link CheckTargets}).
+   */
+  static List<String> serviceCommand(List<String> javaCommand, Path root, ServicePlan s, Path runDir) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    s.settings().forEach((k, v) -> settings.put(k, resolve(v, runDir)));
+    return serviceCommand(javaCommand, serviceJar(root, s.kind()), settings, runDir.resolve(s.process() + ".yaml"));
+  }
+
+  /** Writes {@code settings} to {@code config} and returns the command that starts {@code jar} with it. */
+  static List<String> serviceCommand(List<String> javaCommand, Path jar, Map<String, String> settings, Path config) {
+    writeConfig(config, settings);
+    List<String> command = new ArrayList<>(javaCommand);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.add("--config");
+    command.add(config.toString());
+    return command;
+  }
+
+  /** What a service process gets in its environment besides the runner's (less {@code FLOWMESH_*}): the edge token. */
+  static Map<String, String> serviceEnv(String edgeToken) {
+    return Map.of("FLOWMESH_EDGE_TOKEN", edgeToken);
   }
 
   /** The settings as a flat YAML file, every key and value quoted; the edge token goes by the environment. */
@@ -316,9 +339,13 @@ public final class Runner {
     }
   }
 
+  /**
+   * Every vertex's counts, read from the sinks up (reverse graph order): a vertex is read before
+   * its upstream, so its count never runs ahead of what its upstream is shown to have sent.
+   */
   private Map<String, Progress.Counts> countsNow(Map<String, VertexKind> kinds) {
     Map<String, Progress.Counts> now = new LinkedHashMap<>();
-    kinds.forEach((v, k) -> now.put(v, Progress.counts(k, plan.servicesOf(v))));
+    Progress.readOrder(plan.order()).forEach(v -> now.put(v, Progress.counts(kinds.get(v), plan.servicesOf(v))));
     return now;
   }
 

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class RenderCommandTest {
     String before = System.getProperty("flowmesh.root");
     System.setProperty("flowmesh.root", Path.of("..").toAbsolutePath().normalize().toString());
     try {
-      return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+      return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), (targets, dir) -> List.of()); // the jars: CheckCommandTest
     } finally {
       if (before == null) {
         System.clearProperty("flowmesh.root");

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What every Flowmesh {@code main} does the same way (the vertex services through
  * {@link VertexMain}, the console): {@code --help}, {@code --help-markdown} and {@code --version},
- * the report of an invalid configuration (exit status 2), and the {@code log.level} of the
+ * {@code --check} (validate the configuration, start nothing), the report of an invalid configuration (exit status 2), and the {@code log.level} of the
  * {@code io.flowmesh} loggers.
  */
 public final class MainCommands {
@@ -40,7 +40,9 @@ public final class MainCommands {
           return true;
         }
         case "--help", "-h" -> {
-          System.out.println("Usage: java -jar " + jar + " [--config FILE] [--key=value ...] | --help | --version\n\nKeys:");
+          System.out.println("Usage: java -jar " + jar + " [--config FILE] [--key=value ...] [--check] | --help | --version\n\n"
+              + "--check: validate the configuration as a start does, print one line and exit 0, or every problem and exit 2;"
+              + " start nothing.\n\nKeys:");
           System.out.print(KeyReference.help(keys));
           return true;
         }
@@ -49,6 +51,19 @@ public final class MainCommands {
       }
     }
     return false;
+  }
+
+  /** The flag that asks a {@code main} to validate its configuration and start nothing. */
+  public static final String CHECK = "--check";
+
+  /** Whether {@code args} hold {@link #CHECK}. */
+  public static boolean wantsCheck(String[] args) {
+    return java.util.Arrays.asList(args).contains(CHECK);
+  }
+
+  /** {@code args} without {@link #CHECK}: the command line the configuration is read from. */
+  public static String[] withoutCheck(String[] args) {
+    return java.util.Arrays.stream(args).filter(a -> !a.equals(CHECK)).toArray(String[]::new);
   }
 
   /** Reports every problem of an invalid configuration on stderr and exits with status 2. */

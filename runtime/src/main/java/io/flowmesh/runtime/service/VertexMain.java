@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code main} of a vertex service: loads and validates its config (every bad key reported,
- * then exit 2), creates Vert.x, starts the vertex and its HTTP endpoints, and on SIGTERM stops
+ * then exit 2; {@code --check} stops there), creates Vert.x, starts the vertex and its HTTP endpoints, and on SIGTERM stops
  * gracefully within {@code shutdown.timeout}.
  *
  * @param <C> the service's immutable config record
@@ -97,11 +97,22 @@ public abstract class VertexMain<C> {
   }
 
   /**
-   * As {@link #launch(String[], Map)}; with {@code collectBeforeServing}, once the vertex runs and
-   * before its HTTP endpoints listen (so before {@code /readyz} can answer 200), runs one full
-   * collection ({@link StartupCollection}).
+   * Loads and validates the config exactly as a start does, and starts nothing: what {@code
+   * --check} runs.
+   *
+   * @return the vertex's name ({@code vertex.name})
+   * @throws ConfigException when the config is invalid, with every problem
    */
-  private Launched launch(String[] args, Map<String, String> env, boolean collectBeforeServing) throws ConfigException {
+  public final String check(String[] args, Map<String, String> env) throws ConfigException {
+    return load(args, env).common().vertexName();
+  }
+
+  /** What {@link #load} read and checked: the settings, the common keys, the service's record, the HTTP token. */
+  private record Loaded<C>(Settings settings, Common common, C config, String httpToken) {
+  }
+
+  /** Loads the config and checks every key: the part of a start that {@link #check} and {@link #launch} share. */
+  private Loaded<C> load(String[] args, Map<String, String> env) throws ConfigException {
     Set<String> ns = new HashSet<>(namespaces());
     ns.addAll(CommonKeys.NAMESPACES);
     Settings settings = Settings.load(allKeys(), ns, KnownKeys.otherThan(name()), args, env);
@@ -113,6 +124,20 @@ public abstract class VertexMain<C> {
     }
     C config = configure(settings);
     settings.check();
+    return new Loaded<>(settings, common, config, httpToken);
+  }
+
+  /**
+   * As {@link #launch(String[], Map)}; with {@code collectBeforeServing}, once the vertex runs and
+   * before its HTTP endpoints listen (so before {@code /readyz} can answer 200), runs one full
+   * collection ({@link StartupCollection}).
+   */
+  private Launched launch(String[] args, Map<String, String> env, boolean collectBeforeServing) throws ConfigException {
+    Loaded<C> loaded = load(args, env);
+    Settings settings = loaded.settings();
+    Common common = loaded.common();
+    C config = loaded.config();
+    String httpToken = loaded.httpToken();
     MainCommands.setLogLevel(common.logLevel());
     String vertexName = common.vertexName();
     this.vertexName = vertexName;
@@ -151,13 +176,36 @@ public abstract class VertexMain<C> {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(vertexName + " failed to start: " + Reasons.of(cause), cause);
+      throw new StartFailure(vertexName + " failed to start: " + Reasons.of(cause), cause);
     }
   }
 
-  /** For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully. */
+  /** The start failed after the config was valid; the message already says "{@code <vertex>} failed to start: why". */
+  private static final class StartFailure extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully; with {@code
+   * --check}, only load and validate the config ({@link #check}): one line and exit 0 when it is
+   * valid, the invalid-configuration report and exit 2 when not.
+   */
   public final void main(String[] args) {
     if (MainCommands.answered(args, name() + "-service", name() + "-service.jar", allKeys())) {
+      return;
+    }
+    if (MainCommands.wantsCheck(args)) {
+      try {
+        String vertex = check(MainCommands.withoutCheck(args), System.getenv());
+        System.out.println(name() + ": configuration of vertex '" + vertex + "' is valid");
+      } catch (ConfigException e) {
+        MainCommands.exitInvalid(name(), e);
+      }
       return;
     }
     Launched launched;
@@ -167,7 +215,7 @@ public abstract class VertexMain<C> {
       MainCommands.exitInvalid(name(), e);
       return;
     } catch (RuntimeException e) {
-      LOG.error("{} failed to start: {}", name(), Reasons.of(e));
+      LOG.error("{}", e instanceof StartFailure ? Reasons.of(e) : name() + " failed to start: " + Reasons.of(e));
       System.exit(1);
       return;
     }
