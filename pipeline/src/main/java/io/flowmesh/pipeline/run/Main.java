@@ -9,6 +9,7 @@ import io.flowmesh.pipeline.spec.SpecException;
 import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
 import io.flowmesh.pipeline.deploy.Deployment;
+import io.flowmesh.runtime.tls.TlsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -141,7 +142,10 @@ public final class Main {
     }
     String token = HexFormat.of().formatHex(randomBytes());
     if (render != null) {
-      Function<Deployment, List<String>> check = d -> inTempDir(dir -> checker.problems(CheckTargets.of(d, java, root, dir, token), dir));
+      // A file a rendered setting names (a TLS certificate, say) is a path in the container, mounted
+      // there from a secret or a volume: that this machine has no such file says nothing.
+      Function<Deployment, List<String>> check = d -> inTempDir(dir -> checker.problems(CheckTargets.of(d, java, root, dir, token), dir))
+          .stream().filter(p -> !p.endsWith(TlsOptions.NO_READABLE_FILE)).toList();
       return render.equals("compose") ? Render.compose(specFile, sets, root, renderOut, out, check)
           : Render.helmValues(specFile, sets, renderOut, out, check);
     }

@@ -110,4 +110,13 @@ class CheckCommandTest {
     assertTrue(seen.stream().anyMatch(t -> t.label().equals("vertex 'even-or-odd': udf.builtin")
         && t.command().contains("tcp://0.0.0.0:50051")), seen.toString());
   }
+
+  /** A file a rendered setting names is the container's (mounted from a secret): not on this machine, and not a problem. */
+  @Test
+  void aRenderIsNotRefusedForAFileThisMachineDoesNotHave(@TempDir Path dir) {
+    Path file = dir.resolve("c.yml");
+    assertEquals(0, run(List.of("vertex 'in': tls.cert='/etc/flowmesh/tls/tls.crt'" + io.flowmesh.runtime.tls.TlsOptions.NO_READABLE_FILE),
+        "--render", "compose", "--out", file.toString(), EVEN_ODD.toString()), output());
+    assertTrue(Files.exists(file));
+  }
 }

@@ -55,9 +55,12 @@ public record TlsOptions(boolean enabled, String cert, String key, String ca, bo
     return bad;
   }
 
+  /** How a problem about a file this machine does not have ends (see {@link #problems}). */
+  public static final String NO_READABLE_FILE = ": no readable file there";
+
   private static void readable(List<String> bad, String key, String path) {
     if (path != null && !Files.isReadable(Path.of(path))) {
-      bad.add(key + "='" + path + "': no readable file there");
+      bad.add(key + "='" + path + "'" + NO_READABLE_FILE);
     }
   }
 
