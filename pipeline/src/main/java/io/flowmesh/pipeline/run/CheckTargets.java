@@ -36,17 +36,17 @@ final class CheckTargets {
     for (String vertex : plan.order()) {
       ServicePlan s = plan.servicesOf(vertex).get(0);
       VertexSpec v = plan.spec().vertex(vertex).orElseThrow();
-      out.add(new ConfigCheck.Target(s.process(), v.label(), check(Runner.serviceCommand(javaCommand, root, s, runDir)),
-          Runner.serviceEnv(edgeToken)));
+      out.add(new ConfigCheck.Target(s.process(), v.label(), check(ServiceCommand.of(javaCommand, root, s, runDir)),
+          ServiceCommand.env(edgeToken)));
     }
     for (UdfPlan u : plan.udfs()) {
       VertexSpec v = plan.spec().vertex(u.vertex()).orElseThrow();
       boolean builtin = v.udfs().stream().anyMatch(spec -> spec.what().equals(u.what()) && spec.builtin() != null);
       if (builtin) {
         Map<String, String> env = new LinkedHashMap<>();
-        u.env().forEach((k, value) -> env.put(k, Runner.resolve(value, runDir)));
+        u.env().forEach((k, value) -> env.put(k, ServiceCommand.resolve(value, runDir)));
         out.add(new ConfigCheck.Target(u.process(), v.label() + ": " + u.what() + ".builtin",
-            check(u.command().stream().map(a -> Runner.resolve(a, runDir)).toList()), env));
+            check(u.command().stream().map(a -> ServiceCommand.resolve(a, runDir)).toList()), env));
       }
     }
     return out;
@@ -66,10 +66,10 @@ final class CheckTargets {
       Map<String, String> settings = new LinkedHashMap<>();
       vd.settings(UdfContainer::name).forEach((k, v) -> settings.put(k,
           vd.dataDir() && v.startsWith(Deployment.DATA_DIR) ? dataDir + v.substring(Deployment.DATA_DIR.length()) : v));
-      List<String> command = Runner.serviceCommand(javaCommand, Runner.serviceJar(root, vd.kind()), settings,
+      List<String> command = ServiceCommand.of(javaCommand, ServiceCommand.jar(root, vd.kind()), settings,
           dataDir.resolve(vd.name() + ".yaml"));
       String label = "vertex '" + vd.name() + "'";
-      out.add(new ConfigCheck.Target(vd.name(), label, check(command), Runner.serviceEnv(edgeToken)));
+      out.add(new ConfigCheck.Target(vd.name(), label, check(command), ServiceCommand.env(edgeToken)));
       for (UdfContainer u : vd.udfs()) {
         if (u.image() == null) {
           // java -jar /app/flowmesh-udf.jar NAME ...: this build's jar instead of the image's

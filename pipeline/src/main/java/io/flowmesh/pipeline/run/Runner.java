@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,11 +68,6 @@ public final class Runner {
     this.out = options.out();
   }
 
-  /** The jar of a service kind in this build. */
-  public static Path serviceJar(Path root, VertexKind kind) {
-    return root.resolve(kind.service() + "-service/target/" + kind.service() + "-service.jar");
-  }
-
   /**
    * Starts everything and runs until stopped or complete.
    *
@@ -127,12 +121,12 @@ public final class Runner {
     java.util.Collections.reverse(order);
     order.forEach(v -> downstreamFirst.addAll(plan.servicesOf(v)));
     for (ServicePlan s : downstreamFirst) {
-      List<String> command = serviceCommand(options.javaCommand(), options.root(), s, dir);
+      List<String> command = ServiceCommand.of(options.javaCommand(), options.root(), s, dir);
       synchronized (lock) {
         if (stopping) {
           return;
         }
-        services.put(s, ChildProcess.start(s.process(), command, serviceEnv(edgeToken), cwd, dir.resolve(s.process() + ".log"), true));
+        services.put(s, ChildProcess.start(s.process(), command, ServiceCommand.env(edgeToken), cwd, dir.resolve(s.process() + ".log"), true));
       }
     }
     out.println("flowmesh-pipeline: started " + services.size() + " services and " + udfs.size() + " UDF processes; logs in " + dir);
@@ -140,58 +134,7 @@ public final class Runner {
 
   /** {@code text} with {@code ${run}} replaced by the run folder. */
   private String resolve(String text) {
-    return resolve(text, options.runDir());
-  }
-
-  /** {@code text} with {@code ${run}} replaced by {@code runDir}. */
-  static String resolve(String text, Path runDir) {
-    return text.replace("${run}", runDir.toString());
-  }
-
-  /**
-   * Writes the config file of service process {@code s} into the run folder ({@code ${run}}
-   * resolved) and returns the command that starts it with that file: the one place a service's
-   * command line is made, for its start and for its check ({@link CheckTargets}).
-   */
-  static List<String> serviceCommand(List<String> javaCommand, Path root, ServicePlan s, Path runDir) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    s.settings().forEach((k, v) -> settings.put(k, resolve(v, runDir)));
-    return serviceCommand(javaCommand, serviceJar(root, s.kind()), settings, runDir.resolve(s.process() + ".yaml"));
-  }
-
-  /** Writes {@code settings} to {@code config} and returns the command that starts {@code jar} with it. */
-  static List<String> serviceCommand(List<String> javaCommand, Path jar, Map<String, String> settings, Path config) {
-    writeConfig(config, settings);
-    List<String> command = new ArrayList<>(javaCommand);
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("--config");
-    command.add(config.toString());
-    return command;
-  }
-
-  /** What a service process gets in its environment besides the runner's (less {@code FLOWMESH_*}): the edge token. */
-  static Map<String, String> serviceEnv(String edgeToken) {
-    return Map.of("FLOWMESH_EDGE_TOKEN", edgeToken);
-  }
-
-  /** The settings as a flat YAML file, every key and value quoted; the edge token goes by the environment. */
-  static void writeConfig(Path file, Map<String, String> settings) {
-    StringBuilder b = new StringBuilder("# written by the pipeline runner for one process; flat keys, as --config reads them\n");
-    settings.forEach((k, v) -> {
-      if (!k.equals("edge.token")) {
-        b.append(quote(k)).append(": ").append(quote(v)).append('\n');
-      }
-    });
-    try {
-      Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String quote(String s) {
-    return "'" + s.replace("'", "''") + "'";
+    return ServiceCommand.resolve(text, options.runDir());
   }
 
   /** Null once every service is ready; else why not ("stopped" when stopping began). */

@@ -33,7 +33,7 @@ class RunnerConfigTest {
     settings.put("sink.path", "it's: here");
     settings.put("edge.token", "secret");
     Path file = dir.resolve("p.yaml");
-    Runner.writeConfig(file, settings);
+    ServiceCommand.writeConfig(file, settings);
     assertFalse(Files.readString(file).contains("secret"), "the token goes by the environment");
 
     ConfigKey<String> upstream = ConfigKey.prefix("map.upstream.", "test", Map.of());
