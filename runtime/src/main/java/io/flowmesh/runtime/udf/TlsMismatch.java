@@ -2,6 +2,8 @@ package io.flowmesh.runtime.udf;
 
 import io.flowmesh.runtime.tls.TlsOptions;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
@@ -13,6 +15,9 @@ import javax.net.ssl.SSLException;
  * <p>Concurrency: stateless.
  */
 public final class TlsMismatch {
+
+  /** Netty's words for the first bytes of a peer that did not start with HTTP/2's SETTINGS frame. */
+  private static final Pattern HEX_DUMP = Pattern.compile("first \\d+ bytes: ([0-9a-fA-F]+)");
 
   private TlsMismatch() {
   }
@@ -42,10 +47,36 @@ public final class TlsMismatch {
           || lower.contains("not an ssl") || lower.contains("handshake")) {
         why = "the TLS handshake failed: the UDF does not seem to serve TLS (give it a certificate, or set " + tlsKeys + ".enabled=false)";
       }
+    } else if (lower.contains("first received frame was not settings")) {
+      why = "it does not speak HTTP/2, as gRPC does" + firstBytes(chain) + ": is another kind of server on that port?";
+    } else if (lower.contains("stream was closed")) {
+      // one stream of a connection that did speak HTTP/2 (a UDF paused, then cut off): not about TLS
+      return failure;
     } else if (lower.contains("closed") || lower.contains("reset") || lower.contains("prematurely")) {
       why = "it closed the connection without speaking HTTP/2: if it serves TLS, set " + tlsKeys + ".enabled=true (and " + tlsKeys + ".ca)";
     }
     return why == null ? failure : new SSLException("UDF at " + address + ": " + why + " [" + chain + "]", failure);
+  }
+
+  /**
+   * ": its first bytes were 'HTTP/'" from Netty's "Hex dump for first 5 bytes: 485454502f" when
+   * they are printable, else nothing.
+   */
+  private static String firstBytes(String chain) {
+    Matcher m = HEX_DUMP.matcher(chain);
+    if (!m.find()) {
+      return "";
+    }
+    String hex = m.group(1);
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i + 1 < hex.length(); i += 2) {
+      int c = Integer.parseInt(hex.substring(i, i + 2), 16);
+      if (c < 0x20 || c > 0x7e) {
+        return "";
+      }
+      text.append((char) c);
+    }
+    return ": its first bytes were '" + text + "'" + (text.toString().startsWith("HTTP/") ? " (an HTTP/1 server)" : "");
   }
 
   private static String chain(Throwable t) {
