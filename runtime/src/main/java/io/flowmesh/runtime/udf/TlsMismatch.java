@@ -10,7 +10,8 @@ import javax.net.ssl.SSLException;
  * Recognises the ways a TCP connection to the UDF fails over TLS, or over its absence, and says
  * each in words that name the key to change: a plain-text client against a UDF that serves TLS,
  * a TLS client against a plain-text UDF, an untrusted certificate, a certificate for another
- * host. Any other failure is returned unchanged.
+ * host; and a server on the port that does not speak HTTP/2 at all. Any other failure is returned
+ * unchanged.
  *
  * <p>Concurrency: stateless.
  */
