@@ -97,10 +97,19 @@ public final class HttpEndpoints {
     return json(ctx, status, new JsonObject().put("error", error).put("reason", reason));
   }
 
-  /** Starts the HTTP server; completes with the bound port. */
+  /**
+   * Starts the HTTP server; completes with the bound port.
+   *
+   * @param idleTimeout {@code http.idle-timeout}, which its key bounds to 1s..24h
+   * @throws IllegalArgumentException when {@code idleTimeout} is not 1 ms to {@link Integer#MAX_VALUE} ms (Vert.x takes an int)
+   */
   public Future<Integer> listen(Router router, String host, int port, java.time.Duration idleTimeout) {
+    long idleMillis = idleTimeout.toMillis();
+    if (idleMillis < 1 || idleMillis > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("http.idle-timeout out of range: " + idleTimeout);
+    }
     io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
-        .setIdleTimeout((int) Math.max(1, idleTimeout.toMillis())).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
     return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(server -> {
       this.port = server.actualPort();
       return this.port;
