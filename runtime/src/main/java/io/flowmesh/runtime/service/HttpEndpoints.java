@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.service;
 
 import io.flowmesh.runtime.auth.BearerToken;
+import io.flowmesh.runtime.errors.ListenFailure;
 import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -98,7 +99,9 @@ public final class HttpEndpoints {
   }
 
   /**
-   * Starts the HTTP server; completes with the bound port.
+   * Starts the HTTP server; completes with the bound port, or fails with a {@link ListenFailure}
+   * naming the address and the key to change ({@code bind.host}, or the service's
+   * {@code <service>.http.port}).
    *
    * @param idleTimeout {@code http.idle-timeout}, which its key bounds to 1s..24h
    * @throws IllegalArgumentException when {@code idleTimeout} is not 1 ms to {@link Integer#MAX_VALUE} ms (Vert.x takes an int)
@@ -110,7 +113,8 @@ public final class HttpEndpoints {
     }
     io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
         .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(server -> {
+    return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+        .recover(e -> Future.failedFuture(ListenFailure.of("HTTP server", host, port, service + ".http.port", e))).map(server -> {
       this.port = server.actualPort();
       return this.port;
     });
