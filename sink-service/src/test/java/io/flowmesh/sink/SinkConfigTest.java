@@ -48,6 +48,12 @@ class SinkConfigTest {
   }
 
   @Test
+  void anUpstreamCopiedWithTheSchemeOfAUdfAddressIsRefusedSayingToDropIt() {
+    assertEquals(List.of("sink.upstream='tcp://127.0.0.1:7002' (from --sink.upstream): drop 'tcp://': this is host:port "
+        + "(127.0.0.1:7002), not a URL"), problems("--sink.upstream=tcp://127.0.0.1:7002"));
+  }
+
+  @Test
   void kafkaClientPropertiesPassThroughButThoseTheSinkSetsAreRefusedNamingWhy() {
     Settings s = load(new String[] {"--sink.kafka.client.compression.type=lz4", "--sink.kafka.client.acks=1",
         "--sink.kafka.client.buffer.memory=1000"}, Map.of("FLOWMESH_SINK_KAFKA_CLIENT_SSL_KEY_PASSWORD", "hunter2"));
