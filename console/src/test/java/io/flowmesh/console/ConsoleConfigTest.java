@@ -44,6 +44,16 @@ class ConsoleConfigTest {
   }
 
   @Test
+  void aPollTimeoutOutsideItsRangeIsRefusedInsteadOfOverflowingTheIntMillisecondsVertxTakes() {
+    for (String bad : List.of("0", "50ms", "600h", "9999999999h")) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[] {
+          "--console.vertices=in=127.0.0.1:7001", "--console.poll-timeout=" + bad}, Map.of()));
+      assertEquals(List.of("console.poll-timeout='" + bad + "' (from --console.poll-timeout): allowed is a duration from 100ms to 10m "
+          + "(a number and a unit: us, ms, s, m, h)"), e.problems());
+    }
+  }
+
+  @Test
   void neitherASpecNorAddressesIsAnError() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[0], Map.of()));
     assertEquals(List.of("set console.spec (a pipeline spec file) or console.vertices (name=host:port,...), or both"), e.problems());

@@ -49,10 +49,16 @@ public record SinkConfig(WriterSpec primary, WriterSpec fallback, WriterSpec onS
     if ("fallback".equals(onFailure) && !fallback.present()) {
       s.problem(SinkKeys.ON_FAILURE, "sink.on-failure=fallback needs a fallback sink: set sink.fallback.type (log, file, kafka or udsink)");
     }
+    Duration retryInitial = s.get(SinkKeys.RETRY_INITIAL_BACKOFF);
+    Duration retryMax = s.get(SinkKeys.RETRY_MAX_BACKOFF);
+    if (retryInitial.compareTo(retryMax) > 0) {
+      s.problem(SinkKeys.RETRY_INITIAL_BACKOFF, "is above", SinkKeys.RETRY_MAX_BACKOFF, "the first resend delay must be at most the cap");
+      retryInitial = retryMax;
+    }
     return new SinkConfig(primary, fallback, onSuccess, s.get(SinkKeys.HTTP_PORT),
         Upstreams.read(s, SinkKeys.UPSTREAM, SinkKeys.UPSTREAM_NAMED, SinkKeys.UPSTREAM_GONE_AFTER), resolve,
         s.get(SinkKeys.INSTANCES), s.get(SinkKeys.DEDUPE_WINDOW), s.get(SinkKeys.THROTTLE), maxBatch, s.get(SinkKeys.RETRY_BACKOFF),
-        onFailure, s.get(SinkKeys.RETRY_ATTEMPTS), s.get(SinkKeys.RETRY_INITIAL_BACKOFF), s.get(SinkKeys.RETRY_MAX_BACKOFF));
+        onFailure, s.get(SinkKeys.RETRY_ATTEMPTS), retryInitial, retryMax);
   }
 
   /** The primary's type: log, blackhole, file, kafka or udsink. */

@@ -44,7 +44,7 @@ public final class SinkKeys {
   public static final ConfigKey<Integer> RETRY_ATTEMPTS = ConfigKey.of("sink.retry.attempts", "3", Types.intRange(1, 1000),
       "udsink: how often a message the user-defined sink answers FAILURE (or NACK) is sent, in all, before sink.on-failure decides");
   public static final ConfigKey<Duration> RETRY_INITIAL_BACKOFF = ConfigKey.of("sink.retry.initial-backoff", "100ms", Types.DURATION,
-      "udsink: delay before the first resend of the messages answered FAILURE (exponential, with jitter)");
+      "udsink: delay before the first resend of the messages answered FAILURE (exponential, with jitter); at most sink.retry.max-backoff");
   public static final ConfigKey<Duration> RETRY_MAX_BACKOFF = ConfigKey.of("sink.retry.max-backoff", "5s", Types.DURATION,
       "udsink: cap of the delay between resends of the messages answered FAILURE");
   public static final ConfigKey<String> KAFKA_BOOTSTRAP = WriterKeys.PRIMARY.kafkaBootstrap;

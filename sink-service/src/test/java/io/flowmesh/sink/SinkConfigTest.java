@@ -48,6 +48,20 @@ class SinkConfigTest {
   }
 
   @Test
+  void anUpstreamCopiedWithTheSchemeOfAUdfAddressIsRefusedSayingToDropIt() {
+    assertEquals(List.of("sink.upstream='tcp://127.0.0.1:7002' (from --sink.upstream): drop 'tcp://': this is host:port "
+        + "(127.0.0.1:7002), not a URL"), problems("--sink.upstream=tcp://127.0.0.1:7002"));
+  }
+
+  @Test
+  void aRetryDelayAboveItsCapIsRefusedNamingBothKeys() {
+    Settings s = load(new String[] {"--sink.retry.initial-backoff=10s"}, Map.of("FLOWMESH_SINK_RETRY_MAX_BACKOFF", "1s"));
+    assertEquals(List.of("sink.retry.initial-backoff='10s' (from --sink.retry.initial-backoff) is above sink.retry.max-backoff='1s' "
+        + "(from FLOWMESH_SINK_RETRY_MAX_BACKOFF): the first resend delay must be at most the cap"), s.problems());
+    assertEquals(List.of(), problems("--sink.retry.initial-backoff=1s", "--sink.retry.max-backoff=1s"), "equal is fine");
+  }
+
+  @Test
   void kafkaClientPropertiesPassThroughButThoseTheSinkSetsAreRefusedNamingWhy() {
     Settings s = load(new String[] {"--sink.kafka.client.compression.type=lz4", "--sink.kafka.client.acks=1",
         "--sink.kafka.client.buffer.memory=1000"}, Map.of("FLOWMESH_SINK_KAFKA_CLIENT_SSL_KEY_PASSWORD", "hunter2"));

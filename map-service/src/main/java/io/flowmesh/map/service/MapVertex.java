@@ -1,6 +1,7 @@
 package io.flowmesh.map.service;
 
 import io.flowmesh.map.MapConfig;
+import io.flowmesh.map.MapKeys;
 import io.flowmesh.runtime.edge.EdgeServer;
 import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.service.CommonKeys;
@@ -184,7 +185,7 @@ public final class MapVertex implements Vertex {
           CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), e));
       context = ctx;
       edge = e;
-      return server.listen(common.host(), config.edgePort()).onSuccess(p -> e.orphanWatch().start()).mapEmpty();
+      return server.listen(common.host(), config.edgePort(), MapKeys.EDGE_PORT.name()).onSuccess(p -> e.orphanWatch().start()).mapEmpty();
     }
   }
 }

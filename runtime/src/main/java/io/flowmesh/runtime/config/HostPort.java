@@ -17,9 +17,19 @@ public record HostPort(String host, int port) {
     }
   }
 
-  /** Parses {@code host:port} or {@code [v6]:port}. */
+  /**
+   * Parses {@code host:port} or {@code [v6]:port}. A URL's scheme ({@code tcp://127.0.0.1:7001},
+   * the form of {@code udf.address}) is refused with a line saying to drop it: read as it is, it
+   * would be the host {@code tcp://127.0.0.1}, which never resolves.
+   */
   public static HostPort parse(String text) {
     String s = text.trim();
+    int scheme = s.indexOf("://");
+    if (scheme >= 0) {
+      String rest = s.substring(scheme + 3);
+      throw new Types.Reason("drop '" + s.substring(0, scheme + 3) + "': this is host:port" + (rest.isEmpty() ? "" : " (" + rest + ")")
+          + ", not a URL");
+    }
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || colon == s.length() - 1) {
       throw new IllegalArgumentException("not host:port: " + text);

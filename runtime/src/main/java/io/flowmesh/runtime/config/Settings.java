@@ -312,6 +312,17 @@ public final class Settings {
     addProblem(describe(key.name(), values.get(key.name())) + ": " + what);
   }
 
+  /**
+   * Records a problem between two keys as one line naming both, each with its value and where it
+   * came from: {@code a='10s' (from --a) is above b='1s' (from FLOWMESH_B): why}.
+   *
+   * @param relation how {@code key}'s value stands to {@code other}'s, e.g. {@code "is above"}
+   */
+  public void problem(ConfigKey<?> key, String relation, ConfigKey<?> other, String why) {
+    addProblem(describe(key.name(), values.get(key.name())) + " " + relation + " " + describe(other.name(), values.get(other.name()))
+        + ": " + why);
+  }
+
   /** Records a problem found by a check of a derived value, as one full line naming the key. */
   public void problem(String line) {
     addProblem(line);

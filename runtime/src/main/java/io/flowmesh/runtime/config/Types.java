@@ -74,6 +74,27 @@ public final class Types {
       "a number and a unit (us, ms, s, m, h), such as 250ms, 5s, 2m or 1h", Types::parseDuration);
 
   /**
+   * A duration ({@link #DURATION}) from {@code min} to {@code max}, both written as a user would
+   * ({@code "1s"}, {@code "24h"}). The bounds keep a value within what the code using it can hold
+   * (Vert.x takes several timeouts as int milliseconds, at most about 24 days) and refuse what has
+   * no sensible meaning, such as a zero timeout; a value too large to hold at all is refused too.
+   */
+  public static ValueType<Duration> durationRange(String min, String max) {
+    Duration lo = parseDuration(min);
+    Duration hi = parseDuration(max);
+    if (lo.compareTo(hi) > 0) {
+      throw new IllegalArgumentException("durationRange: " + min + " is above " + max);
+    }
+    return simple("a duration from " + min + " to " + max + " (a number and a unit: us, ms, s, m, h)", s -> {
+      Duration d = parseDuration(s);
+      if (d.compareTo(lo) < 0 || d.compareTo(hi) > 0) {
+        throw new IllegalArgumentException();
+      }
+      return d;
+    });
+  }
+
+  /**
    * A name usable as a metric label and in logs: 1 to 63 letters, digits, {@code -}, {@code _}
    * or {@code .}, starting with a letter or digit.
    */

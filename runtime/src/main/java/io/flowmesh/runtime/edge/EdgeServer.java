@@ -93,23 +93,22 @@ public final class EdgeServer {
     return options.maxFrameBytes();
   }
 
-  /** Starts serving on {@code host:port} (0 = a free port); completes with the bound port. */
+  /** As {@link #listen(String, int, String)} for a port no key sets (tests, tools). */
   public Future<Integer> listen(String host, int port) {
+    return listen(host, port, null);
+  }
+
+  /**
+   * Starts serving on {@code host:port} (0 = a free port); completes with the bound port, or fails
+   * with a line naming the address and {@code portKey}, the key that set the port ({@link EdgeListen}).
+   */
+  public Future<Integer> listen(String host, int port, String portKey) {
     checkThread();
     server = vertx.createHttpServer(EdgeCall.serverOptions(host, port, options))
         .connectionHandler(EdgeCall::widenWriteBuffer)
         .requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
-    String exposed = SubscriberAuth.exposureWarning(vertex, host, options);
-    return server.listen().map(HttpServer::actualPort).onSuccess(p -> {
-      LOG.info("edge serving vertex={} address={}:{} tls={} token={} allowedSubscribers={}{}", vertex, host, p,
-          !options.tls().enabled() ? "off" : options.tls().mutual() ? "mutual" : "on",
-          options.auth().token() == null ? "off" : "on", options.auth().allowedSubscribers(),
-          outbound.routes.single() ? "" : " edges=" + outbound.routes.routes());
-      if (exposed != null) {
-        LOG.warn(exposed);
-      }
-    });
+    return EdgeListen.outcome(server.listen(), vertex, host, port, portKey, options, outbound.routes);
   }
 
   /** The bound port, or -1 before {@link #listen}. */

@@ -63,10 +63,10 @@ public final class CommonKeys {
           + "(a grant is what fits at the size recent messages had; before the first, at edge.max-message-bytes)");
   public static final ConfigKey<Integer> EDGE_MAX_UNACKED = ConfigKey.of("edge.max-unacked", "65536", Types.intRange(1, 1 << 24),
       "per edge, messages handed to the vertex and not yet acked beyond which no credit is granted");
-  public static final ConfigKey<Duration> EDGE_RECONNECT_INITIAL = ConfigKey.of("edge.reconnect-initial", "100ms", Types.DURATION,
-      "first delay before redialling a lost upstream");
-  public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.DURATION,
-      "cap of the redial delay (exponential, with jitter)");
+  public static final ConfigKey<Duration> EDGE_RECONNECT_INITIAL = ConfigKey.of("edge.reconnect-initial", "100ms",
+      Types.durationRange("1ms", "1m"), "first delay before redialling a lost upstream; at most edge.reconnect-max");
+  public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.durationRange("1ms", "10m"),
+      "cap of the redial delay (exponential, with jitter); at least edge.reconnect-initial");
 
   public static final ConfigKey<String> EDGE_TOKEN = ConfigKey.of("edge.token", null, Types.STRING,
       "shared secret of the pipeline's edges (secret: masked in /status): a subscriber sends it as 'authorization: Bearer <token>' "
@@ -89,8 +89,9 @@ public final class CommonKeys {
   public static final ConfigKey<Boolean> TLS_VERIFY_HOST = ConfigKey.of("tls.verify-host", "true", Types.BOOLEAN,
       "clients check that the server certificate names the host they dialled");
 
-  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle-timeout", "30s", Types.DURATION,
-      "an HTTP connection (health, metrics, /ingest) that sends or receives nothing for this long is closed; slow clients cannot pile up");
+  public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle-timeout", "30s", Types.durationRange("1s", "24h"),
+      "an HTTP connection (health, metrics, /ingest) that sends or receives nothing for this long is closed; slow clients cannot pile up; "
+          + "1s to 24h (0 is refused, not read as 'never': for quiet long-lived connections set a long one)");
   public static final ConfigKey<String> HTTP_TOKEN = ConfigKey.of("http.token", null, Types.STRING,
       "when set, /status and /metrics require 'Authorization: Bearer <token>' (401 otherwise); /livez and /readyz stay open for probes");
 
@@ -129,6 +130,12 @@ public final class CommonKeys {
           + ackDelay.toMillis() + "ms or " + (ackDelay.toMillis() + 1) + "ms");
       ackDelay = Duration.ofMillis(ackDelay.toMillis());
     }
+    Duration reconnectInitial = s.get(EDGE_RECONNECT_INITIAL);
+    Duration reconnectMax = s.get(EDGE_RECONNECT_MAX);
+    if (reconnectInitial.compareTo(reconnectMax) > 0) {
+      s.problem(EDGE_RECONNECT_INITIAL, "is above", EDGE_RECONNECT_MAX, "the first redial delay must be at most the cap");
+      reconnectInitial = reconnectMax;
+    }
     String token = s.get(EDGE_TOKEN);
     if (token != null && token.isBlank()) {
       s.problem(EDGE_TOKEN, "must not be blank (leave it unset for no token)");
@@ -136,7 +143,7 @@ public final class CommonKeys {
     }
     return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF), ackDelay,
         1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
-        s.get(EDGE_RECONNECT_INITIAL), s.get(EDGE_RECONNECT_MAX), 4 << 20,
+        reconnectInitial, reconnectMax, 4 << 20,
         new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)),
         EdgeAuth.NONE.withToken(token));
   }

@@ -1,6 +1,7 @@
 package io.flowmesh.runtime.service;
 
 import io.flowmesh.runtime.auth.BearerToken;
+import io.flowmesh.runtime.errors.ListenFailure;
 import io.flowmesh.runtime.errors.Reasons;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -97,11 +98,23 @@ public final class HttpEndpoints {
     return json(ctx, status, new JsonObject().put("error", error).put("reason", reason));
   }
 
-  /** Starts the HTTP server; completes with the bound port. */
+  /**
+   * Starts the HTTP server; completes with the bound port, or fails with a {@link ListenFailure}
+   * naming the address and the key to change ({@code bind.host}, or the service's
+   * {@code <service>.http.port}).
+   *
+   * @param idleTimeout {@code http.idle-timeout}, which its key bounds to 1s..24h
+   * @throws IllegalArgumentException when {@code idleTimeout} is not 1 ms to {@link Integer#MAX_VALUE} ms (Vert.x takes an int)
+   */
   public Future<Integer> listen(Router router, String host, int port, java.time.Duration idleTimeout) {
+    long idleMillis = idleTimeout.toMillis();
+    if (idleMillis < 1 || idleMillis > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("http.idle-timeout out of range: " + idleTimeout);
+    }
     io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions()
-        .setIdleTimeout((int) Math.max(1, idleTimeout.toMillis())).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options).requestHandler(router).listen(port, host).map(server -> {
+        .setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+    return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+        .recover(e -> Future.failedFuture(ListenFailure.of("HTTP server", host, port, service + ".http.port", e))).map(server -> {
       this.port = server.actualPort();
       return this.port;
     });

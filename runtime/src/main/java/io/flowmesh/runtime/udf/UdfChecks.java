@@ -46,8 +46,8 @@ public final class UdfChecks {
     positive(bad, prefix + ".initial-backoff", initial);
     positive(bad, prefix + ".max-backoff", max);
     if (bad.size() == before && initial.compareTo(max) > 0) {
-      bad.add(prefix + ".max-backoff: " + max + " is not allowed; must be at least "
-          + prefix + ".initial-backoff (" + initial + ")");
+      bad.add(prefix + ".max-backoff: " + max.toMillis() + "ms is below " + prefix + ".initial-backoff (" + initial.toMillis()
+          + "ms): the cap must be at least the first delay");
     }
   }
 

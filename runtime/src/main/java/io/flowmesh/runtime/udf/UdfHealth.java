@@ -6,19 +6,22 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * What stands between a UDF client and a working UDF, said in one line for {@code /readyz}
  * naming the kind of UDF: it cannot be reached, it stalls or breaks the protocol, or it is
  * misconfigured (map: it speaks another map mode than the one configured).
  *
- * <p>An unreachable UDF is logged at WARN once, then at DEBUG while it stays unreachable;
- * once it answered a handshake, the next outage is a WARN again. A misconfiguration is logged
+ * <p>An unreachable UDF is logged at WARN when the outage starts, then, while it stays
+ * unreachable, at WARN at most every 30 s ({@code still unreachable after N attempts over T, last:
+ * cause}) and at DEBUG in between; once it answers a handshake, at INFO once ({@code reachable
+ * again after N failed attempts over T}), and the next outage starts over. A misconfiguration is logged
  * at ERROR once and stays: the client is expected to stop sending (nothing it sends could be
  * answered correctly) until the service is restarted with the right settings.
  *
- * <p>Each vertex instance has its own client; the WARN and the ERROR are written once per
- * process, kind and address, not once per instance.
+ * <p>Each vertex instance has its own client; the lines of an outage ({@link UdfOutage}) and the
+ * ERROR are written per process, kind and address, not per instance.
  *
  * <h2>Concurrency</h2>
  * Confined to the client's event loop; the process-wide "already said" sets are concurrent.
@@ -26,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class UdfHealth {
 
   private static final Logger LOG = LoggerFactory.getLogger(UdfHealth.class);
-  /** Addresses whose outage was logged at WARN by some instance and not yet seen reachable again. */
-  private static final Set<String> WARNED_UNREACHABLE = ConcurrentHashMap.newKeySet();
+  /** Outages by kind and address, from some instance's first failed attempt until one instance reaches the UDF again. */
+  private static final ConcurrentHashMap<String, UdfOutage> OUTAGES = new ConcurrentHashMap<>();
   /** Misconfigurations already logged. */
   private static final Set<String> LOGGED_MISCONFIGURATIONS = ConcurrentHashMap.newKeySet();
 
@@ -37,6 +40,7 @@ public final class UdfHealth {
   private final String protocol;
   private final UdfAddress address;
   private final String addressKey;
+  private final LongSupplier nanoClock;
   /** A stall or a protocol violation, whichever came last, until a valid answer (or, for a stall, idleness) cures it. */
   private Kind latest;
   private String current;
@@ -53,10 +57,16 @@ public final class UdfHealth {
    * @param addressKey the key of that address, named in the log, e.g. {@code udf.address}
    */
   public UdfHealth(String kind, String protocol, UdfAddress address, String addressKey) {
+    this(kind, protocol, address, addressKey, System::nanoTime);
+  }
+
+  /** As the public constructor, with the clock that times an outage's lines (tests). */
+  UdfHealth(String kind, String protocol, UdfAddress address, String addressKey, LongSupplier nanoClock) {
     this.kind = kind;
     this.protocol = protocol;
     this.address = address;
     this.addressKey = addressKey;
+    this.nanoClock = nanoClock;
   }
 
   /** How the reasons name the UDF. */
@@ -118,8 +128,14 @@ public final class UdfHealth {
   public void unreachable(String cause) {
     failures++;
     unreachable = unreachableLine(cause);
-    if (WARNED_UNREACHABLE.add(kind + " " + address)) {
+    long now = nanoClock.getAsLong();
+    UdfOutage started = new UdfOutage(now);
+    UdfOutage outage = OUTAGES.putIfAbsent(outageId(), started);
+    if (outage == null) {
       LOG.warn("{}; retrying with backoff ({})", unreachable, addressKey);
+    } else if (outage.failedAgain(now)) {
+      LOG.warn("{} at {} still unreachable after {} attempts over {}, last: {}; retrying with backoff ({})", kind, address,
+          outage.attempts(), outage.lasted(now), shortCause(cause), addressKey);
     } else {
       LOG.debug("{} (attempt {})", unreachable, failures);
     }
@@ -128,11 +144,18 @@ public final class UdfHealth {
   /** The UDF answered a handshake. */
   public void reachable() {
     if (unreachable != null) {
-      LOG.info("{} at {} reachable again after {} failed attempt(s)", kind, address, failures);
-      WARNED_UNREACHABLE.remove(kind + " " + address);
+      UdfOutage outage = OUTAGES.remove(outageId());
+      if (outage != null) { // else another instance has said it
+        LOG.info("{} at {} reachable again after {} failed attempt(s) over {}", kind, address, outage.attempts(),
+            outage.lasted(nanoClock.getAsLong()));
+      }
     }
     unreachable = null;
     failures = 0;
+  }
+
+  private String outageId() {
+    return kind + " " + address;
   }
 
   /**

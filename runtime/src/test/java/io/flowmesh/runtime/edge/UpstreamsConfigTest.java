@@ -41,6 +41,16 @@ class UpstreamsConfigTest {
   }
 
   @Test
+  void anUpstreamWrittenAsAUrlIsRefusedSayingToDropTheScheme() {
+    Read r = read(Map.of("FLOWMESH_MAP_UPSTREAM", "tcp://127.0.0.1:7001"));
+    assertEquals(List.of("map.upstream='tcp://127.0.0.1:7001' (from FLOWMESH_MAP_UPSTREAM): drop 'tcp://': this is host:port "
+        + "(127.0.0.1:7001), not a URL"), r.problems());
+    Read named = read(Map.of(), "--map.upstream.source-a=127.0.0.1:7001,tcp://127.0.0.2:7001");
+    assertEquals(List.of("map.upstream.source-a='127.0.0.1:7001,tcp://127.0.0.2:7001': drop 'tcp://': this is host:port "
+        + "(127.0.0.2:7001), not a URL"), named.problems());
+  }
+
+  @Test
   void namedKeysAreOneUpstreamVertexEachAndSeveralAreAJoin() {
     Read r = read(Map.of(), "--map.upstream.source-a=sources-a:7001", "--map.upstream.source-b=127.0.0.1:7011,127.0.0.2:7011",
         "--map.upstream-gone-after=5s");

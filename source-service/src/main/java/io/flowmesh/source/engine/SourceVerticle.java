@@ -9,6 +9,7 @@ import io.flowmesh.runtime.edge.OrphanWatch;
 import io.flowmesh.runtime.service.CommonKeys;
 import io.flowmesh.runtime.edge.Watermarks;
 import io.flowmesh.runtime.service.Readiness;
+import io.flowmesh.source.SourceKeys;
 import io.flowmesh.source.transformer.TransformStage;
 import io.flowmesh.source.transformer.TransformerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -116,7 +117,7 @@ public final class SourceVerticle extends VerticleBase {
         CommonKeys.EDGE_ORPHAN_TIMEOUT.name(), null);
     tick();
     tickTimer = vertx.setPeriodic(watermarkInterval.toMillis(), id -> tick());
-    return server.listen(host, port).onSuccess(p -> watch.start()).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
+    return server.listen(host, port, SourceKeys.EDGE_PORT.name()).onSuccess(p -> watch.start()).onSuccess(p -> LOG.info("source started type={} idPrefix={} edge={}:{} queueCapacity={}",
         producer.type(), ids.prefix(), host, p, queueCapacity));
   }
 
