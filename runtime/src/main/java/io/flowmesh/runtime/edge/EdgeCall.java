@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
@@ -67,6 +68,15 @@ final class EdgeCall {
    * it to be writable again): a batch up to this size leaves as one frame.
    */
   static final int MAX_DATA_FRAME = 1 << 20;
+
+  /**
+   * What the edge server does with each new connection: widens its write buffer
+   * ({@link #widenWriteBuffer}) and watches its peer ({@link PeerWatch}, {@code edge.peer-timeout}).
+   */
+  static void onConnection(Vertx vertx, HttpConnection connection, EdgeOptions options, String vertex) {
+    widenWriteBuffer(connection);
+    PeerWatch.watch(vertx, connection, options.peerTimeout(), "a subscriber of vertex=" + vertex);
+  }
 
   /**
    * Lets Netty's HTTP/2 flow controller write a batch as one DATA frame. It writes at most what the

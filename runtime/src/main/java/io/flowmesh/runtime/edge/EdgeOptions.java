@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param reconnectMax cap of the reconnect delay
  * @param flowControlWindow HTTP/2 stream window a downstream grants its upstream, in bytes (the connection window is
  *     four times it); an upstream grants its subscribers a small fixed window, as they send only small frames
+ * @param peerTimeout how long an HTTP/2 PING to an edge peer may go unanswered before its connection is closed
+ *     ({@link PeerWatch}); zero: never
  * @param tls TLS of the edges this process serves and dials
  * @param auth the token a subscriber presents and an upstream requires, and the vertices an upstream serves
  */
@@ -38,6 +40,7 @@ public record EdgeOptions(
     Duration reconnectInitial,
     Duration reconnectMax,
     int flowControlWindow,
+    Duration peerTimeout,
     TlsOptions tls,
     EdgeAuth auth) {
 
@@ -47,7 +50,7 @@ public record EdgeOptions(
   /** Defaults, the same as the {@code edge.*} config keys'. */
   public static EdgeOptions defaults() {
     return new EdgeOptions(256, 16 << 20, 4 << 20, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(1),
-        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, TlsOptions.OFF,
+        1 << 20, 8192, 64L << 20, 65536, Duration.ofMillis(100), Duration.ofSeconds(5), 4 << 20, Duration.ofSeconds(20), TlsOptions.OFF,
         EdgeAuth.NONE);
   }
 
@@ -55,6 +58,7 @@ public record EdgeOptions(
     if (maxBatch < 1 || maxFrameBytes < 1024 || maxMessageBytes < 1 || maxMessageBytes > maxFrameBytes - 1024
         || ackDelay == null || ackDelay.isNegative() || (!ackDelay.isZero() && ackDelay.toMillis() < 1)
         || maxUnackedSpan < 1 || inputCapacity < 1 || inputBytes < 1 || maxUnacked < 1 || flowControlWindow < 65535
+        || peerTimeout == null || peerTimeout.isNegative()
         || tls == null || auth == null) {
       throw new IllegalArgumentException("invalid edge options: " + this);
     }
@@ -62,53 +66,58 @@ public record EdgeOptions(
 
   public EdgeOptions withInputCapacity(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        n, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withInputBytes(long n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, n, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, n, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withMaxUnacked(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, n, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withMaxBatch(int n) {
     return new EdgeOptions(n, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withMaxMessageBytes(int n) {
     return new EdgeOptions(maxBatch, maxFrameBytes, n, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   /** With frames of at most {@code frameBytes} and messages of at most {@code messageBytes} (as it must be 1 KiB less). */
   public EdgeOptions withMaxFrameBytes(int frameBytes, int messageBytes) {
     return new EdgeOptions(maxBatch, frameBytes, messageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withHeartbeatInterval(Duration d) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, d, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
   }
 
   public EdgeOptions withAckDelay(Duration d) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, d, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, auth);
+  }
+
+  public EdgeOptions withPeerTimeout(Duration d) {
+    return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, d, tls, auth);
   }
 
   public EdgeOptions withTls(TlsOptions t) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, t, auth);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, t, auth);
   }
 
   public EdgeOptions withAuth(EdgeAuth a) {
     return new EdgeOptions(maxBatch, maxFrameBytes, maxMessageBytes, heartbeatInterval, nackBackoff, ackDelay, maxUnackedSpan,
-        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, tls, a);
+        inputCapacity, inputBytes, maxUnacked, reconnectInitial, reconnectMax, flowControlWindow, peerTimeout, tls, a);
   }
 
   /**

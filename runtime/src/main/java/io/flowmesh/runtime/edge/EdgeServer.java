@@ -105,7 +105,7 @@ public final class EdgeServer {
   public Future<Integer> listen(String host, int port, String portKey) {
     checkThread();
     server = vertx.createHttpServer(EdgeCall.serverOptions(host, port, options))
-        .connectionHandler(EdgeCall::widenWriteBuffer)
+        .connectionHandler(c -> EdgeCall.onConnection(vertx, c, options, vertex))
         .requestHandler(r -> EdgeCall.route(r, vertex, streams::accept));
     heartbeatTimer = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> heartbeat());
     return EdgeListen.outcome(server.listen(), vertex, host, port, portKey, options, outbound.routes);

@@ -147,6 +147,7 @@ final class SubscriberLink {
   }
 
   private void open(HttpClientRequest request) {
+    PeerWatch.watch(vertx, request.connection(), options.peerTimeout(), "upstream of vertex=" + vertex + " subscriber=" + subscriberId);
     EdgeClientCall call = new EdgeClientCall(request);
     SubscriberSession s = new SubscriberSession(call, options.maxFrameBytes());
     session = s;

@@ -67,6 +67,10 @@ public final class CommonKeys {
       Types.durationRange("1ms", "1m"), "first delay before redialling a lost upstream; at most edge.reconnect-max");
   public static final ConfigKey<Duration> EDGE_RECONNECT_MAX = ConfigKey.of("edge.reconnect-max", "5s", Types.durationRange("1ms", "10m"),
       "cap of the redial delay (exponential, with jitter); at least edge.reconnect-initial");
+  public static final ConfigKey<Duration> EDGE_PEER_TIMEOUT = ConfigKey.of("edge.peer-timeout", "20s", Types.durationRange("0s", "1h"),
+      "how long an edge peer (a subscriber, or the upstream dialled) may leave an HTTP/2 PING unanswered before its connection "
+          + "is closed, as a lost one: a process stopped or hung, or a path that drops packets without a reset; its unacked "
+          + "messages are sent again and a subscriber redials; pings go every quarter of it; 0: never");
 
   public static final ConfigKey<String> EDGE_TOKEN = ConfigKey.of("edge.token", null, Types.STRING,
       "shared secret of the pipeline's edges (secret: masked in /status): a subscriber sends it as 'authorization: Bearer <token>' "
@@ -99,7 +103,7 @@ public final class CommonKeys {
   public static List<ConfigKey<?>> keys() {
     return List.of(BIND_HOST, EVENT_LOOPS, NATIVE_TRANSPORT, SHUTDOWN_TIMEOUT, LOG_LEVEL, EDGE_MAX_BATCH, EDGE_MAX_FRAME,
         EDGE_MAX_MESSAGE, EDGE_HEARTBEAT, EDGE_NACK_BACKOFF, EDGE_ACK_DELAY, EDGE_INPUT_CAPACITY, EDGE_INPUT_BYTES, EDGE_MAX_UNACKED,
-        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_TOKEN, EDGE_ORPHAN_TIMEOUT, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
+        EDGE_RECONNECT_INITIAL, EDGE_RECONNECT_MAX, EDGE_PEER_TIMEOUT, EDGE_TOKEN, EDGE_ORPHAN_TIMEOUT, TLS_ENABLED, TLS_CERT, TLS_KEY, TLS_CA, TLS_MUTUAL, TLS_VERIFY_HOST, HTTP_IDLE_TIMEOUT,
         HTTP_TOKEN);
   }
 
@@ -143,7 +147,7 @@ public final class CommonKeys {
     }
     return new EdgeOptions(s.get(EDGE_MAX_BATCH), (int) frame, (int) message, heartbeat, s.get(EDGE_NACK_BACKOFF), ackDelay,
         1 << 20, s.get(EDGE_INPUT_CAPACITY), Math.max(1, s.get(EDGE_INPUT_BYTES)), s.get(EDGE_MAX_UNACKED),
-        reconnectInitial, reconnectMax, 4 << 20,
+        reconnectInitial, reconnectMax, 4 << 20, s.get(EDGE_PEER_TIMEOUT),
         new TlsOptions(s.get(TLS_ENABLED), s.get(TLS_CERT), s.get(TLS_KEY), s.get(TLS_CA), s.get(TLS_MUTUAL), s.get(TLS_VERIFY_HOST)),
         EdgeAuth.NONE.withToken(token));
   }

@@ -210,7 +210,7 @@ class EdgeTest extends TwoVertxEdgeTest {
   @Test
   void aFrameOverTheMaxFrameSizeIsRefusedWithResourceExhausted() {
     EdgeOptions options = new EdgeOptions(256, 64 * 1024, 1024, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ZERO, 1 << 16,
-        100, 1 << 20, 1000, Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, io.flowmesh.runtime.tls.TlsOptions.OFF,
+        100, 1 << 20, 1000, Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, Duration.ofSeconds(20), io.flowmesh.runtime.tls.TlsOptions.OFF,
         EdgeAuth.NONE);
     EdgeServer server = producingServer(options, 10, 0);
     RawSubscriber raw = new RawSubscriber(downVertx, server.port());
