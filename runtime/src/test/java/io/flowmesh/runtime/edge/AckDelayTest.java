@@ -141,7 +141,10 @@ class AckDelayTest extends TwoVertxEdgeTest {
     EdgeOptions options = EdgeOptions.defaults().withAckDelay(Duration.ofSeconds(30)).withMaxBatch(4);
     subscribe(pacedUpstream(false), options, EdgeSubscriber::ack);
     until(() -> settled() >= 8, 10_000, () -> "two full batches of 4 acks, with acks held up to 30 s: " + frames);
-    assertEquals(8, settled(), "the last 2 acks are still held: " + frames);
+    // Each frame went out because a full batch waited (it may hold one more, acked in the same
+    // event-loop turn when a loaded machine delivers two batches at once); the rest stay held.
+    assertTrue(frames.stream().allMatch(f -> f.seqs() >= 4), "a frame of fewer than 4 acks was not held: " + frames);
+    assertTrue(settled() < MESSAGES, "the acks short of a full batch are still held: " + frames);
   }
 
   @Test
