@@ -80,4 +80,14 @@ class HelmValuesRendererTest {
     SpecException e = assertThrows(SpecException.class, () -> render("even-odd.yaml", List.of("odd-sink:shutdown.timeout=soon")));
     assertTrue(e.getMessage().contains("odd-sink: shutdown.timeout 'soon'"), e.getMessage());
   }
+
+  /** A file people read and edit: a value several vertices share is written out at each, not as an anchor and aliases. */
+  @Test
+  void noAnchorsOrAliasesInTheRenderedText() throws SpecException {
+    for (String example : List.of("default.yaml", "even-odd.yaml", "join.yaml", "three-maps.yaml")) {
+      Deployment d = DeploymentModel.of(SpecParser.load(DeploymentModelTest.EXAMPLES.resolve(example)));
+      String text = HelmValuesRenderer.render(d, "examples/pipelines/" + example);
+      assertFalse(text.matches("(?s).*[&*]id\\d+.*"), example + ":\n" + text);
+    }
+  }
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * {@code <keys>.stall-timeout} while work is in flight. Then {@link #stalled()} is true (the
  * service reports not ready, through {@link UdfHealth#stalled}) and the owner's streams are
  * restarted, again after each further stall timeout of silence, until a response arrives or
- * nothing is in flight.
+ * nothing is in flight. Time the UDF cannot be reached at all does not count: it is reported as
+ * unreachable, not as stalled.
  *
  * <h2>Concurrency</h2>
  * Confined to the client's event loop; {@link #stalls()} and {@link #stalled()} may be read
@@ -77,6 +78,11 @@ public final class StallWatch {
         stalled = false;
         LOG.info("{} no longer stalled, nothing in flight: address={}", health.kind(), health.address());
       }
+      return;
+    }
+    if (health.unreachableNow()) {
+      // nothing was sent to a UDF that cannot be reached: the silence is measured from when it is back
+      quietSinceNanos = now;
       return;
     }
     if (now - quietSinceNanos < timeoutNanos) {

@@ -119,6 +119,11 @@ public final class UdfHealth {
     violationSinceStallCheck = false;
   }
 
+  /** Whether the last attempt to reach the UDF failed (it has not answered a handshake since). */
+  public boolean unreachableNow() {
+    return unreachable != null;
+  }
+
   /** The misconfiguration, or null. */
   public String misconfiguration() {
     return misconfiguration;

@@ -50,4 +50,21 @@ class StallWatchTest {
     assertFalse(watch.stalled());
     assertNull(health.problem());
   }
+
+  @Test
+  void aUdfThatCannotBeReachedIsReportedUnreachableNotStalled() {
+    watch.onBusy(0);
+    health.unreachable("connection refused");
+    for (int s = 1; s <= 10; s++) {
+      watch.check(s * SECOND, 500, "element", (reason, now) -> restarts.add(reason));
+    }
+    assertFalse(watch.stalled(), "held work, but nothing was sent to a UDF that refuses connections");
+    assertEquals(List.of(), restarts);
+    assertTrue(health.problem().startsWith("udsource at tcp://127.0.0.1:1 unreachable: connection refused"), health.problem());
+    health.reachable(); // back: from now on its silence counts
+    watch.check(11 * SECOND, 500, "element", (reason, now) -> restarts.add(reason));
+    assertFalse(watch.stalled());
+    watch.check(13 * SECOND, 500, "element", (reason, now) -> restarts.add(reason));
+    assertTrue(watch.stalled(), "silent for the stall timeout once reachable again");
+  }
 }
