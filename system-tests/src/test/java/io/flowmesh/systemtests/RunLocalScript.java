@@ -42,8 +42,15 @@ final class RunLocalScript implements AutoCloseable {
    * a Ctrl-C.
    */
   static RunLocalScript startInOwnGroup(Path dir, Map<String, String> env, String... args) {
-    return start(List.of("setsid"), dir, env, args);
+    // A process started in the background of a non-interactive shell (as CI may start the build)
+    // inherits SIGINT ignored, and bash can neither trap nor reset a signal ignored on entry:
+    // python3 puts it back to the default before the script starts, as a terminal's shell has it.
+    return start(List.of("setsid", PYTHON.toString(), "-c",
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])"), dir, env, args);
   }
+
+  /** What {@link #startInOwnGroup} needs besides the script. */
+  static final Path PYTHON = Path.of("/usr/bin/python3");
 
   private static RunLocalScript start(List<String> prefix, Path dir, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(prefix);
