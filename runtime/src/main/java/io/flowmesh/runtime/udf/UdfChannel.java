@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP/2 connection to a UDF (cleartext with prior knowledge, or TLS with ALPN when
@@ -152,7 +153,7 @@ public final class UdfChannel {
     return dial(options)
         .compose(req -> req.send(Buffer.buffer(EMPTY_MESSAGE)))
         .compose(resp -> resp.body().compose(body -> readReady(resp, body)))
-        .recover(e -> Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
+        .recover(e -> Future.failedFuture(e instanceof TimeoutException
             ? new IllegalStateException("no answer to " + service.isReadyPath() + " within " + isReadyTimeoutMillis
                 + " ms: hung or overloaded", e)
             : explain(e)));

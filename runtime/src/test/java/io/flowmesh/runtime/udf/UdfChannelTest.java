@@ -17,12 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -114,8 +116,7 @@ class UdfChannelTest {
   void aUdfThatNeverAnswersIsReadyIsNotReadyWithinTheCapNotTheCallTimeout(Vertx vertx) throws Exception {
     String address = serve(vertx, req -> { }); // takes the request, never answers (udf.timeout is 5 s here)
     channel(vertx, address, UdfService.SOURCE);
-    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
-        java.util.concurrent.ExecutionException.class, this::isReady);
+    ExecutionException e = assertThrows(ExecutionException.class, this::isReady);
     assertEquals("no answer to /source.v1.Source/IsReady within " + UdfChannel.IS_READY_TIMEOUT_CAP_MILLIS
         + " ms: hung or overloaded", e.getCause().getMessage(), "the call's timeout was the cap, not udf.timeout's 5 s");
   }
