@@ -14,6 +14,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code jvm_gc_memory_allocated_bytes_total}: heap bytes allocated, from the JVM's per-thread
  *       allocation counters (where the notification-based figure adds up the young generation's
  *       growth between collections): all threads since start where the JVM can say so
- *       ({@code getTotalThreadAllocatedBytes}, Java 21 and some 17 updates), else the live threads'
- *       sum, which misses what ended threads allocated (a service's threads live as long as it);</li>
+ *       ({@code getTotalThreadAllocatedBytes}, Java 21 and some 17 updates), else added up from
+ *       the live threads' counters read by read, which misses only what a thread allocated between
+ *       the last read and its end (a service's threads live as long as it);</li>
  *   <li>{@code jvm_gc_live_data_size_bytes}: the old generation's size after its last collection;
  *       {@code jvm_gc_max_data_size_bytes}: its maximum.</li>
  * </ul>
@@ -57,7 +60,7 @@ public final class GcMetrics implements MeterBinder {
       // Micrometer holds the state object weakly: the bean (a JVM singleton) is, the reader in the function strongly
       FunctionCounter.builder("jvm.gc.memory.allocated", threads, t -> allocated.read())
           .baseUnit(BaseUnits.BYTES)
-          .description("Heap bytes allocated since the JVM started (by its live threads where it cannot count ended ones)")
+          .description("Heap bytes allocated since the JVM started (less an ended thread's last allocations where the JVM cannot count them)")
           .register(registry);
     }
     MemoryPoolMXBean old = oldGeneration();
@@ -80,12 +83,17 @@ public final class GcMetrics implements MeterBinder {
 
   /**
    * Heap bytes allocated: {@code getTotalThreadAllocatedBytes()} where the JVM has it (Java 21, and
-   * backported to some 17 updates, so it is looked up, not compiled against), else the sum over
-   * the live threads, kept from going down when a thread ends.
+   * backported to some 17 updates, so it is looked up, not compiled against), else what each live
+   * thread allocated since the previous read, added up: a thread that ends between two reads takes
+   * only its allocations since the first of them along, never what was counted before (a plain sum
+   * over the live threads went down by everything an ended thread had allocated).
    */
   static final class AllocatedBytes {
     private final com.sun.management.ThreadMXBean threads;
     private final MethodHandle total;
+    /** Per live thread id, its allocated bytes at the previous read (fallback only). */
+    private Map<Long, Long> seen = new HashMap<>();
+    private long counted;
     private long last;
 
     AllocatedBytes(com.sun.management.ThreadMXBean threads) {
@@ -114,13 +122,26 @@ public final class GcMetrics implements MeterBinder {
         }
       }
       if (now < 0) {
-        now = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-          now += Math.max(0, bytes);
-        }
+        now = liveThreadsSincePreviousRead();
       }
       last = Math.max(last, now);
       return last;
+    }
+
+    private long liveThreadsSincePreviousRead() {
+      long[] ids = threads.getAllThreadIds();
+      long[] bytes = threads.getThreadAllocatedBytes(ids);
+      Map<Long, Long> next = new HashMap<>(ids.length * 2);
+      for (int i = 0; i < ids.length; i++) {
+        if (bytes[i] < 0) {
+          continue; // ended since the ids were taken, or not measured
+        }
+        Long before = seen.get(ids[i]);
+        counted += Math.max(0, bytes[i] - (before == null ? 0 : before));
+        next.put(ids[i], bytes[i]);
+      }
+      seen = next;
+      return counted;
     }
   }
 

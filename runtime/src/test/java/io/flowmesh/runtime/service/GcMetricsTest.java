@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The GC metrics read on scrape move with what the JVM does, under the names Micrometer's binder used. */
@@ -60,28 +64,48 @@ class GcMetricsTest {
 
   /**
    * On a JVM without {@code getTotalThreadAllocatedBytes} (Java 17 before its backport) the count is
-   * the live threads' sum: it still grows with what this thread allocates.
+   * added up from the live threads' counters: it grows with what this thread allocates, and a thread
+   * that ends does not take back what it allocated before (a plain sum over the live threads did,
+   * so the count stood still until the others had allocated as much again).
    */
   @Test
-  void withoutTheJvmsTotalTheLiveThreadsAllocationsAreCounted() {
-    com.sun.management.ThreadMXBean real = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    com.sun.management.ThreadMXBean withoutTotal = (com.sun.management.ThreadMXBean) java.lang.reflect.Proxy.newProxyInstance(
+  void withoutTheJvmsTotalAnEndedThreadDoesNotTakeBackWhatWasCounted() throws Exception {
+    com.sun.management.ThreadMXBean real = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean withoutTotal = (com.sun.management.ThreadMXBean) Proxy.newProxyInstance(
         getClass().getClassLoader(), new Class<?>[] {com.sun.management.ThreadMXBean.class}, (proxy, method, args) -> {
           if (method.getName().equals("getTotalThreadAllocatedBytes")) {
             throw new UnsupportedOperationException("not on this JVM");
           }
           try {
             return method.invoke(real, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
+          } catch (InvocationTargetException e) {
             throw e.getCause();
           }
         });
     GcMetrics.AllocatedBytes allocated = new GcMetrics.AllocatedBytes(withoutTotal);
-    double before = allocated.read();
+    CountDownLatch hasAllocated = new CountDownLatch(1);
+    CountDownLatch mayEnd = new CountDownLatch(1);
+    Thread other = new Thread(() -> {
+      for (int i = 0; i < 64; i++) {
+        sink = new byte[1 << 20];
+      }
+      hasAllocated.countDown();
+      try {
+        mayEnd.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "allocates-64-MiB-then-ends");
+    other.start();
+    hasAllocated.await();
+    double before = allocated.read(); // counts the other thread's 64 MiB
+    mayEnd.countDown();
+    other.join();
     for (int i = 0; i < 32; i++) {
       sink = new byte[1 << 20];
     }
     double grew = allocated.read() - before;
-    assertTrue(grew >= 32 << 20, "32 MiB allocated by this thread, the live threads' sum grew by " + grew);
+    assertTrue(grew >= 32 << 20, "32 MiB allocated by this thread after another ended, the count grew by " + grew);
+    assertTrue(grew < 64 << 20, "what the ended thread allocated was counted once, the count grew by " + grew);
   }
 }
