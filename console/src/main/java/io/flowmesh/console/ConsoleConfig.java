@@ -47,15 +47,11 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
     } else if (!addresses.isEmpty()) {
       topology = Topology.of(addresses);
     }
-    Duration interval = s.get(ConsoleKeys.INTERVAL);
-    if (interval != null && interval.toMillis() < 100) {
-      s.problem(ConsoleKeys.INTERVAL, "must be at least 100ms, is " + interval.toMillis() + "ms");
-    }
     String token = s.get(ConsoleKeys.VERTEX_TOKEN);
     if (token != null && token.isBlank()) {
       s.problem(ConsoleKeys.VERTEX_TOKEN, "must not be blank (leave it unset when the vertices need no token)");
     }
-    ConsoleConfig config = new ConsoleConfig(topology, s.get(ConsoleKeys.HOST), s.get(ConsoleKeys.PORT), interval,
+    ConsoleConfig config = new ConsoleConfig(topology, s.get(ConsoleKeys.HOST), s.get(ConsoleKeys.PORT), s.get(ConsoleKeys.INTERVAL),
         s.get(ConsoleKeys.TIMEOUT), token, s.get(ConsoleKeys.LOG_LEVEL));
     s.check();
     return config;

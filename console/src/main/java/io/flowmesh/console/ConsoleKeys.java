@@ -18,7 +18,7 @@ public final class ConsoleKeys {
       "The address the console's HTTP server binds");
   public static final ConfigKey<Integer> PORT = ConfigKey.of("console.port", "8070", Types.PORT,
       "The console's HTTP port (the page, /events, /livez, /readyz); 0 takes a free port");
-  public static final ConfigKey<Duration> INTERVAL = ConfigKey.of("console.poll-interval", "1s", Types.DURATION,
+  public static final ConfigKey<Duration> INTERVAL = ConfigKey.of("console.poll-interval", "1s", Types.durationRange("100ms", "1h"),
       "How often the console reads every vertex's /status and /metrics and pushes a snapshot to the browsers");
   public static final ConfigKey<Duration> TIMEOUT = ConfigKey.of("console.poll-timeout", "2s", Types.durationRange("100ms", "10m"),
       "How long connecting to a vertex, or a silence while reading its answer, may last before the vertex is shown down with the error");

@@ -39,7 +39,7 @@ class ConsoleConfigTest {
     String all = String.join("\n", e.problems());
     assertTrue(all.contains("console.vertices") && all.contains("'in' is not name=host:port"), all);
     assertTrue(all.contains("console.spec") && all.contains("vertex 'in' needs one of source, udf or sink"), all);
-    assertTrue(all.contains("console.poll-interval") && all.contains("at least 100ms"), all);
+    assertTrue(all.contains("console.poll-interval") && all.contains("a duration from 100ms to 1h"), all);
     assertTrue(all.contains("FLOWMESH_CONSOLE_PORT"), all);
   }
 

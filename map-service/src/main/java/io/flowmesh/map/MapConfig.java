@@ -82,10 +82,6 @@ public record MapConfig(int httpPort, int edgePort, Upstreams upstream, Duration
       s.problem(MapKeys.CONCURRENCY_MIN, "is above map.concurrency.max=" + max);
       max = min;
     }
-    if (probe.isZero() || probe.isNegative()) {
-      s.problem(MapKeys.CONCURRENCY_PROBE_INTERVAL, "must be longer than 0");
-      probe = Duration.ofSeconds(30);
-    }
     return new ConcurrencySettings(true, ConcurrencySettings.START, min, max, probe);
   }
 

@@ -31,7 +31,7 @@ public final class MapKeys {
       "the source's edge, host:port; several separated by commas; a name resolving to several addresses subscribes to each");
   public static final ConfigKey<String> UPSTREAM_NAMED = Upstreams.namedKey("map");
   public static final ConfigKey<Duration> UPSTREAM_GONE_AFTER = Upstreams.goneAfterKey("map");
-  public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.DURATION,
+  public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("map.resolve-interval", "10s", Types.durationRange("100ms", "1h"),
       "how often the upstream name is resolved again for new replicas");
   public static final ConfigKey<Integer> CONCURRENCY = ConfigKey.of("map.concurrency", "500", new ConcurrencyType(1, 100_000),
       "permits: most elements in the UDF at once, per instance; auto: a limit that follows the UDF's latency and errors "
@@ -41,7 +41,7 @@ public final class MapKeys {
   public static final ConfigKey<Integer> CONCURRENCY_MAX = ConfigKey.of("map.concurrency.max", "1000", Types.intRange(1, 100_000),
       "map.concurrency=auto: the highest limit; the limit starts at 4 (within the bounds) and probes up");
   public static final ConfigKey<Duration> CONCURRENCY_PROBE_INTERVAL = ConfigKey.of("map.concurrency.probe-interval", "30s",
-      Types.DURATION, "map.concurrency=auto: how often the UDF's latency without queueing is measured again "
+      Types.durationRange("1ms", "24h"), "map.concurrency=auto: how often the UDF's latency without queueing is measured again "
           + "(the limit is halved for one window of answers)");
   public static final ConfigKey<String> MODE = ConfigKey.of("map.mode", "unary-map",
       Types.oneOf("unary-map", "map", "batch-map", "stream-map"),
@@ -51,7 +51,7 @@ public final class MapKeys {
           + "UDF's mode; unset, a server-info file (udf.server-info-file) chooses it");
   public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.of("map.batch-size", "64", Types.intRange(1, 100_000),
       "batch-map: elements per batch");
-  public static final ConfigKey<Duration> BATCH_TIMEOUT = ConfigKey.of("map.batch-timeout", "50ms", Types.DURATION,
+  public static final ConfigKey<Duration> BATCH_TIMEOUT = ConfigKey.of("map.batch-timeout", "50ms", Types.durationRange("1ms", "1h"),
       "batch-map: longest wait to fill a batch");
   public static final ConfigKey<String> ORDERING = ConfigKey.of("map.ordering", "none", Types.oneOf("none", "key"),
       "key: one element per key in flight, per-key output order = input order; other keys run concurrently");
@@ -100,9 +100,9 @@ public final class MapKeys {
   public static final ConfigKey<Duration> UDF_TIMEOUT = UDF.timeout();
   public static final ConfigKey<Integer> UDF_MAX_ATTEMPTS = ConfigKey.of("udf.retry.max-attempts", "3", Types.intRange(1, 1_000_000),
       "attempts per element before udf.on-failure applies");
-  public static final ConfigKey<Duration> UDF_RETRY_BACKOFF = ConfigKey.of("udf.retry.initial-backoff", "100ms", Types.DURATION,
+  public static final ConfigKey<Duration> UDF_RETRY_BACKOFF = ConfigKey.of("udf.retry.initial-backoff", "100ms", Types.durationRange("1ms", "1m"),
       "first retry delay (exponential, with jitter)");
-  public static final ConfigKey<Duration> UDF_RETRY_MAX_BACKOFF = ConfigKey.of("udf.retry.max-backoff", "5s", Types.DURATION,
+  public static final ConfigKey<Duration> UDF_RETRY_MAX_BACKOFF = ConfigKey.of("udf.retry.max-backoff", "5s", Types.durationRange("1ms", "10m"),
       "cap of the retry delay");
   public static final ConfigKey<String> UDF_ON_FAILURE = ConfigKey.of("udf.on-failure", "fail", Types.oneOf("retry-forever", "drop", "fail"),
       "after the last attempt: retry-forever, drop (ack and count), or fail (nack: the upstream redelivers later)");

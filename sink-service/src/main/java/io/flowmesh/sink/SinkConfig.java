@@ -36,10 +36,6 @@ public record SinkConfig(WriterSpec primary, WriterSpec fallback, WriterSpec onS
     WriterSpec fallback = WriterSpec.from(s, WriterKeys.FALLBACK);
     WriterSpec onSuccess = WriterSpec.from(s, WriterKeys.ON_SUCCESS);
     Duration resolve = s.get(SinkKeys.RESOLVE_INTERVAL);
-    if (resolve.toMillis() < 100) {
-      s.problem(SinkKeys.RESOLVE_INTERVAL, "must be at least 100ms");
-      resolve = Duration.ofSeconds(10);
-    }
     long maxBatch = s.get(SinkKeys.MAX_BATCH_BYTES);
     if (maxBatch < 1024 || maxBatch > 1L << 30) {
       s.problem(SinkKeys.MAX_BATCH_BYTES, "allowed is 1KiB to 1GiB");

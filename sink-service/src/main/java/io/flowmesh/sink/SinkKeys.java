@@ -21,7 +21,7 @@ public final class SinkKeys {
       "the upstream vertex's edge, host:port; several separated by commas (one subscription each); a name resolving to several addresses gets one subscription per address");
   public static final ConfigKey<String> UPSTREAM_NAMED = Upstreams.namedKey("sink");
   public static final ConfigKey<Duration> UPSTREAM_GONE_AFTER = Upstreams.goneAfterKey("sink");
-  public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.DURATION,
+  public static final ConfigKey<Duration> RESOLVE_INTERVAL = ConfigKey.of("sink.resolve-interval", "10s", Types.durationRange("100ms", "1h"),
       "how often the upstream's name is resolved again (new addresses subscribed, gone ones closed)");
   public static final ConfigKey<Integer> INSTANCES = ConfigKey.of("sink.instances", "1", Types.intRange(1, 64),
       "sink verticle instances, each with its own subscriptions");
@@ -35,7 +35,7 @@ public final class SinkKeys {
       "messages per second per instance, to make a deliberately slow sink; 0 = off");
   public static final ConfigKey<Long> MAX_BATCH_BYTES = ConfigKey.of("sink.max-batch-bytes", "4MiB", Types.SIZE,
       "while a write is outstanding, stop taking deliveries once this many bytes wait for the next one");
-  public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.of("sink.retry-backoff", "1s", Types.DURATION,
+  public static final ConfigKey<Duration> RETRY_BACKOFF = ConfigKey.of("sink.retry-backoff", "1s", Types.durationRange("0s", "10m"),
       "after a failed write (its messages nacked), how long to take nothing");
 
   public static final ConfigKey<String> ON_FAILURE = ConfigKey.of("sink.on-failure", "retry", Types.oneOf("retry", "drop", "fallback"),
@@ -43,9 +43,9 @@ public final class SinkKeys {
           + " or fallback (written to the fallback sink, sink.fallback.*; nacked if that fails too)");
   public static final ConfigKey<Integer> RETRY_ATTEMPTS = ConfigKey.of("sink.retry.attempts", "3", Types.intRange(1, 1000),
       "udsink: how often a message the user-defined sink answers FAILURE (or NACK) is sent, in all, before sink.on-failure decides");
-  public static final ConfigKey<Duration> RETRY_INITIAL_BACKOFF = ConfigKey.of("sink.retry.initial-backoff", "100ms", Types.DURATION,
+  public static final ConfigKey<Duration> RETRY_INITIAL_BACKOFF = ConfigKey.of("sink.retry.initial-backoff", "100ms", Types.durationRange("1ms", "1m"),
       "udsink: delay before the first resend of the messages answered FAILURE (exponential, with jitter); at most sink.retry.max-backoff");
-  public static final ConfigKey<Duration> RETRY_MAX_BACKOFF = ConfigKey.of("sink.retry.max-backoff", "5s", Types.DURATION,
+  public static final ConfigKey<Duration> RETRY_MAX_BACKOFF = ConfigKey.of("sink.retry.max-backoff", "5s", Types.durationRange("1ms", "10m"),
       "udsink: cap of the delay between resends of the messages answered FAILURE");
   public static final ConfigKey<String> KAFKA_BOOTSTRAP = WriterKeys.PRIMARY.kafkaBootstrap;
   public static final ConfigKey<String> KAFKA_TOPIC = WriterKeys.PRIMARY.kafkaTopic;

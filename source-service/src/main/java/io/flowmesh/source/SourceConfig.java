@@ -59,8 +59,8 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     if (prefix != null && (prefix.isBlank() || prefix.length() > 64)) {
       s.problem(SourceKeys.ID_PREFIX, "allowed is 1 to 64 characters (or leave it unset for a random prefix)");
     }
-    Duration interval = positive(s, SourceKeys.WATERMARK_INTERVAL, Duration.ofMillis(100));
-    Duration idle = positive(s, SourceKeys.IDLE_TIMEOUT, Duration.ofSeconds(1));
+    Duration interval = s.get(SourceKeys.WATERMARK_INTERVAL);
+    Duration idle = s.get(SourceKeys.IDLE_TIMEOUT);
     String value = s.get(SourceKeys.VALUE);
     int msgSize = s.get(SourceKeys.MSG_SIZE);
     if (value != null && s.source(SourceKeys.MSG_SIZE) != Settings.Source.DEFAULT) {
@@ -72,9 +72,6 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
           "a value of " + size + " bytes is over edge.max-message-bytes=" + maxMessage);
     }
     Duration duration = s.get(SourceKeys.DURATION);
-    if (duration != null && duration.isZero()) {
-      s.problem(SourceKeys.DURATION, "must be more than 0 (or leave it unset for an unbounded run)");
-    }
     GeneratorConfig generator = new GeneratorConfig(s.get(SourceKeys.RATE), msgSize, s.get(SourceKeys.KEY_COUNT),
         "random".equals(s.get(SourceKeys.KEY_ORDER)), s.get(SourceKeys.COUNT), duration, value, s.get(SourceKeys.JITTER));
     long maxBody = s.get(SourceKeys.MAX_BODY);
@@ -90,7 +87,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.MAX_HELD_BYTES, "must be at least 1 byte");
     }
     IngestConfig ingest = new IngestConfig(maxBody, token, held, s.get(SourceKeys.MAX_DELAY), s.get(SourceKeys.RETRY_AFTER),
-        positive(s, SourceKeys.STALL_TIMEOUT, Duration.ofSeconds(10)), positive(s, SourceKeys.REQUEST_TIMEOUT, Duration.ofSeconds(30)),
+        s.get(SourceKeys.STALL_TIMEOUT), s.get(SourceKeys.REQUEST_TIMEOUT),
         serving(s));
     io.flowmesh.runtime.edge.EdgeRoutes routes = io.flowmesh.runtime.edge.EdgeRoutes.read(s, SourceKeys.EDGE_TO, SourceKeys.EDGE_CONDITION);
     return new SourceConfig(s.get(SourceKeys.TYPE), s.get(SourceKeys.HTTP_PORT), s.get(SourceKeys.EDGE_PORT),
@@ -105,8 +102,8 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
    * cut before the 504.
    */
   private static ServingConfig serving(Settings s) {
-    Duration timeout = positive(s, SourceKeys.SERVING_TIMEOUT, Duration.ofSeconds(20));
-    Duration max = positive(s, SourceKeys.SERVING_MAX_TIMEOUT, Duration.ofSeconds(25));
+    Duration timeout = s.get(SourceKeys.SERVING_TIMEOUT);
+    Duration max = s.get(SourceKeys.SERVING_MAX_TIMEOUT);
     Duration idle = s.get(CommonKeys.HTTP_IDLE_TIMEOUT);
     // Left at their defaults, the two follow a lowered http.idle-timeout (to 4/5 of it) instead of
     // stopping a source that does not serve at all; set by the user, they are checked below.
@@ -134,14 +131,14 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.SERVING_MAX_RESULT_BYTES, "must be at least 1 byte (it bounds the bytes of stored async answers)");
     }
     return new ServingConfig(timeout, max, s.get(SourceKeys.SERVING_MAX_PENDING),
-        positive(s, SourceKeys.SERVING_RETENTION, Duration.ofMinutes(5)), s.get(SourceKeys.SERVING_MAX_RESULTS), resultBytes, idle,
+        s.get(SourceKeys.SERVING_RETENTION), s.get(SourceKeys.SERVING_MAX_RESULTS), resultBytes, idle,
         s.get(SourceKeys.SERVING_MAX_LISTENERS));
   }
 
   private static UdSourceConfig udsource(Settings s) {
     return new UdSourceConfig(SourceKeys.UDSOURCE.read(s), s.get(SourceKeys.UDSOURCE_MAX_BATCH),
-        positive(s, SourceKeys.UDSOURCE_READ_TIMEOUT, Duration.ofSeconds(1)),
-        positive(s, SourceKeys.UDSOURCE_POLL_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.MAX_DELAY));
+        s.get(SourceKeys.UDSOURCE_READ_TIMEOUT),
+        s.get(SourceKeys.UDSOURCE_POLL_INTERVAL), s.get(SourceKeys.MAX_DELAY));
   }
 
   private static KafkaSourceConfig kafka(Settings s) {
@@ -161,7 +158,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
       s.problem(SourceKeys.KAFKA_GROUP, "must not be blank");
     }
     return new KafkaSourceConfig(bootstrap, topics, group, s.get(SourceKeys.KAFKA_START), s.get(SourceKeys.KAFKA_MAX_UNACKED),
-        positive(s, SourceKeys.KAFKA_COMMIT_INTERVAL, Duration.ofSeconds(1)), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
+        s.get(SourceKeys.KAFKA_COMMIT_INTERVAL), s.get(SourceKeys.KAFKA_REVOKE_TIMEOUT),
         s.get(SourceKeys.KAFKA_MAX_METADATA), s.get(SourceKeys.MAX_DELAY), clientProperties(s));
   }
 
@@ -170,7 +167,7 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
    * (at most Kafka's default 3 s), then {@code source.kafka.client.*}, which wins where both set one.
    */
   private static Map<String, String> clientProperties(Settings s) {
-    long session = positive(s, SourceKeys.KAFKA_SESSION_TIMEOUT, Duration.ofSeconds(45)).toMillis();
+    long session = s.get(SourceKeys.KAFKA_SESSION_TIMEOUT).toMillis();
     long heartbeat = Math.max(1, Math.min(3000, session / 3));
     Map<String, String> all = new TreeMap<>();
     all.put("session.timeout.ms", Long.toString(session));
@@ -182,14 +179,5 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
   private static boolean isDefault(Settings s, ConfigKey<?> key) {
     Settings.Source from = s.source(key);
     return from == null || from == Settings.Source.DEFAULT;
-  }
-
-  private static Duration positive(Settings s, ConfigKey<Duration> key, Duration fallback) {
-    Duration d = s.get(key);
-    if (d.toMillis() < 1) {
-      s.problem(key, "must be at least 1ms");
-      return fallback;
-    }
-    return d;
   }
 }

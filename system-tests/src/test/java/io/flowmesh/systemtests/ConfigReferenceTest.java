@@ -35,4 +35,16 @@ class ConfigReferenceTest {
     }
     assertTrue(missing.isEmpty(), "docs/configuration.md is stale (run scripts/config-reference.sh):\n" + String.join("\n", missing));
   }
+
+  /**
+   * A duration key with no stated range takes {@code 0} where a timer cannot fire at 0 ms and
+   * {@code 9999999999h} where the code holds an int of milliseconds: each one says its bounds.
+   */
+  @Test
+  void everyDurationKeyStatesItsRange() throws Exception {
+    String doc = Files.readString(Project.path("docs/configuration.md"), StandardCharsets.UTF_8);
+    List<String> unbounded = doc.lines().filter(l -> l.startsWith("| `"))
+        .filter(l -> l.contains("| a number and a unit (us, ms, s, m, h), such as")).toList();
+    assertTrue(unbounded.isEmpty(), "duration keys without a range (Types.durationRange):\n" + String.join("\n", unbounded));
+  }
 }

@@ -66,7 +66,7 @@ public record Upstreams(List<Vertex> vertices, Duration goneAfter) {
 
   /** {@code <service>.upstream-gone-after}: when an unreachable upstream vertex stops holding the watermark back. */
   public static ConfigKey<Duration> goneAfterKey(String service) {
-    return ConfigKey.of(service + ".upstream-gone-after", DEFAULT_GONE_AFTER, Types.DURATION,
+    return ConfigKey.of(service + ".upstream-gone-after", DEFAULT_GONE_AFTER, Types.durationRange("0s", "24h"),
         "how long an upstream vertex none of whose replicas has an open edge stream keeps holding the input watermark at "
         + "its last value; after it, it stops counting (a join follows its other upstreams) until it connects again");
   }

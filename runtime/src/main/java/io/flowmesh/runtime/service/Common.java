@@ -26,15 +26,6 @@ public record Common(String host, int eventLoops, boolean nativeTransport, Durat
     return new Common(s.get(CommonKeys.BIND_HOST), loops > 0 ? loops : Runtime.getRuntime().availableProcessors(),
         s.get(CommonKeys.NATIVE_TRANSPORT),
         s.get(CommonKeys.SHUTDOWN_TIMEOUT), s.get(CommonKeys.LOG_LEVEL), CommonKeys.edgeOptions(s),
-        s.get(CommonKeys.HTTP_IDLE_TIMEOUT), s.get(CommonKeys.vertexName(kind)), orphanTimeout(s));
-  }
-
-  private static Duration orphanTimeout(Settings s) {
-    Duration d = s.get(CommonKeys.EDGE_ORPHAN_TIMEOUT);
-    if (d.toMillis() < 100) {
-      s.problem(CommonKeys.EDGE_ORPHAN_TIMEOUT, "must be at least 100ms");
-      return Duration.ofSeconds(30);
-    }
-    return d;
+        s.get(CommonKeys.HTTP_IDLE_TIMEOUT), s.get(CommonKeys.vertexName(kind)), s.get(CommonKeys.EDGE_ORPHAN_TIMEOUT));
   }
 }

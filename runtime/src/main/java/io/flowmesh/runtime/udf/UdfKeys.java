@@ -44,17 +44,17 @@ public final class UdfKeys {
     prefix = b.prefix;
     address = ConfigKey.of(b.name("address"), b.defaultAddress, Types.STRING,
         b.text("address", "the UDF server: tcp://host:port or unix:///path/to/socket"));
-    timeout = ConfigKey.of(b.name("timeout"), "30s", Types.DURATION,
+    timeout = ConfigKey.of(b.name("timeout"), "30s", Types.durationRange("1ms", "24h"),
         b.text("timeout", "connect, IsReady and handshake timeout, and how long one request may stay unanswered"));
-    stallTimeout = ConfigKey.of(b.name("stall-timeout"), "60s", Types.DURATION,
+    stallTimeout = ConfigKey.of(b.name("stall-timeout"), "60s", Types.durationRange("1ms", "24h"),
         b.text("stall-timeout", "no response for this long while work is in flight: not ready, and the stream is restarted"));
     maxMessageSize = ConfigKey.of(b.name("max-message-size"), "64MiB", Types.SIZE,
         b.text("max-message-size", "gRPC max message size towards the UDF (the SDKs use 64MiB)"));
-    reconnectInitialBackoff = ConfigKey.of(b.name("reconnect.initial-backoff"), "100ms", Types.DURATION,
+    reconnectInitialBackoff = ConfigKey.of(b.name("reconnect.initial-backoff"), "100ms", Types.durationRange("1ms", "1m"),
         b.text("reconnect.initial-backoff", "first delay before reopening a broken stream (exponential, with jitter)"));
-    reconnectMaxBackoff = ConfigKey.of(b.name("reconnect.max-backoff"), "10s", Types.DURATION,
+    reconnectMaxBackoff = ConfigKey.of(b.name("reconnect.max-backoff"), "10s", Types.durationRange("1ms", "10m"),
         b.text("reconnect.max-backoff", "cap of the reconnect delay"));
-    serverInfoTimeout = ConfigKey.of(b.name("server-info-timeout"), "60s", Types.DURATION,
+    serverInfoTimeout = ConfigKey.of(b.name("server-info-timeout"), "60s", Types.durationRange("1ms", "1h"),
         b.text("server-info-timeout", "how long to wait for the server-info file to be complete"));
     serverInfoFile = ConfigKey.of(b.name("server-info-file"), null, Types.STRING,
         b.text("server-info-file", "the SDK's Numaflow server-info file (<kind>-server-info), read before connecting"));

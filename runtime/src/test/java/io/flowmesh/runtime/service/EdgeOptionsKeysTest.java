@@ -31,13 +31,17 @@ class EdgeOptionsKeysTest {
 
   @Test
   void anAckDelayBelowAMillisecondOrAboveASecondIsRefusedNamingTheRange() {
-    for (String bad : List.of("500us", "2s")) {
-      Settings s = load("--edge.ack-delay=" + bad);
-      assertEquals(Duration.ofMillis(1), CommonKeys.edgeOptions(s).ackDelay(), "the default stands in for " + bad);
+    Map<String, String> bad = Map.of(
+        "500us", "edge.ack-delay='500us' (from --edge.ack-delay): allowed is 0 or 1ms to 1s "
+            + "(acks held longer keep the upstream's messages unacked for nothing)",
+        "2s", "edge.ack-delay='2s' (from --edge.ack-delay): allowed is a duration from 0s to 1s "
+            + "(a number and a unit: us, ms, s, m, h)");
+    bad.forEach((value, problem) -> {
+      Settings s = load("--edge.ack-delay=" + value);
+      assertEquals(Duration.ofMillis(1), CommonKeys.edgeOptions(s).ackDelay(), "the default stands in for " + value);
       ConfigException e = assertThrows(ConfigException.class, s::check);
-      assertEquals(List.of("edge.ack-delay='" + bad + "' (from --edge.ack-delay): allowed is 0 or 1ms to 1s "
-          + "(acks held longer keep the upstream's messages unacked for nothing)"), e.problems());
-    }
+      assertEquals(List.of(problem), e.problems());
+    });
   }
 
   @Test
