@@ -9,6 +9,8 @@ import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,10 +87,31 @@ final class Render {
     try {
       Files.writeString(outFile, text);
     } catch (IOException e) {
-      out.println("flowmesh-pipeline: cannot write " + outFile + ": " + e.getMessage());
+      out.println("flowmesh-pipeline: cannot write " + outFile + ": " + whyNot(outFile, e));
       return 1;
     }
     out.println("flowmesh-pipeline: wrote " + outFile + " (" + what + ")");
     return 0;
+  }
+
+  /** Why {@code file} could not be written, in words: the folder it would go in, rather than the exception's bare path. */
+  static String whyNot(Path file, IOException e) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && !Files.exists(dir)) {
+      return "no such directory " + dir;
+    }
+    if (dir != null && !Files.isDirectory(dir)) {
+      return dir + " is not a directory";
+    }
+    if (Files.isDirectory(file)) {
+      return "it is a directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return Files.exists(file) ? "permission denied" : "no permission to write in " + dir;
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 }
