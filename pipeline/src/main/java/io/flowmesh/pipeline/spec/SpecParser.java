@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -114,11 +116,14 @@ public final class SpecParser {
     Limits pipelineLimits = limits(spec.object("limits"));
     Map<String, String> pipelineSettings = pipelineSettings(spec);
     List<VertexSpec> vertices = new ArrayList<>();
+    Set<String> unreadable = new HashSet<>(); // vertices with a name but reported too broken to check the graph with
     List<?> vertexNodes = spec.list("vertices");
     for (int i = 0; i < vertexNodes.size(); i++) {
       VertexSpec v = VertexParser.parse(vertexNodes.get(i), i, pipelineLimits, pipelineSettings, problems);
       if (v != null) {
         vertices.add(v);
+      } else if (vertexNodes.get(i) instanceof Map<?, ?> m && m.get("name") instanceof String n && !n.isBlank()) {
+        unreadable.add(n);
       }
     }
     List<EdgeSpec> edges = new ArrayList<>();
@@ -131,7 +136,7 @@ public final class SpecParser {
     }
     spec.rejectRest(SPEC_HINTS::get);
     PipelineSpec parsed = new PipelineSpec(name, numaflow, vertices, edges);
-    problems.addAll(SpecValidator.validate(parsed, vertexNodes.size()));
+    problems.addAll(SpecValidator.validate(parsed, vertexNodes.size(), unreadable));
     if (!problems.isEmpty()) {
       throw new SpecException(origin, problems);
     }

@@ -156,6 +156,22 @@ class SpecValidationTest {
   }
 
   @Test
+  void edgesOfAVertexThatDidNotParseAddNoUnknownVertexNorUnreachableProblems() {
+    String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      sink: {log: {}}");
+    assertEquals(List.of("vertex 'cat' has udf and sink: a vertex is exactly one of source, udf or sink"),
+        problems(pipeline(vertices, CHAIN_EDGES)));
+  }
+
+  @Test
+  void besideAVertexThatDidNotParseAnEdgeToAVertexNotInTheFileIsStillUnknown() {
+    String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      sink: {log: {}}");
+    assertEquals(List.of("vertex 'cat' has udf and sink: a vertex is exactly one of source, udf or sink",
+        "edge cat -> nowhere: unknown vertex 'nowhere' (vertices: in, out)",
+        "edge out -> cat: 'out' is a sink, which has no outbound edge"),
+        problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n    - {from: out, to: cat}\n")));
+  }
+
+  @Test
   void unsupportedNumaflowFieldsAreNamed() {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n        groupBy: {keyed: true}")
         .replace("- name: out", "- name: out\n      partitions: 2");
