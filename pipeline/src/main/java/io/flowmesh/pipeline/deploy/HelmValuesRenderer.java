@@ -46,7 +46,7 @@ public final class HelmValuesRenderer {
       vertices.add(vertex(v, problems));
     }
     if (!problems.isEmpty()) {
-      throw new SpecException(d.pipeline(), problems);
+      throw new SpecException(d.origin(), problems);
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("pipeline", d.pipeline());

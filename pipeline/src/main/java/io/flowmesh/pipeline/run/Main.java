@@ -166,7 +166,7 @@ public final class Main {
       // ${run} stands for a folder that exists, as the run folder will
       List<String> problems = inTempDir(dir -> checker.problems(CheckTargets.of(plan, java, root, dir, token), dir));
       if (!problems.isEmpty()) {
-        out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+        out.println("flowmesh-pipeline: " + new SpecException(plan.spec().origin(), problems).getMessage());
         return 2;
       }
       printPlan(plan, out);
@@ -187,7 +187,7 @@ public final class Main {
       return 1;
     }
     if (!problems.isEmpty()) {
-      out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+      out.println("flowmesh-pipeline: " + new SpecException(plan.spec().origin(), problems).getMessage());
       if (created) {
         deleteTree(runDir); // nothing ran: no run folder left behind
       }

@@ -74,7 +74,7 @@ final class Render {
   private static Deployment checked(Deployment d, Function<Deployment, List<String>> check) throws SpecException {
     List<String> problems = check.apply(d);
     if (!problems.isEmpty()) {
-      throw new SpecException(d.pipeline(), problems);
+      throw new SpecException(d.origin(), problems);
     }
     return d;
   }

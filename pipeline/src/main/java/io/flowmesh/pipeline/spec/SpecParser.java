@@ -65,7 +65,7 @@ public final class SpecParser {
   /**
    * Parses and checks a spec.
    *
-   * @param origin where it came from, for messages
+   * @param origin where it came from (the file), for messages
    * @param fallbackName the pipeline's name when {@code metadata.name} is not given
    */
   public static PipelineSpec parse(String yaml, String origin, String fallbackName) throws SpecException {
@@ -107,11 +107,12 @@ public final class SpecParser {
       }
       metadata.rejectRest(METADATA_HINTS::get);
     }
+    String named = name.equals(fallbackName) ? origin : origin + " (pipeline '" + name + "')";
     Fields spec = top.object("spec");
     top.rejectRest(TOP_HINTS::get);
     if (spec == null) {
       problems.add("spec is missing: a pipeline needs spec.vertices and spec.edges");
-      throw new SpecException(origin, problems);
+      throw new SpecException(named, problems);
     }
     Limits pipelineLimits = limits(spec.object("limits"));
     Map<String, String> pipelineSettings = pipelineSettings(spec);
@@ -135,10 +136,10 @@ public final class SpecParser {
       }
     }
     spec.rejectRest(SPEC_HINTS::get);
-    PipelineSpec parsed = new PipelineSpec(name, numaflow, vertices, edges);
+    PipelineSpec parsed = new PipelineSpec(name, named, numaflow, vertices, edges);
     problems.addAll(SpecValidator.validate(parsed, vertexNodes.size(), unreadable));
     if (!problems.isEmpty()) {
-      throw new SpecException(origin, problems);
+      throw new SpecException(named, problems);
     }
     return parsed;
   }

@@ -6,6 +6,7 @@ import static io.flowmesh.pipeline.spec.Specs.parse;
 import static io.flowmesh.pipeline.spec.Specs.pipeline;
 import static io.flowmesh.pipeline.spec.Specs.problems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -262,5 +263,14 @@ class SpecValidationTest {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      settings: {map.concurency: 4}");
     List<String> problems = problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n"));
     assertEquals(2, problems.size(), problems.toString());
+  }
+
+  @Test
+  void theReportNamesTheFileAndThePipelineOnlyWhenItsNameIsNotTheFiles() {
+    String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n");
+    SpecException named = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "specs/x.yaml", "x"));
+    assertTrue(named.getMessage().startsWith("specs/x.yaml (pipeline 'p'): 1 problem:\n"), named.getMessage());
+    SpecException same = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "specs/p.yaml", "p"));
+    assertTrue(same.getMessage().startsWith("specs/p.yaml: 1 problem:\n"), same.getMessage());
   }
 }
