@@ -104,7 +104,7 @@ public final class DeploymentModel {
     if (!problems.isEmpty()) {
       throw new SpecException(spec.origin(), problems);
     }
-    return new Deployment(spec.name(), spec.origin(), out);
+    return new Deployment(spec.name(), spec.namespace(), spec.origin(), out);
   }
 
   /** The spec's fixed port for {@code key}, else {@code otherwise}: in a container every replica has the same ports. */

@@ -169,6 +169,7 @@ public final class Main {
         out.println("flowmesh-pipeline: " + new SpecException(plan.spec().origin(), problems).getMessage());
         return 2;
       }
+      printNamespaceIgnored(plan, out);
       printPlan(plan, out);
       return 0;
     }
@@ -193,6 +194,7 @@ public final class Main {
       }
       return 2;
     }
+    printNamespaceIgnored(plan, out);
     List<String> ignored = System.getenv().keySet().stream().filter(k -> k.startsWith("FLOWMESH_")).sorted().toList();
     if (!ignored.isEmpty()) {
       out.println("flowmesh-pipeline: not passed to the services (the spec configures them): " + String.join(", ", ignored));
@@ -234,6 +236,13 @@ public final class Main {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
     return b;
+  }
+
+  /** That the spec's {@code metadata.namespace}, if it has one, means nothing to processes on this machine: once, before they start. */
+  private static void printNamespaceIgnored(RunPlan plan, PrintStream out) {
+    if (plan.spec().namespace() != null) {
+      out.println("flowmesh-pipeline: metadata.namespace '" + plan.spec().namespace() + "' has no meaning for a local run; ignored");
+    }
   }
 
   /** The settings of every process, the edge token masked. */

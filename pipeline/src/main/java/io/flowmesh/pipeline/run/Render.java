@@ -43,6 +43,9 @@ final class Render {
       out.println("flowmesh-pipeline: " + e.getMessage());
       return 2;
     }
+    if (d.namespace() != null && outFile != null) { // to standard output, the file's header alone says it: the output is the file
+      out.println("flowmesh-pipeline: metadata.namespace '" + d.namespace() + "' has no meaning in compose; ignored");
+    }
     Path from = (outFile == null ? Path.of("") : outFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     String context = from.relativize(root.toAbsolutePath().normalize()).toString();
     String text = ComposeRenderer.render(d, context.isEmpty() ? "." : context, specFile.toString());
@@ -67,7 +70,7 @@ final class Render {
       return 2;
     }
     return write(text, outFile, out, "pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
-        + "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh -f " + outFile + " --set edgeToken.value=...");
+        + HelmValuesRenderer.installCommand(d, String.valueOf(outFile)) + " --set edgeToken.value=...");
   }
 
   /** {@code d} when {@code check} finds nothing wrong with its vertices' configurations. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -26,10 +27,10 @@ public final class SpecParser {
   public static final String NUMAFLOW_API = "numaflow.numaproj.io/v1alpha1";
   public static final String FLOWMESH_API = "flowmesh.io/v1alpha1";
 
+  private static final Pattern K8S_NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Map<String, String> TOP_HINTS = Map.of(
       "status", "a Kubernetes object's status is not part of a spec");
   private static final Map<String, String> METADATA_HINTS = Map.of(
-      "namespace", "there are no Kubernetes namespaces here",
       "labels", "Kubernetes labels have no meaning here",
       "annotations", "Kubernetes annotations have no meaning here");
   private static final Map<String, String> SPEC_HINTS = Map.of(
@@ -97,6 +98,7 @@ public final class SpecParser {
       problems.add("kind is missing: a spec with an apiVersion says kind: Pipeline");
     }
     String name = fallbackName;
+    String namespace = null;
     Fields metadata = top.object("metadata");
     if (metadata != null) {
       String n = metadata.string("name");
@@ -104,6 +106,12 @@ public final class SpecParser {
         problems.add(metadata.where("name") + " '" + n + "' is not a name: 1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit");
       } else if (n != null) {
         name = n;
+      }
+      namespace = metadata.string("namespace");
+      if (namespace != null && !K8S_NAMESPACE.matcher(namespace).matches()) {
+        problems.add(metadata.where("namespace") + " '" + namespace + "' is not a Kubernetes namespace name (a DNS-1123 label):"
+            + " 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+        namespace = null;
       }
       metadata.rejectRest(METADATA_HINTS::get);
     }
@@ -136,7 +144,7 @@ public final class SpecParser {
       }
     }
     spec.rejectRest(SPEC_HINTS::get);
-    PipelineSpec parsed = new PipelineSpec(name, named, numaflow, vertices, edges);
+    PipelineSpec parsed = new PipelineSpec(name, namespace, named, numaflow, vertices, edges);
     problems.addAll(SpecValidator.validate(parsed, vertexNodes.size(), unreadable));
     if (!problems.isEmpty()) {
       throw new SpecException(named, problems);

@@ -23,7 +23,8 @@ class RenderCommandTest {
 
   private static final Path EVEN_ODD = Path.of("..", "examples", "pipelines", "even-odd.yaml");
 
-  private static int run(ByteArrayOutputStream out, String... args) {
+  /** Main with this repository as its root and a configuration check that finds nothing. */
+  static int run(ByteArrayOutputStream out, String... args) {
     String before = System.getProperty("flowmesh.root");
     System.setProperty("flowmesh.root", Path.of("..").toAbsolutePath().normalize().toString());
     try {

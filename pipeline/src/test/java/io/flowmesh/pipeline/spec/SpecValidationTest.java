@@ -273,4 +273,21 @@ class SpecValidationTest {
     SpecException same = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "specs/p.yaml", "p"));
     assertTrue(same.getMessage().startsWith("specs/p.yaml: 1 problem:\n"), same.getMessage());
   }
+
+  @Test
+  void aKubernetesNamespaceInTheMetadataIsAcceptedAndKept() {
+    String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("  name: p\n", "  name: p\n  namespace: team-a1\n");
+    assertEquals("team-a1", parse(yaml).namespace());
+    assertEquals(null, parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES)).namespace());
+  }
+
+  @Test
+  void aNamespaceThatIsNotADns1123LabelIsRefusedNamingTheRule() {
+    for (String bad : List.of("Team-A", "team_a", "-team", "team-", "'" + "a".repeat(64) + "'", "''")) {
+      String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("  name: p\n", "  name: p\n  namespace: " + bad + "\n");
+      String shown = bad.startsWith("'") ? bad.substring(1, bad.length() - 1) : bad;
+      assertEquals(List.of("metadata.namespace '" + shown + "' is not a Kubernetes namespace name (a DNS-1123 label):"
+          + " 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"), problems(yaml), bad);
+    }
+  }
 }
