@@ -69,7 +69,7 @@ class SpecCheckProcessTest {
         case "render" -> refused(mode, "--render", "compose", spec.toString());
         default -> refused(mode, "--no-console", "--run-dir", runDir.toString(), spec.toString());
       };
-      assertTrue(lines.contains("flowmesh-pipeline: bad: 6 problems:"), mode + ": " + lines);
+      assertTrue(lines.contains("flowmesh-pipeline: " + spec + ": 6 problems:"), mode + ": " + lines);
       for (String p : PROBLEMS) {
         assertTrue(lines.contains(p), mode + ": no line '" + p + "' in " + lines);
       }

@@ -83,7 +83,9 @@ public final class ComposeRenderer {
         + "# Set your own edge token in an .env file next to this one (FLOWMESH_EDGE_TOKEN=...).\n"
         + "#\n"
         + "# `docker compose down` stops dependents first: " + String.join(", ", order) + ", then the UDFs —\n"
-        + "# each vertex drains into a live downstream, so nothing in flight is lost.\n\n";
+        + "# each vertex drains into a live downstream, so nothing in flight is lost.\n"
+        + (d.namespace() == null ? "" : "#\n# metadata.namespace '" + d.namespace() + "' has no meaning in compose; ignored.\n")
+        + "\n";
   }
 
   private static Map<String, Object> image(String buildContext) {

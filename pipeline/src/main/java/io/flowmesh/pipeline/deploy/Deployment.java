@@ -14,10 +14,12 @@ import java.util.Optional;
  * secret as {@code FLOWMESH_EDGE_TOKEN} ({@link #EDGE_TOKEN_ENV}).
  *
  * @param pipeline the spec's {@code metadata.name}
+ * @param namespace the spec's {@code metadata.namespace}, or null: what to install into on Kubernetes (compose has no use for it)
+ * @param origin what a report of its problems names it by: the spec's ({@link io.flowmesh.pipeline.spec.PipelineSpec#origin})
  * @param vertices from the sources down (a topological order): the order to stop them in, so each
  *     drains into a live downstream; start in the reverse order
  */
-public record Deployment(String pipeline, List<VertexDeployment> vertices) {
+public record Deployment(String pipeline, String namespace, String origin, List<VertexDeployment> vertices) {
 
   /** Where the jars are in the Flowmesh image (the Dockerfile's {@code /app}). */
   public static final String IMAGE_JARS = "/app";

@@ -102,9 +102,9 @@ public final class DeploymentModel {
           v.maxReplicas(), s, p[0], p[1], upstreams, downstreams, udfs, env, dataDir));
     }
     if (!problems.isEmpty()) {
-      throw new SpecException(spec.name(), problems);
+      throw new SpecException(spec.origin(), problems);
     }
-    return new Deployment(spec.name(), out);
+    return new Deployment(spec.name(), spec.namespace(), spec.origin(), out);
   }
 
   /** The spec's fixed port for {@code key}, else {@code otherwise}: in a container every replica has the same ports. */

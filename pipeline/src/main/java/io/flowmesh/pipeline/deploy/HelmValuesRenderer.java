@@ -46,7 +46,7 @@ public final class HelmValuesRenderer {
       vertices.add(vertex(v, problems));
     }
     if (!problems.isEmpty()) {
-      throw new SpecException(d.pipeline(), problems);
+      throw new SpecException(d.origin(), problems);
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("pipeline", d.pipeline());
@@ -60,8 +60,18 @@ public final class HelmValuesRenderer {
         + "# than the vertices here. Chart-wide settings (image, resources, autoscaling, TLS) go in another\n"
         + "# values file or --set; see the chart's values.yaml and docs/running.md, \"Running on Kubernetes\".\n"
         + "#\n"
-        + "#   helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh -f THIS-FILE\n"
+        + "#   " + installCommand(d, "THIS-FILE") + "\n"
         + "#\n";
+  }
+
+  /**
+   * The {@code helm} command that installs these values from {@code valuesFile}. The chart puts every
+   * object in the release's namespace, which only {@code helm --namespace} sets: the spec's
+   * {@code metadata.namespace} goes there.
+   */
+  public static String installCommand(Deployment d, String valuesFile) {
+    return "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh"
+        + (d.namespace() == null ? "" : " --namespace " + d.namespace()) + " -f " + valuesFile;
   }
 
   private static Map<String, Object> vertex(VertexDeployment v, List<String> problems) {

@@ -83,7 +83,7 @@ public final class Translator {
       }
     }
     if (!problems.isEmpty()) {
-      throw new SpecException(spec.name(), problems);
+      throw new SpecException(spec.origin(), problems);
     }
     return new RunPlan(spec, udfs, services, topological(spec));
   }

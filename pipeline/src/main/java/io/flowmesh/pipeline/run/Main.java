@@ -166,9 +166,10 @@ public final class Main {
       // ${run} stands for a folder that exists, as the run folder will
       List<String> problems = inTempDir(dir -> checker.problems(CheckTargets.of(plan, java, root, dir, token), dir));
       if (!problems.isEmpty()) {
-        out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+        out.println("flowmesh-pipeline: " + new SpecException(plan.spec().origin(), problems).getMessage());
         return 2;
       }
+      printNamespaceIgnored(plan, out);
       printPlan(plan, out);
       return 0;
     }
@@ -187,12 +188,13 @@ public final class Main {
       return 1;
     }
     if (!problems.isEmpty()) {
-      out.println("flowmesh-pipeline: " + new SpecException(plan.spec().name(), problems).getMessage());
+      out.println("flowmesh-pipeline: " + new SpecException(plan.spec().origin(), problems).getMessage());
       if (created) {
         deleteTree(runDir); // nothing ran: no run folder left behind
       }
       return 2;
     }
+    printNamespaceIgnored(plan, out);
     List<String> ignored = System.getenv().keySet().stream().filter(k -> k.startsWith("FLOWMESH_")).sorted().toList();
     if (!ignored.isEmpty()) {
       out.println("flowmesh-pipeline: not passed to the services (the spec configures them): " + String.join(", ", ignored));
@@ -234,6 +236,13 @@ public final class Main {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
     return b;
+  }
+
+  /** That the spec's {@code metadata.namespace}, if it has one, means nothing to processes on this machine: once, before they start. */
+  private static void printNamespaceIgnored(RunPlan plan, PrintStream out) {
+    if (plan.spec().namespace() != null) {
+      out.println("flowmesh-pipeline: metadata.namespace '" + plan.spec().namespace() + "' has no meaning for a local run; ignored");
+    }
   }
 
   /** The settings of every process, the edge token masked. */

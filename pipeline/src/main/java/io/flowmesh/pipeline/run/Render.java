@@ -9,6 +9,8 @@ import io.flowmesh.pipeline.spec.SpecOverrides;
 import io.flowmesh.pipeline.spec.SpecParser;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,9 @@ final class Render {
       out.println("flowmesh-pipeline: " + e.getMessage());
       return 2;
     }
+    if (d.namespace() != null && outFile != null) { // to standard output, the file's header alone says it: the output is the file
+      out.println("flowmesh-pipeline: metadata.namespace '" + d.namespace() + "' has no meaning in compose; ignored");
+    }
     Path from = (outFile == null ? Path.of("") : outFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     String context = from.relativize(root.toAbsolutePath().normalize()).toString();
     String text = ComposeRenderer.render(d, context.isEmpty() ? "." : context, specFile.toString());
@@ -65,14 +70,14 @@ final class Render {
       return 2;
     }
     return write(text, outFile, out, "pipeline '" + d.pipeline() + "', " + d.vertices().size() + " vertices; "
-        + "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh -f " + outFile + " --set edgeToken.value=...");
+        + HelmValuesRenderer.installCommand(d, String.valueOf(outFile)) + " --set edgeToken.value=...");
   }
 
   /** {@code d} when {@code check} finds nothing wrong with its vertices' configurations. */
   private static Deployment checked(Deployment d, Function<Deployment, List<String>> check) throws SpecException {
     List<String> problems = check.apply(d);
     if (!problems.isEmpty()) {
-      throw new SpecException(d.pipeline(), problems);
+      throw new SpecException(d.origin(), problems);
     }
     return d;
   }
@@ -85,10 +90,31 @@ final class Render {
     try {
       Files.writeString(outFile, text);
     } catch (IOException e) {
-      out.println("flowmesh-pipeline: cannot write " + outFile + ": " + e.getMessage());
+      out.println("flowmesh-pipeline: cannot write " + outFile + ": " + whyNot(outFile, e));
       return 1;
     }
     out.println("flowmesh-pipeline: wrote " + outFile + " (" + what + ")");
     return 0;
+  }
+
+  /** Why {@code file} could not be written, in words: the folder it would go in, rather than the exception's bare path. */
+  static String whyNot(Path file, IOException e) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && !Files.exists(dir)) {
+      return "no such directory " + dir;
+    }
+    if (dir != null && !Files.isDirectory(dir)) {
+      return dir + " is not a directory";
+    }
+    if (Files.isDirectory(file)) {
+      return "it is a directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return Files.exists(file) ? "permission denied" : "no permission to write in " + dir;
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 }

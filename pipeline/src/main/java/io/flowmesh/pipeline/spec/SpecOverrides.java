@@ -48,6 +48,6 @@ public final class SpecOverrides {
       settings.putAll(extra.getOrDefault(v.name(), Map.of()));
       vertices.add(new VertexSpec(v.name(), v.kind(), settings, v.udfs(), v.canTag(), v.replicas(), v.maxReplicas()));
     }
-    return new PipelineSpec(spec.name(), spec.numaflowHeader(), vertices, spec.edges());
+    return new PipelineSpec(spec.name(), spec.namespace(), spec.origin(), spec.numaflowHeader(), vertices, spec.edges());
   }
 }

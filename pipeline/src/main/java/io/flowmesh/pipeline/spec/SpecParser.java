@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -24,10 +27,10 @@ public final class SpecParser {
   public static final String NUMAFLOW_API = "numaflow.numaproj.io/v1alpha1";
   public static final String FLOWMESH_API = "flowmesh.io/v1alpha1";
 
+  private static final Pattern K8S_NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   private static final Map<String, String> TOP_HINTS = Map.of(
       "status", "a Kubernetes object's status is not part of a spec");
   private static final Map<String, String> METADATA_HINTS = Map.of(
-      "namespace", "there are no Kubernetes namespaces here",
       "labels", "Kubernetes labels have no meaning here",
       "annotations", "Kubernetes annotations have no meaning here");
   private static final Map<String, String> SPEC_HINTS = Map.of(
@@ -63,7 +66,7 @@ public final class SpecParser {
   /**
    * Parses and checks a spec.
    *
-   * @param origin where it came from, for messages
+   * @param origin where it came from (the file), for messages
    * @param fallbackName the pipeline's name when {@code metadata.name} is not given
    */
   public static PipelineSpec parse(String yaml, String origin, String fallbackName) throws SpecException {
@@ -95,6 +98,7 @@ public final class SpecParser {
       problems.add("kind is missing: a spec with an apiVersion says kind: Pipeline");
     }
     String name = fallbackName;
+    String namespace = null;
     Fields metadata = top.object("metadata");
     if (metadata != null) {
       String n = metadata.string("name");
@@ -103,22 +107,32 @@ public final class SpecParser {
       } else if (n != null) {
         name = n;
       }
+      namespace = metadata.string("namespace");
+      if (namespace != null && !K8S_NAMESPACE.matcher(namespace).matches()) {
+        problems.add(metadata.where("namespace") + " '" + namespace + "' is not a Kubernetes namespace name (a DNS-1123 label):"
+            + " 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+        namespace = null;
+      }
       metadata.rejectRest(METADATA_HINTS::get);
     }
+    String named = name.equals(fallbackName) ? origin : origin + " (pipeline '" + name + "')";
     Fields spec = top.object("spec");
     top.rejectRest(TOP_HINTS::get);
     if (spec == null) {
       problems.add("spec is missing: a pipeline needs spec.vertices and spec.edges");
-      throw new SpecException(origin, problems);
+      throw new SpecException(named, problems);
     }
     Limits pipelineLimits = limits(spec.object("limits"));
     Map<String, String> pipelineSettings = pipelineSettings(spec);
     List<VertexSpec> vertices = new ArrayList<>();
+    Set<String> unreadable = new HashSet<>(); // vertices with a name but reported too broken to check the graph with
     List<?> vertexNodes = spec.list("vertices");
     for (int i = 0; i < vertexNodes.size(); i++) {
       VertexSpec v = VertexParser.parse(vertexNodes.get(i), i, pipelineLimits, pipelineSettings, problems);
       if (v != null) {
         vertices.add(v);
+      } else if (vertexNodes.get(i) instanceof Map<?, ?> m && m.get("name") instanceof String n && !n.isBlank()) {
+        unreadable.add(n);
       }
     }
     List<EdgeSpec> edges = new ArrayList<>();
@@ -130,10 +144,10 @@ public final class SpecParser {
       }
     }
     spec.rejectRest(SPEC_HINTS::get);
-    PipelineSpec parsed = new PipelineSpec(name, numaflow, vertices, edges);
-    problems.addAll(SpecValidator.validate(parsed, vertexNodes.size()));
+    PipelineSpec parsed = new PipelineSpec(name, namespace, named, numaflow, vertices, edges);
+    problems.addAll(SpecValidator.validate(parsed, vertexNodes.size(), unreadable));
     if (!problems.isEmpty()) {
-      throw new SpecException(origin, problems);
+      throw new SpecException(named, problems);
     }
     return parsed;
   }

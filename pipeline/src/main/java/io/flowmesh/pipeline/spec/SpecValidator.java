@@ -28,8 +28,10 @@ public final class SpecValidator {
    * Every problem of the graph, in a stable order.
    *
    * @param declared how many vertices the file declares (some may not have parsed)
+   * @param unreadable the names of declared vertices that did not parse (their problems are reported
+   *     already): an edge to or from one is not checked, and what it may reach is not called unreachable
    */
-  public static List<String> validate(PipelineSpec spec, int declared) {
+  public static List<String> validate(PipelineSpec spec, int declared, Set<String> unreadable) {
     List<String> problems = new ArrayList<>();
     if (declared == 0) {
       problems.add("spec.vertices is empty: a pipeline needs at least a source and a sink");
@@ -55,17 +57,21 @@ public final class SpecValidator {
       }
     }
     List<EdgeSpec> usable = new ArrayList<>();
+    Map<String, List<String>> out = new HashMap<>();
     Set<String> seen = new HashSet<>();
     for (EdgeSpec e : spec.edges()) {
       String at = "edge " + e.label();
       VertexSpec from = byName.get(e.from());
       VertexSpec to = byName.get(e.to());
+      // an end that is in the file but did not parse is reported already: it is not "unknown"
+      boolean fromUnreadable = from == null && unreadable.contains(e.from());
+      boolean toUnreadable = to == null && unreadable.contains(e.to());
       boolean ok = true;
-      if (from == null) {
+      if (from == null && !fromUnreadable) {
         problems.add(at + ": unknown vertex '" + e.from() + "' (vertices: " + String.join(", ", byName.keySet()) + ")");
         ok = false;
       }
-      if (to == null) {
+      if (to == null && !toUnreadable) {
         problems.add(at + ": unknown vertex '" + e.to() + "' (vertices: " + String.join(", ", byName.keySet()) + ")");
         ok = false;
       }
@@ -85,11 +91,12 @@ public final class SpecValidator {
         problems.add(at + ": a tag condition, but the messages of '" + e.from() + "' carry no tags"
             + (from.kind() == VertexKind.SOURCE ? " (a source tags only through a transformer: source.transformer)" : ""));
       }
-      if (ok) {
+      if (ok && (fromUnreadable || toUnreadable)) {
+        out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e.to()); // it may lead on: nothing past it is unreachable
+      } else if (ok) {
         usable.add(e);
       }
     }
-    Map<String, List<String>> out = new HashMap<>();
     for (EdgeSpec e : usable) {
       out.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e.to());
     }
@@ -97,7 +104,7 @@ public final class SpecValidator {
     if (cycle != null) {
       problems.add("cycle: " + String.join(" -> ", cycle) + " (a pipeline is a graph without cycles)");
     }
-    Set<String> reached = reachable(byName.values(), out);
+    Set<String> reached = reachable(byName.values(), unreadable, out);
     for (VertexSpec v : byName.values()) {
       if (v.kind() != VertexKind.SOURCE && !reached.contains(v.name())) {
         problems.add(v.label() + " is unreachable: no path from a source leads to it");
@@ -150,9 +157,10 @@ public final class SpecValidator {
     return null;
   }
 
-  private static Set<String> reachable(Iterable<VertexSpec> vertices, Map<String, List<String>> out) {
-    Set<String> reached = new LinkedHashSet<>();
-    Deque<String> todo = new ArrayDeque<>();
+  /** What the sources reach, and what an unreadable vertex (a source, for all we know) reaches. */
+  private static Set<String> reachable(Iterable<VertexSpec> vertices, Set<String> unreadable, Map<String, List<String>> out) {
+    Set<String> reached = new LinkedHashSet<>(unreadable);
+    Deque<String> todo = new ArrayDeque<>(unreadable);
     for (VertexSpec v : vertices) {
       if (v.kind() == VertexKind.SOURCE && reached.add(v.name())) {
         todo.add(v.name());

@@ -83,7 +83,7 @@ class CheckCommandTest {
   void everyProblemRefusesADryRunWithStatus2() {
     assertEquals(2, run(List.of("vertex 'in': source.count='lots': no", "vertex 'even-sink': sink.max-file-bytes='x': no"),
         "--dry-run", EVEN_ODD.toString()));
-    assertEquals("flowmesh-pipeline: even-odd: 2 problems:\n  vertex 'in': source.count='lots': no\n"
+    assertEquals("flowmesh-pipeline: " + EVEN_ODD + ": 2 problems:\n  vertex 'in': source.count='lots': no\n"
         + "  vertex 'even-sink': sink.max-file-bytes='x': no\n", output());
   }
 
@@ -92,7 +92,7 @@ class CheckCommandTest {
     Path runDir = dir.resolve("run");
     assertEquals(2, run(List.of("vertex 'in': source.count='lots': no"), "--no-console", "--run-dir", runDir.toString(),
         EVEN_ODD.toString()));
-    assertTrue(output().startsWith("flowmesh-pipeline: even-odd: 1 problem:\n  vertex 'in': source.count='lots': no\n"), output());
+    assertTrue(output().startsWith("flowmesh-pipeline: " + EVEN_ODD + ": 1 problem:\n  vertex 'in': source.count='lots': no\n"), output());
     assertFalse(output().contains("starting"), output());
     assertTrue(seen.get(0).command().contains(runDir.toAbsolutePath().resolve("in.yaml").toString()),
         "checked with the run's own config file: " + seen.get(0).command());
@@ -104,7 +104,7 @@ class CheckCommandTest {
     Path file = dir.resolve("c.yml");
     assertEquals(2, run(List.of("vertex 'in': source.count='lots': no"), "--render", "compose", "--out", file.toString(),
         EVEN_ODD.toString()));
-    assertEquals("flowmesh-pipeline: even-odd: 1 problem:\n  vertex 'in': source.count='lots': no\n", output());
+    assertEquals("flowmesh-pipeline: " + EVEN_ODD + ": 1 problem:\n  vertex 'in': source.count='lots': no\n", output());
     assertFalse(Files.exists(file));
     assertTrue(configs.get(0).contains("'bind.host': '0.0.0.0'"), configs.get(0));
     assertTrue(seen.stream().anyMatch(t -> t.label().equals("vertex 'even-or-odd': udf.builtin")
@@ -118,5 +118,30 @@ class CheckCommandTest {
     assertEquals(0, run(List.of("vertex 'in': tls.cert='/etc/flowmesh/tls/tls.crt'" + io.flowmesh.runtime.tls.TlsOptions.NO_READABLE_FILE),
         "--render", "compose", "--out", file.toString(), EVEN_ODD.toString()), output());
     assertTrue(Files.exists(file));
+  }
+
+  /** The even-odd example under another file name and pipeline name: {@code dir/p.yaml}, {@code metadata.name: my-pipe}. */
+  private static Path renamed(Path dir, String replace, String with) throws IOException {
+    String text = Files.readString(EVEN_ODD).replace("name: even-odd\n", "name: my-pipe\n").replace(replace, with);
+    return Files.writeString(dir.resolve("p.yaml"), text);
+  }
+
+  @Test
+  void aRefusedDryRunNamesTheSpecFileAndThePipelineWhoseNameIsNotTheFiles(@TempDir Path dir) throws IOException {
+    Path spec = renamed(dir, "", "");
+    assertEquals(2, run(List.of("vertex 'in': source.count='lots': no"), "--dry-run", spec.toString()));
+    assertEquals("flowmesh-pipeline: " + spec + " (pipeline 'my-pipe'): 1 problem:\n  vertex 'in': source.count='lots': no\n", output());
+  }
+
+  @Test
+  void aPortRefusedInTranslationOrInTheDeploymentModelNamesTheSpecFile(@TempDir Path dir) throws IOException {
+    Path spec = renamed(dir, "duration: 1s\n", "duration: 1s\n      settings: {source.http.port: 70000}\n");
+    String expected = "flowmesh-pipeline: " + spec + " (pipeline 'my-pipe'): 1 problem:\n"
+        + "  vertex 'in': settings source.http.port='70000' is not a port (1 to 65535)\n";
+    assertEquals(2, run(List.of(), "--dry-run", spec.toString()), output());
+    assertEquals(expected, output());
+    out.reset();
+    assertEquals(2, run(List.of(), "--render", "helm-values", spec.toString()), output());
+    assertEquals(expected, output());
   }
 }

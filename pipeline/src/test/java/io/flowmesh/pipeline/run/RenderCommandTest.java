@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,8 @@ class RenderCommandTest {
 
   private static final Path EVEN_ODD = Path.of("..", "examples", "pipelines", "even-odd.yaml");
 
-  private static int run(ByteArrayOutputStream out, String... args) {
+  /** Main with this repository as its root and a configuration check that finds nothing. */
+  static int run(ByteArrayOutputStream out, String... args) {
     String before = System.getProperty("flowmesh.root");
     System.setProperty("flowmesh.root", Path.of("..").toAbsolutePath().normalize().toString());
     try {
@@ -63,5 +65,30 @@ class RenderCommandTest {
     out.reset();
     assertEquals(2, run(out, "--out", "x.yml", EVEN_ODD.toString()));
     assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("flowmesh-pipeline: --out goes with --render"), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anOutFileInAFolderThatDoesNotExistIsRefusedNamingTheFileAndTheMissingFolder(@TempDir Path dir) {
+    Path file = dir.resolve("missing").resolve("c.yml");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(1, run(out, "--render", "compose", "--out", file.toString(), EVEN_ODD.toString()));
+    assertEquals("flowmesh-pipeline: cannot write " + file + ": no such directory " + file.getParent() + "\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anOutFileUnderARegularFileIsRefusedSayingItIsNotADirectory(@TempDir Path dir) throws IOException {
+    Path notADir = Files.writeString(dir.resolve("plain"), "x");
+    Path file = notADir.resolve("v.yml");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(1, run(out, "--render", "helm-values", "--out", file.toString(), EVEN_ODD.toString()));
+    assertEquals("flowmesh-pipeline: cannot write " + file + ": " + notADir + " is not a directory\n", out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Root may write anywhere, so the refusal itself is not produced here: only its wording. */
+  @Test
+  void aFolderWithoutWritePermissionIsNamedAsTheReason(@TempDir Path dir) {
+    Path file = dir.resolve("c.yml");
+    assertEquals("no permission to write in " + dir, Render.whyNot(file, new AccessDeniedException(file.toString())));
   }
 }

@@ -6,6 +6,7 @@ import static io.flowmesh.pipeline.spec.Specs.parse;
 import static io.flowmesh.pipeline.spec.Specs.pipeline;
 import static io.flowmesh.pipeline.spec.Specs.problems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -156,6 +157,22 @@ class SpecValidationTest {
   }
 
   @Test
+  void edgesOfAVertexThatDidNotParseAddNoUnknownVertexNorUnreachableProblems() {
+    String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      sink: {log: {}}");
+    assertEquals(List.of("vertex 'cat' has udf and sink: a vertex is exactly one of source, udf or sink"),
+        problems(pipeline(vertices, CHAIN_EDGES)));
+  }
+
+  @Test
+  void besideAVertexThatDidNotParseAnEdgeToAVertexNotInTheFileIsStillUnknown() {
+    String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      sink: {log: {}}");
+    assertEquals(List.of("vertex 'cat' has udf and sink: a vertex is exactly one of source, udf or sink",
+        "edge cat -> nowhere: unknown vertex 'nowhere' (vertices: in, out)",
+        "edge out -> cat: 'out' is a sink, which has no outbound edge"),
+        problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n    - {from: out, to: cat}\n")));
+  }
+
+  @Test
   void unsupportedNumaflowFieldsAreNamed() {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n        groupBy: {keyed: true}")
         .replace("- name: out", "- name: out\n      partitions: 2");
@@ -246,5 +263,31 @@ class SpecValidationTest {
     String vertices = CHAIN_VERTICES.replace("builtin: {name: cat}", "builtin: {name: cat}\n      settings: {map.concurency: 4}");
     List<String> problems = problems(pipeline(vertices, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n"));
     assertEquals(2, problems.size(), problems.toString());
+  }
+
+  @Test
+  void theReportNamesTheFileAndThePipelineOnlyWhenItsNameIsNotTheFiles() {
+    String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES + "    - {from: cat, to: nowhere}\n");
+    SpecException named = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "specs/x.yaml", "x"));
+    assertTrue(named.getMessage().startsWith("specs/x.yaml (pipeline 'p'): 1 problem:\n"), named.getMessage());
+    SpecException same = assertThrows(SpecException.class, () -> SpecParser.parse(yaml, "specs/p.yaml", "p"));
+    assertTrue(same.getMessage().startsWith("specs/p.yaml: 1 problem:\n"), same.getMessage());
+  }
+
+  @Test
+  void aKubernetesNamespaceInTheMetadataIsAcceptedAndKept() {
+    String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("  name: p\n", "  name: p\n  namespace: team-a1\n");
+    assertEquals("team-a1", parse(yaml).namespace());
+    assertEquals(null, parse(pipeline(CHAIN_VERTICES, CHAIN_EDGES)).namespace());
+  }
+
+  @Test
+  void aNamespaceThatIsNotADns1123LabelIsRefusedNamingTheRule() {
+    for (String bad : List.of("Team-A", "team_a", "-team", "team-", "'" + "a".repeat(64) + "'", "''")) {
+      String yaml = pipeline(CHAIN_VERTICES, CHAIN_EDGES).replace("  name: p\n", "  name: p\n  namespace: " + bad + "\n");
+      String shown = bad.startsWith("'") ? bad.substring(1, bad.length() - 1) : bad;
+      assertEquals(List.of("metadata.namespace '" + shown + "' is not a Kubernetes namespace name (a DNS-1123 label):"
+          + " 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"), problems(yaml), bad);
+    }
   }
 }
