@@ -1,8 +1,5 @@
 package io.flowmesh.runtime.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,30 +133,7 @@ public final class Settings {
   }
 
   private void loadFile(Path path, KeyCatalog catalog) {
-    Object root;
-    try (Reader r = Files.newBufferedReader(path)) {
-      root = StrictYaml.reader().load(r);
-    } catch (IOException e) {
-      addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, e));
-      return;
-    } catch (RuntimeException e) {
-      if (e.getCause() instanceof IOException io) {
-        addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, io));
-        return;
-      }
-      addProblem("config file " + path + " is not valid YAML: " + ConfigFileErrors.yaml(e));
-      return;
-    }
-    if (root == null) {
-      return;
-    }
-    if (!(root instanceof Map)) {
-      addProblem("config file " + path + " must hold a mapping of keys to values");
-      return;
-    }
-    Map<String, String> flat = new TreeMap<>();
-    flatten("", (Map<?, ?>) root, flat);
-    for (Map.Entry<String, String> e : flat.entrySet()) {
+    for (Map.Entry<String, String> e : ConfigFile.read(path, this::addProblem).entrySet()) {
       String key = e.getKey();
       String hint = hint(catalog.suggestKey(key), "");
       switch (catalog.classify(key)) {
@@ -167,18 +141,6 @@ public final class Settings {
         case OTHER_SERVICE -> ignored.add("'" + key + "' in " + path);
         case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown key '" + key + "' in " + path + hint);
         default -> unread.add("'" + key + "' in " + path + hint);
-      }
-    }
-  }
-
-  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      String key = prefix + e.getKey();
-      Object v = e.getValue();
-      if (v instanceof Map) {
-        flatten(key + ".", (Map<?, ?>) v, out);
-      } else {
-        out.put(key, v == null ? "" : v instanceof List ? String.join(",", ((List<?>) v).stream().map(String::valueOf).toList()) : String.valueOf(v));
       }
     }
   }
