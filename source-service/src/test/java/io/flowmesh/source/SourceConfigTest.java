@@ -25,7 +25,7 @@ class SourceConfigTest {
     keys.addAll(CommonKeys.keys());
     Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
     ns.add("source");
-    Settings s = Settings.load(keys, ns, KnownKeys.otherThan("source"), args, env);
+    Settings s = Settings.load(keys, ns, KnownKeys.program("source"), KnownKeys.readersOtherThan("source"), args, env);
     SourceConfig.from(s);
     return s;
   }
@@ -115,10 +115,12 @@ class SourceConfigTest {
   }
 
   @Test
-  void otherServicesFlagsAreIgnoredLikeTheirEnvironmentVariables() {
+  void otherServicesFlagsAreRefusedNamingTheServiceThatReadsThem() {
     Settings s = load(new String[] {"--map.http.port=9", "--udf.timeout=5s", "--sink.path=/tmp/x"}, Map.of());
-    assertEquals(List.of(), s.problems());
-    assertEquals(List.of("--map.http.port", "--udf.timeout", "--sink.path"), s.ignored());
+    assertEquals(List.of("--map.http.port is a map-service key; this is source-service",
+        "--udf.timeout is a map-service key; this is source-service",
+        "--sink.path is a sink-service key; this is source-service"), s.problems());
+    assertEquals(List.of(), s.ignored());
   }
 
   @Test
