@@ -100,7 +100,7 @@ public final class Settings {
   }
 
   private Settings load(KeyCatalog catalog, String program, String[] args, Map<String, String> env) {
-    Map<String, String> flags = parseFlags(args);
+    Map<String, String> flags = CommandLineFlags.parse(args, this::addProblem);
     String file = flags.remove("config");
     if (file == null) {
       file = env.get("FLOWMESH_CONFIG");
@@ -140,27 +140,6 @@ public final class Settings {
 
   private static String hint(String suggestion, String prefix) {
     return suggestion == null ? "" : " (did you mean " + prefix + suggestion + "?)";
-  }
-
-  private Map<String, String> parseFlags(String[] args) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || a.length() == 2) {
-        addProblem("unexpected argument '" + a + "': flags look like --key=value or --key value");
-        continue;
-      }
-      String body = a.substring(2);
-      int eq = body.indexOf('=');
-      if (eq >= 0) {
-        flags.put(body.substring(0, eq), body.substring(eq + 1));
-      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        flags.put(body, args[++i]);
-      } else {
-        addProblem("flag --" + body + " has no value");
-      }
-    }
-    return flags;
   }
 
   private void loadFile(Path path, KeyCatalog catalog) {
