@@ -42,6 +42,7 @@ public final class Settings {
   /** What another service reads, as given ({@code FLOWMESH_SINK_PATH}), to who reads it ({@code sink-service}, or null). */
   private final Map<String, String> ignored = new LinkedHashMap<>();
   private final List<String> unread = new ArrayList<>();
+  private final Map<String, String> notes = new HashMap<>();
 
   private Settings(List<ConfigKey<?>> keys) {
     for (ConfigKey<?> k : keys) {
@@ -345,10 +346,26 @@ public final class Settings {
    * rather than a default that is not. Where the value came from stays {@link Source#DEFAULT}.
    */
   public void derived(ConfigKey<?> key, String text) {
+    derived(key, text, null);
+  }
+
+  /**
+   * As {@link #derived(ConfigKey, String)}, saying why the value is not the default ({@code capped:
+   * the default 20s is above source.serving.max-timeout=5s}), for {@link #notes()}; null for no note.
+   */
+  public void derived(ConfigKey<?> key, String text, String why) {
     if (sources.get(key.name()) != Source.DEFAULT) {
       throw new IllegalStateException(key.name() + " was set (" + sources.get(key.name()) + "): nothing to derive");
     }
     values.put(key.name(), text);
+    if (why != null) {
+      notes.put(key.name(), why);
+    }
+  }
+
+  /** Why a derived key's value in {@link #effective()} is not its default, by key, sorted: for /status. */
+  public Map<String, String> notes() {
+    return Collections.unmodifiableMap(new TreeMap<>(notes));
   }
 
   /** Where each set key's value came from. */

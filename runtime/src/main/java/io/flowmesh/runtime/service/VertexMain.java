@@ -176,7 +176,7 @@ public abstract class VertexMain<C> {
     }
     PrometheusMeterRegistry registry = MetricsRegistry.create(name(), vertexName);
     AtomicReference<Vertex> running = new AtomicReference<>();
-    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get,
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), settings.notes(), running::get,
         httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       if (collectBeforeServing) {
