@@ -15,8 +15,9 @@ out=docs/configuration.md
   echo
   echo "Precedence: command-line flags (\`--key=value\`) > environment (\`FLOWMESH_…\`) > a YAML file"
   echo "(\`--config FILE\`, or \`FLOWMESH_CONFIG\`) > these defaults. Key \`a.b-c\` is environment variable"
-  echo "\`FLOWMESH_A_B_C\`. A service reads its own namespace and the common keys and ignores other"
-  echo "services' keys; an unknown key in its own namespace stops it with an error naming the key."
+  echo "\`FLOWMESH_A_B_C\`. A service reads its own namespace and the common keys; other services' keys"
+  echo "it ignores in the environment and the file (which may serve every service) and refuses as flags;"
+  echo "an unknown key in its own namespace stops it with an error naming the key."
   echo
   echo "A key ending in \`.*\` (\`source.kafka.client.*\`) passes any property under it to a client library:"
   echo "\`--source.kafka.client.sasl.mechanism=PLAIN\`, or in the file \`source: {kafka: {client: {sasl.mechanism: PLAIN}}}\`."

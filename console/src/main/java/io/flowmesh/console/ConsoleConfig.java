@@ -22,7 +22,8 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
    * as the services do; every problem in one {@link ConfigException}.
    */
   public static ConsoleConfig load(String[] args, Map<String, String> env) throws ConfigException {
-    Settings s = Settings.load(ConsoleKeys.all(), Set.of("console"), KnownKeys.otherThan("console"), args, env);
+    Settings s = Settings.load(ConsoleKeys.all(), Set.of("console"), KnownKeys.program("console"), KnownKeys.readersOtherThan("console"), args,
+        env);
     String specFile = s.get(ConsoleKeys.SPEC);
     String vertices = s.get(ConsoleKeys.VERTICES);
     Map<String, List<HostPort>> addresses = Map.of();

@@ -54,6 +54,14 @@ class ConsoleConfigTest {
   }
 
   @Test
+  void aVertexServicesKeyAsAFlagIsRefusedNamingTheServicesThatReadIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[] {
+        "--console.vertices=in=127.0.0.1:7001", "--map.concurrency=4", "--edge.token=t"}, Map.of("FLOWMESH_SINK_PATH", "/tmp/x")));
+    assertEquals(List.of("--map.concurrency is a map-service key; this is console",
+        "--edge.token is a source-service, map-service and sink-service key; this is console"), e.problems());
+  }
+
+  @Test
   void neitherASpecNorAddressesIsAnError() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[0], Map.of()));
     assertEquals(List.of("set console.spec (a pipeline spec file) or console.vertices (name=host:port,...), or both"), e.problems());

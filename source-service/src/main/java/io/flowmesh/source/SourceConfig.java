@@ -106,12 +106,17 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     Duration max = s.get(SourceKeys.SERVING_MAX_TIMEOUT);
     Duration idle = s.get(CommonKeys.HTTP_IDLE_TIMEOUT);
     // Left at their defaults, the two follow a lowered http.idle-timeout (to 4/5 of it) instead of
-    // stopping a source that does not serve at all; set by the user, they are checked below.
+    // stopping a source that does not serve at all; set by the user, they are checked below. What
+    // they become is what /status shows, with why.
     Duration fit = idle.multipliedBy(4).dividedBy(5);
     if (isDefault(s, SourceKeys.SERVING_MAX_TIMEOUT) && max.compareTo(idle) >= 0) {
+      s.derived(SourceKeys.SERVING_MAX_TIMEOUT, text(fit), "lowered to 4/5 of " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "="
+          + text(idle) + ": the default " + SourceKeys.SERVING_MAX_TIMEOUT.defaultValue() + " is not below it");
       max = fit;
     }
     if (isDefault(s, SourceKeys.SERVING_TIMEOUT) && timeout.compareTo(max) > 0) {
+      s.derived(SourceKeys.SERVING_TIMEOUT, text(max), "capped at " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + text(max)
+          + ": the default " + SourceKeys.SERVING_TIMEOUT.defaultValue() + " is above it");
       timeout = max;
     }
     if ("http".equals(s.get(SourceKeys.TYPE))) {
@@ -174,6 +179,12 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     all.put("heartbeat.interval.ms", Long.toString(heartbeat));
     all.putAll(s.prefixed(SourceKeys.KAFKA_CLIENT));
     return Secrets.maskedWhenPrinted(all);
+  }
+
+  /** A duration as a key's value reads it: {@code 8s}, {@code 19200ms}, {@code 800us}. */
+  static String text(Duration d) {
+    long us = d.toNanos() / 1000;
+    return us % 1_000_000 == 0 ? us / 1_000_000 + "s" : us % 1000 == 0 ? us / 1000 + "ms" : us + "us";
   }
 
   private static boolean isDefault(Settings s, ConfigKey<?> key) {

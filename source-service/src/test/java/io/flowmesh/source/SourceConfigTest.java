@@ -25,7 +25,7 @@ class SourceConfigTest {
     keys.addAll(CommonKeys.keys());
     Set<String> ns = new HashSet<>(CommonKeys.NAMESPACES);
     ns.add("source");
-    Settings s = Settings.load(keys, ns, KnownKeys.otherThan("source"), args, env);
+    Settings s = Settings.load(keys, ns, KnownKeys.program("source"), KnownKeys.readersOtherThan("source"), args, env);
     SourceConfig.from(s);
     return s;
   }
@@ -115,10 +115,12 @@ class SourceConfigTest {
   }
 
   @Test
-  void otherServicesFlagsAreIgnoredLikeTheirEnvironmentVariables() {
+  void otherServicesFlagsAreRefusedNamingTheServiceThatReadsThem() {
     Settings s = load(new String[] {"--map.http.port=9", "--udf.timeout=5s", "--sink.path=/tmp/x"}, Map.of());
-    assertEquals(List.of(), s.problems());
-    assertEquals(List.of("--map.http.port", "--udf.timeout", "--sink.path"), s.ignored());
+    assertEquals(List.of("--map.http.port is a map-service key; this is source-service",
+        "--udf.timeout is a map-service key; this is source-service",
+        "--sink.path is a sink-service key; this is source-service"), s.problems());
+    assertEquals(List.of(), s.ignored());
   }
 
   @Test
@@ -158,6 +160,41 @@ class SourceConfigTest {
     var untouched = SourceConfig.from(load(new String[] {"--source.type=http"}, Map.of())).ingest().serving();
     assertEquals(java.time.Duration.ofSeconds(25), untouched.maxTimeout());
     assertEquals(java.time.Duration.ofSeconds(20), untouched.timeout());
+  }
+
+  @Test
+  void aServingTimeoutCappedAtItsMaximumIsShownAsTheCappedValueWithWhy() {
+    Settings s = load(new String[] {"--source.type=http", "--source.serving.max-timeout=5s"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    assertEquals(java.time.Duration.ofSeconds(5), SourceConfig.from(s).ingest().serving().timeout(), "what the source uses");
+    assertEquals("5s", s.effective().get("source.serving.timeout"), "what /status shows");
+    assertEquals("5s", s.effective().get("source.serving.max-timeout"));
+    assertEquals(Map.of("source.serving.timeout", "capped at source.serving.max-timeout=5s: the default 20s is above it"), s.notes());
+    assertEquals(Settings.Source.DEFAULT, s.source(SourceKeys.SERVING_TIMEOUT), "still the default, worked out");
+  }
+
+  @Test
+  void servingTimeoutsFollowingALoweredHttpIdleTimeoutAreShownAsTheyAreUsedWithWhy() {
+    Settings s = load(new String[] {"--source.type=http", "--http.idle-timeout=24s"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    var serving = SourceConfig.from(s).ingest().serving();
+    assertEquals(java.time.Duration.ofMillis(19_200), serving.maxTimeout());
+    assertEquals("19200ms", s.effective().get("source.serving.max-timeout"));
+    assertEquals("19200ms", s.effective().get("source.serving.timeout"));
+    assertEquals(Map.of("source.serving.max-timeout", "lowered to 4/5 of http.idle-timeout=24s: the default 25s is not below it",
+        "source.serving.timeout", "capped at source.serving.max-timeout=19200ms: the default 20s is above it"), s.notes());
+    Settings untouched = load(new String[] {"--source.type=http", "--source.serving.timeout=3s", "--source.serving.max-timeout=5s"},
+        Map.of());
+    assertEquals("3s", untouched.effective().get("source.serving.timeout"), "set below its maximum: as set");
+    assertEquals(Map.of(), untouched.notes());
+    assertEquals(Map.of(), load(new String[] {"--source.type=http"}, Map.of()).notes(), "the defaults fit: nothing derived");
+  }
+
+  @Test
+  void aDurationIsWrittenAsItsKeyReadsIt() {
+    assertEquals("8s", SourceConfig.text(java.time.Duration.ofSeconds(8)));
+    assertEquals("19200ms", SourceConfig.text(java.time.Duration.ofMillis(19_200)));
+    assertEquals("800us", SourceConfig.text(java.time.Duration.ofNanos(800_000)));
   }
 
 }

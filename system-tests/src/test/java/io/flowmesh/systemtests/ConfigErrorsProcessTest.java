@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a user sees from the real jars when the configuration is wrong: every problem once, exit
- * 2; other services' keys ignored whether flags or environment; what no service reads warned once.
+ * 2; another service's flag refused naming that service; other services' keys in the environment
+ * or the file ignored, said once at INFO; what no service reads warned once.
  */
 class ConfigErrorsProcessTest {
 
@@ -55,10 +56,12 @@ class ConfigErrorsProcessTest {
   }
 
   @Test
-  void otherServicesKeysAreIgnoredAsFlagsAndVariablesAndWhatNoServiceReadsIsWarnedOnce() {
-    Map<String, String> env = Map.of("FLOWMESH_SORCE_RATE", "5", "FLOWMESH_MAP_MODE", "batch-map", "FLOWMESH_SINK_PAHT", "/x");
-    List<String> args = List.of("--source.http.port=0", "--source.edge.port=0", "--source.rate=100",
-        "--map.http.port=9999", "--udf.timeout=5s");
+  void otherServicesKeysAreIgnoredAsVariablesOrInTheFileSaidOnceAndWhatNoServiceReadsIsWarnedOnce() throws Exception {
+    Path shared = dir.resolve("shared.yaml");
+    Files.writeString(shared, "source:\n  rate: 100\nmap:\n  http:\n    port: 9999\n");
+    Map<String, String> env = Map.of("FLOWMESH_SORCE_RATE", "5", "FLOWMESH_MAP_MODE", "batch-map", "FLOWMESH_SINK_PAHT", "/x",
+        "FLOWMESH_CONFIG", shared.toString());
+    List<String> args = List.of("--source.http.port=0", "--source.edge.port=0");
     try (JavaProcess p = JavaProcess.start("source-tolerant", Vertex.SOURCE.jar(), args, env, dir)) {
       p.awaitLog("source started", Duration.ofSeconds(60));
       List<String> warnings = p.logText().lines().filter(l -> l.contains("no Flowmesh service reads")).toList();
@@ -66,8 +69,21 @@ class ConfigErrorsProcessTest {
       assertTrue(warnings.get(0).contains(" WARN "), warnings.get(0));
       assertTrue(warnings.get(0).endsWith("ignoring what no Flowmesh service reads: FLOWMESH_SINK_PAHT (did you mean"
           + " FLOWMESH_SINK_PATH?), FLOWMESH_SORCE_RATE (did you mean FLOWMESH_SOURCE_RATE?)"), warnings.get(0));
+      List<String> others = p.logText().lines().filter(l -> l.contains("other services' settings")).toList();
+      assertEquals(1, others.size(), p.logText());
+      assertTrue(others.get(0).contains(" INFO "), others.get(0));
+      assertTrue(others.get(0).endsWith("source: not reading other services' settings (map-service: 'map.http.port' in " + shared
+          + ", FLOWMESH_MAP_MODE)"), others.get(0));
       assertEquals(143, p.terminate(Duration.ofSeconds(30)).exitCode(), p.logTail(20));
     }
+  }
+
+  @Test
+  void anotherServicesFlagIsRefusedNamingTheServiceThatReadsIt() {
+    assertEquals(List.of("map: invalid configuration:",
+        "  --sink.retry-backoff is a sink-service key; this is map-service",
+        "  --source.rate is a source-service key; this is map-service"),
+        refused(Vertex.MAP, List.of("--check", "--sink.retry-backoff=1s", "--source.rate=5"), Map.of()));
   }
 
   @Test

@@ -1,15 +1,17 @@
 package io.flowmesh.runtime.config;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * What one service owns and what every Flowmesh service knows, to tell apart the keys a layer
- * (flags, environment, file) names: this service's own, another service's (ignored, so one
- * environment can configure them all), and mistakes. A key name ending in a dot is a prefix key
- * ({@link ConfigKey#prefix}): every key under it is that service's.
+ * (flags, environment, file) names: this service's own, another service's (and which service reads
+ * it), and mistakes. What each layer does with them is {@link Settings}'s. A key name ending in a
+ * dot is a prefix key ({@link ConfigKey#prefix}): every key under it is that service's.
  */
 public final class KeyCatalog {
 
@@ -32,6 +34,8 @@ public final class KeyCatalog {
   private final Set<String> knownKeys = new HashSet<>();
   private final Set<String> knownNamespaces = new HashSet<>();
   private final Set<String> knownEnvNames = new HashSet<>();
+  /** Each other service's key name to who reads it ({@code sink-service}); absent when not known. */
+  private final Map<String, String> readers = new HashMap<>();
 
   /**
    * @param ownKeys this service's key names
@@ -39,15 +43,36 @@ public final class KeyCatalog {
    * @param knownKeys the key names of every service (this one's may be left out)
    */
   public KeyCatalog(Set<String> ownKeys, Set<String> ownNamespaces, Set<String> knownKeys) {
+    this(ownKeys, ownNamespaces, withoutReaders(knownKeys));
+  }
+
+  /**
+   * @param ownKeys this service's key names
+   * @param ownNamespaces the first key segments this service owns (its own and the common ones)
+   * @param otherKeys the key names of every other service, each with who reads it ({@code
+   *     sink-service}), or with null when that is not known
+   */
+  public KeyCatalog(Set<String> ownKeys, Set<String> ownNamespaces, Map<String, String> otherKeys) {
     this.ownKeys = Set.copyOf(ownKeys);
     this.ownNamespaces = Set.copyOf(ownNamespaces);
     this.knownKeys.addAll(ownKeys);
-    this.knownKeys.addAll(knownKeys);
+    this.knownKeys.addAll(otherKeys.keySet());
     this.knownNamespaces.addAll(ownNamespaces);
     for (String k : this.knownKeys) {
       knownNamespaces.add(namespace(k));
       knownEnvNames.add(ConfigKey.envName(k));
     }
+    otherKeys.forEach((k, reader) -> {
+      if (reader != null && !ownKeys.contains(k)) {
+        readers.put(k, reader);
+      }
+    });
+  }
+
+  private static Map<String, String> withoutReaders(Set<String> keys) {
+    Map<String, String> out = new HashMap<>();
+    keys.forEach(k -> out.put(k, null));
+    return out;
   }
 
   /** How a dotted key name (from a flag or the file) relates to this service. */
@@ -78,6 +103,36 @@ public final class KeyCatalog {
       return Kind.OTHER_SERVICE;
     }
     return envNamespace(name, knownNamespaces) != null ? Kind.UNKNOWN_IN_OTHER_NAMESPACE : Kind.NO_NAMESPACE;
+  }
+
+  /**
+   * Who reads a key that {@link #classify} finds {@link Kind#OTHER_SERVICE}'s ({@code sink-service}),
+   * or null when that is not known.
+   */
+  public String reader(String key) {
+    return readerOf(key, k -> k);
+  }
+
+  /** Who reads an environment variable that {@link #classifyEnv} finds {@link Kind#OTHER_SERVICE}'s, or null. */
+  public String readerOfEnv(String name) {
+    return readerOf(name, ConfigKey::envName);
+  }
+
+  private String readerOf(String given, UnaryOperator<String> form) {
+    String found = null;
+    int longest = -1;
+    for (Map.Entry<String, String> e : readers.entrySet()) {
+      String name = form.apply(e.getKey());
+      boolean prefix = name.endsWith(".") || name.endsWith("_");
+      if (name.equals(given)) {
+        return e.getValue();
+      }
+      if (prefix && given.length() > name.length() && given.startsWith(name) && name.length() > longest) {
+        found = e.getValue();
+        longest = name.length();
+      }
+    }
+    return found;
   }
 
   /** The own namespace an environment variable falls in, or null. */

@@ -1,10 +1,8 @@
 package io.flowmesh.runtime.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +17,9 @@ import java.util.TreeMap;
  *
  * <p>A service owns some namespaces (the first segment of a key: {@code map}, {@code udf}, and
  * the shared ones such as {@code edge}); a key in one of them that the service does not know is an
- * error, while other services' keys are ignored, so one environment, one YAML file or one set of
- * flags can configure every service (see {@link #load(List, Set, Set, String[], Map)}).
+ * error. Another service's key is ignored in the environment and the file, so one environment or
+ * one YAML file can configure every service, but refused as a flag, which is addressed to this
+ * process alone (see {@link #load(List, Set, String, Map, String[], Map)}).
  *
  * <p>A prefix key ({@link ConfigKey#prefix}, e.g. {@code source.kafka.client.}) takes any key under
  * it from every layer, each full key on its own ({@code --source.kafka.client.sasl.mechanism=PLAIN}
@@ -40,8 +39,10 @@ public final class Settings {
   private final Map<String, Source> sources = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final Map<String, Object> parsed = new HashMap<>();
-  private final List<String> ignored = new ArrayList<>();
+  /** What another service reads, as given ({@code FLOWMESH_SINK_PATH}), to who reads it ({@code sink-service}, or null). */
+  private final Map<String, String> ignored = new LinkedHashMap<>();
   private final List<String> unread = new ArrayList<>();
+  private final Map<String, String> notes = new HashMap<>();
 
   private Settings(List<ConfigKey<?>> keys) {
     for (ConfigKey<?> k : keys) {
@@ -57,128 +58,100 @@ public final class Settings {
    * Merges the layers, knowing only this service's keys: a key in a namespace the service does not
    * own counts as no service's.
    *
-   * @see #load(List, Set, Set, String[], Map)
+   * @see #load(List, Set, String, Map, String[], Map)
    */
   public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, String[] args, Map<String, String> env) {
     return load(keys, namespaces, Set.of(), args, env);
   }
 
   /**
-   * Merges the layers. Problems (unreadable file, unknown keys, a flag without a value) are
-   * recorded for {@link #check()}; what another service reads is listed in {@link #ignored()},
-   * what no service reads in {@link #unread()}.
-   *
-   * <p>The layers treat a key alike: this service's key is used; an unknown key in a namespace
-   * the service owns is an error; another service's key is ignored; a key in another service's
-   * namespace that it does not have is a warning here (that service reports it as an error). A
-   * key in no known namespace is an error as a flag (a flag is addressed to this process) and a
-   * warning in the environment or the file, which other services and versions share.
-   *
-   * @param keys every key the service reads
-   * @param namespaces the first key segments the service owns
-   * @param otherKeys the key names of every other service (for what to ignore and for suggestions)
-   * @param args the command line; {@code --config FILE} names the YAML file
-   * @param env the environment
+   * Merges the layers, knowing the other services' keys but not who reads each: as {@link
+   * #load(List, Set, String, Map, String[], Map)}, messages say "another service" and "this service".
    */
   public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, Set<String> otherKeys, String[] args,
       Map<String, String> env) {
     Settings s = new Settings(keys);
-    KeyCatalog catalog = new KeyCatalog(s.keys.keySet(), namespaces, otherKeys);
-    Map<String, String> flags = s.parseFlags(args);
+    return s.load(new KeyCatalog(s.keys.keySet(), namespaces, otherKeys), null, args, env);
+  }
+
+  /**
+   * Merges the layers. Problems (unreadable file, unknown keys, a flag without a value, a flag of
+   * another service) are recorded for {@link #check()}; what another service reads is listed in
+   * {@link #ignored()}, what no service reads in {@link #unread()}.
+   *
+   * <p>This service's key is used in every layer, and an unknown key in a namespace the service
+   * owns is an error in every layer. The environment and the file may be shared by several services
+   * ({@code scripts/run-local.sh} exports one environment, {@code FLOWMESH_CONFIG} in it names one
+   * file for all): there another service's key is ignored, and a key in another service's namespace
+   * that it does not have, or in no known namespace, is a warning here (the service owning that
+   * namespace reports it as an error). A flag is addressed to this process: another service's key
+   * or a key no service has is an error there, naming who reads it.
+   *
+   * @param keys every key the service reads
+   * @param namespaces the first key segments the service owns
+   * @param program this service as messages name it ({@code map-service})
+   * @param otherKeys the key names of every other service, each with who reads it ({@code sink-service})
+   * @param args the command line; {@code --config FILE} names the YAML file
+   * @param env the environment
+   */
+  public static Settings load(List<ConfigKey<?>> keys, Set<String> namespaces, String program, Map<String, String> otherKeys,
+      String[] args, Map<String, String> env) {
+    Settings s = new Settings(keys);
+    return s.load(new KeyCatalog(s.keys.keySet(), namespaces, otherKeys), program, args, env);
+  }
+
+  private Settings load(KeyCatalog catalog, String program, String[] args, Map<String, String> env) {
+    Map<String, String> flags = CommandLineFlags.parse(args, this::addProblem);
     String file = flags.remove("config");
     if (file == null) {
       file = env.get("FLOWMESH_CONFIG");
     }
     if (file != null && !file.isBlank()) {
-      s.loadFile(Path.of(file), catalog);
+      loadFile(Path.of(file), catalog);
     }
-    s.loadEnv(env, catalog);
+    loadEnv(env, catalog);
     for (Map.Entry<String, String> e : flags.entrySet()) {
       String key = e.getKey();
-      String hint = hint(catalog.suggestKey(key), "--");
       switch (catalog.classify(key)) {
-        case OWN -> s.put(key, e.getValue(), Source.FLAG);
-        case OTHER_SERVICE -> s.ignored.add("--" + key);
-        case UNKNOWN_IN_OTHER_NAMESPACE -> s.unread.add("--" + key + hint);
-        case UNKNOWN_IN_OWN_NAMESPACE -> s.addProblem("unknown flag --" + key + ": this service has no key '" + key + "'"
-            + (hint.isEmpty() ? " (see --help)" : hint));
-        case NO_NAMESPACE -> s.addProblem("unknown flag --" + key + ": no Flowmesh service has a key '" + key + "'"
-            + (hint.isEmpty() ? " (see --help)" : hint));
+        case OWN -> put(key, e.getValue(), Source.FLAG);
+        case OTHER_SERVICE -> {
+          String reader = catalog.reader(key);
+          addProblem("--" + key + " is " + (reader == null ? "another service's key" : "a " + reader + " key")
+              + (program == null ? "; this service does not read it" : "; this is " + program));
+        }
+        case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown flag --" + key + ": this service has no key '" + key + "'"
+            + flagHint(catalog, key));
+        case UNKNOWN_IN_OTHER_NAMESPACE, NO_NAMESPACE -> addProblem("unknown flag --" + key + ": no Flowmesh service has a key '"
+            + key + "'" + flagHint(catalog, key));
         default -> throw new IllegalStateException();
       }
     }
-    return s;
+    return this;
+  }
+
+  /** The suggestion for a flag no key of this service matches, saying whose key it is when it is another service's. */
+  private static String flagHint(KeyCatalog catalog, String key) {
+    String suggestion = catalog.suggestKey(key);
+    if (suggestion == null) {
+      return " (see --help)";
+    }
+    String reader = catalog.classify(suggestion) == KeyCatalog.Kind.OTHER_SERVICE ? catalog.reader(suggestion) : null;
+    return reader == null ? hint(suggestion, "--") : " (did you mean --" + suggestion + ", a " + reader + " key?)";
   }
 
   private static String hint(String suggestion, String prefix) {
     return suggestion == null ? "" : " (did you mean " + prefix + suggestion + "?)";
   }
 
-  private Map<String, String> parseFlags(String[] args) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || a.length() == 2) {
-        addProblem("unexpected argument '" + a + "': flags look like --key=value or --key value");
-        continue;
-      }
-      String body = a.substring(2);
-      int eq = body.indexOf('=');
-      if (eq >= 0) {
-        flags.put(body.substring(0, eq), body.substring(eq + 1));
-      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-        flags.put(body, args[++i]);
-      } else {
-        addProblem("flag --" + body + " has no value");
-      }
-    }
-    return flags;
-  }
-
   private void loadFile(Path path, KeyCatalog catalog) {
-    Object root;
-    try (Reader r = Files.newBufferedReader(path)) {
-      root = StrictYaml.reader().load(r);
-    } catch (IOException e) {
-      addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, e));
-      return;
-    } catch (RuntimeException e) {
-      if (e.getCause() instanceof IOException io) {
-        addProblem("config file " + path + " cannot be read: " + ConfigFileErrors.why(path, io));
-        return;
-      }
-      addProblem("config file " + path + " is not valid YAML: " + ConfigFileErrors.yaml(e));
-      return;
-    }
-    if (root == null) {
-      return;
-    }
-    if (!(root instanceof Map)) {
-      addProblem("config file " + path + " must hold a mapping of keys to values");
-      return;
-    }
-    Map<String, String> flat = new TreeMap<>();
-    flatten("", (Map<?, ?>) root, flat);
-    for (Map.Entry<String, String> e : flat.entrySet()) {
+    for (Map.Entry<String, String> e : ConfigFile.read(path, this::addProblem).entrySet()) {
       String key = e.getKey();
       String hint = hint(catalog.suggestKey(key), "");
       switch (catalog.classify(key)) {
         case OWN -> put(key, e.getValue(), Source.FILE);
-        case OTHER_SERVICE -> ignored.add("'" + key + "' in " + path);
+        case OTHER_SERVICE -> ignored.put("'" + key + "' in " + path, catalog.reader(key));
         case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown key '" + key + "' in " + path + hint);
         default -> unread.add("'" + key + "' in " + path + hint);
-      }
-    }
-  }
-
-  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out) {
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      String key = prefix + e.getKey();
-      Object v = e.getValue();
-      if (v instanceof Map) {
-        flatten(key + ".", (Map<?, ?>) v, out);
-      } else {
-        out.put(key, v == null ? "" : v instanceof List ? String.join(",", ((List<?>) v).stream().map(String::valueOf).toList()) : String.valueOf(v));
       }
     }
   }
@@ -208,7 +181,7 @@ public final class Settings {
       }
       String hint = hint(catalog.suggestEnv(name), "");
       switch (catalog.classifyEnv(name)) {
-        case OTHER_SERVICE -> ignored.add(name);
+        case OTHER_SERVICE -> ignored.put(name, catalog.readerOfEnv(name));
         case UNKNOWN_IN_OWN_NAMESPACE -> addProblem("unknown environment variable " + name + ": no "
             + catalog.ownNamespaceOfEnv(name) + ".* key has that name" + hint);
         default -> unread.add(name + hint);
@@ -235,16 +208,27 @@ public final class Settings {
 
   /**
    * What another service reads and this one ignores, as given: {@code FLOWMESH_MAP_MODE},
-   * {@code --map.mode}, {@code 'map.mode' in FILE}.
+   * {@code 'map.mode' in FILE} (never a flag: another service's flag is a problem).
    */
   public List<String> ignored() {
-    return List.copyOf(ignored);
+    return List.copyOf(ignored.keySet());
   }
 
   /**
-   * What no service reads (from the environment, the file, or a flag in another service's
-   * namespace), each with a suggestion when a known key is close: {@code FLOWMESH_SORCE_RATE (did
-   * you mean FLOWMESH_SOURCE_RATE?)}.
+   * {@link #ignored()} by who reads it, in order of first appearance: {@code sink-service} to
+   * {@code ['sink.path' in FILE, FLOWMESH_SINK_TYPE]}; {@code another service} for what the load
+   * was not told the reader of.
+   */
+  public Map<String, List<String>> ignoredByReader() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    ignored.forEach((what, reader) -> out.computeIfAbsent(reader == null ? "another service" : reader, r -> new ArrayList<>()).add(what));
+    out.replaceAll((reader, what) -> List.copyOf(what));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * What no service reads, from the environment or the file, each with a suggestion when a known
+   * key is close: {@code FLOWMESH_SORCE_RATE (did you mean FLOWMESH_SOURCE_RATE?)}.
    */
   public List<String> unread() {
     return List.copyOf(unread);
@@ -362,10 +346,26 @@ public final class Settings {
    * rather than a default that is not. Where the value came from stays {@link Source#DEFAULT}.
    */
   public void derived(ConfigKey<?> key, String text) {
+    derived(key, text, null);
+  }
+
+  /**
+   * As {@link #derived(ConfigKey, String)}, saying why the value is not the default ({@code capped:
+   * the default 20s is above source.serving.max-timeout=5s}), for {@link #notes()}; null for no note.
+   */
+  public void derived(ConfigKey<?> key, String text, String why) {
     if (sources.get(key.name()) != Source.DEFAULT) {
       throw new IllegalStateException(key.name() + " was set (" + sources.get(key.name()) + "): nothing to derive");
     }
     values.put(key.name(), text);
+    if (why != null) {
+      notes.put(key.name(), why);
+    }
+  }
+
+  /** Why a derived key's value in {@link #effective()} is not its default, by key, sorted: for /status. */
+  public Map<String, String> notes() {
+    return Collections.unmodifiableMap(new TreeMap<>(notes));
   }
 
   /** Where each set key's value came from. */

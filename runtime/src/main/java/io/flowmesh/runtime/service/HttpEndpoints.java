@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,23 +32,37 @@ public final class HttpEndpoints {
   private final String vertexName;
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> config;
+  private final Map<String, String> configNotes;
   private final Supplier<Vertex> vertex;
   private final BearerToken token;
   private int port = -1;
 
   /**
+   * As {@link #HttpEndpoints(Vertx, String, String, PrometheusMeterRegistry, Map, Map, Supplier, BearerToken)}
+   * without notes on the config.
+   */
+  public HttpEndpoints(Vertx vertx, String service, String vertexName, PrometheusMeterRegistry registry,
+      Map<String, String> config, Supplier<Vertex> vertex, BearerToken token) {
+    this(vertx, service, vertexName, registry, config, Map.of(), vertex, token);
+  }
+
+  /**
    * @param service the service's kind: source, map or sink
    * @param vertexName the vertex's name ({@code vertex.name})
+   * @param config the effective config, key to value, that {@code /status} shows as {@code config}
+   * @param configNotes why some of those values are not what was set or the default, key to note,
+   *     shown as {@code configNotes} when there is any
    * @param vertex the running vertex, or null while it is starting (then not ready)
    * @param token the token {@code /metrics} and {@code /status} require, or null for none
    */
   public HttpEndpoints(Vertx vertx, String service, String vertexName, PrometheusMeterRegistry registry,
-      Map<String, String> config, Supplier<Vertex> vertex, BearerToken token) {
+      Map<String, String> config, Map<String, String> configNotes, Supplier<Vertex> vertex, BearerToken token) {
     this.vertx = vertx;
     this.service = service;
     this.vertexName = vertexName;
     this.registry = registry;
     this.config = config;
+    this.configNotes = Map.copyOf(configNotes);
     this.vertex = vertex;
     this.token = token;
   }
@@ -134,6 +149,9 @@ public final class HttpEndpoints {
     Vertex v = vertex.get();
     JsonObject base = new JsonObject().put("service", service).put("vertex", vertexName).put("httpPort", port).put("config", new JsonObject(Map.copyOf(config).entrySet().stream()
         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (Object) e.getValue()))));
+    if (!configNotes.isEmpty()) {
+      base.put("configNotes", new JsonObject(new TreeMap<String, Object>(configNotes)));
+    }
     if (v == null) {
       json(ctx, 200, base.put("state", "starting"));
       return;

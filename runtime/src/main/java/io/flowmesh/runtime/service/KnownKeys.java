@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -46,6 +47,34 @@ public final class KnownKeys {
     });
     CommonKeys.keys().forEach(k -> out.add(k.name()));
     return out;
+  }
+
+  /** The program a service kind runs as, as messages name it: {@code map-service}, {@code console}. */
+  public static String program(String kind) {
+    return kind.equals("console") ? "console" : kind + "-service";
+  }
+
+  /**
+   * The keys of every service other than {@code kind}, common keys included, each with who reads
+   * it: {@code sink.path} to {@code sink-service}, a common key (for the console) to {@code
+   * source-service, map-service and sink-service}.
+   */
+  public static Map<String, String> readersOtherThan(String kind) {
+    Map<String, List<String>> readers = new TreeMap<>();
+    BY_SERVICE.forEach((service, keys) -> {
+      if (!service.equals(kind)) {
+        keys.forEach(k -> readers.computeIfAbsent(k, x -> new ArrayList<>()).add(program(service)));
+      }
+    });
+    for (String vertex : List.of("source", "map", "sink")) {
+      if (!vertex.equals(kind)) {
+        CommonKeys.keys().forEach(k -> readers.computeIfAbsent(k.name(), x -> new ArrayList<>()).add(program(vertex)));
+      }
+    }
+    Map<String, String> out = new TreeMap<>();
+    readers.forEach((k, who) -> out.put(k, who.size() == 1 ? who.get(0)
+        : String.join(", ", who.subList(0, who.size() - 1)) + " and " + who.get(who.size() - 1)));
+    return Collections.unmodifiableMap(out);
   }
 
   /** The keys listed for {@code kind}. */

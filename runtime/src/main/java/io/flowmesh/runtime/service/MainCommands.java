@@ -41,8 +41,8 @@ public final class MainCommands {
         }
         case "--help", "-h" -> {
           System.out.println("Usage: java -jar " + jar + " [--config FILE] [--key=value ...] [--check] | --help | --version\n\n"
-              + "--check: validate the configuration as a start does, print one line and exit 0, or every problem and exit 2;"
-              + " start nothing.\n\nKeys:");
+              + "--check: validate the configuration as a start does: say it is valid and exit 0,"
+              + " or print every problem and exit 2; start nothing.\n\nKeys:");
           System.out.print(KeyReference.help(keys));
           return true;
         }

@@ -107,6 +107,25 @@ public abstract class VertexMain<C> {
     return load(args, env).common().vertexName();
   }
 
+  /**
+   * What {@code --check} prints for a valid config: that it is valid, then what the config holds
+   * that this service does not read (what no service reads; other services' keys in the
+   * environment or the file), each line starting with the service's kind.
+   *
+   * @throws ConfigException when the config is invalid, with every problem
+   */
+  public final List<String> checkReport(String[] args, Map<String, String> env) throws ConfigException {
+    Loaded<C> loaded = load(args, env);
+    List<String> lines = new ArrayList<>();
+    lines.add(name() + ": configuration of vertex '" + loaded.common().vertexName() + "' is valid");
+    for (String note : new String[] {unreadNote(loaded.settings()), othersNote(loaded.settings())}) {
+      if (note != null) {
+        lines.add(name() + ": " + note);
+      }
+    }
+    return lines;
+  }
+
   /** What {@link #load} read and checked: the settings, the common keys, the service's record, the HTTP token. */
   private record Loaded<C>(Settings settings, Common common, C config, String httpToken) {
   }
@@ -115,7 +134,7 @@ public abstract class VertexMain<C> {
   private Loaded<C> load(String[] args, Map<String, String> env) throws ConfigException {
     Set<String> ns = new HashSet<>(namespaces());
     ns.addAll(CommonKeys.NAMESPACES);
-    Settings settings = Settings.load(allKeys(), ns, KnownKeys.otherThan(name()), args, env);
+    Settings settings = Settings.load(allKeys(), ns, KnownKeys.program(name()), KnownKeys.readersOtherThan(name()), args, env);
     Common common = Common.from(settings, name());
     common.edge().tls().problems("tls", servesEdge()).forEach(settings::problem);
     String httpToken = settings.get(CommonKeys.HTTP_TOKEN);
@@ -141,11 +160,13 @@ public abstract class VertexMain<C> {
     MainCommands.setLogLevel(common.logLevel());
     String vertexName = common.vertexName();
     this.vertexName = vertexName;
-    if (!settings.unread().isEmpty()) {
-      LOG.warn("{}: ignoring what no Flowmesh service reads: {}", vertexName, String.join(", ", settings.unread()));
+    String unread = unreadNote(settings);
+    if (unread != null) {
+      LOG.warn("{}: {}", vertexName, unread);
     }
-    if (!settings.ignored().isEmpty()) {
-      LOG.debug("{}: ignoring other services' keys: {}", vertexName, String.join(", ", settings.ignored()));
+    String others = othersNote(settings);
+    if (others != null) {
+      LOG.info("{}: {}", vertexName, others);
     }
     WarmUp.run(common.nativeTransport());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(common.eventLoops())
@@ -155,7 +176,7 @@ public abstract class VertexMain<C> {
     }
     PrometheusMeterRegistry registry = MetricsRegistry.create(name(), vertexName);
     AtomicReference<Vertex> running = new AtomicReference<>();
-    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), running::get,
+    HttpEndpoints http = new HttpEndpoints(vertx, name(), vertexName, registry, settings.effective(), settings.notes(), running::get,
         httpToken == null || httpToken.isBlank() ? null : new BearerToken(httpToken));
     Future<Launched> started = start(vertx, config, common, registry).compose(vertex -> {
       if (collectBeforeServing) {
@@ -180,6 +201,29 @@ public abstract class VertexMain<C> {
     }
   }
 
+  /**
+   * What no service reads, in the environment or the file (a typo, or a key of another version):
+   * one line, or null when there is none. A start logs it as a warning, {@code --check} prints it.
+   */
+  private static String unreadNote(Settings settings) {
+    return settings.unread().isEmpty() ? null : "ignoring what no Flowmesh service reads: " + String.join(", ", settings.unread());
+  }
+
+  /**
+   * The other services' keys in the environment or the file, which this service does not read, by
+   * service: one line, or null when there are none. Expected where one environment or file serves
+   * every service (run-local.sh), a misplaced key elsewhere: a start logs it at INFO, {@code
+   * --check} prints it.
+   */
+  private static String othersNote(Settings settings) {
+    if (settings.ignored().isEmpty()) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    settings.ignoredByReader().forEach((reader, what) -> parts.add(reader + ": " + String.join(", ", what)));
+    return "not reading other services' settings (" + String.join("; ", parts) + ")";
+  }
+
   /** The start failed after the config was valid; the message already says "{@code <vertex>} failed to start: why". */
   private static final class StartFailure extends IllegalStateException {
 
@@ -192,8 +236,8 @@ public abstract class VertexMain<C> {
 
   /**
    * For a service's {@code main}: launch, then wait for SIGTERM and stop gracefully; with {@code
-   * --check}, only load and validate the config ({@link #check}): one line and exit 0 when it is
-   * valid, the invalid-configuration report and exit 2 when not.
+   * --check}, only load and validate the config ({@link #checkReport}): that it is valid (and what
+   * it does not read) and exit 0, or the invalid-configuration report and exit 2.
    */
   public final void main(String[] args) {
     if (MainCommands.answered(args, name() + "-service", name() + "-service.jar", allKeys())) {
@@ -201,8 +245,7 @@ public abstract class VertexMain<C> {
     }
     if (MainCommands.wantsCheck(args)) {
       try {
-        String vertex = check(MainCommands.withoutCheck(args), System.getenv());
-        System.out.println(name() + ": configuration of vertex '" + vertex + "' is valid");
+        checkReport(MainCommands.withoutCheck(args), System.getenv()).forEach(System.out::println);
       } catch (ConfigException e) {
         MainCommands.exitInvalid(name(), e);
       }

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Flags, environment and file treat a key alike: this service's is used, another service's is
- * ignored, an unknown one in an owned namespace is an error, what no service reads is a warning
- * (an error as a flag in no known namespace).
+ * Environment and file, which several services may share, treat a key alike: this service's is
+ * used, another service's is ignored, an unknown one in an owned namespace is an error, what no
+ * service reads is a warning. A flag is addressed to this process: anything but this service's key
+ * is an error there, naming the service that reads it.
  */
 class OtherServicesKeysTest {
 
@@ -39,13 +40,44 @@ class OtherServicesKeysTest {
   }
 
   @Test
-  void anotherServicesKeyIsIgnoredAsAFlagAnEnvironmentVariableOrAFileKey() throws Exception {
-    Settings s = load("sink:\n  type: file\n", Map.of("FLOWMESH_SINK_PATH", "/tmp/x"),
-        "--source.http.port=9", "--map.concurrency=7");
+  void anotherServicesKeyIsIgnoredAsAnEnvironmentVariableOrAFileKey() throws Exception {
+    Settings s = load("sink:\n  type: file\n", Map.of("FLOWMESH_SINK_PATH", "/tmp/x"), "--map.concurrency=7");
     s.check();
     assertEquals(7, s.get(SettingsTest.CONCURRENCY));
-    assertEquals(List.of("'sink.type' in " + dir.resolve("c.yaml"), "FLOWMESH_SINK_PATH", "--source.http.port"), s.ignored());
+    assertEquals(List.of("'sink.type' in " + dir.resolve("c.yaml"), "FLOWMESH_SINK_PATH"), s.ignored());
     assertEquals(List.of(), s.unread());
+  }
+
+  @Test
+  void anotherServicesKeyAsAFlagIsRefusedWhileItsFileKeyAndVariableAreNot() throws Exception {
+    Settings s = load("sink:\n  type: file\n", Map.of("FLOWMESH_SINK_PATH", "/tmp/x"), "--source.http.port=9", "--map.concurrency=7");
+    assertEquals(List.of("--source.http.port is another service's key; this service does not read it"), s.problems());
+    assertEquals(7, s.get(SettingsTest.CONCURRENCY), "this service's flags still count");
+    assertEquals(List.of("'sink.type' in " + dir.resolve("c.yaml"), "FLOWMESH_SINK_PATH"), s.ignored());
+  }
+
+  @Test
+  void anotherServicesFlagIsRefusedNamingTheServiceThatReadsItAndThisOne() {
+    Map<String, String> readers = Map.of("source.rate", "source-service", "sink.retry-backoff", "sink-service",
+        "sink.kafka.client.", "sink-service");
+    Settings s = Settings.load(KEYS, NS, "map-service", readers, new String[] {"--sink.retry-backoff=1s", "--source.rate=5",
+        "--sink.kafka.client.acks=all"}, Map.of());
+    assertEquals(List.of("--sink.retry-backoff is a sink-service key; this is map-service",
+        "--source.rate is a source-service key; this is map-service",
+        "--sink.kafka.client.acks is a sink-service key; this is map-service"), s.problems());
+  }
+
+  @Test
+  void otherServicesKeysInTheEnvironmentAndTheFileAreListedByTheServiceThatReadsThem() throws Exception {
+    Path file = dir.resolve("all.yaml");
+    Files.writeString(file, "sink:\n  retry-backoff: 1s\nsource:\n  rate: 5\n");
+    Map<String, String> readers = Map.of("source.rate", "source-service", "sink.retry-backoff", "sink-service",
+        "sink.kafka.client.", "sink-service");
+    Settings s = Settings.load(KEYS, NS, "map-service", readers, new String[] {"--config", file.toString()},
+        Map.of("FLOWMESH_SINK_KAFKA_CLIENT_ACKS", "all", "FLOWMESH_SOURCE_RATE", "9"));
+    assertEquals(List.of(), s.problems());
+    assertEquals(Map.of("sink-service", List.of("'sink.retry-backoff' in " + file, "FLOWMESH_SINK_KAFKA_CLIENT_ACKS"),
+        "source-service", List.of("'source.rate' in " + file, "FLOWMESH_SOURCE_RATE")), s.ignoredByReader());
   }
 
   @Test
@@ -72,11 +104,15 @@ class OtherServicesKeysTest {
   }
 
   @Test
-  void aFlagInAnotherServicesNamespaceThatItDoesNotHaveWarnsWhileOneInNoKnownNamespaceIsAnError() throws Exception {
+  void aFlagThatNoServiceHasIsAnErrorInAnotherServicesNamespaceToo() throws Exception {
     Settings s = load(null, Map.of(), "--sink.pahth=/x", "--sorce.rate=5");
-    assertEquals(List.of("--sink.pahth (did you mean --sink.path?)"), s.unread());
-    assertEquals(List.of("unknown flag --sorce.rate: no Flowmesh service has a key 'sorce.rate' (did you mean --source.rate?)"),
-        s.problems());
+    assertEquals(List.of("unknown flag --sink.pahth: no Flowmesh service has a key 'sink.pahth' (did you mean --sink.path?)",
+        "unknown flag --sorce.rate: no Flowmesh service has a key 'sorce.rate' (did you mean --source.rate?)"), s.problems());
+    assertEquals(List.of(), s.unread());
+    Settings named = Settings.load(KEYS, NS, "map-service", Map.of("sink.path", "sink-service"), new String[] {"--sink.pahth=/x"},
+        Map.of());
+    assertEquals(List.of("unknown flag --sink.pahth: no Flowmesh service has a key 'sink.pahth'"
+        + " (did you mean --sink.path, a sink-service key?)"), named.problems());
   }
 
   @Test

@@ -109,11 +109,10 @@ class PrefixKeysTest {
   }
 
   @Test
-  void anotherServicesPrefixedPropertiesAreIgnoredInEveryLayer() throws Exception {
+  void anotherServicesPrefixedPropertiesAreIgnoredInTheFileAndTheEnvironmentAndRefusedAsFlags() throws Exception {
     Settings s = load("sink:\n  client:\n    acks: all\n", Map.of("FLOWMESH_SINK_CLIENT_LINGER_MS", "5"), "--sink.client.client.id=x");
-    s.check();
-    assertEquals(List.of("'sink.client.acks' in " + dir.resolve("c.yaml"), "FLOWMESH_SINK_CLIENT_LINGER_MS", "--sink.client.client.id"),
-        s.ignored());
+    assertEquals(List.of("--sink.client.client.id is another service's key; this service does not read it"), s.problems());
+    assertEquals(List.of("'sink.client.acks' in " + dir.resolve("c.yaml"), "FLOWMESH_SINK_CLIENT_LINGER_MS"), s.ignored());
     assertEquals(List.of(), s.unread());
   }
 

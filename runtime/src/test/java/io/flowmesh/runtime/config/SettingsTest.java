@@ -36,6 +36,19 @@ class SettingsTest {
   }
 
   @Test
+  void aDerivedValueIsWhatEffectiveShowsWithItsNoteAndOnlyAKeyLeftAtItsDefaultCanBeDerived() {
+    Settings s = Settings.load(KEYS, NS, new String[] {"--map.concurrency=9"}, Map.of());
+    s.derived(TIMEOUT, "5s", "capped at udf.max-timeout=5s: the default 30s is above it");
+    s.derived(MODE, "batch-map");
+    assertEquals("5s", s.effective().get("udf.timeout"));
+    assertEquals("batch-map", s.effective().get("map.mode"));
+    assertEquals(Map.of("udf.timeout", "capped at udf.max-timeout=5s: the default 30s is above it"), s.notes());
+    assertEquals(Settings.Source.DEFAULT, s.source(TIMEOUT));
+    assertThrows(IllegalStateException.class, () -> s.derived(CONCURRENCY, "1", "set by a flag"));
+    assertEquals("9", s.effective().get("map.concurrency"));
+  }
+
+  @Test
   void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(file, "map:\n  concurrency: 7\n  mode: batch-map\nudf:\n  timeout: 2s\n");

@@ -80,6 +80,19 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void statusShowsNotesOnTheConfigOnlyWhenThereAreAny() throws Exception {
+    assertEquals(null, new JsonObject(send("GET", "/status", "Authorization", "Bearer " + TOKEN).body()).getJsonObject("configNotes"));
+    HttpEndpoints noted = new HttpEndpoints(vertx, "test", "test", MetricsRegistry.create("test", "test"), Map.of("a.b", "5s"),
+        Map.of("a.b", "capped at a.max=5s: the default 20s is above it"), () -> null, null);
+    int notedPort = OnLoop.await(noted.listen(noted.router(), "127.0.0.1", 0, Duration.ofSeconds(30)), 10_000);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + notedPort + "/status"))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    JsonObject status = new JsonObject(r.body());
+    assertEquals("5s", status.getJsonObject("config").getString("a.b"), r.body());
+    assertEquals("capped at a.max=5s: the default 20s is above it", status.getJsonObject("configNotes").getString("a.b"), r.body());
+  }
+
+  @Test
   void livezAndReadyzStayOpenForProbes() throws Exception {
     assertEquals(200, send("GET", "/livez").statusCode());
     HttpResponse<String> ready = send("GET", "/readyz");

@@ -13,10 +13,13 @@ import io.flowmesh.runtime.config.Types;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --check}: the config loaded and validated as a start does, every problem at once, nothing started. */
 class VertexMainCheckTest {
@@ -78,6 +81,28 @@ class VertexMainCheckTest {
     assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("http.token=") && p.contains("must not be blank")), e.problems().toString());
     ConfigException own = assertThrows(ConfigException.class, () -> new CheckedOnly().check(new String[] {"--source.count=13"}, Map.of()));
     assertEquals(List.of("source.count='13' (from --source.count): unlucky (a check of the service's own configure)"), own.problems());
+  }
+
+  @Test
+  void anotherServicesFlagIsRefusedNamingTheServiceThatReadsIt() {
+    ConfigException e = assertThrows(ConfigException.class, () -> new CheckedOnly().check(
+        new String[] {"--map.concurrency=5", "--udf.timeout=1s", "--sink.retry-backoff=1s", "--source.count=5"}, Map.of()));
+    assertEquals(List.of("--map.concurrency is a map-service key; this is source-service",
+        "--udf.timeout is a map-service key; this is source-service",
+        "--sink.retry-backoff is a sink-service key; this is source-service"), e.problems());
+  }
+
+  @Test
+  void theCheckReportSaysValidThenWhatNoServiceReadsAndTheOtherServicesSettingsItDoesNotRead(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("all.yaml");
+    Files.writeString(file, "source:\n  count: 5\nsink:\n  retry-backoff: 1s\nmap:\n  concurrency: 8\n");
+    List<String> report = new CheckedOnly().checkReport(new String[] {"--config", file.toString()},
+        Map.of("FLOWMESH_SINK_PATH", "/tmp/out", "FLOWMESH_MAP_CONCURENCY", "5"));
+    assertEquals(List.of("source: configuration of vertex 'source' is valid",
+        "source: ignoring what no Flowmesh service reads: FLOWMESH_MAP_CONCURENCY (did you mean FLOWMESH_MAP_CONCURRENCY?)",
+        "source: not reading other services' settings (map-service: 'map.concurrency' in " + file + "; sink-service: 'sink.retry-backoff' in "
+            + file + ", FLOWMESH_SINK_PATH)"), report);
+    assertEquals(List.of("source: configuration of vertex 'source' is valid"), new CheckedOnly().checkReport(new String[0], Map.of()));
   }
 
   @Test
