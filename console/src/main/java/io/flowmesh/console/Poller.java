@@ -135,18 +135,37 @@ final class Poller {
       vertices.add(j);
     }
     List<String[]> pairs = edges.stream().map(e -> new String[] {e.from(), e.to()}).toList();
+    return new JsonObject().put("pipeline", topology.name()).put("time", System.currentTimeMillis())
+        .put("intervalMs", interval.toMillis()).put("vertices", vertices).put("edges", readings.edges(edges, lastScrapes, now))
+        .put("layout", layout(pairs));
+  }
+
+  /**
+   * The drawing: each vertex's place, each edge's label (a line for its condition, if it has one,
+   * then its rate and its credit and queue), the sizes, and the extent of it all: labels may reach
+   * above the top box ({@code top} below 0) or below the bottom one.
+   */
+  private JsonObject layout(List<String[]> pairs) {
+    Map<String, Layout.Place> placed = Layout.of(topology.vertices().stream().map(Topology.Vertex::name).toList(), pairs);
     JsonObject places = new JsonObject();
     int width = 0;
+    int top = 0;
     int height = 0;
-    for (Layout.Place p : Layout.of(topology.vertices().stream().map(Topology.Vertex::name).toList(), pairs).values()) {
+    for (Layout.Place p : placed.values()) {
       places.put(p.name(), new JsonObject().put("x", p.x()).put("y", p.y()).put("layer", p.layer()).put("row", p.row()));
       width = Math.max(width, p.x() + Layout.WIDTH);
       height = Math.max(height, p.y() + Layout.HEIGHT);
     }
-    return new JsonObject().put("pipeline", topology.name()).put("time", System.currentTimeMillis())
-        .put("intervalMs", interval.toMillis()).put("vertices", vertices).put("edges", readings.edges(edges, lastScrapes, now))
-        .put("layout", new JsonObject().put("places", places).put("width", width).put("height", height)
-            .put("boxWidth", Layout.WIDTH).put("boxHeight", Layout.HEIGHT));
+    JsonArray labels = new JsonArray();
+    for (Layout.Label l : Layout.labels(placed, pairs, edges.stream().map(e -> e.condition() == null ? 2 : 3).toList())) {
+      labels.add(new JsonObject().put("from", l.from()).put("to", l.to()).put("x", l.x()).put("y", l.y()).put("height", l.height()));
+      width = Math.max(width, l.x() + Layout.LABEL_WIDTH / 2);
+      top = Math.min(top, l.y());
+      height = Math.max(height, l.y() + l.height());
+    }
+    return new JsonObject().put("places", places).put("labels", labels).put("width", width).put("top", top).put("height", height)
+        .put("boxWidth", Layout.WIDTH).put("boxHeight", Layout.HEIGHT).put("labelLine", Layout.LABEL_LINE)
+        .put("labelWidth", Layout.LABEL_WIDTH);
   }
 
   /** Records the problems that appeared in this poll (not those still there from the last) in the vertex's last errors. */

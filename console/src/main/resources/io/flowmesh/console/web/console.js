@@ -50,18 +50,38 @@ function vertexLines(v) {
   return lines;
 }
 
+// Sets text element t to `text`, cut with '…' where it is wider than `width` (measured as drawn,
+// so t must be on the page); the whole text (or `full`) is then its tooltip.
+function fit(t, text, width, full) {
+  t.textContent = text;
+  if (t.getComputedTextLength() > width) {
+    let lo = 0, hi = text.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      t.textContent = text.slice(0, mid) + '…';
+      if (t.getComputedTextLength() <= width) lo = mid; else hi = mid - 1;
+    }
+    t.textContent = text.slice(0, lo).trimEnd() + '…';
+    full = full || text;
+  }
+  if (full && full !== t.textContent) el('title', {}, t).textContent = full;
+}
+
 function drawGraph(s) {
   const svg = document.getElementById('graph');
   const L = s.layout;
   const pad = 30;
+  const top = L.top || 0;
   svg.setAttribute('width', L.width + 2 * pad);
-  svg.setAttribute('height', L.height + 2 * pad);
-  svg.setAttribute('viewBox', `${-pad} ${-pad} ${L.width + 2 * pad} ${L.height + 2 * pad}`);
+  svg.setAttribute('height', L.height - top + 2 * pad);
+  svg.setAttribute('viewBox', `${-pad} ${top - pad} ${L.width + 2 * pad} ${L.height - top + 2 * pad}`);
   const gv = document.getElementById('vertices');
   const ge = document.getElementById('edges');
   gv.replaceChildren();
   ge.replaceChildren();
   const W = L.boxWidth, H = L.boxHeight;
+  const labels = {};
+  (L.labels || []).forEach(l => { labels[`${l.from}->${l.to}`] = l; });
   for (const e of s.edges) {
     const a = L.places[e.from], b = L.places[e.to];
     if (!a || !b) continue;
@@ -69,16 +89,16 @@ function drawGraph(s) {
     const mx = (x1 + x2) / 2;
     const g = el('g', { class: `edge ${e.state}`, 'data-edge': `${e.from}->${e.to}`, 'data-state': e.state }, ge);
     el('path', { d: `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2 - 2} ${y2}`, 'marker-end': 'url(#arrow)' }, g);
-    let ty = (y1 + y2) / 2 - 22;
-    if (e.condition) {
-      const c = el('text', { x: mx, y: ty, 'text-anchor': 'middle', class: 'cond' }, g);
-      c.textContent = `tags ${e.condition}`;
-      ty += 13;
-    }
-    const t = el('text', { x: mx, y: ty, 'text-anchor': 'middle', class: 'rate' }, g);
-    t.textContent = e.state === 'unknown' ? '' : `${num(e.rate, 1)}/s`;
-    const c2 = el('text', { x: mx, y: ty + 13, 'text-anchor': 'middle', class: 'credit' }, g);
-    c2.textContent = e.state === 'unknown' ? '' : `credit ${num(e.credit)} · queued ${num(e.queued)}`;
+    const label = labels[`${e.from}->${e.to}`];
+    if (!label) continue;
+    const texts = [];
+    if (e.condition) texts.push({ text: `tags ${e.condition}`, cls: 'cond' });
+    texts.push({ text: e.state === 'unknown' ? '' : `${num(e.rate, 1)}/s`, cls: 'rate' });
+    texts.push({ text: e.state === 'unknown' ? '' : `credit ${num(e.credit)} · queued ${num(e.queued)}`, cls: 'credit' });
+    texts.forEach((line, i) => {
+      const t = el('text', { x: label.x, y: label.y + 10 + i * L.labelLine, 'text-anchor': 'middle', class: line.cls }, g);
+      fit(t, line.text, L.labelWidth);
+    });
   }
   for (const v of s.vertices) {
     const p = L.places[v.name];
