@@ -35,7 +35,7 @@ public final class Layout {
 
   /** The size of a vertex's box and the gaps between boxes, in pixels. */
   public static final int WIDTH = 250;
-  public static final int HEIGHT = 150;
+  public static final int HEIGHT = 165;
   public static final int GAP_X = 170;
   public static final int GAP_Y = 40;
   /** The height of one line of an edge's label, the space kept between two labels, and the widest a label may be. */

@@ -24,19 +24,16 @@ function ms(v) {
   return v >= 1000 ? (v / 1000).toFixed(1) + ' s' : v.toFixed(1) + ' ms';
 }
 
-function short(s, n) {
-  return s && s.length > n ? s.slice(0, n - 1) + '…' : (s || '');
-}
-
+// A vertex's lines: {text, cls}; a reason or an error ({wrap: true}) may take several lines of its box.
 function vertexLines(v) {
   const lines = [];
   lines.push({ text: `${v.kind || '?'} · ${v.up}/${v.replicas} up · ${v.ready ? 'ready' : 'not ready'}`, cls: 'kind' });
   if (v.state === 'down') {
     lines.push({ text: 'DOWN', cls: 'state-down' });
-    (v.problems || []).slice(0, 2).forEach(p => lines.push({ text: short(p, 40), cls: 'state-down' }));
+    (v.problems || []).forEach(p => lines.push({ text: p, cls: 'state-down', wrap: true }));
     return lines;
   }
-  if (!v.ready && v.readyReason) lines.push({ text: short(v.readyReason, 40), cls: 'kind' });
+  if (!v.ready && v.readyReason) lines.push({ text: v.readyReason, cls: 'kind', wrap: true });
   lines.push({ text: `in ${num(v.inRate, 1)}/s · out ${num(v.outRate, 1)}/s`, cls: 'rates' });
   if (v.inputCapacity) lines.push({ text: `input buffer ${num(v.inputBuffer)}/${num(v.inputCapacity)} · unacked ${num(v.inputUnacked)}` });
   if (v.outQueueCapacity) lines.push({ text: `out queue ${num(v.outQueue)}/${num(v.outQueueCapacity)} · unacked ${num(v.outUnacked)}` });
@@ -65,6 +62,51 @@ function fit(t, text, width, full) {
     full = full || text;
   }
   if (full && full !== t.textContent) el('title', {}, t).textContent = full;
+}
+
+// `text` broken into lines no wider than `width` as `probe` (a text element on the page) draws
+// them: between words, inside a word too long for a line; at most `max` lines, the last holding
+// the rest (fit() cuts it).
+function wrap(probe, text, width, max) {
+  const fits = s => { probe.textContent = s; return probe.getComputedTextLength() <= width; };
+  const lines = [];
+  let line = '';
+  for (let word of text.split(/\s+/).filter(w => w)) {
+    if (lines.length === max - 1) { line = line ? `${line} ${word}` : word; continue; }
+    const joined = line ? `${line} ${word}` : word;
+    if (fits(joined)) { line = joined; continue; }
+    if (line) lines.push(line);
+    line = '';
+    while (lines.length < max - 1 && !fits(word)) {
+      let n = 1;
+      while (n < word.length && fits(word.slice(0, n + 1))) n++;
+      lines.push(word.slice(0, n));
+      word = word.slice(n);
+    }
+    line = word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+// The lines of a vertex's box within `budget`: a reason or an error wraps over up to 3 lines
+// while the box has room, the lines that do not wrap first.
+function boxLines(g, lines, width, budget) {
+  const wrapping = lines.filter(l => l.wrap).length;
+  let room = budget - (lines.length - wrapping);
+  let left = wrapping;
+  const out = [];
+  for (const l of lines) {
+    if (!l.wrap) { out.push(l); continue; }
+    left--;
+    const probe = el('text', { class: l.cls || '' }, g);
+    const max = Math.max(1, Math.min(3, room - left));
+    const parts = wrap(probe, l.text, width, max);
+    probe.remove();
+    parts.forEach(p => out.push({ text: p, cls: l.cls, full: parts.length > 1 ? l.text : undefined }));
+    room -= parts.length;
+  }
+  return out.slice(0, budget);
 }
 
 function drawGraph(s) {
@@ -100,6 +142,8 @@ function drawGraph(s) {
       fit(t, line.text, L.labelWidth);
     });
   }
+  const pad2 = 10, first = 38, step = 14.5;
+  const budget = Math.floor((H - 6 - first) / step) + 1;
   for (const v of s.vertices) {
     const p = L.places[v.name];
     if (!p) continue;
@@ -107,14 +151,14 @@ function drawGraph(s) {
     const g = el('g', { class: `vertex ${cls}`, 'data-vertex': v.name, 'data-state': v.state,
       transform: `translate(${p.x},${p.y})` }, gv);
     el('rect', { width: W, height: H }, g);
-    const title = el('text', { x: 10, y: 20, class: 'title' }, g);
-    title.textContent = v.name;
+    const title = el('text', { x: pad2, y: 20, class: 'title' }, g);
+    fit(title, v.name, W - 2 * pad2);
     title.addEventListener('click', () => { location.hash = `#vertex/${encodeURIComponent(v.name)}`; });
-    let y = 38;
-    for (const line of vertexLines(v)) {
-      const t = el('text', { x: 10, y, class: line.cls || '' }, g);
-      t.textContent = line.text;
-      y += 14.5;
+    let y = first;
+    for (const line of boxLines(g, vertexLines(v), W - 2 * pad2, budget)) {
+      const t = el('text', { x: pad2, y, class: line.cls || '' }, g);
+      fit(t, line.text, W - 2 * pad2, line.full);
+      y += step;
     }
   }
 }
