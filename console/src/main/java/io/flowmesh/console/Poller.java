@@ -234,8 +234,9 @@ final class Poller {
     }
     return resolver.resolve(host).transform(ar -> {
       if (ar.failed() || ar.result().isEmpty()) {
-        return Future.succeededFuture(List.of(Scrape.down(at, "cannot resolve " + host + ": "
-            + (ar.failed() ? Reasons.of(ar.cause()) : "no address"))));
+        String why = ar.failed() ? Reasons.of(ar.cause()) : "no address";
+        why = why.equals(host) ? "" : why.startsWith(host + ": ") ? why.substring(host.length() + 2) : why;
+        return Future.succeededFuture(List.of(Scrape.down(at, "cannot resolve the host name" + (why.isBlank() ? "" : ": " + why))));
       }
       List<Future<Scrape>> each = ar.result().stream().sorted().map(ip -> scrape(new HostPort(ip, at.port()))).toList();
       return Future.join(each).transform(x -> Future.succeededFuture(each.stream().map(Future::result).toList()));
@@ -293,6 +294,18 @@ final class Poller {
       o.putHeader("Authorization", "Bearer " + token);
     }
     return client.request(o).compose(req -> req.send().compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))))
-        .recover(e -> Future.failedFuture(new IllegalStateException(at + path + ": " + Reasons.of(e), e)));
+        .recover(e -> Future.failedFuture(new IllegalStateException(path + ": " + reason(e, at), e)));
+  }
+
+  /**
+   * Why a request to {@code at} failed, without the address, which the page shows once before it
+   * ({@link Readings}: {@code 127.0.0.1:8081: /status: Connection refused}): Netty's {@code
+   * Connection refused: /127.0.0.1:8081} and Vert.x's {@code ... for server 127.0.0.1:8081} lose
+   * their address. A reason that is only the address stays as it is.
+   */
+  static String reason(Throwable e, HostPort at) {
+    String r = Reasons.of(e);
+    String without = r.replaceAll("(:\\s*)?(\\s+(for server|to))?\\s*/?" + java.util.regex.Pattern.quote(at.toString()), "").strip();
+    return without.isEmpty() ? r : without;
   }
 }
