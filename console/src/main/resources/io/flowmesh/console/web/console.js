@@ -231,6 +231,7 @@ function connect() {
   es.addEventListener('snapshot', ev => {
     last = JSON.parse(ev.data);
     document.getElementById('pipeline').textContent = last.pipeline;
+    document.title = `${last.pipeline} · Flowmesh console`;
     document.getElementById('updated').textContent = `updated ${new Date(last.time).toLocaleTimeString()}`;
     route();
   });
