@@ -48,6 +48,12 @@ public record ConsoleConfig(Topology topology, String host, int port, Duration i
     } else if (!addresses.isEmpty()) {
       topology = Topology.of(addresses);
     }
+    String title = s.get(ConsoleKeys.TITLE);
+    if (title != null && title.isBlank()) {
+      s.problem(ConsoleKeys.TITLE, "must not be blank (leave it unset for the spec's name)");
+    } else if (title != null && topology != null) {
+      topology = topology.named(title.strip());
+    }
     String token = s.get(ConsoleKeys.VERTEX_TOKEN);
     if (token != null && token.isBlank()) {
       s.problem(ConsoleKeys.VERTEX_TOKEN, "must not be blank (leave it unset when the vertices need no token)");

@@ -14,6 +14,9 @@ public final class ConsoleKeys {
   public static final ConfigKey<String> VERTICES = ConfigKey.of("console.vertices", null, Types.STRING,
       "The vertices' HTTP addresses, name=host:port separated by commas; a name given twice is two replicas "
           + "(in=127.0.0.1:8080,map=127.0.0.1:8081,map=127.0.0.1:8082). Without console.spec the edges come from each vertex's /status");
+  public static final ConfigKey<String> TITLE = ConfigKey.of("console.title", null, Types.STRING,
+      "The pipeline's name as the page shows it; unset: the spec's metadata.name, or 'pipeline' without console.spec "
+          + "(the rendered compose file and Helm chart set it to the spec's name)");
   public static final ConfigKey<String> HOST = ConfigKey.of("console.host", "0.0.0.0", Types.STRING,
       "The address the console's HTTP server binds");
   public static final ConfigKey<Integer> PORT = ConfigKey.of("console.port", "8070", Types.PORT,
@@ -32,6 +35,6 @@ public final class ConsoleKeys {
 
   /** Every key the console reads. */
   public static List<ConfigKey<?>> all() {
-    return List.of(SPEC, VERTICES, HOST, PORT, INTERVAL, TIMEOUT, VERTEX_TOKEN, LOG_LEVEL);
+    return List.of(SPEC, VERTICES, TITLE, HOST, PORT, INTERVAL, TIMEOUT, VERTEX_TOKEN, LOG_LEVEL);
   }
 }

@@ -135,18 +135,37 @@ final class Poller {
       vertices.add(j);
     }
     List<String[]> pairs = edges.stream().map(e -> new String[] {e.from(), e.to()}).toList();
+    return new JsonObject().put("pipeline", topology.name()).put("time", System.currentTimeMillis())
+        .put("intervalMs", interval.toMillis()).put("vertices", vertices).put("edges", readings.edges(edges, lastScrapes, now))
+        .put("layout", layout(pairs));
+  }
+
+  /**
+   * The drawing: each vertex's place, each edge's label (a line for its condition, if it has one,
+   * then its rate and its credit and queue), the sizes, and the extent of it all: labels may reach
+   * above the top box ({@code top} below 0) or below the bottom one.
+   */
+  private JsonObject layout(List<String[]> pairs) {
+    Map<String, Layout.Place> placed = Layout.of(topology.vertices().stream().map(Topology.Vertex::name).toList(), pairs);
     JsonObject places = new JsonObject();
     int width = 0;
+    int top = 0;
     int height = 0;
-    for (Layout.Place p : Layout.of(topology.vertices().stream().map(Topology.Vertex::name).toList(), pairs).values()) {
+    for (Layout.Place p : placed.values()) {
       places.put(p.name(), new JsonObject().put("x", p.x()).put("y", p.y()).put("layer", p.layer()).put("row", p.row()));
       width = Math.max(width, p.x() + Layout.WIDTH);
       height = Math.max(height, p.y() + Layout.HEIGHT);
     }
-    return new JsonObject().put("pipeline", topology.name()).put("time", System.currentTimeMillis())
-        .put("intervalMs", interval.toMillis()).put("vertices", vertices).put("edges", readings.edges(edges, lastScrapes, now))
-        .put("layout", new JsonObject().put("places", places).put("width", width).put("height", height)
-            .put("boxWidth", Layout.WIDTH).put("boxHeight", Layout.HEIGHT));
+    JsonArray labels = new JsonArray();
+    for (Layout.Label l : Layout.labels(placed, pairs, edges.stream().map(e -> e.condition() == null ? 2 : 3).toList())) {
+      labels.add(new JsonObject().put("from", l.from()).put("to", l.to()).put("x", l.x()).put("y", l.y()).put("height", l.height()));
+      width = Math.max(width, l.x() + Layout.LABEL_WIDTH / 2);
+      top = Math.min(top, l.y());
+      height = Math.max(height, l.y() + l.height());
+    }
+    return new JsonObject().put("places", places).put("labels", labels).put("width", width).put("top", top).put("height", height)
+        .put("boxWidth", Layout.WIDTH).put("boxHeight", Layout.HEIGHT).put("labelLine", Layout.LABEL_LINE)
+        .put("labelWidth", Layout.LABEL_WIDTH);
   }
 
   /** Records the problems that appeared in this poll (not those still there from the last) in the vertex's last errors. */
@@ -215,8 +234,9 @@ final class Poller {
     }
     return resolver.resolve(host).transform(ar -> {
       if (ar.failed() || ar.result().isEmpty()) {
-        return Future.succeededFuture(List.of(Scrape.down(at, "cannot resolve " + host + ": "
-            + (ar.failed() ? Reasons.of(ar.cause()) : "no address"))));
+        String why = ar.failed() ? Reasons.of(ar.cause()) : "no address";
+        why = why.equals(host) ? "" : why.startsWith(host + ": ") ? why.substring(host.length() + 2) : why;
+        return Future.succeededFuture(List.of(Scrape.down(at, "cannot resolve the host name" + (why.isBlank() ? "" : ": " + why))));
       }
       List<Future<Scrape>> each = ar.result().stream().sorted().map(ip -> scrape(new HostPort(ip, at.port()))).toList();
       return Future.join(each).transform(x -> Future.succeededFuture(each.stream().map(Future::result).toList()));
@@ -274,6 +294,18 @@ final class Poller {
       o.putHeader("Authorization", "Bearer " + token);
     }
     return client.request(o).compose(req -> req.send().compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString()))))
-        .recover(e -> Future.failedFuture(new IllegalStateException(at + path + ": " + Reasons.of(e), e)));
+        .recover(e -> Future.failedFuture(new IllegalStateException(path + ": " + reason(e, at), e)));
+  }
+
+  /**
+   * Why a request to {@code at} failed, without the address, which the page shows once before it
+   * ({@link Readings}: {@code 127.0.0.1:8081: /status: Connection refused}): Netty's {@code
+   * Connection refused: /127.0.0.1:8081} and Vert.x's {@code ... for server 127.0.0.1:8081} lose
+   * their address. A reason that is only the address stays as it is.
+   */
+  static String reason(Throwable e, HostPort at) {
+    String r = Reasons.of(e);
+    String without = r.replaceAll("(:\\s*)?(\\s+(for server|to))?\\s*/?" + java.util.regex.Pattern.quote(at.toString()), "").strip();
+    return without.isEmpty() ? r : without;
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * What the console watches: the vertices, each with the HTTP address of every replica, and the
  * edges with their tag conditions.
  *
- * @param name the pipeline's name (the spec's {@code metadata.name}, or "pipeline")
+ * @param name the pipeline's name as the page shows it (console.title, else the spec's {@code metadata.name}, else "pipeline")
  * @param fromSpec whether the edges come from a spec (else each poll reads them from the vertices' /status)
  */
 public record Topology(String name, List<Vertex> vertices, List<Edge> edges, boolean fromSpec) {
@@ -31,6 +31,11 @@ public record Topology(String name, List<Vertex> vertices, List<Edge> edges, boo
   public Topology {
     vertices = List.copyOf(vertices);
     edges = List.copyOf(edges);
+  }
+
+  /** The same graph under another name. */
+  public Topology named(String title) {
+    return new Topology(title, vertices, edges, fromSpec);
   }
 
   /**

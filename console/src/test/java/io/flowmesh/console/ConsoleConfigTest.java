@@ -66,4 +66,15 @@ class ConsoleConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[0], Map.of()));
     assertEquals(List.of("set console.spec (a pipeline spec file) or console.vertices (name=host:port,...), or both"), e.problems());
   }
+
+  @Test
+  void theTitleNamesThePipelineTheConsoleWatchesByAddressOnly() throws Exception {
+    String[] vertices = {"--console.vertices=in=127.0.0.1:7001,out=127.0.0.1:7002"};
+    assertEquals("pipeline", ConsoleConfig.load(vertices, Map.of()).topology().name(), "no spec, no title");
+    ConsoleConfig c = ConsoleConfig.load(vertices, Map.of("FLOWMESH_CONSOLE_TITLE", "even-odd"));
+    assertEquals("even-odd", c.topology().name(), "as a rendered compose file sets it");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConsoleConfig.load(new String[] {vertices[0], "--console.title= "},
+        Map.of()));
+    assertEquals(List.of("console.title=' ' (from --console.title): must not be blank (leave it unset for the spec's name)"), e.problems());
+  }
 }

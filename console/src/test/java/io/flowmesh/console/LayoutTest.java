@@ -58,4 +58,80 @@ class LayoutTest {
     assertEquals(3, p.size());
     assertEquals(0, p.get("in").layer());
   }
+
+  @Test
+  void aLabelSitsJustAboveTheMiddleOfItsEdgeInTheGapAfterItsUpstream() {
+    Map<String, Layout.Place> p = Layout.of(List.of("in", "out"), List.<String[]>of(e("in", "out")));
+    List<Layout.Label> labels = Layout.labels(p, List.<String[]>of(e("in", "out")), List.of(2));
+    assertEquals(1, labels.size());
+    Layout.Label l = labels.get(0);
+    assertEquals(Layout.WIDTH + Layout.GAP_X / 2, l.x(), "centred in the gap");
+    assertEquals(2 * Layout.LABEL_LINE, l.height());
+    assertEquals(Layout.HEIGHT / 2.0 - 3, l.y() + l.height(), 0.5, "its bottom just above the level edge");
+  }
+
+  @Test
+  void theLabelsOfTwoSourcesFeedingTheSameTwoVerticesDoNotOverlapWhereTheirEdgesCross() {
+    // fast and slow each feed tag and all: a join into each and a fan-out from each; fast→all and slow→tag cross mid-gap
+    List<String[]> edges = List.of(e("fast", "tag"), e("slow", "tag"), e("fast", "all"), e("slow", "all"));
+    Map<String, Layout.Place> p = Layout.of(List.of("fast", "slow", "tag", "all"), edges);
+    List<Layout.Label> labels = Layout.labels(p, edges, List.of(2, 2, 2, 2));
+    assertEquals(4, labels.size());
+    assertApart(p, labels);
+    Layout.Label fastAll = labels.get(2);
+    Layout.Label slowTag = labels.get(1);
+    double crossing = Layout.curveY(p.get("fast"), p.get("all"), fastAll.x());
+    assertEquals(crossing, Layout.curveY(p.get("slow"), p.get("tag"), slowTag.x()), 0.01, "the two edges cross mid-gap");
+    double wished = crossing - 3 - 2 * Layout.LABEL_LINE;
+    assertEquals(wished, (fastAll.y() + slowTag.y()) / 2.0, 0.5, "both moved by the same amount, one up and one down");
+    assertTrue(fastAll.y() < slowTag.y(), "the label of the edge from the upper vertex goes above");
+  }
+
+  @Test
+  void theLabelsOfAFanOutAndOfAnEdgeThatSkipsAColumnStayApartAndOffTheBoxes() {
+    // in → split → five branches with conditions (three lines each); split → out skips the branches' column; the branches → out
+    List<String> vs = List.of("in", "split", "b1", "b2", "b3", "b4", "b5", "out");
+    List<String[]> edges = new java.util.ArrayList<>(List.of(e("in", "split"), e("split", "out")));
+    List<Integer> lines = new java.util.ArrayList<>(List.of(2, 2));
+    for (String b : List.of("b1", "b2", "b3", "b4", "b5")) {
+      edges.add(e("split", b));
+      edges.add(e(b, "out"));
+      lines.addAll(List.of(3, 2));
+    }
+    Map<String, Layout.Place> p = Layout.of(vs, edges);
+    List<Layout.Label> labels = Layout.labels(p, edges, lines);
+    assertEquals(edges.size(), labels.size());
+    assertApart(p, labels);
+    Layout.Label skip = labels.get(1);
+    assertEquals(p.get("split").x() + Layout.WIDTH + Layout.GAP_X / 2, skip.x(), "the skipping edge's label is in the gap after split");
+  }
+
+  @Test
+  void anEdgeToAVertexWithoutAPlaceOrToItselfHasNoLabel() {
+    Map<String, Layout.Place> p = Layout.of(List.of("a", "b"), List.<String[]>of(e("a", "b")));
+    List<Layout.Label> labels = Layout.labels(p, List.of(e("a", "b"), e("a", "a"), e("a", "gone")), List.of(2, 2, 2));
+    assertEquals(1, labels.size());
+    assertEquals("b", labels.get(0).to());
+  }
+
+  /** No two labels overlap, none lies on a box, and each fits in its gap. */
+  private static void assertApart(Map<String, Layout.Place> places, List<Layout.Label> labels) {
+    int half = Layout.LABEL_WIDTH / 2;
+    for (Layout.Label a : labels) {
+      String name = a.from() + "->" + a.to();
+      for (Layout.Place v : places.values()) {
+        boolean overlaps = a.x() + half > v.x() && a.x() - half < v.x() + Layout.WIDTH && a.y() + a.height() > v.y()
+            && a.y() < v.y() + Layout.HEIGHT;
+        assertTrue(!overlaps, "label of " + name + " " + a + " lies on box " + v);
+      }
+      for (Layout.Label b : labels) {
+        if (a != b && a.x() == b.x()) {
+          assertTrue(a.y() + a.height() + Layout.LABEL_SPACING <= b.y() || b.y() + b.height() + Layout.LABEL_SPACING <= a.y(),
+              "labels of " + name + " " + a + " and " + b.from() + "->" + b.to() + " " + b + " overlap");
+        } else if (a != b) {
+          assertTrue(Math.abs(a.x() - b.x()) >= Layout.LABEL_WIDTH, "labels in different gaps are a gap apart");
+        }
+      }
+    }
+  }
 }

@@ -57,6 +57,7 @@ class RenderedConsoleTest {
       expected.add(v.name() + "=" + r.nameOf(v.name()) + ":" + http);
     }
     assertEquals(String.join(",", expected), env.get("FLOWMESH_CONSOLE_VERTICES"), "every vertex, at its Service and HTTP port");
+    assertEquals(spec.name(), env.get("FLOWMESH_CONSOLE_TITLE"), "the spec's name as the page's title");
     int port = RenderedPipelineTest.port(c, "http");
     assertEquals(String.valueOf(port), env.get("FLOWMESH_CONSOLE_PORT"));
     assertEquals("/livez", c.getLivenessProbe().getHttpGet().getPath());

@@ -139,8 +139,13 @@ class ConsoleBrowserTest {
   }
 
   private static ChromeDriver browser() {
+    return browser("--window-size=1300,800");
+  }
+
+  /** Headless Chromium through its WebDriver, with these arguments besides the ones every browser test needs. */
+  static ChromeDriver browser(String... arguments) {
     ChromeOptions options = new ChromeOptions().setBinary(Chromium.BROWSER.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1300,800");
+        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu").addArguments(arguments);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Chromium.DRIVER.toFile()).usingAnyFreePort().build();
     return new ChromeDriver(service, options);
   }

@@ -182,7 +182,10 @@ public final class ComposeRenderer {
     return s;
   }
 
-  /** The web console, polling every vertex by its service name (each replica: its name resolves to all). */
+  /**
+   * The web console, polling every vertex by its service name (each replica: its name resolves to
+   * all), with the pipeline's name as its title (it has no spec to read it from).
+   */
   private static Map<String, Object> console(Deployment d, String buildContext) {
     Map<String, Object> s = image(buildContext);
     s.put("command", List.of("java", "-jar", Deployment.IMAGE_JARS + "/flowmesh-console.jar"));
@@ -194,6 +197,7 @@ public final class ComposeRenderer {
     }
     Map<String, Object> env = new LinkedHashMap<>();
     env.put("FLOWMESH_CONSOLE_VERTICES", VertexAddresses.format(vertices));
+    env.put("FLOWMESH_CONSOLE_TITLE", d.pipeline());
     env.put("FLOWMESH_CONSOLE_PORT", String.valueOf(CONSOLE_PORT));
     s.put("environment", env);
     s.put("ports", List.of(String.valueOf(CONSOLE_PORT)));

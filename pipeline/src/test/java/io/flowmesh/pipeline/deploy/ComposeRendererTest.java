@@ -92,7 +92,8 @@ class ComposeRendererTest {
     Map<String, Object> console = services.get("console");
     assertEquals(List.of("java", "-jar", "/app/flowmesh-console.jar"), console.get("command"));
     assertEquals(Map.of("FLOWMESH_CONSOLE_VERTICES", "in=in:8080,even-or-odd=even-or-odd:8080,even-sink=even-sink:8080,odd-sink=odd-sink:8080",
-        "FLOWMESH_CONSOLE_PORT", "8070"), console.get("environment"), "every vertex by its service name and HTTP port");
+        "FLOWMESH_CONSOLE_TITLE", "even-odd", "FLOWMESH_CONSOLE_PORT", "8070"), console.get("environment"),
+        "every vertex by its service name and HTTP port, and the pipeline's name as the title");
     assertFalse(console.containsKey("depends_on"), "the console shows vertices down rather than waiting for them");
 
     Map<String, Object> udf = services.get("even-or-odd-udf");
