@@ -40,7 +40,7 @@ class SpecCheckProcessTest {
   private static final List<String> PROBLEMS = List.of(
       "  vertex 'in': source.msg-size='-5': allowed is an integer from 0 to 1073741824",
       "  vertex 'in': source.count='lots': allowed is an integer from 1 to 9223372036854775807",
-      "  vertex 'up': udf.timeout='soon': allowed is a number and a unit (us, ms, s, m, h), such as 250ms, 5s, 2m or 1h",
+      "  vertex 'up': udf.timeout='soon': allowed is a duration from 1ms to 24h (a number and a unit: us, ms, s, m, h)",
       "  vertex 'up': map.concurrency='-3': allowed is auto, or an integer from 1 to 100000",
       "  vertex 'out': sink.max-file-bytes='lots': allowed is a size such as 512, 64KiB, 4MiB or 1GiB",
       "  vertex 'up': udf.builtin: flowmesh-udf: unknown UDF 'upcase' (the examples: cat, uppercase, flatmap, filter,"
