@@ -14,11 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -40,6 +43,7 @@ class UdfChannelTest {
 
   private final List<String> paths = new CopyOnWriteArrayList<>();
   private HttpServer server;
+  private RawHttp2Server raw;
   private UdfChannel channel;
   private Context context;
 
@@ -50,7 +54,12 @@ class UdfChannelTest {
       context.runOnContext(v -> channel.close().onComplete(ar -> closed.complete(null)));
       closed.get(10, TimeUnit.SECONDS);
     }
-    server.close().await(10, TimeUnit.SECONDS);
+    if (server != null) {
+      server.close().await(10, TimeUnit.SECONDS);
+    }
+    if (raw != null) {
+      raw.close();
+    }
   }
 
   /** A server answering each request with {@code answer}; returns its address. */
@@ -73,7 +82,11 @@ class UdfChannelTest {
   }
 
   private void channel(Vertx vertx, String address, UdfService service) throws Exception {
-    UdfConnection c = UdfConnection.builder("sink.udsink").address(address).timeout(Duration.ofSeconds(5))
+    channel(vertx, address, service, Duration.ofSeconds(5));
+  }
+
+  private void channel(Vertx vertx, String address, UdfService service, Duration timeout) throws Exception {
+    UdfConnection c = UdfConnection.builder("sink.udsink").address(address).timeout(timeout)
         .maxMessageSize(1024).build();
     assertEquals(List.of(), c.validate());
     context = vertx.getOrCreateContext();
@@ -83,6 +96,10 @@ class UdfChannelTest {
   }
 
   private boolean isReady() throws Exception {
+    return isReadyCall().get(10, TimeUnit.SECONDS);
+  }
+
+  private CompletableFuture<Boolean> isReadyCall() {
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     context.runOnContext(v -> channel.isReady().onComplete(ar -> {
       if (ar.succeeded()) {
@@ -91,7 +108,7 @@ class UdfChannelTest {
         ready.completeExceptionally(ar.cause());
       }
     }));
-    return ready.get(10, TimeUnit.SECONDS);
+    return ready;
   }
 
   @Test
@@ -119,6 +136,75 @@ class UdfChannelTest {
     ExecutionException e = assertThrows(ExecutionException.class, this::isReady);
     assertEquals("no answer to /source.v1.Source/IsReady within " + UdfChannel.IS_READY_TIMEOUT_CAP_MILLIS
         + " ms: hung or overloaded", e.getCause().getMessage(), "the call's timeout was the cap, not udf.timeout's 5 s");
+  }
+
+  @Test
+  void anIsReadyAnswerReadAfterTheConnectionFailedIsDroppedNotThrownOnTheEventLoop(Vertx vertx) throws Exception {
+    List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(unhandled::add); // where Vert.x reports what a handler threw (else "Unhandled exception")
+    raw = new RawHttp2Server();
+    channel(vertx, raw.address(), UdfService.SOURCE, Duration.ofSeconds(30));
+    byte[] readyTrue = {0, 0, 0, 0, 2, 0x08, 0x01};
+    // Stream 1 connects (through open(), without IsReady's 2 s cap: on a loaded machine the first connection can
+    // take longer) and is answered in full, so the client has closed it.
+    CompletableFuture<Integer> first = new CompletableFuture<>();
+    context.runOnContext(v -> channel.open(channel.method("Other"))
+        .compose(req -> req.send(Buffer.buffer(new byte[GrpcFrames.PREFIX])))
+        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            first.complete(ar.result());
+          } else {
+            first.completeExceptionally(ar.cause());
+          }
+        }));
+    assertEquals(1, raw.nextRequest(30), () -> "first call: " + first);
+    raw.send(RawHttp2Server.headers(1, false, ":status", "200", "content-type", "application/grpc"),
+        RawHttp2Server.frame(RawHttp2Server.DATA, 0, 1, readyTrue),
+        RawHttp2Server.headers(1, true, "grpc-status", "0"));
+    assertEquals(200, first.get(10, TimeUnit.SECONDS));
+    CompletableFuture<Boolean> second = isReadyCall();
+    assertEquals(3, raw.nextRequest(10), () -> "IsReady: " + second);
+    // As a UDF resumed after SIGSTOP: in one write, an answer on a stream the client has closed (stream 1: the
+    // client writes RST_STREAM at once), then the whole answer to stream 3; then the connection is reset. The
+    // client's event loop is held meanwhile, so it reads all of it in one go: its RST_STREAM write fails, the
+    // connection's failure fails stream 3's call, and stream 3's answer is read after that.
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    context.runOnContext(v -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+    try {
+      raw.send(RawHttp2Server.headers(1, false, ":status", "200", "content-type", "application/grpc"),
+          RawHttp2Server.headers(3, false, ":status", "200", "content-type", "application/grpc"),
+          RawHttp2Server.frame(RawHttp2Server.DATA, 0, 3, readyTrue),
+          RawHttp2Server.headers(3, true, "grpc-status", "0"));
+      raw.resetConnection();
+      Thread.sleep(200); // the reset reaches the client's socket before its event loop reads
+    } finally {
+      release.countDown();
+    }
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+    assertTrue(causes(failed.getCause()).stream().anyMatch(c -> c instanceof IOException),
+        "the connection's failure failed the call (the case this test is about): " + causes(failed.getCause()));
+    CompletableFuture<Void> turnDone = new CompletableFuture<>();
+    context.runOnContext(v -> turnDone.complete(null)); // after the turn that read the late answer
+    turnDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of(), unhandled, "nothing thrown on the event loop (Vert.x would log it with its stack trace)");
+  }
+
+  private static List<Throwable> causes(Throwable t) {
+    List<Throwable> all = new ArrayList<>();
+    for (Throwable c = t; c != null && all.size() < 10; c = c.getCause()) {
+      all.add(c);
+    }
+    return all;
   }
 
   /** What a stream's owner heard. */
