@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A bare HTTP/2 server (cleartext, prior knowledge) for one connection, whose frames the test
  * writes itself: it can send what a real server would not, in one TCP write, and then reset the
- * connection. It answers the client's SETTINGS and reports each request the client has ended;
- * everything else the client sends is read and ignored.
+ * connection. It answers the client's SETTINGS and reports each stream the client opens and each
+ * request it ends; everything else the client sends is read and ignored.
  */
 final class RawHttp2Server implements AutoCloseable {
 
@@ -29,6 +29,7 @@ final class RawHttp2Server implements AutoCloseable {
   private static final int PREFACE_LENGTH = 24;
 
   private final ServerSocket listener;
+  private final BlockingQueue<Integer> opened = new LinkedBlockingQueue<>();
   private final BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
   private final Thread reader;
   private volatile Socket socket;
@@ -42,6 +43,11 @@ final class RawHttp2Server implements AutoCloseable {
 
   String address() {
     return "tcp://127.0.0.1:" + listener.getLocalPort();
+  }
+
+  /** The id of the next stream the client opened (its HEADERS came), waiting up to {@code seconds}; null if none. */
+  Integer nextStream(long seconds) throws InterruptedException {
+    return opened.poll(seconds, TimeUnit.SECONDS);
   }
 
   /** The id of the next stream whose request the client ended, waiting up to {@code seconds}; null if none. */
@@ -96,7 +102,11 @@ final class RawHttp2Server implements AutoCloseable {
         in.readFully(new byte[length]);
         if (type == SETTINGS && (flags & ACK) == 0) {
           send(frame(SETTINGS, ACK, 0, new byte[0]));
-        } else if ((type == HEADERS || type == DATA) && (flags & END_STREAM) != 0) {
+        }
+        if (type == HEADERS) {
+          opened.add(streamId);
+        }
+        if ((type == HEADERS || type == DATA) && (flags & END_STREAM) != 0) {
           ended.add(streamId);
         }
       }
