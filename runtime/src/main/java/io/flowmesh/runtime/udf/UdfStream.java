@@ -294,6 +294,11 @@ public final class UdfStream<R> {
 
   private void onHead(AsyncResult<HttpClientResponse> ar) {
     if (ar.failed()) {
+      if (done) {
+        // Finished before the UDF answered, so end() below does not reset it: reset it now, or a head
+        // read after its connection failed would complete the failed response (see UdfChannel.dropLateAnswer).
+        request.reset();
+      }
       onException(channel.explain(ar.cause()));
       return;
     }

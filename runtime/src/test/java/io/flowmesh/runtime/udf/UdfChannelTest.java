@@ -14,11 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,9 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UdfChannelTest {
 
   private static final StringValue SOT = StringValue.of("sot");
+  /** {@code ReadyResponse{ready: true}} as a gRPC message. */
+  private static final byte[] READY_TRUE = {0, 0, 0, 0, 2, 0x08, 0x01};
 
   private final List<String> paths = new CopyOnWriteArrayList<>();
   private HttpServer server;
+  private RawHttp2Server raw;
   private UdfChannel channel;
   private Context context;
 
@@ -50,7 +56,12 @@ class UdfChannelTest {
       context.runOnContext(v -> channel.close().onComplete(ar -> closed.complete(null)));
       closed.get(10, TimeUnit.SECONDS);
     }
-    server.close().await(10, TimeUnit.SECONDS);
+    if (server != null) {
+      server.close().await(10, TimeUnit.SECONDS);
+    }
+    if (raw != null) {
+      raw.close();
+    }
   }
 
   /** A server answering each request with {@code answer}; returns its address. */
@@ -73,7 +84,11 @@ class UdfChannelTest {
   }
 
   private void channel(Vertx vertx, String address, UdfService service) throws Exception {
-    UdfConnection c = UdfConnection.builder("sink.udsink").address(address).timeout(Duration.ofSeconds(5))
+    channel(vertx, address, service, Duration.ofSeconds(5));
+  }
+
+  private void channel(Vertx vertx, String address, UdfService service, Duration timeout) throws Exception {
+    UdfConnection c = UdfConnection.builder("sink.udsink").address(address).timeout(timeout)
         .maxMessageSize(1024).build();
     assertEquals(List.of(), c.validate());
     context = vertx.getOrCreateContext();
@@ -83,6 +98,10 @@ class UdfChannelTest {
   }
 
   private boolean isReady() throws Exception {
+    return isReadyCall().get(10, TimeUnit.SECONDS);
+  }
+
+  private CompletableFuture<Boolean> isReadyCall() {
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     context.runOnContext(v -> channel.isReady().onComplete(ar -> {
       if (ar.succeeded()) {
@@ -91,7 +110,7 @@ class UdfChannelTest {
         ready.completeExceptionally(ar.cause());
       }
     }));
-    return ready.get(10, TimeUnit.SECONDS);
+    return ready;
   }
 
   @Test
@@ -119,6 +138,143 @@ class UdfChannelTest {
     ExecutionException e = assertThrows(ExecutionException.class, this::isReady);
     assertEquals("no answer to /source.v1.Source/IsReady within " + UdfChannel.IS_READY_TIMEOUT_CAP_MILLIS
         + " ms: hung or overloaded", e.getCause().getMessage(), "the call's timeout was the cap, not udf.timeout's 5 s");
+  }
+
+  @Test
+  void anIsReadyAnswerReadAfterTheConnectionFailedIsDroppedNotThrownOnTheEventLoop(Vertx vertx) throws Exception {
+    List<Throwable> unhandled = unhandled(vertx);
+    connectRaw(vertx, UdfService.SOURCE);
+    CompletableFuture<Boolean> call = isReadyCall();
+    assertEquals(3, raw.nextRequest(10), () -> "IsReady: " + call);
+    answerAfterTheConnectionFails(answer(3, READY_TRUE));
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+    assertTrue(causes(failed.getCause()).stream().anyMatch(c -> c instanceof IOException),
+        "the connection's failure failed the call (the case this test is about): " + causes(failed.getCause()));
+    awaitTurn();
+    assertEquals(List.of(), unhandled, "nothing thrown on the event loop (Vert.x would log it with its stack trace)");
+  }
+
+  @Test
+  void aFinishedStreamsAnswerReadAfterTheConnectionFailedIsDroppedNotThrownOnTheEventLoop(Vertx vertx) throws Exception {
+    List<Throwable> unhandled = unhandled(vertx);
+    connectRaw(vertx, UdfService.SINK);
+    Heard heard = new Heard();
+    List<UdfStream<StringValue>> streams = new CopyOnWriteArrayList<>();
+    context.runOnContext(v -> {
+      UdfStream.Spec<StringValue> spec = UdfStream.Spec.protobuf(channel.method("SinkFn"), GrpcFrames.frame(SOT),
+          StringValue.parser(), SOT::equals, "StringValue");
+      UdfStream<StringValue> s = new UdfStream<>(channel, spec, context, true, heard);
+      streams.add(s);
+      s.open();
+    });
+    assertEquals(3, raw.nextStream(10), "the stream opened");
+    context.runOnContext(v -> streams.get(0).finish()); // ends its side before the UDF answered (as on close)
+    assertEquals(3, raw.nextRequest(10), "the stream's request side ended");
+    CompletableFuture<Boolean> witness = isReadyCall();
+    assertEquals(5, raw.nextRequest(10), () -> "IsReady: " + witness);
+    answerAfterTheConnectionFails(answer(3, GrpcFrames.frame(SOT)), answer(5, READY_TRUE));
+    assertThrows(ExecutionException.class, () -> witness.get(10, TimeUnit.SECONDS),
+        "IsReady, answered after the stream, failed: the connection failed before the answers were read (the case this test is about)");
+    awaitTurn();
+    assertEquals(List.of(), unhandled, "nothing thrown on the event loop (Vert.x would log it with its stack trace)");
+    assertFalse(heard.opened.isDone(), "a finished stream reports nothing");
+  }
+
+  /** What handlers throw on the event loop: Vert.x's handler for it (else it logs "Unhandled exception"). */
+  private static List<Throwable> unhandled(Vertx vertx) {
+    List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(unhandled::add);
+    return unhandled;
+  }
+
+  /**
+   * A channel to a {@link RawHttp2Server} whose stream 1 is answered in full, so the client has closed it.
+   * Stream 1 connects through {@code open()}, without IsReady's 2 s cap: on a loaded machine the first
+   * connection can take longer.
+   */
+  private void connectRaw(Vertx vertx, UdfService service) throws Exception {
+    raw = new RawHttp2Server();
+    channel(vertx, raw.address(), service, Duration.ofSeconds(30));
+    CompletableFuture<Integer> first = new CompletableFuture<>();
+    context.runOnContext(v -> channel.open(channel.method("Other"))
+        .compose(req -> req.send(Buffer.buffer(new byte[GrpcFrames.PREFIX])))
+        .compose(resp -> resp.body().map(body -> resp.statusCode()))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            first.complete(ar.result());
+          } else {
+            first.completeExceptionally(ar.cause());
+          }
+        }));
+    assertEquals(1, raw.nextRequest(30), () -> "first call: " + first);
+    assertEquals(1, raw.nextStream(0));
+    raw.send(grpcHead(1), RawHttp2Server.frame(RawHttp2Server.DATA, 0, 1, READY_TRUE), grpcOk(1));
+    assertEquals(200, first.get(10, TimeUnit.SECONDS));
+  }
+
+  /**
+   * As a UDF resumed after SIGSTOP: in one write, an answer on a stream the client has closed (stream 1: the
+   * client writes RST_STREAM at once) and then {@code answers}; then the connection is reset. The client's
+   * event loop is held meanwhile, so it reads all of it in one go: its RST_STREAM write fails, the
+   * connection's failure fails the calls still open, and their answers are read after that.
+   */
+  private void answerAfterTheConnectionFails(byte[]... answers) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    context.runOnContext(v -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+    try {
+      byte[][] frames = new byte[answers.length + 1][];
+      frames[0] = grpcHead(1);
+      System.arraycopy(answers, 0, frames, 1, answers.length);
+      raw.send(frames);
+      raw.resetConnection();
+      Thread.sleep(200); // the reset reaches the client's socket before its event loop reads
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /** A whole gRPC answer on {@code streamId}: head, {@code message}, status 0. */
+  private static byte[] answer(int streamId, byte[] message) {
+    byte[] data = RawHttp2Server.frame(RawHttp2Server.DATA, 0, streamId, message);
+    byte[] head = grpcHead(streamId);
+    byte[] ok = grpcOk(streamId);
+    byte[] all = new byte[head.length + data.length + ok.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(data, 0, all, head.length, data.length);
+    System.arraycopy(ok, 0, all, head.length + data.length, ok.length);
+    return all;
+  }
+
+  /** Waits for a turn of the event loop after the current one (the one that read the late answer). */
+  private void awaitTurn() throws Exception {
+    CompletableFuture<Void> turn = new CompletableFuture<>();
+    context.runOnContext(v -> turn.complete(null));
+    turn.get(10, TimeUnit.SECONDS);
+  }
+
+  private static byte[] grpcHead(int streamId) {
+    return RawHttp2Server.headers(streamId, false, ":status", "200", "content-type", "application/grpc");
+  }
+
+  private static byte[] grpcOk(int streamId) {
+    return RawHttp2Server.headers(streamId, true, "grpc-status", "0");
+  }
+
+  private static List<Throwable> causes(Throwable t) {
+    List<Throwable> all = new ArrayList<>();
+    for (Throwable c = t; c != null && all.size() < 10; c = c.getCause()) {
+      all.add(c);
+    }
+    return all;
   }
 
   /** What a stream's owner heard. */
