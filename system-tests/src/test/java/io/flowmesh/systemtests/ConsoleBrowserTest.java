@@ -69,16 +69,9 @@ class ConsoleBrowserTest {
       int consolePort = Ports.free();
       String vertices = "source=127.0.0.1:" + p.env().get("FLOWMESH_SOURCE_HTTP_PORT") + ",map=127.0.0.1:"
           + p.env().get("FLOWMESH_MAP_HTTP_PORT") + ",sink=127.0.0.1:" + p.env().get("FLOWMESH_SINK_HTTP_PORT");
-      try (JavaProcess console = JavaProcess.start("console", Project.path("console/target/flowmesh-console.jar"),
-          List.of("--console.spec=" + spec, "--console.vertices=" + vertices, "--console.host=127.0.0.1",
-              "--console.port=" + consolePort, "--console.poll-interval=500ms"), Map.of(), dir)) {
+      try (JavaProcess console = startConsole(dir, consolePort, "--console.spec=" + spec, "--console.vertices=" + vertices,
+          "--console.poll-interval=500ms")) {
         String url = "http://127.0.0.1:" + consolePort + "/";
-        Await.until("the console ready", Pipeline.START_TIMEOUT, () -> {
-          if (!console.alive()) {
-            throw new AssertionError("the console exited\n" + console.logTail(30));
-          }
-          return Http.status(url + "readyz") == 200;
-        }, () -> console.logTail(30));
         ChromeDriver browser = browser();
         try {
           browser.get(url);
@@ -136,6 +129,26 @@ class ConsoleBrowserTest {
         }
       }
     }
+  }
+
+  /** The console on 127.0.0.1:{@code port} with {@code args}, once its /readyz answers 200 (its log's tail if it exits). */
+  static JavaProcess startConsole(Path dir, int port, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.add("--console.host=127.0.0.1");
+    all.add("--console.port=" + port);
+    JavaProcess console = JavaProcess.start("console", Project.path("console/target/flowmesh-console.jar"), all, Map.of(), dir);
+    try {
+      Await.until("the console ready", Pipeline.START_TIMEOUT, () -> {
+        if (!console.alive()) {
+          throw new AssertionError("the console exited\n" + console.logTail(30));
+        }
+        return Http.status("http://127.0.0.1:" + port + "/readyz") == 200;
+      }, () -> console.logTail(30));
+    } catch (Throwable e) {
+      console.close();
+      throw e;
+    }
+    return console;
   }
 
   private static ChromeDriver browser() {

@@ -96,16 +96,9 @@ class ConsoleDrawingBrowserTest {
       String vertices = "fast=" + fast.address() + ",slow=" + slow.address() + ",tag=" + tag.address() + ",all-sink=" + all.address()
           + ",even-sink=" + even.address() + ",odd-sink=" + oddAddress;
       int consolePort = Ports.free();
-      try (JavaProcess console = JavaProcess.start("console", Project.path("console/target/flowmesh-console.jar"),
-          List.of("--console.vertices=" + vertices, "--console.title=" + TITLE, "--console.host=127.0.0.1",
-              "--console.port=" + consolePort, "--console.poll-interval=300ms"), Map.of(), dir)) {
+      try (JavaProcess console = ConsoleBrowserTest.startConsole(dir, consolePort, "--console.vertices=" + vertices,
+          "--console.title=" + TITLE, "--console.poll-interval=300ms")) {
         String url = "http://127.0.0.1:" + consolePort + "/";
-        Await.until("the console ready", Pipeline.START_TIMEOUT, () -> {
-          if (!console.alive()) {
-            throw new AssertionError("the console exited\n" + console.logTail(30));
-          }
-          return Http.status(url + "readyz") == 200;
-        }, () -> console.logTail(30));
         ChromeDriver browser = ConsoleBrowserTest.browser("--window-size=1600,900");
         try {
           browser.get(url);
