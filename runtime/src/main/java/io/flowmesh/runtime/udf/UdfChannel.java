@@ -151,7 +151,7 @@ public final class UdfChannel {
   public Future<Boolean> isReady() {
     RequestOptions options = request(service.isReadyPath()).setTimeout(isReadyTimeoutMillis);
     return dial(options)
-        .compose(req -> req.send(Buffer.buffer(EMPTY_MESSAGE)).onFailure(e -> dropLateAnswer(req)))
+        .compose(req -> sendUnary(req, Buffer.buffer(EMPTY_MESSAGE)))
         .compose(resp -> resp.body().compose(body -> readReady(resp, body)))
         .recover(e -> Future.failedFuture(e instanceof TimeoutException
             ? new IllegalStateException("no answer to " + service.isReadyPath() + " within " + isReadyTimeoutMillis
@@ -160,17 +160,19 @@ public final class UdfChannel {
   }
 
   /**
-   * Resets a call whose response failed before its head came, so Vert.x drops a head that still
-   * comes. Vert.x marks a request reset only when it times out or is reset; a call failed by its
-   * connection's failure (a write that fails mid-read, e.g. on a UDF resumed after SIGSTOP that
-   * resets the connection) stays unmarked while the rest of that read is decoded, and a head on
-   * its stream then completes the already failed response: Vert.x throws "Result is already
-   * complete" on the event loop and logs it at ERROR with its stack trace. Runs synchronously
-   * within that failure (same context), before the next frame is read. A call that timed out or
-   * that the UDF reset is reset already: nothing is written.
+   * Sends a unary call's whole request. When its response fails before its head came, the call is
+   * reset, so Vert.x drops a head that still comes. Vert.x marks a request reset only when it
+   * times out or is reset; a call failed by its connection's failure (a write that fails mid-read,
+   * e.g. on a UDF resumed after SIGSTOP that resets the connection) stays unmarked while the rest
+   * of that read is decoded, and a head on its stream then completes the already failed response:
+   * Vert.x throws "Result is already complete" on the event loop and logs it at ERROR with its
+   * stack trace. The reset runs synchronously within that failure (same context), before the next
+   * frame is read; a call that timed out or that the UDF reset is reset already: nothing is written.
+   * Every unary call on a UDF channel goes through here ({@code IsReady}, a user-defined source's
+   * {@code PendingFn}, {@code PartitionsFn}, {@code NackFn}).
    */
-  private static void dropLateAnswer(HttpClientRequest req) {
-    req.reset();
+  public static Future<HttpClientResponse> sendUnary(HttpClientRequest req, Buffer body) {
+    return req.send(body).onFailure(e -> req.reset());
   }
 
   private Future<Boolean> readReady(HttpClientResponse resp, Buffer body) {

@@ -62,7 +62,7 @@ final class UnaryCall<R> {
   }
 
   private Future<R> send(Buffer frame) {
-    return channel.open(method).compose(req -> req.send(frame)).compose(resp -> resp.body().compose(body -> parse(resp, body)));
+    return channel.open(method).compose(req -> UdfChannel.sendUnary(req, frame)).compose(resp -> resp.body().compose(body -> parse(resp, body)));
   }
 
   private Future<R> parse(HttpClientResponse resp, Buffer body) {
