@@ -108,27 +108,32 @@ public record SourceConfig(String type, int httpPort, int edgePort, int queueCap
     // Left at their defaults, the two follow a lowered http.idle-timeout (to 4/5 of it) instead of
     // stopping a source that does not serve at all; set by the user, they are checked below. What
     // they become is what /status shows, with why.
+    // Only an http source serves: another type keeps the keys as they are, without notes.
+    boolean http = "http".equals(s.get(SourceKeys.TYPE));
     Duration fit = idle.multipliedBy(4).dividedBy(5);
-    if (isDefault(s, SourceKeys.SERVING_MAX_TIMEOUT) && max.compareTo(idle) >= 0) {
+    if (http && isDefault(s, SourceKeys.SERVING_MAX_TIMEOUT) && max.compareTo(idle) >= 0) {
       s.derived(SourceKeys.SERVING_MAX_TIMEOUT, text(fit), "lowered to 4/5 of " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "="
           + text(idle) + ": the default " + SourceKeys.SERVING_MAX_TIMEOUT.defaultValue() + " is not below it");
       max = fit;
     }
-    if (isDefault(s, SourceKeys.SERVING_TIMEOUT) && timeout.compareTo(max) > 0) {
+    boolean capped = http && isDefault(s, SourceKeys.SERVING_TIMEOUT) && timeout.compareTo(max) > 0;
+    if (capped) {
       s.derived(SourceKeys.SERVING_TIMEOUT, text(max), "capped at " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + text(max)
           + ": the default " + SourceKeys.SERVING_TIMEOUT.defaultValue() + " is above it");
       timeout = max;
     }
-    if ("http".equals(s.get(SourceKeys.TYPE))) {
+    if (http) {
       if (max.compareTo(idle) >= 0) {
         s.problem(SourceKeys.SERVING_MAX_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
             + ": a request waiting that long would have its connection closed as idle instead of getting its 504");
       }
-      if (timeout.compareTo(idle) >= 0) {
-        s.problem(SourceKeys.SERVING_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
-            + ": a request waiting that long would have its connection closed as idle instead of getting its 504");
-      } else if (timeout.compareTo(max) > 0) {
-        s.problem(SourceKeys.SERVING_TIMEOUT, "must be at most " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + max.toMillis() + "ms");
+      if (!capped) { // a capped default is the maximum: its problem, if any, is said above
+        if (timeout.compareTo(idle) >= 0) {
+          s.problem(SourceKeys.SERVING_TIMEOUT, "must be below " + CommonKeys.HTTP_IDLE_TIMEOUT.name() + "=" + idle.toMillis() + "ms"
+              + ": a request waiting that long would have its connection closed as idle instead of getting its 504");
+        } else if (timeout.compareTo(max) > 0) {
+          s.problem(SourceKeys.SERVING_TIMEOUT, "must be at most " + SourceKeys.SERVING_MAX_TIMEOUT.name() + "=" + max.toMillis() + "ms");
+        }
       }
     }
     long resultBytes = s.get(SourceKeys.SERVING_MAX_RESULT_BYTES);

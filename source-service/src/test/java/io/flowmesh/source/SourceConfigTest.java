@@ -191,6 +191,23 @@ class SourceConfigTest {
   }
 
   @Test
+  void aMaximumNotBelowTheIdleTimeoutIsOneProblemNotAlsoOneOfTheDefaultTimeoutCappedToIt() {
+    List<String> p = load(new String[] {"--source.type=http", "--http.idle-timeout=10s", "--source.serving.max-timeout=15s"},
+        Map.of()).problems();
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith("source.serving.max-timeout='15s' (from --source.serving.max-timeout): must be below "
+        + "http.idle-timeout=10000ms"), p.toString());
+  }
+
+  @Test
+  void aSourceThatDoesNotServeShowsItsServingKeysAsSetWithoutNotes() {
+    Settings s = load(new String[] {"--source.type=generator", "--http.idle-timeout=10s"}, Map.of());
+    assertEquals(List.of(), s.problems());
+    assertEquals(Map.of(), s.notes());
+    assertEquals("20s", s.effective().get("source.serving.timeout"));
+  }
+
+  @Test
   void aDurationIsWrittenAsItsKeyReadsIt() {
     assertEquals("8s", SourceConfig.text(java.time.Duration.ofSeconds(8)));
     assertEquals("19200ms", SourceConfig.text(java.time.Duration.ofMillis(19_200)));
