@@ -71,7 +71,7 @@ public final class HelmValuesRenderer {
    */
   public static String installCommand(Deployment d, String valuesFile) {
     return "helm upgrade --install " + d.pipeline() + " deploy/helm/flowmesh"
-        + (d.namespace() == null ? "" : " --namespace " + d.namespace()) + " -f " + valuesFile;
+        + (d.namespace() == null ? "" : " --namespace " + d.namespace() + " --create-namespace") + " -f " + valuesFile;
   }
 
   private static Map<String, Object> vertex(VertexDeployment v, List<String> problems) {

@@ -49,9 +49,9 @@ class NamespaceCommandTest {
     Path values = dir.resolve("v.yml");
     assertEquals(0, RenderCommandTest.run(out, "--render", "helm-values", "--out", values.toString(), namespaced(dir).toString()),
         output());
-    assertTrue(output().contains("; helm upgrade --install even-odd deploy/helm/flowmesh --namespace team-a -f " + values
+    assertTrue(output().contains("; helm upgrade --install even-odd deploy/helm/flowmesh --namespace team-a --create-namespace -f " + values
         + " --set edgeToken.value=...)"), output());
-    assertTrue(Files.readString(values).contains("#   helm upgrade --install even-odd deploy/helm/flowmesh --namespace team-a -f THIS-FILE\n"),
+    assertTrue(Files.readString(values).contains("#   helm upgrade --install even-odd deploy/helm/flowmesh --namespace team-a --create-namespace -f THIS-FILE\n"),
         Files.readString(values));
   }
 
