@@ -174,7 +174,7 @@ class ConsoleBrowserTest {
   }
 
   /** The page as the browser shows it; it is redrawn each poll, so every check finds its element afresh. */
-  private record Page(ChromeDriver browser, JavaProcess console) {
+  record Page(ChromeDriver browser, JavaProcess console) {
 
     void await(String what, String css, Predicate<WebElement> condition) {
       String[] last = {"not drawn"};

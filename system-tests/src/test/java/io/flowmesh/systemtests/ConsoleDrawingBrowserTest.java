@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -34,7 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 class ConsoleDrawingBrowserTest {
 
   private static final String TITLE = "fan-out-and-join";
-  private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String TAG_NOT_READY = "edge tag -> odd-sink: no subscriber for 18s, 1037 messages wait for one "
       + "(the other edges go on until the vertex's outbound bound is full, then it takes no input)";
   private static final String SINK_NOT_READY = "writer kafka flowmesh-pipeline-output-events at broker-1.kafka.example.internal:9092,"
@@ -101,13 +95,14 @@ class ConsoleDrawingBrowserTest {
         ChromeDriver browser = ConsoleBrowserTest.browser("--window-size=1600,900");
         try {
           browser.get(url);
-          await(browser, console, "the odd sink shown down", "g.vertex[data-vertex='odd-sink']", t -> t.getText().contains("DOWN"));
-          await(browser, console, "latencies in the map's box", "g.vertex[data-vertex='tag']", t -> t.getText().contains("UDF p50"));
-          await(browser, console, "latencies in the even sink's box", "g.vertex[data-vertex='even-sink']",
+          ConsoleBrowserTest.Page page = new ConsoleBrowserTest.Page(browser, console);
+          page.await("the odd sink shown down", "g.vertex[data-vertex='odd-sink']", t -> t.getText().contains("DOWN"));
+          page.await("latencies in the map's box", "g.vertex[data-vertex='tag']", t -> t.getText().contains("UDF p50"));
+          page.await("latencies in the even sink's box", "g.vertex[data-vertex='even-sink']",
               t -> t.getText().contains("e2e p50"));
-          await(browser, console, "the edges found in the sources' /status", "g.edge[data-edge='slow->all-sink'] text.rate",
+          page.await("the edges found in the sources' /status", "g.edge[data-edge='slow->all-sink'] text.rate",
               t -> t.getText().endsWith("/s"));
-          await(browser, console, "the title", "#pipeline", t -> t.getText().equals(TITLE));
+          page.await("the title", "#pipeline", t -> t.getText().equals(TITLE));
           Files.write(shots.resolve("drawing.png"), browser.getScreenshotAs(OutputType.BYTES));
 
           String geometry = (String) browser.executeScript(GEOMETRY);
@@ -129,23 +124,5 @@ class ConsoleDrawingBrowserTest {
   private static FakeVertex add(List<FakeVertex> all, FakeVertex v) {
     all.add(v);
     return v;
-  }
-
-  private static void await(ChromeDriver browser, JavaProcess console, String what, String css, Predicate<WebElement> condition) {
-    String[] last = {"not drawn"};
-    Await.until(what, WAIT, () -> {
-      try {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        if (found.isEmpty()) {
-          last[0] = "no element " + css;
-          return false;
-        }
-        last[0] = css + ": '" + found.get(0).getText() + "'";
-        return condition.test(found.get(0));
-      } catch (WebDriverException e) {
-        last[0] = e.getClass().getSimpleName(); // redrawn between finding and reading: look again
-        return false;
-      }
-    }, () -> "last seen: " + last[0] + "\nconsole log:\n" + console.logTail(15));
   }
 }
